@@ -1,0 +1,146 @@
+"""Loading and checking campaign files (SPEC §1).
+
+A campaign file is YAML of the shape of :class:`bot.campaign.schema.Campaign`. Any
+problem — a missing file, bad YAML, a duplicate key, a field that fails validation —
+becomes one :class:`CampaignError` whose message is a single line naming the file
+and the field, so ``python -m bot campaign check FILE`` can print it as it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.campaign.schema import Campaign
+
+__all__ = ["DEFAULT_CAMPAIGN_FILE", "CampaignError", "check_campaign", "load_campaign"]
+
+#: Decision 2497/QĐ-BTNMT, 2019–2025: the campaign the bot runs unless told otherwise.
+DEFAULT_CAMPAIGN_FILE = Path(__file__).resolve().parent / "data" / "2497-QD-BTNMT-2019.yaml"
+
+
+class CampaignError(Exception):
+    """A campaign file that cannot be used. ``str(error)`` is one line:
+    "campaign file PATH: FIELD.PATH: what is wrong"."""
+
+    def __init__(self, path: str | Path, problem: str, field: str | None = None) -> None:
+        self.path = str(path)
+        self.field = field
+        self.problem = _one_line(problem)
+        where = f"{field}: " if field else ""
+        super().__init__(f"campaign file {self.path}: {where}{self.problem}")
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (plain PyYAML keeps
+    the last one silently, which would hide a pasted-over translation)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_campaign(path: str | Path | None = None) -> Campaign:
+    """Read and validate a campaign file; None means :data:`DEFAULT_CAMPAIGN_FILE`.
+
+    Raises :class:`CampaignError` for a missing or unreadable file, text that is not
+    YAML or not a mapping, and any field the schema refuses.
+    """
+    file = Path(path) if path is not None else DEFAULT_CAMPAIGN_FILE
+    try:
+        raw = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CampaignError(file, "no such file") from None
+    except IsADirectoryError:
+        raise CampaignError(file, "is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise CampaignError(file, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise CampaignError(file, f"cannot be read ({exc.strerror or exc})") from None
+
+    try:
+        data = yaml.load(raw, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise CampaignError(file, f"not valid YAML: {_describe_yaml_error(exc)}") from None
+
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise CampaignError(file, f"must be a YAML mapping of campaign fields, but it is {kind}")
+
+    try:
+        return Campaign.model_validate(data)
+    except ValidationError as exc:
+        raise _from_validation_error(file, exc) from None
+
+
+def check_campaign(path: str | Path | None = None) -> str:
+    """Load a campaign file and summarise it in one line, or raise CampaignError.
+
+    E.g. "2497/QĐ-BTNMT 2019–2025: 7 individual criterion groups (23 sub-items), 6
+    collective criterion groups (13 sub-items), 4 deadlines, at most 2 nominations
+    per unit in each of 3 award rounds".
+    """
+    campaign = load_campaign(path)
+    individual = campaign.individual_criteria
+    collective = campaign.collective_criteria
+    return (
+        f"{campaign.code} {campaign.period}: "
+        f"{len(individual)} individual criterion groups "
+        f"({sum(len(g.items) for g in individual)} sub-items), "
+        f"{len(collective)} collective criterion groups "
+        f"({sum(len(g.items) for g in collective)} sub-items), "
+        f"{len(campaign.deadlines)} deadlines, "
+        f"at most {campaign.awards.max_per_unit} nominations per unit "
+        f"in each of {len(campaign.awards.rounds)} award rounds"
+    )
+
+
+def _from_validation_error(file: Path, exc: ValidationError) -> CampaignError:
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    field = _field_path(first["loc"], (first.get("ctx") or {}).get("at"))
+    problem = first["msg"]
+    if len(errors) > 1:
+        more = len(errors) - 1
+        problem += f" (and {more} more error{'s' if more > 1 else ''})"
+    return CampaignError(file, problem, field or "(top level)")
+
+
+def _field_path(loc: tuple[int | str, ...], at: str | None) -> str:
+    """("individual_criteria", 2, "items", 0) -> "individual_criteria[2].items[0]"."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    if at:
+        path += at if at.startswith("[") or not path else f".{at}"
+    return path
+
+
+def _describe_yaml_error(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is not None:
+        return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    return problem
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())

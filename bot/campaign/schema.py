@@ -1,0 +1,497 @@
+"""The campaign file's schema (SPEC §1: the campaign is data).
+
+Everything Decision 2497/QĐ-BTNMT fixes — criteria (tiêu chuẩn thi đua, §IV.1),
+content headings (nội dung thi đua, §II.2), deadlines (tiến độ, §V and §VI.1) and the
+award quota (hình thức khen thưởng, §IV.2) — is described here as plain pydantic
+models. A new phase or another ministry's plan is a new YAML file of the same shape.
+
+The models are strict about shape (``extra="forbid"``, non-empty text in both
+languages) and about the rules a reader of the plan relies on: group codes follow
+the Vietnamese alphabet (đ comes after d), codes are unique, every reference starts
+with "§", and dates are possible. Nothing here imports aiogram or touches storage.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+__all__ = [
+    "ALPHABET",
+    "DEFAULT_ONCE_DAY",
+    "DEFAULT_ONCE_MONTH",
+    "AwardQuota",
+    "AwardRound",
+    "Campaign",
+    "ContentHeading",
+    "CriterionGroup",
+    "Deadline",
+    "SubItem",
+    "Text",
+]
+
+#: Letters allowed as criterion group codes, in sort order. The plan numbers its
+#: groups a) b) c) d) đ) e) f): the Vietnamese letters (đ after d, ă â after a, ê after
+#: e, ô ơ after o, ư after u) merged with the Latin ones the plan also uses (f).
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {letter: i for i, letter in enumerate(ALPHABET)}
+
+#: §V gives only a year for the launch, the sơ kết and the tổng kết. Their results feed
+#: the annual report due before 15 December (§VI.1), so that is the default due date.
+DEFAULT_ONCE_MONTH = 12
+DEFAULT_ONCE_DAY = 15
+
+#: Limits that keep a group's labels usable as a button and a one-line hint.
+SHORT_MAX_CHARS = 40
+HINT_MAX_CHARS = 120
+
+NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Ref = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^§\S")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+def _fail(message: str, at: str | None = None, **context: object) -> PydanticCustomError:
+    """An error for a rule of this module.
+
+    A custom error type keeps the message free of pydantic's "Value error, " prefix.
+    ``at`` is the path below the validated field ("[3].code", "month") that the loader
+    appends to the error location, so the message names the exact field.
+    """
+    if at is not None:
+        context["at"] = at
+    return PydanticCustomError("campaign", message, context or None)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """A text in Vietnamese (the plan's own wording) and English; both required."""
+
+    vi: NonEmptyStr
+    en: NonEmptyStr
+
+    def get(self, locale: str | None) -> str:
+        """The text for ``locale``: "en", "en-US", "en_GB" give English; anything
+        else (including "vi" and unknown locales) gives Vietnamese, the first
+        language."""
+        language = (locale or "").replace("_", "-").split("-")[0].strip().lower()
+        return self.en if language == "en" else self.vi
+
+
+class SubItem(_Model):
+    """One bullet of a criterion group, e.g. ``đ3`` = §IV.1.2.đ, third bullet."""
+
+    code: NonEmptyStr
+    ref: Ref
+    text: Text
+
+
+class CriterionGroup(_Model):
+    """A lettered criterion group of §IV.1 (tiêu chuẩn thi đua).
+
+    ``title`` is the plan's full heading of the group; ``short`` (a few words) heads a
+    question or a button; ``hint`` (one line) says what the group covers. A group the
+    plan gives without bullets has a single sub-item equal to its heading.
+    """
+
+    code: NonEmptyStr
+    ref: Ref
+    title: Text
+    short: Text
+    hint: Text
+    items: list[SubItem] = Field(min_length=1)
+
+    @field_validator("code")
+    @classmethod
+    def _code_is_a_letter(cls, code: str) -> str:
+        if code not in _RANK:
+            raise _fail(
+                "group code {code!r} is not a single letter of the alphabet {alphabet}",
+                code=code,
+                alphabet=ALPHABET,
+            )
+        return code
+
+    @field_validator("short")
+    @classmethod
+    def _short_fits(cls, short: Text) -> Text:
+        for language in ("vi", "en"):
+            value = getattr(short, language)
+            if len(value) > SHORT_MAX_CHARS:
+                raise _fail(
+                    "short title longer than {limit} characters",
+                    at=language,
+                    limit=SHORT_MAX_CHARS,
+                )
+        return short
+
+    @field_validator("hint")
+    @classmethod
+    def _hint_fits(cls, hint: Text) -> Text:
+        for language in ("vi", "en"):
+            value = getattr(hint, language)
+            if len(value) > HINT_MAX_CHARS:
+                raise _fail(
+                    "hint longer than {limit} characters",
+                    at=language,
+                    limit=HINT_MAX_CHARS,
+                )
+        return hint
+
+    @field_validator("items")
+    @classmethod
+    def _items_belong_here(cls, items: list[SubItem], info: ValidationInfo) -> list[SubItem]:
+        group = info.data.get("code")
+        ref = info.data.get("ref")
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.code in seen:
+                raise _fail(
+                    "duplicate sub-item code {code!r} (also at [{first}])",
+                    at=f"[{i}].code",
+                    code=item.code,
+                    first=seen[item.code],
+                )
+            seen[item.code] = i
+            if group is not None:
+                number = item.code[len(group):]
+                if not item.code.startswith(group) or not number.isdigit() or number.startswith("0"):
+                    raise _fail(
+                        "sub-item code {code!r} should be the group code {group!r} and a number",
+                        at=f"[{i}].code",
+                        code=item.code,
+                        group=group,
+                    )
+            if ref is not None and not item.ref.startswith(ref):
+                raise _fail(
+                    "{item_ref!r} is not inside the group's {ref!r}",
+                    at=f"[{i}].ref",
+                    item_ref=item.ref,
+                    ref=ref,
+                )
+        return items
+
+    def item(self, code: str) -> SubItem:
+        """The sub-item with this code; KeyError if the group has none."""
+        for item in self.items:
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+
+class ContentHeading(_Model):
+    """A content heading of §II.2 (nội dung thi đua): a slogan and its bullets."""
+
+    ref: Ref
+    target: Literal["collective", "individual"]
+    slogan: Text
+    items: list[Text] = Field(min_length=1)
+
+
+class Deadline(_Model):
+    """A dated duty from the plan.
+
+    ``kind="annual"``: every year on ``month``/``day`` (§VI.1: the report "trước ngày 15
+    tháng 12 hàng năm"). 29 February is refused, since it does not fall every year.
+
+    ``kind="once"``: in ``year`` (§V: 2019 launch, 2022 sơ kết, 2025 tổng kết). The plan
+    gives only the year, so ``due`` is optional: when absent, the deadline is taken as
+    15 December of that year, because the review results feed that year's annual
+    report of §VI.1. :attr:`due_date` is the date in force either way.
+
+    ``strictly_before``: the duty must be done *before* the due date ("trước ngày"), so
+    the last day to act is the day before (:meth:`last_day`).
+    """
+
+    code: Slug
+    ref: Ref
+    title: Text
+    detail: Text | None = None
+    kind: Literal["annual", "once"]
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+    year: int | None = Field(default=None, ge=1900, le=2999)
+    due: date | None = None
+    strictly_before: bool = False
+
+    @model_validator(mode="after")
+    def _fields_fit_kind(self) -> Deadline:
+        if self.kind == "annual":
+            missing = [name for name in ("month", "day") if getattr(self, name) is None]
+            if missing:
+                raise _fail(
+                    "{fields} required for an annual deadline",
+                    at=missing[0],
+                    fields=" and ".join(missing),
+                )
+            extra = [name for name in ("year", "due") if getattr(self, name) is not None]
+            if extra:
+                raise _fail(
+                    "{fields} not allowed for an annual deadline",
+                    at=extra[0],
+                    fields=" and ".join(extra),
+                )
+            # A non-leap year: 29 February does not recur every year, so it is refused too.
+            if self.day > calendar.monthrange(2023, self.month)[1]:
+                raise _fail(
+                    "{day} is not a day of month {month} in every year",
+                    at="day",
+                    day=self.day,
+                    month=self.month,
+                )
+        else:
+            if self.year is None:
+                raise _fail("required for a once deadline", at="year")
+            extra = [name for name in ("month", "day") if getattr(self, name) is not None]
+            if extra:
+                raise _fail(
+                    "{fields} not allowed for a once deadline (use year and due)",
+                    at=extra[0],
+                    fields=" and ".join(extra),
+                )
+            if self.due is not None and self.due.year != self.year:
+                raise _fail(
+                    "{due} is not in year {year}", at="due", due=self.due.isoformat(), year=self.year
+                )
+        return self
+
+    @property
+    def due_date(self) -> date | None:
+        """For a once deadline: ``due``, or 15 December of ``year`` when absent.
+        None for an annual deadline (see :meth:`due_in`)."""
+        if self.kind != "once":
+            return None
+        assert self.year is not None
+        return self.due or date(self.year, DEFAULT_ONCE_MONTH, DEFAULT_ONCE_DAY)
+
+    def due_in(self, year: int) -> date | None:
+        """The due date falling in ``year``, or None if there is none."""
+        if self.kind == "annual":
+            assert self.month is not None and self.day is not None
+            return date(year, self.month, self.day)
+        due = self.due_date
+        return due if due is not None and due.year == year else None
+
+    def occurrences(self, start: date, end: date) -> list[date]:
+        """The due dates within [start, end], both ends included, in order."""
+        found = (self.due_in(year) for year in range(start.year, end.year + 1))
+        return [due for due in found if due is not None and start <= due <= end]
+
+    def last_day(self, due: date) -> date:
+        """The last day to act for an occurrence due on ``due``."""
+        return due - timedelta(days=1) if self.strictly_before else due
+
+
+class AwardRound(_Model):
+    """A round of nominations under §IV.2: every year (2.1) or once (2.2, sơ kết and
+    tổng kết)."""
+
+    code: Slug
+    ref: Ref
+    title: Text
+    kind: Literal["annual", "once"]
+    year: int | None = Field(default=None, ge=1900, le=2999)
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _year_fits_kind(self) -> AwardRound:
+        if self.kind == "once" and self.year is None:
+            raise _fail("required for a once award round", at="year")
+        if self.kind == "annual" and self.year is not None:
+            raise _fail("not allowed for an annual award round", at="year")
+        return self
+
+    def applies_in(self, year: int) -> bool:
+        return self.kind == "annual" or self.year == year
+
+
+class AwardQuota(_Model):
+    """§IV.2: each unit proposes at most ``max_per_unit`` collectives or individuals
+    (together, not each) per round for ``award`` (Bằng khen của Bộ trưởng)."""
+
+    ref: Ref
+    max_per_unit: int = Field(ge=1)
+    award: Text
+    rounds: list[AwardRound] = Field(min_length=1)
+
+    @field_validator("rounds")
+    @classmethod
+    def _unique_rounds(cls, rounds: list[AwardRound]) -> list[AwardRound]:
+        _refuse_duplicates([r.code for r in rounds], "award round code")
+        return rounds
+
+    def round(self, code: str) -> AwardRound:
+        """The round with this code; KeyError if there is none."""
+        for award_round in self.rounds:
+            if award_round.code == code:
+                return award_round
+        raise KeyError(code)
+
+    def rounds_in(self, year: int) -> list[AwardRound]:
+        """The rounds held in ``year`` (the annual one plus any sơ kết/tổng kết)."""
+        return [r for r in self.rounds if r.applies_in(year)]
+
+
+def _refuse_duplicates(codes: list[str], what: str) -> None:
+    seen: dict[str, int] = {}
+    for i, code in enumerate(codes):
+        if code in seen:
+            raise _fail(
+                "duplicate {what} {code!r} (also at [{first}])",
+                at=f"[{i}].code",
+                what=what,
+                code=code,
+                first=seen[code],
+            )
+        seen[code] = i
+
+
+def _check_groups(groups: list[CriterionGroup]) -> list[CriterionGroup]:
+    _refuse_duplicates([g.code for g in groups], "group code")
+    for i in range(1, len(groups)):
+        before, after = groups[i - 1].code, groups[i].code
+        if _RANK[after] < _RANK[before]:
+            raise _fail(
+                "group {after!r} comes after {before!r}; "
+                "codes must follow the Vietnamese alphabet {alphabet}",
+                at=f"[{i}].code",
+                after=after,
+                before=before,
+                alphabet=ALPHABET,
+            )
+    return groups
+
+
+class Campaign(_Model):
+    """One phase of an emulation campaign (phong trào thi đua), as loaded from a file.
+
+    The default is Decision 2497/QĐ-BTNMT for 2019–2025; see ``bot.campaign.loader``.
+    """
+
+    id: Slug
+    code: NonEmptyStr
+    version: NonEmptyStr
+    title: Text
+    issued: date
+    start: date
+    end: date
+    individual_criteria: list[CriterionGroup] = Field(min_length=1)
+    collective_criteria: list[CriterionGroup] = Field(min_length=1)
+    content: list[ContentHeading] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
+    awards: AwardQuota
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start")
+        if start is not None and start > end:
+            raise _fail(
+                "end {end} is before start {start}", end=end.isoformat(), start=start.isoformat()
+            )
+        return end
+
+    @field_validator("individual_criteria", "collective_criteria")
+    @classmethod
+    def _groups_in_order(cls, groups: list[CriterionGroup]) -> list[CriterionGroup]:
+        return _check_groups(groups)
+
+    @field_validator("content")
+    @classmethod
+    def _one_heading_per_target(cls, content: list[ContentHeading]) -> list[ContentHeading]:
+        seen: dict[str, int] = {}
+        for i, heading in enumerate(content):
+            if heading.target in seen:
+                raise _fail(
+                    "a second {target!r} heading (also at [{first}])",
+                    at=f"[{i}].target",
+                    target=heading.target,
+                    first=seen[heading.target],
+                )
+            seen[heading.target] = i
+        return content
+
+    @field_validator("deadlines")
+    @classmethod
+    def _deadlines_in_period(cls, deadlines: list[Deadline], info: ValidationInfo) -> list[Deadline]:
+        _refuse_duplicates([d.code for d in deadlines], "deadline code")
+        start, end = info.data.get("start"), info.data.get("end")
+        if start is not None and end is not None:
+            for i, deadline in enumerate(deadlines):
+                if deadline.kind == "once" and not start.year <= deadline.year <= end.year:
+                    raise _fail(
+                        "{year} is outside the campaign period {first}–{last}",
+                        at=f"[{i}].year",
+                        year=deadline.year,
+                        first=start.year,
+                        last=end.year,
+                    )
+        return deadlines
+
+    @field_validator("awards")
+    @classmethod
+    def _rounds_in_period(cls, awards: AwardQuota, info: ValidationInfo) -> AwardQuota:
+        start, end = info.data.get("start"), info.data.get("end")
+        if start is not None and end is not None:
+            for i, award_round in enumerate(awards.rounds):
+                if award_round.year is not None and not start.year <= award_round.year <= end.year:
+                    raise _fail(
+                        "{year} is outside the campaign period {first}–{last}",
+                        at=f"rounds[{i}].year",
+                        year=award_round.year,
+                        first=start.year,
+                        last=end.year,
+                    )
+        return awards
+
+    @property
+    def period(self) -> str:
+        """"2019–2025"."""
+        return f"{self.start.year}–{self.end.year}"
+
+    def criterion(self, code: str) -> CriterionGroup:
+        """The individual criterion group (§IV.1.2) with this code; KeyError if none."""
+        return _find(self.individual_criteria, code)
+
+    def collective_criterion(self, code: str) -> CriterionGroup:
+        """The collective criterion group (§IV.1.1) with this code; KeyError if none."""
+        return _find(self.collective_criteria, code)
+
+    def deadline(self, code: str) -> Deadline:
+        """The deadline with this code; KeyError if none."""
+        for deadline in self.deadlines:
+            if deadline.code == code:
+                return deadline
+        raise KeyError(code)
+
+    def deadlines_between(self, start: date, end: date) -> list[tuple[date, Deadline]]:
+        """Every (due date, deadline) within [start, end] and within the campaign
+        period (an annual deadline ends with its campaign), in date order."""
+        start, end = max(start, self.start), min(end, self.end)
+        found = [(due, d) for d in self.deadlines for due in d.occurrences(start, end)]
+        return sorted(found, key=lambda pair: (pair[0], pair[1].code))
+
+    def is_active(self, on: date) -> bool:
+        """Whether ``on`` falls within the campaign period."""
+        return self.start <= on <= self.end
+
+
+def _find(groups: list[CriterionGroup], code: str) -> CriterionGroup:
+    for group in groups:
+        if group.code == code:
+            return group
+    raise KeyError(code)
