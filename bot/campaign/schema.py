@@ -120,7 +120,7 @@ class CriterionGroup(_Model):
     def _code_is_a_letter(cls, code: str) -> str:
         if code not in _RANK:
             raise _fail(
-                "group code {code!r} is not a single letter of the alphabet {alphabet}",
+                "group code '{code}' is not a single letter of the alphabet {alphabet}",
                 code=code,
                 alphabet=ALPHABET,
             )
@@ -161,7 +161,7 @@ class CriterionGroup(_Model):
         for i, item in enumerate(items):
             if item.code in seen:
                 raise _fail(
-                    "duplicate sub-item code {code!r} (also at [{first}])",
+                    "duplicate sub-item code '{code}' (also at [{first}])",
                     at=f"[{i}].code",
                     code=item.code,
                     first=seen[item.code],
@@ -171,14 +171,14 @@ class CriterionGroup(_Model):
                 number = item.code[len(group):]
                 if not item.code.startswith(group) or not number.isdigit() or number.startswith("0"):
                     raise _fail(
-                        "sub-item code {code!r} should be the group code {group!r} and a number",
+                        "sub-item code '{code}' should be the group code '{group}' and a number",
                         at=f"[{i}].code",
                         code=item.code,
                         group=group,
                     )
             if ref is not None and not item.ref.startswith(ref):
                 raise _fail(
-                    "{item_ref!r} is not inside the group's {ref!r}",
+                    "'{item_ref}' is not inside the group's '{ref}'",
                     at=f"[{i}].ref",
                     item_ref=item.ref,
                     ref=ref,
@@ -351,7 +351,7 @@ def _refuse_duplicates(codes: list[str], what: str) -> None:
     for i, code in enumerate(codes):
         if code in seen:
             raise _fail(
-                "duplicate {what} {code!r} (also at [{first}])",
+                "duplicate {what} '{code}' (also at [{first}])",
                 at=f"[{i}].code",
                 what=what,
                 code=code,
@@ -366,7 +366,7 @@ def _check_groups(groups: list[CriterionGroup]) -> list[CriterionGroup]:
         before, after = groups[i - 1].code, groups[i].code
         if _RANK[after] < _RANK[before]:
             raise _fail(
-                "group {after!r} comes after {before!r}; "
+                "group '{after}' comes after '{before}'; "
                 "codes must follow the Vietnamese alphabet {alphabet}",
                 at=f"[{i}].code",
                 after=after,
@@ -417,7 +417,7 @@ class Campaign(_Model):
         for i, heading in enumerate(content):
             if heading.target in seen:
                 raise _fail(
-                    "a second {target!r} heading (also at [{first}])",
+                    "a second '{target}' heading (also at [{first}])",
                     at=f"[{i}].target",
                     target=heading.target,
                     first=seen[heading.target],
