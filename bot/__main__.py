@@ -1,0 +1,220 @@
+"""Command line: `python -m bot` runs the bot; `python -m bot --help` lists the rest.
+
+Exit codes: 0 ok; 2 bad configuration or input (one line on stderr); 1 another failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot.campaign.loader import CampaignError, check_campaign
+from bot.clock import Clock
+from bot.config import ConfigError, Settings, load_settings
+from storage.db import DatabaseUnavailable
+
+log = logging.getLogger("bot")
+
+
+class CliError(Exception):
+    """A one-line reason for a non-zero exit."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Văn hóa công sở: the office-culture campaign bot (Decision 2497/QĐ-BTNMT).",
+    )
+    sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
+    sub.add_parser("run", help="run the bot with long polling (the default)")
+    sub.add_parser("migrate", help="upgrade the database schema to the newest migration")
+
+    unit = sub.add_parser("unit", help="units: add, import from CSV, list")
+    usub = unit.add_subparsers(dest="unit_cmd", metavar="ACTION", required=True)
+    ua = usub.add_parser("add", help="add a unit")
+    ua.add_argument("code", help="short unique code, e.g. STNMT-HN")
+    ua.add_argument("name", help="the unit's full name")
+    ua.add_argument("--parent", help="the parent unit's code")
+    ua.add_argument("--kind", default="ministry_unit", choices=["ministry_unit", "province_dept", "division"])
+    ui = usub.add_parser("import", help="create or update units from a CSV file (code,name,parent_code,kind)")
+    ui.add_argument("file", type=Path)
+    usub.add_parser("list", help="print the unit tree")
+
+    inv = sub.add_parser("invite", help="create an invitation and print its deep link")
+    inv.add_argument("unit", nargs="?", help="unit code (may be omitted for --role admin)")
+    inv.add_argument("--role", default="employee", choices=["employee", "leader", "comms", "admin"])
+    inv.add_argument("--days", type=int, default=14, help="days the link stays valid (default 14)")
+    inv.add_argument("--uses", type=int, default=None, help="how many people may use it (default unlimited)")
+    inv.add_argument("--bot-username", help="the bot's @username (default BOT_USERNAME, else asked from Telegram)")
+    inv.add_argument("--list", action="store_true", help="list the invitations (of UNIT if given) instead")
+    inv.add_argument("--revoke", metavar="TOKEN", help="withdraw the invitation with this token instead")
+
+    camp = sub.add_parser("campaign", help="campaign files")
+    csub = camp.add_subparsers(dest="campaign_cmd", metavar="ACTION", required=True)
+    cc = csub.add_parser("check", help="validate a campaign file and summarise it")
+    cc.add_argument("file", type=Path)
+    return p
+
+
+def _run_async(fn: Callable[[], Awaitable[int]]) -> int:
+    return asyncio.run(fn())
+
+
+async def _session(settings: Settings):  # noqa: ANN202 - (engine, sessionmaker)
+    from storage.db import make_engine, make_sessionmaker, upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    except Exception:
+        await engine.dispose()
+        raise
+    return engine, make_sessionmaker(engine)
+
+
+async def cmd_run(settings: Settings) -> int:
+    from bot.app import build_runtime
+
+    settings.token()  # fail fast, before touching the database
+    rt = await build_runtime(settings)
+    assert rt.bot is not None and rt.dp is not None
+    try:
+        me = await rt.bot.me()
+        log.info("@%s is polling (database %s)", me.username, rt.engine.url.render_as_string(hide_password=True))
+        await rt.dp.start_polling(rt.bot, allowed_updates=rt.dp.resolve_used_update_types())
+    finally:
+        await rt.close()
+    return 0
+
+
+async def cmd_migrate(settings: Settings) -> int:
+    engine, _ = await _session(settings)
+    await engine.dispose()
+    print(f"database is at the newest schema: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+async def cmd_unit(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.units import UnitService
+
+    engine, sm = await _session(settings)
+    try:
+        async with sm() as session:
+            svc = UnitService(session, Clock())
+            if args.unit_cmd == "add":
+                unit = await svc.add(args.code, args.name, args.parent, args.kind)
+                print(f"added {unit.code}: {unit.name}")
+            elif args.unit_cmd == "import":
+                try:
+                    text = args.file.read_text(encoding="utf-8-sig")
+                except OSError as exc:
+                    raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
+                res = await svc.import_csv(text)
+                print(f"imported {args.file}: {res.created} created, {res.updated} updated")
+            else:
+                rows = await svc.tree()
+                if not rows:
+                    print("no units yet")
+                for row in rows:
+                    print(f"{'  ' * row.depth}{row.unit.code}\t{row.unit.name}\t({row.unit.kind})")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+async def _bot_username(settings: Settings, given: str | None) -> str:
+    if given or settings.bot_username:
+        return (given or settings.bot_username or "").lstrip("@")
+    from bot.app import create_bot
+
+    try:
+        bot = create_bot(settings)
+    except ConfigError:
+        raise CliError("the bot's username is unknown: pass --bot-username or set BOT_USERNAME") from None
+    try:
+        me = await bot.me()
+    except Exception as exc:  # noqa: BLE001 - network or token errors
+        raise CliError(f"could not ask Telegram for the bot's username ({exc}); pass --bot-username") from None
+    finally:
+        await bot.session.close()
+    return me.username or ""
+
+
+async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.invites import InviteService, deep_link
+
+    engine, sm = await _session(settings)
+    try:
+        async with sm() as session:
+            svc = InviteService(session, Clock())
+            if args.revoke:
+                await svc.revoke(args.revoke)
+                print(f"revoked {args.revoke}")
+                return 0
+            if args.list:
+                for inv in await svc.list(args.unit):
+                    state = "revoked" if inv.revoked_at else "active"
+                    uses = f"{inv.uses}/{inv.max_uses if inv.max_uses is not None else '∞'}"
+                    expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
+                    print(f"{inv.token}\t{inv.role}\tunit={inv.unit_id}\tuses={uses}\texpires={expires}\t{state}")
+                return 0
+            username = await _bot_username(settings, args.bot_username)
+            inv = await svc.create(args.unit, args.role, valid_days=args.days, max_uses=args.uses)
+            print(deep_link(username, inv.token))
+            expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
+            uses = args.uses if args.uses is not None else "unlimited"
+            print(f"role {inv.role}, unit {args.unit or '-'}, expires {expires}, uses {uses}", file=sys.stderr)
+    finally:
+        await engine.dispose()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    cmd = args.cmd or "run"
+    if cmd == "campaign":
+        try:
+            print(check_campaign(args.file))
+        except CampaignError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level.upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        if cmd == "run":
+            return _run_async(lambda: cmd_run(settings))
+        if cmd == "migrate":
+            return _run_async(lambda: cmd_migrate(settings))
+        if cmd == "unit":
+            return _run_async(lambda: cmd_unit(settings, args))
+        if cmd == "invite":
+            return _run_async(lambda: cmd_invite(settings, args))
+    except (ConfigError, CampaignError, DatabaseUnavailable, CliError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - domain errors from services, one line each
+        from bot.services.errors import DomainError
+
+        if isinstance(exc, DomainError):
+            from bot.i18n import use_locale
+            from handlers.texts import error_text
+
+            with use_locale("en"):
+                print(f"error: {error_text(exc)}", file=sys.stderr)
+            return 2
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""The Dispatcher factory and the bot's runtime, reused by main, tests and the sandbox.
+
+No module-level bot, dispatcher, session or settings: everything is built here and
+long-lived clients travel in `dp.workflow_data`, closed by the shutdown hook.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatType, ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import i18n
+from bot.campaign.loader import load_campaign
+from bot.campaign.schema import Campaign
+from bot.clock import Clock
+from bot.config import Settings
+from bot.fsm_storage import SqlStorage
+from bot.services.access import Action
+from handlers import admin, common, errors, onboarding, settings as settings_handlers
+from handlers.middlewares import DbSessionMiddleware, RoleGate, UserMiddleware
+from storage.db import make_engine, make_sessionmaker, upgrade
+from storage.models import Role
+from storage.repositories import UserRepo
+
+log = logging.getLogger(__name__)
+
+
+def gated(router: Router, action: Action) -> Router:
+    """Every handler of this router checks the role (SPEC §2)."""
+    router.message.middleware(RoleGate(action))
+    router.callback_query.middleware(RoleGate(action))
+    return router
+
+
+def build_routers() -> Router:
+    """All routers, in one list; the catch-all comes last."""
+    root = Router(name="root")
+    private = Router(name="private")
+    private.message.filter(F.chat.type == ChatType.PRIVATE)
+    private.include_routers(
+        onboarding.router,
+        common.router,
+        gated(common.member, Action.use_bot),
+        gated(settings_handlers.router, Action.use_bot),
+        gated(admin.router, Action.manage_units),
+        common.fallback,
+    )
+    root.include_routers(errors.router, private)
+    return root
+
+
+def create_dispatcher(
+    settings: Settings,
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    campaign: Campaign,
+    storage: BaseStorage | None = None,
+    isolation: BaseEventIsolation | None = None,
+) -> Dispatcher:
+    i18n.set_default_locale(settings.default_locale)
+    dp = Dispatcher(
+        storage=storage or SqlStorage(sessionmaker, clock),
+        # Two fast taps from one person are handled one after the other, never at once.
+        events_isolation=isolation or SimpleEventIsolation(),
+        settings=settings,
+        sessionmaker=sessionmaker,
+        clock=clock,
+        campaign=campaign,
+    )
+    dp.update.outer_middleware(DbSessionMiddleware())
+    dp.update.outer_middleware(UserMiddleware())
+    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.include_router(build_routers())
+    dp.startup.register(set_commands)
+    return dp
+
+
+def create_bot(settings: Settings, token: str | None = None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        token=token or settings.token(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def command_menu(role: Role | None) -> list[BotCommand]:
+    """The command menu in the current locale; admins see their commands too."""
+    _ = i18n.gettext
+    cmds = [
+        BotCommand(command="help", description=_("What the bot can do")),
+        BotCommand(command="settings", description=_("Language, check-in time, pause")),
+        BotCommand(command="cancel", description=_("Stop the current step")),
+    ]
+    if role == Role.admin:
+        cmds += [
+            BotCommand(command="units", description=_("Unit tree")),
+            BotCommand(command="invite", description=_("Create an invitation link")),
+            BotCommand(command="revoke", description=_("Withdraw an invitation")),
+        ]
+    return cmds
+
+
+async def set_commands(bot: Bot, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Localized menus: the default scope per language, and each admin's own chat."""
+    for locale in i18n.LOCALES:
+        with i18n.use_locale(locale):
+            lang = None if locale == settings.default_locale else locale
+            await bot.set_my_commands(command_menu(None), scope=BotCommandScopeDefault(), language_code=lang)
+    async with sessionmaker() as session:
+        repo = UserRepo(session)
+        for admin_id in settings.admin_ids:
+            user = await repo.by_telegram_id(admin_id)
+            with i18n.use_locale(user.locale if user else settings.default_locale):
+                try:
+                    await bot.set_my_commands(command_menu(Role.admin), scope=BotCommandScopeChat(chat_id=admin_id))
+                except Exception as exc:  # noqa: BLE001 - an admin who never opened the bot
+                    log.info("admin %s has no chat with the bot yet: %s", admin_id, exc)
+
+
+@dataclass
+class Runtime:
+    """What a running bot holds; closed in one place."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    campaign: Campaign
+    clock: Clock
+    bot: Bot | None = None
+    dp: Dispatcher | None = None
+
+    async def close(self) -> None:
+        if self.bot is not None:
+            await self.bot.session.close()
+        if self.dp is not None:
+            await self.dp.storage.close()
+        await self.engine.dispose()
+
+
+async def build_runtime(settings: Settings, *, clock: Clock | None = None, token: str | None = None) -> Runtime:
+    """Load the campaign, migrate the database and build bot and dispatcher.
+
+    Raises CampaignError, DatabaseUnavailable or ConfigError with one-line messages.
+    """
+    campaign = load_campaign(settings.campaign_file)
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    except Exception:
+        await engine.dispose()
+        raise
+    sessionmaker = make_sessionmaker(engine)
+    clock = clock or Clock()
+    rt = Runtime(settings, engine, sessionmaker, campaign, clock)
+    rt.bot = create_bot(settings, token)
+    storage: BaseStorage | None = None
+    isolation: BaseEventIsolation | None = None
+    if settings.redis_url:
+        # Several processes share conversation state and per-user locks through Redis.
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        redis_storage = RedisStorage.from_url(settings.redis_url)
+        storage, isolation = redis_storage, redis_storage.create_isolation()
+    rt.dp = create_dispatcher(
+        settings, sessionmaker=sessionmaker, clock=clock, campaign=campaign,
+        storage=storage, isolation=isolation,
+    )
+    return rt

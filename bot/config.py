@@ -1,0 +1,132 @@
+"""Typed settings, read once from the environment or `.env` (SPEC §4)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
+SUPPORTED_LOCALES = ("vi", "en")
+_TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """Bad configuration: the message is one line, fit for the console."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_DB_URL
+    redis_url: str | None = None
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    timezone: str = "Asia/Ho_Chi_Minh"
+    default_locale: str = "vi"
+    campaign_file: Path | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    send_rate: float = 25.0
+    bot_username: str | None = None
+    # Organisation names are configuration: the ministry has been reorganised since 2019.
+    ministry_name: str = "Bộ Nông nghiệp và Môi trường"
+    standing_agency: str = "Vụ Thi đua, Khen thưởng và Tuyên truyền"
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            for p in parts:
+                if not p.lstrip("-").isdigit():
+                    raise ValueError(f"'{p}' is not a Telegram user id (a whole number)")
+            return [int(p) for p in parts]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'") from None
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("send_rate")
+    @classmethod
+    def _rate(cls, value: float) -> float:
+        if not 0 < value <= 30:
+            raise ValueError("must be above 0 and at most 30 messages per second")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _db_url(cls, value: str) -> str:
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if value.startswith("sqlite://") and not value.startswith("sqlite+aiosqlite://"):
+            value = "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def token(self) -> str:
+        """The bot token, checked: raises ConfigError with a one-line reason."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError(
+                "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then put "
+                "BOT_TOKEN=<token> in .env or the environment."
+            )
+        value = self.bot_token.get_secret_value().strip()
+        if not _TOKEN_RE.match(value):
+            raise ConfigError(
+                "BOT_TOKEN is malformed: expected '<digits>:<35 letters, digits, - or _>' "
+                "as given by @BotFather."
+            )
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings once; a bad value becomes a one-line ConfigError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(str(p) for p in err["loc"]).upper() or "settings"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {msg}") from None

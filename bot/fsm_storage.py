@@ -1,0 +1,70 @@
+"""FSM storage in the project's database, so a conversation survives a restart.
+
+Used when no REDIS_URL is set (aiogram's RedisStorage is used otherwise). Each call
+runs in its own short transaction, apart from the update's unit of work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from storage.models import FsmRecord
+
+
+class SqlStorage(BaseStorage):
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        key_builder: KeyBuilder | None = None,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.clock = clock
+        self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
+
+    async def _load(self, key: StorageKey) -> FsmRecord | None:
+        async with self.sessionmaker() as s:
+            return await s.get(FsmRecord, self.key_builder.build(key))
+
+    async def _store(self, key: StorageKey, **fields: Any) -> None:
+        k = self.key_builder.build(key)
+        async with self.sessionmaker() as s:
+            rec = await s.get(FsmRecord, k)
+            new = rec is None
+            if rec is None:
+                rec = FsmRecord(key=k, updated_at=self.clock.now())
+            for name, value in fields.items():
+                setattr(rec, name, value)
+            if rec.state is None and rec.data in ("{}", ""):
+                if not new:
+                    await s.delete(rec)  # an ended conversation leaves no row
+            else:
+                rec.updated_at = self.clock.now()
+                s.add(rec)
+            await s.commit()
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        await self._store(key, state=value)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        rec = await self._load(key)
+        return rec.state if rec else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._store(key, data=json.dumps(dict(data), ensure_ascii=False, default=str))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        rec = await self._load(key)
+        return json.loads(rec.data) if rec and rec.data else {}
+
+    async def close(self) -> None:
+        return None

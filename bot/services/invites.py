@@ -1,0 +1,111 @@
+"""Invitations: nobody gets in without one (SPEC §2)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.services.audit import AuditService
+from bot.services.errors import InvalidInput, InviteRefused, NotFound
+from storage.models import Invitation, Role
+from storage.repositories import InvitationRepo, UnitRepo
+
+# Telegram deep-link payloads: up to 64 characters of A-Z, a-z, 0-9, _ and -.
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+DEFAULT_VALID_DAYS = 14
+
+
+def deep_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username.lstrip('@')}?start={token}"
+
+
+class InviteService:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.repo = InvitationRepo(session)
+        self.units = UnitRepo(session)
+        self.clock = clock
+        self.audit = AuditService(session, clock)
+
+    async def create(
+        self,
+        unit_code: str | None,
+        role: Role | str = Role.employee,
+        *,
+        valid_days: int | None = DEFAULT_VALID_DAYS,
+        max_uses: int | None = None,
+        created_by: int | None = None,
+    ) -> Invitation:
+        try:
+            role = Role(role)
+        except ValueError:
+            raise InvalidInput("role", value=str(role)) from None
+        if valid_days is not None and not 1 <= valid_days <= 366:
+            raise InvalidInput("valid_days", value=str(valid_days))
+        if max_uses is not None and not 1 <= max_uses <= 100_000:
+            raise InvalidInput("max_uses", value=str(max_uses))
+        unit_id = None
+        if unit_code:
+            unit = await self.units.by_code(unit_code)
+            if unit is None:
+                raise NotFound("unit", value=unit_code)
+            unit_id = unit.id
+        elif role is not Role.admin:
+            raise InvalidInput("invite_needs_unit")
+        now = self.clock.now()
+        inv = Invitation(
+            token=secrets.token_urlsafe(16),
+            unit_id=unit_id,
+            role=role,
+            expires_at=now + timedelta(days=valid_days) if valid_days else None,
+            max_uses=max_uses,
+            created_by=created_by,
+            created_at=now,
+        )
+        self.session.add(inv)
+        self.audit.note(
+            created_by, "invite.create", detail=f"unit={unit_code} role={role.value} uses={max_uses}"
+        )
+        await self.session.commit()
+        return inv
+
+    async def check(self, token: str | None) -> Invitation:
+        """The invitation behind a token, or InviteRefused saying why. Writes nothing."""
+        if not token:
+            raise InviteRefused("invite_missing")
+        if not TOKEN_RE.match(token):
+            raise InviteRefused("invite_unknown")
+        inv = await self.repo.by_token(token)
+        if inv is None:
+            raise InviteRefused("invite_unknown")
+        if inv.revoked_at is not None:
+            raise InviteRefused("invite_revoked")
+        if inv.expires_at is not None and inv.expires_at <= self.clock.now():
+            raise InviteRefused("invite_expired")
+        if inv.max_uses is not None and inv.uses >= inv.max_uses:
+            raise InviteRefused("invite_used_up")
+        return inv
+
+    async def revoke(self, token: str, by: int | None = None) -> Invitation:
+        inv = await self.repo.by_token(token)
+        if inv is None:
+            raise NotFound("invitation", value=token)
+        if inv.revoked_at is None:
+            inv.revoked_at = self.clock.now()
+            self.audit.note(by, "invite.revoke", detail=f"id={inv.id}")
+            await self.session.commit()
+        return inv
+
+    async def list(self, unit_code: str | None = None) -> Sequence[Invitation]:
+        unit_id = None
+        if unit_code:
+            unit = await self.units.by_code(unit_code)
+            if unit is None:
+                raise NotFound("unit", value=unit_code)
+            unit_id = unit.id
+        return await self.repo.list(unit_id)

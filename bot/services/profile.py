@@ -1,0 +1,108 @@
+"""A person's own settings: language, name, position, check-in day and time, pause (§3.9)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.i18n import LOCALES
+from bot.services.errors import InvalidInput
+from storage.models import User
+
+TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:hH.]\s*([0-5]\d)\s*$")
+DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2}|\d{4}))?\s*$")
+MAX_PAUSE_DAYS = 366
+NAME_MAX = 100
+
+
+def clean_text(text: str) -> str:
+    """Drop control and invisible format characters (zero-width, bidi marks), fold spaces."""
+    kept = "".join(
+        ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\n"
+    )
+    return " ".join(kept.split())
+
+
+def parse_time(text: str) -> str:
+    m = TIME_RE.match(text or "")
+    if not m:
+        raise InvalidInput("time", value=text)
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def parse_date(text: str, today: date) -> date:
+    """dd/mm/yyyy, dd/mm/yy or dd/mm (the next such day), as Vietnamese write dates."""
+    m = DATE_RE.match(text or "")
+    if not m:
+        raise InvalidInput("date", value=text)
+    day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
+    try:
+        if year:
+            y = int(year) + (2000 if len(year) == 2 else 0)
+            return date(y, month, day)
+        d = date(today.year, month, day)
+        return d if d >= today else date(today.year + 1, month, day)
+    except ValueError:
+        raise InvalidInput("date", value=text) from None
+
+
+class ProfileService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def _save(self, user: User) -> User:
+        self.session.add(user)
+        await self.session.commit()
+        return user
+
+    async def set_locale(self, user: User, locale: str) -> User:
+        if locale not in LOCALES:
+            raise InvalidInput("locale", value=locale)
+        user.locale = locale
+        return await self._save(user)
+
+    async def set_full_name(self, user: User, text: str) -> User:
+        name = clean_text(text or "")
+        if (
+            len(name) < 2
+            or len(name) > NAME_MAX
+            or name.startswith("/")
+            or not any(ch.isalpha() for ch in name)
+        ):
+            raise InvalidInput("full_name", max=NAME_MAX)
+        user.full_name = name
+        return await self._save(user)
+
+    async def set_position(self, user: User, text: str) -> User:
+        position = clean_text(text or "")
+        if (
+            len(position) < 2
+            or len(position) > NAME_MAX
+            or position.startswith("/")
+            or not any(ch.isalpha() for ch in position)
+        ):
+            raise InvalidInput("position", max=NAME_MAX)
+        user.position = position
+        return await self._save(user)
+
+    async def set_schedule(self, user: User, weekday: int | None = None, at: str | None = None) -> User:
+        if weekday is not None:
+            if not 0 <= weekday <= 6:
+                raise InvalidInput("weekday", value=str(weekday))
+            user.checkin_weekday = weekday
+        if at is not None:
+            user.checkin_time = parse_time(at)
+        return await self._save(user)
+
+    async def pause_until(self, user: User, until: date, today: date) -> User:
+        if until <= today or until > today + timedelta(days=MAX_PAUSE_DAYS):
+            raise InvalidInput("pause_date", max=MAX_PAUSE_DAYS)
+        user.paused_until = until
+        return await self._save(user)
+
+    async def resume(self, user: User) -> User:
+        user.paused_until = None
+        return await self._save(user)

@@ -1,0 +1,74 @@
+"""/help and /cancel, from anywhere; and the catch-all, which comes last."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot.i18n import _
+from bot.services.access import Action, allowed
+from handlers.texts import not_registered_text, role_name
+from storage.models import User
+
+router = Router(name="common")  # open to everyone
+member = Router(name="member")  # registered people only (gated in bot.app)
+fallback = Router(name="fallback")
+
+
+def help_text(user: User) -> str:
+    lines = [
+        _("<b>What I can do</b> — you are registered as {role}.").format(role=role_name(user.role)),
+        "",
+        _("/settings — language, check-in day and time, pause during leave"),
+        _("/cancel — stop what you are doing"),
+        _("/help — this list"),
+    ]
+    if allowed(user.role, Action.manage_units):
+        lines += [
+            "",
+            _("<b>Administration</b>"),
+            _("/units — the unit tree"),
+            _("/invite <code>UNIT</code> [role] [days] [uses] — create an invitation link"),
+            _("/revoke <code>TOKEN</code> — withdraw an invitation"),
+        ]
+    return "\n".join(lines)
+
+
+@member.message(Command("help"))
+async def show_help(message: Message, user: User) -> None:
+    await message.answer(help_text(user))
+
+
+@router.message(Command("cancel"), StateFilter("*"))
+async def cancel(message: Message, state: FSMContext, user: User | None) -> None:
+    current = await state.get_state()
+    await state.clear()
+    if user is not None and user.onboarded_at is None:
+        await message.answer(_("Stopped. Send /start to finish setting up when you are ready."))
+    elif current is None:
+        await message.answer(_("There is nothing to cancel."))
+    else:
+        await message.answer(_("Cancelled. Nothing more was changed."))
+
+
+@fallback.message(StateFilter(None))
+async def unknown_message(message: Message, user: User | None) -> None:
+    if user is None or user.onboarded_at is None:
+        await message.answer(not_registered_text())
+        return
+    await message.answer(_("I did not understand that. Send /help to see what I can do."))
+
+
+@fallback.message()
+async def unexpected_in_flow(message: Message) -> None:
+    """Something other than the expected text or tap, in the middle of a step."""
+    await message.answer(
+        _("Please answer the question above (use the buttons if there are any), or send /cancel to stop.")
+    )
+
+
+@fallback.callback_query()
+async def stale_button(query: CallbackQuery) -> None:
+    await query.answer(_("This button is no longer active."), show_alert=False)

@@ -1,0 +1,46 @@
+"""One errors router: domain errors get a clear reply in the user's language; the rest are
+logged with context and get an apology. Nothing already stored is lost either way."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+
+from bot.i18n import _, use_locale
+from bot.services.errors import DomainError
+from handlers.texts import error_text
+
+router = Router(name="errors")
+log = logging.getLogger(__name__)
+
+
+async def _reply(event: ErrorEvent, text: str) -> None:
+    update = event.update
+    try:
+        if update.message is not None:
+            await update.message.answer(text)
+        elif update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=True)
+    except Exception:  # noqa: BLE001 - the reply itself may fail (blocked user, network)
+        log.warning("could not deliver the error reply for update %s", update.update_id)
+
+
+@router.errors(ExceptionTypeFilter(DomainError))
+async def domain_error(event: ErrorEvent, locale: str | None = None) -> None:
+    exc = event.exception
+    assert isinstance(exc, DomainError)
+    log.info("update %s: %s", event.update.update_id, exc)
+    with use_locale(locale):
+        await _reply(event, error_text(exc))
+
+
+@router.errors()
+async def unexpected_error(event: ErrorEvent, locale: str | None = None) -> None:
+    log.error(
+        "update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception
+    )
+    with use_locale(locale):
+        await _reply(event, _("Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment."))

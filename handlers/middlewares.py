@@ -1,0 +1,75 @@
+"""Middlewares: one DB session per update, the user and their language, role gates."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, User as TgUser
+
+from bot.i18n import normalize, use_locale
+from bot.services.access import Action, allowed
+from bot.services.audit import AuditService
+from storage.models import User
+from storage.repositories import UserRepo
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """Opens the update's session; services commit their own unit of work."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with data["sessionmaker"]() as session:
+            data["session"] = session
+            return await handler(event, data)
+
+
+class UserMiddleware(BaseMiddleware):
+    """Loads the registered user (or None) and sets the language for the update."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        tg_user: TgUser | None = data.get("event_from_user")
+        user: User | None = None
+        if tg_user is not None:
+            user = await UserRepo(data["session"]).by_telegram_id(tg_user.id)
+        data["user"] = user
+        locale = user.locale if user else normalize(tg_user.language_code if tg_user else None)
+        data["locale"] = locale
+        with use_locale(locale):
+            return await handler(event, data)
+
+
+class RoleGate(BaseMiddleware):
+    """Runs after a handler matched: refuses unregistered users and roles without the right.
+
+    A refusal gets a clear reply in the user's language and an audit entry (SPEC §2).
+    """
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        from handlers.texts import access_denied_text, not_registered_text
+
+        user: User | None = data.get("user")
+        if user is not None and user.onboarded_at is not None and allowed(user.role, self.action):
+            return await handler(event, data)
+        tg_user: TgUser | None = data.get("event_from_user")
+        actor = tg_user.id if tg_user else None
+        registered = user is not None and user.onboarded_at is not None
+        text = access_denied_text() if registered else not_registered_text()
+        if registered:
+            await AuditService(data["session"], data["clock"]).refused(
+                actor, self.action.value, detail=f"role={user.role if user else None}"
+            )
+        else:
+            log.info("refused %s for unregistered %s", self.action.value, actor)
+        if isinstance(event, CallbackQuery):
+            await event.answer(text, show_alert=True)
+        elif isinstance(event, Message):
+            await event.answer(text)
+        return None

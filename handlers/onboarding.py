@@ -1,0 +1,240 @@
+"""Onboarding (SPEC §3.1): /start <token> → notice and consent → language → name →
+position → check-in day and time → welcome. Six interactions when the defaults suit.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import _, use_locale
+from bot.services.errors import AlreadyRegistered, DomainError
+from bot.services.onboarding import OnboardingService
+from bot.services.profile import ProfileService
+from handlers.callbacks import Consent, Hour, Lang, Schedule, ScheduleStep, Weekday
+from handlers.keyboards import LANGUAGE_NAMES, hour_keyboard, language_keyboard, schedule_choice_keyboard, weekday_keyboard
+from handlers.texts import (
+    NOTICE_VERSION,
+    error_text,
+    how_to_get_invite,
+    privacy_notice,
+    role_name,
+    schedule_text,
+)
+from storage.models import Role, User
+
+router = Router(name="onboarding")
+
+
+class Onboarding(StatesGroup):
+    language = State()
+    full_name = State()
+    position = State()
+    schedule = State()
+    weekday = State()
+    hour = State()
+
+
+def service(session: AsyncSession, clock: Clock, settings: Settings) -> OnboardingService:
+    return OnboardingService(
+        session, clock, admin_ids=frozenset(settings.admin_ids), timezone=settings.timezone
+    )
+
+
+@router.message(CommandStart())
+async def start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    user: User | None,
+) -> None:
+    if user is not None and user.onboarded_at is None:
+        # Consent was given earlier but onboarding stopped: pick it up again.
+        await state.set_state(Onboarding.language)
+        await message.answer(_("Welcome back. Let us finish setting up.\n\nPlease choose your language."), reply_markup=language_keyboard(onboarding=True))
+        return
+    try:
+        preview = await service(session, clock, settings).preview(message.chat.id, command.args)
+    except AlreadyRegistered:
+        await message.answer(
+            _("Hello {name}, you are already registered. Send /help to see what you can do.").format(
+                name=escape(user.full_name if user else "")
+            )
+        )
+        return
+    except DomainError as exc:
+        # No valid invitation: explain, store nothing (no state, no row).
+        text = how_to_get_invite() if exc.code == "invite_missing" else error_text(exc)
+        await message.answer(text)
+        return
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("✅ I agree"), callback_data=Consent(agree=True, token=preview.token or ""))
+    kb.button(text=_("I do not agree"), callback_data=Consent(agree=False, token=""))
+    kb.adjust(1)
+    await message.answer(
+        privacy_notice(settings.ministry_name, settings.standing_agency, preview.unit, preview.role),
+        reply_markup=kb.as_markup(),
+    )
+
+
+@router.callback_query(Consent.filter(F.agree.is_(False)))
+async def decline(query: CallbackQuery) -> None:
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("You have not agreed, so nothing about you has been stored. "
+              "If you change your mind, open the invitation link again.")
+        )
+
+
+@router.callback_query(Consent.filter(F.agree.is_(True)))
+async def agree(
+    query: CallbackQuery,
+    callback_data: Consent,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    locale: str,
+) -> None:
+    user = await service(session, clock, settings).accept(
+        query.from_user.id,
+        callback_data.token or None,
+        locale=locale,
+        notice_version=NOTICE_VERSION,
+    )
+    await state.set_state(Onboarding.language)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("Thank you: your consent is recorded (notice version {version}).").format(version=NOTICE_VERSION)
+        )
+        await query.message.answer(
+            _("You are registered as {role}. Which language shall I use?").format(role=role_name(user.role)),
+            reply_markup=language_keyboard(onboarding=True),
+        )
+
+
+@router.callback_query(Onboarding.language, Lang.filter(F.onboarding.is_(True)))
+async def language_chosen(
+    query: CallbackQuery, callback_data: Lang, state: FSMContext, session: AsyncSession, user: User | None
+) -> None:
+    if user is None:
+        return
+    await ProfileService(session).set_locale(user, callback_data.code)
+    await state.set_state(Onboarding.full_name)
+    with use_locale(user.locale):
+        if isinstance(query.message, Message):
+            await query.message.edit_text(_("Language: {language}").format(language=LANGUAGE_NAMES[user.locale]))
+            await query.message.answer(_("Please type your full name, for example: Nguyễn Thị Lan."))
+
+
+@router.message(Onboarding.full_name, F.text)
+async def full_name_given(message: Message, state: FSMContext, session: AsyncSession, user: User | None) -> None:
+    if user is None:
+        return
+    await ProfileService(session).set_full_name(user, message.text or "")
+    await state.set_state(Onboarding.position)
+    await message.answer(
+        _("Thank you, {name}. What is your position? For example: Chuyên viên, Trưởng phòng.").format(
+            name=escape(user.full_name)
+        )
+    )
+
+
+@router.message(Onboarding.position, F.text)
+async def position_given(message: Message, state: FSMContext, session: AsyncSession, user: User | None) -> None:
+    if user is None:
+        return
+    await ProfileService(session).set_position(user, message.text or "")
+    await state.set_state(Onboarding.schedule)
+    await message.answer(
+        _("Each week I will ask you a short check-in on the conduct criteria. "
+          "When should it come? Most people keep {schedule}.").format(schedule=schedule_text(user)),
+        reply_markup=schedule_choice_keyboard(schedule_text(user)),
+    )
+
+
+@router.callback_query(Onboarding.schedule, Schedule.filter(F.step == ScheduleStep.change))
+async def schedule_change(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(Onboarding.weekday)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Which day of the week?"), reply_markup=weekday_keyboard())
+
+
+@router.callback_query(Onboarding.weekday, Weekday.filter())
+async def weekday_chosen(
+    query: CallbackQuery, callback_data: Weekday, state: FSMContext, session: AsyncSession, user: User | None
+) -> None:
+    if user is None:
+        return
+    await ProfileService(session).set_schedule(user, weekday=callback_data.day)
+    await state.set_state(Onboarding.hour)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("At what time? Choose one, or type a time such as 16:30."), reply_markup=hour_keyboard()
+        )
+
+
+@router.callback_query(Onboarding.hour, Hour.filter())
+async def hour_chosen(
+    query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None
+) -> None:
+    if user is None or not isinstance(query.message, Message):
+        return
+    at = f"{callback_data.minutes // 60:02d}:{callback_data.minutes % 60:02d}"
+    await ProfileService(session).set_schedule(user, at=at)
+    await query.message.edit_text(_("Check-in time: {schedule}.").format(schedule=schedule_text(user)))
+    await _finish(query.message, state, session, clock, user)
+
+
+@router.message(Onboarding.hour, F.text)
+async def hour_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None) -> None:
+    if user is None:
+        return
+    await ProfileService(session).set_schedule(user, at=message.text or "")
+    await _finish(message, state, session, clock, user)
+
+
+@router.callback_query(Onboarding.schedule, Schedule.filter(F.step == ScheduleStep.keep))
+async def schedule_kept(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None
+) -> None:
+    if user is None or not isinstance(query.message, Message):
+        return
+    await query.message.edit_text(_("Check-in time: {schedule}.").format(schedule=schedule_text(user)))
+    await _finish(query.message, state, session, clock, user)
+
+
+async def _finish(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, user: User) -> None:
+    await OnboardingService(session, clock).finish(user)
+    await state.clear()
+    await message.answer(welcome_text(user))
+
+
+def welcome_text(user: User) -> str:
+    lines = [
+        _("<b>Welcome, {name}!</b>").format(name=escape(user.full_name)),
+        "",
+        _("This bot accompanies the campaign “Civil servants emulate in practising office culture”. "
+          "Every {schedule} I will send you a one-minute check-in on the seven groups of "
+          "individual criteria (§IV.1.2 of the plan): one tap per group.").format(schedule=schedule_text(user)),
+    ]
+    if user.role == Role.leader:
+        lines.append(_("As a unit leader you will also receive a weekly digest of your unit and reminders of the campaign's deadlines."))
+    elif user.role == Role.comms:
+        lines.append(_("As communications staff you will review the good examples that people submit."))
+    elif user.role == Role.admin:
+        lines.append(_("As an administrator you manage units, invitations and the deadline calendar."))
+    lines += ["", _("Send /help to see the commands, and /settings to change your language or schedule.")]
+    return "\n".join(lines)

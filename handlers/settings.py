@@ -1,0 +1,168 @@
+"""/settings (SPEC §3.9): language, check-in day and time, pause until a date."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_date
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import _, use_locale
+from bot.services.profile import ProfileService, parse_date
+from handlers.callbacks import Hour, Lang, Pause, SettingsAction, SettingsMenu, Weekday
+from handlers.keyboards import LANGUAGE_NAMES, hour_keyboard, language_keyboard, pause_keyboard, weekday_keyboard
+from handlers.texts import schedule_text
+from storage.models import User
+
+router = Router(name="settings")
+
+
+class SettingsStates(StatesGroup):
+    weekday = State()
+    hour = State()
+    pause_date = State()
+
+
+def local_today(user: User, clock: Clock):  # noqa: ANN201 - a date
+    from zoneinfo import ZoneInfo
+
+    return clock.now().astimezone(ZoneInfo(user.timezone)).date()
+
+
+def fmt_date(d, locale: str) -> str:  # noqa: ANN001
+    return format_date(d, format="dd/MM/yyyy", locale="vi_VN" if locale == "vi" else "en_GB")
+
+
+def settings_view(user: User, clock: Clock) -> tuple[str, InlineKeyboardMarkup]:
+    today = local_today(user, clock)
+    paused = user.paused_until is not None and user.paused_until > today
+    lines = [
+        _("<b>Your settings</b>"),
+        _("Language: {language}").format(language=LANGUAGE_NAMES.get(user.locale, user.locale)),
+        _("Check-in: {schedule}").format(schedule=schedule_text(user)),
+        _("Check-ins paused until {date}.").format(date=fmt_date(user.paused_until, user.locale))
+        if paused
+        else _("Check-ins: active."),
+    ]
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Language"), callback_data=SettingsMenu(action=SettingsAction.language))
+    kb.button(text=_("Check-in day and time"), callback_data=SettingsMenu(action=SettingsAction.schedule))
+    if paused:
+        kb.button(text=_("Resume check-ins"), callback_data=SettingsMenu(action=SettingsAction.resume))
+    else:
+        kb.button(text=_("Pause (leave)"), callback_data=SettingsMenu(action=SettingsAction.pause))
+    kb.button(text=_("Close"), callback_data=SettingsMenu(action=SettingsAction.close))
+    kb.adjust(1)
+    return "\n".join(lines), kb.as_markup()
+
+
+@router.message(Command("settings"))
+async def show(message: Message, state: FSMContext, user: User, clock: Clock) -> None:
+    await state.clear()
+    text, kb = settings_view(user, clock)
+    await message.answer(text, reply_markup=kb)
+
+
+async def _back(query: CallbackQuery, user: User, clock: Clock, note: str) -> None:
+    text, kb = settings_view(user, clock)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(f"{note}\n\n{text}", reply_markup=kb)
+
+
+@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.language))
+async def ask_language(query: CallbackQuery) -> None:
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Which language shall I use?"), reply_markup=language_keyboard())
+
+
+@router.callback_query(Lang.filter(F.onboarding.is_(False)))
+async def set_language(query: CallbackQuery, callback_data: Lang, session: AsyncSession, user: User, clock: Clock) -> None:
+    await ProfileService(session).set_locale(user, callback_data.code)
+    with use_locale(user.locale):
+        await _back(query, user, clock, _("Language changed."))
+
+
+@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.schedule))
+async def ask_weekday(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(SettingsStates.weekday)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Which day of the week?"), reply_markup=weekday_keyboard())
+
+
+@router.callback_query(SettingsStates.weekday, Weekday.filter())
+async def set_weekday(query: CallbackQuery, callback_data: Weekday, state: FSMContext, session: AsyncSession, user: User) -> None:
+    await ProfileService(session).set_schedule(user, weekday=callback_data.day)
+    await state.set_state(SettingsStates.hour)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("At what time? Choose one, or type a time such as 16:30."), reply_markup=hour_keyboard()
+        )
+
+
+@router.callback_query(SettingsStates.hour, Hour.filter())
+async def set_hour(query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
+    at = f"{callback_data.minutes // 60:02d}:{callback_data.minutes % 60:02d}"
+    await ProfileService(session).set_schedule(user, at=at)
+    await state.clear()
+    await _back(query, user, clock, _("Check-in time changed."))
+
+
+@router.message(SettingsStates.hour, F.text)
+async def type_hour(message: Message, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
+    await ProfileService(session).set_schedule(user, at=message.text or "")
+    await state.clear()
+    text, kb = settings_view(user, clock)
+    await message.answer(_("Check-in time changed.") + "\n\n" + text, reply_markup=kb)
+
+
+@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.pause))
+async def ask_pause(query: CallbackQuery) -> None:
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            _("Pause the weekly check-in (for leave or a long business trip) until when?"),
+            reply_markup=pause_keyboard(),
+        )
+
+
+@router.callback_query(Pause.filter(F.days > 0))
+async def pause_for(query: CallbackQuery, callback_data: Pause, session: AsyncSession, user: User, clock: Clock) -> None:
+    today = local_today(user, clock)
+    await ProfileService(session).pause_until(user, today + timedelta(days=callback_data.days), today)
+    await _back(query, user, clock, _("Check-ins paused."))
+
+
+@router.callback_query(Pause.filter(F.days == 0))
+async def pause_ask_date(query: CallbackQuery, state: FSMContext) -> None:
+    await state.set_state(SettingsStates.pause_date)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Type the date you are back, as dd/mm/yyyy (for example 15/01/2027)."))
+
+
+@router.message(SettingsStates.pause_date, F.text)
+async def pause_date_typed(message: Message, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
+    today = local_today(user, clock)
+    until = parse_date(message.text or "", today)
+    await ProfileService(session).pause_until(user, until, today)
+    await state.clear()
+    text, kb = settings_view(user, clock)
+    await message.answer(_("Check-ins paused.") + "\n\n" + text, reply_markup=kb)
+
+
+@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.resume))
+async def resume(query: CallbackQuery, session: AsyncSession, user: User, clock: Clock) -> None:
+    await ProfileService(session).resume(user)
+    await _back(query, user, clock, _("Check-ins resumed."))
+
+
+@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.close), StateFilter("*"))
+async def close(query: CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(_("Settings saved."))

@@ -1,0 +1,161 @@
+"""User-facing texts shared by several routers. Every string goes through Babel.
+
+Translate first, then .format(); user text is escaped with html.escape before it goes in.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bot.i18n import N_, _
+from bot.services.errors import (
+    AccessDenied,
+    AlreadyRegistered,
+    DomainError,
+    NotFound,
+    NotRegistered,
+)
+from storage.models import Role, Unit, User
+
+# Bump when the notice's text changes: consent records keep the version they agreed to.
+NOTICE_VERSION = "2026-11-v1"
+
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+WEEKDAYS_SHORT = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+ROLE_NAMES = {
+    Role.employee: N_("civil servant"),
+    Role.leader: N_("unit leader"),
+    Role.comms: N_("communications staff"),
+    Role.admin: N_("administrator"),
+}
+
+
+def weekday_name(day: int) -> str:
+    return _(WEEKDAYS[day])
+
+
+def role_name(role: Role | str) -> str:
+    return _(ROLE_NAMES[Role(role)])
+
+
+def schedule_text(user: User) -> str:
+    return _("{weekday} at {time}").format(
+        weekday=weekday_name(user.checkin_weekday), time=user.checkin_time
+    )
+
+
+def privacy_notice(ministry: str, agency: str, unit: Unit | None, role: Role) -> str:
+    where = escape(unit.name) if unit else escape(ministry)
+    return _(
+        "<b>Personal data notice</b>\n"
+        "You are invited to the office-culture campaign bot of {where}, as {role}.\n\n"
+        "<b>Who processes your data:</b> {ministry}, through {agency}, the campaign's "
+        "standing agency.\n"
+        "<b>What is kept:</b> your Telegram account number, full name, position, unit, "
+        "language and check-in schedule; your weekly self-assessments; the good examples "
+        "and photos you choose to share.\n"
+        "<b>Why:</b> to run the emulation campaign “Civil servants emulate in practising "
+        "office culture” (Decision 2497/QĐ-BTNMT): weekly reminders, your own history, "
+        "unit figures and the annual report.\n"
+        "<b>Who sees it:</b> your answers are seen by you alone. Your unit's leader sees "
+        "whether you have checked in and figures for groups of at least 3 people. "
+        "Communications staff see only the good examples you submit.\n"
+        "<b>How long:</b> for the campaign period, or until you erase your data.\n"
+        "<b>Your rights:</b> see and download your data (/mydata), correct it (/settings), "
+        "withdraw consent and erase it (/forget), at any time.\n\n"
+        "This notice follows the Law on Personal Data Protection (No. 91/2025/QH15) and "
+        "Decree 356/2025/NĐ-CP. Nothing about you is stored unless you agree. "
+        "Notice version {version}."
+    ).format(
+        where=where,
+        role=role_name(role),
+        ministry=escape(ministry),
+        agency=escape(agency),
+        version=NOTICE_VERSION,
+    )
+
+
+def how_to_get_invite() -> str:
+    return _(
+        "This bot serves civil servants taking part in the office-culture campaign, and "
+        "it works by invitation only.\n\n"
+        "To join, ask your unit's leader or emulation officer for your unit's invitation "
+        "link, then open it: it looks like <code>https://t.me/…?start=…</code>.\n"
+        "Nothing about you has been stored."
+    )
+
+
+def not_registered_text() -> str:
+    return _(
+        "You are not registered yet. Please open the invitation link your unit sent you. "
+        "If you have none, ask your unit's leader or emulation officer for one."
+    )
+
+
+def access_denied_text() -> str:
+    return _("Sorry, this is not available for your role. The attempt has been noted.")
+
+
+INVITE_REFUSALS = {
+    "invite_missing": N_("This link carries no invitation."),
+    "invite_unknown": N_("This invitation link is not valid. Please check that you opened the whole link."),
+    "invite_expired": N_("This invitation link has expired. Please ask your unit for a new one."),
+    "invite_revoked": N_("This invitation link has been withdrawn. Please ask your unit for a new one."),
+    "invite_used_up": N_("This invitation link has been used as many times as allowed. Please ask your unit for a new one."),
+}
+
+INVALID_INPUT = {
+    "full_name": N_("Please type your full name with letters, 2 to {max} characters, for example: Nguyễn Thị Lan."),
+    "position": N_("Please type your position, 2 to {max} characters, for example: Chuyên viên."),
+    "time": N_("Please type a time as HH:MM, for example 15:00."),
+    "date": N_("Please type a date as dd/mm/yyyy, for example 31/12/2026."),
+    "pause_date": N_("The pause must end on a date after today and within {max} days."),
+    "weekday": N_("Please choose a day of the week."),
+    "locale": N_("Please choose Vietnamese or English."),
+    "unit_code": N_("A unit code is 1 to 32 letters, digits, dots, dashes or underscores: “{value}” is not."),
+    "unit_name": N_("A unit name must not be empty and is at most 255 characters."),
+    "unit_kind": N_("Unknown unit kind “{value}”: use ministry_unit, province_dept or division."),
+    "unit_exists": N_("A unit with the code “{value}” already exists."),
+    "role": N_("Unknown role “{value}”: use employee, leader, comms or admin."),
+    "valid_days": N_("An invitation lasts from 1 to 366 days."),
+    "max_uses": N_("The use limit is a whole number from 1 to 100000."),
+    "invite_needs_unit": N_("Only an administrator invitation may have no unit."),
+    "invite_usage": N_("Usage: /invite UNIT_CODE [employee|leader|comms|admin] [days valid] [number of uses]"),
+    "revoke_usage": N_("Usage: /revoke TOKEN (the part of the link after start=)"),
+    "csv_header": N_("The CSV file needs the columns: {columns}."),
+    "csv_row": N_("Line {line} of the CSV file is not valid ({problem}). Nothing was imported."),
+}
+
+NOT_FOUND = {
+    "unit": N_("There is no unit with the code “{value}”."),
+    "invitation": N_("There is no such invitation."),
+}
+
+
+def error_text(exc: DomainError) -> str:
+    """The user's-language message for a domain error; parameters are escaped."""
+    params = {k: escape(str(v)) for k, v in exc.params.items()}
+    if exc.code in INVITE_REFUSALS:
+        return _(INVITE_REFUSALS[exc.code])
+    if isinstance(exc, AccessDenied):
+        return access_denied_text()
+    if isinstance(exc, NotRegistered):
+        return not_registered_text()
+    if isinstance(exc, AlreadyRegistered):
+        return _("You are already registered. Send /help to see what you can do.")
+    messages = NOT_FOUND if isinstance(exc, NotFound) else INVALID_INPUT
+    if exc.code in messages:
+        try:
+            return _(messages[exc.code]).format(**params)
+        except (KeyError, IndexError):
+            return _(messages[exc.code])
+    return _("That could not be done. Please check and try again.")

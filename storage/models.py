@@ -1,0 +1,133 @@
+"""Tables. No Telegram here: a telegram_id is just a number to this layer.
+
+Datetimes are aware and stored in UTC (SQLModel's UTCDateTime); local dates are computed
+by services from the user's time zone. Enums are stored as short strings, so adding a
+value needs no database type change.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, Index, String, Text
+from sqlmodel import Field, SQLModel
+
+
+class Role(str, enum.Enum):
+    """Who a person is to the campaign (SPEC §2)."""
+
+    employee = "employee"  # cán bộ, công chức, viên chức
+    leader = "leader"  # thủ trưởng đơn vị or the unit's emulation officer
+    comms = "comms"  # Báo, Tạp chí, Cổng TTĐT, Trung tâm Truyền thông (§III.2, §VI.5)
+    admin = "admin"  # Vụ Thi đua, Khen thưởng và Tuyên truyền (§VI.2)
+
+
+class UnitKind(str, enum.Enum):
+    ministry_unit = "ministry_unit"  # đơn vị trực thuộc Bộ (§II.1.1)
+    province_dept = "province_dept"  # Sở ... các tỉnh, thành phố (§II.1.1)
+    division = "division"  # phòng, ban, chi cục
+
+
+class Unit(SQLModel, table=True):
+    __tablename__ = "units"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True, index=True)
+    name: str = Field(max_length=255)
+    kind: UnitKind = Field(default=UnitKind.ministry_unit, sa_type=String(20))
+    parent_id: int | None = Field(default=None, foreign_key="units.id", index=True)
+    # Materialised path "/1/5/12/" so a subtree is one LIKE query.
+    path: str = Field(default="/", max_length=512, index=True)
+    created_at: datetime
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, unique=True, index=True, nullable=True)
+    )
+    full_name: str = Field(default="", max_length=128)
+    position: str = Field(default="", max_length=128)
+    unit_id: int | None = Field(default=None, foreign_key="units.id", index=True)
+    role: Role = Field(default=Role.employee, sa_type=String(16))
+    locale: str = Field(default="vi", max_length=8)
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", max_length=64)
+    checkin_weekday: int = Field(default=4)  # 0 = Monday … 4 = Friday
+    checkin_time: str = Field(default="15:00", max_length=5)  # HH:MM local
+    paused_until: date | None = None
+    active: bool = Field(default=True)  # False once the user blocked the bot
+    invitation_id: int | None = Field(default=None, foreign_key="invitations.id")
+    onboarded_at: datetime | None = None
+    created_at: datetime
+
+
+class Invitation(SQLModel, table=True):
+    """A per-unit deep link `t.me/<bot>?start=<token>` (SPEC §2)."""
+
+    __tablename__ = "invitations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True, index=True)
+    unit_id: int | None = Field(default=None, foreign_key="units.id", index=True)
+    role: Role = Field(default=Role.employee, sa_type=String(16))
+    expires_at: datetime | None = None
+    max_uses: int | None = None  # None: unlimited
+    uses: int = 0
+    revoked_at: datetime | None = None
+    created_by: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime
+
+
+class ConsentRecord(SQLModel, table=True):
+    """Consent to the personal-data notice, kept with the notice's version and time."""
+
+    __tablename__ = "consents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    notice_version: str = Field(max_length=32)
+    locale: str = Field(max_length=8)
+    accepted_at: datetime
+    withdrawn_at: datetime | None = None
+
+
+class FsmRecord(SQLModel, table=True):
+    """Conversation state, persisted so a flow survives a restart."""
+
+    __tablename__ = "fsm_states"
+
+    key: str = Field(primary_key=True, max_length=255)
+    state: str | None = Field(default=None, max_length=255)
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    updated_at: datetime
+
+
+class AuditEntry(SQLModel, table=True):
+    """Role-sensitive actions and refusals (SPEC §2)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor_telegram_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, nullable=True)
+    )
+    action: str = Field(max_length=64)
+    outcome: str = Field(max_length=16)  # ok | refused
+    detail: str = Field(default="", max_length=1024)
+
+
+__all__ = [
+    "AuditEntry",
+    "ConsentRecord",
+    "FsmRecord",
+    "Invitation",
+    "Role",
+    "Unit",
+    "UnitKind",
+    "User",
+]
