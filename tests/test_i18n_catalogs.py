@@ -1,0 +1,71 @@
+"""Every message is translated in every catalog, and the catalogs match the code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ("vi", "en")
+
+
+def _catalog(locale: str):  # noqa: ANN202
+    with (ROOT / "locales" / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def _ids(catalog) -> set[str]:  # noqa: ANN001
+    return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+
+
+@pytest.fixture(scope="module")
+def code_ids(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
+         "-k", "_", "-k", "__", "-k", "N_", "-k", "ngettext:1,2", "--no-location", "-o", str(pot), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    with pot.open("rb") as fh:
+        return _ids(read_po(fh))
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_untranslated_or_fuzzy_message(locale: str) -> None:
+    bad = []
+    for msg in _catalog(locale):
+        if not msg.id:
+            continue
+        strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+        if msg.fuzzy or not all(s.strip() for s in strings):
+            bad.append(msg.id)
+    assert not bad, f"{locale}: {len(bad)} untranslated or fuzzy: {bad[:5]}"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_catalog_matches_the_code(locale: str, code_ids: set[str]) -> None:
+    po = _ids(_catalog(locale))
+    assert not code_ids - po, f"{locale}.po lacks (run tools/i18n.py update): {sorted(code_ids - po)[:5]}"
+    assert not po - code_ids, f"{locale}.po has messages no longer in the code: {sorted(po - code_ids)[:5]}"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_placeholders_survive_translation(locale: str) -> None:
+    import re
+
+    field = re.compile(r"\{[a-z_]+\}")
+    for msg in _catalog(locale):
+        if not msg.id or not isinstance(msg.id, str):
+            continue
+        assert sorted(field.findall(msg.id)) == sorted(field.findall(msg.string)), msg.id
+
+
+def test_vietnamese_is_really_vietnamese() -> None:
+    """Guards against an English string pasted into vi.po."""
+    cat = _catalog("vi")
+    same = [m.id for m in cat if m.id and isinstance(m.id, str) and m.id == m.string and any(c.isalpha() for c in m.id)]
+    assert same == [], same[:5]
