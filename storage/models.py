@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, String, Text
+from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -123,6 +123,10 @@ class AuditEntry(SQLModel, table=True):
 
 __all__ = [
     "AuditEntry",
+    "CheckIn",
+    "CheckInAnswer",
+    "CheckInStatus",
+    "Level",
     "ConsentRecord",
     "FsmRecord",
     "Invitation",
@@ -131,3 +135,56 @@ __all__ = [
     "UnitKind",
     "User",
 ]
+
+
+class CheckInStatus(str, enum.Enum):
+    in_progress = "in_progress"
+    done = "done"
+    skipped = "skipped"  # excused (leave, business trip, sick): not counted as missed
+
+
+class Level(str, enum.Enum):
+    """The three answers to a criterion group: Tốt / Đạt / Chưa đạt."""
+
+    good = "good"
+    ok = "ok"
+    not_met = "not_met"
+
+
+class CheckIn(SQLModel, table=True):
+    """One person's weekly self-assessment against §IV.1.2; one per ISO week.
+
+    After /forget, user_id is cleared and the row stays, with its unit, so unit
+    aggregates keep their figures without an identity.
+    """
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("user_id", "week", name="uq_checkins_user_week"),
+        Index("ix_checkins_unit_week", "unit_id", "week"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="units.id")
+    week: int  # ISO year * 100 + ISO week, in the person's time zone: 202648
+    status: CheckInStatus = Field(default=CheckInStatus.in_progress, sa_type=String(16))
+    skip_reason: str | None = Field(default=None, max_length=16)
+    reflection: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    example_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    started_at: datetime
+    completed_at: datetime | None = None
+    updated_at: datetime
+
+
+class CheckInAnswer(SQLModel, table=True):
+    __tablename__ = "checkin_answers"
+    __table_args__ = (UniqueConstraint("checkin_id", "criterion", name="uq_answers_checkin_criterion"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    checkin_id: int = Field(foreign_key="checkins.id", index=True)
+    criterion: str = Field(max_length=4)  # the group's code: a, b, c, d, đ, e, f
+    level: Level = Field(sa_type=String(8))
+    sub_items: str = Field(default="", max_length=255)  # codes of unmet sub-items, "a1,a3"
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    answered_at: datetime

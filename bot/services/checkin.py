@@ -1,0 +1,393 @@
+"""The weekly conduct check-in against the individual criteria (§IV.1.2 a, b, c, d, đ, e, f).
+
+Rules:
+- one check-in per ISO week in the person's time zone (a unique constraint in the database);
+- answers are saved as they are given, so an interrupted check-in resumes where it stopped;
+- answers stay editable until the week closes (Monday 00:00 local time);
+- "skip this week" with a reason (leave, business trip, sick, other) is recorded apart from
+  "missed";
+- a tap on a button of a closed week, or a repeated tap, changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.campaign.schema import Campaign, CriterionGroup
+from bot.clock import Clock
+from bot.services.errors import DomainError, InvalidInput
+from bot.services.profile import clean_text
+from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, User
+
+SKIP_REASONS = ("leave", "business_trip", "sick", "other")
+NOTE_MAX = 500
+REFLECTION_MAX = 1000
+EXAMPLE_MAX = 2000
+
+
+class CheckinClosed(DomainError):
+    """A button of a week that has closed (or of a finished step) was pressed."""
+
+    code = "checkin_closed"
+
+
+def week_key(d: date) -> int:
+    iso = d.isocalendar()
+    return iso.year * 100 + iso.week
+
+
+def week_monday(key: int) -> date:
+    return date.fromisocalendar(key // 100, key % 100, 1)
+
+
+def previous_week(key: int) -> int:
+    return week_key(week_monday(key) - timedelta(days=7))
+
+
+def local_now(user: User, clock: Clock) -> datetime:
+    return clock.now().astimezone(ZoneInfo(user.timezone))
+
+
+def current_week(user: User, clock: Clock) -> int:
+    return week_key(local_now(user, clock).date())
+
+
+@dataclass(frozen=True)
+class Answer:
+    criterion: str
+    level: Level
+    sub_items: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckinView:
+    """What the person's check-in of one week looks like now."""
+
+    week: int
+    status: CheckInStatus | None  # None: not started
+    answers: dict[str, Answer] = field(default_factory=dict)
+    order: tuple[str, ...] = ()
+    skip_reason: str | None = None
+    reflection: str | None = None
+    example_note: str | None = None
+
+    @property
+    def next_criterion(self) -> str | None:
+        for code in self.order:
+            if code not in self.answers:
+                return code
+        return None
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for c in self.order if c in self.answers)
+
+    @property
+    def total(self) -> int:
+        return len(self.order)
+
+    @property
+    def complete(self) -> bool:
+        return self.next_criterion is None
+
+    def count(self, level: Level) -> int:
+        return sum(1 for a in self.answers.values() if a.level == level)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    view: CheckinView
+    changed: bool  # False for a repeated or stale tap: nothing was written
+    needs_detail: bool  # "Chưa đạt": ask which sub-items, and a note
+
+
+@dataclass(frozen=True)
+class Summary:
+    view: CheckinView
+    previous: CheckinView | None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    week: int
+    status: CheckInStatus | None  # None: missed (or before the person joined)
+    levels: dict[str, Level]
+    skip_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    rows: list[HistoryRow]  # oldest first
+    streak: int  # consecutive weeks done, up to the last closed or the current one
+    order: tuple[str, ...]
+
+
+class CheckinService:
+    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign) -> None:
+        self.session = session
+        self.clock = clock
+        self.campaign = campaign
+        self.order = tuple(g.code for g in campaign.individual_criteria)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def group(self, code: str) -> CriterionGroup:
+        try:
+            return self.campaign.criterion(code)
+        except KeyError:
+            raise InvalidInput("criterion", value=code) from None
+
+    def current_week(self, user: User) -> int:
+        return current_week(user, self.clock)
+
+    async def _row(self, user: User, week: int) -> CheckIn | None:
+        res = await self.session.exec(
+            select(CheckIn).where(CheckIn.user_id == user.id, CheckIn.week == week)
+        )
+        return res.first()
+
+    async def _answers(self, checkin: CheckIn) -> dict[str, CheckInAnswer]:
+        res = await self.session.exec(
+            select(CheckInAnswer).where(CheckInAnswer.checkin_id == checkin.id)
+        )
+        return {a.criterion: a for a in res.all()}
+
+    def _view(self, week: int, row: CheckIn | None, answers: dict[str, CheckInAnswer]) -> CheckinView:
+        if row is None:
+            return CheckinView(week=week, status=None, order=self.order)
+        return CheckinView(
+            week=week,
+            status=CheckInStatus(row.status),
+            answers={
+                code: Answer(
+                    criterion=code,
+                    level=Level(a.level),
+                    sub_items=tuple(s for s in a.sub_items.split(",") if s),
+                    note=a.note,
+                )
+                for code, a in answers.items()
+                if code in self.order
+            },
+            order=self.order,
+            skip_reason=row.skip_reason,
+            reflection=row.reflection,
+            example_note=row.example_note,
+        )
+
+    async def view(self, user: User, week: int | None = None) -> CheckinView:
+        week = week or self.current_week(user)
+        row = await self._row(user, week)
+        return self._view(week, row, await self._answers(row) if row else {})
+
+    # -- writing -----------------------------------------------------------------------
+
+    def _open_week(self, user: User, week: int) -> None:
+        if week != self.current_week(user):
+            raise CheckinClosed("checkin_closed", week=week)
+
+    async def _get_or_create(self, user: User, week: int) -> CheckIn:
+        row = await self._row(user, week)
+        if row is not None:
+            return row
+        now = self.clock.now()
+        row = CheckIn(
+            user_id=user.id, unit_id=user.unit_id, week=week, started_at=now, updated_at=now
+        )
+        self.session.add(row)
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            # The unique (user, week) constraint: another request created it first.
+            await self.session.rollback()
+            again = await self._row(user, week)
+            if again is None:
+                raise
+            return again
+        return row
+
+    async def answer(
+        self, user: User, week: int, criterion: str, level: Level, *, editing: bool = False
+    ) -> AnswerResult:
+        self._open_week(user, week)
+        self.group(criterion)
+        row = await self._get_or_create(user, week)
+        answers = await self._answers(row)
+        view = self._view(week, row, answers)
+        if row.status == CheckInStatus.skipped:
+            raise CheckinClosed("checkin_skipped", week=week)
+        if not editing:
+            if row.status == CheckInStatus.done or criterion != view.next_criterion:
+                # A double tap, or a button of a step already answered: nothing to do.
+                return AnswerResult(view, changed=False, needs_detail=False)
+        elif criterion not in answers and criterion != view.next_criterion:
+            return AnswerResult(view, changed=False, needs_detail=False)
+        now = self.clock.now()
+        ans = answers.get(criterion)
+        if ans is None:
+            ans = CheckInAnswer(checkin_id=row.id, criterion=criterion, level=level, answered_at=now)
+        elif ans.level == level and level != Level.not_met:
+            return AnswerResult(view, changed=False, needs_detail=False)
+        ans.level = level
+        ans.answered_at = now
+        if level != Level.not_met:
+            ans.sub_items, ans.note = "", None
+        self.session.add(ans)
+        row.updated_at = now
+        self.session.add(row)
+        await self.session.commit()
+        answers[criterion] = ans
+        return AnswerResult(
+            self._view(week, row, answers), changed=True, needs_detail=level == Level.not_met
+        )
+
+    async def _unmet_answer(self, user: User, week: int, criterion: str) -> tuple[CheckIn, CheckInAnswer]:
+        self._open_week(user, week)
+        row = await self._row(user, week)
+        ans = (await self._answers(row)).get(criterion) if row else None
+        if row is None or ans is None or ans.level != Level.not_met:
+            raise CheckinClosed("checkin_closed", week=week)
+        return row, ans
+
+    async def toggle_sub_item(self, user: User, week: int, criterion: str, item: str) -> CheckinView:
+        group = self.group(criterion)
+        if item not in {i.code for i in group.items}:
+            raise InvalidInput("criterion", value=item)
+        row, ans = await self._unmet_answer(user, week, criterion)
+        marked = [s for s in ans.sub_items.split(",") if s]
+        marked = [s for s in marked if s != item] if item in marked else [*marked, item]
+        # Keep the plan's order whatever the order of the taps.
+        ans.sub_items = ",".join(i.code for i in group.items if i.code in marked)
+        self.session.add(ans)
+        await self.session.commit()
+        return await self.view(user, week)
+
+    async def set_note(self, user: User, week: int, criterion: str, text: str) -> CheckinView:
+        note = clean_text(text)
+        if not note or len(note) > NOTE_MAX:
+            raise InvalidInput("note", max=NOTE_MAX)
+        _, ans = await self._unmet_answer(user, week, criterion)
+        ans.note = note
+        self.session.add(ans)
+        await self.session.commit()
+        return await self.view(user, week)
+
+    async def _set_text(self, user: User, week: int, attr: str, text: str, limit: int, code: str) -> CheckinView:
+        self._open_week(user, week)
+        value = clean_text(text)
+        if not value or len(value) > limit:
+            raise InvalidInput(code, max=limit)
+        row = await self._row(user, week)
+        if row is None or row.status == CheckInStatus.skipped:
+            raise CheckinClosed("checkin_closed", week=week)
+        setattr(row, attr, value)
+        row.updated_at = self.clock.now()
+        self.session.add(row)
+        await self.session.commit()
+        return await self.view(user, week)
+
+    async def set_reflection(self, user: User, week: int, text: str) -> CheckinView:
+        return await self._set_text(user, week, "reflection", text, REFLECTION_MAX, "reflection")
+
+    async def set_example_note(self, user: User, week: int, text: str) -> CheckinView:
+        return await self._set_text(user, week, "example_note", text, EXAMPLE_MAX, "example_note")
+
+    async def finish(self, user: User, week: int) -> Summary:
+        self._open_week(user, week)
+        row = await self._row(user, week)
+        if row is None:
+            raise CheckinClosed("checkin_closed", week=week)
+        view = self._view(week, row, await self._answers(row))
+        if not view.complete or row.status == CheckInStatus.skipped:
+            raise CheckinClosed("checkin_incomplete", week=week)
+        if row.status != CheckInStatus.done:
+            row.status = CheckInStatus.done
+            row.completed_at = row.updated_at = self.clock.now()
+            self.session.add(row)
+            await self.session.commit()
+        return await self.summary(user, week)
+
+    async def skip(self, user: User, week: int, reason: str) -> CheckinView:
+        self._open_week(user, week)
+        if reason not in SKIP_REASONS:
+            raise InvalidInput("skip_reason", value=reason)
+        row = await self._get_or_create(user, week)
+        if row.status == CheckInStatus.done:
+            raise CheckinClosed("checkin_done", week=week)
+        row.status, row.skip_reason = CheckInStatus.skipped, reason
+        row.updated_at = self.clock.now()
+        self.session.add(row)
+        await self.session.commit()
+        return await self.view(user, week)
+
+    async def unskip(self, user: User, week: int) -> CheckinView:
+        self._open_week(user, week)
+        row = await self._row(user, week)
+        if row is not None and row.status == CheckInStatus.skipped:
+            row.status, row.skip_reason = CheckInStatus.in_progress, None
+            row.updated_at = self.clock.now()
+            self.session.add(row)
+            await self.session.commit()
+        return await self.view(user, week)
+
+    # -- summaries and history -----------------------------------------------------------
+
+    async def summary(self, user: User, week: int) -> Summary:
+        this = await self.view(user, week)
+        before = await self.view(user, previous_week(week))
+        return Summary(this, before if before.status == CheckInStatus.done else None)
+
+    async def history(self, user: User, weeks: int = 12) -> History:
+        current = self.current_week(user)
+        keys = [current]
+        for _ in range(weeks - 1):
+            keys.append(previous_week(keys[-1]))
+        keys.reverse()
+        res = await self.session.exec(
+            select(CheckIn).where(CheckIn.user_id == user.id, col(CheckIn.week).in_(keys))
+        )
+        rows = {r.week: r for r in res.all()}
+        ids = [r.id for r in rows.values()]
+        levels: dict[int, dict[str, Level]] = {r.id: {} for r in rows.values() if r.id}
+        if ids:
+            ans = await self.session.exec(
+                select(CheckInAnswer).where(col(CheckInAnswer.checkin_id).in_(ids))
+            )
+            for a in ans.all():
+                levels[a.checkin_id][a.criterion] = Level(a.level)
+        out = [
+            HistoryRow(
+                week=k,
+                status=CheckInStatus(rows[k].status) if k in rows else None,
+                levels=levels.get(rows[k].id or 0, {}) if k in rows else {},
+                skip_reason=rows[k].skip_reason if k in rows else None,
+            )
+            for k in keys
+        ]
+        return History(rows=out, streak=await self.streak(user), order=self.order)
+
+    async def streak(self, user: User) -> int:
+        """Weeks done in a row, counted back from now. Skipped (excused) weeks neither break
+        nor add to it; the current week, still open, does not break it either."""
+        res = await self.session.exec(
+            select(CheckIn.week, CheckIn.status).where(CheckIn.user_id == user.id)
+        )
+        status = {week: CheckInStatus(st) for week, st in res.all()}
+        if not status:
+            return 0
+        oldest = min(status)
+        week, streak, first = self.current_week(user), 0, True
+        while week >= oldest:
+            st = status.get(week)
+            if st == CheckInStatus.done:
+                streak += 1
+            elif st != CheckInStatus.skipped and not first:
+                break
+            week, first = previous_week(week), False
+        return streak
