@@ -28,7 +28,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.fsm_storage import SqlStorage
 from bot.services.access import Action
-from handlers import admin, common, errors, onboarding, settings as settings_handlers
+from handlers import admin, checkin, common, errors, history, onboarding, settings as settings_handlers
 from handlers.middlewares import DbSessionMiddleware, RoleGate, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import Role
@@ -50,14 +50,16 @@ def build_routers() -> Router:
     private = Router(name="private")
     private.message.filter(F.chat.type == ChatType.PRIVATE)
     private.include_routers(
-        onboarding.router,
-        common.router,
-        gated(common.member, Action.use_bot),
-        gated(settings_handlers.router, Action.use_bot),
-        gated(admin.router, Action.manage_units),
-        common.fallback,
+        common.make_router(),  # /cancel works everywhere, before any step's own handlers
+        onboarding.make_router(),
+        gated(common.make_member(), Action.use_bot),
+        gated(settings_handlers.make_router(), Action.use_bot),
+        gated(admin.make_router(), Action.manage_units),
+        gated(history.make_router(), Action.checkin),
+        gated(checkin.make_router(), Action.checkin),  # its text handler passes on the rest
+        common.make_fallback(),
     )
-    root.include_routers(errors.router, private)
+    root.include_routers(errors.make_router(), private)
     return root
 
 
@@ -101,6 +103,8 @@ def command_menu(role: Role | None) -> list[BotCommand]:
     """The command menu in the current locale; admins see their commands too."""
     _ = i18n.gettext
     cmds = [
+        BotCommand(command="checkin", description=_("This week's self-assessment")),
+        BotCommand(command="history", description=_("Your recent weeks and trend")),
         BotCommand(command="help", description=_("What the bot can do")),
         BotCommand(command="settings", description=_("Language, check-in time, pause")),
         BotCommand(command="cancel", description=_("Stop the current step")),

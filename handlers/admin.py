@@ -17,11 +17,9 @@ from bot.services.units import UnitService
 from handlers.texts import role_name
 from storage.models import Role, User
 
-router = Router(name="admin")
 MAX_TREE_LINES = 120
 
 
-@router.message(Command("units"))
 async def units(message: Message, session: AsyncSession, clock: Clock) -> None:
     rows = await UnitService(session, clock).tree()
     if not rows:
@@ -52,7 +50,6 @@ def _parse_invite_args(args: str | None) -> tuple[str, Role, int, int | None]:
     return unit_code, role, days, uses
 
 
-@router.message(Command("invite"))
 async def invite(message: Message, command: CommandObject, session: AsyncSession, clock: Clock, bot: Bot, user: User) -> None:
     unit_code, role, days, uses = _parse_invite_args(command.args)
     inv = await InviteService(session, clock).create(
@@ -69,10 +66,18 @@ async def invite(message: Message, command: CommandObject, session: AsyncSession
     )
 
 
-@router.message(Command("revoke"))
 async def revoke(message: Message, command: CommandObject, session: AsyncSession, clock: Clock, user: User) -> None:
     token = (command.args or "").strip()
     if not token:
         raise InvalidInput("revoke_usage")
     await InviteService(session, clock).revoke(token, by=user.telegram_id)
     await message.answer(_("The invitation has been withdrawn. Its link no longer works."))
+
+
+def make_router() -> Router:
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="admin")
+    router.message.register(units, Command("units"))
+    router.message.register(invite, Command("invite"))
+    router.message.register(revoke, Command("revoke"))
+    return router

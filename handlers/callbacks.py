@@ -50,3 +50,44 @@ class SettingsMenu(CallbackData, prefix="st"):
 
 class Pause(CallbackData, prefix="ps"):
     days: int  # 0 = type a date
+
+
+class LevelCode(str, enum.Enum):
+    good = "g"
+    ok = "o"
+    not_met = "n"
+
+
+class CheckinAnswerCB(CallbackData, prefix="ca"):
+    w: int  # ISO week key, 202648: a tap from a closed week changes nothing
+    c: int  # index of the criterion group in the campaign's order
+    l: LevelCode  # noqa: E741 - kept short for the 64-byte limit
+    e: bool = False  # editing a finished check-in
+
+
+class CheckinItemCB(CallbackData, prefix="ci"):
+    w: int
+    c: int
+    i: int  # index of the sub-item within its group
+    e: bool = False
+
+
+class CheckinAct(str, enum.Enum):
+    items_done = "id"  # sub-items chosen: on to the note
+    note_skip = "ns"  # no note: on to the next group
+    finish = "fi"
+    example = "ex"  # "any good example this week?"
+    skip = "sk"  # "skip this week": choose a reason
+    skip_reason = "sr"
+    skip_back = "sb"
+    unskip = "us"
+    edit = "ed"  # choose a group to change
+    edit_pick = "ep"
+
+
+class CheckinActCB(CallbackData, prefix="cx"):
+    w: int
+    a: CheckinAct
+    c: int = -1
+    r: int = -1
+    e: bool = False

@@ -12,15 +12,14 @@ from bot.services.access import Action, allowed
 from handlers.texts import not_registered_text, role_name
 from storage.models import User
 
-router = Router(name="common")  # open to everyone
-member = Router(name="member")  # registered people only (gated in bot.app)
-fallback = Router(name="fallback")
 
 
 def help_text(user: User) -> str:
     lines = [
         _("<b>What I can do</b> — you are registered as {role}.").format(role=role_name(user.role)),
         "",
+        _("/checkin — this week's self-assessment (one minute)"),
+        _("/history — your recent weeks, streak and trend chart"),
         _("/settings — language, check-in day and time, pause during leave"),
         _("/cancel — stop what you are doing"),
         _("/help — this list"),
@@ -36,12 +35,10 @@ def help_text(user: User) -> str:
     return "\n".join(lines)
 
 
-@member.message(Command("help"))
 async def show_help(message: Message, user: User) -> None:
     await message.answer(help_text(user))
 
 
-@router.message(Command("cancel"), StateFilter("*"))
 async def cancel(message: Message, state: FSMContext, user: User | None) -> None:
     current = await state.get_state()
     await state.clear()
@@ -53,7 +50,6 @@ async def cancel(message: Message, state: FSMContext, user: User | None) -> None
         await message.answer(_("Cancelled. Nothing more was changed."))
 
 
-@fallback.message(StateFilter(None))
 async def unknown_message(message: Message, user: User | None) -> None:
     if user is None or user.onboarded_at is None:
         await message.answer(not_registered_text())
@@ -61,7 +57,6 @@ async def unknown_message(message: Message, user: User | None) -> None:
     await message.answer(_("I did not understand that. Send /help to see what I can do."))
 
 
-@fallback.message()
 async def unexpected_in_flow(message: Message) -> None:
     """Something other than the expected text or tap, in the middle of a step."""
     await message.answer(
@@ -69,6 +64,28 @@ async def unexpected_in_flow(message: Message) -> None:
     )
 
 
-@fallback.callback_query()
 async def stale_button(query: CallbackQuery) -> None:
     await query.answer(_("This button is no longer active."), show_alert=False)
+
+
+def make_router() -> Router:  # open to everyone
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="common")
+    router.message.register(cancel, Command("cancel"), StateFilter("*"))
+    return router
+
+
+def make_member() -> Router:  # registered people only (gated in bot.app)
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="member")
+    router.message.register(show_help, Command("help"))
+    return router
+
+
+def make_fallback() -> Router:
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="fallback")
+    router.message.register(unknown_message, StateFilter(None))
+    router.message.register(unexpected_in_flow)
+    router.callback_query.register(stale_button)
+    return router

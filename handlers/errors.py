@@ -13,7 +13,6 @@ from bot.i18n import _, use_locale
 from bot.services.errors import DomainError
 from handlers.texts import error_text
 
-router = Router(name="errors")
 log = logging.getLogger(__name__)
 
 
@@ -28,7 +27,6 @@ async def _reply(event: ErrorEvent, text: str) -> None:
         log.warning("could not deliver the error reply for update %s", update.update_id)
 
 
-@router.errors(ExceptionTypeFilter(DomainError))
 async def domain_error(event: ErrorEvent, locale: str | None = None) -> None:
     exc = event.exception
     assert isinstance(exc, DomainError)
@@ -37,10 +35,17 @@ async def domain_error(event: ErrorEvent, locale: str | None = None) -> None:
         await _reply(event, error_text(exc))
 
 
-@router.errors()
 async def unexpected_error(event: ErrorEvent, locale: str | None = None) -> None:
     log.error(
         "update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception
     )
     with use_locale(locale):
         await _reply(event, _("Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment."))
+
+
+def make_router() -> Router:
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="errors")
+    router.errors.register(domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(unexpected_error)
+    return router

@@ -20,6 +20,7 @@ from bot.i18n import _, use_locale
 from bot.services.errors import AlreadyRegistered, DomainError
 from bot.services.onboarding import OnboardingService
 from bot.services.profile import ProfileService
+from handlers.filters import TYPED
 from handlers.callbacks import Consent, Hour, Lang, Schedule, ScheduleStep, Weekday
 from handlers.keyboards import LANGUAGE_NAMES, hour_keyboard, language_keyboard, schedule_choice_keyboard, weekday_keyboard
 from handlers.texts import (
@@ -32,7 +33,6 @@ from handlers.texts import (
 )
 from storage.models import Role, User
 
-router = Router(name="onboarding")
 
 
 class Onboarding(StatesGroup):
@@ -50,7 +50,6 @@ def service(session: AsyncSession, clock: Clock, settings: Settings) -> Onboardi
     )
 
 
-@router.message(CommandStart())
 async def start(
     message: Message,
     command: CommandObject,
@@ -89,7 +88,6 @@ async def start(
     )
 
 
-@router.callback_query(Consent.filter(F.agree.is_(False)))
 async def decline(query: CallbackQuery) -> None:
     if isinstance(query.message, Message):
         await query.message.edit_text(
@@ -98,7 +96,6 @@ async def decline(query: CallbackQuery) -> None:
         )
 
 
-@router.callback_query(Consent.filter(F.agree.is_(True)))
 async def agree(
     query: CallbackQuery,
     callback_data: Consent,
@@ -125,7 +122,6 @@ async def agree(
         )
 
 
-@router.callback_query(Onboarding.language, Lang.filter(F.onboarding.is_(True)))
 async def language_chosen(
     query: CallbackQuery, callback_data: Lang, state: FSMContext, session: AsyncSession, user: User | None
 ) -> None:
@@ -139,7 +135,6 @@ async def language_chosen(
             await query.message.answer(_("Please type your full name, for example: Nguyễn Thị Lan."))
 
 
-@router.message(Onboarding.full_name, F.text)
 async def full_name_given(message: Message, state: FSMContext, session: AsyncSession, user: User | None) -> None:
     if user is None:
         return
@@ -152,7 +147,6 @@ async def full_name_given(message: Message, state: FSMContext, session: AsyncSes
     )
 
 
-@router.message(Onboarding.position, F.text)
 async def position_given(message: Message, state: FSMContext, session: AsyncSession, user: User | None) -> None:
     if user is None:
         return
@@ -165,14 +159,12 @@ async def position_given(message: Message, state: FSMContext, session: AsyncSess
     )
 
 
-@router.callback_query(Onboarding.schedule, Schedule.filter(F.step == ScheduleStep.change))
 async def schedule_change(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(Onboarding.weekday)
     if isinstance(query.message, Message):
         await query.message.edit_text(_("Which day of the week?"), reply_markup=weekday_keyboard())
 
 
-@router.callback_query(Onboarding.weekday, Weekday.filter())
 async def weekday_chosen(
     query: CallbackQuery, callback_data: Weekday, state: FSMContext, session: AsyncSession, user: User | None
 ) -> None:
@@ -186,7 +178,6 @@ async def weekday_chosen(
         )
 
 
-@router.callback_query(Onboarding.hour, Hour.filter())
 async def hour_chosen(
     query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None
 ) -> None:
@@ -198,7 +189,6 @@ async def hour_chosen(
     await _finish(query.message, state, session, clock, user)
 
 
-@router.message(Onboarding.hour, F.text)
 async def hour_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None) -> None:
     if user is None:
         return
@@ -206,7 +196,6 @@ async def hour_typed(message: Message, state: FSMContext, session: AsyncSession,
     await _finish(message, state, session, clock, user)
 
 
-@router.callback_query(Onboarding.schedule, Schedule.filter(F.step == ScheduleStep.keep))
 async def schedule_kept(
     query: CallbackQuery, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None
 ) -> None:
@@ -238,3 +227,20 @@ def welcome_text(user: User) -> str:
         lines.append(_("As an administrator you manage units, invitations and the deadline calendar."))
     lines += ["", _("Send /help to see the commands, and /settings to change your language or schedule.")]
     return "\n".join(lines)
+
+
+def make_router() -> Router:
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="onboarding")
+    router.message.register(start, CommandStart())
+    router.callback_query.register(decline, Consent.filter(F.agree.is_(False)))
+    router.callback_query.register(agree, Consent.filter(F.agree.is_(True)))
+    router.callback_query.register(language_chosen, Onboarding.language, Lang.filter(F.onboarding.is_(True)))
+    router.message.register(full_name_given, Onboarding.full_name, TYPED)
+    router.message.register(position_given, Onboarding.position, TYPED)
+    router.callback_query.register(schedule_change, Onboarding.schedule, Schedule.filter(F.step == ScheduleStep.change))
+    router.callback_query.register(weekday_chosen, Onboarding.weekday, Weekday.filter())
+    router.callback_query.register(hour_chosen, Onboarding.hour, Hour.filter())
+    router.message.register(hour_typed, Onboarding.hour, TYPED)
+    router.callback_query.register(schedule_kept, Onboarding.schedule, Schedule.filter(F.step == ScheduleStep.keep))
+    return router

@@ -16,12 +16,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.i18n import _, use_locale
 from bot.services.profile import ProfileService, parse_date
+from handlers.filters import TYPED
 from handlers.callbacks import Hour, Lang, Pause, SettingsAction, SettingsMenu, Weekday
 from handlers.keyboards import LANGUAGE_NAMES, hour_keyboard, language_keyboard, pause_keyboard, weekday_keyboard
 from handlers.texts import schedule_text
 from storage.models import User
 
-router = Router(name="settings")
 
 
 class SettingsStates(StatesGroup):
@@ -63,7 +63,6 @@ def settings_view(user: User, clock: Clock) -> tuple[str, InlineKeyboardMarkup]:
     return "\n".join(lines), kb.as_markup()
 
 
-@router.message(Command("settings"))
 async def show(message: Message, state: FSMContext, user: User, clock: Clock) -> None:
     await state.clear()
     text, kb = settings_view(user, clock)
@@ -76,27 +75,23 @@ async def _back(query: CallbackQuery, user: User, clock: Clock, note: str) -> No
         await query.message.edit_text(f"{note}\n\n{text}", reply_markup=kb)
 
 
-@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.language))
 async def ask_language(query: CallbackQuery) -> None:
     if isinstance(query.message, Message):
         await query.message.edit_text(_("Which language shall I use?"), reply_markup=language_keyboard())
 
 
-@router.callback_query(Lang.filter(F.onboarding.is_(False)))
 async def set_language(query: CallbackQuery, callback_data: Lang, session: AsyncSession, user: User, clock: Clock) -> None:
     await ProfileService(session).set_locale(user, callback_data.code)
     with use_locale(user.locale):
         await _back(query, user, clock, _("Language changed."))
 
 
-@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.schedule))
 async def ask_weekday(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(SettingsStates.weekday)
     if isinstance(query.message, Message):
         await query.message.edit_text(_("Which day of the week?"), reply_markup=weekday_keyboard())
 
 
-@router.callback_query(SettingsStates.weekday, Weekday.filter())
 async def set_weekday(query: CallbackQuery, callback_data: Weekday, state: FSMContext, session: AsyncSession, user: User) -> None:
     await ProfileService(session).set_schedule(user, weekday=callback_data.day)
     await state.set_state(SettingsStates.hour)
@@ -106,7 +101,6 @@ async def set_weekday(query: CallbackQuery, callback_data: Weekday, state: FSMCo
         )
 
 
-@router.callback_query(SettingsStates.hour, Hour.filter())
 async def set_hour(query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
     at = f"{callback_data.minutes // 60:02d}:{callback_data.minutes % 60:02d}"
     await ProfileService(session).set_schedule(user, at=at)
@@ -114,7 +108,6 @@ async def set_hour(query: CallbackQuery, callback_data: Hour, state: FSMContext,
     await _back(query, user, clock, _("Check-in time changed."))
 
 
-@router.message(SettingsStates.hour, F.text)
 async def type_hour(message: Message, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
     await ProfileService(session).set_schedule(user, at=message.text or "")
     await state.clear()
@@ -122,7 +115,6 @@ async def type_hour(message: Message, state: FSMContext, session: AsyncSession, 
     await message.answer(_("Check-in time changed.") + "\n\n" + text, reply_markup=kb)
 
 
-@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.pause))
 async def ask_pause(query: CallbackQuery) -> None:
     if isinstance(query.message, Message):
         await query.message.edit_text(
@@ -131,21 +123,18 @@ async def ask_pause(query: CallbackQuery) -> None:
         )
 
 
-@router.callback_query(Pause.filter(F.days > 0))
 async def pause_for(query: CallbackQuery, callback_data: Pause, session: AsyncSession, user: User, clock: Clock) -> None:
     today = local_today(user, clock)
     await ProfileService(session).pause_until(user, today + timedelta(days=callback_data.days), today)
     await _back(query, user, clock, _("Check-ins paused."))
 
 
-@router.callback_query(Pause.filter(F.days == 0))
 async def pause_ask_date(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(SettingsStates.pause_date)
     if isinstance(query.message, Message):
         await query.message.edit_text(_("Type the date you are back, as dd/mm/yyyy (for example 15/01/2027)."))
 
 
-@router.message(SettingsStates.pause_date, F.text)
 async def pause_date_typed(message: Message, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
     today = local_today(user, clock)
     until = parse_date(message.text or "", today)
@@ -155,14 +144,31 @@ async def pause_date_typed(message: Message, state: FSMContext, session: AsyncSe
     await message.answer(_("Check-ins paused.") + "\n\n" + text, reply_markup=kb)
 
 
-@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.resume))
 async def resume(query: CallbackQuery, session: AsyncSession, user: User, clock: Clock) -> None:
     await ProfileService(session).resume(user)
     await _back(query, user, clock, _("Check-ins resumed."))
 
 
-@router.callback_query(SettingsMenu.filter(F.action == SettingsAction.close), StateFilter("*"))
 async def close(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
     if isinstance(query.message, Message):
         await query.message.edit_text(_("Settings saved."))
+
+
+def make_router() -> Router:
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="settings")
+    router.message.register(show, Command("settings"))
+    router.callback_query.register(ask_language, SettingsMenu.filter(F.action == SettingsAction.language))
+    router.callback_query.register(set_language, Lang.filter(F.onboarding.is_(False)))
+    router.callback_query.register(ask_weekday, SettingsMenu.filter(F.action == SettingsAction.schedule))
+    router.callback_query.register(set_weekday, SettingsStates.weekday, Weekday.filter())
+    router.callback_query.register(set_hour, SettingsStates.hour, Hour.filter())
+    router.message.register(type_hour, SettingsStates.hour, TYPED)
+    router.callback_query.register(ask_pause, SettingsMenu.filter(F.action == SettingsAction.pause))
+    router.callback_query.register(pause_for, Pause.filter(F.days > 0))
+    router.callback_query.register(pause_ask_date, Pause.filter(F.days == 0))
+    router.message.register(pause_date_typed, SettingsStates.pause_date, TYPED)
+    router.callback_query.register(resume, SettingsMenu.filter(F.action == SettingsAction.resume))
+    router.callback_query.register(close, SettingsMenu.filter(F.action == SettingsAction.close), StateFilter("*"))
+    return router

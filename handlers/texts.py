@@ -131,8 +131,20 @@ INVALID_INPUT = {
     "invite_needs_unit": N_("Only an administrator invitation may have no unit."),
     "invite_usage": N_("Usage: /invite UNIT_CODE [employee|leader|comms|admin] [days valid] [number of uses]"),
     "revoke_usage": N_("Usage: /revoke TOKEN (the part of the link after start=)"),
+    "note": N_("A note is at most {max} characters."),
+    "reflection": N_("A reflection is at most {max} characters."),
+    "example_note": N_("Please describe the example in at most {max} characters."),
+    "skip_reason": N_("Please choose a reason with the buttons."),
+    "criterion": N_("This button is no longer active."),
     "csv_header": N_("The CSV file needs the columns: {columns}."),
     "csv_row": N_("Line {line} of the CSV file is not valid ({problem}). Nothing was imported."),
+}
+
+CHECKIN_CLOSED = {
+    "checkin_closed": N_("This check-in is closed: its week has ended or the step is done. Send /checkin for this week's."),
+    "checkin_skipped": N_("This week is recorded as skipped. Send /checkin to do the self-assessment after all."),
+    "checkin_incomplete": N_("Please answer every group first."),
+    "checkin_done": N_("This week's self-assessment is already finished; you can still change an answer."),
 }
 
 NOT_FOUND = {
@@ -146,6 +158,8 @@ def error_text(exc: DomainError) -> str:
     params = {k: escape(str(v)) for k, v in exc.params.items()}
     if exc.code in INVITE_REFUSALS:
         return _(INVITE_REFUSALS[exc.code])
+    if exc.code in CHECKIN_CLOSED:
+        return _(CHECKIN_CLOSED[exc.code])
     if isinstance(exc, AccessDenied):
         return access_denied_text()
     if isinstance(exc, NotRegistered):

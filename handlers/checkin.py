@@ -1,0 +1,425 @@
+"""The weekly check-in (SPEC §3.2): one message, edited in place, one tap per criterion group.
+
+All-good path: 7 taps (one per group, the prompt carries the first) + "Finish" = 8 taps.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_date
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.campaign.schema import Campaign
+from bot.clock import Clock
+from bot.i18n import N_, _, current_locale
+from bot.services.checkin import (
+    EXAMPLE_MAX,
+    NOTE_MAX,
+    REFLECTION_MAX,
+    SKIP_REASONS,
+    CheckinService,
+    CheckinView,
+    Summary,
+    week_monday,
+)
+from handlers.filters import TYPED
+from handlers.callbacks import CheckinAct, CheckinActCB, CheckinAnswerCB, CheckinItemCB, LevelCode
+from storage.models import CheckInStatus, Level, User
+
+
+LEVELS = (Level.good, Level.ok, Level.not_met)
+LEVEL_NAMES = {Level.good: N_("Good"), Level.ok: N_("Met"), Level.not_met: N_("Not met")}
+LEVEL_ICONS = {Level.good: "🟢", Level.ok: "🟡", Level.not_met: "🔴"}
+CODE_OF = {Level.good: LevelCode.good, Level.ok: LevelCode.ok, Level.not_met: LevelCode.not_met}
+LEVEL_OF = {v: k for k, v in CODE_OF.items()}
+SKIP_NAMES = {
+    "leave": N_("On leave"),
+    "business_trip": N_("Business trip"),
+    "sick": N_("Sick"),
+    "other": N_("Other reason"),
+}
+SCORE = {Level.good: 2, Level.ok: 1, Level.not_met: 0}
+
+
+class CheckinStates(StatesGroup):
+    note = State()
+    reflection = State()
+    example = State()
+
+
+def service(session: AsyncSession, clock: Clock, campaign: Campaign) -> CheckinService:
+    return CheckinService(session, clock, campaign)
+
+
+def level_name(level: Level) -> str:
+    return _(LEVEL_NAMES[level])
+
+
+def week_label(week: int) -> str:
+    monday = week_monday(week)
+    sunday = monday + timedelta(days=6)
+    loc = "vi_VN" if current_locale() == "vi" else "en_GB"
+    return _("week {number} ({start}–{end})").format(
+        number=week % 100,
+        start=format_date(monday, format="dd/MM", locale=loc),
+        end=format_date(sunday, format="dd/MM/yyyy", locale=loc),
+    )
+
+
+def _header(view: CheckinView) -> str:
+    return _("<b>Weekly self-assessment, {week}</b>").format(week=week_label(view.week))
+
+
+def _group_title(campaign: Campaign, code: str) -> str:
+    g = campaign.criterion(code)
+    return "{code}) {title}".format(code=g.code, title=escape(g.short.get(current_locale())))
+
+
+# -- cards ------------------------------------------------------------------------------
+
+
+def question_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    g = campaign.criterion(code)
+    index = view.order.index(code)
+    locale = current_locale()
+    lines = [
+        _header(view),
+        _("Question {n}/{total}").format(n=index + 1, total=view.total) if not editing else _("Changing an answer"),
+        "",
+        "<b>{}</b>".format(_group_title(campaign, code)),
+        "<i>{}</i>".format(escape(g.hint.get(locale))),
+        _("This week, how well did you do? ({ref})").format(ref=escape(g.ref)),
+    ]
+    kb = InlineKeyboardBuilder()
+    for level in LEVELS:
+        kb.button(
+            text=f"{LEVEL_ICONS[level]} {level_name(level)}",
+            callback_data=CheckinAnswerCB(w=view.week, c=index, l=CODE_OF[level], e=editing),
+        )
+    if not editing and view.status != CheckInStatus.done:
+        kb.button(text=_("Skip this week"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.skip))
+        kb.adjust(3, 1)
+    else:
+        kb.adjust(3)
+    return "\n".join(lines), kb.as_markup()
+
+
+def items_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    g = campaign.criterion(code)
+    index = view.order.index(code)
+    marked = set(view.answers[code].sub_items) if code in view.answers else set()
+    locale = current_locale()
+    lines = [
+        _header(view),
+        "<b>{}</b> — {}".format(_group_title(campaign, code), level_name(Level.not_met)),
+        _("Which points were not met? Tap to mark them (optional), then Continue."),
+        "",
+    ]
+    kb = InlineKeyboardBuilder()
+    for n, item in enumerate(g.items, start=1):
+        lines.append(f"{n}. {escape(item.text.get(locale))}")
+        box = "☑" if item.code in marked else "☐"
+        kb.button(text=f"{box} {n}", callback_data=CheckinItemCB(w=view.week, c=index, i=n - 1, e=editing))
+    kb.button(text=_("Continue ➡"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.items_done, c=index, e=editing))
+    kb.adjust(*([min(len(g.items), 5)] * ((len(g.items) + 4) // 5)), 1)
+    return "\n".join(lines), kb.as_markup()
+
+
+def note_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    index = view.order.index(code)
+    text = "\n".join([
+        _header(view),
+        "<b>{}</b> — {}".format(_group_title(campaign, code), level_name(Level.not_met)),
+        _("Add a short note if you wish (at most {max} characters): type it and send. Or tap Skip.").format(max=NOTE_MAX),
+    ])
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Skip ➡"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.note_skip, c=index, e=editing))
+    return text, kb.as_markup()
+
+
+def wrapup_card(view: CheckinView, saved: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [_header(view), _("All {total} groups answered.").format(total=view.total)]
+    if saved:
+        lines.append(saved)
+    lines += [
+        "",
+        _("If you wish, type one line of reflection on this week (at most {max} characters) and send it.").format(max=REFLECTION_MAX),
+        _("Did you see a good example this week, from yourself or a colleague?"),
+    ]
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("🌟 Yes, a good example"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.example))
+    kb.button(text=_("✅ Finish"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.finish))
+    kb.adjust(1)
+    return "\n".join(lines), kb.as_markup()
+
+
+def summary_card(campaign: Campaign, summary: Summary, streak: int) -> tuple[str, InlineKeyboardMarkup]:
+    view, prev = summary.view, summary.previous
+    lines = [_("✅ <b>Self-assessment done, {week}</b>").format(week=week_label(view.week)), ""]
+    for code in view.order:
+        ans = view.answers.get(code)
+        if ans is None:
+            continue
+        trend = ""
+        if prev is not None and code in prev.answers:
+            delta = SCORE[ans.level] - SCORE[prev.answers[code].level]
+            trend = " ↑" if delta > 0 else " ↓" if delta < 0 else ""
+        line = "{icon} {title} — {level}{trend}".format(
+            icon=LEVEL_ICONS[ans.level], title=_group_title(campaign, code), level=level_name(ans.level), trend=trend
+        )
+        if ans.sub_items:
+            line += " ({})".format(", ".join(ans.sub_items))
+        lines.append(line)
+    lines += [
+        "",
+        _("Good {good} · Met {ok} · Not met {not_met}").format(
+            good=view.count(Level.good), ok=view.count(Level.ok), not_met=view.count(Level.not_met)
+        ),
+    ]
+    if prev is not None:
+        lines.append(
+            _("Last week: Good {good} · Met {ok} · Not met {not_met}").format(
+                good=prev.count(Level.good), ok=prev.count(Level.ok), not_met=prev.count(Level.not_met)
+            )
+        )
+    else:
+        lines.append(_("No finished check-in last week to compare with."))
+    if view.reflection:
+        lines.append(_("Your reflection: {text}").format(text=escape(view.reflection)))
+    if view.example_note:
+        lines.append(_("Good example noted: {text}").format(text=escape(view.example_note)))
+    lines.append(_("Weeks in a row: {n}").format(n=streak))
+    lines.append(_("You can change your answers until Sunday night."))
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("✏️ Change an answer"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.edit))
+    return "\n".join(lines), kb.as_markup()
+
+
+def edit_menu_card(campaign: Campaign, view: CheckinView) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    for index, code in enumerate(view.order):
+        ans = view.answers.get(code)
+        icon = LEVEL_ICONS[ans.level] if ans else "⚪"
+        title = campaign.criterion(code).short.get(current_locale())
+        kb.button(text=f"{icon} {code}) {title}", callback_data=CheckinActCB(w=view.week, a=CheckinAct.edit_pick, c=index))
+    kb.adjust(1)
+    return "\n".join([_header(view), _("Which answer do you want to change?")]), kb.as_markup()
+
+
+def skip_card(view: CheckinView) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    for n, reason in enumerate(SKIP_REASONS):
+        kb.button(text=_(SKIP_NAMES[reason]), callback_data=CheckinActCB(w=view.week, a=CheckinAct.skip_reason, r=n))
+    kb.button(text=_("↩ Back"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.skip_back))
+    kb.adjust(2, 2, 1)
+    text = "\n".join([_header(view), _("Skip this week's self-assessment. Why?"),
+                      _("A skipped week is recorded as excused, not as missed.")])
+    return text, kb.as_markup()
+
+
+def skipped_card(view: CheckinView) -> tuple[str, InlineKeyboardMarkup]:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("Do the self-assessment after all"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.unskip))
+    reason = _(SKIP_NAMES.get(view.skip_reason or "other", SKIP_NAMES["other"]))
+    text = "\n".join([_header(view), _("This week is recorded as skipped: {reason}.").format(reason=reason.lower())])
+    return text, kb.as_markup()
+
+
+async def current_card(svc: CheckinService, user: User) -> tuple[str, InlineKeyboardMarkup]:
+    """Where the person stands this week: the next question, the wrap-up or the summary."""
+    view = await svc.view(user)
+    if view.status == CheckInStatus.skipped:
+        return skipped_card(view)
+    if view.status == CheckInStatus.done:
+        return summary_card(svc.campaign, await svc.summary(user, view.week), await svc.streak(user))
+    nxt = view.next_criterion
+    if nxt is None:
+        return wrapup_card(view)
+    return question_card(svc.campaign, view, nxt)
+
+
+# -- handlers ---------------------------------------------------------------------------
+
+
+async def _show(query: CallbackQuery, card: tuple[str, InlineKeyboardMarkup]) -> None:
+    if isinstance(query.message, Message):
+        text, kb = card
+        await query.message.edit_text(text, reply_markup=kb)
+
+
+async def start(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    await state.clear()
+    text, kb = await current_card(service(session, clock, campaign), user)
+    await message.answer(text, reply_markup=kb)
+
+
+async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    svc = service(session, clock, campaign)
+    code = svc.order[callback_data.c]
+    res = await svc.answer(user, callback_data.w, code, LEVEL_OF[callback_data.l], editing=callback_data.e)
+    if not res.changed and not (res.needs_detail or callback_data.e):
+        await query.answer(_("Already recorded."))
+        return
+    await state.clear()
+    if res.needs_detail:
+        await _show(query, items_card(campaign, res.view, code, editing=callback_data.e))
+    else:
+        await _show(query, await current_card(svc, user))
+
+
+async def toggle_item(query: CallbackQuery, callback_data: CheckinItemCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    svc = service(session, clock, campaign)
+    code = svc.order[callback_data.c]
+    group = campaign.criterion(code)
+    if not 0 <= callback_data.i < len(group.items):
+        await query.answer(_("This button is no longer active."))
+        return
+    view = await svc.toggle_sub_item(user, callback_data.w, code, group.items[callback_data.i].code)
+    await _show(query, items_card(campaign, view, code, editing=callback_data.e))
+
+
+async def items_done(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    svc = service(session, clock, campaign)
+    view = await svc.view(user, callback_data.w)
+    code = svc.order[callback_data.c]
+    if view.week != svc.current_week(user) or code not in view.answers:
+        await query.answer(_("This check-in is closed."), show_alert=True)
+        return
+    await state.set_state(CheckinStates.note)
+    await state.update_data(week=callback_data.w, c=callback_data.c, e=callback_data.e)
+    await _show(query, note_card(campaign, view, code, editing=callback_data.e))
+
+
+async def note_skip(query: CallbackQuery, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    await state.clear()
+    await _show(query, await current_card(service(session, clock, campaign), user))
+
+
+async def note_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    data = await state.get_data()
+    svc = service(session, clock, campaign)
+    await svc.set_note(user, int(data["week"]), svc.order[int(data["c"])], message.text or "")
+    await state.clear()
+    text, kb = await current_card(svc, user)
+    await message.answer(_("Note saved.") + "\n\n" + text, reply_markup=kb)
+
+
+async def finish(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    svc = service(session, clock, campaign)
+    summary = await svc.finish(user, callback_data.w)
+    await state.clear()
+    await _show(query, summary_card(campaign, summary, await svc.streak(user)))
+
+
+async def example(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    view = await service(session, clock, campaign).view(user, callback_data.w)
+    if view.week != service(session, clock, campaign).current_week(user) or view.status is None:
+        await query.answer(_("This check-in is closed."), show_alert=True)
+        return
+    await state.set_state(CheckinStates.example)
+    await state.update_data(week=callback_data.w)
+    if isinstance(query.message, Message):
+        await query.message.edit_text(
+            "\n".join([_header(view), _("Describe the good example in a few lines: who, what they did, and why it is worth spreading (at most {max} characters). Send it as a message.").format(max=EXAMPLE_MAX)]),
+            reply_markup=None,
+        )
+
+
+async def example_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    data = await state.get_data()
+    svc = service(session, clock, campaign)
+    week = int(data["week"])
+    await svc.set_example_note(user, week, message.text or "")
+    summary = await svc.finish(user, week)
+    await state.clear()
+    text, kb = summary_card(campaign, summary, await svc.streak(user))
+    await message.answer(_("Thank you: the good example is noted with your check-in.") + "\n\n" + text, reply_markup=kb)
+
+
+async def reflection_or_stray_text(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    """Text while this week's check-in is open: the reflection at the wrap-up, otherwise a
+    hint and the question again. Other text goes on to the catch-all."""
+    svc = service(session, clock, campaign)
+    view = await svc.view(user)
+    if view.status != CheckInStatus.in_progress:
+        raise SkipHandler()
+    if view.complete:
+        view = await svc.set_reflection(user, view.week, message.text or "")
+        text, kb = wrapup_card(view, saved=_("Reflection saved."))
+        await message.answer(text, reply_markup=kb)
+        return
+    text, kb = await current_card(svc, user)
+    await message.answer(_("Please answer with the buttons below.") + "\n\n" + text, reply_markup=kb)
+
+
+async def skip(query: CallbackQuery, callback_data: CheckinActCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    view = await service(session, clock, campaign).view(user, callback_data.w)
+    await _show(query, skip_card(view))
+
+
+async def skip_back(query: CallbackQuery, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    await _show(query, await current_card(service(session, clock, campaign), user))
+
+
+async def skip_reason(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    if not 0 <= callback_data.r < len(SKIP_REASONS):
+        await query.answer(_("This button is no longer active."))
+        return
+    view = await service(session, clock, campaign).skip(user, callback_data.w, SKIP_REASONS[callback_data.r])
+    await state.clear()
+    await _show(query, skipped_card(view))
+
+
+async def unskip(query: CallbackQuery, callback_data: CheckinActCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    svc = service(session, clock, campaign)
+    await svc.unskip(user, callback_data.w)
+    await _show(query, await current_card(svc, user))
+
+
+async def edit(query: CallbackQuery, callback_data: CheckinActCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    svc = service(session, clock, campaign)
+    view = await svc.view(user, callback_data.w)
+    if view.week != svc.current_week(user) or view.status != CheckInStatus.done:
+        await query.answer(_("This check-in is closed."), show_alert=True)
+        return
+    await _show(query, edit_menu_card(campaign, view))
+
+
+async def edit_pick(query: CallbackQuery, callback_data: CheckinActCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    svc = service(session, clock, campaign)
+    view = await svc.view(user, callback_data.w)
+    if view.week != svc.current_week(user) or not 0 <= callback_data.c < len(svc.order):
+        await query.answer(_("This check-in is closed."), show_alert=True)
+        return
+    await _show(query, question_card(campaign, view, svc.order[callback_data.c], editing=True))
+
+
+def make_router() -> Router:
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="checkin")
+    router.message.register(start, Command("checkin"), StateFilter("*"))
+    router.callback_query.register(answer, CheckinAnswerCB.filter())
+    router.callback_query.register(toggle_item, CheckinItemCB.filter())
+    router.callback_query.register(items_done, CheckinActCB.filter(F.a == CheckinAct.items_done))
+    router.callback_query.register(note_skip, CheckinActCB.filter(F.a == CheckinAct.note_skip))
+    router.message.register(note_typed, CheckinStates.note, TYPED)
+    router.callback_query.register(finish, CheckinActCB.filter(F.a == CheckinAct.finish))
+    router.callback_query.register(example, CheckinActCB.filter(F.a == CheckinAct.example))
+    router.message.register(example_typed, CheckinStates.example, TYPED)
+    router.message.register(reflection_or_stray_text, StateFilter(None), TYPED)
+    router.callback_query.register(skip, CheckinActCB.filter(F.a == CheckinAct.skip))
+    router.callback_query.register(skip_back, CheckinActCB.filter(F.a == CheckinAct.skip_back))
+    router.callback_query.register(skip_reason, CheckinActCB.filter(F.a == CheckinAct.skip_reason))
+    router.callback_query.register(unskip, CheckinActCB.filter(F.a == CheckinAct.unskip))
+    router.callback_query.register(edit, CheckinActCB.filter(F.a == CheckinAct.edit))
+    router.callback_query.register(edit_pick, CheckinActCB.filter(F.a == CheckinAct.edit_pick))
+    return router

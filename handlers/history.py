@@ -1,0 +1,80 @@
+"""/history (SPEC §3.3): recent weeks, the streak and a per-criterion chart."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, Message
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.campaign.schema import Campaign
+from bot.clock import Clock
+from bot.i18n import _, current_locale, ngettext
+from bot.render.charts import criteria_heatmap
+from bot.services.checkin import CheckinService, History, week_monday
+from handlers.checkin import LEVEL_ICONS, SKIP_NAMES, week_label
+from storage.models import CheckInStatus, Level, User
+
+WEEKS = 10
+CELL = {Level.not_met: 2, Level.ok: 3, Level.good: 4}
+
+
+def history_text(history: History) -> str:
+    lines = [_("<b>Your self-assessments, last {n} weeks</b>").format(n=len(history.rows)),
+             "<code>{}</code>".format(" ".join(history.order))]
+    for row in reversed(history.rows):
+        label = week_label(row.week)
+        if row.status == CheckInStatus.done:
+            icons = "".join(LEVEL_ICONS[row.levels[c]] if c in row.levels else "⚪" for c in history.order)
+            lines.append(f"{icons}  {label}")
+        elif row.status == CheckInStatus.skipped:
+            reason = _(SKIP_NAMES.get(row.skip_reason or "other", SKIP_NAMES["other"]))
+            lines.append(_("⏸ skipped ({reason})  {week}").format(reason=reason.lower(), week=label))
+        elif row.status == CheckInStatus.in_progress:
+            lines.append(_("✏️ in progress  {week}").format(week=label))
+        else:
+            lines.append(_("— not done  {week}").format(week=label))
+    lines.append("")
+    lines.append(ngettext("Streak: {n} week in a row", "Streak: {n} weeks in a row", history.streak).format(n=history.streak))
+    lines.append(_("🟢 Good · 🟡 Met · 🔴 Not met"))
+    return "\n".join(lines)
+
+
+def history_chart(history: History, campaign: Campaign) -> bytes:
+    locale = current_locale()
+    cells = []
+    for code in history.order:
+        row_cells = []
+        for row in history.rows:
+            if row.status == CheckInStatus.skipped:
+                row_cells.append(1)
+            else:
+                level = row.levels.get(code)
+                row_cells.append(CELL[level] if level else 0)
+        cells.append(row_cells)
+    return criteria_heatmap(
+        title=_("Self-assessment by criterion group, week by week"),
+        row_labels=[f"{c}) {campaign.criterion(c).short.get(locale)}" for c in history.order],
+        col_labels=[week_monday(r.week).strftime("%d/%m") for r in history.rows],
+        cells=cells,
+        legend=[_("not done"), _("skipped"), _("Not met"), _("Met"), _("Good")],
+    )
+
+
+async def show_history(message: Message, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    history = await CheckinService(session, clock, campaign).history(user, weeks=WEEKS)
+    await message.answer(history_text(history))
+    if any(r.status is not None for r in history.rows):
+        # Drawing takes a moment: keep it off the event loop.
+        png = await asyncio.to_thread(history_chart, history, campaign)
+        await message.answer_photo(BufferedInputFile(png, filename="history.png"),
+                                   caption=_("Your trend per criterion group"))
+
+
+def make_router() -> Router:
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="history")
+    router.message.register(show_history, Command("history"))
+    return router

@@ -1,0 +1,230 @@
+"""Onboarding as a person meets it (SPEC §3.1), in Vietnamese and in English."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from storage.models import AuditEntry, ConsentRecord, FsmRecord, Invitation, Role, User
+from tests.e2e.conftest import ADMIN_ID, Harness
+from handlers.texts import NOTICE_VERSION
+
+
+async def test_invited_employee_onboards_in_six_interactions_in_vietnamese(h: Harness) -> None:
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP", max_uses=5)
+    lan = h.emu.user(1001, "Lan", "Nguyễn", language_code="vi")
+    steps = 0
+
+    await lan.send(f"/start {token}"); steps += 1
+    notice = lan.last.text
+    assert "Thông báo về xử lý dữ liệu cá nhân" in notice and "Văn phòng Bộ" in notice
+    assert "91/2025/QH15" in notice and "356/2025/NĐ-CP" in notice and NOTICE_VERSION in notice
+    assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0  # nothing before consent
+
+    await lan.press("✅ Tôi đồng ý"); steps += 1
+    assert "Sự đồng ý đã được ghi nhận" in lan.messages[-2].text
+    assert "ngôn ngữ nào" in lan.last.text
+    await lan.press("🇻🇳 Tiếng Việt"); steps += 1
+    assert "họ và tên" in lan.last.text
+    await lan.send("Nguyễn Thị Lan"); steps += 1
+    assert "Chức vụ" in lan.last.text
+    await lan.send("Chuyên viên"); steps += 1
+    assert "Thứ Sáu lúc 15:00" in lan.last.text
+    await lan.press("✅ Giữ Thứ Sáu lúc 15:00"); steps += 1
+    welcome = lan.last.text
+    assert "Chào mừng đồng chí Nguyễn Thị Lan" in welcome and "/help" in welcome
+    assert "Thứ Sáu lúc 15:00" in welcome
+    assert steps <= 6
+
+    [user] = await h.rows(User)
+    assert (user.full_name, user.position, user.locale, user.role) == ("Nguyễn Thị Lan", "Chuyên viên", "vi", Role.employee)
+    assert (user.checkin_weekday, user.checkin_time) == (4, "15:00") and user.onboarded_at is not None
+    [consent] = await h.rows(ConsentRecord)
+    assert consent.user_id == user.id and consent.notice_version == NOTICE_VERSION
+    [inv] = await h.rows(Invitation)
+    assert inv.uses == 1
+    assert await h.count(FsmRecord) == 0  # the conversation ended cleanly
+
+    await lan.send("/help")
+    assert "/settings" in lan.last.text and "/units" not in lan.last.text
+
+
+async def test_english_speaker_onboards_in_english_with_another_schedule(h: Harness) -> None:
+    await h.add_unit("SO-HN", "Sở Nông nghiệp và Môi trường Hà Nội")
+    token = await h.invite("SO-HN", Role.leader)
+    tom = h.emu.user(1002, "Tom", language_code="en-GB")
+    await tom.send(f"/start {token}")
+    assert "Personal data notice" in tom.last.text and "unit leader" in tom.last.text
+    await tom.press("✅ I agree")
+    await tom.press("🇬🇧 English")
+    assert "full name" in tom.last.text
+    await tom.send("Trần Văn Tâm")
+    await tom.send("Phó Giám đốc")
+    await tom.press("Choose another day and time")
+    await tom.press("Mon")
+    await tom.press("09:00")
+    assert "Monday at 09:00" in tom.messages[-2].text
+    assert "Welcome, Trần Văn Tâm!" in tom.last.text and "weekly digest" in tom.last.text
+    [user] = await h.rows(User)
+    assert (user.locale, user.role, user.checkin_weekday, user.checkin_time) == ("en", Role.leader, 0, "09:00")
+
+
+async def test_without_an_invitation_nothing_is_stored(h: Harness) -> None:
+    stranger = h.emu.user(2001, "Khách", language_code="vi")
+    await stranger.send("/start")
+    assert "chỉ dùng được khi có lời mời" in stranger.last.text
+    await stranger.send("/start sai-ma-moi-123")
+    assert "không hợp lệ" in stranger.last.text
+    for text in ("xin chào", "/help", "/settings", "/units", "/checkin", "/history"):
+        await stranger.send(text)
+        [reply] = stranger.since_last_action  # one clear reply every time
+        assert "chưa đăng ký" in reply.text, (text, reply.text)
+    for model in (User, ConsentRecord, FsmRecord, AuditEntry):
+        assert await h.count(model) == 0, model
+
+
+async def test_declining_consent_stores_nothing(h: Harness) -> None:
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP")
+    person = h.emu.user(2002, "Minh", language_code="vi")
+    await person.send(f"/start {token}")
+    await person.press("Tôi không đồng ý")
+    assert "không có thông tin nào được lưu" in person.last.text
+    assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0 and await h.count(FsmRecord) == 0
+    [inv] = await h.rows(Invitation)
+    assert inv.uses == 0
+
+
+async def test_expired_revoked_and_used_up_invitations_are_refused(h: Harness) -> None:
+    await h.add_unit("VP", "Văn phòng Bộ")
+    expired = await h.invite("VP", valid_days=1)
+    revoked = await h.invite("VP")
+    used = await h.invite("VP", max_uses=1)
+    async with h.sessionmaker() as s:
+        from bot.services.invites import InviteService
+
+        await InviteService(s, h.clock).revoke(revoked)
+    first = h.emu.user(3001, "An", language_code="vi")
+    await first.send(f"/start {used}")
+    await first.press("✅ Tôi đồng ý")
+    h.clock.advance(days=2)
+    cases = {expired: "hết hạn", revoked: "bị thu hồi", used: "hết số lượt"}
+    for n, (token, expected) in enumerate(cases.items()):
+        person = h.emu.user(3100 + n, "Bình", language_code="vi")
+        await person.send(f"/start {token}")
+        assert expected in person.last.text, person.last.text
+        assert not person.last.buttons
+    assert await h.count(User) == 1  # only the first person
+
+
+async def test_admin_from_configuration_and_role_refusals(h: Harness) -> None:
+    await h.add_unit("VP", "Văn phòng Bộ")
+    admin = h.emu.user(ADMIN_ID, "Quản", "Trị", language_code="vi")
+    await admin.send("/start")
+    assert "quản trị viên" in admin.last.text
+    await admin.press("✅ Tôi đồng ý")
+    await admin.press("🇻🇳 Tiếng Việt")
+    await admin.send("Lê Quản Trị")
+    await admin.send("Chuyên viên chính")
+    await admin.press("✅ Giữ Thứ Sáu lúc 15:00")
+    await admin.send("/units")
+    assert "VP" in admin.last.text and "Văn phòng Bộ" in admin.last.text
+    await admin.send("/invite VP leader 7 2")
+    link_text = admin.last.text
+    assert "https://t.me/vanhoa_test_bot?start=" in link_text and "lãnh đạo đơn vị" in link_text
+    token = link_text.split("start=")[1].split()[0]
+
+    # The link works for a new leader, who then cannot use the admin commands.
+    leader = h.emu.user(4001, "Hà", language_code="vi")
+    await leader.send(f"/start {token}")
+    await leader.press("✅ Tôi đồng ý")
+    await leader.press("🇻🇳 Tiếng Việt")
+    await leader.send("Phạm Thu Hà")
+    await leader.send("Chánh Văn phòng")
+    await leader.press("✅ Giữ Thứ Sáu lúc 15:00")
+    await leader.send("/invite VP admin")
+    assert "không dành cho vai trò" in leader.last.text
+    refusals = [a for a in await h.rows(AuditEntry) if a.outcome == "refused"]
+    assert [(a.actor_telegram_id, a.action) for a in refusals] == [(4001, "manage_units")]
+    assert await h.count(Invitation) == 1
+
+    await admin.send("/revoke " + token)
+    assert "Đã thu hồi" in admin.last.text
+    late = h.emu.user(4002, "Muộn", language_code="vi")
+    await late.send(f"/start {token}")
+    assert "bị thu hồi" in late.last.text
+    # Bad admin input gets a clear reply and stores nothing.
+    await admin.send("/invite NOPE")
+    assert "Không có đơn vị mang mã" in admin.last.text
+    await admin.send("/invite")
+    assert "Cách dùng" in admin.last.text
+    assert await h.count(Invitation) == 1
+
+
+async def test_bad_input_during_onboarding_is_explained_and_resumable(h: Harness) -> None:
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP")
+    p = h.emu.user(5001, "Tú", language_code="vi")
+    await p.send(f"/start {token}")
+    await p.press("✅ Tôi đồng ý")
+    await p.press("🇻🇳 Tiếng Việt")
+    await p.send("1")
+    assert "họ và tên bằng chữ" in p.last.text
+    await p.send_photo(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    assert "trả lời câu hỏi ở trên" in p.last.text
+    await p.send("/cancel")
+    assert "/start" in p.last.text
+    # Coming back later: onboarding resumes, the consent is not asked twice.
+    await p.send(f"/start {token}")
+    assert "hoàn tất đăng ký" in p.last.text
+    await p.press("🇻🇳 Tiếng Việt")
+    await p.send("Đỗ Minh Tú")
+    await p.send("Kế toán viên")
+    await p.press("✅ Giữ Thứ Sáu lúc 15:00")
+    assert "Chào mừng đồng chí Đỗ Minh Tú" in p.last.text
+    assert await h.count(ConsentRecord) == 1
+
+
+async def test_settings_language_schedule_and_pause(h: Harness) -> None:
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP")
+    p = h.emu.user(6001, "Nga", language_code="vi")
+    await p.send(f"/start {token}")
+    await p.press("✅ Tôi đồng ý")
+    await p.press("🇻🇳 Tiếng Việt")
+    await p.send("Vũ Thị Nga")
+    await p.send("Chuyên viên")
+    await p.press("✅ Giữ Thứ Sáu lúc 15:00")
+
+    await p.send("/settings")
+    assert "Cài đặt của đồng chí" in p.last.text and "Thứ Sáu lúc 15:00" in p.last.text
+    await p.press("Ngày giờ tự đánh giá")
+    await p.press("T4")
+    await p.send("25:99")
+    assert "HH:MM" in p.last.text
+    await p.send("16h30")
+    assert "Thứ Tư lúc 16:30" in p.last.text
+    await p.press("Tạm dừng (nghỉ phép)")
+    await p.press("Nhập ngày")
+    await p.send("31/02/2027")
+    assert "dd/mm/yyyy" in p.last.text
+    await p.send("10/12/2026")
+    assert "Tạm dừng tự đánh giá đến ngày 10/12/2026" in p.last.text
+    await p.press("Tiếp tục tự đánh giá")
+    assert "đang hoạt động" in p.last.text
+    await p.press("Ngôn ngữ")
+    await p.press("🇬🇧 English")
+    assert "Language changed." in p.last.text and "Wednesday at 16:30" in p.last.text
+    await p.press("Close")
+    assert p.last.text == "Settings saved."
+    [user] = await h.rows(User)
+    assert (user.locale, user.checkin_weekday, user.checkin_time, user.paused_until) == ("en", 2, "16:30", None)
+    assert h.clock.now() + timedelta(days=1)
+
+
+async def test_command_menus_per_language_and_admin_scope(h: Harness) -> None:
+    vi = [c for c, _ in h.emu.user(7001, "A", language_code="vi").commands]
+    en_menu = h.emu.user(7002, "B", language_code="en").commands
+    assert vi[:2] == ["checkin", "history"] and "units" not in vi
+    assert ("settings", "Language, check-in time, pause") in en_menu
+    assert dict(h.emu.user(7001, "A").commands)["help"] == "Các chức năng của bot"
