@@ -40,7 +40,10 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
+    KeyboardButton,
     Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -474,6 +477,26 @@ async def test_a_photo_from_the_user_reaches_the_bot(emu: TelegramEmulator, bot:
     [reply] = await lan.send_photo(picture, caption="Ảnh sinh hoạt")
 
     assert reply.text == f"Ảnh 64×48, {hashlib.sha256(picture).hexdigest()[:12]}"
+    replies = await lan.send_album([png(10, 10), png(20, 10)])
+    assert [m.text.split(",")[0] for m in replies] == ["Ảnh 10×10", "Ảnh 20×10"]
+    sent = emu.messages(lan.chat_id, from_bot=False)[-2:]
+    assert sent[0].media_group_id == sent[1].media_group_id is not None
+
+
+async def test_the_reply_keyboard_is_what_the_user_sees_under_the_input(emu: TelegramEmulator, bot: Bot) -> None:
+    lan = emu.user(1001, "Lan", started=True)
+
+    await bot.send_message(
+        lan.chat_id,
+        "Bạn có tham gia không?",
+        reply_markup=ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="Có"), KeyboardButton(text="Không")]]),
+    )
+    shown = lan.keyboard
+    await bot.send_message(lan.chat_id, "Cảm ơn", reply_markup=ReplyKeyboardRemove())
+
+    assert shown == [["Có", "Không"]]
+    assert lan.keyboard == []
+    assert lan.messages[0].buttons == []  # a reply keyboard is not part of the message
 
 
 async def test_documents_and_albums(emu: TelegramEmulator, bot: Bot) -> None:

@@ -415,6 +415,11 @@ class TelegramEmulator:
         return user
 
     @property
+    def bot_user(self) -> dict[str, Any]:
+        """The bot as the ``from`` of its messages (getMe's extra fields left out)."""
+        return {k: self.me[k] for k in ("id", "is_bot", "first_name", "username")}
+
+    @property
     def users(self) -> list[Any]:
         return list(self._users.values())
 
@@ -1212,7 +1217,7 @@ class TelegramEmulator:
         message = self.new_message(
             chat,
             from_bot=True,
-            from_user=self.me,
+            from_user=self.bot_user,
             raw_text=text,
             entities=entities,
             reply_markup=inline,
@@ -1237,7 +1242,7 @@ class TelegramEmulator:
         message = self.new_message(
             chat,
             from_bot=True,
-            from_user=self.me,
+            from_user=self.bot_user,
             caption=caption or None,
             caption_entities=caption_entities if caption else [],
             photo_file=stored if kind == "photo" else None,
@@ -1291,7 +1296,7 @@ class TelegramEmulator:
             self.new_message(
                 chat,
                 from_bot=True,
-                from_user=self.me,
+                from_user=self.bot_user,
                 caption=caption or None,
                 caption_entities=caption_entities if caption else [],
                 photo_file=file if kind == "photo" else None,
@@ -1328,7 +1333,7 @@ class TelegramEmulator:
         inline, keyboard = rules.check_reply_markup(params.json("reply_markup"))
         self._check_reachable(chat)
         self._check_flood(chat)
-        message = self.new_message(chat, from_bot=True, from_user=self.me, reply_markup=inline, keyboard=keyboard, **fields)
+        message = self.new_message(chat, from_bot=True, from_user=self.bot_user, reply_markup=inline, keyboard=keyboard, **fields)
         self._note_send(chat)
         return {"message_id": message.message_id}
 

@@ -323,7 +323,7 @@ class EmulatedUser:
 
     async def _member_update(self, old: str, new: str, timeout: float | None) -> None:
         self._mark()
-        me = {k: self.emulator.me[k] for k in ("id", "is_bot", "first_name", "username")}
+        me = self.emulator.bot_user
         new_member: dict[str, Any] = {"user": me, "status": new}
         if new == "kicked":
             new_member["until_date"] = 0
