@@ -62,7 +62,8 @@ def update() -> None:
         cat.obsolete.clear()
         if locale == "en":
             for msg in cat:
-                if msg.id and not msg.string:
+                strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+                if msg.id and not all(strings):
                     msg.string = msg.id if isinstance(msg.id, str) else tuple(msg.id)
         save(cat, locale)
 
