@@ -561,6 +561,7 @@ async def test_commands_are_stored_per_scope_and_language(emu: TelegramEmulator,
     lan = emu.user(1001, "Lan", language_code="vi")
     john = emu.user(1002, "John", language_code="en")
     admin = emu.user(1003, "Hà", language_code="vi")
+    tom = emu.user(1004, "Tom", language_code="en-GB")
 
     await bot.set_my_commands([BotCommand(command="start", description="Bắt đầu")])
     await bot.set_my_commands([BotCommand(command="start", description="Start")], language_code="en")
@@ -571,6 +572,7 @@ async def test_commands_are_stored_per_scope_and_language(emu: TelegramEmulator,
 
     assert lan.commands == [("start", "Bắt đầu")]
     assert john.commands == [("start", "Start")]
+    assert tom.commands == [("start", "Start")]
     assert admin.commands == [("start", "Bắt đầu"), ("report", "Báo cáo")]
     assert emu.menu_commands("default", "en") == [("start", "Start")]
     assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(chat_id=admin.chat_id))] == [

@@ -463,6 +463,10 @@ class TelegramEmulator:
         """The command menu Telegram would show in this chat, following its scope order."""
         chat = self.chat(chat_id)
         lang = language_code or ""
+        languages = [lang] if lang else []
+        if "-" in lang:  # a user's "en-GB" sees the "en" menu
+            languages.append(lang.split("-", 1)[0])
+        languages.append("")
         if chat.type == "private":
             scopes: list[tuple[Any, ...]] = [("chat", chat.id), ("all_private_chats",), ("default",)]
         else:
@@ -471,7 +475,7 @@ class TelegramEmulator:
                 scopes.append(("chat_member", chat.id, user_id))
             scopes += [("chat", chat.id), ("all_group_chats",), ("default",)]
         for scope in scopes:
-            for language in ([lang, ""] if lang else [""]):
+            for language in languages:
                 found = self.commands.get((scope, language))
                 if found:
                     return found
