@@ -41,8 +41,10 @@ keyboard rows), ``commands`` (the menu for their language), ``chat_actions``,
 ``document`` (:class:`StoredFile` with ``.data``), ``message_id``, ``edited``,
 ``history``, ``deleted``.
 
-The emulator (:class:`TelegramEmulator`): ``user(id, ...)``, ``add_chat(chat_dict)``,
-``send_update(raw_update)``, ``wait_idle()``, ``messages(chat_id)``, ``calls``,
+The emulator (:class:`TelegramEmulator`): ``user(id, first_name, last_name,
+language_code=, started=False)``, ``add_chat(chat_dict)``, ``await
+send_update(raw_update)`` (any update: edited_message, a group message...), ``await
+wait_idle()``, ``messages(chat_id)``, ``calls``,
 ``calls_of(method)``, ``sends(chat_id)``, ``sends_per_window()``,
 ``max_sends_per_window()``, ``callback_queries``, ``assert_all_callbacks_answered()``,
 ``commands_for(chat_id, language)``, ``menu_commands(scope, language)``, ``webhook``,
