@@ -29,7 +29,7 @@ from bot.config import Settings
 from bot.fsm_storage import SqlStorage
 from bot.services.access import Action
 from handlers import admin, checkin, common, errors, history, onboarding, settings as settings_handlers
-from handlers.middlewares import DbSessionMiddleware, RoleGate, UserMiddleware
+from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import Role
 from storage.repositories import UserRepo
@@ -84,7 +84,8 @@ def create_dispatcher(
     )
     dp.update.outer_middleware(DbSessionMiddleware())
     dp.update.outer_middleware(UserMiddleware())
-    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
+    dp.callback_query.middleware(CallbackErrors())
     dp.include_router(build_routers())
     dp.startup.register(set_commands)
     return dp

@@ -14,6 +14,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,6 +27,7 @@ from bot.services.checkin import (
     NOTE_MAX,
     REFLECTION_MAX,
     SKIP_REASONS,
+    CheckinClosed,
     CheckinService,
     CheckinView,
     Summary,
@@ -262,12 +264,16 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, cloc
     await message.answer(text, reply_markup=kb)
 
 
-async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_answer: CallbackAnswer, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
     svc = service(session, clock, campaign)
     code = svc.order[callback_data.c]
     res = await svc.answer(user, callback_data.w, code, LEVEL_OF[callback_data.l], editing=callback_data.e)
-    if not res.changed and not (res.needs_detail or callback_data.e):
-        await query.answer(_("Already recorded."))
+    if not res.changed and not callback_data.e:
+        if res.view.status == CheckInStatus.done:
+            # A button of the finished flow: the check-in is closed to it (edits go through ✏️).
+            raise CheckinClosed("checkin_done")
+        else:
+            callback_answer.text = _("Already recorded.")
         return
     await state.clear()
     if res.needs_detail:
@@ -281,7 +287,7 @@ async def toggle_item(query: CallbackQuery, callback_data: CheckinItemCB, sessio
     code = svc.order[callback_data.c]
     group = campaign.criterion(code)
     if not 0 <= callback_data.i < len(group.items):
-        await query.answer(_("This button is no longer active."))
+        raise CheckinClosed("checkin_closed")
         return
     view = await svc.toggle_sub_item(user, callback_data.w, code, group.items[callback_data.i].code)
     await _show(query, items_card(campaign, view, code, editing=callback_data.e))
@@ -292,7 +298,7 @@ async def items_done(query: CallbackQuery, callback_data: CheckinActCB, state: F
     view = await svc.view(user, callback_data.w)
     code = svc.order[callback_data.c]
     if view.week != svc.current_week(user) or code not in view.answers:
-        await query.answer(_("This check-in is closed."), show_alert=True)
+        raise CheckinClosed("checkin_closed")
         return
     await state.set_state(CheckinStates.note)
     await state.update_data(week=callback_data.w, c=callback_data.c, e=callback_data.e)
@@ -323,7 +329,7 @@ async def finish(query: CallbackQuery, callback_data: CheckinActCB, state: FSMCo
 async def example(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
     view = await service(session, clock, campaign).view(user, callback_data.w)
     if view.week != service(session, clock, campaign).current_week(user) or view.status is None:
-        await query.answer(_("This check-in is closed."), show_alert=True)
+        raise CheckinClosed("checkin_closed")
         return
     await state.set_state(CheckinStates.example)
     await state.update_data(week=callback_data.w)
@@ -372,7 +378,7 @@ async def skip_back(query: CallbackQuery, session: AsyncSession, clock: Clock, c
 
 async def skip_reason(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
     if not 0 <= callback_data.r < len(SKIP_REASONS):
-        await query.answer(_("This button is no longer active."))
+        raise CheckinClosed("checkin_closed")
         return
     view = await service(session, clock, campaign).skip(user, callback_data.w, SKIP_REASONS[callback_data.r])
     await state.clear()
@@ -389,7 +395,7 @@ async def edit(query: CallbackQuery, callback_data: CheckinActCB, session: Async
     svc = service(session, clock, campaign)
     view = await svc.view(user, callback_data.w)
     if view.week != svc.current_week(user) or view.status != CheckInStatus.done:
-        await query.answer(_("This check-in is closed."), show_alert=True)
+        raise CheckinClosed("checkin_closed")
         return
     await _show(query, edit_menu_card(campaign, view))
 
@@ -398,7 +404,7 @@ async def edit_pick(query: CallbackQuery, callback_data: CheckinActCB, session: 
     svc = service(session, clock, campaign)
     view = await svc.view(user, callback_data.w)
     if view.week != svc.current_week(user) or not 0 <= callback_data.c < len(svc.order):
-        await query.answer(_("This check-in is closed."), show_alert=True)
+        raise CheckinClosed("checkin_closed")
         return
     await _show(query, question_card(campaign, view, svc.order[callback_data.c], editing=True))
 

@@ -6,6 +6,7 @@ from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import _
 from bot.services.access import Action, allowed
@@ -64,8 +65,8 @@ async def unexpected_in_flow(message: Message) -> None:
     )
 
 
-async def stale_button(query: CallbackQuery) -> None:
-    await query.answer(_("This button is no longer active."), show_alert=False)
+async def stale_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = _("This button is no longer active.")
 
 
 def make_router() -> Router:  # open to everyone

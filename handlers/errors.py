@@ -21,8 +21,7 @@ async def _reply(event: ErrorEvent, text: str) -> None:
     try:
         if update.message is not None:
             await update.message.answer(text)
-        elif update.callback_query is not None:
-            await update.callback_query.answer(text[:200], show_alert=True)
+        # A callback query was already answered with the alert (CallbackErrors).
     except Exception:  # noqa: BLE001 - the reply itself may fail (blocked user, network)
         log.warning("could not deliver the error reply for update %s", update.update_id)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User as TgUser
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import normalize, use_locale
 from bot.services.access import Action, allowed
@@ -69,7 +70,32 @@ class RoleGate(BaseMiddleware):
         else:
             log.info("refused %s for unregistered %s", self.action.value, actor)
         if isinstance(event, CallbackQuery):
-            await event.answer(text, show_alert=True)
+            answer: CallbackAnswer = data["callback_answer"]
+            answer.text, answer.show_alert = text[:200], True
         elif isinstance(event, Message):
             await event.answer(text)
         return None
+
+
+class CallbackErrors(BaseMiddleware):
+    """Inside the callback answerer: a refused tap becomes the answer's alert, in the
+    user's language, so the person sees why (the query can be answered only once)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        from bot.i18n import _
+        from bot.services.errors import DomainError
+        from handlers.texts import error_text
+
+        answer: CallbackAnswer | None = data.get("callback_answer")
+        try:
+            return await handler(event, data)
+        except DomainError as exc:
+            log.info("refused tap: %s", exc)
+            if answer is not None and not answer.answered:
+                answer.text, answer.show_alert = error_text(exc)[:200], True
+            return None
+        except Exception:
+            if answer is not None and not answer.answered:
+                answer.text = _("Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment.")[:200]
+                answer.show_alert = True
+            raise

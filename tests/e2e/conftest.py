@@ -19,7 +19,9 @@ from bot.config import load_settings
 from bot.sandbox.emulator import TelegramEmulator
 from bot.services.invites import InviteService
 from bot.services.units import UnitService
-from storage.models import Role
+from bot.services.onboarding import OnboardingService
+from storage.models import Role, User
+from storage.repositories import UnitRepo
 
 TOKEN = "123456:TEST-token-for-the-fake-bot-api-0000"
 BOT_USERNAME = "vanhoa_test_bot"
@@ -47,6 +49,21 @@ class Harness:
     async def add_unit(self, code: str, name: str, parent: str | None = None) -> None:
         async with self.sessionmaker() as s:
             await UnitService(s, self.clock).add(code, name, parent)
+
+    async def register(
+        self, telegram_id: int, full_name: str, *, unit: str | None = "VP", role: Role = Role.employee, locale: str = "vi"
+    ) -> User:
+        """A person who has already onboarded (onboarding itself is tested through the UI)."""
+        async with self.sessionmaker() as s:
+            if unit and await UnitRepo(s).by_code(unit) is None:
+                await UnitService(s, self.clock).add(unit, f"Đơn vị {unit}")
+            token = None
+            if role != Role.admin:
+                token = (await InviteService(s, self.clock).create(unit, role)).token
+            svc = OnboardingService(s, self.clock, admin_ids=frozenset({telegram_id}) if role == Role.admin else frozenset())
+            user = await svc.accept(telegram_id, token, locale=locale, notice_version="test")
+            user.full_name, user.position = full_name, "Chuyên viên"
+            return await svc.finish(user)
 
     async def invite(self, unit: str | None, role: Role = Role.employee, **kw: object) -> str:
         async with self.sessionmaker() as s:
