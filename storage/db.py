@@ -56,7 +56,7 @@ def alembic_config(url: str | None = None) -> Config:
 def _upgrade(conn: Connection) -> None:
     cfg = alembic_config()
     cfg.attributes["connection"] = conn
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, "heads")  # features may add parallel branches
 
 
 async def ping(engine: AsyncEngine) -> None:

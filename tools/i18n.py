@@ -1,8 +1,13 @@
 """Catalog maintenance for developers.
 
+    python tools/i18n.py sync              # update, fill from tools/translations/*.py, compile
     python tools/i18n.py update            # extract strings, update vi/en catalogs
     python tools/i18n.py fill FILE.py      # merge translations: FILE defines VI = {msgid: msgstr}
     python tools/i18n.py compile           # .po -> .mo (the install and test commands do this)
+
+The Vietnamese lives in tools/translations/vi_<feature>.py (one file per feature, so
+people working on different features never overwrite each other); `sync` rebuilds the
+catalogs from the code and those files, and may be run any number of times.
 
 English msgids are the source; the en catalog repeats them (English is complete, not a
 fallback) and the vi catalog holds the Vietnamese, the default language.
@@ -99,6 +104,11 @@ if __name__ == "__main__":
         update()
     elif cmd == "fill":
         fill(sys.argv[2])
+    elif cmd == "sync":
+        update()
+        for table in sorted((ROOT / "tools" / "translations").glob("vi_*.py")):
+            fill(str(table))
+        compile_all()
     elif cmd == "compile":
         compile_all()
     else:

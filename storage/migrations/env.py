@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401 - registers the tables
+import storage.models  # noqa: F401 - registers the tables (one import per table module)
 
 config = context.config
 target_metadata = SQLModel.metadata

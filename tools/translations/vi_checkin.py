@@ -39,7 +39,6 @@ VI = {
     "Skip ➡": "Bỏ qua ➡",
     "Streak: {n} week in a row": "Chuỗi: {n} tuần liên tiếp",
     "Thank you: the good example is noted with your check-in.": "Cảm ơn đồng chí: gương tốt đã được ghi kèm phiếu tự đánh giá.",
-    "This check-in is closed.": "Phiếu tự đánh giá này đã đóng.",
     "This check-in is closed: its week has ended or the step is done. Send /checkin for this week's.": "Phiếu tự đánh giá này đã đóng: tuần đã kết thúc hoặc bước này đã xong. Gửi /checkin để làm phiếu của tuần này.",
     "This week is recorded as skipped. Send /checkin to do the self-assessment after all.": "Tuần này đã được ghi nhận là bỏ qua. Gửi /checkin nếu đồng chí vẫn muốn tự đánh giá.",
     "This week is recorded as skipped: {reason}.": "Tuần này được ghi nhận là bỏ qua: {reason}.",
