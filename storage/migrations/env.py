@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401 - registers the tables (one import per table module)
+import storage.examples  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata
