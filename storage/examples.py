@@ -61,6 +61,9 @@ class GoodExample(SQLModel, table=True):
     __table_args__ = (
         Index("ix_good_examples_status_submitted", "status", "submitted_at"),
         Index("ix_good_examples_status_decided", "status", "decided_at"),
+        # Ids are never reused (SQLite would reuse a deleted draft's): a button of a
+        # discarded draft must not act on the next one.
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

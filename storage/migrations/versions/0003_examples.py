@@ -43,7 +43,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['reviewer_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['submitter_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('good_examples', schema=None) as batch_op:
         batch_op.create_index('ix_good_examples_status_decided', ['status', 'decided_at'], unique=False)
