@@ -287,6 +287,8 @@ class CallbackQuery:
     text: str | None = None
     show_alert: bool = False
     url: str | None = None
+    # Resolved when the bot answers (benchmarks wait on it instead of polling).
+    answered_event: asyncio.Event = field(default_factory=asyncio.Event, repr=False, compare=False)
 
 
 @dataclass

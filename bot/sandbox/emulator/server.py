@@ -1443,6 +1443,7 @@ class TelegramEmulator:
         query.text = text
         query.show_alert = params.bool("show_alert")
         query.url = params.str("url")
+        query.answered_event.set()
         return True
 
     # -- Bot API: files -----------------------------------------------------------------

@@ -293,8 +293,12 @@ class EmulatedUser:
             + (f"Buttons, newest message first: {shown}" if shown else "The bot's messages have no inline buttons.")
         )
 
-    async def _press(self, target: ChatMessage, data: str, timeout: float | None) -> list[ChatMessage]:
-        self._mark()
+    def press_nowait(self, data: str, message: ChatMessage | int) -> CallbackQuery:
+        """Queue a press without waiting for the bot (load tests): await
+        ``query.answered_event.wait()`` for the bot's answer."""
+        return self._queue_press(self._resolve(message), data)[0]
+
+    def _queue_press(self, target: ChatMessage, data: str) -> tuple[CallbackQuery, Any]:
         emulator = self.emulator
         query_id = str(emulator.bot_id * 10**6 + emulator._next_query_id)
         emulator._next_query_id += 1
@@ -318,7 +322,12 @@ class EmulatedUser:
             }
         }
         pending = emulator.enqueue(body, f"press {data!r} on message #{target.message_id} by {self.full_name}")
-        await emulator.wait_processed([pending], timeout)
+        return query, pending
+
+    async def _press(self, target: ChatMessage, data: str, timeout: float | None) -> list[ChatMessage]:
+        self._mark()
+        _, pending = self._queue_press(target, data)
+        await self.emulator.wait_processed([pending], timeout)
         return self.since_last_action
 
     async def _member_update(self, old: str, new: str, timeout: float | None) -> None:
