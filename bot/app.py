@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.fsm_storage import SqlStorage
 from bot.services.access import Action
 from handlers import admin, checkin, common, errors, history, onboarding, settings as settings_handlers
+from handlers import review, share
 from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import Role
@@ -55,6 +56,8 @@ def build_routers() -> Router:
         gated(common.make_member(), Action.use_bot),
         gated(settings_handlers.make_router(), Action.use_bot),
         gated(admin.make_router(), Action.manage_units),
+        gated(share.make_router(), Action.share),
+        gated(review.make_router(), Action.review),
         gated(history.make_router(), Action.checkin),
         gated(checkin.make_router(), Action.checkin),  # its text handler passes on the rest
         common.make_fallback(),
@@ -106,10 +109,17 @@ def command_menu(role: Role | None) -> list[BotCommand]:
     cmds = [
         BotCommand(command="checkin", description=_("This week's self-assessment")),
         BotCommand(command="history", description=_("Your recent weeks and trend")),
+        BotCommand(command="share", description=_("Share a good example")),
+        BotCommand(command="myshares", description=_("Your good examples and their status")),
         BotCommand(command="help", description=_("What the bot can do")),
         BotCommand(command="settings", description=_("Language, check-in time, pause")),
         BotCommand(command="cancel", description=_("Stop the current step")),
     ]
+    if role in (Role.comms, Role.admin):
+        cmds += [
+            BotCommand(command="review", description=_("Review submitted good examples")),
+            BotCommand(command="highlights", description=_("Approved examples, exports")),
+        ]
     if role == Role.admin:
         cmds += [
             BotCommand(command="units", description=_("Unit tree")),
@@ -134,6 +144,14 @@ async def set_commands(bot: Bot, settings: Settings, sessionmaker: async_session
                     await bot.set_my_commands(command_menu(Role.admin), scope=BotCommandScopeChat(chat_id=admin_id))
                 except Exception as exc:  # noqa: BLE001 - an admin who never opened the bot
                     log.info("admin %s has no chat with the bot yet: %s", admin_id, exc)
+        for person in await repo.with_role(Role.comms):  # their menu has /review and /highlights
+            if person.telegram_id is None or not person.active:
+                continue
+            with i18n.use_locale(person.locale):
+                try:
+                    await bot.set_my_commands(command_menu(Role.comms), scope=BotCommandScopeChat(chat_id=person.telegram_id))
+                except Exception as exc:  # noqa: BLE001 - blocked, or never opened the bot
+                    log.info("comms %s: no menu set: %s", person.telegram_id, exc)
 
 
 @dataclass

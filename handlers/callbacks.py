@@ -91,3 +91,75 @@ class CheckinActCB(CallbackData, prefix="cx"):
     c: int = -1
     r: int = -1
     e: bool = False
+
+
+# -- good examples (handlers/share.py, handlers/review.py) ------------------------------
+
+
+class ShareAct(str, enum.Enum):
+    resume = "rs"  # go on with the unfinished draft
+    restart = "rn"  # discard it and start again
+    category = "ca"  # v: index in bot.services.examples.CATEGORIES
+    subject = "su"  # v: index in SUBJECTS
+    photos_done = "pd"
+    photos_clear = "pc"
+    consent = "co"  # v: 1 yes, 0 no
+    send = "ok"
+    edit = "ed"  # the menu of fields to change
+    edit_field = "ef"  # v: index in EDITABLE_STEPS
+    preview = "pv"  # back to the preview
+    discard = "dc"  # asks first
+    discard_yes = "dy"
+    answer = "an"  # answer the reviewers' question about example d
+
+
+class ShareCB(CallbackData, prefix="sh"):
+    a: ShareAct
+    d: int  # the example's id: a button of a sent or discarded draft changes nothing
+    v: int = -1
+
+
+class ReviewAct(str, enum.Enum):
+    approve = "ap"
+    reject = "rj"  # asks for the reason
+    ask = "ak"  # asks for the question
+    tags = "tg"  # the tag toggles
+    tag = "tt"  # v: index in bot.services.examples.TAGS
+    card = "cd"  # the card again (after the tags)
+    skip = "sk"  # the next example in the queue
+    open = "op"  # an approved example, from /highlights
+    publish = "pb"  # asks for the link
+
+
+class ReviewCB(CallbackData, prefix="rv"):
+    a: ReviewAct
+    id: int
+    v: int = -1
+
+
+class Period(str, enum.Enum):
+    week = "w"
+    month = "m"
+    year = "y"
+    range = "r"  # typed dates, in s and e
+
+
+class HighlightsAct(str, enum.Enum):
+    show = "sh"
+    units = "us"  # choose a unit
+    categories = "cs"  # choose a category
+    dates = "dt"  # type a date range
+    docx = "dx"
+    csv = "cv"
+
+
+class HighlightsCB(CallbackData, prefix="hl"):
+    """The whole filter rides in the button, so a list outlives any restart."""
+
+    a: HighlightsAct
+    p: Period = Period.month
+    s: int = 0  # first day, date.toordinal() (typed ranges)
+    e: int = 0  # last day
+    u: int = 0  # unit id and its sub-units; 0: all
+    c: int = -1  # category index; -1: all
+    pg: int = 0  # page

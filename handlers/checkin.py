@@ -21,9 +21,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.config import Settings
 from bot.i18n import N_, _, current_locale
 from bot.services.checkin import (
-    EXAMPLE_MAX,
     NOTE_MAX,
     REFLECTION_MAX,
     SKIP_REASONS,
@@ -33,6 +33,8 @@ from bot.services.checkin import (
     Summary,
     week_monday,
 )
+from bot.services.examples import ExampleService
+from handlers import share
 from handlers.filters import TYPED
 from handlers.callbacks import CheckinAct, CheckinActCB, CheckinAnswerCB, CheckinItemCB, LevelCode
 from storage.models import CheckInStatus, Level, User
@@ -55,7 +57,6 @@ SCORE = {Level.good: 2, Level.ok: 1, Level.not_met: 0}
 class CheckinStates(StatesGroup):
     note = State()
     reflection = State()
-    example = State()
 
 
 def service(session: AsyncSession, clock: Clock, campaign: Campaign) -> CheckinService:
@@ -326,29 +327,13 @@ async def finish(query: CallbackQuery, callback_data: CheckinActCB, state: FSMCo
     await _show(query, summary_card(campaign, summary, await svc.streak(user)))
 
 
-async def example(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
-    view = await service(session, clock, campaign).view(user, callback_data.w)
-    if view.week != service(session, clock, campaign).current_week(user) or view.status is None:
-        raise CheckinClosed("checkin_closed")
-        return
-    await state.set_state(CheckinStates.example)
-    await state.update_data(week=callback_data.w)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            "\n".join([_header(view), _("Describe the good example in a few lines: who, what they did, and why it is worth spreading (at most {max} characters). Send it as a message.").format(max=EXAMPLE_MAX)]),
-            reply_markup=None,
-        )
-
-
-async def example_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
-    data = await state.get_data()
+async def example(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, settings: Settings, user: User) -> None:
+    """"Yes, a good example": the check-in is finished, and /share's flow starts (SPEC §3.2 → §3.4)."""
     svc = service(session, clock, campaign)
-    week = int(data["week"])
-    await svc.set_example_note(user, week, message.text or "")
-    summary = await svc.finish(user, week)
-    await state.clear()
-    text, kb = summary_card(campaign, summary, await svc.streak(user))
-    await message.answer(_("Thank you: the good example is noted with your check-in.") + "\n\n" + text, reply_markup=kb)
+    summary = await svc.finish(user, callback_data.w)
+    await _show(query, summary_card(campaign, summary, await svc.streak(user)))
+    if isinstance(query.message, Message):
+        await share.begin(query.message, state, ExampleService(session, clock, settings.timezone), user, settings)
 
 
 async def reflection_or_stray_text(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
@@ -420,7 +405,6 @@ def make_router() -> Router:
     router.message.register(note_typed, CheckinStates.note, TYPED)
     router.callback_query.register(finish, CheckinActCB.filter(F.a == CheckinAct.finish))
     router.callback_query.register(example, CheckinActCB.filter(F.a == CheckinAct.example))
-    router.message.register(example_typed, CheckinStates.example, TYPED)
     router.message.register(reflection_or_stray_text, StateFilter(None), TYPED)
     router.callback_query.register(skip, CheckinActCB.filter(F.a == CheckinAct.skip))
     router.callback_query.register(skip_back, CheckinActCB.filter(F.a == CheckinAct.skip_back))

@@ -21,10 +21,19 @@ def help_text(user: User) -> str:
         "",
         _("/checkin — this week's self-assessment (one minute)"),
         _("/history — your recent weeks, streak and trend chart"),
+        _("/share — share a good example: a colleague's, your unit's or your own"),
+        _("/myshares — your good examples and what became of them"),
         _("/settings — language, check-in day and time, pause during leave"),
         _("/cancel — stop what you are doing"),
         _("/help — this list"),
     ]
+    if allowed(user.role, Action.review):
+        lines += [
+            "",
+            _("<b>Good examples</b>"),
+            _("/review — review submitted good examples, one at a time"),
+            _("/highlights — approved examples by period, unit and category; DOCX and CSV exports"),
+        ]
     if allowed(user.role, Action.manage_units):
         lines += [
             "",

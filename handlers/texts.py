@@ -152,6 +152,28 @@ NOT_FOUND = {
     "invitation": N_("There is no such invitation."),
 }
 
+# Good examples (bot/services/examples.py): input refused, or a status that does not allow it.
+EXAMPLES = {
+    "example_story": N_("Please describe what happened in {min} to {max} characters; this text has {length}. Nothing was saved: send it again."),
+    "example_name": N_("Please type a name of {min} to {max} characters."),
+    "example_reason": N_("Please type a reason of {min} to {max} characters."),
+    "example_question": N_("Please type a question of {min} to {max} characters."),
+    "example_answer": N_("Please type an answer of {min} to {max} characters."),
+    "example_url": N_("Please send the full link of the article, starting with https:// or http://, for example https://monre.gov.vn/tin-tuc/bai-viet."),
+    "example_tag": N_("This button is no longer active."),
+    "example_step": N_("This button is no longer active."),
+    "photo_unreadable": N_("This file could not be read as a picture. Please send a photo (JPEG or PNG)."),
+    "photo_too_big": N_("This file is too large: at most {max} MB per picture."),
+    "photo_not_image": N_("Only pictures can be added (photos, or image files such as JPEG and PNG)."),
+    "date_range": N_("Please type the period as dd/mm/yyyy–dd/mm/yyyy, for example 01/11/2026–30/11/2026."),
+    "date_range_order": N_("The period must start before it ends and last at most {max} days."),
+    "example_gone": N_("This draft has already been sent or discarded. Send /share to start a new one."),
+    "example_not_pending": N_("This example has already been dealt with, perhaps by a colleague. Send /review for the next one."),
+    "example_not_approved": N_("Only an approved example can be marked as published."),
+    "example_no_question": N_("There is no open question about this example any more."),
+    "example_incomplete": N_("Some steps are not done yet. Send /share to go on with the draft."),
+}
+
 
 def error_text(exc: DomainError) -> str:
     """The user's-language message for a domain error; parameters are escaped."""
@@ -160,6 +182,11 @@ def error_text(exc: DomainError) -> str:
         return _(INVITE_REFUSALS[exc.code])
     if exc.code in CHECKIN_CLOSED:
         return _(CHECKIN_CLOSED[exc.code])
+    if exc.code in EXAMPLES:
+        try:
+            return _(EXAMPLES[exc.code]).format(**params)
+        except (KeyError, IndexError):
+            return _(EXAMPLES[exc.code])
     if isinstance(exc, AccessDenied):
         return access_denied_text()
     if isinstance(exc, NotRegistered):

@@ -57,7 +57,7 @@ ANSWER_MIN, ANSWER_MAX = 2, 1000
 URL_MAX = 1024
 MAX_PHOTOS = 5
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # what we download at all; Telegram's own limit is 20 MB
-RANGE_MAX_DAYS = 3 * 366
+RANGE_MAX_DAYS = 1096  # three years
 
 # A small fixed set of topics, for comms to group what they harvest (labels in handlers).
 TAGS = ("discipline", "conduct", "reform", "digital", "green", "thrift", "community", "story")
@@ -417,6 +417,14 @@ class ExampleService:
             raise InvalidInput("example_step", value=step)
         ex.step = DraftStep(step)
         return await self._save(ex)
+
+    async def back_to_preview(self, user: User, example_id: int) -> GoodExample:
+        """Leave a field being edited as it was: the preview, or the first missing field."""
+        ex = await self.own_draft(user, example_id)
+        if ex.previewed:
+            ex.step = self._first_missing(ex) or DraftStep.preview
+            return await self._save(ex)
+        return ex
 
     async def submit(self, user: User, example_id: int) -> GoodExample:
         ex = await self.own_draft(user, example_id)
