@@ -71,7 +71,10 @@ class RoleGate(BaseMiddleware):
             log.info("refused %s for unregistered %s", self.action.value, actor)
         if isinstance(event, CallbackQuery):
             answer: CallbackAnswer = data["callback_answer"]
-            answer.text, answer.show_alert = text[:200], True
+            if not answer.answered:
+                answer.text, answer.show_alert = text[:200], True
+            elif isinstance(event.message, Message):  # a handler answered first (flag "pre")
+                await event.message.answer(text)
         elif isinstance(event, Message):
             await event.answer(text)
         return None

@@ -31,6 +31,8 @@ from bot.i18n import _, ngettext, use_locale
 from bot.render.csv_examples import ExamplesCsv
 from bot.render.docx_examples import ExamplesDocx
 from bot.render.example_labels import (
+    TAG_NAMES,
+    TEXT_LIMIT,
     about,
     category_label,
     category_name,
@@ -38,7 +40,7 @@ from bot.render.example_labels import (
     snippet,
     status_label,
     tag_names,
-    TAG_NAMES,
+    telegram_len,
 )
 from bot.services.examples import (
     CATEGORIES,
@@ -144,6 +146,15 @@ async def tell(bot: Bot, decision: Decision, question: str | None = None) -> boo
 
 
 def card_text(card: ExampleCard, settings: Settings) -> str:
+    """The card in at most 4096 characters: the exchange shrinks first, then the story."""
+    for note_chars, notes, story_chars in ((NOTE_SHOWN, 4, None), (200, 4, None), (200, 2, None), (120, 1, 1500), (80, 1, 800)):
+        text = _card_text(card, settings, note_chars, notes, story_chars)
+        if telegram_len(text) <= TEXT_LIMIT:
+            return text
+    return text
+
+
+def _card_text(card: ExampleCard, settings: Settings, note_chars: int, notes: int, story_chars: int | None) -> str:
     ex = card.example
     status = ExampleStatus(ex.status)
     submitter = card.submitter
@@ -167,11 +178,12 @@ def card_text(card: ExampleCard, settings: Settings) -> str:
         lines.append(_("Tags: {tags}").format(tags=escape(", ".join(tags))))
     if ex.published_url:
         lines.append(_("Published: {url}").format(url=escape(ex.published_url)))
-    lines += ["", escape(ex.story or "")]
-    for note in card.notes[-4:]:
+    story = ex.story or ""
+    lines += ["", escape(snippet(story, story_chars) if story_chars else story)]
+    for note in card.notes[-notes:]:
         label = _("❓ Question ({date}): {text}") if note.kind == ExampleNoteKind.question else _("💬 Answer ({date}): {text}")
         lines.append("")
-        lines.append(label.format(date=local_date(note.at, settings.timezone), text=escape(snippet(note.text, NOTE_SHOWN))))
+        lines.append(label.format(date=local_date(note.at, settings.timezone), text=escape(snippet(note.text, note_chars))))
     return "\n".join(lines)
 
 
@@ -245,7 +257,7 @@ async def _close_card(query: CallbackQuery, outcome: str) -> None:
     if isinstance(query.message, Message) and query.message.html_text:
         text = query.message.html_text + "\n\n" + outcome
         try:
-            await query.message.edit_text(text[:4096] if len(text) <= 4096 else outcome, reply_markup=None)
+            await query.message.edit_text(text if len(text) <= 4096 else outcome, reply_markup=None)
         except TelegramBadRequest as exc:
             if "message is not modified" not in str(exc):
                 raise

@@ -25,6 +25,7 @@ from bot.config import Settings
 from bot.i18n import N_, _, ngettext
 from bot.render.example_labels import (
     CATEGORY_ICONS,
+    TEXT_LIMIT,
     about,
     category_label,
     category_name,
@@ -32,6 +33,7 @@ from bot.render.example_labels import (
     snippet,
     status_label,
     subject_name,
+    telegram_len,
 )
 from bot.services.errors import InvalidInput
 from bot.services.examples import (
@@ -464,9 +466,13 @@ def myshares_text(examples: list[GoodExample], draft: GoodExample | None, settin
         return _("You have not shared a good example yet. Send /share to share one."), None
     lines = [_("<b>Your good examples</b>")]
     kb = InlineKeyboardBuilder()
-    for ex in examples:
+    tail = ["", _("📝 You also have an unfinished draft: send /share to go on with it.")] if draft is not None else []
+    for ex in examples:  # every open question gets its button, even past the text's limit
+        if ex.status == ExampleStatus.needs_info:
+            kb.button(text=_("✍️ Reply about #{id}").format(id=ex.id), callback_data=ShareCB(a=ShareAct.answer, d=ex.id or 0))
+    for n, ex in enumerate(examples):
         status = ExampleStatus(ex.status)
-        lines += [
+        block = [
             "",
             "#{id} {category} · {date}".format(id=ex.id, category=category_label(ex.category),
                                                 date=local_date(ex.submitted_at, settings.timezone)),
@@ -474,14 +480,17 @@ def myshares_text(examples: list[GoodExample], draft: GoodExample | None, settin
             status_label(status),
         ]
         if status == ExampleStatus.rejected and ex.reject_reason:
-            lines.append(_("Reason: {reason}").format(reason=escape(snippet(ex.reject_reason, 300))))
+            block.append(_("Reason: {reason}").format(reason=escape(snippet(ex.reject_reason, 300))))
         if status == ExampleStatus.published and ex.published_url:
-            lines.append(_("Link: {url}").format(url=escape(ex.published_url)))
+            block.append(_("Link: {url}").format(url=escape(ex.published_url)))
         if status == ExampleStatus.needs_info:
-            lines.append(_("The communications staff asked for more information: tap Reply below."))
-            kb.button(text=_("✍️ Reply about #{id}").format(id=ex.id), callback_data=ShareCB(a=ShareAct.answer, d=ex.id or 0))
-    if draft is not None:
-        lines += ["", _("📝 You also have an unfinished draft: send /share to go on with it.")]
+            block.append(_("The communications staff asked for more information: tap Reply below."))
+        if telegram_len("\n".join(lines + block + tail)) > TEXT_LIMIT - 100:  # one message, at most 4096
+            rest = len(examples) - n
+            lines += ["", ngettext("…and {n} earlier example.", "…and {n} earlier examples.", rest).format(n=rest)]
+            break
+        lines += block
+    lines += tail
     kb.adjust(1)
     markup = kb.as_markup() if kb.buttons else None
     return "\n".join(lines), markup

@@ -3,6 +3,8 @@ language; shared by the handlers, the digest and the export builders (no aiogram
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -89,7 +91,7 @@ def about(subject: ExampleSubject | str | None, name: str | None, submitter: str
         return "—"
     subject = ExampleSubject(subject)
     if subject == ExampleSubject.myself:
-        return _("The submitter: {name}").format(name=submitter) if submitter else _("The submitter")
+        return _("The submitter themselves: {name}").format(name=submitter) if submitter else _("The submitter themselves")
     if subject == ExampleSubject.colleague:
         return _("A colleague: {name}").format(name=name or "—")
     return _("A collective or unit: {name}").format(name=name or "—")
@@ -111,3 +113,15 @@ def snippet(text: str, limit: int) -> str:
     if " " in cut[limit // 2:]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.;:") + "…"
+
+
+TEXT_LIMIT = 4096  # Telegram's limit for a message, in UTF-16 units of the text as shown
+_TAG = re.compile(r"<[^>]*>")
+
+
+def telegram_len(text_html: str) -> int:
+    """The length Telegram checks: the text as shown (tags gone, entities decoded), in
+    UTF-16 code units (an emoji counts 2). Our HTML escapes all user text, so a '<' always
+    opens a tag."""
+    shown = html.unescape(_TAG.sub("", text_html))
+    return len(shown.encode("utf-16-le")) // 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 
 import docx
 import pytest
@@ -16,7 +15,7 @@ from bot.sandbox.emulator import TelegramEmulator
 from bot.services.examples import ExampleService
 from handlers import review as review_handlers
 from storage.examples import ExampleNote, ExampleNoteKind, ExamplePhoto, ExampleStatus, GoodExample
-from storage.models import AuditEntry, FsmRecord, Role, User
+from storage.models import AuditEntry, FsmRecord, Role
 from tests.e2e.conftest import Harness, start_bot, stop_bot
 from tests.example_images import exif_of, gps_of, jpeg
 
@@ -431,3 +430,61 @@ async def test_a_draft_survives_a_restart(emu: TelegramEmulator, sqlite_url: str
         await stop_bot(rt, task)
     assert not emu.internal_errors
     emu.assert_all_callbacks_answered()
+
+
+async def test_a_submitter_who_blocked_the_bot_is_not_told_and_the_reviewer_knows(h: Harness) -> None:
+    lan = await submit_one(h, 2016, "Nguyễn Thị Lan")
+    await lan.block()
+    await h.register(3007, "Vũ Hà", unit="TT", role=Role.comms)
+    ha = h.emu.user(3007, "Hà", language_code="vi")
+    await ha.send("/review")
+    card = ha.last
+    await ha.press("✅ Duyệt")
+    assert h.emu.chat(3007).messages[card.message_id].text.endswith(
+        "✅ Đã duyệt. (Không gửi được thông báo cho người gửi.)")
+    assert (await examples(h))[0].status == ExampleStatus.approved  # the decision stands
+    assert not any("duyệt" in (m.text or "") for m in lan.messages)
+
+
+async def test_an_export_button_is_refused_to_an_employee(h: Harness) -> None:
+    await h.register(2017, "Hoàng Nam")
+    nam = h.emu.user(2017, "Nam", language_code="vi")
+    await nam.send("/help")
+    await nam.press_data("hl:dx:m:0:0:0:-1:0")  # an export tap from an old or forged message
+    assert "không dành cho vai trò của đồng chí" in nam.last.text
+    assert not any(m.document for m in nam.messages)
+    assert ("review", "refused") in [(a.action, a.outcome) for a in await h.rows(AuditEntry)]
+
+
+async def test_long_texts_still_fit_one_message(h: Harness) -> None:
+    """A 2000-character story with a long exchange on the card; twenty examples with long
+    links in /myshares: Telegram's 4096 limit holds (the emulator enforces it)."""
+    lan_user = await h.register(2018, "Nguyễn Thị Lan")
+    comms_user = await h.register(3008, "Vũ Hà", unit="TT", role=Role.comms)
+    long_story = ("Câu chuyện dài về việc tốt của tập thể. " * 60)[:2000]
+    async with h.sessionmaker() as s:
+        svc = ExampleService(s, h.clock)
+        ids = []
+        for n in range(21):
+            ex = await svc.start(lan_user, fresh=True)
+            await svc.choose_category(lan_user, ex.id, "advanced")
+            await svc.choose_subject(lan_user, ex.id, "self")
+            await svc.tell_story(lan_user, ex.id, long_story)
+            await svc.photos_done(lan_user, ex.id)
+            await svc.set_consent(lan_user, ex.id, True)
+            ids.append((await svc.submit(lan_user, ex.id)).id)
+        first = ids[0]
+        for _ in range(2):
+            await svc.ask(comms_user, first, "Đồng chí cho biết thêm chi tiết? " * 15)
+            await svc.answer_question(lan_user, first, "Chi tiết bổ sung rất dài. " * 38)
+        for eid in ids[1:]:
+            await svc.approve(comms_user, eid)
+            await svc.publish(comms_user, eid, "https://monre.gov.vn/" + "a" * 990)
+    ha = h.emu.user(3008, "Hà", language_code="vi")
+    await ha.send("/review")
+    card = ha.last
+    assert card.text.startswith(f"Gương điển hình #{first}") and "💬 Trả lời" in card.text
+    assert len(card.text) <= 4096
+    lan = h.emu.user(2018, "Lan", language_code="vi")
+    await lan.send("/myshares")
+    assert "gương gửi trước đó" in lan.last.text and len(lan.last.text) <= 4096

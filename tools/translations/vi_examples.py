@@ -50,8 +50,8 @@ VI = {
     "Thrift, against waste": "Tiết kiệm, chống lãng phí",
     "Community and charity": "Cộng đồng, thiện nguyện",
     "Worth an article": "Nên viết bài",
-    "The submitter: {name}": "Người gửi: {name}",
-    "The submitter": "Người gửi",
+    "The submitter themselves: {name}": "Chính người gửi: {name}",
+    "The submitter themselves": "Chính người gửi",
     "A colleague: {name}": "Đồng nghiệp: {name}",
     "A collective or unit: {name}": "Tập thể, đơn vị: {name}",
 
@@ -140,6 +140,7 @@ VI = {
     "Link: {url}": "Đường dẫn: {url}",
     "The communications staff asked for more information: tap Reply below.": "Bộ phận truyền thông đề nghị bổ sung thông tin: đồng chí bấm Trả lời bên dưới.",
     "✍️ Reply about #{id}": "✍️ Trả lời về gương #{id}",
+    "…and {n} earlier example.": "…và {n} gương gửi trước đó.",
     "📝 You also have an unfinished draft: send /share to go on with it.": "📝 Đồng chí còn một bản nháp đang soạn dở: gửi /share để tiếp tục.",
 
     # -- /review and /highlights (handlers/review.py) --------------------------------------
