@@ -53,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     inv.add_argument("--list", action="store_true", help="list the invitations (of UNIT if given) instead")
     inv.add_argument("--revoke", metavar="TOKEN", help="withdraw the invitation with this token instead")
 
+    jobs = sub.add_parser("jobs", help="scheduled jobs: list, or run one now")
+    jsub = jobs.add_subparsers(dest="jobs_cmd", metavar="ACTION", required=True)
+    jsub.add_parser("list", help="the jobs and when they run")
+    jr = jsub.add_parser("run", help="run one job once, as if at --now, and print what it queued")
+    jr.add_argument("name")
+    jr.add_argument("--now", help="ISO date-time, e.g. 2026-12-07T08:00 (campaign time zone unless it has an offset)")
+    jr.add_argument("--send", action="store_true", help="also send the queued messages (needs BOT_TOKEN)")
+
     camp = sub.add_parser("campaign", help="campaign files")
     csub = camp.add_subparsers(dest="campaign_cmd", metavar="ACTION", required=True)
     cc = csub.add_parser("check", help="validate a campaign file and summarise it")
@@ -80,13 +88,19 @@ async def cmd_run(settings: Settings) -> int:
     from bot.app import build_runtime
 
     settings.token()  # fail fast, before touching the database
+    from scheduler.jobs import JobContext
+    from scheduler.runner import Scheduler
+
     rt = await build_runtime(settings)
     assert rt.bot is not None and rt.dp is not None
+    scheduler = Scheduler(JobContext(rt.sessionmaker, rt.clock, rt.campaign, settings), rt.bot, rt.engine)
     try:
         me = await rt.bot.me()
         log.info("@%s is polling (database %s)", me.username, rt.engine.url.render_as_string(hide_password=True))
+        await scheduler.start()
         await rt.dp.start_polling(rt.bot, allowed_updates=rt.dp.resolve_used_update_types())
     finally:
+        await scheduler.stop()
         await rt.close()
     return 0
 
@@ -173,6 +187,53 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from bot.campaign.loader import load_campaign
+    from bot.clock import FixedClock
+    from scheduler.jobs import JOBS, JobContext, run_job
+
+    if args.jobs_cmd == "list":
+        for spec in JOBS.values():
+            when = " ".join(f"{k}={v}" for k, v in spec.cron.items())
+            print(f"{spec.name}\t{when}\t{spec.description}")
+        return 0
+    if args.name not in JOBS:
+        raise CliError(f"no job named {args.name!r}; `python -m bot jobs list` shows them")
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError:
+            raise CliError(f"--now {args.now!r} is not an ISO date-time such as 2026-12-07T08:00") from None
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=settings.zone)
+    else:
+        now = Clock().now()
+    clock = FixedClock(now)
+    campaign = load_campaign(settings.campaign_file)
+    engine, sm = await _session(settings)
+    try:
+        result = await run_job(JobContext(sm, clock, campaign, settings), args.name, now)
+        for line in result.lines:
+            print(line)
+        print(f"{result.job} for {result.period}: {result.queued} message(s) queued")
+        if args.send:
+            from bot.app import create_bot
+            from scheduler.outbox import OutboxSender
+
+            bot = create_bot(settings)
+            try:
+                sender = OutboxSender(bot, sm, Clock(), rate=settings.send_rate)
+                await sender.drain(timeout=3600)
+                print(f"sent {sender.sent}, failed {sender.failed}")
+            finally:
+                await bot.session.close()
+    finally:
+        await engine.dispose()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     cmd = args.cmd or "run"
@@ -197,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_async(lambda: cmd_unit(settings, args))
         if cmd == "invite":
             return _run_async(lambda: cmd_invite(settings, args))
+        if cmd == "jobs":
+            return _run_async(lambda: cmd_jobs(settings, args))
     except (ConfigError, CampaignError, DatabaseUnavailable, CliError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -28,7 +28,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.fsm_storage import SqlStorage
 from bot.services.access import Action
-from handlers import admin, checkin, common, errors, history, onboarding, settings as settings_handlers
+from handlers import admin, checkin, common, deadlines, errors, history, leader, membership, onboarding
+from handlers import settings as settings_handlers
 from handlers import review, share
 from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
@@ -56,13 +57,16 @@ def build_routers() -> Router:
         gated(common.make_member(), Action.use_bot),
         gated(settings_handlers.make_router(), Action.use_bot),
         gated(admin.make_router(), Action.manage_units),
+        gated(deadlines.make_admin_router(), Action.manage_deadlines),
+        gated(deadlines.make_leader_router(), Action.deadline_done),
+        gated(leader.make_router(), Action.view_unit),
         gated(share.make_router(), Action.share),
         gated(review.make_router(), Action.review),
         gated(history.make_router(), Action.checkin),
         gated(checkin.make_router(), Action.checkin),  # its text handler passes on the rest
         common.make_fallback(),
     )
-    root.include_routers(errors.make_router(), private)
+    root.include_routers(errors.make_router(), membership.make_router(), private)
     return root
 
 
@@ -125,6 +129,7 @@ def command_menu(role: Role | None) -> list[BotCommand]:
             BotCommand(command="units", description=_("Unit tree")),
             BotCommand(command="invite", description=_("Create an invitation link")),
             BotCommand(command="revoke", description=_("Withdraw an invitation")),
+            BotCommand(command="deadlines", description=_("Deadline calendar")),
         ]
     return cmds
 

@@ -93,6 +93,15 @@ class CheckinActCB(CallbackData, prefix="cx"):
     e: bool = False
 
 
+class NudgeCB(CallbackData, prefix="nu"):
+    m: int  # the member's user id; 0 = everyone the digest lists as not done
+    w: int  # the digest's week
+
+
+class DeadlineDoneCB(CallbackData, prefix="dd"):
+    k: str  # occurrence key, ASCII: "annual-report@2026-12-15" (at most 51 characters)
+
+
 # -- good examples (handlers/share.py, handlers/review.py) ------------------------------
 
 

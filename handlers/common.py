@@ -41,6 +41,7 @@ def help_text(user: User) -> str:
             _("/units — the unit tree"),
             _("/invite <code>UNIT</code> [role] [days] [uses] — create an invitation link"),
             _("/revoke <code>TOKEN</code> — withdraw an invitation"),
+            _("/deadlines — the deadline calendar: units done and pending; add, edit, remove"),
         ]
     return "\n".join(lines)
 

@@ -136,6 +136,10 @@ INVALID_INPUT = {
     "example_note": N_("Please describe the example in at most {max} characters."),
     "skip_reason": N_("Please choose a reason with the buttons."),
     "criterion": N_("This button is no longer active."),
+    "deadline_title": N_("A deadline's title is 3 to {max} characters."),
+    "deadline_past": N_("The date has already passed."),
+    "deadline_not_leader": N_("Only a unit's leader marks its deadlines done."),
+    "deadline_usage": N_("Usage:\n{usage}"),
     "csv_header": N_("The CSV file needs the columns: {columns}."),
     "csv_row": N_("Line {line} of the CSV file is not valid ({problem}). Nothing was imported."),
 }
@@ -150,6 +154,7 @@ CHECKIN_CLOSED = {
 NOT_FOUND = {
     "unit": N_("There is no unit with the code “{value}”."),
     "invitation": N_("There is no such invitation."),
+    "deadline": N_("There is no such deadline: “{value}”."),
 }
 
 # Good examples (bot/services/examples.py): input refused, or a status that does not allow it.

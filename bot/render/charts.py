@@ -46,3 +46,48 @@ def criteria_heatmap(
         return buf.getvalue()
     finally:
         plt.close(fig)
+
+
+def participation_and_criteria(
+    *,
+    title: str,
+    weeks: Sequence[str],
+    rates: Sequence[float],
+    rate_label: str,
+    criteria: Sequence[str],
+    shares: Sequence[tuple[float, float, float]] | None,
+    share_labels: Sequence[str],
+    withheld_text: str,
+) -> bytes:
+    """Left: participation % week by week. Right: per criterion group, % Tốt/Đạt/Chưa đạt
+    (or a note that the figures are withheld under the minimum group size)."""
+    plt.rcParams["font.family"] = FONT
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=100, gridspec_kw={"width_ratios": [1, 1.3]})
+    try:
+        left.plot(range(len(weeks)), rates, marker="o", color="#337ab7")
+        left.set_xticks(range(len(weeks)), labels=weeks, fontsize=8)
+        left.set_ylim(0, 105)
+        left.set_ylabel(rate_label, fontsize=9)
+        left.grid(alpha=0.3)
+        if shares:
+            y = range(len(criteria))
+            good = [s[0] for s in shares]
+            ok = [s[1] for s in shares]
+            bad = [s[2] for s in shares]
+            right.barh(y, good, color=COLORS[4], label=share_labels[0])
+            right.barh(y, ok, left=good, color=COLORS[3], label=share_labels[1])
+            right.barh(y, bad, left=[g + o for g, o in zip(good, ok, strict=True)], color=COLORS[2], label=share_labels[2])
+            right.set_yticks(list(y), labels=criteria, fontsize=8)
+            right.invert_yaxis()
+            right.set_xlim(0, 100)
+            right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
+        else:
+            right.axis("off")
+            right.text(0.5, 0.5, withheld_text, ha="center", va="center", wrap=True, fontsize=10)
+        fig.suptitle(title, fontsize=11)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)

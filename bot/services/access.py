@@ -18,6 +18,8 @@ class Action(str, enum.Enum):
     manage_units = "manage_units"
     manage_invites = "manage_invites"
     announce = "announce"
+    deadline_done = "deadline_done"  # leaders mark a deadline done for their unit
+    manage_deadlines = "manage_deadlines"
     sector = "sector"
 
 
@@ -33,6 +35,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.manage_units: frozenset({Role.admin}),
     Action.manage_invites: frozenset({Role.admin}),
     Action.announce: frozenset({Role.admin}),
+    Action.deadline_done: frozenset({Role.leader}),
+    Action.manage_deadlines: frozenset({Role.admin}),
     Action.sector: frozenset({Role.admin}),
 }
 

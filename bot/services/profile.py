@@ -106,3 +106,15 @@ class ProfileService:
     async def resume(self, user: User) -> User:
         user.paused_until = None
         return await self._save(user)
+
+
+async def set_reachable(session: AsyncSession, telegram_id: int, reachable: bool) -> bool:
+    """A my_chat_member update: the person blocked (or unblocked) the bot. Commits."""
+    from sqlalchemy import update
+    from sqlmodel import col
+
+    res = await session.exec(  # type: ignore[call-overload]
+        update(User).where(col(User.telegram_id) == telegram_id).values(active=reachable)
+    )
+    await session.commit()
+    return bool(res.rowcount)

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+import storage.delivery  # noqa: F401
 import storage.models  # noqa: F401 - registers the tables (one import per table module)
 import storage.examples  # noqa: F401
 

@@ -141,6 +141,11 @@ class EmulatedUser:
         await self._deliver([message], timeout, f"message {text[:40]!r} from {self.full_name}")
         return self.since_last_action
 
+    def send_nowait(self, text: str) -> None:
+        """Queue a text message without waiting for the bot (load tests)."""
+        message = self._message(raw_text=text, entities=detect_entities(text))
+        self.emulator.enqueue({"message": message.to_api()}, f"message {text[:40]!r} from {self.full_name}")
+
     async def send_photo(
         self,
         data: bytes,

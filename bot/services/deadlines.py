@@ -1,0 +1,218 @@
+"""The deadline calendar (SPEC §3.7): the campaign file's dates plus those admins add.
+
+§VI.1: the annual report reaches the standing agency before 15 December every year;
+§V: sơ kết in 2022, tổng kết in 2025. Leaders are reminded REMIND_DAYS before the last
+day to act, in their own language, until their unit marks the occurrence done.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.campaign.schema import Campaign
+from bot.clock import Clock
+from bot.services.audit import AuditService
+from bot.services.errors import InvalidInput, NotFound
+from bot.services.profile import clean_text
+from storage.delivery import CustomDeadline, DeadlineDone
+from storage.models import Role, Unit, User
+
+REMIND_DAYS = (30, 14, 7, 3, 1, 0)
+TITLE_MAX = 200
+KEY_RE = re.compile(r"^[a-z0-9-]{1,40}@\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    key: str  # "annual-report@2026-12-15", "custom-7@2026-12-01"
+    title_vi: str
+    title_en: str
+    due: date
+    last_day: date  # the day before `due` for "trước ngày …" deadlines
+    ref: str | None = None  # § in the plan, for campaign deadlines
+    custom_id: int | None = None
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_vi
+
+    def days_left(self, today: date) -> int:
+        return (self.last_day - today).days
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    occurrence: Occurrence
+    done: list[Unit]
+    pending: list[Unit]
+
+
+class DeadlineService:
+    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign) -> None:
+        self.session = session
+        self.clock = clock
+        self.campaign = campaign
+        self.audit = AuditService(session, clock)
+
+    async def occurrences(self, start: date, end: date) -> list[Occurrence]:
+        found = [
+            Occurrence(
+                key=f"{d.code}@{due.isoformat()}",
+                title_vi=d.title.vi,
+                title_en=d.title.en,
+                due=due,
+                last_day=d.last_day(due),
+                ref=d.ref,
+            )
+            for due, d in self.campaign.deadlines_between(start, end)
+        ]
+        res = await self.session.exec(
+            select(CustomDeadline).where(
+                col(CustomDeadline.removed_at).is_(None), CustomDeadline.due >= start, CustomDeadline.due <= end
+            )
+        )
+        found += [
+            Occurrence(
+                key=f"custom-{c.id}@{c.due.isoformat()}",
+                title_vi=c.title_vi,
+                title_en=c.title_en,
+                due=c.due,
+                last_day=c.due,
+                custom_id=c.id,
+            )
+            for c in res.all()
+        ]
+        return sorted(found, key=lambda o: (o.last_day, o.key))
+
+    async def upcoming(self, today: date, days: int = 60) -> list[Occurrence]:
+        return [o for o in await self.occurrences(today, today + timedelta(days=days + 1)) if o.last_day >= today]
+
+    async def find(self, key: str) -> Occurrence:
+        if not KEY_RE.match(key or ""):
+            raise NotFound("deadline", value=key)
+        due = date.fromisoformat(key.split("@", 1)[1])
+        for occ in await self.occurrences(due, due):
+            if occ.key == key:
+                return occ
+        raise NotFound("deadline", value=key)
+
+    # -- admins ------------------------------------------------------------------------
+
+    def _title(self, text: str) -> str:
+        title = clean_text(text)
+        if len(title) < 3 or len(title) > TITLE_MAX:
+            raise InvalidInput("deadline_title", max=TITLE_MAX)
+        return title
+
+    async def add(self, due: date, title: str, title_en: str | None, by: int | None, today: date) -> CustomDeadline:
+        if due < today:
+            raise InvalidInput("deadline_past")
+        vi = self._title(title)
+        row = CustomDeadline(
+            title_vi=vi, title_en=self._title(title_en) if title_en else vi, due=due,
+            created_by=by, created_at=self.clock.now(),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        self.audit.note(by, "deadline.add", detail=f"id={row.id} due={due.isoformat()}")
+        await self.session.commit()
+        return row
+
+    async def _custom(self, deadline_id: int) -> CustomDeadline:
+        row = await self.session.get(CustomDeadline, deadline_id)
+        if row is None or row.removed_at is not None:
+            raise NotFound("deadline", value=str(deadline_id))
+        return row
+
+    async def edit(self, deadline_id: int, *, due: date | None, title: str | None, by: int | None, today: date) -> CustomDeadline:
+        row = await self._custom(deadline_id)
+        if due is not None:
+            if due < today:
+                raise InvalidInput("deadline_past")
+            row.due = due
+        if title:
+            row.title_vi = row.title_en = self._title(title)
+        self.session.add(row)
+        self.audit.note(by, "deadline.edit", detail=f"id={row.id}")
+        await self.session.commit()
+        return row
+
+    async def remove(self, deadline_id: int, by: int | None) -> CustomDeadline:
+        row = await self._custom(deadline_id)
+        row.removed_at = self.clock.now()
+        self.session.add(row)
+        self.audit.note(by, "deadline.remove", detail=f"id={row.id}")
+        await self.session.commit()
+        return row
+
+    # -- units and leaders ----------------------------------------------------------------
+
+    async def reporting_units(self) -> list[Unit]:
+        """Units that have at least one registered, active leader: those who report."""
+        res = await self.session.exec(
+            select(Unit)
+            .where(
+                col(Unit.id).in_(
+                    select(User.unit_id).where(
+                        User.role == Role.leader, col(User.onboarded_at).is_not(None), col(User.active).is_(True)
+                    )
+                )
+            )
+            .order_by(col(Unit.path))
+        )
+        return list(res.all())
+
+    async def leaders(self, unit_id: int) -> list[User]:
+        res = await self.session.exec(
+            select(User).where(
+                User.unit_id == unit_id, User.role == Role.leader,
+                col(User.onboarded_at).is_not(None), col(User.active).is_(True),
+                col(User.telegram_id).is_not(None),
+            )
+        )
+        return list(res.all())
+
+    async def done_units(self, key: str) -> set[int]:
+        res = await self.session.exec(select(DeadlineDone.unit_id).where(DeadlineDone.deadline_key == key))
+        return set(res.all())
+
+    async def mark_done(self, key: str, leader: User) -> bool:
+        """The leader's unit has done this occurrence; False if it already had."""
+        await self.find(key)
+        if leader.role != Role.leader or leader.unit_id is None:
+            raise InvalidInput("deadline_not_leader")
+        if leader.unit_id in await self.done_units(key):
+            return False
+        self.session.add(DeadlineDone(deadline_key=key, unit_id=leader.unit_id, done_by=leader.id, done_at=self.clock.now()))
+        self.audit.note(leader.telegram_id, "deadline.done", detail=f"{key} unit={leader.unit_id}")
+        await self.session.commit()
+        return True
+
+    async def status(self, key: str) -> UnitStatus:
+        occ = await self.find(key)
+        units = await self.reporting_units()
+        done = await self.done_units(key)
+        return UnitStatus(occ, [u for u in units if u.id in done], [u for u in units if u.id not in done])
+
+    async def reminders_due(self, today: date) -> list[tuple[Occurrence, int, Sequence[User]]]:
+        """(occurrence, days left, leaders to remind) for today's reminders."""
+        out: list[tuple[Occurrence, int, Sequence[User]]] = []
+        horizon = today + timedelta(days=max(REMIND_DAYS) + 1)
+        occurrences = [o for o in await self.occurrences(today, horizon) if o.days_left(today) in REMIND_DAYS]
+        if not occurrences:
+            return out
+        units = await self.reporting_units()
+        for occ in occurrences:
+            done = await self.done_units(occ.key)
+            for unit in units:
+                if unit.id in done or unit.id is None:
+                    continue
+                leaders = await self.leaders(unit.id)
+                if leaders:
+                    out.append((occ, occ.days_left(today), leaders))
+        return out

@@ -1,0 +1,134 @@
+"""Unit figures from check-ins: participation and per-criterion shares.
+
+SPEC §2: leaders see who has checked in and unit aggregates; an aggregate over fewer
+than MIN_GROUP people is withheld. Individual answers never leave this module: only counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.checkin import previous_week, week_monday
+from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, User
+
+MIN_GROUP = 3
+
+
+@dataclass(frozen=True)
+class Shares:
+    good: int
+    ok: int
+    not_met: int
+
+    @property
+    def total(self) -> int:
+        return self.good + self.ok + self.not_met
+
+    def pct(self, level: Level) -> float:
+        n = {Level.good: self.good, Level.ok: self.ok, Level.not_met: self.not_met}[level]
+        return 100.0 * n / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Participation:
+    week: int
+    expected: int  # members not paused for the week
+    done: int
+    skipped: int  # excused, not counted as missed
+    paused: int
+    shares: dict[str, Shares] | None = None  # None: withheld (fewer than MIN_GROUP respondents)
+    missing: list[User] = field(default_factory=list)  # expected, neither done nor skipped
+
+    @property
+    def rate(self) -> float:
+        return 100.0 * self.done / self.expected if self.expected else 0.0
+
+
+def paused_for_week(user: User, week: int) -> bool:
+    """Away at the time of that week's prompt: not prompted, not counted as missing."""
+    if user.paused_until is None:
+        return False
+    prompt_day = week_monday(week) + timedelta(days=user.checkin_weekday)
+    return user.paused_until > prompt_day
+
+
+def member_filter(unit_ids: Sequence[int]):  # noqa: ANN201 - a SQL expression
+    return (
+        col(User.unit_id).in_(unit_ids),
+        col(User.onboarded_at).is_not(None),
+        col(User.telegram_id).is_not(None),
+        User.role != Role.admin,
+    )
+
+
+class StatsService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def members(self, unit_ids: Sequence[int]) -> list[User]:
+        res = await self.session.exec(select(User).where(*member_filter(unit_ids)).order_by(col(User.full_name)))
+        return list(res.all())
+
+    async def participation(
+        self, unit_ids: Sequence[int], week: int, *, with_shares: bool = True, members: list[User] | None = None
+    ) -> Participation:
+        members = members if members is not None else await self.members(unit_ids)
+        expected = [m for m in members if m.active and not paused_for_week(m, week)]
+        ids = [m.id for m in members]
+        status: dict[int, str] = {}
+        if ids:
+            res = await self.session.exec(
+                select(CheckIn.user_id, CheckIn.status).where(
+                    col(CheckIn.user_id).in_(ids), CheckIn.week == week
+                )
+            )
+            status = {uid: st for uid, st in res.all() if uid is not None}
+        done = sum(1 for m in expected if status.get(m.id) == CheckInStatus.done)
+        skipped = sum(1 for m in expected if status.get(m.id) == CheckInStatus.skipped)
+        missing = [m for m in expected if status.get(m.id) not in (CheckInStatus.done, CheckInStatus.skipped)]
+        shares = await self.shares(unit_ids, week) if with_shares else None
+        return Participation(
+            week=week,
+            expected=len(expected),
+            done=done,
+            skipped=skipped,
+            paused=len(members) - len(expected),
+            shares=shares,
+            missing=missing,
+        )
+
+    async def shares(self, unit_ids: Sequence[int], week: int) -> dict[str, Shares] | None:
+        """Per criterion group, how many answered Tốt / Đạt / Chưa đạt among finished
+        check-ins (also those detached from a person by /forget). None under MIN_GROUP."""
+        done = (
+            select(CheckIn.id)
+            .where(col(CheckIn.unit_id).in_(unit_ids), CheckIn.week == week, CheckIn.status == CheckInStatus.done)
+        )
+        respondents = (await self.session.exec(select(func.count()).select_from(done.subquery()))).one()
+        if respondents < MIN_GROUP:
+            return None
+        res = await self.session.exec(
+            select(CheckInAnswer.criterion, CheckInAnswer.level, func.count())
+            .where(col(CheckInAnswer.checkin_id).in_(done))
+            .group_by(CheckInAnswer.criterion, CheckInAnswer.level)
+        )
+        counts: dict[str, dict[str, int]] = {}
+        for criterion, level, n in res.all():
+            counts.setdefault(criterion, {})[level] = n
+        return {
+            c: Shares(v.get(Level.good, 0), v.get(Level.ok, 0), v.get(Level.not_met, 0))
+            for c, v in counts.items()
+        }
+
+    async def trend(self, unit_ids: Sequence[int], week: int, weeks: int = 8) -> list[Participation]:
+        """Participation (no shares) for `weeks` weeks ending with `week`, oldest first."""
+        members = await self.members(unit_ids)
+        keys = [week]
+        for _ in range(weeks - 1):
+            keys.append(previous_week(keys[-1]))
+        return [await self.participation(unit_ids, k, with_shares=False, members=members) for k in reversed(keys)]

@@ -1,0 +1,34 @@
+"""my_chat_member: a person blocked or unblocked the bot (SPEC §5: 403 for a blocked user)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
+from aiogram.types import ChatMemberUpdated
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.services.profile import set_reachable
+
+log = logging.getLogger(__name__)
+
+
+async def blocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
+    if await set_reachable(session, event.from_user.id, False):
+        log.info("user %s blocked the bot: marked inactive", event.from_user.id)
+
+
+async def unblocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
+    if await set_reachable(session, event.from_user.id, True):
+        log.info("user %s unblocked the bot: active again", event.from_user.id)
+
+
+def make_router() -> Router:
+    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    router = Router(name="membership")
+    router.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
+    router.my_chat_member.register(blocked, ChatMemberUpdatedFilter(member_status_changed=KICKED))
+    router.my_chat_member.register(unblocked, ChatMemberUpdatedFilter(member_status_changed=MEMBER))
+    return router

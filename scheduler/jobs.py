@@ -1,0 +1,264 @@
+"""Scheduled jobs, defined in code. What they do derives from the database (each person's
+day and time, the deadline calendar), never from pickled job state.
+
+Each job runs "as of" a moment and only queues outbox rows, whose keys make it
+idempotent per (job, period): running it twice, or again after a restart, queues
+nothing new. `python -m bot jobs run NAME --now ISO` runs one as if at that time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardMarkup
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import i18n
+from bot.campaign.schema import Campaign
+from bot.clock import Clock
+from bot.config import Settings
+from bot.services.checkin import CheckinService, current_week, previous_week, week_key
+from bot.services.deadlines import DeadlineService
+from bot.services.delivery import DeliveryService, Outgoing
+from bot.services.digest import DigestService
+from bot.services.stats import paused_for_week
+from storage.models import CheckIn, CheckInStatus, Role, User
+
+log = logging.getLogger(__name__)
+
+
+def payload(text: str, markup: InlineKeyboardMarkup | None = None, *, method: str = "sendMessage", **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"method": method, **extra}
+    body["caption" if method in ("sendPhoto", "sendDocument") else "text"] = text
+    if markup is not None:
+        body["reply_markup"] = markup.model_dump(mode="json", exclude_none=True)
+    return body
+
+
+@dataclass
+class JobContext:
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock
+    campaign: Campaign
+    settings: Settings
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.settings.zone
+
+
+@dataclass
+class JobResult:
+    job: str
+    period: str
+    queued: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    description: str
+    cron: dict[str, Any]  # APScheduler CronTrigger fields, in the campaign's time zone
+    period: Callable[[datetime], str]  # the local fire time -> the period it serves
+    run: Callable[[JobContext, datetime, JobResult], Awaitable[None]]
+
+
+# -- the weekly check-in prompt -----------------------------------------------------------
+
+PROMPT_GRACE = timedelta(hours=12)
+
+
+def _slot(user: User, week: int, zone: ZoneInfo) -> datetime:
+    from bot.services.checkin import week_monday
+
+    hh, mm = (int(x) for x in user.checkin_time.split(":"))
+    day = week_monday(week) + timedelta(days=user.checkin_weekday)
+    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=zone)
+
+
+async def _eligible(session: AsyncSession, week: int, *where: Any) -> list[User]:
+    """Registered, active people without a finished or skipped check-in this week."""
+    answered = select(CheckIn.user_id).where(
+        CheckIn.week == week, col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped])
+    )
+    res = await session.exec(
+        select(User).where(
+            col(User.onboarded_at).is_not(None),
+            col(User.active).is_(True),
+            col(User.telegram_id).is_not(None),
+            User.role != Role.admin,
+            col(User.id).not_in(answered),
+            *where,
+        )
+    )
+    return [u for u in res.all() if not paused_for_week(u, week)]
+
+
+def _slot_filter(since: datetime, now: datetime) -> tuple[Any, ...]:
+    """Narrow the prompt query to the slots in (since, now], as the database sees them in
+    the campaign's zone; the exact check per person's own zone follows in Python."""
+    if since.date() == now.date():
+        return (
+            User.checkin_weekday == now.weekday(),
+            col(User.checkin_time) > since.strftime("%H:%M"),
+            col(User.checkin_time) <= now.strftime("%H:%M"),
+        )
+    days = {(since + timedelta(days=n)).weekday() for n in range((now.date() - since.date()).days + 1)}
+    return (col(User.checkin_weekday).in_(sorted(days)),)
+
+
+async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult) -> None:
+    """Everyone whose check-in time fell since the previous run (at most PROMPT_GRACE ago)
+    gets this week's prompt, which carries the first question."""
+    from handlers.checkin import current_card
+
+    async with ctx.sessionmaker() as session:
+        delivery = DeliveryService(session, ctx.clock)
+        last = await delivery.last_run(JOB_PROMPTS)
+        since = max(last, now - PROMPT_GRACE) if last else now - PROMPT_GRACE
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=ZoneInfo("UTC"))
+        local = now.astimezone(ctx.zone)
+        week = week_key(local.date())
+        svc = CheckinService(session, ctx.clock, ctx.campaign)
+        out: list[Outgoing] = []
+        where = _slot_filter(since.astimezone(ctx.zone), local)
+        for user in await _eligible(session, week, *where):
+            slot = _slot(user, week, ZoneInfo(user.timezone))
+            if not since < slot <= now:
+                continue
+            with i18n.use_locale(user.locale):
+                text, kb = await current_card(svc, user)
+                text = i18n.gettext("⏰ Time for this week's self-assessment: one minute, one tap per group.") + "\n\n" + text
+            out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id, payload(text, kb), user.id))  # type: ignore[arg-type]
+        result.queued = await delivery.enqueue(out)
+        result.lines += [f"prompt -> {m.chat_id}" for m in out]
+
+
+# -- Monday nudge to those who missed last week -------------------------------------------
+
+
+async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -> None:
+    from handlers.checkin import current_card
+
+    local = now.astimezone(ctx.zone)
+    this_week = week_key(local.date())
+    last_week = previous_week(this_week)
+    async with ctx.sessionmaker() as session:
+        svc = CheckinService(session, ctx.clock, ctx.campaign)
+        out: list[Outgoing] = []
+        for user in await _eligible(session, last_week):
+            # Only those registered before last week's prompt; paused people are left alone.
+            if user.onboarded_at and user.onboarded_at > _slot(user, last_week, ZoneInfo(user.timezone)):
+                continue
+            if paused_for_week(user, this_week) or current_week(user, ctx.clock) != this_week:
+                continue
+            with i18n.use_locale(user.locale):
+                text, kb = await current_card(svc, user)
+                text = i18n.gettext("Last week's self-assessment was not done. This week's is open: it takes a minute.") + "\n\n" + text
+            out.append(Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, payload(text, kb), user.id))  # type: ignore[arg-type]
+        result.queued = await DeliveryService(session, ctx.clock).enqueue(out)
+        result.lines += [f"nudge -> {m.chat_id}" for m in out]
+
+
+# -- leader digests -----------------------------------------------------------------------
+
+
+async def run_leader_digests(ctx: JobContext, now: datetime, result: JobResult) -> None:
+    from handlers.leader import digest_card, digest_chart
+
+    local = now.astimezone(ctx.zone)
+    week = previous_week(week_key(local.date()))
+    async with ctx.sessionmaker() as session:
+        res = await session.exec(
+            select(User).where(
+                User.role == Role.leader, col(User.onboarded_at).is_not(None),
+                col(User.active).is_(True), col(User.telegram_id).is_not(None), col(User.unit_id).is_not(None),
+            )
+        )
+        out: list[Outgoing] = []
+        svc = DigestService(session, ctx.clock, ctx.campaign)
+        for leader in res.all():
+            digest = await svc.for_leader(leader, week, local.date())
+            with i18n.use_locale(leader.locale):
+                text, kb = digest_card(digest, ctx.campaign)
+                png = digest_chart(digest, ctx.campaign)
+                caption = i18n.gettext("Participation and criteria, {unit}").format(unit=digest.unit.name)[:1000]
+            out.append(Outgoing(f"digest:{leader.id}:{week}", "digest", leader.telegram_id, payload(text, kb), leader.id))  # type: ignore[arg-type]
+            out.append(Outgoing(f"digest-chart:{leader.id}:{week}", "digest", leader.telegram_id,  # type: ignore[arg-type]
+                                payload(caption, method="sendPhoto", filename="digest.png"), leader.id, blob=png))
+        result.queued = await DeliveryService(session, ctx.clock).enqueue(out)
+        result.lines += [f"digest -> {m.chat_id}" for m in out if m.payload["method"] == "sendMessage"]
+
+
+# -- deadline reminders -------------------------------------------------------------------
+
+
+async def run_deadline_reminders(ctx: JobContext, now: datetime, result: JobResult) -> None:
+    from handlers.deadlines import reminder_card
+
+    today = now.astimezone(ctx.zone).date()
+    async with ctx.sessionmaker() as session:
+        due = await DeadlineService(session, ctx.clock, ctx.campaign).reminders_due(today)
+        out: list[Outgoing] = []
+        for occ, days, leaders in due:
+            for leader in leaders:
+                with i18n.use_locale(leader.locale):
+                    text, kb = reminder_card(occ, days)
+                out.append(Outgoing(f"remind:{occ.key}:{leader.id}:{days}", "reminder", leader.telegram_id,  # type: ignore[arg-type]
+                                    payload(text, kb), leader.id))
+        result.queued = await DeliveryService(session, ctx.clock).enqueue(out)
+        result.lines += [f"reminder {m.key.split(':')[1]} ({m.key.rsplit(':', 1)[1]} days) -> {m.chat_id}" for m in out]
+
+
+JOB_PROMPTS = "checkin_prompts"
+JOBS: dict[str, JobSpec] = {
+    spec.name: spec
+    for spec in (
+        JobSpec(JOB_PROMPTS, "weekly check-in prompt at each person's day and time",
+                {"minute": "*"}, lambda t: t.strftime("%Y-%m-%dT%H:%M"), run_checkin_prompts),
+        JobSpec("missed_nudges", "Monday 09:00: one nudge to those who neither checked in nor skipped last week",
+                {"day_of_week": "mon", "hour": 9, "minute": 0}, lambda t: str(previous_week(week_key(t.date()))), run_missed_nudges),
+        JobSpec("leader_digests", "Monday 08:00: each leader's weekly digest of their unit",
+                {"day_of_week": "mon", "hour": 8, "minute": 0}, lambda t: str(previous_week(week_key(t.date()))), run_leader_digests),
+        JobSpec("deadline_reminders", "daily 08:30: deadline reminders 30, 14, 7, 3, 1 days ahead and on the day",
+                {"hour": 8, "minute": 30}, lambda t: t.date().isoformat(), run_deadline_reminders),
+    )
+}
+
+
+async def run_job(ctx: JobContext, name: str, now: datetime) -> JobResult:
+    """Run one job as of `now` and note the run (job, period)."""
+    spec = JOBS[name]
+    period = spec.period(now.astimezone(ctx.zone))
+    result = JobResult(name, period)
+    await spec.run(ctx, now, result)
+    async with ctx.sessionmaker() as session:
+        await DeliveryService(session, ctx.clock).record_run(name, period, result.queued)
+    log.info("job %s for %s queued %s", name, period, result.queued)
+    return result
+
+
+async def run_due_jobs(ctx: JobContext, now: datetime) -> list[JobResult]:
+    """Every job whose latest fire time is at or before `now` and has not run for its period
+    (the sandbox's clock jump, and the catch-up after downtime)."""
+    from scheduler.runner import latest_fire_time
+
+    results = []
+    for spec in JOBS.values():
+        fired = latest_fire_time(spec, now, ctx.zone, lookback=timedelta(days=8))
+        if fired is None:
+            continue
+        async with ctx.sessionmaker() as session:
+            if spec.name != JOB_PROMPTS and await DeliveryService(session, ctx.clock).has_run(spec.name, spec.period(fired.astimezone(ctx.zone))):
+                continue
+        results.append(await run_job(ctx, spec.name, now if spec.name == JOB_PROMPTS else fired))
+    return results

@@ -1,0 +1,182 @@
+"""One APScheduler (3.11) AsyncIOScheduler in the bot process, in the campaign's zone.
+
+When several bot processes run, exactly one schedules and sends: it holds a PostgreSQL
+advisory lock or a Redis lock; the others keep trying to take over. With SQLite there
+is one process. Runs missed during downtime are caught up once, within GRACE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from scheduler.jobs import JOB_PROMPTS, JOBS, JobContext, JobSpec, run_job
+from scheduler.outbox import OutboxSender
+
+log = logging.getLogger(__name__)
+GRACE = timedelta(hours=6)
+LOCK_ID = 24972019  # pg_advisory_lock key: Decision 2497, 2019
+LOCK_TTL_MS = 30_000
+
+
+def latest_fire_time(spec: JobSpec, now: datetime, zone: ZoneInfo, lookback: timedelta) -> datetime | None:
+    """The job's last scheduled time in (now - lookback, now], or None."""
+    trigger = CronTrigger(timezone=zone, **spec.cron)
+    start = (now - lookback).astimezone(zone)
+    fire = trigger.get_next_fire_time(None, start)
+    latest = None
+    while fire is not None and fire <= now:
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return latest
+
+
+class LeaderLock:
+    """Who schedules: PostgreSQL advisory lock, else a Redis lock, else (SQLite) always us."""
+
+    def __init__(self, engine: AsyncEngine, redis_url: str | None) -> None:
+        self.engine = engine
+        self.redis_url = redis_url
+        self._conn: AsyncConnection | None = None
+        self._redis = None
+        self._token = f"{socket.gethostname()}:{os.getpid()}"
+
+    async def acquire(self) -> bool:
+        if self.engine.dialect.name == "postgresql":
+            if self._conn is None:
+                self._conn = await self.engine.connect()
+            got = (await self._conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": LOCK_ID})).scalar()
+            await self._conn.commit()
+            if not got:
+                await self._conn.close()
+                self._conn = None
+            return bool(got)
+        if self.redis_url:
+            from redis.asyncio import Redis
+
+            if self._redis is None:
+                self._redis = Redis.from_url(self.redis_url)
+            return bool(await self._redis.set("vanhoa:scheduler-leader", self._token, nx=True, px=LOCK_TTL_MS))
+        return True
+
+    async def renew(self) -> bool:
+        """Still the leader? (Redis: extend the lease; PostgreSQL: the session holds it.)"""
+        if self._redis is not None:
+            script = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
+                      "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end")
+            return bool(await self._redis.eval(script, 1, "vanhoa:scheduler-leader", self._token, LOCK_TTL_MS))
+        if self._conn is not None:
+            try:
+                await self._conn.execute(text("SELECT 1"))
+                await self._conn.commit()
+                return True
+            except Exception:  # noqa: BLE001 - the connection (and so the lock) is gone
+                self._conn = None
+                return False
+        return self.engine.dialect.name != "postgresql"
+
+    async def release(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_ID})
+                await self._conn.close()
+            self._conn = None
+        if self._redis is not None:
+            with contextlib.suppress(Exception):
+                if (await self._redis.get("vanhoa:scheduler-leader")) == self._token.encode():
+                    await self._redis.delete("vanhoa:scheduler-leader")
+                await self._redis.aclose()
+            self._redis = None
+
+
+class Scheduler:
+    """Schedules the jobs and runs the outbox sender while this process is the leader."""
+
+    def __init__(self, ctx: JobContext, bot: Bot, engine: AsyncEngine, *, grace: timedelta = GRACE) -> None:
+        self.ctx = ctx
+        self.bot = bot
+        self.lock = LeaderLock(engine, ctx.settings.redis_url)
+        self.grace = grace
+        self.sender = OutboxSender(bot, ctx.sessionmaker, ctx.clock, rate=ctx.settings.send_rate)
+        self._aps: AsyncIOScheduler | None = None
+        self._tasks: list[asyncio.Task] = []
+        self.leader = False
+
+    async def _fire(self, name: str) -> None:
+        try:
+            await run_job(self.ctx, name, self.ctx.clock.now())
+        except Exception:  # noqa: BLE001 - the next run tries again; nothing is half-queued
+            log.exception("job %s failed", name)
+
+    async def catch_up(self) -> None:
+        """Run once each job whose last fire time within GRACE has no recorded run."""
+        from bot.services.delivery import DeliveryService
+
+        now = self.ctx.clock.now()
+        for spec in JOBS.values():
+            fired = latest_fire_time(spec, now, self.ctx.zone, self.grace)
+            if fired is None or spec.name == JOB_PROMPTS:
+                continue  # the prompt job covers its own window on its next minute
+            async with self.ctx.sessionmaker() as session:
+                done = await DeliveryService(session, self.ctx.clock).has_run(spec.name, spec.period(fired.astimezone(self.ctx.zone)))
+            if not done:
+                log.info("catching up %s missed at %s", spec.name, fired.isoformat())
+                await run_job(self.ctx, spec.name, fired)
+
+    def _start_jobs(self) -> None:
+        self._aps = AsyncIOScheduler(timezone=self.ctx.zone)
+        for spec in JOBS.values():
+            self._aps.add_job(
+                self._fire, CronTrigger(timezone=self.ctx.zone, **spec.cron), args=[spec.name], id=spec.name,
+                coalesce=True, max_instances=1, misfire_grace_time=int(self.grace.total_seconds()),
+            )
+        self._aps.start()
+
+    async def _lead(self) -> None:
+        while True:
+            if not self.leader:
+                self.leader = await self.lock.acquire()
+                if self.leader:
+                    log.info("this process is the scheduler leader")
+                    await self.catch_up()
+                    self._start_jobs()
+                    self._tasks.append(asyncio.create_task(self.sender.run()))
+            elif not await self.lock.renew():
+                log.warning("lost the scheduler lock; stopping jobs")
+                await self._stop_leading()
+            await asyncio.sleep(LOCK_TTL_MS / 3000)
+
+    async def _stop_leading(self) -> None:
+        self.leader = False
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None
+        self.sender.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        self.sender = OutboxSender(self.bot, self.ctx.sessionmaker, self.ctx.clock, rate=self.ctx.settings.send_rate)
+
+    async def start(self) -> None:
+        self._lead_task = asyncio.create_task(self._lead())
+
+    async def stop(self) -> None:
+        self._lead_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._lead_task
+        await self._stop_leading()
+        await self.lock.release()

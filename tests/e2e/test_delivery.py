@@ -1,0 +1,321 @@
+"""Scheduled delivery over the fake Bot API: the outbox sender's limits and faults, the
+jobs (prompts, nudges, reminders, digests) as people receive them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bot.clock import Clock
+from bot.services.checkin import CheckinService
+from bot.services.deadlines import DeadlineService
+from bot.services.delivery import DeliveryService, Outgoing
+from scheduler.jobs import JobContext, run_due_jobs, run_job
+from scheduler.outbox import OutboxSender
+from storage.delivery import DeadlineDone, JobRun, OutboxMessage, OutboxStatus
+from storage.models import Level, Role, User
+from tests.e2e.conftest import TOKEN, Harness
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ctx(h: Harness) -> JobContext:
+    return JobContext(h.sessionmaker, h.clock, h.rt.campaign, h.rt.settings)
+
+
+async def queue_texts(h: Harness, chat_ids: list[int], kind: str = "test") -> int:
+    async with h.sessionmaker() as s:
+        return await DeliveryService(s, Clock()).enqueue(
+            [Outgoing(f"{kind}:{c}", kind, c, {"method": "sendMessage", "text": f"Xin chào {c}"}) for c in chat_ids]
+        )
+
+
+def sender(h: Harness, rate: float = 20, *, real_time: bool = False) -> OutboxSender:
+    """Jobs queue as of the test's clock; fault tests need real time to pass for back-off."""
+    assert h.rt.bot is not None
+    return OutboxSender(h.rt.bot, h.sessionmaker, Clock() if real_time else h.clock, rate=rate)
+
+
+async def test_no_one_second_window_exceeds_the_cap(h: Harness) -> None:
+    h.emu.set_flood_limit(25, 1)  # a Telegram-like server: 429 above 25/s overall or 1/s per chat
+    chats = list(range(20001, 20061))
+    for c in chats:
+        h.emu.user(c, "Người nhận", started=True)
+    await queue_texts(h, chats)
+    await queue_texts(h, chats[:5], kind="second")  # five people get two messages
+    out = sender(h, rate=20, real_time=True)
+    started = time.monotonic()
+    await out.drain(timeout=60)
+    elapsed = time.monotonic() - started
+    assert out.sent == 65 and out.retry_after_seen == 0
+    assert h.emu.max_sends_per_window() <= 20 + 1  # the sender's own pace, one of slack for timing
+    for c in chats[:5]:
+        times = h.emu.send_times(c)
+        assert len(times) == 2 and times[1] - times[0] >= 0.95  # at most 1 per second per chat
+    assert 65 / elapsed <= 25
+
+
+async def test_a_429_pauses_all_sending_then_completes(h: Harness) -> None:
+    chats = list(range(21001, 21011))
+    for c in chats:
+        h.emu.user(c, "Người nhận", started=True)
+    await queue_texts(h, chats)
+    h.emu.inject("sendMessage", status=429, retry_after=2, times=1)
+    out = sender(h, rate=50, real_time=True)
+    await out.drain(timeout=60)
+    assert out.retry_after_seen == 1 and out.sent == 10
+    [refused] = [c for c in h.emu.calls_of("sendMessage") if c.status == 429]
+    assert refused.finished is not None
+    # Nothing sent after the 429 reached the sender, until retry_after had passed.
+    after = sorted(c.time for c in h.emu.calls_of("sendMessage") if c.status == 200 and c.time > refused.finished)
+    assert after and after[0] - refused.time >= 1.9
+    async with h.sessionmaker() as s:
+        rows = (await s.exec(select(OutboxMessage))).all()
+    assert {r.status for r in rows} == {OutboxStatus.sent}
+
+
+async def test_5xx_is_retried_with_backoff(h: Harness) -> None:
+    h.emu.user(22001, "Người nhận", started=True)
+    await queue_texts(h, [22001])
+    h.emu.inject("sendMessage", status=502, times=1)
+    out = sender(h, real_time=True)
+    await out.send_batch()
+    async with h.sessionmaker() as s:
+        [row] = (await s.exec(select(OutboxMessage))).all()
+    assert row.status == OutboxStatus.pending and row.attempts == 1 and "502" in (row.last_error or "") or "Bad Gateway" in (row.last_error or "")
+    await asyncio.sleep(2.1)
+    await out.drain(timeout=10)
+    assert len(h.emu.messages(22001)) == 1
+
+
+async def test_403_marks_the_person_inactive_and_drops_their_queue(h: Harness) -> None:
+    await h.register(23001, "Lê Văn Chặn")
+    person = h.emu.user(23001, "Chặn", started=True)
+    await person.block()
+    async with h.sessionmaker() as s:
+        [user] = (await s.exec(select(User))).all()
+        assert user.active is False  # my_chat_member already told us
+        user.active = True  # as if that update had been lost: the 403 must do it too
+        s.add(user)
+        await s.commit()
+    await queue_texts(h, [23001])
+    await queue_texts(h, [23001], kind="later")
+    out = sender(h, real_time=True)
+    await out.drain(timeout=10)
+    async with h.sessionmaker() as s:
+        [user] = (await s.exec(select(User))).all()
+        statuses = sorted(r.status for r in (await s.exec(select(OutboxMessage))).all())
+    assert user.active is False and statuses == [OutboxStatus.dropped, OutboxStatus.dropped]
+    await person.unblock()
+    async with h.sessionmaker() as s:
+        assert (await s.exec(select(User))).one().active is True
+
+
+async def test_kill_9_mid_broadcast_loses_nothing(h: Harness, tmp_path: Path) -> None:
+    chats = list(range(24001, 24121))
+    for c in chats:
+        h.emu.user(c, "Người nhận", started=True)
+    await queue_texts(h, chats)
+    db = h.rt.settings.database_url
+    cmd = [sys.executable, str(ROOT / "tests/reliability/send_outbox.py"), h.emu.url, TOKEN, db, "40"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = await asyncio.create_subprocess_exec(*cmd, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while len(h.emu.calls_of("sendMessage")) < 40 and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    await asyncio.wait_for(proc.wait(), 10)
+    async with h.sessionmaker() as s:
+        in_flight = len((await s.exec(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.sending))).all())
+    sent_before = len(h.emu.calls_of("sendMessage"))
+    assert 0 < sent_before < len(chats)
+    await asyncio.sleep(1.1)  # past the claim timeout of the killed sender's rows
+    # The emulator lives in this event loop: wait for the restarted sender without blocking it.
+    again = await asyncio.create_subprocess_exec(*cmd, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, err = await asyncio.wait_for(again.communicate(), 120)
+    assert again.returncode == 0, err.decode()
+    received = {c: len(h.emu.messages(c)) for c in chats}
+    assert all(n >= 1 for n in received.values()), [c for c, n in received.items() if n == 0]
+    duplicates = sum(n - 1 for n in received.values())
+    assert duplicates <= in_flight, (duplicates, in_flight)
+    async with h.sessionmaker() as s:
+        statuses = {r.status for r in (await s.exec(select(OutboxMessage))).all()}
+    assert statuses == {OutboxStatus.sent}
+
+
+async def test_weekly_prompt_carries_the_first_question_and_runs_once(h: Harness) -> None:
+    friday = await h.register(25001, "Trần Thu Hà")
+    paused = await h.register(25002, "Nguyễn Nghỉ")
+    early = await h.register(25003, "Phạm Sớm")
+    async with h.sessionmaker() as s:
+        paused.paused_until = date(2026, 12, 10)
+        early.checkin_weekday, early.checkin_time = 4, "09:00"
+        s.add(paused)
+        s.add(early)
+        await s.commit()
+        # Phạm Sớm already finished this week.
+        svc = CheckinService(s, h.clock, h.rt.campaign)
+        for g in h.rt.campaign.individual_criteria:
+            await svc.answer(early, svc.current_week(early), g.code, Level.good)
+        await svc.finish(early, svc.current_week(early))
+    ha = h.emu.user(25001, "Hà", started=True)
+    h.emu.user(25002, "Nghỉ", started=True)
+    h.emu.user(25003, "Sớm", started=True)
+    at = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # Friday 15:00 in Hà Nội
+    h.clock.set(at)
+    first = await run_job(ctx(h), "checkin_prompts", at)
+    assert first.queued == 1 and first.lines == [f"prompt -> {friday.telegram_id}"]
+    again = await run_job(ctx(h), "checkin_prompts", at + timedelta(minutes=1))
+    assert again.queued == 0
+    await sender(h).drain()
+    prompt = ha.last
+    assert "Đã đến giờ tự đánh giá" in prompt.text and "Câu 1/7" in prompt.text
+    await ha.press("🟢 Tốt")
+    assert "Câu 2/7" in ha.last.text and ha.last.message_id == prompt.message_id
+    assert h.emu.messages(25002) == [] and h.emu.messages(25003) == []
+
+
+async def test_monday_nudge_goes_to_those_who_missed_last_week(h: Harness) -> None:
+    missed = await h.register(26001, "Đỗ Quên")
+    skipped = await h.register(26002, "Lý Công Tác")
+    h.emu.user(26001, "Quên", started=True)
+    async with h.sessionmaker() as s:
+        svc = CheckinService(s, h.clock, h.rt.campaign)
+        await svc.skip(skipped, svc.current_week(skipped), "business_trip")
+    monday = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
+    h.clock.set(monday)
+    res = await run_job(ctx(h), "missed_nudges", monday)
+    assert res.lines == [f"nudge -> {missed.telegram_id}"]
+    assert (await run_job(ctx(h), "missed_nudges", monday)).queued == 0
+    await sender(h).drain()
+    assert "Tuần trước" in h.emu.user(26001).last.text
+
+
+async def test_deadline_reminder_sequence_and_done_button(h: Harness) -> None:
+    leader_a = await h.register(27001, "Lãnh Đạo A", unit="SO-A", role=Role.leader)
+    await h.register(27002, "Lãnh Đạo B", unit="SO-B", role=Role.leader)
+    async with h.sessionmaker() as s:
+        occ = await DeadlineService(s, h.clock, h.rt.campaign).add(
+            date(2026, 12, 31), "Báo cáo sơ kết công tác văn hóa công sở năm 2026", None, 1, date(2026, 11, 25))
+    key = f"custom-{occ.id}@2026-12-31"
+    days_sent: dict[int, list[int]] = {27001: [], 27002: []}
+    a = h.emu.user(27001, "A", started=True)
+    h.emu.user(27002, "B", started=True)
+    day = date(2026, 11, 30)
+    while day <= date(2027, 1, 2):
+        at = datetime(day.year, day.month, day.day, 1, 30, tzinfo=UTC)  # 08:30 in Hà Nội
+        h.clock.set(at)
+        res = await run_job(ctx(h), "deadline_reminders", at)
+        for line in res.lines:
+            chat = int(line.rsplit(" ", 1)[1])
+            days_sent[chat].append((date(2026, 12, 31) - day).days)
+        await sender(h).drain()
+        if day == date(2026, 12, 24):  # after the 7-day reminder, A's unit is done
+            await a.press("✅ Đã xong ở đơn vị")
+            assert "không nhắc nội dung này nữa" in a.last_answer.text
+        day += timedelta(days=1)
+    assert days_sent[27002] == [30, 14, 7, 3, 1, 0]
+    assert days_sent[27001] == [30, 14, 7]
+    assert "Nhắc hạn" in a.messages[0].text and "còn 30 ngày" in a.messages[0].text
+    async with h.sessionmaker() as s:
+        [done] = (await s.exec(select(DeadlineDone))).all()
+        st = await DeadlineService(s, h.clock, h.rt.campaign).status(key)
+    assert done.unit_id == leader_a.unit_id
+    assert [u.code for u in st.done] == ["SO-A"] and [u.code for u in st.pending] == ["SO-B"]
+
+
+async def test_leader_digest_content_threshold_and_one_tap_nudge(h: Harness) -> None:
+    leader = await h.register(28001, "Hoàng Trưởng", unit="VP", role=Role.leader)
+    members = [await h.register(28010 + n, f"Cán Bộ {n}", unit="VP") for n in range(5)]
+    week_start = h.clock.now()
+    async with h.sessionmaker() as s:
+        svc = CheckinService(s, h.clock, h.rt.campaign)
+        for n, m in enumerate(members[:2]):  # only two answered: shares withheld
+            for g in h.rt.campaign.individual_criteria:
+                await svc.answer(m, svc.current_week(m), g.code, Level.not_met if (n, g.code) == (0, "b") else Level.good)
+            await svc.finish(m, svc.current_week(m))
+    lead = h.emu.user(28001, "Trưởng", started=True)
+    for m in members:
+        h.emu.user(m.telegram_id, "CB", started=True)  # type: ignore[arg-type]
+    monday = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 08:00
+    h.clock.set(monday)
+    res = await run_job(ctx(h), "leader_digests", monday)
+    assert res.queued == 2  # the card and its chart
+    await sender(h).drain()
+    card, chart = h.emu.messages(28001)
+    text = card.text
+    assert "Bản tổng hợp tuần, tuần 48" in text and "2/6 (33%)" in text
+    assert "ẩn vì có dưới 3 người" in text
+    assert "Chưa tự đánh giá (4)" in text and "Cán Bộ 2" in text and "Cán Bộ 0" not in text.split("Chưa tự đánh giá")[1]
+    assert chart.photo is not None and chart.photo.data.startswith(b"\x89PNG")
+    # The one-tap nudge: this week's prompt to each one not done, once a day.
+    await lead.press("🔔 Nhắc tất cả người chưa làm (3)", message=card)  # the leader aside
+    assert "Đã gửi 3 lời nhắc" in lead.last_answer.text
+    await lead.press("🔔 Cán Bộ 2", message=card)
+    assert "đã được nhắc hôm nay" in lead.last_answer.text
+    await sender(h).drain()
+    assert "Lãnh đạo đơn vị nhắc" in h.emu.user(members[3].telegram_id).last.text  # type: ignore[arg-type]
+    assert h.emu.messages(members[0].telegram_id) == []  # type: ignore[arg-type]
+    # With three respondents the figures appear.
+    h.clock.set(week_start + timedelta(days=7))
+    async with h.sessionmaker() as s:
+        svc = CheckinService(s, h.clock, h.rt.campaign)
+        for m in members[:3]:
+            for g in h.rt.campaign.individual_criteria:
+                await svc.answer(m, svc.current_week(m), g.code, Level.good)
+            await svc.finish(m, svc.current_week(m))
+    monday2 = monday + timedelta(days=7)
+    h.clock.set(monday2)
+    await run_job(ctx(h), "leader_digests", monday2)
+    await sender(h).drain()
+    text = [m for m in h.emu.messages(28001) if m.text.startswith("Bản tổng hợp")][-1].text
+    assert "3/6 (50%)" in text and "tuần trước 2/6 (33%) ↑" in text and "100% / 0% / 0%" in text
+    del leader
+
+
+async def test_catch_up_runs_a_missed_job_once(h: Harness) -> None:
+    await h.register(29001, "Lãnh Đạo", unit="VP", role=Role.leader)
+    h.emu.user(29001, "LĐ", started=True)
+    h.clock.set(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # Monday 10:00: the 08:00 digest was missed
+    results = await run_due_jobs(ctx(h), h.clock.now())
+    names = [r.job for r in results]
+    assert "leader_digests" in names and "missed_nudges" in names
+    again = await run_due_jobs(ctx(h), h.clock.now())
+    assert "leader_digests" not in [r.job for r in again]
+    async with h.sessionmaker() as s:
+        runs = (await s.exec(select(JobRun).where(JobRun.job == "leader_digests"))).all()
+    assert [r.period for r in runs] == ["202648"]
+
+
+@pytest.mark.parametrize("backend", ["postgres", "redis"])
+async def test_only_one_process_leads_the_scheduler(backend: str, redis_url: str) -> None:
+    from tests.conftest import PG_URL, require_service
+    from scheduler.runner import LeaderLock
+    from storage.db import make_engine
+
+    if backend == "postgres":
+        require_service("PostgreSQL", "127.0.0.1", 5432)
+        engines = [make_engine(PG_URL), make_engine(PG_URL)]
+        locks = [LeaderLock(e, None) for e in engines]
+    else:
+        engines = [make_engine("sqlite+aiosqlite:///:memory:"), make_engine("sqlite+aiosqlite:///:memory:")]
+        locks = [LeaderLock(e, redis_url) for e in engines]
+    try:
+        assert await locks[0].acquire() is True
+        assert await locks[1].acquire() is False
+        assert await locks[0].renew() is True
+        await locks[0].release()
+        assert await locks[1].acquire() is True
+    finally:
+        for lock in locks:
+            await lock.release()
+        for e in engines:
+            await e.dispose()
