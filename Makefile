@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install catalogs migrate
+.PHONY: run test install catalogs migrate sandbox browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,23 @@ catalogs: $(STAMP)
 
 install: $(STAMP) catalogs
 
+# Without BOT_TOKEN (in the environment or .env), `make run` starts the local sandbox:
+# the whole bot on this machine with a browser chat page, no Telegram needed.
 run: install
-	$(PY) -m bot
+	@if [ -n "$$BOT_TOKEN" ] || grep -Eqs '^[[:space:]]*(export[[:space:]]+)?BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; then $(PY) -m bot; else $(PY) -m bot sandbox; fi
+
+sandbox: install
+	$(PY) -m bot sandbox $(SANDBOX_ARGS)
 
 migrate: install
 	$(PY) -m bot migrate
 
-test: install
+# The sandbox's browser tests drive Debian's chromium (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
+	  { command -v apt-get >/dev/null 2>&1 && apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; } || \
+	  echo "chromium could not be installed: the browser tests will skip (and fail under CI=true)"
+
+test: install browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)

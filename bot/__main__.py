@@ -61,6 +61,17 @@ def _parser() -> argparse.ArgumentParser:
     jr.add_argument("--now", help="ISO date-time, e.g. 2026-12-07T08:00 (campaign time zone unless it has an offset)")
     jr.add_argument("--send", action="store_true", help="also send the queued messages (needs BOT_TOKEN)")
 
+    sb = sub.add_parser(
+        "sandbox", help="the whole bot on this machine without Telegram, with a browser chat page",
+        description="Start a fake Telegram Bot API, the bot against it with demo data, and a chat page "
+        "where you act as any role and move the clock. No BOT_TOKEN needed.",
+    )
+    sb.add_argument("--port", type=int, default=8080, help="port of the chat page (default 8080)")
+    sb.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    sb.add_argument("--db", type=Path, default=Path("data/sandbox.db"), help="the sandbox's own SQLite file (default data/sandbox.db)")
+    sb.add_argument("--reset", action="store_true", help="start again from fresh demo data")
+    sb.add_argument("--at", help="on a fresh sandbox, start its clock at this ISO date-time (campaign time zone)")
+
     camp = sub.add_parser("campaign", help="campaign files")
     csub = camp.add_subparsers(dest="campaign_cmd", metavar="ACTION", required=True)
     cc = csub.add_parser("check", help="validate a campaign file and summarise it")
@@ -234,6 +245,25 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from bot.sandbox.runner import SandboxError, run_sandbox
+
+    start_at = None
+    if args.at:
+        try:
+            start_at = datetime.fromisoformat(args.at)
+        except ValueError:
+            raise CliError(f"--at {args.at!r} is not an ISO date-time such as 2026-11-27T14:00") from None
+        if start_at.tzinfo is None:
+            start_at = start_at.replace(tzinfo=settings.zone)
+    try:
+        return await run_sandbox(settings, host=args.host, port=args.port, db_path=args.db, reset=args.reset, start_at=start_at)
+    except SandboxError as exc:
+        raise CliError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     cmd = args.cmd or "run"
@@ -260,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_async(lambda: cmd_invite(settings, args))
         if cmd == "jobs":
             return _run_async(lambda: cmd_jobs(settings, args))
+        if cmd == "sandbox":
+            return _run_async(lambda: cmd_sandbox(settings, args))
     except (ConfigError, CampaignError, DatabaseUnavailable, CliError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

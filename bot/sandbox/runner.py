@@ -1,0 +1,418 @@
+"""`python -m bot sandbox`: the whole bot on one machine, without Telegram.
+
+One aiohttp server on --host:--port holds the Bot API emulator, the chat page (/) and
+the page's small API (/_sandbox/). The real bot (build_runtime, the normal dispatcher,
+long polling) talks to the emulator with a fake token; the real outbox sender delivers
+what the scheduler jobs queue. There is no APScheduler here: the jobs run from
+run_due_jobs as of the sandbox clock, every few seconds and on each clock jump, so a
+trainer can show a whole week in minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from sqlmodel import col, select
+
+from bot.app import Runtime, build_runtime
+from bot.config import Settings
+from bot.i18n import _, use_locale
+from bot.sandbox.clock import ClockError, SandboxClock, next_digest, next_prompt, next_reminder
+from bot.sandbox.emulator import TelegramEmulator
+from bot.sandbox.seed import ADMIN_ID, NEWCOMER_UNIT, SeedReport, seed, simulate_colleagues
+from bot.services.invites import InviteService, deep_link
+from scheduler.jobs import JobContext, JobResult, run_due_jobs
+from scheduler.outbox import OutboxSender
+from storage.models import Role, Unit, User
+from storage.repositories import UnitRepo, UserRepo
+
+log = logging.getLogger(__name__)
+
+TOKEN = "4242424242:sandbox-local-token-not-for-telegram"
+BOT_USERNAME = "vanhoa_sandbox_bot"
+BOT_NAME = "Văn hóa công sở"
+NEWCOMER_IDS = 890001
+NEWCOMER_NAMES = (
+    ("Minh", "Nguyễn Văn"), ("An", "Trần Thị"), ("Khoa", "Lê Đăng"), ("Thảo", "Phạm Phương"),
+    ("Dũng", "Hoàng Tiến"), ("Linh", "Vũ Thùy"), ("Quang", "Đỗ Nhật"), ("Nga", "Bùi Thị"),
+)
+TARGETS = ("checkin", "digest", "deadline")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class SandboxError(Exception):
+    """The sandbox cannot start or do what was asked; the message is one line."""
+
+
+@dataclass
+class JumpResult:
+    target: str
+    now: datetime
+    jobs: list[JobResult] = field(default_factory=list)
+    sent: int = 0
+
+
+def state_file(db_path: Path) -> Path:
+    return db_path.with_name(db_path.stem + ".clock.json")
+
+
+class Sandbox:
+    def __init__(
+        self,
+        base: Settings,
+        *,
+        db_path: Path,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        reset: bool = False,
+        start_at: datetime | None = None,
+        tick_seconds: float = 20.0,
+    ) -> None:
+        self.base = base
+        self.db_path = db_path.resolve()
+        self.host = host
+        self.port = port
+        self.reset = reset
+        self.start_at = start_at
+        self.tick_seconds = tick_seconds
+        self.clock = SandboxClock(state_file=state_file(self.db_path))
+        self.emulator: TelegramEmulator | None = None
+        self.rt: Runtime | None = None
+        self.ctx: JobContext | None = None
+        self.sender: OutboxSender | None = None
+        self.seeded: SeedReport | None = None
+        self.lock = asyncio.Lock()  # jobs and sending: one at a time
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._newcomer_count = 0
+        self._simulated_until: datetime | None = None
+        self.ready = False  # the page's API answers 503 until the bot is polling
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        assert self.emulator is not None
+        return self.emulator.url
+
+    @property
+    def settings(self) -> Settings:
+        assert self.rt is not None
+        return self.rt.settings
+
+    def _prepare_files(self) -> None:
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.reset:
+            for path in (
+                self.db_path,
+                self.db_path.with_name(self.db_path.name + "-wal"),
+                self.db_path.with_name(self.db_path.name + "-shm"),
+                state_file(self.db_path),
+            ):
+                path.unlink(missing_ok=True)
+        fresh = not self.db_path.exists()
+        self.clock = SandboxClock.load(state_file(self.db_path))
+        if self.start_at is not None:
+            if fresh:
+                self.clock.start_at(self.start_at)
+            else:
+                try:
+                    self.clock.jump_to(self.start_at)
+                except ClockError:
+                    raise SandboxError(
+                        _("The sandbox is already past {at}: add --reset to start again from that time.").format(
+                            at=self.start_at.isoformat(timespec="minutes")
+                        )
+                    ) from None
+
+    async def start(self) -> Sandbox:
+        from bot.sandbox.web import add_routes
+
+        self._prepare_files()
+        self.emulator = TelegramEmulator(
+            TOKEN, bot_username=BOT_USERNAME, bot_first_name=BOT_NAME, host=self.host, port=self.port,
+            update_timeout=60.0, clock=self.clock.timestamp,
+        )
+        add_routes(self.emulator.app, self)
+        try:
+            await self.emulator.start()
+        except OSError as exc:
+            await self.emulator.stop()
+            if exc.errno == errno.EADDRINUSE:
+                raise SandboxError(
+                    _("Port {port} on {host} is in use: choose another with --port.").format(port=self.port, host=self.host)
+                ) from None
+            raise SandboxError(f"{self.host}:{self.port}: {exc.strerror or exc}") from None
+        try:
+            await self._start_bot()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def _start_bot(self) -> None:
+        assert self.emulator is not None
+        settings = self.base.model_copy(
+            update={
+                "bot_token": SecretStr(TOKEN),
+                "telegram_api_url": self.emulator.url,
+                "database_url": f"sqlite+aiosqlite:///{self.db_path}",
+                "redis_url": None,
+                "webhook_url": None,
+                "webhook_secret": None,
+                "admin_ids": [ADMIN_ID],
+                "bot_username": BOT_USERNAME,
+            }
+        )
+        self.rt = rt = await build_runtime(settings, clock=self.clock)
+        assert rt.bot is not None and rt.dp is not None
+        self.ctx = JobContext(rt.sessionmaker, self.clock, rt.campaign, settings)
+        self.sender = OutboxSender(rt.bot, rt.sessionmaker, self.clock, rate=settings.send_rate, idle_poll=0.5)
+        self.seeded = await seed(rt.sessionmaker, self.clock, rt.campaign, settings)
+        self._simulated_until = self.clock.now()
+        await self._register_people()
+        polled = asyncio.Event()
+        rt.dp.startup.register(lambda: polled.set())
+        self._tasks.append(asyncio.create_task(
+            rt.dp.start_polling(
+                rt.bot, handle_as_tasks=False, handle_signals=False, close_bot_session=False,
+                polling_timeout=10, allowed_updates=rt.dp.resolve_used_update_types(),
+            ),
+            name="sandbox-polling",
+        ))
+        await asyncio.wait_for(polled.wait(), 30)
+        self._tasks.append(asyncio.create_task(self._tick(), name="sandbox-scheduler"))
+        self.ready = True
+
+    async def _register_people(self) -> None:
+        """The emulator keeps no state between runs: everyone in the database who has a
+        Telegram id becomes an emulated person who has already opened the bot."""
+        assert self.rt is not None and self.emulator is not None
+        async with self.rt.sessionmaker() as session:
+            res = await session.exec(select(User).where(col(User.telegram_id).is_not(None)))
+            for user in res.all():
+                assert user.telegram_id is not None
+                last, _sep, first = (user.full_name or "").rpartition(" ")
+                self.emulator.user(
+                    user.telegram_id, first or _("Newcomer"), last or None,
+                    language_code=user.locale, started=True,
+                )
+
+    async def stop(self) -> None:
+        self.ready = False
+        rt, self.rt = self.rt, None
+        if rt is not None and rt.dp is not None:
+            with contextlib.suppress(RuntimeError):
+                await rt.dp.stop_polling()
+        for task in reversed(self._tasks):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, 10)
+        self._tasks.clear()
+        if rt is not None:
+            await rt.close()
+        if self.emulator is not None:
+            await self.emulator.stop()
+
+    async def __aenter__(self) -> Sandbox:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- the scheduler, sandbox style -----------------------------------------------------
+
+    async def _tick(self) -> None:
+        """Send what waits in the outbox every second; run the due jobs every tick_seconds."""
+        assert self.ctx is not None and self.sender is not None
+        last_jobs = 0.0
+        while True:
+            try:
+                async with self.lock:
+                    if time.monotonic() - last_jobs >= self.tick_seconds:
+                        now = self.clock.now()
+                        await self._colleagues(now)
+                        await run_due_jobs(self.ctx, now)
+                        last_jobs = time.monotonic()
+                    while await self.sender.send_batch():
+                        pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the next tick tries again
+                log.exception("sandbox scheduler tick failed")
+            await asyncio.sleep(1.0)
+
+    async def _colleagues(self, now: datetime) -> None:
+        """The demo people nobody acts as do their check-ins when their time comes."""
+        assert self.rt is not None and self.emulator is not None
+        since, self._simulated_until = self._simulated_until or now, now
+        acted = {q.user_id for q in self.emulator.callback_queries.values()}
+        acted |= {p.id for p in self.emulator.users if self.emulator.messages(p.id, from_bot=False)}
+        done = await simulate_colleagues(self.rt.sessionmaker, self.rt.campaign, since, now, skip=acted)
+        if done:
+            log.info("sandbox: %s demo colleague(s) did their check-in", done)
+
+    async def target_times(self, user_id: int | None = None) -> dict[str, Any]:
+        """When each clock jump would land, for the person the page shows."""
+        assert self.rt is not None
+        now = self.clock.now()
+        zone = self.settings.zone
+        async with self.rt.sessionmaker() as session:
+            user = await UserRepo(session).by_telegram_id(user_id) if user_id else None
+            prompt = await next_prompt(session, now, user)
+            reminder = await next_reminder(session, self.clock, self.rt.campaign, now, zone)
+        return {
+            "checkin": prompt,
+            "digest": next_digest(now, zone),
+            "deadline": reminder[0] if reminder else None,
+            "deadline_title": {"vi": reminder[1].title_vi, "en": reminder[1].title_en} if reminder else None,
+        }
+
+    async def jump(self, target: str, user_id: int | None = None) -> JumpResult:
+        """Move the sandbox clock to the next `target`, run the jobs due then, deliver."""
+        if target not in TARGETS:
+            raise SandboxError(_("Unknown clock jump: {target}.").format(target=target))
+        assert self.ctx is not None and self.sender is not None
+        async with self.lock:
+            at = (await self.target_times(user_id)).get(target)
+            if at is None:
+                raise SandboxError(_("Nothing of that kind is scheduled ahead."))
+            self.clock.jump_to(at)
+            now = self.clock.now()
+            log.info("sandbox clock jumped to %s (%s)", now.astimezone(self.settings.zone).isoformat(), target)
+            sent_before = self.sender.sent
+            await self._colleagues(now)
+            jobs = await run_due_jobs(self.ctx, now)
+            try:
+                await self.sender.drain(timeout=120)
+            except TimeoutError:
+                log.warning("sandbox: the outbox did not drain after the jump; the ticker goes on sending")
+        return JumpResult(target, now, jobs, self.sender.sent - sent_before)
+
+    # -- people -----------------------------------------------------------------------------
+
+    async def personas(self) -> list[dict[str, Any]]:
+        """Everyone the page can act as: the database's people, then newcomers still at the door."""
+        assert self.rt is not None and self.emulator is not None
+        out: list[dict[str, Any]] = []
+        known: set[int] = set()
+        async with self.rt.sessionmaker() as session:
+            units = {u.id: u for u in (await session.exec(select(Unit))).all()}
+            res = await session.exec(select(User).where(col(User.telegram_id).is_not(None)).order_by(col(User.id)))
+            for user in res.all():
+                assert user.telegram_id is not None
+                known.add(user.telegram_id)
+                unit = units.get(user.unit_id) if user.unit_id else None
+                out.append({
+                    "id": user.telegram_id,
+                    "name": user.full_name or self._emulated_name(user.telegram_id),
+                    "role": Role(user.role).value if user.onboarded_at else "newcomer",
+                    "position": user.position,
+                    "unit": unit.name if unit else None,
+                    "onboarded": user.onboarded_at is not None,
+                    "active": user.active,
+                    "locale": user.locale,
+                })
+        for person in self.emulator.users:
+            if person.id not in known:
+                out.append({
+                    "id": person.id, "name": person.full_name, "role": "newcomer", "position": "",
+                    "unit": None, "onboarded": False, "active": True, "locale": person.language_code or "vi",
+                })
+        return out
+
+    def _emulated_name(self, telegram_id: int) -> str:
+        assert self.emulator is not None
+        for person in self.emulator.users:
+            if person.id == telegram_id:
+                return person.full_name
+        return str(telegram_id)
+
+    async def newcomer(self, language: str = "vi", token: str | None = None) -> dict[str, Any]:
+        """A fresh emulated person and the invitation link they were sent.
+
+        Without ``token``: a one-use employee invitation to NEWCOMER_UNIT (or the first
+        unit there is). With one (a link the admin made in the bot): that invitation.
+        """
+        assert self.rt is not None and self.emulator is not None
+        lang = "en" if language == "en" else "vi"
+        async with self.rt.sessionmaker() as session:
+            if token:
+                invitation = await InviteService(session, self.clock).check(token)
+            else:
+                unit = await UnitRepo(session).by_code(NEWCOMER_UNIT)
+                if unit is None:
+                    unit = (await session.exec(select(Unit).order_by(col(Unit.id)))).first()
+                if unit is None:
+                    raise SandboxError(_("There is no unit to invite a newcomer to."))
+                invitation = await InviteService(session, self.clock).create(unit.code, "employee", max_uses=1)
+            unit_row = await session.get(Unit, invitation.unit_id) if invitation.unit_id else None
+            taken = set((await session.exec(select(User.telegram_id))).all())
+        taken |= {person.id for person in self.emulator.users}
+        new_id = max([NEWCOMER_IDS - 1, *(t for t in taken if t and t >= NEWCOMER_IDS)]) + 1
+        first, last = NEWCOMER_NAMES[self._newcomer_count % len(NEWCOMER_NAMES)]
+        self._newcomer_count += 1
+        person = self.emulator.user(new_id, first, last, language_code=lang)
+        return {
+            "user": person.info,
+            "name": person.full_name,
+            "token": invitation.token,
+            "link": deep_link(BOT_USERNAME, invitation.token),
+            "role": Role(invitation.role).value,
+            "unit": unit_row.name if unit_row else None,
+        }
+
+    def commands(self, telegram_id: int) -> list[dict[str, str]]:
+        """The command menu Telegram would show this person."""
+        assert self.emulator is not None
+        for person in self.emulator.users:
+            if person.id == telegram_id:
+                return [{"command": c, "description": d} for c, d in person.commands]
+        return []
+
+
+def banner(sandbox: Sandbox) -> str:
+    with use_locale(sandbox.settings.default_locale):
+        return _(
+            "Local sandbox, not connected to Telegram: open {url} in a browser and chat with the bot "
+            "as any role (demo data in {db}). To go live, put BOT_TOKEN=<token from @BotFather> in .env "
+            "and run `make run` again. Ctrl+C stops the sandbox."
+        ).format(url=sandbox.url, db=sandbox.db_path)
+
+
+async def run_sandbox(
+    base: Settings, *, host: str, port: int, db_path: Path, reset: bool, start_at: datetime | None = None
+) -> int:
+    """The CLI entry: start, print the banner, serve until Ctrl+C or SIGTERM."""
+    if logging.getLogger().level > logging.DEBUG:
+        # The banner and the sandbox's own lines matter here, not every update and audit entry.
+        for noisy in ("aiogram", "alembic", "audit", "aiohttp.access", "bot.services", "handlers"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+    sandbox = Sandbox(base, db_path=db_path, host=host, port=port, reset=reset, start_at=start_at)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError):  # not on Windows
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    await sandbox.start()
+    try:
+        print(banner(sandbox), flush=True)
+        if host not in LOOPBACK:
+            with use_locale(sandbox.settings.default_locale):
+                print(
+                    _("Warning: {host} can be reached from other machines, and whoever opens the page can act as anyone in the sandbox.").format(host=host),
+                    file=sys.stderr, flush=True,
+                )
+        await stop.wait()
+    finally:
+        await sandbox.stop()
+    return 0

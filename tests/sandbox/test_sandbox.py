@@ -1,0 +1,308 @@
+"""The sandbox without a browser: demo data, the clock jumps, the page's API, the CLI.
+
+The sandbox runs in-process on a free port with a temporary database, its clock started
+on a Wednesday morning in Hà Nội (25/11/2026 10:00).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import pytest
+from sqlmodel import select
+
+from bot.config import load_settings
+from bot.sandbox.clock import ClockError, SandboxClock, next_digest, next_weekly
+from bot.sandbox.runner import Sandbox, SandboxError, state_file
+from bot.sandbox.seed import HISTORY_WEEKS, PEOPLE
+from bot.services.checkin import current_week
+from bot.services.delivery import DeliveryService
+from storage.delivery import CustomDeadline, JobRun
+from storage.examples import ExamplePhoto, ExampleStatus, GoodExample
+from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit, UnitKind, User
+
+ROOT = Path(__file__).resolve().parents[2]
+HN = ZoneInfo("Asia/Ho_Chi_Minh")
+START = datetime(2026, 11, 25, 10, 0, tzinfo=HN)  # Wednesday, ISO week 48
+
+
+def settings():  # noqa: ANN201
+    return load_settings(default_locale="vi", timezone="Asia/Ho_Chi_Minh", log_level="WARNING")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seed once (a few seconds); each test starts a sandbox on its own copy."""
+    path = tmp_path_factory.mktemp("seeded") / "sandbox.db"
+    clock = SandboxClock(state_file=state_file(path))
+    clock.start_at(START)
+
+    async def make() -> None:
+        from bot.campaign.loader import load_campaign
+        from bot.sandbox.seed import seed
+        from storage.db import make_engine, make_sessionmaker, upgrade
+
+        engine = make_engine(f"sqlite+aiosqlite:///{path}")
+        await upgrade(engine)
+        cfg = settings()
+        await seed(make_sessionmaker(engine), clock, load_campaign(cfg.campaign_file), cfg)
+        await engine.dispose()
+
+    asyncio.run(make())
+    return path
+
+
+def copy_of(seeded: Path, where: Path) -> Path:
+    where.mkdir(parents=True, exist_ok=True)
+    for source in seeded.parent.iterdir():
+        shutil.copy(source, where / source.name)
+    return where / seeded.name
+
+
+@pytest.fixture
+async def sandbox(seeded: Path, tmp_path: Path) -> AsyncIterator[Sandbox]:
+    box = Sandbox(settings(), db_path=copy_of(seeded, tmp_path / "box"), port=0)
+    await box.start()
+    yield box
+    await box.stop()
+    assert not box.emulator.internal_errors, box.emulator.internal_errors  # type: ignore[union-attr]
+    box.emulator.assert_all_callbacks_answered()  # type: ignore[union-attr]
+
+
+async def rows(box: Sandbox, query):  # noqa: ANN001, ANN201
+    async with box.rt.sessionmaker() as s:  # type: ignore[union-attr]
+        return list((await s.exec(query)).all())
+
+
+def local(dt: datetime) -> datetime:
+    return dt.astimezone(HN)
+
+
+async def test_seed_has_every_role_a_unit_tree_and_eight_weeks_of_history(sandbox: Sandbox) -> None:
+    users = await rows(sandbox, select(User))
+    roles = Counter(Role(u.role).value for u in users)
+    assert roles == {"employee": 13, "leader": 2, "comms": 2, "admin": 1}
+    assert all(u.onboarded_at is not None and u.full_name and u.position for u in users)
+
+    units = {u.code: u for u in await rows(sandbox, select(Unit))}
+    assert units["BO"].name == sandbox.settings.ministry_name  # organisation names are configuration
+    assert units["BO-VTDKT"].name == sandbox.settings.standing_agency
+    for dept in ("SO-HN", "SO-DN"):
+        divisions = [u for u in units.values() if u.parent_id == units[dept].id]
+        assert len(divisions) == 3 and all(UnitKind(d.kind) == UnitKind.division for d in divisions)
+    code_of = {u.id: code for code, u in units.items()}
+    assert sorted(code_of[u.unit_id] for u in users if u.role == Role.leader) == ["SO-DN", "SO-HN"]
+
+    checkins = await rows(sandbox, select(CheckIn))
+    weeks = sorted({c.week for c in checkins})
+    closed = [w for w in weeks if w < 202648]
+    assert len(closed) == HISTORY_WEEKS and closed[0] == 202640
+    per_week = Counter(c.week for c in checkins if c.status == CheckInStatus.done)
+    assert all(per_week[w] >= 10 for w in closed), per_week  # most of 17 people, every week
+    statuses = Counter(CheckInStatus(c.status) for c in checkins)
+    assert statuses[CheckInStatus.skipped] >= 1 and statuses[CheckInStatus.in_progress] >= 1
+    done_by_user = Counter(c.user_id for c in checkins if c.status == CheckInStatus.done)
+    employees = [u for u in users if u.role == Role.employee]
+    assert all(done_by_user[u.id] >= 3 for u in employees)
+    assert sum(done_by_user[u.id] for u in employees) / len(employees) >= 5
+    answers = await rows(sandbox, select(CheckInAnswer))
+    levels = Counter(Level(a.level) for a in answers)
+    assert levels[Level.good] > levels[Level.ok] > levels[Level.not_met] > 0  # varied, mostly good
+    assert any(a.sub_items and a.note for a in answers if a.level == Level.not_met)
+    # The admin does no check-ins; nobody answered a week that had not come yet.
+    admin = next(u for u in users if u.role == Role.admin)
+    assert all(c.user_id != admin.id for c in checkins)
+    assert max(c.completed_at for c in checkins if c.completed_at) <= START  # type: ignore[type-var]
+
+    deadlines = await rows(sandbox, select(CustomDeadline))
+    assert len(deadlines) == 3 and min(d.due for d in deadlines) <= START.date() + timedelta(days=7)
+    examples = await rows(sandbox, select(GoodExample))
+    assert Counter(ExampleStatus(e.status).value for e in examples) == {"submitted": 2, "approved": 1, "published": 1}
+    photos = await rows(sandbox, select(ExamplePhoto))
+    assert len(photos) == 6 and all(p.data[:2] == b"\xff\xd8" for p in photos)  # JPEG
+
+    # A quiet start: the periods already past count as run, nothing waits in the outbox.
+    assert {r.job for r in await rows(sandbox, select(JobRun))} >= {"leader_digests", "deadline_reminders"}
+    async with sandbox.rt.sessionmaker() as s:  # type: ignore[union-attr]
+        assert await DeliveryService(s, sandbox.clock).pending_count() == 0
+    # Everyone can be acted as at once: an emulated person who has opened the bot.
+    for p in PEOPLE:
+        assert sandbox.emulator.chat(p.telegram_id).started  # type: ignore[union-attr]
+
+
+async def test_a_restart_keeps_the_data_and_the_sandbox_time(seeded: Path, tmp_path: Path) -> None:
+    db = copy_of(seeded, tmp_path / "box")
+    async with Sandbox(settings(), db_path=db, port=0) as box:
+        assert box.seeded is None  # seeded once, not again
+        result = await box.jump("digest")
+        count = len(await rows(box, select(CheckIn)))
+    assert "offset_seconds" in json.loads(state_file(db).read_text())
+    async with Sandbox(settings(), db_path=db, port=0) as again:
+        assert len(await rows(again, select(CheckIn))) == count
+        assert again.clock.now() >= result.now  # the sandbox's own date goes on
+        assert local(again.clock.now()).date() == local(result.now).date()
+        # The emulator keeps nothing: everyone is an emulated person again.
+        assert again.emulator.chat(880021).started  # type: ignore[union-attr]
+
+    with pytest.raises(SandboxError, match="--reset"):
+        Sandbox(settings(), db_path=db, port=0, start_at=START)._prepare_files()
+    fresh = Sandbox(settings(), db_path=db, port=0, reset=True, start_at=START)
+    fresh._prepare_files()  # what --reset does before anything starts
+    assert not db.exists() and abs(fresh.clock.now() - START) < timedelta(minutes=1)
+
+
+async def test_the_monday_digest_jump_runs_the_job_and_drains_the_outbox(sandbox: Sandbox) -> None:
+    assert sandbox.rt.clock is sandbox.clock  # type: ignore[union-attr] - the bot's own now moves too
+    lan = next(u for u in await rows(sandbox, select(User)) if u.telegram_id == 880101)
+    assert current_week(lan, sandbox.rt.clock) == 202648  # type: ignore[union-attr]
+
+    result = await sandbox.jump("digest")
+    assert local(result.now).replace(second=0, microsecond=0) == datetime(2026, 11, 30, 8, 0, tzinfo=HN)
+    digests = [j for j in result.jobs if j.job == "leader_digests"]
+    assert digests and digests[0].period == "202648" and digests[0].queued == 4  # text + chart, two leaders
+    assert result.sent >= 4
+    async with sandbox.rt.sessionmaker() as s:  # type: ignore[union-attr]
+        assert await DeliveryService(s, sandbox.clock).pending_count() == 0
+    assert current_week(lan, sandbox.rt.clock) == 202649  # type: ignore[union-attr]
+
+    hung = sandbox.emulator.user(880021)  # type: ignore[union-attr]
+    [text] = [m for m in hung.messages if m.text and "Bản tổng hợp tuần" in m.text]
+    assert "tuần 48" in text.text and "Sở Nông nghiệp và Môi trường Hà Nội" in text.text
+    assert any(m.photo for m in hung.messages)
+    # The demo colleagues did their own check-ins during the week that was jumped over.
+    done = await rows(sandbox, select(CheckIn).where(CheckIn.week == 202648, CheckIn.status == CheckInStatus.done))
+    assert len(done) >= 8
+
+    assert (await sandbox.target_times())["digest"] == datetime(2026, 12, 7, 8, 0, tzinfo=HN)  # never the same Monday twice
+
+
+async def test_the_check_in_jump_lands_on_the_persons_own_time(sandbox: Sandbox) -> None:
+    times = await sandbox.target_times(880101)  # Nguyễn Thị Lan, Friday 15:00
+    assert times["checkin"] == datetime(2026, 11, 27, 15, 0, tzinfo=HN)
+    result = await sandbox.jump("checkin", 880101)
+    prompts = [j for j in result.jobs if j.job == "checkin_prompts"]
+    assert prompts and "prompt -> 880101" in prompts[0].lines
+    lan = sandbox.emulator.user(880101)  # type: ignore[union-attr]
+    assert "⏰" in lan.last.text and "Câu 1/7" in lan.last.text
+    assert lan.last.button_texts[:3] == ["🟢 Tốt", "🟡 Đạt", "🔴 Chưa đạt"]
+    await lan.press("🟢 Tốt")  # the prompt is a live check-in card
+    assert "Câu 2/7" in lan.last.text
+    assert (await sandbox.target_times(880101))["checkin"] == datetime(2026, 12, 4, 15, 0, tzinfo=HN)
+
+
+async def test_the_deadline_jump_reminds_the_leaders(sandbox: Sandbox) -> None:
+    times = await sandbox.target_times()
+    assert times["deadline"] is not None and times["deadline"].time().isoformat() == "08:30:00"
+    result = await sandbox.jump("deadline")
+    reminders = [j for j in result.jobs if j.job == "deadline_reminders"]
+    assert reminders and reminders[0].queued >= 2
+    for leader in (880021, 880022):
+        assert "Nhắc hạn" in sandbox.emulator.user(leader).last.text  # type: ignore[union-attr]
+
+
+async def test_the_page_and_its_api_over_http(sandbox: Sandbox) -> None:
+    async with aiohttp.ClientSession(sandbox.url) as http:
+        async with http.get("/") as r:
+            page = await r.text()
+            assert r.status == 200 and "/static/app.js" in page
+            assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+        for asset in ("app.js", "style.css"):
+            async with http.get(f"/static/{asset}") as r:
+                assert r.status == 200 and len(await r.read()) > 1000
+        async with http.get("/static/..%2Fweb.py") as r:
+            assert r.status == 404
+        async with http.get("/_sandbox/state", params={"user_id": "880101"}) as r:
+            state = await r.json()
+        assert state["now"].startswith("2026-11-25T10:0") and state["timezone"] == "Asia/Ho_Chi_Minh"
+        assert {p["role"] for p in state["personas"]} == {"employee", "leader", "comms", "admin"}
+        assert state["next"]["checkin"].startswith("2026-11-27T15:00")
+        assert state["next"]["digest"].startswith("2026-11-30T08:00")
+
+        async with http.post("/_sandbox/newcomer", json={"lang": "en"}) as r:
+            newcomer = await r.json()
+        assert newcomer["link"].startswith("https://t.me/") and newcomer["unit"] == "Phòng Quản lý đất đai"
+        user_id = newcomer["user"]["id"]
+        async with http.post(f"/_emu/users/{user_id}/messages", json={"text": f"/start {newcomer['token']}"}) as r:
+            replies = (await r.json())["messages"]
+        assert "Personal data notice" in replies[-1]["text"]  # the newcomer's Telegram speaks English
+        async with http.get("/_sandbox/state") as r:
+            assert any(p["id"] == user_id and p["role"] == "newcomer" for p in (await r.json())["personas"])
+        async with http.get(f"/_sandbox/users/{user_id}/commands") as r:
+            assert any(c["command"] == "help" for c in (await r.json())["commands"])
+
+        async with http.post("/_sandbox/newcomer", json={"token": "no-such-invitation"}) as r:
+            assert r.status == 400 and (await r.json())["error"]
+        async with http.post("/_sandbox/jump", json={"target": "tomorrow"}) as r:
+            assert r.status == 400 and "tomorrow" in (await r.json())["error"]
+        async with http.post("/_sandbox/jump", json={"target": "digest", "lang": "en"}) as r:
+            body = await r.json()
+        assert body["now"].startswith("2026-11-30T08:00") and any(j["job"] == "leader_digests" for j in body["jobs"])
+
+
+def test_the_clock_only_moves_forward_and_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "x.clock.json"
+    clock = SandboxClock.load(path)
+    assert abs(clock.offset) == timedelta(0)
+    target = clock.now() + timedelta(days=3)
+    clock.jump_to(target)
+    assert abs(SandboxClock.load(path).now() - target) < timedelta(seconds=5)
+    with pytest.raises(ClockError):
+        clock.jump_to(clock.now() - timedelta(hours=1))
+    path.write_text("not json")
+    assert SandboxClock.load(path).offset == timedelta(0)  # unreadable: real time, not a crash
+    wednesday = datetime(2026, 11, 25, 10, 0, tzinfo=HN)
+    assert next_digest(wednesday, HN) == datetime(2026, 11, 30, 8, 0, tzinfo=HN)
+    assert next_digest(datetime(2026, 11, 30, 8, 0, tzinfo=HN), HN) == datetime(2026, 12, 7, 8, 0, tzinfo=HN)
+    assert next_weekly(wednesday, HN, 2, wednesday.time()) == wednesday + timedelta(days=7)
+
+
+async def test_a_busy_port_is_one_clear_error(sandbox: Sandbox, tmp_path: Path) -> None:
+    port = int(sandbox.url.rsplit(":", 1)[1])
+    other = Sandbox(settings(), db_path=tmp_path / "other.db", port=port)
+    with pytest.raises(SandboxError, match=str(port)):
+        await other.start()
+
+
+def test_the_cli_offers_the_sandbox(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_", "ADMIN_"))}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+    usage = run("sandbox", "--help").stdout
+    for option in ("--port", "--host", "--db", "--reset", "--at"):
+        assert option in usage
+    res = run("sandbox", "--at", "someday")
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "--at" in res.stderr
+    # `python -m bot` itself still stops with its one line when there is no token (tests/test_cli.py).
+
+
+def test_make_run_starts_the_sandbox_without_a_token(tmp_path: Path) -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    run_recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "-m bot sandbox" in run_recipe and "BOT_TOKEN" in run_recipe
+    script = next(line.strip().lstrip("@") for line in run_recipe.splitlines() if "BOT_TOKEN" in line)
+    script = script.replace("$$", "$").replace("$(PY)", "echo")
+    for env, dotenv, expected in (
+        ({}, "", "-m bot sandbox"),
+        ({"BOT_TOKEN": "123:abc"}, "", "-m bot"),
+        ({}, "BOT_TOKEN=123:abc\n", "-m bot"),
+        ({}, "BOT_TOKEN=\n", "-m bot sandbox"),
+    ):
+        (tmp_path / ".env").write_text(dotenv)
+        out = subprocess.run(["sh", "-c", script], cwd=tmp_path, env={"PATH": os.environ["PATH"], **env},
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+        assert out == expected, (env, dotenv, out)

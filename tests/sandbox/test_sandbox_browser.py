@@ -1,0 +1,310 @@
+"""The sandbox as a trainer meets it: `python -m bot sandbox` in a subprocess, its chat page
+in a real headless Chromium (Debian's, driven by Playwright). Every wait is bounded; a
+screenshot of each step is kept in test-artifacts/sandbox/.
+
+Needs /usr/bin/chromium (`make test` installs it) and the playwright package (the test
+extras). Without them the tests skip, or fail under CI=true.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ARTIFACTS, IN_CI
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ARTIFACTS / "sandbox"
+START = "2026-11-25T10:00"  # a Wednesday morning in Hà Nội: the sandbox clock starts here
+WAIT_MS = 20_000  # any one thing the page waits for
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = pytest.mark.timeout(240)
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} (CI=true requires it; `make test` installs it)")
+    pytest.skip(what)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback only
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`python -m bot sandbox` on a free port with a temporary database; (url, log file)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
+    log_path = SHOTS / "sandbox.log"
+    env = {**os.environ, "DEFAULT_LOCALE": "vi", "TIMEZONE": "Asia/Ho_Chi_Minh", "LOG_LEVEL": "INFO"}
+    env.pop("BOT_TOKEN", None)
+    with log_path.open("w", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "sandbox", "--port", str(port), "--db", str(db), "--reset", "--at", START],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"the sandbox exited with {proc.returncode}:\n{log_path.read_text(encoding='utf-8')[-3000:]}")
+            try:
+                status, _ = _get(f"{url}/_sandbox/state")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the sandbox did not get ready in 90 s:\n{log_path.read_text(encoding='utf-8')[-3000:]}")
+            time.sleep(0.3)
+        yield url, log_path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        _missing(f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed")
+    with tempfile.TemporaryDirectory(prefix="sandbox-chromium-") as profile, sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 860}, accept_downloads=True, timeout=60_000,
+        )
+        context.set_default_timeout(WAIT_MS)
+        context.set_default_navigation_timeout(WAIT_MS)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def wait_until(page: object, script: str, timeout: float = WAIT_MS / 1000) -> None:
+    """Poll a JS expression (page.wait_for_function evaluates strings, which the page's
+    Content-Security-Policy forbids; page.evaluate is not subject to it)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):  # type: ignore[attr-defined]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout:g} s: {script}")
+        time.sleep(0.05)
+
+
+class Chat:
+    """The page, driven as a person would: click people, press buttons, type."""
+
+    def __init__(self, page: object, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.errors: list[str] = []
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))  # type: ignore[attr-defined]
+
+    def open(self) -> None:
+        self.page.goto(self.url)  # type: ignore[attr-defined]
+        self.page.locator(".persona").first.wait_for(state="visible")  # type: ignore[attr-defined]
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
+
+    def bot_says(self, text: str) -> object:
+        """The newest bot message containing `text`, once it is on the page."""
+        found = self.page.locator(".msg.in .text", has_text=text).last  # type: ignore[attr-defined]
+        found.wait_for(state="visible")
+        return found
+
+    def press(self, label: str) -> None:
+        button = self.page.locator(".msg.in .kb button", has_text=label).last  # type: ignore[attr-defined]
+        button.wait_for(state="visible")
+        button.click()
+
+    def send(self, text: str) -> None:
+        box = self.page.locator("#input")  # type: ignore[attr-defined]
+        box.fill(text)
+        box.press("Enter")
+
+    def be(self, telegram_id: int) -> None:
+        self.page.locator(f".persona[data-id='{telegram_id}']").click()  # type: ignore[attr-defined]
+        self.page.locator("#chat-title").wait_for(state="visible")  # type: ignore[attr-defined]
+
+
+def test_a_newcomer_onboards_through_the_invitation_then_checks_in(sandbox: tuple[str, Path], browser: object) -> None:
+    url, log_path = sandbox
+    banner = log_path.read_text(encoding="utf-8")
+    assert "sandbox" in banner.lower() and url in banner and "BOT_TOKEN" in banner
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    chat.open()
+    for role in ("employee", "leader", "comms", "admin"):
+        assert page.locator(f".persona[data-role='{role}']").count() >= 1, role
+    assert "25/11/2026" in page.locator("#clock-big").inner_text()
+    chat.shot("01-start")
+
+    page.locator("#newcomer").click()
+    invite = page.locator(".invite")
+    invite.wait_for(state="visible")
+    assert re.search(r"https://t\.me/\w+\?start=[\w-]+", invite.inner_text())
+    chat.shot("02-invitation")
+
+    invite.locator("button").click()
+    notice = chat.bot_says("Thông báo về xử lý dữ liệu cá nhân")
+    assert "Phòng Quản lý đất đai" in notice.inner_text()
+    assert page.locator(".msg.out .text", has_text="/start").count() == 1
+    chat.shot("03-privacy-notice")
+
+    chat.press("✅ Tôi đồng ý")
+    chat.bot_says("ngôn ngữ nào")
+    chat.press("🇻🇳 Tiếng Việt")
+    chat.bot_says("họ và tên")
+    chat.send("Nguyễn Văn Thử")
+    chat.bot_says("Chức vụ")
+    chat.send("Chuyên viên")
+    chat.bot_says("Thứ Sáu lúc 15:00")
+    chat.press("Giữ Thứ Sáu lúc 15:00")
+    welcome = chat.bot_says("Chào mừng đồng chí Nguyễn Văn Thử")
+    assert "/help" in welcome.inner_text()
+    page.locator(".persona[data-role='employee']", has_text="Nguyễn Văn Thử").wait_for(state="visible")
+    chat.shot("04-onboarded")
+
+    chat.send("/checkin")
+    chat.bot_says("Câu 1/7")
+    for n in range(2, 8):
+        chat.press("🟢 Tốt")
+        chat.bot_says(f"Câu {n}/7")
+        if n == 4:
+            chat.shot("05-checkin-question")
+    chat.press("🟢 Tốt")
+    chat.bot_says("Đã trả lời đủ 7 nhóm")
+    chat.press("✅ Hoàn tất")
+    summary = chat.bot_says("Đã hoàn tất tự đánh giá")
+    assert "Tốt 7 · Đạt 0 · Chưa đạt 0" in summary.inner_text()
+    # One card, edited in place: a single bot message carried all seven questions.
+    assert page.locator(".msg.in .text", has_text="Câu 1/7").count() == 0
+    assert page.locator(".msg.in .meta .edited").count() >= 1
+    chat.shot("06-checkin-summary")
+    assert not chat.errors, chat.errors
+
+
+def test_a_leader_gets_the_monday_digest_after_a_clock_jump(sandbox: tuple[str, Path], browser: object) -> None:
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    chat.open()
+    chat.be(880021)  # Trần Văn Hùng, leader of the Hà Nội department
+    assert "Trần Văn Hùng" in page.locator("#chat-title").inner_text()
+    jump = page.locator(".jump[data-target='digest']")
+    assert "30/11" in jump.inner_text()  # the next Monday after Wednesday 25/11
+    jump.click()
+    digest = chat.bot_says("Bản tổng hợp tuần")
+    text = digest.inner_text()
+    assert "tuần 48" in text and "Sở Nông nghiệp và Môi trường Hà Nội" in text and "Đã tự đánh giá" in text
+    page.locator(".msg.in img.photo").last.wait_for(state="visible")
+    assert page.locator(".msg.in img.photo").last.evaluate("img => img.complete && img.naturalWidth > 100")
+    page.locator("#jump-result", has_text="30/11/2026").wait_for(state="visible")
+    page.locator("#clock-big", has_text="30/11/2026").wait_for(state="visible")
+    clock = page.locator("#clock-big").inner_text()
+    assert "08:0" in clock and "Thứ Hai" in clock
+    # The demo colleagues did their own check-ins during the jumped-over week.
+    done, expected = map(int, re.search(r"Đã tự đánh giá: (\d+)/(\d+)", text).groups())  # type: ignore[union-attr]
+    assert expected >= 7 and done >= expected // 2
+    chat.shot("07-leader-digest")
+    assert not chat.errors, chat.errors
+
+
+def test_comms_download_an_export_and_a_photo_goes_to_the_bot(sandbox: tuple[str, Path], browser: object) -> None:
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    chat.open()
+    chat.be(880011)  # Đỗ Minh Quân, communications
+    chat.send("/highlights")
+    chat.bot_says("gương đã duyệt")
+    chat.press("CSV")
+    document = page.locator(".msg.in a.doc").last
+    document.wait_for(state="visible")
+    name = document.get_attribute("download") or ""
+    assert name.endswith(".csv")
+    with page.expect_download(timeout=WAIT_MS) as info:
+        document.click()
+    data = Path(info.value.path()).read_bytes()
+    assert len(data) > 20 and b"," in data
+    chat.shot("08-comms-export")
+
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.new("RGB", (320, 200), (40, 140, 90)).save(photo, "JPEG")
+    page.locator("#photo").set_input_files(files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}])
+    page.locator(".msg.out img.photo").last.wait_for(state="visible")
+    assert not chat.errors, chat.errors
+
+
+def test_the_page_fits_a_phone(sandbox: tuple[str, Path], browser: object) -> None:
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(url)
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    drawer_open = "document.getElementById('side').getBoundingClientRect().left >= 0"
+    drawer_closed = "document.getElementById('side').getBoundingClientRect().right <= 0"
+    # Nobody chosen yet: on a phone the list of people opens by itself.
+    wait_until(page, drawer_open)
+    lan = page.locator(".persona[data-id='880101']")
+    lan.wait_for(state="visible")
+    chat.shot("09-phone-people")
+    lan.click()
+    wait_until(page, drawer_closed)  # choosing closes it
+    assert "Nguyễn Thị Lan" in page.locator("#chat-title").inner_text()
+    chat.send("/help")
+    chat.bot_says("/checkin")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator("#composer").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844 + 1
+    for selector in ("#clock", ".lang", "#drawer-toggle", "#send"):
+        part = page.locator(selector).bounding_box()
+        assert part is not None and part["x"] >= 0 and part["x"] + part["width"] <= 390, selector
+    chat.shot("10-phone-chat")
+    page.locator("#drawer-toggle").click()
+    wait_until(page, drawer_open)
+    page.keyboard.press("Escape")
+    wait_until(page, drawer_closed)
+    assert not chat.errors, chat.errors
