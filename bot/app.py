@@ -53,6 +53,8 @@ def build_routers() -> Router:
     private.message.filter(F.chat.type == ChatType.PRIVATE)
     private.include_routers(
         common.make_router(),  # /cancel works everywhere, before any step's own handlers
+        # The hottest path (a tap per criterion group) is matched first.
+        gated(checkin.make_router(), Action.checkin),
         onboarding.make_router(),
         gated(common.make_member(), Action.use_bot),
         gated(settings_handlers.make_router(), Action.use_bot),
@@ -63,7 +65,7 @@ def build_routers() -> Router:
         gated(share.make_router(), Action.share),
         gated(review.make_router(), Action.review),
         gated(history.make_router(), Action.checkin),
-        gated(checkin.make_router(), Action.checkin),  # its text handler passes on the rest
+        gated(checkin.make_text_router(), Action.checkin),  # it passes on text not its own
         common.make_fallback(),
     )
     root.include_routers(errors.make_router(), membership.make_router(), private)
@@ -81,7 +83,8 @@ def create_dispatcher(
 ) -> Dispatcher:
     i18n.set_default_locale(settings.default_locale)
     dp = Dispatcher(
-        storage=storage or SqlStorage(sessionmaker, clock),
+        # SQLite means one process: the FSM copy in memory is safe there.
+        storage=storage or SqlStorage(sessionmaker, clock, cache=settings.is_sqlite),
         # Two fast taps from one person are handled one after the other, never at once.
         events_isolation=isolation or SimpleEventIsolation(),
         settings=settings,

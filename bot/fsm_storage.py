@@ -2,6 +2,10 @@
 
 Used when no REDIS_URL is set (aiogram's RedisStorage is used otherwise). Each call
 runs in its own short transaction, apart from the update's unit of work.
+
+With `cache=True` (one process owns the database: SQLite) reads are served from a
+write-through copy in memory and a write that changes nothing is skipped, so a button
+press costs no FSM query at all. Several processes must not use the cache.
 """
 
 from __future__ import annotations
@@ -25,17 +29,34 @@ class SqlStorage(BaseStorage):
         sessionmaker: async_sessionmaker[AsyncSession],
         clock: Clock,
         key_builder: KeyBuilder | None = None,
+        *,
+        cache: bool = False,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
+        self.cache = cache
+        self._copy: dict[str, tuple[str | None, str]] = {}  # key -> (state, data json)
 
-    async def _load(self, key: StorageKey) -> FsmRecord | None:
+    async def _load(self, key: StorageKey) -> tuple[str | None, str]:
+        k = self.key_builder.build(key)
+        if self.cache and k in self._copy:
+            return self._copy[k]
         async with self.sessionmaker() as s:
-            return await s.get(FsmRecord, self.key_builder.build(key))
+            rec = await s.get(FsmRecord, k)
+            value = (rec.state, rec.data or "{}") if rec else (None, "{}")
+        if self.cache:
+            self._copy[k] = value
+        return value
 
     async def _store(self, key: StorageKey, **fields: Any) -> None:
         k = self.key_builder.build(key)
+        if self.cache:
+            state, data = await self._load(key)
+            wanted = (fields.get("state", state), fields.get("data", data))
+            if wanted == (state, data):
+                return  # nothing changes: no write
+            self._copy[k] = wanted
         async with self.sessionmaker() as s:
             rec = await s.get(FsmRecord, k)
             new = rec is None
@@ -56,15 +77,13 @@ class SqlStorage(BaseStorage):
         await self._store(key, state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        rec = await self._load(key)
-        return rec.state if rec else None
+        return (await self._load(key))[0]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        await self._store(key, data=json.dumps(dict(data), ensure_ascii=False, default=str))
+        await self._store(key, data=json.dumps(dict(data), ensure_ascii=False, default=str, sort_keys=True))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        rec = await self._load(key)
-        return json.loads(rec.data) if rec and rec.data else {}
+        return json.loads((await self._load(key))[1] or "{}")
 
     async def close(self) -> None:
         return None

@@ -90,7 +90,22 @@ def _group_title(campaign: Campaign, code: str) -> str:
 # -- cards ------------------------------------------------------------------------------
 
 
+_QUESTION_CARDS: dict[tuple, tuple[str, InlineKeyboardMarkup]] = {}
+
+
 def question_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """The card for one criterion group. It depends only on the week, the group, the
+    language and the mode, so it is built once and kept (a tap is the hot path)."""
+    key = (id(campaign), current_locale(), view.week, code, editing, view.status == CheckInStatus.done)
+    card = _QUESTION_CARDS.get(key)
+    if card is None:
+        if len(_QUESTION_CARDS) > 5000:
+            _QUESTION_CARDS.clear()
+        card = _QUESTION_CARDS[key] = _build_question_card(campaign, view, code, editing=editing)
+    return card
+
+
+def _build_question_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool) -> tuple[str, InlineKeyboardMarkup]:
     g = campaign.criterion(code)
     index = view.order.index(code)
     locale = current_locale()
@@ -237,9 +252,10 @@ def skipped_card(view: CheckinView) -> tuple[str, InlineKeyboardMarkup]:
     return text, kb.as_markup()
 
 
-async def current_card(svc: CheckinService, user: User) -> tuple[str, InlineKeyboardMarkup]:
-    """Where the person stands this week: the next question, the wrap-up or the summary."""
-    view = await svc.view(user)
+async def current_card(svc: CheckinService, user: User, view: CheckinView | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """Where the person stands this week: the next question, the wrap-up or the summary.
+    `view`: this week's, when the caller already has it (saves two queries)."""
+    view = view if view is not None and view.week == svc.current_week(user) else await svc.view(user)
     if view.status == CheckInStatus.skipped:
         return skipped_card(view)
     if view.status == CheckInStatus.done:
@@ -265,7 +281,8 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, cloc
     await message.answer(text, reply_markup=kb)
 
 
-async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_answer: CallbackAnswer, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_answer: CallbackAnswer, state: FSMContext,
+                 raw_state: str | None, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
     svc = service(session, clock, campaign)
     code = svc.order[callback_data.c]
     res = await svc.answer(user, callback_data.w, code, LEVEL_OF[callback_data.l], editing=callback_data.e)
@@ -273,14 +290,14 @@ async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_
         if res.view.status == CheckInStatus.done:
             # A button of the finished flow: the check-in is closed to it (edits go through ✏️).
             raise CheckinClosed("checkin_done")
-        else:
-            callback_answer.text = _("Already recorded.")
+        callback_answer.text = _("Already recorded.")
         return
-    await state.clear()
+    if raw_state is not None:  # a note or text step left open: the tap moves on from it
+        await state.clear()
     if res.needs_detail:
         await _show(query, items_card(campaign, res.view, code, editing=callback_data.e))
     else:
-        await _show(query, await current_card(svc, user))
+        await _show(query, await current_card(svc, user, res.view))
 
 
 async def toggle_item(query: CallbackQuery, callback_data: CheckinItemCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
@@ -405,11 +422,17 @@ def make_router() -> Router:
     router.message.register(note_typed, CheckinStates.note, TYPED)
     router.callback_query.register(finish, CheckinActCB.filter(F.a == CheckinAct.finish))
     router.callback_query.register(example, CheckinActCB.filter(F.a == CheckinAct.example))
-    router.message.register(reflection_or_stray_text, StateFilter(None), TYPED)
     router.callback_query.register(skip, CheckinActCB.filter(F.a == CheckinAct.skip))
     router.callback_query.register(skip_back, CheckinActCB.filter(F.a == CheckinAct.skip_back))
     router.callback_query.register(skip_reason, CheckinActCB.filter(F.a == CheckinAct.skip_reason))
     router.callback_query.register(unskip, CheckinActCB.filter(F.a == CheckinAct.unskip))
     router.callback_query.register(edit, CheckinActCB.filter(F.a == CheckinAct.edit))
     router.callback_query.register(edit_pick, CheckinActCB.filter(F.a == CheckinAct.edit_pick))
+    return router
+
+
+def make_text_router() -> Router:
+    """Free text while a check-in is open; it comes late, after every other feature's."""
+    router = Router(name="checkin-text")
+    router.message.register(reflection_or_stray_text, StateFilter(None), TYPED)
     return router

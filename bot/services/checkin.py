@@ -183,8 +183,8 @@ class CheckinService:
 
     async def view(self, user: User, week: int | None = None) -> CheckinView:
         week = week or self.current_week(user)
-        row = await self._row(user, week)
-        return self._view(week, row, await self._answers(row) if row else {})
+        row, answers = await self._row_and_answers(user, week)
+        return self._view(week, row, answers)
 
     # -- writing -----------------------------------------------------------------------
 
@@ -212,13 +212,28 @@ class CheckinService:
             return again
         return row
 
+    async def _row_and_answers(self, user: User, week: int) -> tuple[CheckIn | None, dict[str, CheckInAnswer]]:
+        """The week's check-in and its answers in one round trip."""
+        res = await self.session.exec(
+            select(CheckIn, CheckInAnswer)
+            .outerjoin(CheckInAnswer, col(CheckInAnswer.checkin_id) == CheckIn.id)
+            .where(CheckIn.user_id == user.id, CheckIn.week == week)
+        )
+        row, answers = None, {}
+        for checkin, ans in res.all():
+            row = checkin
+            if ans is not None:
+                answers[ans.criterion] = ans
+        return row, answers
+
     async def answer(
         self, user: User, week: int, criterion: str, level: Level, *, editing: bool = False
     ) -> AnswerResult:
         self._open_week(user, week)
         self.group(criterion)
-        row = await self._get_or_create(user, week)
-        answers = await self._answers(row)
+        row, answers = await self._row_and_answers(user, week)
+        if row is None:
+            row = await self._get_or_create(user, week)
         view = self._view(week, row, answers)
         if row.status == CheckInStatus.skipped:
             raise CheckinClosed("checkin_skipped", week=week)
