@@ -219,6 +219,32 @@ async def run_deadline_reminders(ctx: JobContext, now: datetime, result: JobResu
         result.lines += [f"reminder {m.key.split(':')[1]} ({m.key.rsplit(':', 1)[1]} days) -> {m.chat_id}" for m in out]
 
 
+# -- the weekly highlights digest for communications staff -------------------------------
+
+
+async def run_highlights_digest(ctx: JobContext, now: datetime, result: JobResult) -> None:
+    """Monday: the good examples approved last week, to communications staff (§VI.5)."""
+    from bot.render.highlights import render_highlights_digest
+    from bot.services.examples import ExampleService
+
+    week = previous_week(week_key(now.astimezone(ctx.zone).date()))
+    async with ctx.sessionmaker() as session:
+        digest = await ExampleService(session, ctx.clock, ctx.settings.timezone).weekly_highlights(week)
+        res = await session.exec(
+            select(User).where(
+                User.role == Role.comms, col(User.onboarded_at).is_not(None),
+                col(User.active).is_(True), col(User.telegram_id).is_not(None),
+            )
+        )
+        out: list[Outgoing] = []
+        for person in res.all():
+            with i18n.use_locale(person.locale):
+                text = render_highlights_digest(digest)
+            out.append(Outgoing(f"highlights:{person.id}:{week}", "highlights", person.telegram_id, payload(text), person.id))  # type: ignore[arg-type]
+        result.queued = await DeliveryService(session, ctx.clock).enqueue(out)
+        result.lines += [f"highlights -> {m.chat_id}" for m in out]
+
+
 JOB_PROMPTS = "checkin_prompts"
 JOBS: dict[str, JobSpec] = {
     spec.name: spec
@@ -229,6 +255,8 @@ JOBS: dict[str, JobSpec] = {
                 {"day_of_week": "mon", "hour": 9, "minute": 0}, lambda t: str(previous_week(week_key(t.date()))), run_missed_nudges),
         JobSpec("leader_digests", "Monday 08:00: each leader's weekly digest of their unit",
                 {"day_of_week": "mon", "hour": 8, "minute": 0}, lambda t: str(previous_week(week_key(t.date()))), run_leader_digests),
+        JobSpec("highlights_digest", "Monday 08:15: last week's approved good examples, to communications staff",
+                {"day_of_week": "mon", "hour": 8, "minute": 15}, lambda t: str(previous_week(week_key(t.date()))), run_highlights_digest),
         JobSpec("deadline_reminders", "daily 08:30: deadline reminders 30, 14, 7, 3, 1 days ahead and on the day",
                 {"hour": 8, "minute": 30}, lambda t: t.date().isoformat(), run_deadline_reminders),
     )

@@ -319,3 +319,18 @@ async def test_only_one_process_leads_the_scheduler(backend: str, redis_url: str
             await lock.release()
         for e in engines:
             await e.dispose()
+
+
+async def test_weekly_highlights_digest_reaches_comms_staff_once(h: Harness) -> None:
+    await h.register(30001, "Trần Truyền Thông", role=Role.comms)
+    await h.register(30002, "Người Lao Động")
+    h.emu.user(30001, "TT", started=True)
+    h.emu.user(30002, "NLĐ", started=True)
+    monday = datetime(2026, 11, 30, 1, 15, tzinfo=UTC)  # Monday 08:15 in Hà Nội
+    h.clock.set(monday)
+    res = await run_job(ctx(h), "highlights_digest", monday)
+    assert res.lines == ["highlights -> 30001"]
+    assert (await run_job(ctx(h), "highlights_digest", monday)).queued == 0
+    await sender(h).drain()
+    assert "tuần 48" in h.emu.user(30001).last.text or "48" in h.emu.user(30001).last.text
+    assert h.emu.messages(30002) == []
