@@ -43,9 +43,10 @@ TOKEN = "4242424242:sandbox-local-token-not-for-telegram"
 BOT_USERNAME = "vanhoa_sandbox_bot"
 BOT_NAME = "Văn hóa công sở"
 NEWCOMER_IDS = 890001
+# As many Vietnamese write their name in Telegram: all of it, family name first.
 NEWCOMER_NAMES = (
-    ("Minh", "Nguyễn Văn"), ("An", "Trần Thị"), ("Khoa", "Lê Đăng"), ("Thảo", "Phạm Phương"),
-    ("Dũng", "Hoàng Tiến"), ("Linh", "Vũ Thùy"), ("Quang", "Đỗ Nhật"), ("Nga", "Bùi Thị"),
+    "Nguyễn Văn Minh", "Trần Thị An", "Lê Đăng Khoa", "Phạm Phương Thảo",
+    "Hoàng Tiến Dũng", "Vũ Thùy Linh", "Đỗ Nhật Quang", "Bùi Thị Nga",
 )
 TARGETS = ("checkin", "digest", "deadline")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -202,10 +203,8 @@ class Sandbox:
             res = await session.exec(select(User).where(col(User.telegram_id).is_not(None)))
             for user in res.all():
                 assert user.telegram_id is not None
-                last, _sep, first = (user.full_name or "").rpartition(" ")
                 self.emulator.user(
-                    user.telegram_id, first or _("Newcomer"), last or None,
-                    language_code=user.locale, started=True,
+                    user.telegram_id, user.full_name or _("Newcomer"), language_code=user.locale, started=True,
                 )
 
     async def stop(self) -> None:
@@ -360,9 +359,9 @@ class Sandbox:
             taken = set((await session.exec(select(User.telegram_id))).all())
         taken |= {person.id for person in self.emulator.users}
         new_id = max([NEWCOMER_IDS - 1, *(t for t in taken if t and t >= NEWCOMER_IDS)]) + 1
-        first, last = NEWCOMER_NAMES[self._newcomer_count % len(NEWCOMER_NAMES)]
+        name = NEWCOMER_NAMES[self._newcomer_count % len(NEWCOMER_NAMES)]
         self._newcomer_count += 1
-        person = self.emulator.user(new_id, first, last, language_code=lang)
+        person = self.emulator.user(new_id, name, language_code=lang)
         return {
             "user": person.info,
             "name": person.full_name,

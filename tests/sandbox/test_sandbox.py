@@ -28,6 +28,7 @@ from bot.sandbox.runner import Sandbox, SandboxError, state_file
 from bot.sandbox.seed import HISTORY_WEEKS, PEOPLE
 from bot.services.checkin import current_week
 from bot.services.delivery import DeliveryService
+from bot.services.invites import InviteService
 from storage.delivery import CustomDeadline, JobRun
 from storage.examples import ExamplePhoto, ExampleStatus, GoodExample
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit, UnitKind, User
@@ -243,6 +244,14 @@ async def test_the_page_and_its_api_over_http(sandbox: Sandbox) -> None:
 
         async with http.post("/_sandbox/newcomer", json={"token": "no-such-invitation"}) as r:
             assert r.status == 400 and (await r.json())["error"]
+        # A link an admin made in the bot opens as a new person with that invitation.
+        async with sandbox.rt.sessionmaker() as s:  # type: ignore[union-attr]
+            token = (await InviteService(s, sandbox.clock).create("SO-DN", Role.leader, max_uses=1)).token
+        async with http.post("/_sandbox/newcomer", json={"token": token}) as r:
+            invited = await r.json()
+        assert invited["token"] == token and invited["role"] == "leader" and invited["user"]["id"] != user_id
+        async with http.post(f"/_emu/users/{invited['user']['id']}/messages", json={"text": f"/start {token}"}) as r:
+            assert "lãnh đạo đơn vị" in (await r.json())["messages"][-1]["text"]
         async with http.post("/_sandbox/jump", json={"target": "tomorrow"}) as r:
             assert r.status == 400 and "tomorrow" in (await r.json())["error"]
         async with http.post("/_sandbox/jump", json={"target": "digest", "lang": "en"}) as r:

@@ -8,6 +8,7 @@ extras). Without them the tests skip, or fail under CI=true.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -135,11 +136,21 @@ class Chat:
         self.page = page
         self.url = url
         self.errors: list[str] = []
+        self.console: list[str] = []
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))  # type: ignore[attr-defined]
+        page.on("console", lambda msg: self.console.append(f"{msg.type}: {msg.text}"))  # type: ignore[attr-defined]
+
+    def failed(self, what: str) -> AssertionError:
+        """Keep the page as it was (screenshot, console) for the test's artifacts."""
+        name = re.sub(r"[^\w]+", "-", what)[:60]
+        with contextlib.suppress(Exception):
+            self.shot(f"FAILED-{name}")
+        transcript = self.page.locator("#messages").inner_text()[-1500:]  # type: ignore[attr-defined]
+        return AssertionError(f"{what}\n--- console:\n" + "\n".join(self.console[-20:]) + f"\n--- chat:\n{transcript}")
 
     def open(self) -> None:
         self.page.goto(self.url)  # type: ignore[attr-defined]
-        self.page.locator(".persona").first.wait_for(state="visible")  # type: ignore[attr-defined]
+        self.page.locator("body[data-ready='true']").wait_for(state="attached")  # type: ignore[attr-defined]
 
     def shot(self, name: str) -> None:
         self.page.screenshot(path=str(SHOTS / f"{name}.png"))  # type: ignore[attr-defined]
@@ -147,7 +158,10 @@ class Chat:
     def bot_says(self, text: str) -> object:
         """The newest bot message containing `text`, once it is on the page."""
         found = self.page.locator(".msg.in .text", has_text=text).last  # type: ignore[attr-defined]
-        found.wait_for(state="visible")
+        try:
+            found.wait_for(state="visible")
+        except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError, with the page kept
+            raise self.failed(f"the bot never said {text!r}") from exc
         return found
 
     def press(self, label: str) -> None:
@@ -186,6 +200,7 @@ def test_a_newcomer_onboards_through_the_invitation_then_checks_in(sandbox: tupl
     invite.locator("button").click()
     notice = chat.bot_says("Thông báo về xử lý dữ liệu cá nhân")
     assert "Phòng Quản lý đất đai" in notice.inner_text()
+    assert notice.locator("b").count() >= 3  # the bot's <b> headings, built from its entities
     assert page.locator(".msg.out .text", has_text="/start").count() == 1
     chat.shot("03-privacy-notice")
 
@@ -267,6 +282,13 @@ def test_comms_download_an_export_and_a_photo_goes_to_the_bot(sandbox: tuple[str
     assert len(data) > 20 and b"," in data
     chat.shot("08-comms-export")
 
+    # What people type is text, never markup.
+    chat.send('<i>không nghiêng</i> & <img src=x onerror="document.title=1">')
+    mine = page.locator(".msg.out .text", has_text="không nghiêng").last
+    mine.wait_for(state="visible")
+    assert mine.inner_text() == '<i>không nghiêng</i> & <img src=x onerror="document.title=1">'
+    assert mine.locator("i, img").count() == 0 and page.title() != "1"
+
     from PIL import Image
 
     photo = io.BytesIO()
@@ -276,21 +298,43 @@ def test_comms_download_an_export_and_a_photo_goes_to_the_bot(sandbox: tuple[str
     assert not chat.errors, chat.errors
 
 
+def test_an_invitation_the_admin_makes_opens_as_a_new_person(sandbox: tuple[str, Path], browser: object) -> None:
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    chat.open()
+    chat.be(880001)  # Phạm Thị Hương, administrator
+    chat.send("/invite SO-DN leader 7 1")
+    answer = chat.bot_says("/revoke")
+    link = answer.locator("a", has_text="https://t.me/")
+    assert link.count() == 1  # a plain link in the bot's text is clickable, as on Telegram
+    page.once("dialog", lambda dialog: dialog.accept())
+    link.click()
+    page.locator(".invite").wait_for(state="visible")
+    assert "Sở Nông nghiệp và Môi trường Đà Nẵng" in page.locator(".invite").inner_text()
+    page.locator(".invite button").click()
+    notice = chat.bot_says("Thông báo về xử lý dữ liệu cá nhân")
+    assert "lãnh đạo đơn vị" in notice.inner_text()
+    chat.shot("09-admin-invitation")
+    assert not chat.errors, chat.errors
+
+
 def test_the_page_fits_a_phone(sandbox: tuple[str, Path], browser: object) -> None:
     url, _ = sandbox
     chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
     page = chat.page
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(url)
+    # Forget who was chosen before, on a page of the same origin that runs no script.
+    page.goto(f"{url}/static/style.css")
     page.evaluate("localStorage.clear()")
-    page.reload()
+    chat.open()
     drawer_open = "document.getElementById('side').getBoundingClientRect().left >= 0"
     drawer_closed = "document.getElementById('side').getBoundingClientRect().right <= 0"
     # Nobody chosen yet: on a phone the list of people opens by itself.
     wait_until(page, drawer_open)
     lan = page.locator(".persona[data-id='880101']")
     lan.wait_for(state="visible")
-    chat.shot("09-phone-people")
+    chat.shot("10-phone-people")
     lan.click()
     wait_until(page, drawer_closed)  # choosing closes it
     assert "Nguyễn Thị Lan" in page.locator("#chat-title").inner_text()
@@ -302,9 +346,13 @@ def test_the_page_fits_a_phone(sandbox: tuple[str, Path], browser: object) -> No
     for selector in ("#clock", ".lang", "#drawer-toggle", "#send"):
         part = page.locator(selector).bounding_box()
         assert part is not None and part["x"] >= 0 and part["x"] + part["width"] <= 390, selector
-    chat.shot("10-phone-chat")
+    chat.shot("11-phone-chat")
     page.locator("#drawer-toggle").click()
     wait_until(page, drawer_open)
+    page.locator("button[data-lang='en']").click()  # the page's own labels, in English
+    page.locator(".panel.people h2", has_text="Who are you?").wait_for(state="visible")
+    page.locator(".jump", has_text="Monday morning digest").wait_for(state="visible")
     page.keyboard.press("Escape")
     wait_until(page, drawer_closed)
+    page.locator("button[data-lang='vi']").click()
     assert not chat.errors, chat.errors

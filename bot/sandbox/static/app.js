@@ -115,7 +115,7 @@
       },
     },
   };
-  const ROLE_ORDER = ["newcomer", "employee", "leader", "comms", "admin"];
+  const ROLE_ORDER = ["newcomer", "leader", "comms", "admin", "employee"];
   const SAFE_SCHEMES = ["http:", "https:", "mailto:", "tg:"];
 
   const $ = (id) => document.getElementById(id);
@@ -128,6 +128,7 @@
     busy: 0,
     invites: JSON.parse(sessionStorage.getItem("sandbox.invites") || "{}"),
     nodes: new Map(),
+    chosen: false,
   };
 
   // -- small helpers ----------------------------------------------------------------------
@@ -619,6 +620,7 @@
 
   function selectPersona(id) {
     if (S.poll) S.poll.abort();
+    S.chosen = true;
     S.personaId = id;
     localStorage.setItem("sandbox.persona", String(id || ""));
     S.nodes.clear();
@@ -829,13 +831,17 @@
     wire();
     applyLanguage();
     for (let attempt = 0; attempt < 120 && !(await refreshState()); attempt += 1) await sleep(1000);
-    if (S.personaId && persona(S.personaId)) selectPersona(S.personaId);
-    else {
-      selectPersona(null);
-      if (window.matchMedia("(max-width: 760px)").matches) openDrawer();
+    if (!S.chosen) {
+      // Whoever was chosen last time, unless someone was picked while the page loaded.
+      if (S.personaId && persona(S.personaId)) selectPersona(S.personaId);
+      else {
+        selectPersona(null);
+        if (window.matchMedia("(max-width: 760px)").matches) openDrawer();
+      }
     }
     setInterval(renderClock, 1000);
     setInterval(refreshState, 30000);
+    document.body.dataset.ready = "true";
   }
 
   main();
