@@ -32,6 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
     sub.add_parser("run", help="run the bot with long polling (the default)")
     sub.add_parser("migrate", help="upgrade the database schema to the newest migration")
+    wh = sub.add_parser("webhook", help="serve webhooks with aiohttp (WEBHOOK_URL, WEBHOOK_SECRET); sets the webhook at start")
+    wh.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")
+    wh.add_argument("--port", type=int, default=8443, help="port to listen on (default 8443)")
+    wh.add_argument("--workers", type=int, default=1, help="processes sharing the port (needs PostgreSQL and Redis above 1)")
+    wh.add_argument("--wait", action="store_true", help="answer Telegram only after handling each update")
+    wh.add_argument("--no-set-webhook", dest="set_webhook", action="store_false", help=argparse.SUPPRESS)
 
     unit = sub.add_parser("unit", help="units: add, import from CSV, list")
     usub = unit.add_subparsers(dest="unit_cmd", metavar="ACTION", required=True)
@@ -278,10 +284,16 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         logging.basicConfig(
             level=settings.log_level.upper(),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
         )
         if cmd == "run":
             return _run_async(lambda: cmd_run(settings))
+        if cmd == "webhook":
+            from bot import webhook
+
+            if not args.set_webhook:
+                return webhook.run_child(settings, args.host, args.port, args.wait)
+            return webhook.run(settings, args.host, args.port, max(1, args.workers), args.wait)
         if cmd == "migrate":
             return _run_async(lambda: cmd_migrate(settings))
         if cmd == "unit":

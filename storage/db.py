@@ -54,6 +54,9 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def _upgrade(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        # Several workers may start at once: one migrates, the others wait for it.
+        conn.execute(text("SELECT pg_advisory_xact_lock(24972020)"))
     cfg = alembic_config()
     cfg.attributes["connection"] = conn
     command.upgrade(cfg, "heads")  # features may add parallel branches

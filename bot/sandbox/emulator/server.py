@@ -259,6 +259,7 @@ class TelegramEmulator:
         flood_per_chat: int | None = None,
         update_timeout: float = 10.0,
         webhook_settle: float = 0.05,
+        webhook_new_connection: bool = False,
         callback_query_ttl: float | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -283,6 +284,8 @@ class TelegramEmulator:
         self.flood_per_chat = flood_per_chat
         self.update_timeout = update_timeout
         self.webhook_settle = webhook_settle
+        # One connection per update, so several workers sharing a port all get some.
+        self.webhook_new_connection = webhook_new_connection
         self.callback_query_ttl = callback_query_ttl
         self.clock = clock
 
@@ -1145,6 +1148,8 @@ class TelegramEmulator:
             headers = {}
             if webhook.get("secret_token"):
                 headers["X-Telegram-Bot-Api-Secret-Token"] = webhook["secret_token"]
+            if self.webhook_new_connection:
+                headers["Connection"] = "close"
             self._delivering = pending
             error: str | None = None
             try:

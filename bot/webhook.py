@@ -1,0 +1,105 @@
+"""Webhook mode: aiohttp serves the updates Telegram posts, checking the secret token.
+
+`python -m bot webhook --workers N` runs N processes on one port (SO_REUSEPORT, so the
+kernel spreads Telegram's connections over them). They share PostgreSQL and Redis
+(conversation state and per-user locks), and exactly one of them schedules and sends
+(scheduler.runner.LeaderLock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from urllib.parse import urlparse
+
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.config import ConfigError, Settings
+
+log = logging.getLogger(__name__)
+
+
+def check(settings: Settings, workers: int) -> tuple[str, str]:
+    """The webhook URL and secret, or a ConfigError saying what is missing."""
+    settings.token()
+    if not settings.webhook_url:
+        raise ConfigError("WEBHOOK_URL is not set: the public HTTPS address Telegram posts updates to.")
+    if not urlparse(settings.webhook_url).scheme.startswith("http"):
+        raise ConfigError("WEBHOOK_URL must start with https:// (or http:// for a local test server).")
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret or not all(c.isascii() and (c.isalnum() or c in "_-") for c in secret) or len(secret) > 256:
+        raise ConfigError("WEBHOOK_SECRET must be set: 1-256 letters, digits, _ or - (Telegram sends it back in each request).")
+    if workers > 1 and (settings.is_sqlite or not settings.redis_url):
+        raise ConfigError("several webhook workers need DATABASE_URL on PostgreSQL and REDIS_URL (shared state and locks).")
+    return settings.webhook_url, secret
+
+
+async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, wait: bool) -> None:
+    """One worker: the bot's runtime, the scheduler (if it wins the lock) and the web server."""
+    from bot.app import build_runtime
+    from scheduler.jobs import JobContext
+    from scheduler.runner import Scheduler
+
+    url, secret = check(settings, 1)
+    rt = await build_runtime(settings)
+    assert rt.bot is not None and rt.dp is not None
+    scheduler = Scheduler(JobContext(rt.sessionmaker, rt.clock, rt.campaign, settings), rt.bot, rt.engine)
+    app = web.Application()
+    # wait=True: answer Telegram only once the update is handled (back-pressure, and exact tests).
+    SimpleRequestHandler(dispatcher=rt.dp, bot=rt.bot, secret_token=secret, handle_in_background=not wait).register(
+        app, path=urlparse(url).path or "/"
+    )
+    setup_application(app, rt.dp, bot=rt.bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, reuse_port=True)
+    await site.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        if set_webhook:
+            await rt.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=rt.dp.resolve_used_update_types(), drop_pending_updates=False
+            )
+        await scheduler.start()
+        log.info("worker %s serving webhooks on %s:%s", os.getpid(), host, port)
+        await stop.wait()
+    finally:
+        await scheduler.stop()
+        await runner.cleanup()
+        await rt.close()
+
+
+def run(settings: Settings, host: str, port: int, workers: int, wait: bool) -> int:
+    """Start `workers` processes; this one sets the webhook and serves too."""
+    check(settings, workers)
+    children: list = []
+    if workers > 1:
+        import subprocess
+
+        args = [sys.executable, "-m", "bot", "webhook", "--host", host, "--port", str(port), "--workers", "1", "--no-set-webhook"]
+        if wait:
+            args.append("--wait")
+        children = [subprocess.Popen(args) for _ in range(workers - 1)]
+    try:
+        asyncio.run(serve(settings, host, port, set_webhook=True, wait=wait))
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            try:
+                child.wait(10)
+            except Exception:  # noqa: BLE001 - then it is killed
+                child.kill()
+    return 0
+
+
+def run_child(settings: Settings, host: str, port: int, wait: bool) -> int:
+    asyncio.run(serve(settings, host, port, set_webhook=False, wait=wait))
+    return 0
