@@ -24,7 +24,6 @@
       pick: "Chọn một người ở danh sách để bắt đầu trò chuyện với bot.",
       empty: "Chưa có tin nhắn. Gửi /help hoặc mở menu Lệnh.",
       edited: "đã sửa",
-      deleted: "Tin nhắn đã bị xóa",
       replying: "bot đang trả lời…",
       online: "bot",
       none: "không có",
@@ -78,7 +77,6 @@
       pick: "Pick a person from the list to start chatting with the bot.",
       empty: "No messages yet. Send /help or open the Menu.",
       edited: "edited",
-      deleted: "Message deleted",
       replying: "the bot is replying…",
       online: "bot",
       none: "none",
@@ -344,10 +342,6 @@
   function renderMessage(m) {
     const mine = !m.from_bot;
     const row = el("div", { class: "msg " + (mine ? "out" : "in"), "data-id": m.message_id });
-    if (m.deleted) {
-      row.append(el("div", { class: "bubble deleted", text: t("deleted") }));
-      return row;
-    }
     const bubble = el("div", { class: "bubble" });
     if (m.photo && m.file_url) {
       const img = el("img", { src: m.file_url, alt: m.caption || "photo", class: "photo", loading: "lazy" });
@@ -413,8 +407,14 @@
   function upsert(m) {
     const box = $("messages");
     const follow = nearBottom();
-    const node = renderMessage(m);
     const old = S.nodes.get(m.message_id);
+    if (m.deleted) {
+      // As on Telegram, a message the bot deletes disappears from the chat.
+      if (old) old.remove();
+      S.nodes.delete(m.message_id);
+      return;
+    }
+    const node = renderMessage(m);
     if (old) {
       old.replaceWith(node);
     } else {
