@@ -131,8 +131,15 @@ class DeliveryService:
         await self.session.commit()
         return rows
 
-    async def mark_sent(self, row_id: int) -> None:
-        await self._set(row_id, status=OutboxStatus.sent, sent_at=self.clock.now(), last_error=None)
+    async def mark_sent(self, *row_ids: int) -> None:
+        """Several at once: the sender notes what it sent in groups (one write, not one each)."""
+        if row_ids:
+            await self.session.exec(  # type: ignore[call-overload]
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(row_ids))
+                .values(status=OutboxStatus.sent, sent_at=self.clock.now(), last_error=None)
+            )
+            await self.session.commit()
 
     async def mark_retry(self, row: OutboxMessage, error: str, *, delay: timedelta | None = None) -> None:
         attempts = row.attempts + 1
