@@ -91,3 +91,87 @@ def participation_and_criteria(
         return buf.getvalue()
     finally:
         plt.close(fig)
+
+
+def _bars_or_note(ax, labels: Sequence[str], values: Sequence[float], note: str, color: str = "#337ab7") -> None:  # noqa: ANN001
+    if not labels:
+        ax.axis("off")
+        ax.text(0.5, 0.5, note, ha="center", va="center", wrap=True, fontsize=10)
+        return
+    y = range(len(labels))
+    ax.barh(y, values, color=color, height=0.6)
+    ax.set_yticks(list(y), labels=labels, fontsize=8)
+    ax.set_ylim(max(len(labels), 4) - 0.5, -0.5)  # the first on top; a few bars keep their width
+    ax.set_xlim(0, 105)
+    for yy, v in zip(y, values, strict=True):
+        ax.text(min(v + 1, 92), yy, f"{v:.0f}%", va="center", fontsize=7)
+
+
+def unit_overview(
+    *,
+    title: str,
+    weeks: Sequence[str],
+    rates: Sequence[float],
+    rate_label: str,
+    criteria: Sequence[str],
+    shares: Sequence[tuple[float, float, float]] | None,
+    share_labels: Sequence[str],
+    withheld_text: str,
+    sub_units: Sequence[str],
+    sub_rates: Sequence[float],
+    sub_title: str,
+    no_sub_units: str,
+) -> bytes:
+    """/unit: participation week by week; per criterion group % Tốt/Đạt/Chưa đạt (or the
+    note that they are withheld); participation of each sub-unit."""
+    plt.rcParams["font.family"] = FONT
+    fig, (left, mid, right) = plt.subplots(
+        1, 3, figsize=(15, max(4.2, 0.32 * len(sub_units) + 1.8)), dpi=100, gridspec_kw={"width_ratios": [1, 1.3, 1.1]})
+    try:
+        left.plot(range(len(weeks)), rates, marker="o", color="#337ab7")
+        left.set_xticks(range(len(weeks)), labels=weeks, fontsize=8)
+        left.set_ylim(0, 105)
+        left.set_ylabel(rate_label, fontsize=9)
+        left.grid(alpha=0.3)
+        if shares:
+            y = range(len(criteria))
+            good = [s[0] for s in shares]
+            ok = [s[1] for s in shares]
+            bad = [s[2] for s in shares]
+            mid.barh(y, good, color=COLORS[4], label=share_labels[0])
+            mid.barh(y, ok, left=good, color=COLORS[3], label=share_labels[1])
+            mid.barh(y, bad, left=[g + o for g, o in zip(good, ok, strict=True)], color=COLORS[2], label=share_labels[2])
+            mid.set_yticks(list(y), labels=criteria, fontsize=8)
+            mid.invert_yaxis()
+            mid.set_xlim(0, 100)
+            mid.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
+        else:
+            mid.axis("off")
+            mid.text(0.5, 0.5, withheld_text, ha="center", va="center", wrap=True, fontsize=10)
+        right.set_title(sub_title, fontsize=9)
+        _bars_or_note(right, sub_units, sub_rates, no_sub_units)
+        fig.suptitle(title, fontsize=11)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def sector_participation(*, title: str, units: Sequence[str], rates: Sequence[float], rate_label: str, empty: str) -> bytes:
+    """/dashboard: self-assessment participation, one bar per unit."""
+    plt.rcParams["font.family"] = FONT
+    fig, ax = plt.subplots(figsize=(10, max(3.0, 0.3 * len(units) + 1.5)), dpi=100)
+    try:
+        _bars_or_note(ax, units, rates, empty)
+        if units:
+            ax.set_xlabel(rate_label, fontsize=9)
+            ax.grid(axis="x", alpha=0.3)
+        ax.set_title(title, fontsize=11)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        return buf.getvalue()
+    finally:
+        plt.close(fig)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import enum
 
-from storage.models import Role
+from typing import NoReturn
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from storage.models import Role, User
 
 
 class Action(str, enum.Enum):
@@ -21,6 +26,9 @@ class Action(str, enum.Enum):
     deadline_done = "deadline_done"  # leaders mark a deadline done for their unit
     manage_deadlines = "manage_deadlines"
     sector = "sector"
+    manage_roles = "manage_roles"  # admin: make a registered person a leader or comms staff
+    manage_nominations = "manage_nominations"  # admin: add rounds, see and export every unit's
+    view_audit = "view_audit"
 
 
 _ALL = frozenset(Role)
@@ -38,6 +46,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.deadline_done: frozenset({Role.leader}),
     Action.manage_deadlines: frozenset({Role.admin}),
     Action.sector: frozenset({Role.admin}),
+    Action.manage_roles: frozenset({Role.admin}),
+    Action.manage_nominations: frozenset({Role.admin}),
+    Action.view_audit: frozenset({Role.admin}),
 }
 
 
@@ -45,3 +56,22 @@ def allowed(role: Role | str | None, action: Action) -> bool:
     if role is None:
         return False
     return Role(role) in PERMISSIONS[action]
+
+
+async def deny(session: AsyncSession, clock: Clock, user: User | None, action: Action, detail: str = "") -> NoReturn:
+    """Refuse an action the role allows in general but not on this object (a leader
+    acting on another unit): an audit entry, then AccessDenied for the user's reply."""
+    from bot.services.audit import AuditService
+    from bot.services.errors import AccessDenied
+
+    loaded = list(session.identity_map.values())
+    await AuditService(session, clock).refused(
+        user.telegram_id if user else None, action.value,
+        detail=f"role={Role(user.role).value if user else None} {detail}".strip(),
+    )
+    # The refusal's rollback expired what the update had loaded (the user first of all);
+    # reload it, so whoever catches AccessDenied can still read it.
+    for obj in loaded:
+        if obj in session:
+            await session.refresh(obj)
+    raise AccessDenied()

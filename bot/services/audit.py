@@ -37,3 +37,12 @@ class AuditService:
         await self.session.rollback()
         self.note(actor, action, "refused", detail)
         await self.session.commit()
+
+    async def recent(self, limit: int = 30, *, refused_only: bool = False) -> list[AuditEntry]:
+        """The newest entries first (an administrator's /audit)."""
+        from sqlmodel import col, select
+
+        q = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)
+        if refused_only:
+            q = q.where(AuditEntry.outcome == "refused")
+        return list((await self.session.exec(q)).all())

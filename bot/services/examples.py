@@ -667,6 +667,20 @@ class ExampleService:
         res = await self.session.exec(q.order_by(col(GoodExample.decided_at).desc(), col(GoodExample.id).desc()))
         return await self._rows(res.all())
 
+    async def approved_in(self, unit: Unit, start: date, end: date) -> list[ExampleRow]:
+        """Approved (and published) examples of a unit and its sub-units decided within
+        [start, end], oldest first: for the unit's annual report. The caller has checked
+        that the reader may see the unit."""
+        lo, hi = self._utc_bounds(start, end)
+        res = await self.session.exec(
+            select(GoodExample)
+            .join(Unit, col(Unit.id) == col(GoodExample.unit_id))
+            .where(col(GoodExample.status).in_(HIGHLIGHT_STATUSES), col(Unit.path).startswith(unit.path),
+                   col(GoodExample.decided_at) >= lo, col(GoodExample.decided_at) < hi)
+            .order_by(col(GoodExample.decided_at), col(GoodExample.id))
+        )
+        return await self._rows(res.all())
+
     async def highlight_units(self, reviewer: User, flt: HighlightFilter, *, timezone: str | None = None) -> list[Unit]:
         """Units with highlights in the period (for the unit filter's buttons)."""
         self._require_reviewer(reviewer)

@@ -91,16 +91,27 @@ class StatsService:
         done = sum(1 for m in expected if status.get(m.id) == CheckInStatus.done)
         skipped = sum(1 for m in expected if status.get(m.id) == CheckInStatus.skipped)
         missing = [m for m in expected if status.get(m.id) not in (CheckInStatus.done, CheckInStatus.skipped)]
+        detached = await self.detached(unit_ids, week)
         shares = await self.shares(unit_ids, week) if with_shares else None
         return Participation(
             week=week,
-            expected=len(expected),
-            done=done,
-            skipped=skipped,
+            expected=len(expected) + sum(detached.values()),
+            done=done + detached.get(CheckInStatus.done, 0),
+            skipped=skipped + detached.get(CheckInStatus.skipped, 0),
             paused=len(members) - len(expected),
             shares=shares,
             missing=missing,
         )
+
+    async def detached(self, unit_ids: Sequence[int], week: int) -> dict[str, int]:
+        """Check-ins of people who erased their data (/forget): no identity, but they were
+        expected that week, so the unit's figures for it stay as they were. By status."""
+        res = await self.session.exec(
+            select(CheckIn.status, func.count())
+            .where(col(CheckIn.user_id).is_(None), col(CheckIn.unit_id).in_(unit_ids), CheckIn.week == week)
+            .group_by(CheckIn.status)
+        )
+        return {st: int(n) for st, n in res.all()}
 
     async def shares(self, unit_ids: Sequence[int], week: int) -> dict[str, Shares] | None:
         """Per criterion group, how many answered Tốt / Đạt / Chưa đạt among finished

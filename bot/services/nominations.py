@@ -1,0 +1,443 @@
+"""Nominations for the Minister's Certificate of Merit (plan §IV.2).
+
+§IV.2.1: every year each unit proposes at most 02 collectives or individuals; §IV.2.2: the
+same at the sơ kết (2022) and the tổng kết (2025). The campaign file lists these rounds
+(awards.rounds) and the quota (awards.max_per_unit); administrators add rounds of their
+own, for example once the file's period has ended.
+
+Rules:
+- a round is open from its first to its last day (campaign rounds: their calendar year,
+  within the campaign period; added rounds: until the day the administrator set, unless
+  closed early); nothing is nominated, withdrawn or replaced in a closed round;
+- a unit holds at most `quota` live nominations per round, together collectives and
+  individuals. The database enforces it (storage.awards: a slot 1..quota, unique per
+  live round, unit and slot); the insert never overwrites, so two leaders racing for the
+  last slot get one nomination and one refusal;
+- a leader nominates for their own unit only; a withdrawn nomination frees its slot and
+  a replacement takes it in the same transaction;
+- administrators see every unit's nominations per round and export them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.campaign.schema import Campaign
+from bot.clock import Clock
+from bot.services.access import Action, deny
+from bot.services.audit import AuditService
+from bot.services.errors import DomainError, InvalidInput, NotFound
+from bot.services.examples import clean_line, clean_multiline
+from storage.awards import Nomination, NominationRound, NomineeKind
+from storage.models import Role, Unit, User
+
+NOMINEE_MIN, NOMINEE_MAX = 2, 255
+ACHIEVEMENT_MIN, ACHIEVEMENT_MAX = 20, 3000
+ROUND_TITLE_MIN, ROUND_TITLE_MAX = 3, 200
+KEY_RE = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,40}@\d{4}|custom-\d{1,9})$")
+
+
+class NominationRefused(DomainError):
+    """Codes: round_closed, quota_full (§IV.2), nomination_gone (withdrawn or replaced
+    meanwhile), not_a_leader (only a unit's leader nominates)."""
+
+    code = "quota_full"
+
+
+@dataclass(frozen=True)
+class Round:
+    """A nomination round: one of the campaign file's in one year, or one an admin added."""
+
+    key: str
+    title_vi: str
+    title_en: str
+    year: int
+    opens_on: date
+    closes_on: date
+    quota: int
+    ref: str | None = None
+    custom_id: int | None = None
+    closed_early: bool = False
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_vi
+
+    def is_open(self, today: date) -> bool:
+        return not self.closed_early and self.opens_on <= today <= self.closes_on
+
+
+@dataclass(frozen=True)
+class UnitNominations:
+    round: Round
+    unit: Unit
+    live: list[Nomination]  # by slot
+
+    @property
+    def left(self) -> int:
+        return max(0, self.round.quota - len(self.live))
+
+
+@dataclass(frozen=True)
+class NominationRow:
+    """One live nomination, flattened for the administrators' list and exports."""
+
+    round_key: str
+    unit_code: str
+    unit_name: str
+    slot: int
+    kind: NomineeKind
+    nominee: str
+    achievement: str
+    nominated_at: datetime
+    nominated_by: str | None  # the leader's name; None once erased (/forget)
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    round: Round
+    nominations: int
+    units: int
+
+
+def _insert(session: AsyncSession):  # noqa: ANN202 - the dialect's INSERT construct
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+class NominationService:
+    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign, timezone: str = "Asia/Ho_Chi_Minh") -> None:
+        self.session = session
+        self.clock = clock
+        self.campaign = campaign
+        self.tz = ZoneInfo(timezone)
+        self.audit = AuditService(session, clock)
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(self.tz).date()
+
+    # -- rounds -------------------------------------------------------------------------
+
+    def campaign_rounds(self) -> list[Round]:
+        """The campaign file's rounds, one per year they are held in (annual: every year of
+        the period), each open during its calendar year within the period."""
+        c, quota = self.campaign, self.campaign.awards.max_per_unit
+        out = []
+        for r in c.awards.rounds:
+            years = range(c.start.year, c.end.year + 1) if r.kind == "annual" else [r.year or c.end.year]
+            for year in years:
+                out.append(Round(
+                    key=f"{r.code}@{year}",
+                    title_vi=f"{r.title.vi} năm {year}" if r.kind == "annual" else r.title.vi,
+                    title_en=f"{r.title.en} {year}" if r.kind == "annual" else r.title.en,
+                    year=year,
+                    opens_on=max(date(year, 1, 1), c.start),
+                    closes_on=min(date(year, 12, 31), c.end),
+                    quota=quota,
+                    ref=r.ref,
+                ))
+        return out
+
+    @staticmethod
+    def _custom(row: NominationRound) -> Round:
+        return Round(
+            key=f"custom-{row.id}", title_vi=row.title_vi, title_en=row.title_en, year=row.year,
+            opens_on=row.created_at.date(), closes_on=row.closes_on, quota=row.max_per_unit,
+            custom_id=row.id, closed_early=row.closed_at is not None,
+        )
+
+    async def added_rounds(self) -> list[Round]:
+        res = await self.session.exec(select(NominationRound).order_by(col(NominationRound.id)))
+        return [self._custom(r) for r in res.all()]
+
+    async def rounds(self) -> list[Round]:
+        """Every round, the latest closing first."""
+        found = self.campaign_rounds() + await self.added_rounds()
+        return sorted(found, key=lambda r: (r.closes_on, r.key), reverse=True)
+
+    async def open_rounds(self) -> list[Round]:
+        today = self.today()
+        return [r for r in await self.rounds() if r.is_open(today)]
+
+    async def round(self, key: str) -> Round:
+        if not KEY_RE.match(key or ""):
+            raise NotFound("round", value=key)
+        if key.startswith("custom-"):
+            row = await self.session.get(NominationRound, int(key.split("-", 1)[1]))
+            if row is None:
+                raise NotFound("round", value=key)
+            return self._custom(row)
+        for r in self.campaign_rounds():
+            if r.key == key:
+                return r
+        raise NotFound("round", value=key)
+
+    async def _open(self, key: str) -> Round:
+        r = await self.round(key)
+        if not r.is_open(self.today()):
+            raise NominationRefused("round_closed", round=r.title_vi)
+        return r
+
+    # -- a leader's unit ------------------------------------------------------------------
+
+    async def leader_unit(self, leader: User, action: Action = Action.nominate) -> Unit:
+        if Role(leader.role) != Role.leader or leader.unit_id is None:
+            await deny(self.session, self.clock, leader, action, "not a unit's leader")
+        unit = await self.session.get(Unit, leader.unit_id)
+        if unit is None:
+            await deny(self.session, self.clock, leader, action, "no unit")
+        return unit
+
+    async def _live(self, key: str, unit_id: int) -> list[Nomination]:
+        res = await self.session.exec(
+            select(Nomination)
+            .where(Nomination.round_key == key, Nomination.unit_id == unit_id, col(Nomination.withdrawn_at).is_(None))
+            .order_by(col(Nomination.slot))
+        )
+        return list(res.all())
+
+    async def for_unit(self, leader: User, key: str) -> UnitNominations:
+        unit = await self.leader_unit(leader)
+        r = await self.round(key)
+        return UnitNominations(r, unit, await self._live(r.key, unit.id or 0))
+
+    @staticmethod
+    def check_nominee(text: str) -> str:
+        value = clean_line(text)
+        if not NOMINEE_MIN <= len(value) <= NOMINEE_MAX:
+            raise InvalidInput("nominee", min=NOMINEE_MIN, max=NOMINEE_MAX)
+        return value
+
+    @staticmethod
+    def check_achievement(text: str) -> str:
+        value = clean_multiline(text)
+        if not ACHIEVEMENT_MIN <= len(value) <= ACHIEVEMENT_MAX:
+            raise InvalidInput("achievement", min=ACHIEVEMENT_MIN, max=ACHIEVEMENT_MAX, length=len(value))
+        return value
+
+    async def _take_slot(self, r: Round, unit_id: int, values: dict, prefer: int | None = None) -> int | None:
+        """Insert into the first free slot; the unique index decides between racers.
+
+        INSERT … ON CONFLICT DO NOTHING waits for a concurrent insert of the same slot
+        and then inserts nothing: the loop looks again and takes the next free slot, or
+        finds none. Returns the new row's id, or None when the quota is used up."""
+        for _ in range(r.quota + 1):
+            taken = {n.slot for n in await self._live(r.key, unit_id)}
+            free = [s for s in range(1, r.quota + 1) if s not in taken]
+            if not free:
+                return None
+            slot = prefer if prefer in free else free[0]
+            stmt = (
+                _insert(self.session)(Nomination)
+                .values(round_key=r.key, unit_id=unit_id, slot=slot, **values)
+                .on_conflict_do_nothing()
+                .returning(col(Nomination.id))
+            )
+            new_id = (await self.session.exec(stmt)).scalar_one_or_none()  # type: ignore[call-overload]
+            if new_id is not None:
+                return int(new_id)
+            prefer = None
+        return None
+
+    async def nominate(self, leader: User, key: str, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
+        """§IV.2: a live nomination of the leader's unit in an open round, if a slot is free."""
+        unit = await self.leader_unit(leader)
+        r = await self._open(key)
+        values = {
+            "kind": NomineeKind(kind).value,
+            "nominee": self.check_nominee(nominee),
+            "achievement": self.check_achievement(achievement),
+            "nominated_by": leader.id,
+            "created_at": self.clock.now(),
+        }
+        actor = leader.telegram_id
+        new_id = await self._take_slot(r, unit.id or 0, values)
+        if new_id is None:
+            await self.session.commit()  # nothing was written; ends the transaction (SQLite's lock)
+            raise NominationRefused("quota_full", quota=r.quota)
+        self.audit.note(actor, "nomination.add", detail=f"round={r.key} unit={unit.code} id={new_id}")
+        await self.session.commit()
+        row = await self.session.get(Nomination, new_id)
+        assert row is not None
+        return row
+
+    async def _own(self, leader: User, nomination_id: int) -> tuple[Unit, Nomination, Round]:
+        unit = await self.leader_unit(leader)
+        row = await self.session.get(Nomination, nomination_id)
+        if row is None:
+            raise NominationRefused("nomination_gone")
+        if row.unit_id != unit.id:
+            await deny(self.session, self.clock, leader, Action.nominate, f"nomination={nomination_id} of unit={row.unit_id}")
+        if row.withdrawn_at is not None:
+            raise NominationRefused("nomination_gone")
+        return unit, row, await self._open(row.round_key)
+
+    async def _withdraw(self, leader: User, row: Nomination) -> None:
+        res = await self.session.exec(  # type: ignore[call-overload]
+            update(Nomination)
+            .where(col(Nomination.id) == row.id, col(Nomination.withdrawn_at).is_(None))
+            .values(withdrawn_at=self.clock.now(), withdrawn_by=leader.id)
+        )
+        if not res.rowcount:  # withdrawn by someone else a moment ago; nothing was written
+            await self.session.commit()
+            raise NominationRefused("nomination_gone")
+
+    async def withdraw(self, leader: User, nomination_id: int) -> Nomination:
+        unit, row, r = await self._own(leader, nomination_id)
+        actor = leader.telegram_id
+        await self._withdraw(leader, row)
+        self.audit.note(actor, "nomination.withdraw", detail=f"round={r.key} unit={unit.code} id={nomination_id}")
+        await self.session.commit()
+        await self.session.refresh(row)
+        return row
+
+    async def replace(self, leader: User, nomination_id: int, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
+        """Withdraw one nomination and put another in its slot, in one transaction."""
+        values = {
+            "kind": NomineeKind(kind).value,
+            "nominee": self.check_nominee(nominee),
+            "achievement": self.check_achievement(achievement),
+            "nominated_by": leader.id,
+            "created_at": self.clock.now(),
+        }
+        unit, row, r = await self._own(leader, nomination_id)
+        actor = leader.telegram_id
+        await self._withdraw(leader, row)
+        new_id = await self._take_slot(r, unit.id or 0, values, prefer=row.slot)
+        if new_id is None:
+            await self.session.rollback()
+            raise NominationRefused("quota_full", quota=r.quota)
+        self.audit.note(actor, "nomination.replace", detail=f"round={r.key} unit={unit.code} id={nomination_id} by={new_id}")
+        await self.session.commit()
+        new = await self.session.get(Nomination, new_id)
+        assert new is not None
+        return new
+
+    # -- administrators ---------------------------------------------------------------------
+
+    async def add_round(self, admin: User, title: str, closes_on: date, year: int | None = None) -> Round:
+        today = self.today()
+        value = clean_line(title)
+        if not ROUND_TITLE_MIN <= len(value) <= ROUND_TITLE_MAX:
+            raise InvalidInput("round_title", min=ROUND_TITLE_MIN, max=ROUND_TITLE_MAX)
+        if closes_on < today:
+            raise InvalidInput("deadline_past")
+        year = year or today.year
+        if not self.campaign.start.year <= year <= today.year + 1:
+            raise InvalidInput("round_year", first=self.campaign.start.year, last=today.year + 1)
+        row = NominationRound(
+            title_vi=value, title_en=value, year=year, closes_on=closes_on,
+            max_per_unit=self.campaign.awards.max_per_unit, created_by=admin.id, created_at=self.clock.now(),
+        )
+        self.session.add(row)
+        await self.session.flush()
+        self.audit.note(admin.telegram_id, "round.add", detail=f"id={row.id} year={year} closes={closes_on.isoformat()}")
+        await self.session.commit()
+        return self._custom(row)
+
+    async def close_round(self, admin: User, round_id: int) -> Round:
+        row = await self.session.get(NominationRound, round_id)
+        if row is None:
+            raise NotFound("round", value=f"custom-{round_id}")
+        if row.closed_at is None:
+            row.closed_at = self.clock.now()
+            self.session.add(row)
+            self.audit.note(admin.telegram_id, "round.close", detail=f"id={round_id}")
+            await self.session.commit()
+        return self._custom(row)
+
+    async def summaries(self) -> list[RoundSummary]:
+        """Every round that is open or has nominations, with its counts."""
+        res = await self.session.exec(
+            select(Nomination.round_key, func.count(), func.count(func.distinct(Nomination.unit_id)))
+            .where(col(Nomination.withdrawn_at).is_(None))
+            .group_by(col(Nomination.round_key))
+        )
+        counts = {key: (int(n), int(u)) for key, n, u in res.all()}
+        today = self.today()
+        out = []
+        for r in await self.rounds():
+            n, u = counts.get(r.key, (0, 0))
+            if n or r.is_open(today) or r.custom_id is not None:
+                out.append(RoundSummary(r, n, u))
+        return out
+
+    async def listing(self, key: str) -> tuple[Round, list[NominationRow]]:
+        """A round's live nominations, unit by unit (the tree's order), slot by slot."""
+        r = await self.round(key)
+        res = await self.session.exec(
+            select(Nomination, Unit)
+            .join(Unit, col(Unit.id) == col(Nomination.unit_id))
+            .where(Nomination.round_key == r.key, col(Nomination.withdrawn_at).is_(None))
+            .order_by(col(Unit.path), col(Nomination.slot))
+        )
+        pairs = list(res.all())
+        ids = {n.nominated_by for n, _ in pairs if n.nominated_by}
+        names = {}
+        if ids:
+            users = await self.session.exec(select(User.id, User.full_name).where(col(User.id).in_(ids)))
+            names = {uid: name for uid, name in users.all()}
+        rows = [
+            NominationRow(
+                round_key=r.key, unit_code=u.code, unit_name=u.name, slot=n.slot, kind=NomineeKind(n.kind),
+                nominee=n.nominee, achievement=n.achievement, nominated_at=n.created_at,
+                nominated_by=names.get(n.nominated_by) if n.nominated_by else None,
+            )
+            for n, u in pairs
+        ]
+        return r, rows
+
+    async def note_export(self, admin: User, key: str, kind: str, count: int) -> None:
+        self.audit.note(admin.telegram_id, f"nomination.export.{kind}", detail=f"round={key} rows={count}")
+        await self.session.commit()
+
+    # -- the annual report ---------------------------------------------------------------------
+
+    async def of_year(self, unit_id: int, year: int) -> list[tuple[Round, Nomination]]:
+        """The unit's live nominations in the rounds of `year` (for its annual report)."""
+        rounds = {r.key: r for r in await self.rounds() if r.year == year}
+        if not rounds:
+            return []
+        res = await self.session.exec(
+            select(Nomination)
+            .where(col(Nomination.round_key).in_(list(rounds)), Nomination.unit_id == unit_id,
+                   col(Nomination.withdrawn_at).is_(None))
+            .order_by(col(Nomination.round_key), col(Nomination.slot))
+        )
+        return [(rounds[n.round_key], n) for n in res.all()]
+
+
+def parse_round_args(args: Sequence[str], today: date) -> tuple[date, int | None, str]:
+    """"/nominations add dd/mm/yyyy [YEAR] TITLE…" → (closes_on, year, title)."""
+    from bot.services.profile import parse_date
+
+    if len(args) < 2:
+        raise InvalidInput("round_usage")
+    closes = parse_date(args[0], today)
+    rest = list(args[1:])
+    year = None
+    if rest and re.fullmatch(r"\d{4}", rest[0]) and len(rest) > 1:
+        year = int(rest.pop(0))
+    return closes, year, " ".join(rest)
+
+
+__all__ = [
+    "ACHIEVEMENT_MAX",
+    "ACHIEVEMENT_MIN",
+    "NOMINEE_MAX",
+    "NOMINEE_MIN",
+    "NominationRefused",
+    "NominationRow",
+    "NominationService",
+    "Round",
+    "RoundSummary",
+    "UnitNominations",
+    "parse_round_args",
+]
