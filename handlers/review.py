@@ -28,8 +28,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, ngettext, use_locale
-from bot.render.csv_examples import ExamplesCsv
-from bot.render.docx_examples import ExamplesDocx
 from bot.render.example_labels import (
     TAG_NAMES,
     TEXT_LIMIT,
@@ -532,6 +530,10 @@ async def export(query: CallbackQuery, callback_data: HighlightsCB, bot: Bot, se
     subtitle = _("Period {period} · unit: {unit} · category: {category}").format(
         period=period_text(flt), unit=unit.name if unit else _("all"),
         category=category_name(flt.category) if flt.category else _("all"))
+    # python-docx and Pillow load on the first export, not at the bot's start.
+    from bot.render.csv_examples import ExamplesCsv
+    from bot.render.docx_examples import ExamplesDocx
+
     builder: ExamplesDocx | ExamplesCsv
     if kind == "docx":
         builder = ExamplesDocx(title=_("Good examples, {period}").format(period=period_text(flt)), subtitle=subtitle,

@@ -8,7 +8,6 @@ import warnings
 from dataclasses import dataclass
 from io import BytesIO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bot.services.errors import InvalidInput
 
@@ -25,6 +24,7 @@ class CleanImage:
 
 
 def strip_image(data: bytes) -> CleanImage:
+    from PIL import Image, ImageOps, UnidentifiedImageError  # on first use: Pillow is large
     """Decode, apply the EXIF orientation, drop every metadata block, re-encode as JPEG.
 
     Raises InvalidInput("photo_unreadable") for anything Pillow cannot read as an image.
