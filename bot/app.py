@@ -30,7 +30,7 @@ from bot.fsm_storage import SqlStorage
 from bot.services.access import Action
 from handlers import admin, checkin, common, deadlines, errors, history, leader, membership, onboarding
 from handlers import settings as settings_handlers
-from handlers import review, share
+from handlers import announce, nominate, privacy, report, review, sector, share
 from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import Role
@@ -58,7 +58,16 @@ def build_routers() -> Router:
         onboarding.make_router(),
         gated(common.make_member(), Action.use_bot),
         gated(settings_handlers.make_router(), Action.use_bot),
+        gated(privacy.make_router(), Action.use_bot),
         gated(admin.make_router(), Action.manage_units),
+        gated(admin.make_invites_router(), Action.manage_invites),
+        gated(admin.make_roles_router(), Action.manage_roles),
+        gated(admin.make_audit_router(), Action.view_audit),
+        gated(sector.make_router(), Action.sector),
+        gated(announce.make_router(), Action.announce),
+        gated(nominate.make_admin_router(), Action.manage_nominations),
+        gated(nominate.make_router(), Action.nominate),
+        gated(report.make_router(), Action.report),
         gated(deadlines.make_admin_router(), Action.manage_deadlines),
         gated(deadlines.make_leader_router(), Action.deadline_done),
         gated(leader.make_router(), Action.view_unit),
@@ -122,6 +131,13 @@ def command_menu(role: Role | None) -> list[BotCommand]:
         BotCommand(command="settings", description=_("Language, check-in time, pause")),
         BotCommand(command="cancel", description=_("Stop the current step")),
     ]
+    if role in (Role.leader, Role.admin):
+        cmds += [BotCommand(command="unit", description=_("Your unit's figures"))]
+    if role == Role.leader:
+        cmds += [
+            BotCommand(command="nominate", description=_("Nominations for awards (at most 2 per round)")),
+            BotCommand(command="report", description=_("Draft of the annual report (DOCX)")),
+        ]
     if role in (Role.comms, Role.admin):
         cmds += [
             BotCommand(command="review", description=_("Review submitted good examples")),
@@ -133,7 +149,16 @@ def command_menu(role: Role | None) -> list[BotCommand]:
             BotCommand(command="invite", description=_("Create an invitation link")),
             BotCommand(command="revoke", description=_("Withdraw an invitation")),
             BotCommand(command="deadlines", description=_("Deadline calendar")),
+            BotCommand(command="invites", description=_("Invitations that work")),
+            BotCommand(command="dashboard", description=_("Participation across the sector")),
+            BotCommand(command="nominations", description=_("Nomination rounds and exports")),
+            BotCommand(command="announce", description=_("Announcement to a role or unit")),
+            BotCommand(command="audit", description=_("Audit log")),
         ]
+    cmds += [
+        BotCommand(command="mydata", description=_("Download your data")),
+        BotCommand(command="forget", description=_("Erase your data")),
+    ]
     return cmds
 
 
@@ -152,14 +177,15 @@ async def set_commands(bot: Bot, settings: Settings, sessionmaker: async_session
                     await bot.set_my_commands(command_menu(Role.admin), scope=BotCommandScopeChat(chat_id=admin_id))
                 except Exception as exc:  # noqa: BLE001 - an admin who never opened the bot
                     log.info("admin %s has no chat with the bot yet: %s", admin_id, exc)
-        for person in await repo.with_role(Role.comms):  # their menu has /review and /highlights
+        # Comms staff's menu has /review and /highlights; leaders' has /unit, /nominate, /report.
+        for person in [*await repo.with_role(Role.comms), *await repo.with_role(Role.leader)]:
             if person.telegram_id is None or not person.active:
                 continue
             with i18n.use_locale(person.locale):
                 try:
-                    await bot.set_my_commands(command_menu(Role.comms), scope=BotCommandScopeChat(chat_id=person.telegram_id))
+                    await bot.set_my_commands(command_menu(Role(person.role)), scope=BotCommandScopeChat(chat_id=person.telegram_id))
                 except Exception as exc:  # noqa: BLE001 - blocked, or never opened the bot
-                    log.info("comms %s: no menu set: %s", person.telegram_id, exc)
+                    log.info("%s %s: no menu set: %s", person.role, person.telegram_id, exc)
 
 
 @dataclass

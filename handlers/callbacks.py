@@ -172,3 +172,87 @@ class HighlightsCB(CallbackData, prefix="hl"):
     u: int = 0  # unit id and its sub-units; 0: all
     c: int = -1  # category index; -1: all
     pg: int = 0  # page
+
+
+# -- leader and admin tools (handlers/leader.py, nominate.py, report.py, sector.py,
+#    announce.py, admin.py, privacy.py) -------------------------------------------------
+
+
+class UnitCB(CallbackData, prefix="un"):
+    u: int  # the unit's id (the viewer's own, or a sub-unit)
+    w: int  # ISO week key of the week in focus
+    c: bool = False  # send the chart of this view
+
+
+class NominateAct(str, enum.Enum):
+    round = "rd"  # the unit's nominations in round r
+    add = "ad"  # v: 0 collective, 1 individual
+    withdraw = "wd"  # asks first
+    withdraw_yes = "wy"
+    replace = "rp"  # v: 0 collective, 1 individual
+    rounds = "rs"  # back to the list of open rounds
+
+
+class NominateCB(CallbackData, prefix="nm"):
+    a: NominateAct
+    r: str = ""  # round key, ASCII: "annual@2026", "custom-12" (at most 20 characters)
+    id: int = 0  # a nomination
+    v: int = -1
+
+
+class NominationsAct(str, enum.Enum):
+    open = "op"
+    xlsx = "xl"
+    csv = "cv"
+
+
+class NominationsCB(CallbackData, prefix="na"):
+    a: NominationsAct
+    r: str  # round key
+
+
+class ReportCB(CallbackData, prefix="rp"):
+    y: int  # the year
+
+
+class DashboardAct(str, enum.Enum):
+    show = "sh"
+    chart = "ch"
+    xlsx = "xl"
+
+
+class DashboardCB(CallbackData, prefix="db"):
+    a: DashboardAct = DashboardAct.show
+    w: int = 0  # ISO week key; 0 with y: a whole year
+    y: int = 0
+
+
+class AnnounceAct(str, enum.Enum):
+    role = "ro"  # v: index in handlers.announce.AUDIENCE_ROLES
+    all_units = "au"
+    send = "sd"
+    cancel = "cc"
+
+
+class AnnounceCB(CallbackData, prefix="an"):
+    a: AnnounceAct
+    v: int = -1
+
+
+class ForgetAct(str, enum.Enum):
+    remove = "rm"  # erase, and remove my good examples
+    anonymise = "an"  # erase, and keep my good examples without my name
+    cancel = "cc"
+
+
+class ForgetCB(CallbackData, prefix="fg"):
+    a: ForgetAct
+
+
+class InviteCB(CallbackData, prefix="iv"):
+    id: int  # the invitation to withdraw
+
+
+class RoleCB(CallbackData, prefix="rl"):
+    id: int  # the person (users.id)
+    r: int = -1  # index in bot.services.people.ASSIGNABLE; -1: show the choices

@@ -27,6 +27,17 @@ def help_text(user: User) -> str:
         _("/cancel — stop what you are doing"),
         _("/help — this list"),
     ]
+    if allowed(user.role, Action.view_unit):
+        lines += [
+            "",
+            _("<b>Your unit</b>"),
+            _("/unit — participation week by week, criteria and sub-units, with a chart"),
+        ]
+    if allowed(user.role, Action.nominate):
+        lines += [
+            _("/nominate — nominations for the Minister's Certificate of Merit: at most 2 per unit and round"),
+            _("/report — the draft of the annual report (due before 15 December), as a Word file"),
+        ]
     if allowed(user.role, Action.review):
         lines += [
             "",
@@ -42,7 +53,19 @@ def help_text(user: User) -> str:
             _("/invite <code>UNIT</code> [role] [days] [uses] — create an invitation link"),
             _("/revoke <code>TOKEN</code> — withdraw an invitation"),
             _("/deadlines — the deadline calendar: units done and pending; add, edit, remove"),
+            _("/units add, import, show — add units, import a CSV file, see a unit's people; /role — change a role"),
+            _("/invites — invitations that work; withdraw them"),
+            _("/dashboard — participation by unit for a week or a year; XLSX"),
+            _("/nominations — nomination rounds: open one, see and export every unit's"),
+            _("/announce — an announcement to a role or a unit"),
+            _("/audit — the audit log"),
         ]
+    lines += [
+        "",
+        _("<b>Your data</b>"),
+        _("/mydata — download everything kept about you"),
+        _("/forget — erase your data"),
+    ]
     return "\n".join(lines)
 
 

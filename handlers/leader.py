@@ -1,13 +1,21 @@
-"""Leaders (SPEC §3.6): the weekly digest's card and chart, and the one-tap nudge."""
+"""Leaders (SPEC §3.6): the weekly digest's card and chart, the one-tap nudge, and /unit:
+the unit's figures on demand (participation week by week, per-criterion shares withheld
+under MIN_GROUP respondents, sub-units), as text and a chart. A leader sees their own
+unit and its sub-units only; administrators see any unit (/unit CODE)."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from html import escape
 from typing import Any
 
 from aiogram import Router
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.types import InlineKeyboardButton
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,11 +24,15 @@ from bot import i18n
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.i18n import _, current_locale, ngettext
-from bot.render.charts import participation_and_criteria
-from bot.services.checkin import CheckinService, week_monday
+from bot.config import Settings
+from bot.render.charts import participation_and_criteria, unit_overview
+from bot.services.checkin import CheckinService, previous_week, week_key, week_monday
 from bot.services.digest import LeaderDigest, NudgeService
-from bot.services.stats import MIN_GROUP
-from handlers.callbacks import NudgeCB
+from bot.services.errors import NotFound
+from bot.services.figures import FiguresService, UnitOverview
+from bot.services.stats import MIN_GROUP, Participation
+from handlers.callbacks import NudgeCB, UnitCB
+from storage.repositories import UnitRepo
 from handlers.checkin import current_card, week_label
 from storage.models import Level, User
 
@@ -129,8 +141,131 @@ async def nudge(query: CallbackQuery, callback_data: NudgeCB, callback_answer: C
     callback_answer.show_alert = True
 
 
+# -- /unit -------------------------------------------------------------------------------
+
+MAX_SUB_UNITS_LISTED = 30
+MAX_SUB_UNIT_BUTTONS = 8
+
+
+def _share_lines(p: Participation, campaign: Campaign) -> list[str]:
+    locale = current_locale()
+    if p.shares is None:
+        return [_("Figures per criterion are withheld: fewer than {n} people answered.").format(n=MIN_GROUP)]
+    lines = [_("<b>By criterion group</b> (Good / Met / Not met)")]
+    for g in campaign.individual_criteria:
+        s = p.shares.get(g.code)
+        if s is None or not s.total:
+            continue
+        lines.append("{code}) {title}: {good:.0f}% / {ok:.0f}% / {bad:.0f}%".format(
+            code=g.code, title=escape(g.short.get(locale)),
+            good=s.pct(Level.good), ok=s.pct(Level.ok), bad=s.pct(Level.not_met)))
+    return lines
+
+
+def unit_card(ov: UnitOverview, campaign: Campaign) -> tuple[str, InlineKeyboardMarkup]:
+    now = ov.now
+    lines = [
+        "<b>{unit}</b> — {week}".format(unit=escape(ov.unit.name), week=week_label(ov.week)),
+        _("Self-assessed: {done}/{expected} ({pct}) · skipped with a reason: {skipped} · paused: {paused}").format(
+            done=now.done, expected=now.expected, pct=_pct(now.done, now.expected), skipped=now.skipped, paused=now.paused),
+    ]
+    if ov.this_week is not None:
+        lines.append(_("This week so far: {done}/{expected} ({pct})").format(
+            done=ov.this_week.done, expected=ov.this_week.expected, pct=_pct(ov.this_week.done, ov.this_week.expected)))
+    lines.append(_("Last {n} weeks: {rates}").format(
+        n=len(ov.trend), rates=" · ".join(_pct(p.done, p.expected) for p in ov.trend)))
+    lines += [""] + _share_lines(now, campaign)
+    if ov.sub_units:
+        lines += ["", ngettext("<b>Sub-unit</b> ({n})", "<b>Sub-units</b> ({n})", len(ov.sub_units)).format(n=len(ov.sub_units))]
+        for child, p in ov.sub_units[:MAX_SUB_UNITS_LISTED]:
+            lines.append("• {unit}: {done}/{expected} ({pct})".format(
+                unit=escape(child.name), done=p.done, expected=p.expected, pct=_pct(p.done, p.expected)))
+        if len(ov.sub_units) > MAX_SUB_UNITS_LISTED:
+            lines.append(_("… and {count} more.").format(count=len(ov.sub_units) - MAX_SUB_UNITS_LISTED))
+    kb = InlineKeyboardBuilder()
+    uid = ov.unit.id or 0
+    nav = [InlineKeyboardButton(text=_("◀ Week before"), callback_data=UnitCB(u=uid, w=previous_week(ov.week)).pack())]
+    following = week_key(week_monday(ov.week) + timedelta(days=7))
+    if following < ov.current_week:
+        nav.append(InlineKeyboardButton(text=_("Week after ▶"), callback_data=UnitCB(u=uid, w=following).pack()))
+    kb.row(*nav)
+    for child, _p in ov.sub_units[:MAX_SUB_UNIT_BUTTONS]:
+        kb.row(InlineKeyboardButton(text="🔎 " + child.name[:40], callback_data=UnitCB(u=child.id or 0, w=ov.week).pack()))
+    if ov.parent is not None:
+        kb.row(InlineKeyboardButton(text="⬆ " + ov.parent.name[:40], callback_data=UnitCB(u=ov.parent.id or 0, w=ov.week).pack()))
+    kb.row(InlineKeyboardButton(text=_("📊 Chart"), callback_data=UnitCB(u=uid, w=ov.week, c=True).pack()))
+    text = "\n".join(lines)
+    if len(text) > 4000:
+        text = text[:3990] + "…"
+    return text, kb.as_markup()
+
+
+def unit_chart(ov: UnitOverview, campaign: Campaign) -> bytes:
+    locale = current_locale()
+    shares = None
+    if ov.now.shares is not None:
+        shares = [
+            (s.pct(Level.good), s.pct(Level.ok), s.pct(Level.not_met)) if (s := ov.now.shares.get(g.code)) else (0.0, 0.0, 0.0)
+            for g in campaign.individual_criteria
+        ]
+    subs = ov.sub_units[:MAX_SUB_UNITS_LISTED]
+    return unit_overview(
+        title=_("{unit}: {week}").format(unit=ov.unit.name, week=week_label(ov.week)),
+        weeks=[week_monday(p.week).strftime("%d/%m") for p in ov.trend],
+        rates=[p.rate for p in ov.trend],
+        rate_label=_("Self-assessed, % of members"),
+        criteria=[f"{g.code}) {g.short.get(locale)}" for g in campaign.individual_criteria],
+        shares=shares,
+        share_labels=[_("Good"), _("Met"), _("Not met")],
+        withheld_text=_("Figures per criterion withheld:\nfewer than {n} people answered.").format(n=MIN_GROUP),
+        sub_units=[child.name[:40] for child, _p in subs],
+        sub_rates=[p.rate for _c, p in subs],
+        sub_title=_("Sub-units, % self-assessed"),
+        no_sub_units=_("No sub-units"),
+    )
+
+
+async def send_unit_chart(message: Message, ov: UnitOverview, campaign: Campaign) -> None:
+    png = await asyncio.to_thread(unit_chart, ov, campaign)  # drawing takes a moment
+    await message.answer_photo(BufferedInputFile(png, filename="unit.png"),
+                               caption=_("Participation and criteria, {unit}").format(unit=ov.unit.name)[:1000])
+
+
+async def unit_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,
+                       settings: Settings, campaign: Campaign, user: User) -> None:
+    unit_id = None
+    code = (command.args or "").strip()
+    if code:
+        unit = await UnitRepo(session).by_code(code)
+        if unit is None:
+            raise NotFound("unit", value=code)
+        unit_id = unit.id
+    ov = await FiguresService(session, clock, settings.timezone).overview(user, unit_id)
+    text, kb = unit_card(ov, campaign)
+    await message.answer(text, reply_markup=kb)
+    await send_unit_chart(message, ov, campaign)
+
+
+async def unit_view(query: CallbackQuery, callback_data: UnitCB, session: AsyncSession, clock: Clock,
+                    settings: Settings, campaign: Campaign, user: User) -> None:
+    ov = await FiguresService(session, clock, settings.timezone).overview(user, callback_data.u, callback_data.w)
+    if not isinstance(query.message, Message):
+        return
+    if callback_data.c:
+        await send_unit_chart(query.message, ov, campaign)
+        return
+    text, kb = unit_card(ov, campaign)
+    try:
+        await query.message.edit_text(text, reply_markup=kb)
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in str(exc):
+            raise
+
+
 def make_router() -> Router:
     """A new router each time: every Dispatcher (tests, workers) gets its own."""
     router = Router(name="leader")
     router.callback_query.register(nudge, NudgeCB.filter())
+    router.message.register(unit_command, Command("unit"))
+    router.callback_query.register(unit_view, UnitCB.filter())
     return router

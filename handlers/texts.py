@@ -180,6 +180,35 @@ EXAMPLES = {
 }
 
 
+# Leader and admin tools: unit figures, nominations (§IV.2), reports, announcements, roles.
+LEADER_ADMIN = {
+    "round_closed": N_("This nomination round is closed: nothing can be nominated, withdrawn or replaced in it any more."),
+    "quota_full": N_("Your unit has already nominated {quota} in this round, the most the plan allows (§IV.2). Withdraw or replace one first."),
+    "nomination_gone": N_("This nomination has already been withdrawn or replaced, perhaps by a colleague. Send /nominate to see the current ones."),
+    "nominee": N_("Please type a name of {min} to {max} characters."),
+    "achievement": N_("Please describe the achievements in {min} to {max} characters; this text has {length}. Nothing was saved: send it again."),
+    "round_title": N_("A round's title is {min} to {max} characters."),
+    "round_year": N_("The round's year must be from {first} to {last}."),
+    "round_usage": N_("Usage:\n/nominations add dd/mm/yyyy [YEAR] TITLE\n/nominations close ID"),
+    "unit_needed": N_("Please name the unit: /unit UNIT_CODE."),
+    "report_year": N_("Please give a year from {first} to {last}, for example /report {last}."),
+    "dashboard_usage": N_("Usage: /dashboard for this week, or /dashboard YEAR, for example /dashboard 2026."),
+    "announce_text": N_("An announcement is 1 to {max} characters; this one has {length}."),
+    "announce_nobody": N_("Nobody registered matches this audience: nothing was sent."),
+    "announce_usage": N_("Usage: /announce [all|employee|leader|comms] [UNIT_CODE], or /announce alone to choose with buttons."),
+    "units_usage": N_("Usage:\n{usage}"),
+    "role_usage": N_("Usage: /role PERSON_NO employee|leader|comms (the numbers are in /units show UNIT_CODE)."),
+    "role_admin": N_("Administrators are set in the configuration (ADMIN_IDS), not here. Choose employee, leader or comms."),
+    "role_of_admin": N_("This person is an administrator from the configuration (ADMIN_IDS); their role is not changed here."),
+    "role_needs_unit": N_("This person has no unit, so they cannot lead one."),
+    "csv_file": N_("Please send a CSV file (UTF-8) of at most {max} KB."),
+}
+NOT_FOUND_LEADER_ADMIN = {
+    "round": N_("There is no such nomination round."),
+    "person": N_("There is no registered person no. {value}."),
+}
+
+
 def error_text(exc: DomainError) -> str:
     """The user's-language message for a domain error; parameters are escaped."""
     params = {k: escape(str(v)) for k, v in exc.params.items()}
@@ -198,6 +227,12 @@ def error_text(exc: DomainError) -> str:
         return not_registered_text()
     if isinstance(exc, AlreadyRegistered):
         return _("You are already registered. Send /help to see what you can do.")
+    extra = NOT_FOUND_LEADER_ADMIN if isinstance(exc, NotFound) else LEADER_ADMIN
+    if exc.code in extra:
+        try:
+            return _(extra[exc.code]).format(**params)
+        except (KeyError, IndexError):
+            return _(extra[exc.code])
     messages = NOT_FOUND if isinstance(exc, NotFound) else INVALID_INPUT
     if exc.code in messages:
         try:

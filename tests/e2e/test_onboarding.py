@@ -145,7 +145,7 @@ async def test_admin_from_configuration_and_role_refusals(h: Harness) -> None:
     await leader.send("/invite VP admin")
     assert "không dành cho vai trò" in leader.last.text
     refusals = [a for a in await h.rows(AuditEntry) if a.outcome == "refused"]
-    assert [(a.actor_telegram_id, a.action) for a in refusals] == [(4001, "manage_units")]
+    assert [(a.actor_telegram_id, a.action) for a in refusals] == [(4001, "manage_invites")]
     assert await h.count(Invitation) == 1
 
     await admin.send("/revoke " + token)

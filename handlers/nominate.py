@@ -1,0 +1,352 @@
+"""/nominate for unit leaders and /nominations for administrators (plan §IV.2: each unit
+proposes at most 02 collectives or individuals per round for the Minister's Certificate
+of Merit; the rules live in bot.services.nominations).
+
+Leaders see the open rounds; in a round, their unit's nominations with the slots left;
+they nominate a collective or an individual (name, then achievements), withdraw one, or
+replace it. When no round is open — the campaign file's rounds closed with its period —
+they are told so, and who can open one. Administrators list the rounds with their counts,
+open a round's nominations unit by unit, export them (XLSX, CSV), and add or close rounds.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.campaign.schema import Campaign
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import _, current_locale, ngettext
+from bot.render.admin_exports import kind_name, nominations_csv, nominations_xlsx
+from bot.render.example_labels import snippet
+from bot.services.errors import InvalidInput
+from bot.services.nominations import (
+    ACHIEVEMENT_MAX,
+    ACHIEVEMENT_MIN,
+    NominationRefused,
+    NominationService,
+    Round,
+    UnitNominations,
+    parse_round_args,
+)
+from handlers.callbacks import NominateAct, NominateCB, NominationsAct, NominationsCB
+from handlers.deadlines import fmt
+from handlers.filters import TYPED
+from storage.awards import NomineeKind
+from storage.models import User
+
+KINDS = (NomineeKind.collective, NomineeKind.individual)
+ACHIEVEMENT_SHOWN = 200
+LISTING_LIMIT = 3900
+
+
+class NominateStates(StatesGroup):
+    nominee = State()  # data: round, kind, replace (a nomination id, or 0)
+    achievement = State()  # data: the above and nominee
+
+
+def service(session: AsyncSession, clock: Clock, campaign: Campaign, settings: Settings) -> NominationService:
+    return NominationService(session, clock, campaign, settings.timezone)
+
+
+def round_title(r: Round) -> str:
+    return escape(r.title(current_locale())) + (f" ({escape(r.ref)})" if r.ref else "")
+
+
+# -- leaders --------------------------------------------------------------------------------
+
+
+def no_round_text(svc: NominationService) -> str:
+    lines = [_("<b>No nomination round is open now.</b>")]
+    campaign = svc.campaign
+    if svc.today() > campaign.end:
+        lines.append(_("The campaign file's rounds (annual awards, the 2022 mid-term review and the 2025 final "
+                       "review, §IV.2) were open during the campaign period, which ended on {date}.").format(
+            date=fmt(campaign.end)))
+    lines.append(_("A round is opened by an administrator of the standing agency; you will be able to nominate "
+                   "here as soon as one is open. Please ask them if your unit expects one."))
+    return "\n".join(lines)
+
+
+def rounds_keyboard(rounds: list[Round]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for r in rounds:
+        kb.button(text=r.title(current_locale())[:60], callback_data=NominateCB(a=NominateAct.round, r=r.key))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def unit_card(un: UnitNominations, today, *, several_rounds: bool = False) -> tuple[str, InlineKeyboardMarkup]:  # noqa: ANN001
+    r = un.round
+    lines = [
+        _("<b>Nominations: {round}</b>").format(round=round_title(r)),
+        _("Unit: {unit}").format(unit=escape(un.unit.name)),
+        _("Open until {date}.").format(date=fmt(r.closes_on)) if r.is_open(today) else _("This round is closed."),
+        _("Each unit nominates at most {quota} collectives or individuals per round (§IV.2): {used}/{quota} used.").format(
+            quota=r.quota, used=len(un.live)),
+    ]
+    for n in un.live:
+        lines += ["", "{slot}. {kind}: <b>{nominee}</b>".format(slot=n.slot, kind=kind_name(n.kind), nominee=escape(n.nominee)),
+                  "<i>{}</i>".format(escape(snippet(n.achievement, ACHIEVEMENT_SHOWN)))]
+    if not un.live:
+        lines += ["", _("Your unit has no nomination in this round yet.")]
+    kb = InlineKeyboardBuilder()
+    sizes = []
+    if r.is_open(today):
+        if un.left:
+            kb.button(text=_("➕ Nominate a collective"), callback_data=NominateCB(a=NominateAct.add, r=r.key, v=0))
+            kb.button(text=_("➕ Nominate an individual"), callback_data=NominateCB(a=NominateAct.add, r=r.key, v=1))
+            sizes.append(1)
+            sizes.append(1)
+        for n in un.live:
+            kb.button(text=_("↩ Withdraw {slot}").format(slot=n.slot), callback_data=NominateCB(a=NominateAct.withdraw, r=r.key, id=n.id or 0))
+            kb.button(text=_("🔁 Replace {slot}").format(slot=n.slot), callback_data=NominateCB(a=NominateAct.replace, r=r.key, id=n.id or 0))
+            sizes.append(2)
+    if several_rounds:
+        kb.button(text=_("◀ Rounds"), callback_data=NominateCB(a=NominateAct.rounds))
+        sizes.append(1)
+    if sizes:
+        kb.adjust(*sizes)
+    return "\n".join(lines), kb.as_markup()
+
+
+async def _edit(query: CallbackQuery, text: str, kb: InlineKeyboardMarkup | None) -> None:
+    if not isinstance(query.message, Message):
+        return
+    try:
+        await query.message.edit_text(text, reply_markup=kb)
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in str(exc):
+            raise
+
+
+async def nominate_command(message: Message, state: FSMContext, session: AsyncSession, clock: Clock,
+                           campaign: Campaign, settings: Settings, user: User) -> None:
+    await state.clear()
+    svc = service(session, clock, campaign, settings)
+    rounds = await svc.open_rounds()
+    if not rounds:
+        await svc.leader_unit(user)  # someone without a unit is refused (and audited) here too
+        await message.answer(no_round_text(svc))
+        return
+    if len(rounds) == 1:
+        text, kb = unit_card(await svc.for_unit(user, rounds[0].key), svc.today())
+        await message.answer(text, reply_markup=kb)
+        return
+    await message.answer(_("<b>Nomination rounds open now</b> (§IV.2). Choose one:"), reply_markup=rounds_keyboard(rounds))
+
+
+async def on_nominate(query: CallbackQuery, callback_data: NominateCB, callback_answer: CallbackAnswer, state: FSMContext,
+                      session: AsyncSession, clock: Clock, campaign: Campaign, settings: Settings, user: User) -> None:
+    svc = service(session, clock, campaign, settings)
+    cb = callback_data
+    today = svc.today()
+    several = len(await svc.open_rounds()) > 1
+    if cb.a == NominateAct.rounds:
+        rounds = await svc.open_rounds()
+        if not rounds:
+            await _edit(query, no_round_text(svc), None)
+        else:
+            await _edit(query, _("<b>Nomination rounds open now</b> (§IV.2). Choose one:"), rounds_keyboard(rounds))
+    elif cb.a == NominateAct.round:
+        text, kb = unit_card(await svc.for_unit(user, cb.r), today, several_rounds=several)
+        await _edit(query, text, kb)
+    elif cb.a in (NominateAct.add, NominateAct.replace):
+        un = await svc.for_unit(user, cb.r)
+        if not un.round.is_open(today):
+            raise NominationRefused("round_closed")
+        if cb.a == NominateAct.add and not un.left:
+            raise NominationRefused("quota_full", quota=un.round.quota)
+        if cb.a == NominateAct.replace and cb.v not in (0, 1):
+            target = next((n for n in un.live if n.id == cb.id), None)
+            if target is None:
+                raise NominationRefused("nomination_gone")
+            kb = InlineKeyboardBuilder()
+            kb.button(text=_("A collective"), callback_data=NominateCB(a=NominateAct.replace, r=cb.r, id=cb.id, v=0))
+            kb.button(text=_("An individual"), callback_data=NominateCB(a=NominateAct.replace, r=cb.r, id=cb.id, v=1))
+            kb.button(text=_("◀ Back"), callback_data=NominateCB(a=NominateAct.round, r=cb.r))
+            kb.adjust(2, 1)
+            await _edit(query, _("Replace nomination {slot} ({nominee}) with a collective or an individual?").format(
+                slot=target.slot, nominee=escape(target.nominee)), kb.as_markup())
+            return
+        if cb.v not in (0, 1):
+            raise InvalidInput("criterion")
+        kind = KINDS[cb.v]
+        await state.set_state(NominateStates.nominee)
+        await state.update_data(round=cb.r, kind=kind.value, replace=cb.id if cb.a == NominateAct.replace else 0)
+        prompt = (_("Type the name of the collective, for example: Phòng Tổng hợp, Văn phòng Bộ.")
+                  if kind == NomineeKind.collective else
+                  _("Type the person's full name and position, for example: Nguyễn Thị Lan, Chuyên viên chính."))
+        if isinstance(query.message, Message):
+            await query.message.answer(prompt + "\n" + _("Or send /cancel."))
+    elif cb.a == NominateAct.withdraw:
+        un = await svc.for_unit(user, cb.r)
+        target = next((n for n in un.live if n.id == cb.id), None)
+        if target is None:
+            raise NominationRefused("nomination_gone")
+        kb = InlineKeyboardBuilder()
+        kb.button(text=_("↩ Yes, withdraw it"), callback_data=NominateCB(a=NominateAct.withdraw_yes, r=cb.r, id=cb.id))
+        kb.button(text=_("◀ Back"), callback_data=NominateCB(a=NominateAct.round, r=cb.r))
+        kb.adjust(1)
+        await _edit(query, _("Withdraw nomination {slot}: {kind}, {nominee}? Its slot becomes free for another.").format(
+            slot=target.slot, kind=kind_name(target.kind), nominee=escape(target.nominee)), kb.as_markup())
+    elif cb.a == NominateAct.withdraw_yes:
+        await svc.withdraw(user, cb.id)
+        callback_answer.text = _("Withdrawn.")
+        text, kb = unit_card(await svc.for_unit(user, cb.r), today, several_rounds=several)
+        await _edit(query, text, kb)
+
+
+async def nominee_typed(message: Message, state: FSMContext) -> None:
+    nominee = NominationService.check_nominee(message.text or "")
+    await state.update_data(nominee=nominee)
+    await state.set_state(NominateStates.achievement)
+    await message.answer(_("Now type the achievements of {nominee} in carrying out office culture "
+                           "({min}–{max} characters). Or send /cancel.").format(
+        nominee=escape(nominee), min=ACHIEVEMENT_MIN, max=ACHIEVEMENT_MAX))
+
+
+async def achievement_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock,
+                            campaign: Campaign, settings: Settings, user: User) -> None:
+    data = await state.get_data()
+    svc = service(session, clock, campaign, settings)
+    kind = NomineeKind(data.get("kind", NomineeKind.individual.value))
+    key, replace = str(data.get("round", "")), int(data.get("replace", 0))
+    try:
+        if replace:
+            await svc.replace(user, replace, kind, str(data.get("nominee", "")), message.text or "")
+        else:
+            await svc.nominate(user, key, kind, str(data.get("nominee", "")), message.text or "")
+    except NominationRefused:
+        await state.clear()  # a closed round or a full quota: typing again would not help
+        raise
+    await state.clear()
+    await message.answer(_("✅ Replaced.") if replace else _("✅ Nomination saved."))
+    several = len(await svc.open_rounds()) > 1
+    text, kb = unit_card(await svc.for_unit(user, key), svc.today(), several_rounds=several)
+    await message.answer(text, reply_markup=kb)
+
+
+def make_router() -> Router:
+    """Leaders (Action.nominate). A new router each time: every Dispatcher gets its own."""
+    router = Router(name="nominate")
+    router.message.register(nominate_command, Command("nominate"), StateFilter("*"))
+    router.callback_query.register(on_nominate, NominateCB.filter())
+    router.message.register(nominee_typed, NominateStates.nominee, TYPED)
+    router.message.register(achievement_typed, NominateStates.achievement, TYPED)
+    return router
+
+
+# -- administrators ---------------------------------------------------------------------------
+
+def rounds_usage() -> str:
+    return _("/nominations — rounds and their nominations\n"
+             "/nominations add dd/mm/yyyy [YEAR] TITLE — open a round until that day\n"
+             "/nominations close ID — close a round you opened")
+
+
+async def rounds_text(svc: NominationService) -> tuple[str, InlineKeyboardMarkup]:
+    today = svc.today()
+    summaries = await svc.summaries()
+    lines = [_("<b>Nomination rounds</b> (§IV.2: at most {quota} per unit and round)").format(
+        quota=svc.campaign.awards.max_per_unit)]
+    kb = InlineKeyboardBuilder()
+    for s in summaries:
+        r = s.round
+        state = _("open until {date}").format(date=fmt(r.closes_on)) if r.is_open(today) else _("closed")
+        number = _(" (no. {id})").format(id=r.custom_id) if r.custom_id else ""
+        lines.append(_("• {round}{number}: {state}; {n} nominations from {units} units").format(
+            round=round_title(r), number=number, state=state, n=s.nominations, units=s.units))
+        kb.button(text=r.title(current_locale())[:60], callback_data=NominationsCB(a=NominationsAct.open, r=r.key))
+    if not any(s.round.is_open(today) for s in summaries):
+        lines += ["", _("No round is open: leaders cannot nominate until you open one.")]
+        if today > svc.campaign.end:
+            lines.append(_("The campaign file's rounds closed with its period on {date}.").format(date=fmt(svc.campaign.end)))
+    lines += ["", escape(rounds_usage())]
+    kb.adjust(1)
+    return "\n".join(lines), kb.as_markup()
+
+
+async def nominations_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,
+                              campaign: Campaign, settings: Settings, user: User) -> None:
+    svc = service(session, clock, campaign, settings)
+    args = (command.args or "").split()
+    action = args[0].lower() if args else "list"
+    if action == "add":
+        closes, year, title = parse_round_args(args[1:], svc.today())
+        r = await svc.add_round(user, title, closes, year)
+        await message.answer(_("Round no. {id} opened: {title}, year {year}, until {date}. Leaders can nominate now.").format(
+            id=r.custom_id, title=escape(r.title_vi), year=r.year, date=fmt(r.closes_on)))
+    elif action == "close":
+        if len(args) < 2 or not args[1].isdigit():
+            raise InvalidInput("round_usage")
+        r = await svc.close_round(user, int(args[1]))
+        await message.answer(_("Round no. {id} is closed.").format(id=r.custom_id))
+    elif action == "list":
+        text, kb = await rounds_text(svc)
+        await message.answer(text, reply_markup=kb)
+    else:
+        raise InvalidInput("round_usage")
+
+
+def listing_text(r: Round, rows) -> str:  # noqa: ANN001
+    lines = ["<b>{}</b>".format(round_title(r)),
+             ngettext("{n} nomination", "{n} nominations", len(rows)).format(n=len(rows))]
+    unit = None
+    for row in rows:
+        if row.unit_code != unit:
+            unit = row.unit_code
+            lines += ["", "<b>{}</b> — {}".format(escape(row.unit_code), escape(row.unit_name))]
+        lines.append("{slot}. {kind}: {nominee}".format(slot=row.slot, kind=kind_name(row.kind), nominee=escape(row.nominee)))
+        lines.append("<i>{}</i>".format(escape(snippet(row.achievement, 120))))
+    if not rows:
+        lines += ["", _("No unit has nominated anyone in this round.")]
+    text = "\n".join(lines)
+    if len(text) > LISTING_LIMIT:
+        text = text[:LISTING_LIMIT].rsplit("\n", 1)[0]
+        if text.count("<i>") > text.count("</i>"):
+            text += "</i>"
+        text += "\n\n" + _("… the rest is in the export.")
+    return text
+
+
+async def on_nominations(query: CallbackQuery, callback_data: NominationsCB, session: AsyncSession, clock: Clock,
+                         campaign: Campaign, settings: Settings, user: User) -> None:
+    svc = service(session, clock, campaign, settings)
+    r, rows = await svc.listing(callback_data.r)
+    if not isinstance(query.message, Message):
+        return
+    if callback_data.a == NominationsAct.open:
+        kb = InlineKeyboardBuilder()
+        if rows:
+            kb.button(text=_("⬇ Excel (XLSX)"), callback_data=NominationsCB(a=NominationsAct.xlsx, r=r.key))
+            kb.button(text=_("⬇ CSV file"), callback_data=NominationsCB(a=NominationsAct.csv, r=r.key))
+        await query.message.answer(listing_text(r, rows), reply_markup=kb.as_markup() if rows else None)
+        return
+    kind = "xlsx" if callback_data.a == NominationsAct.xlsx else "csv"
+    title = _("Nominations: {round}").format(round=r.title(current_locale()))
+    data = (nominations_xlsx(r, rows, title, settings.timezone) if kind == "xlsx"
+            else nominations_csv(rows, settings.timezone))
+    await svc.note_export(user, r.key, kind, len(rows))
+    name = "de-nghi-khen-thuong_{}.{}".format(r.key.replace("@", "-"), kind)
+    await query.message.answer_document(BufferedInputFile(data, filename=name),
+                                        caption=ngettext("{n} nomination", "{n} nominations", len(rows)).format(n=len(rows)))
+
+
+def make_admin_router() -> Router:
+    """Administrators (Action.manage_nominations)."""
+    router = Router(name="nominations-admin")
+    router.message.register(nominations_command, Command("nominations"), StateFilter("*"))
+    router.callback_query.register(on_nominations, NominationsCB.filter())
+    return router
+

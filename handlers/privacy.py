@@ -1,0 +1,81 @@
+"""/mydata and /forget (SPEC §3.9; Law 91/2025/QH15, Decree 356/2025/NĐ-CP): a person
+downloads everything kept about them as a JSON file, or erases it after a confirmation,
+choosing whether their good examples are removed or kept without their name
+(bot.services.privacy)."""
+
+from __future__ import annotations
+
+import json
+
+from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.clock import Clock
+from bot.i18n import _
+from bot.services.privacy import PrivacyService
+from handlers.callbacks import ForgetAct, ForgetCB
+from storage.models import User
+
+
+async def mydata(message: Message, session: AsyncSession, clock: Clock, user: User) -> None:
+    data = await PrivacyService(session, clock).export(user)
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    await message.answer_document(
+        BufferedInputFile(body, filename="du-lieu-cua-toi.json"),
+        caption=_("Everything the bot keeps about you: profile, consents, weekly self-assessments with their answers, "
+                  "good examples and nominations you entered. Photos are counted, not included. "
+                  "To erase it all, send /forget."),
+    )
+
+
+async def forget(message: Message, state: FSMContext) -> None:
+    await state.clear()
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("🗑 Erase, and remove my good examples"), callback_data=ForgetCB(a=ForgetAct.remove))
+    kb.button(text=_("🗑 Erase, keep my good examples without my name"), callback_data=ForgetCB(a=ForgetAct.anonymise))
+    kb.button(text=_("✖ Cancel"), callback_data=ForgetCB(a=ForgetAct.cancel))
+    kb.adjust(1)
+    await message.answer(
+        _("<b>Erase your data?</b>\n"
+          "Your profile, consent records, conversation state and messages waiting for you are deleted, and you "
+          "leave the bot: to come back you will need a new invitation.\n"
+          "Your weekly self-assessments stay only as anonymous figures of your unit, without your name or "
+          "anything you typed. Drafts and their photos are deleted.\n"
+          "Your submitted good examples: remove them, or keep them for the campaign's record without your name?\n\n"
+          "This cannot be undone. You can first download your data with /mydata."),
+        reply_markup=kb.as_markup(),
+    )
+
+
+async def on_forget(query: CallbackQuery, callback_data: ForgetCB, state: FSMContext, session: AsyncSession,
+                    clock: Clock, user: User) -> None:
+    if not isinstance(query.message, Message):
+        return
+    if callback_data.a == ForgetAct.cancel:
+        await query.message.edit_text(_("Cancelled. Nothing was erased."), reply_markup=None)
+        return
+    await state.clear()
+    # The update's language was set from the user's row before it went: the reply keeps it.
+    result = await PrivacyService(session, clock).forget(user, keep_examples=callback_data.a == ForgetAct.anonymise)
+    text = _("✅ Your data has been erased: {checkins} weekly self-assessments now count only in your unit's "
+             "anonymous figures; good examples kept without your name: {kept}; removed: {removed}.\n"
+             "Thank you for taking part. To come back, ask your unit for a new invitation.").format(
+        checkins=result.checkins, kept=result.examples_kept, removed=result.examples_removed)
+    try:
+        await query.message.edit_text(text, reply_markup=None)
+    except TelegramBadRequest:
+        await query.message.answer(text)
+
+
+def make_router() -> Router:
+    """Everyone registered (Action.use_bot). A new router each time: every Dispatcher gets its own."""
+    router = Router(name="privacy")
+    router.message.register(mydata, Command("mydata"), StateFilter("*"))
+    router.message.register(forget, Command("forget"), StateFilter("*"))
+    router.callback_query.register(on_forget, ForgetCB.filter())
+    return router

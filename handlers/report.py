@@ -1,0 +1,90 @@
+"""/report for unit leaders (plan §VI.1): the draft of the unit's annual report on carrying
+out the campaign, due at the standing agency before 15 December, as a Word document in the
+layout of Decree 30/2020/NĐ-CP (bot.render.report_docx), filled with the year's figures,
+approved good examples and the unit's nominations, ready to edit and sign."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from html import escape
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.campaign.schema import Campaign
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import _, ngettext
+from bot.render.report_docx import render_annual_report
+from bot.services.errors import InvalidInput
+from bot.services.reports import AnnualReport, ReportService
+from handlers.callbacks import ReportCB
+from storage.models import User
+
+YEARS_OFFERED = 3
+
+
+def service(session: AsyncSession, clock: Clock, campaign: Campaign, settings: Settings) -> ReportService:
+    return ReportService(session, clock, campaign, timezone=settings.timezone,
+                         ministry_name=settings.ministry_name, standing_agency=settings.standing_agency)
+
+
+def summary(rep: AnnualReport) -> str:
+    t = rep.figures.tally
+    lines = [
+        _("<b>Annual report {year}, {unit}</b> — a draft to edit and sign.").format(year=rep.year, unit=escape(rep.unit.name)),
+        _("Plan §VI.1: it reaches {agency} before 15 December.").format(agency=escape(rep.standing_agency)),
+        _("Self-assessments done: {done}/{expected} person-weeks ({pct}).").format(
+            done=t.done, expected=t.expected, pct=f"{t.rate:.0f}%"),
+        _("Figures per criterion: included.") if rep.figures.shares is not None else
+        _("Figures per criterion: withheld (fewer than {n} people answered).").format(n=rep.min_group),
+        ngettext("{n} approved good example", "{n} approved good examples", len(rep.examples)).format(n=len(rep.examples)),
+        ngettext("{n} nomination", "{n} nominations", len(rep.nominations)).format(n=len(rep.nominations)),
+    ]
+    return "\n".join(lines)
+
+
+def years_keyboard(svc: ReportService, year: int) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for y in svc.years()[-YEARS_OFFERED:]:
+        if y != year:
+            kb.button(text=_("Report {year}").format(year=y), callback_data=ReportCB(y=y))
+    kb.adjust(YEARS_OFFERED)
+    return kb.as_markup()
+
+
+async def send_report(message: Message, svc: ReportService, user: User, year: int) -> None:
+    rep = await svc.annual(user, year)
+    data = await asyncio.to_thread(render_annual_report, rep)  # python-docx takes a moment
+    code = re.sub(r"[^A-Za-z0-9_-]", "", rep.unit.code) or "don-vi"
+    await message.answer_document(
+        BufferedInputFile(data, filename=f"bao-cao-van-hoa-cong-so_{code}_{year}.docx"),
+        caption=summary(rep)[:1000], reply_markup=years_keyboard(svc, year),
+    )
+
+
+async def report_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,
+                         campaign: Campaign, settings: Settings, user: User) -> None:
+    svc = service(session, clock, campaign, settings)
+    arg = (command.args or "").strip()
+    if arg and not re.fullmatch(r"\d{4}", arg):
+        raise InvalidInput("report_year", first=svc.years()[0], last=svc.years()[-1])
+    await send_report(message, svc, user, int(arg) if arg else svc.years()[-1])
+
+
+async def report_year(query: CallbackQuery, callback_data: ReportCB, session: AsyncSession, clock: Clock,
+                      campaign: Campaign, settings: Settings, user: User) -> None:
+    if isinstance(query.message, Message):
+        await send_report(query.message, service(session, clock, campaign, settings), user, callback_data.y)
+
+
+def make_router() -> Router:
+    """Leaders (Action.report). A new router each time: every Dispatcher gets its own."""
+    router = Router(name="report")
+    router.message.register(report_command, Command("report"), StateFilter("*"))
+    router.callback_query.register(report_year, ReportCB.filter())
+    return router
