@@ -9,7 +9,7 @@ nothing new. `python -m bot jobs run NAME --now ISO` runs one as if at that time
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -84,22 +84,36 @@ def _slot(user: User, week: int, zone: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, day.day, hh, mm, tzinfo=zone)
 
 
-async def _eligible(session: AsyncSession, week: int, *where: Any) -> list[User]:
-    """Registered, active people without a finished or skipped check-in this week."""
+PAGE = 2000  # people per query: memory stays flat whatever the number of users
+
+
+async def _eligible(session: AsyncSession, week: int, *where: Any) -> AsyncIterator[list[User]]:
+    """Registered, active people without a finished or skipped check-in this week, page by page."""
     answered = select(CheckIn.user_id).where(
         CheckIn.week == week, col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped])
     )
-    res = await session.exec(
-        select(User).where(
-            col(User.onboarded_at).is_not(None),
-            col(User.active).is_(True),
-            col(User.telegram_id).is_not(None),
-            User.role != Role.admin,
-            col(User.id).not_in(answered),
-            *where,
+    after = 0
+    while True:
+        res = await session.exec(
+            select(User)
+            .where(
+                col(User.id) > after,
+                col(User.onboarded_at).is_not(None),
+                col(User.active).is_(True),
+                col(User.telegram_id).is_not(None),
+                User.role != Role.admin,
+                col(User.id).not_in(answered),
+                *where,
+            )
+            .order_by(col(User.id))
+            .limit(PAGE)
         )
-    )
-    return [u for u in res.all() if not paused_for_week(u, week)]
+        page = list(res.all())
+        if not page:
+            return
+        after = page[-1].id or after
+        session.expunge_all()  # the ORM keeps no page in memory once it is done
+        yield [u for u in page if not paused_for_week(u, week)]
 
 
 def _slot_filter(since: datetime, now: datetime) -> tuple[Any, ...]:
@@ -129,18 +143,28 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
         local = now.astimezone(ctx.zone)
         week = week_key(local.date())
         svc = CheckinService(session, ctx.clock, ctx.campaign)
-        out: list[Outgoing] = []
         where = _slot_filter(since.astimezone(ctx.zone), local)
-        for user in await _eligible(session, week, *where):
-            slot = _slot(user, week, ZoneInfo(user.timezone))
-            if not since < slot <= now:
-                continue
-            with i18n.use_locale(user.locale):
-                text, kb = await current_card(svc, user)
-                text = i18n.gettext("⏰ Time for this week's self-assessment: one minute, one tap per group.") + "\n\n" + text
-            out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id, payload(text, kb), user.id))  # type: ignore[arg-type]
-        result.queued = await delivery.enqueue(out)
-        result.lines += [f"prompt -> {m.chat_id}" for m in out]
+        fresh: dict[str, dict[str, Any]] = {}  # locale -> the untouched week's prompt
+        async for page in _eligible(session, week, *where):
+            started = set((await session.exec(
+                select(CheckIn.user_id).where(CheckIn.week == week, col(CheckIn.user_id).in_([u.id for u in page]))
+            )).all())
+            out: list[Outgoing] = []
+            for user in page:
+                slot = _slot(user, week, ZoneInfo(user.timezone))
+                if not since < slot <= now:
+                    continue
+                body = fresh.get(user.locale) if user.id not in started and user.timezone == ctx.settings.timezone else None
+                if body is None:
+                    with i18n.use_locale(user.locale):
+                        text, kb = await current_card(svc, user)  # resumes where they stopped
+                        text = i18n.gettext("⏰ Time for this week's self-assessment: one minute, one tap per group.") + "\n\n" + text
+                    body = payload(text, kb)
+                    if user.id not in started and user.timezone == ctx.settings.timezone:
+                        fresh[user.locale] = body
+                out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id, body, user.id))  # type: ignore[arg-type]
+            result.queued += await delivery.enqueue(out)
+            result.lines += [f"prompt -> {m.chat_id}" for m in out]
 
 
 # -- Monday nudge to those who missed last week -------------------------------------------
@@ -154,19 +178,21 @@ async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -
     last_week = previous_week(this_week)
     async with ctx.sessionmaker() as session:
         svc = CheckinService(session, ctx.clock, ctx.campaign)
-        out: list[Outgoing] = []
-        for user in await _eligible(session, last_week):
-            # Only those registered before last week's prompt; paused people are left alone.
-            if user.onboarded_at and user.onboarded_at > _slot(user, last_week, ZoneInfo(user.timezone)):
-                continue
-            if paused_for_week(user, this_week) or current_week(user, ctx.clock) != this_week:
-                continue
-            with i18n.use_locale(user.locale):
-                text, kb = await current_card(svc, user)
-                text = i18n.gettext("Last week's self-assessment was not done. This week's is open: it takes a minute.") + "\n\n" + text
-            out.append(Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, payload(text, kb), user.id))  # type: ignore[arg-type]
-        result.queued = await DeliveryService(session, ctx.clock).enqueue(out)
-        result.lines += [f"nudge -> {m.chat_id}" for m in out]
+        delivery = DeliveryService(session, ctx.clock)
+        async for page in _eligible(session, last_week):
+            out: list[Outgoing] = []
+            for user in page:
+                # Only those registered before last week's prompt; paused people are left alone.
+                if user.onboarded_at and user.onboarded_at > _slot(user, last_week, ZoneInfo(user.timezone)):
+                    continue
+                if paused_for_week(user, this_week) or current_week(user, ctx.clock) != this_week:
+                    continue
+                with i18n.use_locale(user.locale):
+                    text, kb = await current_card(svc, user)
+                    text = i18n.gettext("Last week's self-assessment was not done. This week's is open: it takes a minute.") + "\n\n" + text
+                out.append(Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, payload(text, kb), user.id))  # type: ignore[arg-type]
+            result.queued += await delivery.enqueue(out)
+            result.lines += [f"nudge -> {m.chat_id}" for m in out]
 
 
 # -- leader digests -----------------------------------------------------------------------

@@ -6,14 +6,19 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from typing import Any
 
 FONT = "DejaVu Sans"
+
+
+def _pyplot() -> Any:
+    """matplotlib on first use only: it costs the bot ~40 MB and a second at start."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 # Missed, skipped, not met, met, good.
 COLORS = ("#e6e6e6", "#b7c7d9", "#d9534f", "#f0ad4e", "#5cb85c")
 
@@ -27,9 +32,13 @@ def criteria_heatmap(
     legend: Sequence[str],
 ) -> bytes:
     """A grid, criterion groups × weeks. Cells: 0 missed, 1 skipped, 2 not met, 3 met, 4 good."""
+    plt = _pyplot()
     plt.rcParams["font.family"] = FONT
     fig, ax = plt.subplots(figsize=(max(6.0, 0.55 * len(col_labels) + 3.5), 0.45 * len(row_labels) + 2.2), dpi=110)
     try:
+        from matplotlib.colors import ListedColormap
+        from matplotlib.patches import Patch
+
         ax.imshow(cells, cmap=ListedColormap(COLORS), vmin=0, vmax=4, aspect="auto")
         ax.set_yticks(range(len(row_labels)), labels=row_labels, fontsize=9)
         ax.set_xticks(range(len(col_labels)), labels=col_labels, fontsize=8, rotation=0)
@@ -61,6 +70,7 @@ def participation_and_criteria(
 ) -> bytes:
     """Left: participation % week by week. Right: per criterion group, % Tốt/Đạt/Chưa đạt
     (or a note that the figures are withheld under the minimum group size)."""
+    plt = _pyplot()
     plt.rcParams["font.family"] = FONT
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=100, gridspec_kw={"width_ratios": [1, 1.3]})
     try:
@@ -124,6 +134,7 @@ def unit_overview(
 ) -> bytes:
     """/unit: participation week by week; per criterion group % Tốt/Đạt/Chưa đạt (or the
     note that they are withheld); participation of each sub-unit."""
+    plt = _pyplot()
     plt.rcParams["font.family"] = FONT
     fig, (left, mid, right) = plt.subplots(
         1, 3, figsize=(15, max(4.2, 0.32 * len(sub_units) + 1.8)), dpi=100, gridspec_kw={"width_ratios": [1, 1.3, 1.1]})
@@ -161,6 +172,7 @@ def unit_overview(
 
 def sector_participation(*, title: str, units: Sequence[str], rates: Sequence[float], rate_label: str, empty: str) -> bytes:
     """/dashboard: self-assessment participation, one bar per unit."""
+    plt = _pyplot()
     plt.rcParams["font.family"] = FONT
     fig, ax = plt.subplots(figsize=(10, max(3.0, 0.3 * len(units) + 1.5)), dpi=100)
     try:
