@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -57,8 +57,8 @@ class DigestService:
     async def for_leader(self, leader: User, week: int, today: date) -> LeaderDigest:
         unit, ids = await self.unit_ids(leader)
         trend = await self.stats.trend(ids, week, TREND_WEEKS)
-        now = await self.stats.participation(ids, week)
-        before = trend[-2] if len(trend) > 1 else await self.stats.participation(ids, previous_week(week), with_shares=False)
+        now = replace(trend[-1], shares=await self.stats.shares(ids, week))
+        before = trend[-2]
         deadlines = await DeadlineService(self.session, self.clock, self.campaign).upcoming(today, days=45)
         return LeaderDigest(
             unit=unit, sub_units=len(ids) - 1, week=week, now=now, before=before, trend=trend, deadlines=deadlines,

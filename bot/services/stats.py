@@ -7,7 +7,7 @@ than MIN_GROUP people is withheld. Individual answers never leave this module: o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from sqlmodel import col, func, select
@@ -74,34 +74,55 @@ class StatsService:
         res = await self.session.exec(select(User).where(*member_filter(unit_ids)).order_by(col(User.full_name)))
         return list(res.all())
 
-    async def participation(
-        self, unit_ids: Sequence[int], week: int, *, with_shares: bool = True, members: list[User] | None = None
-    ) -> Participation:
-        members = members if members is not None else await self.members(unit_ids)
-        expected = [m for m in members if m.active and not paused_for_week(m, week)]
-        ids = [m.id for m in members]
-        status: dict[int, str] = {}
-        if ids:
-            res = await self.session.exec(
-                select(CheckIn.user_id, CheckIn.status).where(
-                    col(CheckIn.user_id).in_(ids), CheckIn.week == week
-                )
+    async def _statuses(self, unit_ids: Sequence[int], weeks: Sequence[int]) -> tuple[dict[tuple[int, int], str], dict[int, dict[str, int]]]:
+        """One indexed query (unit, week) for several weeks: each member's status per week,
+        and per week the counts of check-ins detached from a person by /forget."""
+        res = await self.session.exec(
+            select(CheckIn.user_id, CheckIn.week, CheckIn.status).where(
+                col(CheckIn.unit_id).in_(unit_ids), col(CheckIn.week).in_(list(weeks))
             )
-            status = {uid: st for uid, st in res.all() if uid is not None}
-        done = sum(1 for m in expected if status.get(m.id) == CheckInStatus.done)
-        skipped = sum(1 for m in expected if status.get(m.id) == CheckInStatus.skipped)
-        missing = [m for m in expected if status.get(m.id) not in (CheckInStatus.done, CheckInStatus.skipped)]
-        detached = await self.detached(unit_ids, week)
-        shares = await self.shares(unit_ids, week) if with_shares else None
+        )
+        status: dict[tuple[int, int], str] = {}
+        detached: dict[int, dict[str, int]] = {}
+        for uid, week, st in res.all():
+            if uid is None:
+                bucket = detached.setdefault(week, {})
+                bucket[st] = bucket.get(st, 0) + 1
+            else:
+                status[(uid, week)] = st
+        return status, detached
+
+    @staticmethod
+    def _tally(members: list[User], week: int, status: dict[tuple[int, int], str], detached: dict[str, int]) -> Participation:
+        expected = [m for m in members if m.active and not paused_for_week(m, week)]
+        done = skipped = 0
+        missing = []
+        for m in expected:
+            st = status.get((m.id or 0, week))
+            if st == CheckInStatus.done:
+                done += 1
+            elif st == CheckInStatus.skipped:
+                skipped += 1
+            else:
+                missing.append(m)
         return Participation(
             week=week,
             expected=len(expected) + sum(detached.values()),
             done=done + detached.get(CheckInStatus.done, 0),
             skipped=skipped + detached.get(CheckInStatus.skipped, 0),
             paused=len(members) - len(expected),
-            shares=shares,
             missing=missing,
         )
+
+    async def participation(
+        self, unit_ids: Sequence[int], week: int, *, with_shares: bool = True, members: list[User] | None = None
+    ) -> Participation:
+        members = members if members is not None else await self.members(unit_ids)
+        status, detached = await self._statuses(unit_ids, [week])
+        figures = self._tally(members, week, status, detached.get(week, {}))
+        if with_shares:
+            figures = replace(figures, shares=await self.shares(unit_ids, week))
+        return figures
 
     async def detached(self, unit_ids: Sequence[int], week: int) -> dict[str, int]:
         """Check-ins of people who erased their data (/forget): no identity, but they were
@@ -136,10 +157,13 @@ class StatsService:
             for c, v in counts.items()
         }
 
-    async def trend(self, unit_ids: Sequence[int], week: int, weeks: int = 8) -> list[Participation]:
-        """Participation (no shares) for `weeks` weeks ending with `week`, oldest first."""
-        members = await self.members(unit_ids)
+    async def trend(self, unit_ids: Sequence[int], week: int, weeks: int = 8, members: list[User] | None = None) -> list[Participation]:
+        """Participation (no shares) for `weeks` weeks ending with `week`, oldest first:
+        two queries whatever the number of weeks."""
+        members = members if members is not None else await self.members(unit_ids)
         keys = [week]
         for _ in range(weeks - 1):
             keys.append(previous_week(keys[-1]))
-        return [await self.participation(unit_ids, k, with_shares=False, members=members) for k in reversed(keys)]
+        keys.reverse()
+        status, detached = await self._statuses(unit_ids, keys)
+        return [self._tally(members, k, status, detached.get(k, {})) for k in keys]
