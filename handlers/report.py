@@ -19,7 +19,6 @@ from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, ngettext
-from bot.render.report_docx import render_annual_report
 from bot.services.errors import InvalidInput
 from bot.services.reports import AnnualReport, ReportService
 from handlers.callbacks import ReportCB
@@ -58,6 +57,8 @@ def years_keyboard(svc: ReportService, year: int) -> InlineKeyboardMarkup:
 
 
 async def send_report(message: Message, svc: ReportService, user: User, year: int) -> None:
+    from bot.render.report_docx import render_annual_report  # python-docx loads on first use
+
     rep = await svc.annual(user, year)
     data = await asyncio.to_thread(render_annual_report, rep)  # python-docx takes a moment
     code = re.sub(r"[^A-Za-z0-9_-]", "", rep.unit.code) or "don-vi"

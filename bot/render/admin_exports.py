@@ -9,9 +9,7 @@ import io
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from typing import Any
 
 from bot.i18n import _
 from bot.render.csv_examples import BOM, neutralise
@@ -24,10 +22,13 @@ def kind_name(kind: NomineeKind | str) -> str:
     return _("Collective") if NomineeKind(kind) == NomineeKind.collective else _("Individual")
 
 
-def _sheet(wb: Workbook, title: str, heading: str, columns: Sequence[str], widths: Sequence[int]):  # noqa: ANN202
+def _sheet(wb: Any, title: str, heading: str, columns: Sequence[str], widths: Sequence[int]):  # noqa: ANN202
     ws = wb.active
     ws.title = title[:31]
     ws.append([heading])
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([])
     ws.append(list(columns))
@@ -40,7 +41,7 @@ def _sheet(wb: Workbook, title: str, heading: str, columns: Sequence[str], width
     return ws
 
 
-def _bytes(wb: Workbook) -> bytes:
+def _bytes(wb: Any) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -48,6 +49,9 @@ def _bytes(wb: Workbook) -> bytes:
 
 def sector_xlsx(figures: SectorFigures, period: str) -> bytes:
     """One row per unit (with its sub-units), in the tree's order, and the sector's total."""
+    from openpyxl import Workbook  # on the first export: openpyxl is large
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     ws = _sheet(
         wb, _("Participation"), _("Self-assessment participation by unit, {period}").format(period=period),
@@ -80,6 +84,9 @@ def _nomination_columns() -> list[str]:
 
 
 def nominations_xlsx(r: Round, rows: Sequence[NominationRow], title: str, timezone: str) -> bytes:
+    from openpyxl import Workbook  # on the first export: openpyxl is large
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     ws = _sheet(wb, _("Nominations"), title, _nomination_columns(), [14, 40, 6, 14, 32, 80, 16, 28])
     for row in rows:
