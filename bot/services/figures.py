@@ -180,38 +180,57 @@ class FiguresService:
 
     async def _tallies(self, weeks: Sequence[int], unit_ids: Sequence[int] | None = None) -> tuple[dict[int, Tally], Counter[int]]:
         """Per unit (its own members, not its sub-units): the person-weeks of `weeks`, and
-        the members registered now."""
+        the members registered now.
+
+        Done and skipped are counted by the database (one GROUP BY); who was expected is
+        arithmetic per person: the weeks after joining and after any pause, found by
+        bisection (both conditions cut the sorted weeks at one point). A year of 100,000
+        people stays a few seconds and flat in memory.
+        """
+        from bisect import bisect_left
+
+        weeks = sorted(set(weeks))
         where = [col(User.onboarded_at).is_not(None), col(User.telegram_id).is_not(None),
                  User.role != Role.admin, col(User.unit_id).is_not(None)]
         if unit_ids is not None:
             where.append(col(User.unit_id).in_(unit_ids))
-        members = list((await self.session.exec(select(User).where(*where))).all())
-        q = select(CheckIn.user_id, CheckIn.unit_id, CheckIn.week, CheckIn.status).where(col(CheckIn.week).in_(list(weeks)))
+        members = (await self.session.exec(
+            select(User.id, User.unit_id, User.active, User.paused_until, User.checkin_weekday,
+                   User.onboarded_at, User.timezone).where(*where)
+        )).all()
+        counted = select(CheckIn.user_id, CheckIn.unit_id, CheckIn.status, func.count()).where(
+            col(CheckIn.week).in_(weeks), col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped]))
         if unit_ids is not None:
-            q = q.where((col(CheckIn.unit_id).in_(unit_ids)) | (col(CheckIn.user_id).in_([m.id for m in members])))
-        status: dict[tuple[int, int], str] = {}
-        detached: dict[int, Tally] = {}
-        for user_id, unit_id, week, st in (await self.session.exec(q)).all():
-            if user_id is not None:
-                status[(user_id, week)] = st
-            elif unit_id is not None and (unit_ids is None or unit_id in unit_ids):
-                detached[unit_id] = detached.get(unit_id, Tally()) + Tally(
-                    1, int(st == CheckInStatus.done), int(st == CheckInStatus.skipped))
-        out: dict[int, Tally] = dict(detached)
+            counted = counted.where(col(CheckIn.unit_id).in_(unit_ids))
+        per_user: dict[int, list[int]] = {}
+        out: dict[int, Tally] = {}
+        for user_id, unit_id, st, n in (await self.session.exec(
+            counted.group_by(CheckIn.user_id, CheckIn.unit_id, CheckIn.status)
+        )).all():
+            done, skipped = (n, 0) if st == CheckInStatus.done else (0, n)
+            if user_id is None:  # detached by /forget: expected that week, still counted
+                if unit_id is not None:
+                    out[unit_id] = out.get(unit_id, Tally()) + Tally(n, done, skipped)
+            else:
+                acc = per_user.setdefault(user_id, [0, 0])
+                acc[0] += done
+                acc[1] += skipped
+        mondays = [week_monday(w) for w in weeks]
+        ends = [m + timedelta(days=6) for m in mondays]
         counts: Counter[int] = Counter()
-        for m in members:
-            assert m.unit_id is not None and m.id is not None and m.onboarded_at is not None
-            counts[m.unit_id] += 1
-            joined = m.onboarded_at.astimezone(ZoneInfo(m.timezone)).date()
-            expected = done = skipped = 0
-            for w in weeks:
-                if not m.active or paused_for_week(m, w) or joined > week_monday(w) + timedelta(days=6):
-                    continue
-                expected += 1
-                st = status.get((m.id, w))
-                done += st == CheckInStatus.done
-                skipped += st == CheckInStatus.skipped
-            out[m.unit_id] = out.get(m.unit_id, Tally()) + Tally(expected, done, skipped)
+        for user_id, unit_id, active, paused_until, weekday, onboarded_at, tz in members:
+            counts[unit_id] += 1
+            if not active:
+                expected = 0
+            else:
+                joined = onboarded_at.astimezone(ZoneInfo(tz)).date()
+                first = bisect_left(ends, joined)  # weeks ending on or after joining
+                if paused_until is not None:  # paused for a week when away at its prompt
+                    prompt_days = [m + timedelta(days=weekday) for m in mondays]
+                    first = max(first, bisect_left(prompt_days, paused_until))
+                expected = len(weeks) - first
+            done, skipped = per_user.get(user_id, (0, 0))
+            out[unit_id] = out.get(unit_id, Tally()) + Tally(expected, min(done, expected), min(skipped, expected))
         return out, counts
 
     async def sector(self, weeks: Sequence[int]) -> SectorFigures:
