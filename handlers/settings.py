@@ -145,7 +145,7 @@ async def pause_date_typed(message: Message, state: FSMContext, session: AsyncSe
 
 
 async def resume(query: CallbackQuery, session: AsyncSession, user: User, clock: Clock) -> None:
-    await ProfileService(session).resume(user)
+    await ProfileService(session).resume(user, local_today(user, clock))
     await _back(query, user, clock, _("Check-ins resumed."))
 
 

@@ -57,7 +57,8 @@ class User(SQLModel, table=True):
     timezone: str = Field(default="Asia/Ho_Chi_Minh", max_length=64)
     checkin_weekday: int = Field(default=4)  # 0 = Monday … 4 = Friday
     checkin_time: str = Field(default="15:00", max_length=5)  # HH:MM local
-    paused_until: date | None = None
+    paused_until: date | None = None  # back on this day; a resumed pause ends "today"
+    paused_from: date | None = None  # the pause covers prompts in [paused_from, paused_until)
     active: bool = Field(default=True)  # False once the user blocked the bot
     invitation_id: int | None = Field(default=None, foreign_key="invitations.id")
     onboarded_at: datetime | None = None

@@ -195,7 +195,7 @@ class FiguresService:
         if unit_ids is not None:
             where.append(col(User.unit_id).in_(unit_ids))
         members = (await self.session.exec(
-            select(User.id, User.unit_id, User.active, User.paused_until, User.checkin_weekday,
+            select(User.id, User.unit_id, User.active, User.paused_from, User.paused_until, User.checkin_weekday,
                    User.onboarded_at, User.timezone).where(*where)
         )).all()
         counted = select(CheckIn.user_id, CheckIn.unit_id, CheckIn.status, func.count()).where(
@@ -218,17 +218,19 @@ class FiguresService:
         mondays = [week_monday(w) for w in weeks]
         ends = [m + timedelta(days=6) for m in mondays]
         counts: Counter[int] = Counter()
-        for user_id, unit_id, active, paused_until, weekday, onboarded_at, tz in members:
+        for user_id, unit_id, active, paused_from, paused_until, weekday, onboarded_at, tz in members:
             counts[unit_id] += 1
             if not active:
                 expected = 0
             else:
                 joined = onboarded_at.astimezone(ZoneInfo(tz)).date()
                 first = bisect_left(ends, joined)  # weeks ending on or after joining
-                if paused_until is not None:  # paused for a week when away at its prompt
-                    prompt_days = [m + timedelta(days=weekday) for m in mondays]
-                    first = max(first, bisect_left(prompt_days, paused_until))
                 expected = len(weeks) - first
+                if paused_until is not None:  # away at a week's prompt: not expected that week
+                    prompt_days = [m + timedelta(days=weekday) for m in mondays]
+                    lo = bisect_left(prompt_days, paused_from) if paused_from else 0
+                    hi = bisect_left(prompt_days, paused_until)
+                    expected -= max(0, hi - max(lo, first))
             done, skipped = per_user.get(user_id, (0, 0))
             out[unit_id] = out.get(unit_id, Tally()) + Tally(expected, min(done, expected), min(skipped, expected))
         return out, counts

@@ -100,11 +100,15 @@ class ProfileService:
     async def pause_until(self, user: User, until: date, today: date) -> User:
         if until <= today or until > today + timedelta(days=MAX_PAUSE_DAYS):
             raise InvalidInput("pause_date", max=MAX_PAUSE_DAYS)
-        user.paused_until = until
+        user.paused_from, user.paused_until = today, until
         return await self._save(user)
 
-    async def resume(self, user: User) -> User:
-        user.paused_until = None
+    async def resume(self, user: User, today: date | None = None) -> User:
+        """The pause ends now; the weeks it covered stay excused (a pause is kept as a range)."""
+        if today is None or user.paused_from is None or today <= user.paused_from:
+            user.paused_from = user.paused_until = None
+        else:
+            user.paused_until = today
         return await self._save(user)
 
 

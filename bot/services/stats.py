@@ -53,6 +53,8 @@ def paused_for_week(user: User, week: int) -> bool:
     """Away at the time of that week's prompt: not prompted, not counted as missing."""
     if user.paused_until is None:
         return False
+    if user.paused_from is not None and user.paused_from > week_monday(week) + timedelta(days=user.checkin_weekday):
+        return False  # the pause began after that week's prompt
     prompt_day = week_monday(week) + timedelta(days=user.checkin_weekday)
     return user.paused_until > prompt_day
 
