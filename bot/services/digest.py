@@ -10,7 +10,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
-from bot.services.checkin import previous_week
 from bot.services.deadlines import DeadlineService, Occurrence
 from bot.services.errors import AccessDenied
 from bot.services.stats import Participation, StatsService

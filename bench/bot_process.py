@@ -1,0 +1,111 @@
+"""A bot process for the benchmarks: `full` is this project's bot; `bare` is a bare aiogram
+bot making the same Telegram calls per button press (answerCallbackQuery + editMessageText)
+with no logic and no database.
+
+    python bench/bot_process.py full|bare API_URL DATABASE_URL
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from aiogram import Bot, Dispatcher, F
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bench.common import TOKEN
+
+CARD = (
+    "<b>Tự đánh giá hằng tuần, tuần 48 (23/11–29/11/2026)</b>\nCâu {n}/7\n\n"
+    "<b>a) Kỷ cương, kỷ luật hành chính</b>\n<i>Chấp hành nội quy, đeo thẻ, sử dụng giờ làm việc, "
+    "nhận lỗi và sửa chữa, đoàn kết nội bộ</i>\nTuần này đồng chí thực hiện thế nào? (§IV.1.2.a)"
+)
+
+
+def keyboard(data: str) -> InlineKeyboardMarkup:
+    week = data.split(":")[1] if data.count(":") >= 2 else "0"
+    row = [InlineKeyboardButton(text=t, callback_data=f"ca:{week}:0:{c}:0") for t, c in (("🟢 Tốt", "g"), ("🟡 Đạt", "o"), ("🔴 Chưa đạt", "n"))]
+    return InlineKeyboardMarkup(inline_keyboard=[row, [InlineKeyboardButton(text="Bỏ qua tuần này", callback_data=f"cx:{week}:sk:-1:-1:0")]])
+
+
+async def bare(api: str) -> None:
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api)), default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    dp = Dispatcher()
+    counter = {"n": 0}
+
+    @dp.message(F.text)
+    async def on_text(message: Message) -> None:
+        await message.answer(CARD.format(n=1), reply_markup=keyboard("ca:0:0"))
+
+    @dp.callback_query()
+    async def on_press(query: CallbackQuery) -> None:
+        counter["n"] += 1
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(CARD.format(n=counter["n"]), reply_markup=keyboard(query.data or ""))
+
+    await dp.start_polling(bot, handle_signals=True)
+
+
+async def full(api: str, db: str) -> None:
+    from bot.app import build_runtime
+    from bot.config import load_settings
+
+    settings = load_settings(bot_token=TOKEN, telegram_api_url=api, database_url=db, log_level="WARNING")
+    rt = await build_runtime(settings)
+    assert rt.dp is not None and rt.bot is not None
+    try:
+        await rt.dp.start_polling(rt.bot, handle_signals=True)
+    finally:
+        await rt.close()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING)
+    mode, api = sys.argv[1], sys.argv[2]
+    if mode == "bare":
+        asyncio.run(bare(api))
+    else:
+        asyncio.run(full(api, sys.argv[3]))
+
+
+if __name__ == "__main__":
+    import os
+
+    if os.environ.get("BENCH_PYINSTRUMENT"):
+        import signal
+
+        from pyinstrument import Profiler
+
+        prof = Profiler(async_mode="disabled", interval=0.0005)
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        prof.start()
+        try:
+            main()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            prof.stop()
+            with open(os.environ["BENCH_PYINSTRUMENT"], "w") as fh:
+                fh.write(prof.output_text(unicode=False, show_all=False))
+    elif os.environ.get("BENCH_PROFILE"):  # where does a press spend its time?
+        import cProfile
+        import signal
+
+        profiler = cProfile.Profile()
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        profiler.enable()
+        try:
+            main()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            profiler.disable()
+            profiler.dump_stats(os.environ["BENCH_PROFILE"])
+    else:
+        main()

@@ -1,0 +1,164 @@
+"""P1: check-in button presses through the whole bot, beside a bare aiogram bot.
+
+Both bots run in their own process against the same fake Bot API server (in this
+process, on loopback); the full bot uses a SQLite file database. Each press is a real
+callback query; it counts as handled when the bot has answered it (the full bot answers
+after its edit, through CallbackAnswerMiddleware; the bare bot edits and answers).
+
+- throughput: CONCURRENCY people press their seven "Tốt" one after the other, as fast
+  as the bot answers (closed loop); updates per second;
+- latency: presses arrive at RATE per second (open loop), spread over many people;
+  p50 and p99 of press → answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import TOKEN, percentile, spawn, stop
+from bot.sandbox.emulator import TelegramEmulator
+
+GROUPS = 7
+CONCURRENCY = 32
+RATE = 200
+
+
+@dataclass
+class P1Run:
+    mode: str
+    throughput: float  # updates per second
+    p50_ms: float
+    p99_ms: float
+    presses: int
+
+
+def current_week() -> int:
+    from zoneinfo import ZoneInfo
+
+    iso = datetime.now(UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date().isocalendar()
+    return iso.year * 100 + iso.week
+
+
+async def seed(db_path: Path, users: list[int]) -> None:
+    from bot.clock import Clock
+    from storage.db import make_engine, make_sessionmaker, upgrade
+    from storage.models import Role, Unit, User
+
+    engine = make_engine(f"sqlite+aiosqlite:///{db_path}")
+    await upgrade(engine)
+    now = Clock().now()
+    async with make_sessionmaker(engine)() as s:
+        unit = Unit(code="BENCH", name="Đơn vị thử tải", created_at=now)
+        s.add(unit)
+        await s.flush()
+        unit.path = f"/{unit.id}/"
+        s.add_all(
+            User(telegram_id=u, full_name=f"Cán bộ {u}", position="Chuyên viên", unit_id=unit.id, role=Role.employee,
+                 locale="vi", onboarded_at=now, created_at=now)
+            for u in users
+        )
+        await s.commit()
+    await engine.dispose()
+
+
+async def wait_polling(emu: TelegramEmulator, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not emu.calls_of("getUpdates"):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the bot did not start polling")
+        await asyncio.sleep(0.05)
+
+
+async def open_cards(emu: TelegramEmulator, users: list[int]) -> dict[int, object]:
+    """Each person sends /checkin and gets the card whose buttons they will press."""
+    people = {u: emu.user(u, f"Cán bộ {u}", started=True) for u in users}
+    for person in people.values():
+        person.send_nowait("/checkin")
+    deadline = time.monotonic() + 60
+    while any(not p.messages for p in people.values()):
+        if time.monotonic() > deadline:
+            raise TimeoutError("cards did not arrive")
+        await asyncio.sleep(0.05)
+    return {u: p.messages[-1] for u, p in people.items()}
+
+
+async def one_run(mode: str, template: Path, n_through: int, n_latency: int) -> P1Run:
+    emu = TelegramEmulator(token=TOKEN, bot_username="bench_bot")
+    await emu.start()
+    tmp = Path(tempfile.mkdtemp(prefix="p1-"))
+    db = tmp / "bot.db"
+    shutil.copy(template, db)
+    log = tmp / "bot.log"
+    proc = await spawn("bench/bot_process.py", mode, emu.url, f"sqlite+aiosqlite:///{db}", log=log)
+    try:
+        await wait_polling(emu)
+        week = current_week()
+        base = 700000
+        through = list(range(base, base + n_through))
+        lat = list(range(base + n_through, base + n_through + n_latency))
+        cards = await open_cards(emu, through + lat)
+        people = {u: emu.user(u) for u in cards}
+
+        async def person(u: int) -> None:
+            for c in range(GROUPS):
+                q = people[u].press_nowait(f"ca:{week}:{c}:g:0", cards[u])  # type: ignore[arg-type]
+                await asyncio.wait_for(q.answered_event.wait(), 30)
+
+        queue = list(through)
+
+        async def worker() -> None:
+            while queue:
+                await person(queue.pop())
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.monotonic() - started
+        throughput = n_through * GROUPS / elapsed
+
+        # Open loop at RATE presses per second; a person's next press comes len(lat)/RATE s later.
+        queries = []
+        t0 = time.monotonic() + 0.2
+        for k in range(GROUPS):
+            for i, u in enumerate(lat):
+                at = t0 + (k * len(lat) + i) / RATE
+                delay = at - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                queries.append(people[u].press_nowait(f"ca:{week}:{k}:g:0", cards[u]))  # type: ignore[arg-type]
+        await asyncio.wait_for(asyncio.gather(*(q.answered_event.wait() for q in queries)), 60)
+        latencies = [(q.answered_at - q.sent_at) * 1000 for q in queries]  # type: ignore[operator]
+        errors = [c for c in emu.calls if c.status and c.status >= 400]
+        if errors:
+            raise RuntimeError(f"{mode}: {len(errors)} Bot API errors, first: {errors[0].method} {errors[0].description}")
+        return P1Run(mode, throughput, percentile(latencies, 0.5), percentile(latencies, 0.99), len(queries) + n_through * GROUPS)
+    except Exception:
+        print(log.read_text(errors="replace")[-3000:])
+        raise
+    finally:
+        await stop(proc)
+        await emu.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+async def main(repeats: int = 3, n_through: int = 300, n_latency: int = 300) -> dict[str, list[P1Run]]:
+    template = Path(tempfile.mkdtemp(prefix="p1-template-")) / "template.db"
+    base = 700000
+    await seed(template, list(range(base, base + n_through + n_latency)))
+    runs: dict[str, list[P1Run]] = {"bare": [], "full": []}
+    for _ in range(repeats):
+        for mode in ("bare", "full"):  # side by side, alternating
+            run = await one_run(mode, template, n_through, n_latency)
+            runs[mode].append(run)
+            print(f"P1 {mode}: {run.throughput:.0f} updates/s, p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms", flush=True)
+    shutil.rmtree(template.parent, ignore_errors=True)
+    return runs
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
