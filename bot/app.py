@@ -39,10 +39,11 @@ from storage.repositories import UserRepo
 log = logging.getLogger(__name__)
 
 
-def gated(router: Router, action: Action) -> Router:
-    """Every handler of this router checks the role (SPEC §2)."""
-    router.message.middleware(RoleGate(action))
-    router.callback_query.middleware(RoleGate(action))
+def gated(router: Router, action: Action, *, onboarded: bool = True) -> Router:
+    """Every handler of this router checks the role (SPEC §2); onboarded=False lets in
+    those who consented but have not finished setting up."""
+    router.message.middleware(RoleGate(action, onboarded=onboarded))
+    router.callback_query.middleware(RoleGate(action, onboarded=onboarded))
     return router
 
 
@@ -58,7 +59,7 @@ def build_routers() -> Router:
         onboarding.make_router(),
         gated(common.make_member(), Action.use_bot),
         gated(settings_handlers.make_router(), Action.use_bot),
-        gated(privacy.make_router(), Action.use_bot),
+        gated(privacy.make_router(), Action.use_bot, onboarded=False),  # data rights start with consent
         gated(admin.make_router(), Action.manage_units),
         gated(admin.make_invites_router(), Action.manage_invites),
         gated(admin.make_roles_router(), Action.manage_roles),

@@ -50,14 +50,17 @@ class RoleGate(BaseMiddleware):
     A refusal gets a clear reply in the user's language and an audit entry (SPEC §2).
     """
 
-    def __init__(self, action: Action) -> None:
+    def __init__(self, action: Action, *, onboarded: bool = True) -> None:
         self.action = action
+        # False: someone who consented but has not finished setting up passes too (their
+        # data rights, /mydata and /forget, start with the consent).
+        self.onboarded = onboarded
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         from handlers.texts import access_denied_text, not_registered_text
 
         user: User | None = data.get("user")
-        if user is not None and user.onboarded_at is not None and allowed(user.role, self.action):
+        if user is not None and (user.onboarded_at is not None or not self.onboarded) and allowed(user.role, self.action):
             return await handler(event, data)
         tg_user: TgUser | None = data.get("event_from_user")
         actor = tg_user.id if tg_user else None

@@ -311,6 +311,29 @@ async def test_mydata_and_forget(h: Harness) -> None:
     assert "chưa đăng ký" in user.last.text
 
 
+async def test_forget_midway_through_setting_up(h: Harness) -> None:
+    """Data rights start with consent: someone who agreed and then stopped halfway can
+    still download and erase what was stored."""
+    from storage.models import ConsentRecord, FsmRecord
+
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP")
+    lan = h.emu.user(37501, "Lan")
+    await lan.send(f"/start {token}")
+    await lan.press("✅ Tôi đồng ý")
+    await lan.press("🇻🇳 Tiếng Việt")
+    assert "họ và tên" in lan.last.text
+    await lan.send("/mydata")
+    data = json.loads(lan.last.document.data)
+    assert data["profile"]["telegram_id"] == 37501 and data["profile"]["onboarded_at"] is None
+    await lan.send("/forget")
+    await lan.press("🗑 Xóa, kể cả các gương điển hình tôi đã gửi")
+    assert "Đã xóa dữ liệu của đồng chí" in lan.last.text
+    assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0 and await h.count(FsmRecord) == 0
+    await lan.send("/help")
+    assert "chưa đăng ký" in lan.last.text
+
+
 COMMANDS = {
     "/unit": {Role.leader, Role.admin},
     "/nominate": {Role.leader},
