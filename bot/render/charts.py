@@ -23,6 +23,40 @@ def _pyplot() -> Any:
 COLORS = ("#e6e6e6", "#b7c7d9", "#d9534f", "#f0ad4e", "#5cb85c")
 
 
+def _participation(ax: Any, weeks: Sequence[str], rates: Sequence[float], rate_label: str) -> None:
+    """Participation % week by week."""
+    ax.plot(range(len(weeks)), rates, marker="o", color="#337ab7")
+    ax.set_xticks(range(len(weeks)), labels=weeks, fontsize=8)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel(rate_label, fontsize=9)
+    ax.grid(alpha=0.3)
+
+
+def _criteria_shares(
+    ax: Any,
+    criteria: Sequence[str],
+    shares: Sequence[tuple[float, float, float]] | None,
+    share_labels: Sequence[str],
+    withheld_text: str,
+) -> None:
+    """Per criterion group, % Tốt / Đạt / Chưa đạt as stacked bars, or the withheld note."""
+    if not shares:
+        ax.axis("off")
+        ax.text(0.5, 0.5, withheld_text, ha="center", va="center", wrap=True, fontsize=10)
+        return
+    y = range(len(criteria))
+    good = [s[0] for s in shares]
+    ok = [s[1] for s in shares]
+    bad = [s[2] for s in shares]
+    ax.barh(y, good, color=COLORS[4], label=share_labels[0])
+    ax.barh(y, ok, left=good, color=COLORS[3], label=share_labels[1])
+    ax.barh(y, bad, left=[g + o for g, o in zip(good, ok, strict=True)], color=COLORS[2], label=share_labels[2])
+    ax.set_yticks(list(y), labels=criteria, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
+
+
 def criteria_heatmap(
     *,
     title: str,
@@ -74,26 +108,8 @@ def participation_and_criteria(
     plt.rcParams["font.family"] = FONT
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=100, gridspec_kw={"width_ratios": [1, 1.3]})
     try:
-        left.plot(range(len(weeks)), rates, marker="o", color="#337ab7")
-        left.set_xticks(range(len(weeks)), labels=weeks, fontsize=8)
-        left.set_ylim(0, 105)
-        left.set_ylabel(rate_label, fontsize=9)
-        left.grid(alpha=0.3)
-        if shares:
-            y = range(len(criteria))
-            good = [s[0] for s in shares]
-            ok = [s[1] for s in shares]
-            bad = [s[2] for s in shares]
-            right.barh(y, good, color=COLORS[4], label=share_labels[0])
-            right.barh(y, ok, left=good, color=COLORS[3], label=share_labels[1])
-            right.barh(y, bad, left=[g + o for g, o in zip(good, ok, strict=True)], color=COLORS[2], label=share_labels[2])
-            right.set_yticks(list(y), labels=criteria, fontsize=8)
-            right.invert_yaxis()
-            right.set_xlim(0, 100)
-            right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
-        else:
-            right.axis("off")
-            right.text(0.5, 0.5, withheld_text, ha="center", va="center", wrap=True, fontsize=10)
+        _participation(left, weeks, rates, rate_label)
+        _criteria_shares(right, criteria, shares, share_labels, withheld_text)
         fig.suptitle(title, fontsize=11)
         fig.tight_layout()
         buf = io.BytesIO()
@@ -139,26 +155,8 @@ def unit_overview(
     fig, (left, mid, right) = plt.subplots(
         1, 3, figsize=(15, max(4.2, 0.32 * len(sub_units) + 1.8)), dpi=100, gridspec_kw={"width_ratios": [1, 1.3, 1.1]})
     try:
-        left.plot(range(len(weeks)), rates, marker="o", color="#337ab7")
-        left.set_xticks(range(len(weeks)), labels=weeks, fontsize=8)
-        left.set_ylim(0, 105)
-        left.set_ylabel(rate_label, fontsize=9)
-        left.grid(alpha=0.3)
-        if shares:
-            y = range(len(criteria))
-            good = [s[0] for s in shares]
-            ok = [s[1] for s in shares]
-            bad = [s[2] for s in shares]
-            mid.barh(y, good, color=COLORS[4], label=share_labels[0])
-            mid.barh(y, ok, left=good, color=COLORS[3], label=share_labels[1])
-            mid.barh(y, bad, left=[g + o for g, o in zip(good, ok, strict=True)], color=COLORS[2], label=share_labels[2])
-            mid.set_yticks(list(y), labels=criteria, fontsize=8)
-            mid.invert_yaxis()
-            mid.set_xlim(0, 100)
-            mid.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
-        else:
-            mid.axis("off")
-            mid.text(0.5, 0.5, withheld_text, ha="center", va="center", wrap=True, fontsize=10)
+        _participation(left, weeks, rates, rate_label)
+        _criteria_shares(mid, criteria, shares, share_labels, withheld_text)
         right.set_title(sub_title, fontsize=9)
         _bars_or_note(right, sub_units, sub_rates, no_sub_units)
         fig.suptitle(title, fontsize=11)

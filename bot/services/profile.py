@@ -64,28 +64,20 @@ class ProfileService:
         user.locale = locale
         return await self._save(user)
 
+    @staticmethod
+    def _label(text: str, field: str) -> str:
+        """A name or a position: 2 to NAME_MAX characters with letters, not a command."""
+        value = clean_text(text or "")
+        if not 2 <= len(value) <= NAME_MAX or value.startswith("/") or not any(ch.isalpha() for ch in value):
+            raise InvalidInput(field, max=NAME_MAX)
+        return value
+
     async def set_full_name(self, user: User, text: str) -> User:
-        name = clean_text(text or "")
-        if (
-            len(name) < 2
-            or len(name) > NAME_MAX
-            or name.startswith("/")
-            or not any(ch.isalpha() for ch in name)
-        ):
-            raise InvalidInput("full_name", max=NAME_MAX)
-        user.full_name = name
+        user.full_name = self._label(text, "full_name")
         return await self._save(user)
 
     async def set_position(self, user: User, text: str) -> User:
-        position = clean_text(text or "")
-        if (
-            len(position) < 2
-            or len(position) > NAME_MAX
-            or position.startswith("/")
-            or not any(ch.isalpha() for ch in position)
-        ):
-            raise InvalidInput("position", max=NAME_MAX)
-        user.position = position
+        user.position = self._label(text, "position")
         return await self._save(user)
 
     async def set_schedule(self, user: User, weekday: int | None = None, at: str | None = None) -> User:
