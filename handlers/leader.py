@@ -25,6 +25,7 @@ from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.i18n import _, current_locale, ngettext
 from bot.config import Settings
+from bot.render.example_labels import category_label, snippet
 from bot.render.charts import participation_and_criteria, unit_overview
 from bot.services.checkin import CheckinService, previous_week, week_key, week_monday
 from bot.services.digest import LeaderDigest, NudgeService
@@ -38,6 +39,7 @@ from storage.models import Level, User
 
 MAX_LISTED = 25
 MAX_NUDGE_BUTTONS = 6
+MAX_EXAMPLES = 3
 
 
 def _pct(n: int, d: int) -> str:
@@ -84,6 +86,10 @@ def digest_card(d: LeaderDigest, campaign: Campaign) -> tuple[str, InlineKeyboar
         lines.append(", ".join(names) + (_(" and {n} more").format(n=more) if more else ""))
     else:
         lines.append(_("Everyone expected has self-assessed. Thank you!"))
+    if d.examples:
+        lines += ["", ngettext("<b>New good examples ({n})</b>", "<b>New good examples ({n})</b>", len(d.examples)).format(n=len(d.examples))]
+        for ex in d.examples[:MAX_EXAMPLES]:
+            lines.append("• {category}: {story}".format(category=category_label(ex.category), story=escape(snippet(ex.story, 90))))
     if d.deadlines:
         lines += ["", _("<b>Upcoming deadlines</b>")]
         for occ in d.deadlines[:5]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.services.checkin import week_monday
 from bot.services.deadlines import DeadlineService, Occurrence
 from bot.services.errors import AccessDenied
+from bot.services.examples import ExampleRow, ExampleService
 from bot.services.stats import Participation, StatsService
 from storage.models import Role, Unit, User
 from storage.repositories import UnitRepo
@@ -29,6 +31,7 @@ class LeaderDigest:
     trend: list[Participation]  # oldest first, ending with `week`
     deadlines: list[Occurrence]
     leader_id: int | None = None
+    examples: list[ExampleRow] = field(default_factory=list)  # approved in the week, unit and sub-units
 
     @property
     def to_remind(self) -> list[User]:
@@ -59,9 +62,12 @@ class DigestService:
         now = replace(trend[-1], shares=await self.stats.shares(ids, week))
         before = trend[-2]
         deadlines = await DeadlineService(self.session, self.clock, self.campaign).upcoming(today, days=45)
+        monday = week_monday(week)
+        examples = await ExampleService(self.session, self.clock, leader.timezone).approved_in(
+            unit, monday, monday + timedelta(days=6))
         return LeaderDigest(
             unit=unit, sub_units=len(ids) - 1, week=week, now=now, before=before, trend=trend, deadlines=deadlines,
-            leader_id=leader.id,
+            leader_id=leader.id, examples=examples,
         )
 
 

@@ -337,3 +337,86 @@ async def test_weekly_highlights_digest_reaches_comms_staff_once(h: Harness) -> 
     await sender(h).drain()
     assert "tuần 48" in h.emu.user(30001).last.text or "48" in h.emu.user(30001).last.text
     assert h.emu.messages(30002) == []
+
+
+async def test_the_digest_lists_the_units_new_good_examples(h: Harness) -> None:
+    from bot.services.examples import ExampleService
+    from storage.examples import ExampleCategory, ExampleSubject
+
+    leader = await h.register(31001, "Lãnh Đạo", unit="VP", role=Role.leader)
+    author = await h.register(31002, "Người Viết", unit="VP")
+    comms = await h.register(31003, "Truyền Thông", unit="VP", role=Role.comms)
+    h.emu.user(31001, "LĐ", started=True)
+    async with h.sessionmaker() as s:
+        svc = ExampleService(s, h.clock)
+        ex = await svc.start(author)
+        await svc.choose_category(author, ex.id, ExampleCategory.initiative)
+        await svc.choose_subject(author, ex.id, ExampleSubject.myself)
+        await svc.tell_story(author, ex.id, "Số hóa hồ sơ một cửa, rút ngắn thời gian giải quyết còn một ngày <nhanh>")
+        await svc.photos_done(author, ex.id)
+        await svc.set_consent(author, ex.id, True)
+        await svc.submit(author, ex.id)
+        await svc.approve(comms, ex.id)
+    monday = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+    h.clock.set(monday)
+    await run_job(ctx(h), "leader_digests", monday)
+    await sender(h).drain()
+    card = h.emu.messages(31001)[0].text
+    assert "Gương điển hình mới (1)" in card and "Số hóa hồ sơ một cửa" in card and "<nhanh>" in card
+    del leader
+
+
+async def test_admins_keep_the_deadline_calendar(h: Harness) -> None:
+    from tests.e2e.conftest import ADMIN_ID
+
+    await h.register(ADMIN_ID, "Quản Trị", unit=None, role=Role.admin)
+    await h.register(32001, "Lãnh Đạo A", unit="SO-A", role=Role.leader)
+    await h.register(32002, "Lãnh Đạo B", unit="SO-B", role=Role.leader)
+    admin = h.emu.user(ADMIN_ID, "QT", language_code="vi")
+    await admin.send("/deadlines add 20/12/2026 Báo cáo kết quả Phong trào thi đua năm 2026")
+    assert "Đã thêm mốc thời hạn (số 1)" in admin.last.text and "20/12/2026" in admin.last.text
+    await admin.send("/deadlines add 01/01/2020 Quá hạn")
+    assert "Ngày này đã qua" in admin.last.text
+    await admin.send("/deadlines edit 1 18/12/2026 Báo cáo năm 2026 (sửa)")
+    assert "Đã sửa mốc thời hạn số 1" in admin.last.text and "18/12/2026" in admin.last.text
+    await admin.send("/deadlines")
+    listing = admin.last.text
+    assert "18/12/2026" in listing and "Báo cáo năm 2026 (sửa)" in listing and "đã xong 0/2" in listing
+    assert "kết thúc ngày 31/12/2025" in listing  # the 2019–2025 plan's own dates are over
+    leader = h.emu.user(32001, "A", started=True)
+    h.clock.set(datetime(2026, 12, 11, 1, 30, tzinfo=UTC))  # 7 days before, 08:30
+    await run_job(ctx(h), "deadline_reminders", h.clock.now())
+    await sender(h).drain()
+    await leader.press("✅ Đã xong ở đơn vị")
+    await admin.send("/deadlines status custom-1@2026-12-18")
+    assert "Đã xong (1): SO-A" in admin.last.text and "Chưa xong (1): SO-B" in admin.last.text
+    await admin.send("/deadlines remove 1")
+    assert "Đã xóa mốc thời hạn số 1" in admin.last.text
+    await admin.send("/deadlines remove 1")
+    assert "Không có mốc thời hạn" in admin.last.text
+    await admin.send("/deadlines frobnicate")
+    assert "Cách dùng" in admin.last.text
+    await leader.send("/deadlines")
+    assert "không dành cho vai trò" in leader.last.text
+
+
+async def test_jobs_from_the_command_line_with_now(h: Harness) -> None:
+    """`jobs run NAME --now` queues as of that time, once; `jobs list` names them all."""
+    await h.register(33001, "Lãnh Đạo", unit="VP", role=Role.leader)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": h.rt.settings.database_url, "LOG_LEVEL": "WARNING"}
+    env.pop("BOT_TOKEN", None)
+
+    async def cli(*args: str) -> str:
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+        assert proc.returncode == 0, err.decode()
+        return out.decode()
+
+    listing = await cli("jobs", "list")
+    for name in ("checkin_prompts", "missed_nudges", "leader_digests", "highlights_digest", "deadline_reminders"):
+        assert name in listing
+    first = await cli("jobs", "run", "leader_digests", "--now", "2026-11-30T08:00")
+    assert "leader_digests for 202648: 2 message(s) queued" in first and "digest -> 33001" in first
+    again = await cli("jobs", "run", "leader_digests", "--now", "2026-11-30T08:00")
+    assert "0 message(s) queued" in again

@@ -7,6 +7,7 @@ VI = {
     "<b>Deadlines, next 12 months</b>": "<b>Các mốc thời hạn trong 12 tháng tới</b>",
     "<b>Not yet self-assessed ({n})</b>": "<b>Chưa tự đánh giá ({n})</b>",
     "<b>Upcoming deadlines</b>": "<b>Mốc thời hạn sắp tới</b>",
+    "<b>New good examples ({n})</b>": "<b>Gương điển hình mới ({n})</b>",
     "<b>Weekly digest, {week}</b>": "<b>Bản tổng hợp tuần, {week}</b>",
     "<b>{title}</b>, last day {date}": "<b>{title}</b>, hạn cuối {date}",
     "A deadline's title is 3 to {max} characters.": "Tên mốc thời hạn dài từ 3 đến {max} ký tự.",
