@@ -10,6 +10,7 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -272,7 +273,18 @@ async def current_card(svc: CheckinService, user: User, view: CheckinView | None
 async def _show(query: CallbackQuery, card: tuple[str, InlineKeyboardMarkup]) -> None:
     if isinstance(query.message, Message):
         text, kb = card
-        await query.message.edit_text(text, reply_markup=kb)
+        try:
+            await query.message.edit_text(text, reply_markup=kb)
+        except TelegramBadRequest as exc:  # a repeated tap: the card already shows this
+            if "message is not modified" not in str(exc):
+                raise
+
+
+def _group(svc: CheckinService, index: int) -> str:
+    """The criterion group a button names; a forged or stale index changes nothing."""
+    if not 0 <= index < len(svc.order):
+        raise CheckinClosed("checkin_closed")
+    return svc.order[index]
 
 
 async def start(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
@@ -284,7 +296,7 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, cloc
 async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_answer: CallbackAnswer, state: FSMContext,
                  raw_state: str | None, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
     svc = service(session, clock, campaign)
-    code = svc.order[callback_data.c]
+    code = _group(svc, callback_data.c)
     res = await svc.answer(user, callback_data.w, code, LEVEL_OF[callback_data.l], editing=callback_data.e)
     if not res.changed and not callback_data.e:
         if res.view.status == CheckInStatus.done:
@@ -302,7 +314,7 @@ async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_
 
 async def toggle_item(query: CallbackQuery, callback_data: CheckinItemCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
     svc = service(session, clock, campaign)
-    code = svc.order[callback_data.c]
+    code = _group(svc, callback_data.c)
     group = campaign.criterion(code)
     if not 0 <= callback_data.i < len(group.items):
         raise CheckinClosed("checkin_closed")
@@ -313,9 +325,11 @@ async def toggle_item(query: CallbackQuery, callback_data: CheckinItemCB, sessio
 
 async def items_done(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
     svc = service(session, clock, campaign)
+    code = _group(svc, callback_data.c)
+    if callback_data.w != svc.current_week(user):
+        raise CheckinClosed("checkin_closed")
     view = await svc.view(user, callback_data.w)
-    code = svc.order[callback_data.c]
-    if view.week != svc.current_week(user) or code not in view.answers:
+    if code not in view.answers:
         raise CheckinClosed("checkin_closed")
         return
     await state.set_state(CheckinStates.note)
@@ -370,7 +384,10 @@ async def reflection_or_stray_text(message: Message, state: FSMContext, session:
 
 
 async def skip(query: CallbackQuery, callback_data: CheckinActCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
-    view = await service(session, clock, campaign).view(user, callback_data.w)
+    svc = service(session, clock, campaign)
+    if callback_data.w != svc.current_week(user):  # a closed week's button, or a forged one
+        raise CheckinClosed("checkin_closed")
+    view = await svc.view(user, callback_data.w)
     await _show(query, skip_card(view))
 
 
