@@ -12,7 +12,7 @@ from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.services.checkin import week_monday
 from bot.services.deadlines import DeadlineService, Occurrence
-from bot.services.errors import AccessDenied
+from bot.services.access import Action, deny
 from bot.services.examples import ExampleRow, ExampleService
 from bot.services.stats import Participation, StatsService
 from storage.models import Role, Unit, User
@@ -49,11 +49,11 @@ class DigestService:
     async def unit_ids(self, leader: User) -> tuple[Unit, list[int]]:
         """A leader sees their own unit and its sub-units only (SPEC §2)."""
         if leader.role not in (Role.leader, Role.admin) or leader.unit_id is None:
-            raise AccessDenied()
+            await deny(self.session, self.clock, leader, Action.view_unit, "no unit to lead")
         repo = UnitRepo(self.session)
         unit = await repo.get(leader.unit_id)
         if unit is None:
-            raise AccessDenied()
+            await deny(self.session, self.clock, leader, Action.view_unit, "own unit gone")
         return unit, [u.id for u in await repo.subtree(unit) if u.id is not None]
 
     async def for_leader(self, leader: User, week: int, today: date) -> LeaderDigest:
@@ -89,14 +89,14 @@ class NudgeService:
     async def targets(self, leader: User, member_id: int | None, week: int) -> list[User]:
         """The members the leader may nudge: in their unit or sub-units only. Everyone:
         those the digest of `week` lists as not done."""
-        _, ids = await DigestService(self.session, self.clock, self.campaign).unit_ids(leader)
+        unit, ids = await DigestService(self.session, self.clock, self.campaign).unit_ids(leader)
         stats = StatsService(self.session)
         if member_id is None:
             missing = (await stats.participation(ids, week, with_shares=False)).missing
             return [m for m in missing if m.id != leader.id]
         found = [m for m in await stats.members(ids) if m.id == member_id]
-        if not found:
-            raise AccessDenied()
+        if not found:  # another unit's member (a forged button), or no such person: refused and audited
+            await deny(self.session, self.clock, leader, Action.view_unit, f"nudge member={member_id} outside unit={unit.id}")
         return found
 
     async def nudge(self, leader: User, member_id: int | None, week: int, render) -> NudgeResult:  # noqa: ANN001
