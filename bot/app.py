@@ -52,6 +52,7 @@ def build_routers() -> Router:
     root = Router(name="root")
     private = Router(name="private")
     private.message.filter(F.chat.type == ChatType.PRIVATE)
+    private.edited_message.filter(F.chat.type == ChatType.PRIVATE)
     private.include_routers(
         common.make_router(),  # /cancel works everywhere, before any step's own handlers
         # The hottest path (a tap per criterion group) is matched first.

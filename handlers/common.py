@@ -10,7 +10,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import _
 from bot.services.access import Action, allowed
-from handlers.texts import not_registered_text, role_name
+from handlers.texts import finish_setup_text, not_registered_text, role_name
 from storage.models import User
 
 
@@ -85,8 +85,11 @@ async def cancel(message: Message, state: FSMContext, user: User | None) -> None
 
 
 async def unknown_message(message: Message, user: User | None) -> None:
-    if user is None or user.onboarded_at is None:
+    if user is None:
         await message.answer(not_registered_text())
+        return
+    if user.onboarded_at is None:
+        await message.answer(finish_setup_text())
         return
     await message.answer(_("I did not understand that. Send /help to see what I can do."))
 
@@ -96,6 +99,15 @@ async def unexpected_in_flow(message: Message) -> None:
     await message.answer(
         _("Please answer the question above (use the buttons if there are any), or send /cancel to stop.")
     )
+
+
+async def edited_message(message: Message, user: User | None) -> None:
+    """An edit of a message already handled: its first version was taken (or refused) and
+    the step has moved on, so the edit is not read again; say so rather than stay silent."""
+    if user is None:
+        await message.answer(not_registered_text())
+        return
+    await message.answer(_("Edits are not read. Please send the correction as a new message."))
 
 
 async def stale_button(query: CallbackQuery, callback_answer: CallbackAnswer) -> None:
@@ -121,5 +133,6 @@ def make_fallback() -> Router:
     router = Router(name="fallback")
     router.message.register(unknown_message, StateFilter(None))
     router.message.register(unexpected_in_flow)
+    router.edited_message.register(edited_message, StateFilter("*"))
     router.callback_query.register(stale_button)
     return router

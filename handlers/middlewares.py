@@ -57,7 +57,7 @@ class RoleGate(BaseMiddleware):
         self.onboarded = onboarded
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        from handlers.texts import access_denied_text, not_registered_text
+        from handlers.texts import access_denied_text, finish_setup_text, not_registered_text
 
         user: User | None = data.get("user")
         if user is not None and (user.onboarded_at is not None or not self.onboarded) and allowed(user.role, self.action):
@@ -65,7 +65,10 @@ class RoleGate(BaseMiddleware):
         tg_user: TgUser | None = data.get("event_from_user")
         actor = tg_user.id if tg_user else None
         registered = user is not None and user.onboarded_at is not None
-        text = access_denied_text() if registered else not_registered_text()
+        if registered:
+            text = access_denied_text()
+        else:  # halfway through setting up, they have the link already: /start goes on
+            text = finish_setup_text() if user is not None else not_registered_text()
         if registered:
             await AuditService(data["session"], data["clock"]).refused(
                 actor, self.action.value, detail=f"role={user.role if user else None}"

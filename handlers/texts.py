@@ -101,6 +101,11 @@ def not_registered_text() -> str:
     )
 
 
+def finish_setup_text() -> str:
+    """For someone who consented but has not finished setting up (SPEC §3.1)."""
+    return _("Please finish setting up first: answer the question above, or send /start to go on.")
+
+
 def access_denied_text() -> str:
     return _("Sorry, this is not available for your role. The attempt has been noted.")
 
