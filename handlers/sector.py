@@ -22,7 +22,7 @@ from bot.i18n import _
 from bot.render.admin_exports import sector_xlsx
 from bot.render.charts import sector_participation
 from bot.services.audit import AuditService
-from bot.services.checkin import previous_week, week_key, week_monday
+from bot.services.checkin import is_week, previous_week, week_key, week_monday
 from bot.services.errors import InvalidInput
 from bot.services.figures import FiguresService, SectorFigures
 from handlers.callbacks import DashboardAct, DashboardCB
@@ -48,7 +48,7 @@ def resolve(cb: DashboardCB, svc: FiguresService) -> DashboardCB:
         if not 2000 <= cb.y <= svc.today().year:
             raise InvalidInput("dashboard_usage")
         return cb
-    return cb.model_copy(update={"w": cb.w if 0 < cb.w <= current else current})
+    return cb.model_copy(update={"w": cb.w if 0 < cb.w <= current and is_week(cb.w) else current})
 
 
 def dashboard_card(fig: SectorFigures, cb: DashboardCB, svc: FiguresService) -> tuple[str, InlineKeyboardMarkup]:

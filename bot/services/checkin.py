@@ -46,6 +46,15 @@ def week_monday(key: int) -> date:
     return date.fromisocalendar(key // 100, key % 100, 1)
 
 
+def is_week(key: int) -> bool:
+    """Whether `key` names an ISO week (202648 does, 202600 and 1 do not)."""
+    try:
+        week_monday(key)
+    except ValueError:
+        return False
+    return True
+
+
 def previous_week(key: int) -> int:
     return week_key(week_monday(key) - timedelta(days=7))
 

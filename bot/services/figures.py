@@ -23,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.services.access import Action, deny
 from bot.services.errors import InvalidInput
-from bot.services.checkin import previous_week, week_key, week_monday
+from bot.services.checkin import is_week, previous_week, week_key, week_monday
 from bot.services.stats import MIN_GROUP, Participation, Shares, StatsService, paused_for_week
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit, User
 from storage.repositories import UnitRepo
@@ -149,7 +149,7 @@ class FiguresService:
         unit, top = await self.visible_unit(viewer, unit_id)
         current = self.current_week()
         last_closed = previous_week(current)
-        week = week if week and week <= last_closed else last_closed
+        week = week if week and week <= last_closed and is_week(week) else last_closed
         ids = await self._subtree_ids(unit)
         members = await self.stats.members(ids)
         # The trend starts with the week the first of them registered: no run of 0% before.
