@@ -87,10 +87,11 @@ async def one_run(template: Path) -> P4Run:
                "LOG_LEVEL": "WARNING"}
         job = await asyncio.create_subprocess_exec(
             PY, "-c",
-            "import resource, sys\n"
+            "import sys\n"
             "from bot.__main__ import main\n"
             "code = main(['jobs', 'run', 'checkin_prompts', '--now', '2026-11-27T15:00'])\n"
-            "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forked parent.
+            "print('MAXRSS', [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])\n"
             "sys.exit(code)\n",
             cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )
