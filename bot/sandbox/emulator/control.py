@@ -1,7 +1,9 @@
 """The ``/_emu/`` control API: drive the emulator from another process (a browser, a subprocess test).
 
 All answers are JSON ``{"ok": true, ...}`` or ``{"ok": false, "error": "..."}`` with a 4xx/5xx
-status, and carry ``Access-Control-Allow-Origin: *`` so a page on another port can call them.
+status. They are same-origin only: no CORS headers, and a POST must carry the header
+``X-Sandbox`` (or come from a non-browser client, which sends no Origin), so another web page
+open in the same browser can neither read them nor drive them.
 The routes are listed in the package docstring.
 """
 
@@ -61,11 +63,21 @@ def _reply(body: dict[str, Any], status: int = 200) -> web.Response:
         text=json.dumps(body, ensure_ascii=False),
         status=status,
         content_type="application/json",
-        headers={"Access-Control-Allow-Origin": "*"},
     )
 
 
+@web.middleware
+async def same_origin_only(request: web.Request, handler: Any) -> web.StreamResponse:
+    """A browser POST to a control path must carry X-Sandbox (set by the sandbox page);
+    a cross-site form cannot add that header, and clients that are not browsers send no Origin."""
+    control_path = request.path.startswith(("/_emu/", "/_sandbox/"))
+    if control_path and request.method == "POST" and request.headers.get("Origin") and not request.headers.get("X-Sandbox"):
+        return _fail(403, "cross-site request refused: the sandbox answers its own page only")
+    return await handler(request)
+
+
 def add_control_routes(app: web.Application, emulator: TelegramEmulator) -> None:
+    app.middlewares.append(same_origin_only)
     control = _Control(emulator)
     router = app.router
     router.add_get(f"{PREFIX}/", control.summary)
@@ -78,7 +90,6 @@ def add_control_routes(app: web.Application, emulator: TelegramEmulator) -> None
     router.add_get(f"{PREFIX}/chats/{{chat_id}}/messages", control.chat_messages)
     router.add_get(f"{PREFIX}/files/{{file_id}}", control.file)
     router.add_get(f"{PREFIX}/calls", control.calls)
-    router.add_route("OPTIONS", f"{PREFIX}/{{tail:.*}}", control.preflight)
 
 
 class _Control:
@@ -110,15 +121,6 @@ class _Control:
     @staticmethod
     def _timeout(value: Any) -> float | None:
         return None if value is None else min(float(value), MAX_WAIT)
-
-    async def preflight(self, request: web.Request) -> web.Response:
-        return web.Response(
-            headers={
-                "Access-Control-Allow-Origin": "*",
-                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-                "Access-Control-Allow-Headers": "Content-Type",
-            }
-        )
 
     async def summary(self, request: web.Request) -> web.Response:
         emulator = self.emulator
@@ -258,7 +260,7 @@ class _Control:
             stored = self.emulator.file(request.match_info["file_id"])
         except KeyError:
             return _fail(404, "no such file")
-        headers = {"Access-Control-Allow-Origin": "*"}
+        headers: dict[str, str] = {}
         if stored.file_name:
             headers["Content-Disposition"] = f'inline; filename="{stored.file_name}"'
         content_type = stored.mime_type or ("image/jpeg" if stored.kind == "photo" else "application/octet-stream")

@@ -158,6 +158,9 @@
 
   async function api(path, body, options) {
     const init = Object.assign({ headers: {} }, options || {});
+    // A custom header: another site's page cannot send it without a CORS preflight,
+    // which the sandbox never grants.
+    init.headers["X-Sandbox"] = "1";
     if (body instanceof FormData) {
       init.method = "POST";
       init.body = body;
