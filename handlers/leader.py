@@ -234,7 +234,7 @@ def unit_chart(ov: UnitOverview, campaign: Campaign) -> bytes:
 async def send_unit_chart(message: Message, ov: UnitOverview, campaign: Campaign) -> None:
     png = await asyncio.to_thread(unit_chart, ov, campaign)  # drawing takes a moment
     await message.answer_photo(BufferedInputFile(png, filename="unit.png"),
-                               caption=_("Participation and criteria, {unit}").format(unit=ov.unit.name)[:1000])
+                               caption=_("Participation and criteria, {unit}").format(unit=escape(ov.unit.name[:200])))
 
 
 async def unit_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,

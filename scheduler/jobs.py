@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -217,7 +218,8 @@ async def run_leader_digests(ctx: JobContext, now: datetime, result: JobResult) 
             with i18n.use_locale(leader.locale):
                 text, kb = digest_card(digest, ctx.campaign)
                 png = digest_chart(digest, ctx.campaign)
-                caption = i18n.gettext("Participation and criteria, {unit}").format(unit=digest.unit.name)[:1000]
+                # The caption is HTML: the unit's name is escaped (and cut before, never inside an entity).
+                caption = i18n.gettext("Participation and criteria, {unit}").format(unit=escape(digest.unit.name[:200]))
             out.append(Outgoing(f"digest:{leader.id}:{week}", "digest", leader.telegram_id, payload(text, kb), leader.id))  # type: ignore[arg-type]
             out.append(Outgoing(f"digest-chart:{leader.id}:{week}", "digest", leader.telegram_id,  # type: ignore[arg-type]
                                 payload(caption, method="sendPhoto", filename="digest.png"), leader.id, blob=png))
