@@ -38,6 +38,8 @@ from handlers.checkin import current_card, week_label
 from storage.models import Level, User
 
 MAX_LISTED = 25
+NAMES_BUDGET = 2000  # characters of escaped names in the digest, the rest counted
+TEXT_BUDGET = 4000  # of HTML, below Telegram's 4096 characters
 MAX_NUDGE_BUTTONS = 6
 MAX_EXAMPLES = 3
 
@@ -48,6 +50,14 @@ def _pct(n: int, d: int) -> str:
 
 def _date(d) -> str:  # noqa: ANN001
     return format_date(d, format="dd/MM/yyyy", locale="vi_VN" if current_locale() == "vi" else "en_GB")
+
+
+def fit(text: str) -> str:
+    """At most TEXT_BUDGET characters of HTML, cut at a line break: each line closes its
+    own tags, so the cut never falls inside an entity or a tag."""
+    if len(text) <= TEXT_BUDGET:
+        return text
+    return text[:TEXT_BUDGET - 2].rsplit("\n", 1)[0] + "\n…"
 
 
 def digest_card(d: LeaderDigest, campaign: Campaign) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -80,7 +90,12 @@ def digest_card(d: LeaderDigest, campaign: Campaign) -> tuple[str, InlineKeyboar
             ))
     lines.append("")
     if now.missing:
-        names = [escape(m.full_name or "?") for m in now.missing[:MAX_LISTED]]
+        names: list[str] = []
+        for m in now.missing[:MAX_LISTED]:
+            name = escape(m.full_name or "?")
+            if names and sum(len(n) + 2 for n in names) + len(name) > NAMES_BUDGET:
+                break
+            names.append(name)
         more = len(now.missing) - len(names)
         lines.append(ngettext("<b>Not yet self-assessed ({n})</b>", "<b>Not yet self-assessed ({n})</b>", len(now.missing)).format(n=len(now.missing)))
         lines.append(", ".join(names) + (_(" and {n} more").format(n=more) if more else ""))
@@ -101,8 +116,7 @@ def digest_card(d: LeaderDigest, campaign: Campaign) -> tuple[str, InlineKeyboar
             kb.button(text=_("🔔 {name}").format(name=(m.full_name or "?")[:40]), callback_data=NudgeCB(m=m.id or 0, w=d.week))
         kb.adjust(1, 2)
     text = "\n".join(lines)
-    if len(text) > 4000:
-        text = text[:3990] + "…"
+    text = fit(text)
     return text, kb.as_markup() if d.to_remind else None
 
 
@@ -201,8 +215,7 @@ def unit_card(ov: UnitOverview, campaign: Campaign) -> tuple[str, InlineKeyboard
         kb.row(InlineKeyboardButton(text="⬆ " + ov.parent.name[:40], callback_data=UnitCB(u=ov.parent.id or 0, w=ov.week).pack()))
     kb.row(InlineKeyboardButton(text=_("📊 Chart"), callback_data=UnitCB(u=uid, w=ov.week, c=True).pack()))
     text = "\n".join(lines)
-    if len(text) > 4000:
-        text = text[:3990] + "…"
+    text = fit(text)
     return text, kb.as_markup()
 
 
