@@ -19,6 +19,7 @@ from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, ngettext
+from bot.render.example_labels import snippet
 from bot.services.errors import InvalidInput
 from bot.services.reports import AnnualReport, ReportService
 from handlers.callbacks import ReportCB
@@ -35,7 +36,7 @@ def service(session: AsyncSession, clock: Clock, campaign: Campaign, settings: S
 def summary(rep: AnnualReport) -> str:
     t = rep.figures.tally
     lines = [
-        _("<b>Annual report {year}, {unit}</b> — a draft to edit and sign.").format(year=rep.year, unit=escape(rep.unit.name)),
+        _("<b>Annual report {year}, {unit}</b> — a draft to edit and sign.").format(year=rep.year, unit=escape(snippet(rep.unit.name, 120))),
         _("Plan §VI.1: it reaches {agency} before 15 December.").format(agency=escape(rep.standing_agency)),
         _("Self-assessments done: {done}/{expected} person-weeks ({pct}).").format(
             done=t.done, expected=t.expected, pct=f"{t.rate:.0f}%"),
@@ -45,6 +46,11 @@ def summary(rep: AnnualReport) -> str:
         ngettext("{n} nomination", "{n} nominations", len(rep.nominations)).format(n=len(rep.nominations)),
     ]
     return "\n".join(lines)
+
+
+def caption(text: str, limit: int = 1000) -> str:
+    """HTML cut to a caption's length at a line break: never inside an entity or a tag."""
+    return text if len(text) <= limit else text[:limit - 2].rsplit("\n", 1)[0] + "\n…"
 
 
 def years_keyboard(svc: ReportService, year: int) -> InlineKeyboardMarkup:
@@ -64,7 +70,7 @@ async def send_report(message: Message, svc: ReportService, user: User, year: in
     code = re.sub(r"[^A-Za-z0-9_-]", "", rep.unit.code) or "don-vi"
     await message.answer_document(
         BufferedInputFile(data, filename=f"bao-cao-van-hoa-cong-so_{code}_{year}.docx"),
-        caption=summary(rep)[:1000], reply_markup=years_keyboard(svc, year),
+        caption=caption(summary(rep)), reply_markup=years_keyboard(svc, year),
     )
 
 
