@@ -315,3 +315,15 @@ async def test_a_long_digest_is_cut_without_breaking_its_markup(h: Harness) -> N
     unit_card, _chart = lead.since_last_action
     assert f"Phòng {PAYLOAD}" in unit_card.text
     sweep(h)
+
+
+async def test_a_report_caption_with_a_long_unit_name_keeps_valid_markup(h: Harness) -> None:
+    name = "Phòng " + "<&>" * 80  # 246 characters, over a thousand once escaped
+    await h.add_unit("VP", name)
+    await h.register(5001, "Lãnh Đạo Văn Phòng", unit="VP", role=Role.leader)
+    lead = h.emu.user(5001, "Lãnh đạo")
+    await lead.send("/report")
+    [report] = lead.since_last_action
+    assert report.document.file_name.endswith(".docx") and report.text.startswith("Báo cáo năm 2026")
+    assert name in docx_text(report.document.data)
+    sweep(h)
