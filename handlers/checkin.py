@@ -303,6 +303,14 @@ async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_
             # A button of the finished flow: the check-in is closed to it (edits go through ✏️).
             raise CheckinClosed("checkin_done")
         callback_answer.text = _("Already recorded.")
+        if raw_state is None:
+            # A repeated tap, or the same tap again after Telegram refused (429, 5xx) or
+            # timed out the card's edit: show what the first tap should have shown.
+            earlier = res.view.answers.get(code)
+            if earlier is not None and earlier.level == Level.not_met == LEVEL_OF[callback_data.l]:
+                await _show(query, items_card(campaign, res.view, code))
+            else:
+                await _show(query, await current_card(svc, user, res.view))
         return
     if raw_state is not None:  # a note or text step left open: the tap moves on from it
         await state.clear()
