@@ -131,7 +131,8 @@ async def test_admin_from_configuration_and_role_refusals(h: Harness) -> None:
     await h.add_unit("VP", "Văn phòng Bộ")
     admin = h.emu.user(ADMIN_ID, "Quản", "Trị", language_code="vi")
     await onboard_vi(admin, "/start", "Lê Quản Trị", "Chuyên viên chính")
-    assert "vai trò quản trị viên" in admin.messages[1].text  # registered as an administrator
+    [registered] = await h.rows(User)
+    assert registered.role == Role.admin and registered.unit_id is None
     await admin.send("/units")
     assert "VP" in admin.last.text and "Văn phòng Bộ" in admin.last.text
     await admin.send("/invite VP leader 7 2")
