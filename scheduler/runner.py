@@ -111,6 +111,7 @@ class Scheduler:
         self.sender = OutboxSender(bot, ctx.sessionmaker, ctx.clock, rate=ctx.settings.send_rate)
         self._aps: AsyncIOScheduler | None = None
         self._tasks: list[asyncio.Task] = []
+        self._lead_task: asyncio.Task | None = None
         self.leader = False
 
     async def _fire(self, name: str) -> None:
@@ -175,8 +176,9 @@ class Scheduler:
         self._lead_task = asyncio.create_task(self._lead())
 
     async def stop(self) -> None:
-        self._lead_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._lead_task
+        if self._lead_task is not None:  # start() may not have been reached
+            self._lead_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._lead_task
         await self._stop_leading()
         await self.lock.release()
