@@ -78,6 +78,17 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--reset", action="store_true", help="start again from fresh demo data")
     sb.add_argument("--at", help="on a fresh sandbox, start its clock at this ISO date-time (campaign time zone)")
 
+    adm = sub.add_parser("admin", help="operator tasks: a unit's people, a person's role, the audit log")
+    asub = adm.add_subparsers(dest="admin_cmd", metavar="ACTION", required=True)
+    ap = asub.add_parser("people", help="the registered people of a unit, with their numbers and roles")
+    ap.add_argument("unit")
+    ar = asub.add_parser("role", help="change a registered person's role (audited, actor: the console)")
+    ar.add_argument("person", type=int, help="the person's number (from `admin people`)")
+    ar.add_argument("role", choices=["employee", "leader", "comms"])
+    aa = asub.add_parser("audit", help="recent audit entries")
+    aa.add_argument("--refused", action="store_true", help="refusals only")
+    aa.add_argument("--limit", type=int, default=30)
+
     camp = sub.add_parser("campaign", help="campaign files")
     csub = camp.add_subparsers(dest="campaign_cmd", metavar="ACTION", required=True)
     cc = csub.add_parser("check", help="validate a campaign file and summarise it")
@@ -270,6 +281,32 @@ async def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
 
 
+async def cmd_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.services.audit import AuditService
+    from bot.services.people import PeopleService
+    from storage.models import Role, User
+
+    engine, sm = await _session(settings)
+    try:
+        async with sm() as session:
+            clock = Clock()
+            if args.admin_cmd == "people":
+                unit, people = await PeopleService(session, clock).unit_members(args.unit)
+                print(f"{unit.code}\t{unit.name}: {len(people)} registered")
+                for p in people:
+                    print(f"{p.id}\t{p.role}\t{p.full_name}\t{p.position}")
+            elif args.admin_cmd == "role":
+                console = User(role=Role.admin, created_at=clock.now())  # the operator: audited with no Telegram id
+                person, old = await PeopleService(session, clock).change_role(console, args.person, args.role)
+                print(f"{person.id} {person.full_name}: {Role(old).value} -> {Role(person.role).value}")
+            else:
+                for e in await AuditService(session, clock).recent(args.limit, refused_only=args.refused):
+                    print(f"{e.at.isoformat(timespec='seconds')}\t{e.outcome}\t{e.action}\t{e.actor_telegram_id or '-'}\t{e.detail}")
+    finally:
+        await engine.dispose()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     cmd = args.cmd or "run"
@@ -302,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
             return _run_async(lambda: cmd_invite(settings, args))
         if cmd == "jobs":
             return _run_async(lambda: cmd_jobs(settings, args))
+        if cmd == "admin":
+            return _run_async(lambda: cmd_admin(settings, args))
         if cmd == "sandbox":
             return _run_async(lambda: cmd_sandbox(settings, args))
     except (ConfigError, CampaignError, DatabaseUnavailable, CliError) as exc:

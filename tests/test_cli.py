@@ -30,7 +30,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 def test_help_lists_the_subcommands(env: dict[str, str]) -> None:
     res = run(["--help"], env)
     assert res.returncode == 0
-    for cmd in ("run", "migrate", "unit", "invite", "campaign"):
+    for cmd in ("run", "webhook", "migrate", "unit", "invite", "jobs", "campaign", "sandbox", "admin"):
         assert cmd in res.stdout
 
 
@@ -96,3 +96,35 @@ def test_units_and_invites_from_the_command_line(env: dict[str, str], tmp_path: 
     assert missing.returncode == 2 and "NOPE" in missing.stderr
     no_name = run(["invite", "VP"], env)
     assert no_name.returncode == 2 and "--bot-username" in no_name.stderr
+
+
+def test_admin_tasks_from_the_console(env: dict[str, str]) -> None:
+    import asyncio
+    from datetime import UTC, datetime
+
+    from storage.db import make_engine, make_sessionmaker, upgrade
+    from storage.models import Unit, User
+
+    async def seed() -> None:
+        engine = make_engine(env["DATABASE_URL"])
+        await upgrade(engine)
+        now = datetime(2026, 11, 2, tzinfo=UTC)
+        async with make_sessionmaker(engine)() as s:
+            unit = Unit(code="VP", name="Văn phòng Bộ", created_at=now)
+            s.add(unit)
+            await s.flush()
+            unit.path = f"/{unit.id}/"
+            s.add(User(telegram_id=777, full_name="Nguyễn Văn An", position="Chuyên viên", unit_id=unit.id,
+                       onboarded_at=now, created_at=now))
+            await s.commit()
+        await engine.dispose()
+
+    asyncio.run(seed())
+    people = run(["admin", "people", "VP"], env)
+    assert people.returncode == 0 and "1\temployee\tNguyễn Văn An" in people.stdout
+    changed = run(["admin", "role", "1", "leader"], env)
+    assert changed.returncode == 0 and "employee -> leader" in changed.stdout
+    audit = run(["admin", "audit"], env)
+    assert "role.change" in audit.stdout and "employee->leader" in audit.stdout
+    missing = run(["admin", "role", "99", "comms"], env)
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1
