@@ -120,24 +120,29 @@ def digest_card(d: LeaderDigest, campaign: Campaign) -> tuple[str, InlineKeyboar
     return text, kb.as_markup() if d.to_remind else None
 
 
-def digest_chart(d: LeaderDigest, campaign: Campaign) -> bytes:
+def _chart_args(unit_name: str, week: int, trend: list[Participation], now: Participation, campaign: Campaign) -> dict[str, Any]:
+    """What the digest's chart and /unit's chart share: the trend and the criteria bars."""
     locale = current_locale()
     shares = None
-    if d.now.shares is not None:
+    if now.shares is not None:
         shares = [
-            (s.pct(Level.good), s.pct(Level.ok), s.pct(Level.not_met)) if (s := d.now.shares.get(g.code)) else (0.0, 0.0, 0.0)
+            (s.pct(Level.good), s.pct(Level.ok), s.pct(Level.not_met)) if (s := now.shares.get(g.code)) else (0.0, 0.0, 0.0)
             for g in campaign.individual_criteria
         ]
-    return participation_and_criteria(
-        title=_("{unit}: {week}").format(unit=d.unit.name, week=week_label(d.week)),
-        weeks=[week_monday(p.week).strftime("%d/%m") for p in d.trend],
-        rates=[p.rate for p in d.trend],
-        rate_label=_("Self-assessed, % of members"),
-        criteria=[f"{g.code}) {g.short.get(locale)}" for g in campaign.individual_criteria],
-        shares=shares,
-        share_labels=[_("Good"), _("Met"), _("Not met")],
-        withheld_text=_("Figures per criterion withheld:\nfewer than {n} people answered.").format(n=MIN_GROUP),
-    )
+    return {
+        "title": _("{unit}: {week}").format(unit=unit_name, week=week_label(week)),
+        "weeks": [week_monday(p.week).strftime("%d/%m") for p in trend],
+        "rates": [p.rate for p in trend],
+        "rate_label": _("Self-assessed, % of members"),
+        "criteria": [f"{g.code}) {g.short.get(locale)}" for g in campaign.individual_criteria],
+        "shares": shares,
+        "share_labels": [_("Good"), _("Met"), _("Not met")],
+        "withheld_text": _("Figures per criterion withheld:\nfewer than {n} people answered.").format(n=MIN_GROUP),
+    }
+
+
+def digest_chart(d: LeaderDigest, campaign: Campaign) -> bytes:
+    return participation_and_criteria(**_chart_args(d.unit.name, d.week, d.trend, d.now, campaign))
 
 
 async def nudge_payload(member: User, svc: CheckinService) -> dict[str, Any]:
@@ -220,23 +225,9 @@ def unit_card(ov: UnitOverview, campaign: Campaign) -> tuple[str, InlineKeyboard
 
 
 def unit_chart(ov: UnitOverview, campaign: Campaign) -> bytes:
-    locale = current_locale()
-    shares = None
-    if ov.now.shares is not None:
-        shares = [
-            (s.pct(Level.good), s.pct(Level.ok), s.pct(Level.not_met)) if (s := ov.now.shares.get(g.code)) else (0.0, 0.0, 0.0)
-            for g in campaign.individual_criteria
-        ]
     subs = ov.sub_units[:MAX_SUB_UNITS_LISTED]
     return unit_overview(
-        title=_("{unit}: {week}").format(unit=ov.unit.name, week=week_label(ov.week)),
-        weeks=[week_monday(p.week).strftime("%d/%m") for p in ov.trend],
-        rates=[p.rate for p in ov.trend],
-        rate_label=_("Self-assessed, % of members"),
-        criteria=[f"{g.code}) {g.short.get(locale)}" for g in campaign.individual_criteria],
-        shares=shares,
-        share_labels=[_("Good"), _("Met"), _("Not met")],
-        withheld_text=_("Figures per criterion withheld:\nfewer than {n} people answered.").format(n=MIN_GROUP),
+        **_chart_args(ov.unit.name, ov.week, ov.trend, ov.now, campaign),
         sub_units=[child.name[:40] for child, _p in subs],
         sub_rates=[p.rate for _c, p in subs],
         sub_title=_("Sub-units, % self-assessed"),

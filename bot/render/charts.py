@@ -23,6 +23,13 @@ def _pyplot() -> Any:
 COLORS = ("#e6e6e6", "#b7c7d9", "#d9534f", "#f0ad4e", "#5cb85c")
 
 
+def _png(fig: Any) -> bytes:
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
 def _participation(ax: Any, weeks: Sequence[str], rates: Sequence[float], rate_label: str) -> None:
     """Participation % week by week."""
     ax.plot(range(len(weeks)), rates, marker="o", color="#337ab7")
@@ -83,10 +90,7 @@ def criteria_heatmap(
         ax.set_title(title, fontsize=11)
         handles = [Patch(color=c, label=l) for c, l in zip(COLORS, legend, strict=True)]
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=5, fontsize=8, frameon=False)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+        return _png(fig)
     finally:
         plt.close(fig)
 
@@ -111,10 +115,7 @@ def participation_and_criteria(
         _participation(left, weeks, rates, rate_label)
         _criteria_shares(right, criteria, shares, share_labels, withheld_text)
         fig.suptitle(title, fontsize=11)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+        return _png(fig)
     finally:
         plt.close(fig)
 
@@ -160,10 +161,7 @@ def unit_overview(
         right.set_title(sub_title, fontsize=9)
         _bars_or_note(right, sub_units, sub_rates, no_sub_units)
         fig.suptitle(title, fontsize=11)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+        return _png(fig)
     finally:
         plt.close(fig)
 
@@ -179,9 +177,6 @@ def sector_participation(*, title: str, units: Sequence[str], rates: Sequence[fl
             ax.set_xlabel(rate_label, fontsize=9)
             ax.grid(axis="x", alpha=0.3)
         ax.set_title(title, fontsize=11)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png")
-        return buf.getvalue()
+        return _png(fig)
     finally:
         plt.close(fig)
