@@ -33,6 +33,7 @@ from handlers import settings as settings_handlers
 from handlers import announce, nominate, privacy, report, review, sector, share
 from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
+from storage.direct import SqliteDirect
 from storage.models import Role
 from storage.repositories import UserRepo
 
@@ -91,6 +92,7 @@ def create_dispatcher(
     campaign: Campaign,
     storage: BaseStorage | None = None,
     isolation: BaseEventIsolation | None = None,
+    direct: SqliteDirect | None = None,
 ) -> Dispatcher:
     i18n.set_default_locale(settings.default_locale)
     dp = Dispatcher(
@@ -102,6 +104,7 @@ def create_dispatcher(
         sessionmaker=sessionmaker,
         clock=clock,
         campaign=campaign,
+        direct=direct,  # SQLite's hot path (storage/direct.py); None on PostgreSQL
     )
     dp.update.outer_middleware(DbSessionMiddleware())
     dp.update.outer_middleware(UserMiddleware())
@@ -201,12 +204,15 @@ class Runtime:
     clock: Clock
     bot: Bot | None = None
     dp: Dispatcher | None = None
+    direct: SqliteDirect | None = None
 
     async def close(self) -> None:
         if self.bot is not None:
             await self.bot.session.close()
         if self.dp is not None:
             await self.dp.storage.close()
+        if self.direct is not None:
+            await self.direct.close()
         await self.engine.dispose()
 
 
@@ -224,7 +230,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
         raise
     sessionmaker = make_sessionmaker(engine)
     clock = clock or Clock()
-    rt = Runtime(settings, engine, sessionmaker, campaign, clock)
+    rt = Runtime(settings, engine, sessionmaker, campaign, clock, direct=SqliteDirect.for_url(settings.database_url))
     rt.bot = create_bot(settings, token)
     storage: BaseStorage | None = None
     isolation: BaseEventIsolation | None = None
@@ -236,6 +242,6 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
         storage, isolation = redis_storage, redis_storage.create_isolation()
     rt.dp = create_dispatcher(
         settings, sessionmaker=sessionmaker, clock=clock, campaign=campaign,
-        storage=storage, isolation=isolation,
+        storage=storage, isolation=isolation, direct=rt.direct,
     )
     return rt

@@ -1,0 +1,3 @@
+"""handlers: importing it loads aiogram the quick way first (bot/boot.py)."""
+
+import bot  # noqa: F401

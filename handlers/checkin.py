@@ -6,6 +6,7 @@ All-good path: 7 taps (one per group, the prompt carries the first) + "Finish" =
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import lru_cache
 from html import escape
 
 from aiogram import F, Router
@@ -38,6 +39,7 @@ from bot.services.examples import ExampleService
 from handlers import share
 from handlers.filters import TYPED
 from handlers.callbacks import CheckinAct, CheckinActCB, CheckinAnswerCB, CheckinItemCB, LevelCode
+from storage.direct import SqliteDirect
 from storage.models import CheckInStatus, Level, User
 
 
@@ -60,8 +62,8 @@ class CheckinStates(StatesGroup):
     reflection = State()
 
 
-def service(session: AsyncSession, clock: Clock, campaign: Campaign) -> CheckinService:
-    return CheckinService(session, clock, campaign)
+def service(session: AsyncSession, clock: Clock, campaign: Campaign, direct: SqliteDirect | None = None) -> CheckinService:
+    return CheckinService(session, clock, campaign, direct)
 
 
 def level_name(level: Level) -> str:
@@ -69,9 +71,15 @@ def level_name(level: Level) -> str:
 
 
 def week_label(week: int) -> str:
+    return _week_label(week, current_locale())
+
+
+@lru_cache(maxsize=256)
+def _week_label(week: int, locale: str) -> str:
+    """"week 48 (23/11–29/11/2026)": on every card, so worked out once per week and language."""
     monday = week_monday(week)
     sunday = monday + timedelta(days=6)
-    loc = "vi_VN" if current_locale() == "vi" else "en_GB"
+    loc = "vi_VN" if locale == "vi" else "en_GB"
     return _("week {number} ({start}–{end})").format(
         number=week % 100,
         start=format_date(monday, format="dd/MM", locale=loc),
@@ -294,8 +302,9 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, cloc
 
 
 async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_answer: CallbackAnswer, state: FSMContext,
-                 raw_state: str | None, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
-    svc = service(session, clock, campaign)
+                 raw_state: str | None, session: AsyncSession, clock: Clock, campaign: Campaign, user: User,
+                 direct: SqliteDirect | None = None) -> None:
+    svc = service(session, clock, campaign, direct)
     code = _group(svc, callback_data.c)
     res = await svc.answer(user, callback_data.w, code, LEVEL_OF[callback_data.l], editing=callback_data.e)
     if not res.changed and not callback_data.e:

@@ -36,7 +36,13 @@ class UserMiddleware(BaseMiddleware):
         tg_user: TgUser | None = data.get("event_from_user")
         user: User | None = None
         if tg_user is not None:
-            user = await UserRepo(data["session"]).by_telegram_id(tg_user.id)
+            direct = data.get("direct")
+            if direct is not None:  # SQLite: one statement in the direct path's thread
+                user = await direct.user_by_telegram_id(tg_user.id)
+                if user is not None:
+                    data["session"].add(user)  # the update's session knows it, as if it had loaded it
+            else:
+                user = await UserRepo(data["session"]).by_telegram_id(tg_user.id)
         data["user"] = user
         locale = user.locale if user else normalize(tg_user.language_code if tg_user else None)
         data["locale"] = locale

@@ -89,7 +89,12 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """A migrated, empty database: the test runs once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
+    return await fresh_database(request.param, tmp_path, sqlite_template)
+
+
+async def fresh_database(kind: str, tmp_path: Path, sqlite_template: Path) -> str:
+    """The URL of a migrated, empty database: "sqlite" (a file) or "postgres"."""
+    if kind == "sqlite":
         db = tmp_path / "bot.db"
         shutil.copy(sqlite_template, db)
         return f"sqlite+aiosqlite:///{db}"

@@ -11,7 +11,8 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,7 +24,16 @@ from bot.campaign.schema import Campaign, CriterionGroup
 from bot.clock import Clock
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.profile import clean_text
+from storage.direct import AnswerRecord, AnswerWrite, CheckinRecord, SqliteDirect
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, User
+
+# Rows read through the session are refreshed from the database, even when the session
+# already holds them: the direct path (SQLite) writes answers beside the session.
+FRESH = {"populate_existing": True}
+
+# A stored check-in and its answers, from the session (ORM rows) or from the direct path.
+CheckinRow = CheckIn | CheckinRecord
+AnswerRow = CheckInAnswer | AnswerRecord
 
 SKIP_REASONS = ("leave", "business_trip", "sick", "other")
 NOTE_MAX = 500
@@ -139,10 +149,12 @@ class History:
 
 
 class CheckinService:
-    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign, direct: SqliteDirect | None = None) -> None:
         self.session = session
         self.clock = clock
         self.campaign = campaign
+        # SQLite's direct path for the tap (storage/direct.py); None: everything through the session.
+        self.direct = direct
         self.order = tuple(g.code for g in campaign.individual_criteria)
 
     # -- reading -----------------------------------------------------------------------
@@ -158,17 +170,17 @@ class CheckinService:
 
     async def _row(self, user: User, week: int) -> CheckIn | None:
         res = await self.session.exec(
-            select(CheckIn).where(CheckIn.user_id == user.id, CheckIn.week == week)
+            select(CheckIn).where(CheckIn.user_id == user.id, CheckIn.week == week).execution_options(**FRESH)
         )
         return res.first()
 
     async def _answers(self, checkin: CheckIn) -> dict[str, CheckInAnswer]:
         res = await self.session.exec(
-            select(CheckInAnswer).where(CheckInAnswer.checkin_id == checkin.id)
+            select(CheckInAnswer).where(CheckInAnswer.checkin_id == checkin.id).execution_options(**FRESH)
         )
         return {a.criterion: a for a in res.all()}
 
-    def _view(self, week: int, row: CheckIn | None, answers: dict[str, CheckInAnswer]) -> CheckinView:
+    def _view(self, week: int, row: CheckinRow | None, answers: Mapping[str, AnswerRow]) -> CheckinView:
         if row is None:
             return CheckinView(week=week, status=None, order=self.order)
         return CheckinView(
@@ -227,6 +239,7 @@ class CheckinService:
             select(CheckIn, CheckInAnswer)
             .outerjoin(CheckInAnswer, col(CheckInAnswer.checkin_id) == CheckIn.id)
             .where(CheckIn.user_id == user.id, CheckIn.week == week)
+            .execution_options(**FRESH)
         )
         row, answers = None, {}
         for checkin, ans in res.all():
@@ -240,36 +253,64 @@ class CheckinService:
     ) -> AnswerResult:
         self._open_week(user, week)
         self.group(criterion)
+        now = self.clock.now()
+
+        def plan(row: CheckinRow, answers: Mapping[str, AnswerRow]) -> tuple[AnswerResult, AnswerWrite | None]:
+            return self._plan_answer(week, row, answers, criterion, level, editing, now)
+
+        if self.direct is not None:
+            # SQLite: read, decide and write in one transaction in the direct path's thread.
+            assert user.id is not None
+            return await self.direct.record_answer(user.id, user.unit_id, week, now, plan)
         row, answers = await self._row_and_answers(user, week)
         if row is None:
             row = await self._get_or_create(user, week)
-        view = self._view(week, row, answers)
-        if row.status == CheckInStatus.skipped:
-            raise CheckinClosed("checkin_skipped", week=week)
-        if not editing:
-            if row.status == CheckInStatus.done or criterion != view.next_criterion:
-                # A double tap, or a button of a step already answered: nothing to do.
-                return AnswerResult(view, changed=False, needs_detail=False)
-        elif criterion not in answers and criterion != view.next_criterion:
-            return AnswerResult(view, changed=False, needs_detail=False)
-        now = self.clock.now()
+        result, write = plan(row, answers)
+        if write is None:
+            return result
         ans = answers.get(criterion)
         if ans is None:
-            ans = CheckInAnswer(checkin_id=row.id, criterion=criterion, level=level, answered_at=now)
-        elif ans.level == level and level != Level.not_met:
-            return AnswerResult(view, changed=False, needs_detail=False)
-        ans.level = level
-        ans.answered_at = now
-        if level != Level.not_met:
-            ans.sub_items, ans.note = "", None
+            ans = CheckInAnswer(checkin_id=write.checkin_id, criterion=criterion, level=level, answered_at=now)
+        ans.level, ans.sub_items, ans.note, ans.answered_at = level, write.sub_items, write.note, now
         self.session.add(ans)
         row.updated_at = now
         self.session.add(row)
         await self.session.commit()
-        answers[criterion] = ans
-        return AnswerResult(
-            self._view(week, row, answers), changed=True, needs_detail=level == Level.not_met
+        return result
+
+    def _plan_answer(
+        self, week: int, row: CheckinRow, answers: Mapping[str, AnswerRow], criterion: str, level: Level,
+        editing: bool, now: datetime,
+    ) -> tuple[AnswerResult, AnswerWrite | None]:
+        """The rules of a tap, on what is stored: the result, and the write (None: nothing changes)."""
+        view = self._view(week, row, answers)
+        if row.status == CheckInStatus.skipped:
+            raise CheckinClosed("checkin_skipped", week=week)
+        unchanged = AnswerResult(view, changed=False, needs_detail=False)
+        if not editing:
+            if row.status == CheckInStatus.done or criterion != view.next_criterion:
+                # A double tap, or a button of a step already answered: nothing to do.
+                return unchanged, None
+        elif criterion not in answers and criterion != view.next_criterion:
+            return unchanged, None
+        earlier = answers.get(criterion)
+        if earlier is not None and earlier.level == level and level != Level.not_met:
+            return unchanged, None
+        # "Chưa đạt" again keeps the marked sub-items and the note; any other level clears them.
+        keep = earlier is not None and level == Level.not_met
+        assert row.id is not None
+        write = AnswerWrite(
+            checkin_id=row.id,
+            answer_id=earlier.id if earlier is not None else None,
+            criterion=criterion,
+            level=level.value,
+            sub_items=earlier.sub_items if keep and earlier is not None else "",
+            note=earlier.note if keep and earlier is not None else None,
+            at=now,
         )
+        after = {**view.answers, criterion: Answer(criterion, level, tuple(s for s in write.sub_items.split(",") if s), write.note)}
+        new_view = replace(view, answers={code: after[code] for code in self.order if code in after})
+        return AnswerResult(new_view, changed=True, needs_detail=level == Level.not_met), write
 
     async def _unmet_answer(self, user: User, week: int, criterion: str) -> tuple[CheckIn, CheckInAnswer]:
         self._open_week(user, week)
@@ -374,14 +415,14 @@ class CheckinService:
             keys.append(previous_week(keys[-1]))
         keys.reverse()
         res = await self.session.exec(
-            select(CheckIn).where(CheckIn.user_id == user.id, col(CheckIn.week).in_(keys))
+            select(CheckIn).where(CheckIn.user_id == user.id, col(CheckIn.week).in_(keys)).execution_options(**FRESH)
         )
         rows = {r.week: r for r in res.all()}
         ids = [r.id for r in rows.values()]
         levels: dict[int, dict[str, Level]] = {r.id: {} for r in rows.values() if r.id}
         if ids:
             ans = await self.session.exec(
-                select(CheckInAnswer).where(col(CheckInAnswer.checkin_id).in_(ids))
+                select(CheckInAnswer).where(col(CheckInAnswer.checkin_id).in_(ids)).execution_options(**FRESH)
             )
             for a in ans.all():
                 levels[a.checkin_id][a.criterion] = Level(a.level)

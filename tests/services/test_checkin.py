@@ -1,8 +1,11 @@
-"""Check-in rules (§IV.1.2), without Telegram, on SQLite and PostgreSQL."""
+"""Check-in rules (§IV.1.2), without Telegram, on SQLite (through the session, and with the
+direct path the bot uses for taps: storage/direct.py) and on PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -13,10 +16,29 @@ from bot.services.checkin import CheckinClosed, CheckinService, week_key
 from bot.services.errors import InvalidInput
 from bot.services.onboarding import OnboardingService
 from bot.services.units import UnitService
+from storage.direct import SqliteDirect
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level
+from tests.conftest import fresh_database
 
 CAMPAIGN = load_campaign()
 ORDER = ("a", "b", "c", "d", "đ", "e", "f")
+
+
+@pytest.fixture(params=["sqlite", "sqlite-direct", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    return await fresh_database(request.param.removesuffix("-direct"), tmp_path, sqlite_template)
+
+
+@pytest.fixture
+async def direct(request: pytest.FixtureRequest, db_url: str) -> AsyncIterator[SqliteDirect | None]:
+    """The direct path on "sqlite-direct", else None (everything through the session)."""
+    if not request.node.callspec.params["db_url"].endswith("-direct"):
+        yield None
+        return
+    d = SqliteDirect.for_url(db_url)
+    assert d is not None
+    yield d
+    await d.close()
 
 
 @pytest.fixture
@@ -41,7 +63,7 @@ def test_week_keys_follow_iso_weeks() -> None:
     assert week_key(datetime(2027, 1, 4).date()) == 202701
 
 
-async def test_one_checkin_per_week_is_a_database_rule(session, clock, user) -> None:  # noqa: ANN001
+async def test_one_checkin_per_week_is_a_database_rule(session, clock, user, direct) -> None:  # noqa: ANN001
     now = clock.now()
     session.add(CheckIn(user_id=user.id, week=202648, started_at=now, updated_at=now))
     await session.commit()
@@ -50,8 +72,8 @@ async def test_one_checkin_per_week_is_a_database_rule(session, clock, user) -> 
         await session.commit()
 
 
-async def test_answers_are_saved_in_order_and_repeats_change_nothing(session, clock, user) -> None:  # noqa: ANN001
-    svc = CheckinService(session, clock, CAMPAIGN)
+async def test_answers_are_saved_in_order_and_repeats_change_nothing(session, clock, user, direct) -> None:  # noqa: ANN001
+    svc = CheckinService(session, clock, CAMPAIGN, direct)
     week = svc.current_week(user)
     assert (await svc.view(user)).status is None
     res = await svc.answer(user, week, "a", Level.good)
@@ -63,8 +85,8 @@ async def test_answers_are_saved_in_order_and_repeats_change_nothing(session, cl
     assert (await session.exec(select(func.count()).select_from(CheckInAnswer))).one() == 1
 
 
-async def test_not_met_takes_sub_items_and_a_note(session, clock, user) -> None:  # noqa: ANN001
-    svc = CheckinService(session, clock, CAMPAIGN)
+async def test_not_met_takes_sub_items_and_a_note(session, clock, user, direct) -> None:  # noqa: ANN001
+    svc = CheckinService(session, clock, CAMPAIGN, direct)
     week = svc.current_week(user)
     await svc.answer(user, week, "a", Level.good)
     res = await svc.answer(user, week, "b", Level.not_met)
@@ -84,8 +106,8 @@ async def test_not_met_takes_sub_items_and_a_note(session, clock, user) -> None:
         await svc.toggle_sub_item(user, week, "a", "a1")
 
 
-async def test_finish_summary_compares_with_last_week(session, clock, user) -> None:  # noqa: ANN001
-    svc = CheckinService(session, clock, CAMPAIGN)
+async def test_finish_summary_compares_with_last_week(session, clock, user, direct) -> None:  # noqa: ANN001
+    svc = CheckinService(session, clock, CAMPAIGN, direct)
     last = svc.current_week(user)
     for code in ORDER:
         await svc.answer(user, last, code, Level.not_met if code in "ab" else Level.ok)
@@ -108,8 +130,8 @@ async def test_finish_summary_compares_with_last_week(session, clock, user) -> N
         await svc.answer(user, last, "c", Level.good, editing=True)
 
 
-async def test_week_boundary_is_monday_midnight_in_ho_chi_minh(session, clock, user) -> None:  # noqa: ANN001
-    svc = CheckinService(session, clock, CAMPAIGN)
+async def test_week_boundary_is_monday_midnight_in_ho_chi_minh(session, clock, user, direct) -> None:  # noqa: ANN001
+    svc = CheckinService(session, clock, CAMPAIGN, direct)
     clock.set(datetime(2026, 11, 29, 16, 59, 59, tzinfo=UTC))  # Sunday 23:59:59 in Hà Nội
     sunday_week = svc.current_week(user)
     assert sunday_week == 202648
@@ -122,8 +144,8 @@ async def test_week_boundary_is_monday_midnight_in_ho_chi_minh(session, clock, u
     assert (await svc.view(user, sunday_week)).answered == 1  # the old one is kept
 
 
-async def test_skip_is_recorded_apart_and_can_be_undone(session, clock, user) -> None:  # noqa: ANN001
-    svc = CheckinService(session, clock, CAMPAIGN)
+async def test_skip_is_recorded_apart_and_can_be_undone(session, clock, user, direct) -> None:  # noqa: ANN001
+    svc = CheckinService(session, clock, CAMPAIGN, direct)
     week = svc.current_week(user)
     with pytest.raises(InvalidInput):
         await svc.skip(user, week, "holiday-in-space")
@@ -139,8 +161,8 @@ async def test_skip_is_recorded_apart_and_can_be_undone(session, clock, user) ->
         await svc.skip(user, week, "leave")
 
 
-async def test_history_and_streak(session, clock, user) -> None:  # noqa: ANN001
-    svc = CheckinService(session, clock, CAMPAIGN)
+async def test_history_and_streak(session, clock, user, direct) -> None:  # noqa: ANN001
+    svc = CheckinService(session, clock, CAMPAIGN, direct)
     plan = ["done", "missed", "done", "skipped", "done", "open"]
     for step in plan:
         week = svc.current_week(user)

@@ -1,0 +1,275 @@
+"""The hot path on SQLite: a few statements run by the stdlib sqlite3 module in one thread.
+
+Through SQLAlchemy's asyncio layer and aiosqlite, every statement crosses threads several
+times (cursor, execute, fetch, close, commit) and goes through the ORM: about 3 ms of CPU for
+a check-in tap, ten times what SQLite itself needs (bench/RESULTS.md, P1). Here a whole
+short transaction is one call into a dedicated thread that owns one sqlite3 connection:
+one crossing, a few tens of microseconds of SQLite.
+
+Only the two operations every tap runs go this way: finding the person who pressed (every
+update) and recording a check-in answer. Everything else stays on SQLAlchemy. The
+statements are compiled once by SQLAlchemy from the models, and values are converted with
+the models' own column types, so the rows read and written here are the ones the ORM reads
+and writes (tests/storage/test_direct.py compares them). PostgreSQL (several workers) has
+no such path: the ORM's cost is spread over the workers there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.orm import class_mapper, make_transient_to_detached
+from sqlalchemy.sql import ClauseElement
+
+from storage.models import CheckIn, CheckInAnswer, CheckInStatus, User
+
+T = TypeVar("T")
+DIALECT = sqlite_dialect.dialect()
+
+
+class Statement:
+    """A SQLAlchemy Core statement compiled once for SQLite, run with named values."""
+
+    def __init__(self, stmt: ClauseElement, table: Table) -> None:
+        compiled = stmt.compile(dialect=DIALECT)
+        self.sql = str(compiled)
+        self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        # Bind values through the columns' own types (datetimes as SQLAlchemy stores them).
+        processors = {}
+        for name in self.names:
+            column = table.c.get(name)
+            proc = column.type.dialect_impl(DIALECT).bind_processor(DIALECT) if column is not None else None
+            if proc is not None:
+                processors[name] = proc
+        self.processors = processors
+
+    def params(self, values: dict[str, Any]) -> list[Any]:
+        out = []
+        for name in self.names:
+            value = values[name]
+            proc = self.processors.get(name)
+            out.append(proc(value) if proc is not None and value is not None else value)
+        return out
+
+    def run(self, conn: sqlite3.Connection, **values: Any) -> sqlite3.Cursor:
+        return conn.execute(self.sql, self.params(values))
+
+
+class Reader:
+    """Rows of some columns of a table, converted as the ORM converts them."""
+
+    def __init__(self, table: Table, columns: list[str]) -> None:
+        self.columns = columns
+        self.processors = [table.c[name].type.dialect_impl(DIALECT).result_processor(DIALECT, None) for name in columns]
+
+    def convert(self, raw: tuple[Any, ...]) -> dict[str, Any]:
+        return {
+            name: (proc(value) if proc is not None else value)
+            for name, proc, value in zip(self.columns, self.processors, raw, strict=False)
+        }
+
+
+@dataclass
+class CheckinRecord:
+    """A check-in row as the tap's transaction sees it."""
+
+    id: int
+    status: str
+    skip_reason: str | None = None
+    reflection: str | None = None
+    example_note: str | None = None
+
+
+@dataclass
+class AnswerRecord:
+    id: int | None
+    criterion: str
+    level: str
+    sub_items: str = ""
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerWrite:
+    """What a tap writes: one answer (new when answer_id is None), and the check-in's time."""
+
+    checkin_id: int
+    answer_id: int | None
+    criterion: str
+    level: str
+    sub_items: str
+    note: str | None
+    at: datetime
+
+
+USERS: Table = User.__table__  # type: ignore[attr-defined]
+CHECKINS: Table = CheckIn.__table__  # type: ignore[attr-defined]
+ANSWERS: Table = CheckInAnswer.__table__  # type: ignore[attr-defined]
+USER_CLASS = class_mapper(User).class_manager
+USER_COLUMNS = [c.name for c in USERS.columns]
+USER_READER = Reader(USERS, USER_COLUMNS)
+USER_BY_TELEGRAM_ID = Statement(select(*USERS.columns).where(USERS.c.telegram_id == bindparam("telegram_id")), USERS)
+CHECKIN_AND_ANSWERS = Statement(
+    select(
+        CHECKINS.c.id, CHECKINS.c.status, CHECKINS.c.skip_reason, CHECKINS.c.reflection, CHECKINS.c.example_note,
+        ANSWERS.c.id, ANSWERS.c.criterion, ANSWERS.c.level, ANSWERS.c.sub_items, ANSWERS.c.note,
+    )
+    .select_from(CHECKINS.outerjoin(ANSWERS, ANSWERS.c.checkin_id == CHECKINS.c.id))
+    .where(CHECKINS.c.user_id == bindparam("user_id"), CHECKINS.c.week == bindparam("week")),
+    CHECKINS,
+)
+INSERT_CHECKIN = Statement(
+    insert(CHECKINS).values(
+        user_id=bindparam("user_id"), unit_id=bindparam("unit_id"), week=bindparam("week"),
+        status=bindparam("status"), started_at=bindparam("started_at"), updated_at=bindparam("updated_at"),
+    ),
+    CHECKINS,
+)
+TOUCH_CHECKIN = Statement(
+    update(CHECKINS).where(CHECKINS.c.id == bindparam("id")).values(updated_at=bindparam("updated_at")), CHECKINS
+)
+INSERT_ANSWER = Statement(
+    insert(ANSWERS).values(
+        checkin_id=bindparam("checkin_id"), criterion=bindparam("criterion"), level=bindparam("level"),
+        sub_items=bindparam("sub_items"), note=bindparam("note"), answered_at=bindparam("answered_at"),
+    ),
+    ANSWERS,
+)
+UPDATE_ANSWER = Statement(
+    update(ANSWERS).where(ANSWERS.c.id == bindparam("id")).values(
+        level=bindparam("level"), sub_items=bindparam("sub_items"), note=bindparam("note"),
+        answered_at=bindparam("answered_at"),
+    ),
+    ANSWERS,
+)
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+Plan = Callable[[CheckinRecord, dict[str, AnswerRecord]], tuple[T, AnswerWrite | None]]
+
+
+class SqliteDirect:
+    """One sqlite3 connection, used only from its own thread, one transaction per call."""
+
+    def __init__(self, path: str, *, timeout: float = 30) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._jobs: queue.SimpleQueue[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._connection: sqlite3.Connection | None = None
+
+    @classmethod
+    def for_url(cls, url: str) -> SqliteDirect | None:
+        """The direct path for a SQLite file URL; None for PostgreSQL or an in-memory database."""
+        if not url.startswith("sqlite"):
+            return None
+        path = url.split(":///", 1)[1] if ":///" in url else ""
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        return cls(path)
+
+    def _work(self) -> None:
+        """The thread: owns the connection, runs one job at a time, hands results back."""
+        while (job := self._jobs.get()) is not None:
+            fn, future = job
+            try:
+                if self._connection is None:
+                    # isolation_level=None: this module says BEGIN and COMMIT itself.
+                    conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+                    conn.execute("PRAGMA synchronous=NORMAL")
+                    conn.execute("PRAGMA foreign_keys=ON")
+                    self._connection = conn
+                result, error = fn(self._connection), None
+            except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+                result, error = None, exc
+            try:
+                future.get_loop().call_soon_threadsafe(_settle, future, result, error)
+            except RuntimeError:  # the loop has closed: nobody waits any more
+                pass
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn(connection)` in the thread; one crossing each way."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="sqlite-direct", daemon=True)
+            self._thread.start()
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._jobs.put((fn, future))
+        return await future
+
+    async def close(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(None)
+            await asyncio.to_thread(self._thread.join)
+            self._thread = None
+
+    # -- the person who pressed ------------------------------------------------------
+
+    async def user_by_telegram_id(self, telegram_id: int) -> User | None:
+        """The registered person, as a detached instance equal to what the ORM loads
+        (add it to a session to change it there)."""
+        raw = await self.run(lambda conn: USER_BY_TELEGRAM_ID.run(conn, telegram_id=telegram_id).fetchone())
+        if raw is None:
+            return None
+        # As the ORM's loading does: a new instance, its state filled in, then known by its key.
+        user = USER_CLASS.new_instance()
+        user.__dict__.update(USER_READER.convert(raw))
+        make_transient_to_detached(user)
+        return user
+
+    # -- a check-in answer -----------------------------------------------------------
+
+    async def record_answer(self, user_id: int, unit_id: int | None, week: int, now: datetime, plan: Plan[T]) -> T:
+        """In one transaction: the week's check-in (created when missing) and its answers
+        are read, `plan` decides (in this thread; it must not block), and its write, if
+        any, is committed; without one nothing is kept."""
+
+        def tx(conn: sqlite3.Connection) -> T:
+            conn.execute("BEGIN IMMEDIATE")
+            committed = False
+            try:
+                row: CheckinRecord | None = None
+                answers: dict[str, AnswerRecord] = {}
+                for r in CHECKIN_AND_ANSWERS.run(conn, user_id=user_id, week=week):
+                    if row is None:
+                        row = CheckinRecord(r[0], r[1], r[2], r[3], r[4])
+                    if r[5] is not None:
+                        answers[r[6]] = AnswerRecord(r[5], r[6], r[7], r[8] or "", r[9])
+                if row is None:
+                    cur = INSERT_CHECKIN.run(conn, user_id=user_id, unit_id=unit_id, week=week,
+                                             status=CheckInStatus.in_progress.value, started_at=now, updated_at=now)
+                    row = CheckinRecord(int(cur.lastrowid or 0), CheckInStatus.in_progress.value)
+                result, write = plan(row, answers)
+                if write is not None:
+                    values = dict(level=write.level, sub_items=write.sub_items, note=write.note, answered_at=write.at)
+                    if write.answer_id is None:
+                        INSERT_ANSWER.run(conn, checkin_id=write.checkin_id, criterion=write.criterion, **values)
+                    else:
+                        UPDATE_ANSWER.run(conn, id=write.answer_id, **values)
+                    TOUCH_CHECKIN.run(conn, id=write.checkin_id, updated_at=write.at)
+                    conn.execute("COMMIT")
+                    committed = True
+                return result
+            finally:
+                if not committed:
+                    conn.execute("ROLLBACK")
+
+        return await self.run(tx)
