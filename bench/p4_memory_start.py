@@ -12,6 +12,7 @@ import asyncio
 import os
 import shutil
 import sqlite3
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
@@ -73,7 +74,9 @@ async def one_run(template: Path) -> P4Run:
     emu = TelegramEmulator(token=TOKEN, bot_username="bench_bot")
     await emu.start()
     started = time.monotonic()
-    proc = await spawn("bench/bot_process.py", "full", emu.url, db, log=tmp / "bot.log")
+    # The real command (`python -m bot`: polling and the scheduler), as an operator starts it.
+    env = {"DATABASE_URL": db, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.url, "LOG_LEVEL": "WARNING"}
+    proc = await spawn("-m", "bot", env=env, log=tmp / "bot.log")
     try:
         while not emu.calls_of("getUpdates"):
             if time.monotonic() - started > 60:
@@ -83,8 +86,7 @@ async def one_run(template: Path) -> P4Run:
         await asyncio.sleep(2)
         idle = rss_mb(proc.pid)  # type: ignore[arg-type]
         # The prompt job over everyone, in a process like the bot's (same imports, same code).
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": db, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": emu.url,
-               "LOG_LEVEL": "WARNING"}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
         job = await asyncio.create_subprocess_exec(
             PY, "-c",
             "import sys\n"
@@ -108,6 +110,45 @@ async def one_run(template: Path) -> P4Run:
         await stop(proc)
         await emu.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@dataclass
+class ImportRun:
+    ordered_s: float
+    ordered_mb: float
+    plain_s: float
+    plain_mb: float
+
+
+IMPORT_PROBE = (
+    "import time\n"
+    "t = time.perf_counter()\n"
+    "import bot\n"  # bot/boot.py: aiogram's types in dependency order, unless AIOGRAM_PLAIN_IMPORT=1
+    "import aiogram\n"
+    "rss = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmRSS')][0]\n"
+    "print(time.perf_counter() - t, int(rss) / 1024)\n"
+)
+
+
+def import_cost(plain: bool) -> tuple[float, float]:
+    """Seconds and MB of RSS for `import aiogram` in a new process, in dependency order or plain."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("AIOGRAM_PLAIN_IMPORT", None)
+    if plain:
+        env["AIOGRAM_PLAIN_IMPORT"] = "1"
+    out = subprocess.run([PY, "-c", IMPORT_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+    seconds, mb = out.split()
+    return float(seconds), float(mb)
+
+
+def imports(repeats: int = 3) -> list[ImportRun]:
+    """`import aiogram` as the bot does it (bot/boot.py) beside aiogram's own order, alternating."""
+    runs = []
+    for _ in range(repeats):
+        (o_s, o_mb), (p_s, p_mb) = import_cost(plain=False), import_cost(plain=True)
+        runs.append(ImportRun(o_s, o_mb, p_s, p_mb))
+        print(f"P4: import aiogram {o_s:.2f} s, {o_mb:.0f} MB in dependency order; {p_s:.2f} s, {p_mb:.0f} MB plain", flush=True)
+    return runs
 
 
 async def main(repeats: int = 3) -> list[P4Run]:

@@ -17,11 +17,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from storage.db import dialect_insert
 from storage.delivery import Broadcast, JobRun, OutboxMessage, OutboxStatus
 from storage.models import User
 
@@ -69,7 +69,7 @@ class DeliveryService:
         return self.session.get_bind().dialect.name
 
     def _insert(self, table: Any) -> Any:
-        return (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(table)
+        return dialect_insert(self.session)(table)
 
     async def enqueue(
         self, messages: Sequence[Outgoing], *, broadcast_id: int | None = None, not_before: datetime | None = None

@@ -27,7 +27,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -38,6 +37,7 @@ from bot.services.audit import AuditService
 from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.examples import clean_line, clean_multiline
 from storage.awards import Nomination, NominationRound, NomineeKind
+from storage.db import dialect_insert
 from storage.models import Role, Unit, User
 
 NOMINEE_MIN, NOMINEE_MAX = 2, 255
@@ -109,7 +109,7 @@ class RoundSummary:
 
 
 def _insert(session: AsyncSession):  # noqa: ANN202 - the dialect's INSERT construct
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return dialect_insert(session)
 
 
 class NominationService:
