@@ -161,18 +161,34 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
         future.set_result(result)
 
 
+# Loop-side commits between two checkpoints of the write-ahead log (SQLite's own default is
+# about 1,000 pages; a tap writes two or three).
+CHECKPOINT_EVERY = 300
+
 Plan = Callable[[CheckinRecord, dict[str, AnswerRecord]], tuple[T, AnswerWrite | None]]
 
 
 class SqliteDirect:
-    """One sqlite3 connection, used only from its own thread, one transaction per call."""
+    """Short transactions on a SQLite file with the stdlib sqlite3 module.
+
+    A call runs first on the event loop's own thread, on a connection that never waits for a
+    lock: SQLite in WAL mode reads without waiting, and a write transaction here lasts
+    microseconds (no fsync at commit with synchronous=NORMAL, no checkpoint). When another
+    connection holds the write lock (a session in the middle of its transaction), the call
+    goes instead to a thread with its own connection, which waits for the lock there, so
+    the loop is never blocked.
+    """
 
     def __init__(self, path: str, *, timeout: float = 30) -> None:
         self.path = path
         self.timeout = timeout
         self._jobs: queue.SimpleQueue[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._connection: sqlite3.Connection | None = None
+        self._thread_connection: sqlite3.Connection | None = None
+        self._loop_connections = threading.local()
+        self._commits = 0
+        self._checkpoints: set[asyncio.Task[None]] = set()
+        self.deferred = 0  # calls that found the database locked and went to the thread
 
     @classmethod
     def for_url(cls, url: str) -> SqliteDirect | None:
@@ -184,30 +200,41 @@ class SqliteDirect:
             return None
         return cls(path)
 
+    def _connect(self, timeout: float) -> sqlite3.Connection:
+        # isolation_level=None: this module says BEGIN and COMMIT itself.
+        conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    def _loop_connection(self) -> sqlite3.Connection:
+        conn = getattr(self._loop_connections, "conn", None)
+        if conn is None:
+            conn = self._connect(timeout=0)  # never wait for a lock on the loop's thread
+            # Checkpoints (copying the log into the database, with an fsync) run in the thread.
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._loop_connections.conn = conn
+        return conn
+
     def _work(self) -> None:
-        """The thread: owns the connection, runs one job at a time, hands results back."""
+        """The thread: owns its connection, runs one job at a time, hands results back."""
         while (job := self._jobs.get()) is not None:
             fn, future = job
             try:
-                if self._connection is None:
-                    # isolation_level=None: this module says BEGIN and COMMIT itself.
-                    conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-                    conn.execute("PRAGMA synchronous=NORMAL")
-                    conn.execute("PRAGMA foreign_keys=ON")
-                    self._connection = conn
-                result, error = fn(self._connection), None
+                if self._thread_connection is None:
+                    self._thread_connection = self._connect(timeout=self.timeout)
+                result, error = fn(self._thread_connection), None
             except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
                 result, error = None, exc
             try:
                 future.get_loop().call_soon_threadsafe(_settle, future, result, error)
             except RuntimeError:  # the loop has closed: nobody waits any more
                 pass
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        if self._thread_connection is not None:
+            self._thread_connection.close()
+            self._thread_connection = None
 
-    async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `fn(connection)` in the thread; one crossing each way."""
+    async def _in_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, name="sqlite-direct", daemon=True)
             self._thread.start()
@@ -215,7 +242,39 @@ class SqliteDirect:
         self._jobs.put((fn, future))
         return await future
 
+    async def run(self, fn: Callable[[sqlite3.Connection], T], *, writes: bool = False) -> T:
+        """`fn(connection)`, on the loop's thread when the database is free, else in the
+        thread. `fn` must start its transaction with BEGIN IMMEDIATE before anything else
+        (so that a locked database stops it before it has done anything) and may run twice."""
+        try:
+            result = fn(self._loop_connection())
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            self.deferred += 1
+            return await self._in_thread(fn)
+        if writes:
+            self._commits += 1
+            if self._commits % CHECKPOINT_EVERY == 0:
+                self._checkpoint_soon()
+        return result
+
+    def _checkpoint_soon(self) -> None:
+        """Copy the write-ahead log into the database, in the thread (fire and forget)."""
+        def checkpoint(conn: sqlite3.Connection) -> None:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+        task = asyncio.get_running_loop().create_task(self._in_thread(checkpoint))
+        self._checkpoints.add(task)
+        task.add_done_callback(self._checkpoints.discard)
+
     async def close(self) -> None:
+        if self._checkpoints:
+            await asyncio.gather(*self._checkpoints, return_exceptions=True)
+        conn = getattr(self._loop_connections, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._loop_connections.conn = None
         if self._thread is not None:
             self._jobs.put(None)
             await asyncio.to_thread(self._thread.join)
@@ -272,4 +331,4 @@ class SqliteDirect:
                 if not committed:
                     conn.execute("ROLLBACK")
 
-        return await self.run(tx)
+        return await self.run(tx, writes=True)

@@ -141,3 +141,31 @@ async def test_direct_writes_beside_session_writes(sm, clock, direct) -> None:  
         assert (await s.exec(select(func.count()).select_from(CheckInAnswer))).one() == 12 * 7
         audited = select(func.count()).select_from(AuditEntry).where(col(AuditEntry.action).startswith("test."))
         assert (await s.exec(audited)).one() == 40
+
+
+async def test_a_locked_database_never_blocks_the_loop(sm, clock, direct) -> None:  # noqa: ANN001
+    """Another connection holds the write lock (a session in the middle of its transaction):
+    the tap waits in the direct path's thread, the event loop goes on, and the answer is
+    written once the lock is released."""
+    user = await register(sm, clock)
+    async with sm() as s:
+        s.add(AuditEntry(actor_telegram_id=1, action="test.lock", outcome="ok", at=clock.now()))
+        await s.flush()  # the session now holds SQLite's write lock, until it commits
+        svc = CheckinService(s, clock, CAMPAIGN, direct)
+        tap = asyncio.create_task(svc.answer(user, svc.current_week(user), "a", Level.good))
+        ticks = 0
+        for _ in range(20):  # the loop keeps running while the tap waits
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not tap.done() and ticks == 20
+        assert direct.deferred == 1
+        await s.commit()
+        res = await asyncio.wait_for(tap, 10)
+        assert res.changed
+    async with sm() as s:
+        assert (await s.exec(select(func.count()).select_from(CheckInAnswer))).one() == 1
+    # Free again: the next tap runs on the loop's thread.
+    async with sm() as s:
+        svc = CheckinService(s, clock, CAMPAIGN, direct)
+        assert (await svc.answer(user, svc.current_week(user), "b", Level.good)).changed
+    assert direct.deferred == 1
