@@ -48,15 +48,14 @@ def gated(router: Router, action: Action, *, onboarded: bool = True) -> Router:
     return router
 
 
-def build_routers() -> Router:
-    """All routers, in one list; the catch-all comes last."""
-    root = Router(name="root")
+def build_routers() -> list[Router]:
+    """All routers, in order; the catch-all comes last. The check-in's buttons come first and
+    at the top: a tap passes through no other router (bench/RESULTS.md, P1)."""
     private = Router(name="private")
     private.message.filter(F.chat.type == ChatType.PRIVATE)
     private.edited_message.filter(F.chat.type == ChatType.PRIVATE)
     private.include_routers(
         common.make_router(),  # /cancel works everywhere, before any step's own handlers
-        # The hottest path (a tap per criterion group) is matched first.
         gated(checkin.make_router(), Action.checkin),
         onboarding.make_router(),
         gated(common.make_member(), Action.use_bot),
@@ -80,8 +79,12 @@ def build_routers() -> Router:
         gated(checkin.make_text_router(), Action.checkin),  # it passes on text not its own
         common.make_fallback(),
     )
-    root.include_routers(errors.make_router(), membership.make_router(), private)
-    return root
+    return [
+        gated(checkin.make_buttons_router(), Action.checkin),
+        errors.make_router(),
+        membership.make_router(),
+        private,
+    ]
 
 
 def create_dispatcher(
@@ -110,7 +113,7 @@ def create_dispatcher(
     dp.update.outer_middleware(UserMiddleware())
     dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
     dp.callback_query.middleware(CallbackErrors())
-    dp.include_router(build_routers())
+    dp.include_routers(*build_routers())
     dp.startup.register(set_commands)
     return dp
 

@@ -5,6 +5,7 @@ All-good path: 7 taps (one per group, the prompt carries the first) + "Finish" =
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import lru_cache
 from html import escape
@@ -99,19 +100,24 @@ def _group_title(campaign: Campaign, code: str) -> str:
 # -- cards ------------------------------------------------------------------------------
 
 
-_QUESTION_CARDS: dict[tuple, tuple[str, InlineKeyboardMarkup]] = {}
+# Cards that depend only on the week, the language and the step are built once and kept:
+# a tap is the hot path.
+_CARDS: dict[tuple, tuple[str, InlineKeyboardMarkup]] = {}
+
+
+def _kept(key: tuple, build: Callable[[], tuple[str, InlineKeyboardMarkup]]) -> tuple[str, InlineKeyboardMarkup]:
+    card = _CARDS.get(key)
+    if card is None:
+        if len(_CARDS) > 5000:
+            _CARDS.clear()
+        card = _CARDS[key] = build()
+    return card
 
 
 def question_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
-    """The card for one criterion group. It depends only on the week, the group, the
-    language and the mode, so it is built once and kept (a tap is the hot path)."""
-    key = (id(campaign), current_locale(), view.week, code, editing, view.status == CheckInStatus.done)
-    card = _QUESTION_CARDS.get(key)
-    if card is None:
-        if len(_QUESTION_CARDS) > 5000:
-            _QUESTION_CARDS.clear()
-        card = _QUESTION_CARDS[key] = _build_question_card(campaign, view, code, editing=editing)
-    return card
+    """The card for one criterion group (built once per week, group, language and mode)."""
+    key = ("question", id(campaign), current_locale(), view.week, code, editing, view.status == CheckInStatus.done)
+    return _kept(key, lambda: _build_question_card(campaign, view, code, editing=editing))
 
 
 def _build_question_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool) -> tuple[str, InlineKeyboardMarkup]:
@@ -174,6 +180,13 @@ def note_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool
 
 
 def wrapup_card(view: CheckinView, saved: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """After the last group: a reflection, a good example, or finish."""
+    if saved:
+        return _build_wrapup_card(view, saved)
+    return _kept(("wrapup", current_locale(), view.week, view.total), lambda: _build_wrapup_card(view, None))
+
+
+def _build_wrapup_card(view: CheckinView, saved: str | None) -> tuple[str, InlineKeyboardMarkup]:
     lines = [_header(view), _("All {total} groups answered.").format(total=view.total)]
     if saved:
         lines.append(saved)
@@ -446,14 +459,22 @@ async def edit_pick(query: CallbackQuery, callback_data: CheckinActCB, session: 
 
 
 def make_router() -> Router:
-    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    """/checkin and the note typed at its step (private chats). A new router each time:
+    every Dispatcher (tests, workers) gets its own."""
     router = Router(name="checkin")
     router.message.register(start, Command("checkin"), StateFilter("*"))
+    router.message.register(note_typed, CheckinStates.note, TYPED)
+    return router
+
+
+def make_buttons_router() -> Router:
+    """The check-in's buttons: the busiest updates of all, so bot.app puts this router
+    first, at the top of the tree (each level a tap passes through costs time)."""
+    router = Router(name="checkin-buttons")
     router.callback_query.register(answer, CheckinAnswerCB.filter())
     router.callback_query.register(toggle_item, CheckinItemCB.filter())
     router.callback_query.register(items_done, CheckinActCB.filter(F.a == CheckinAct.items_done))
     router.callback_query.register(note_skip, CheckinActCB.filter(F.a == CheckinAct.note_skip))
-    router.message.register(note_typed, CheckinStates.note, TYPED)
     router.callback_query.register(finish, CheckinActCB.filter(F.a == CheckinAct.finish))
     router.callback_query.register(example, CheckinActCB.filter(F.a == CheckinAct.example))
     router.callback_query.register(skip, CheckinActCB.filter(F.a == CheckinAct.skip))
