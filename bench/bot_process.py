@@ -54,11 +54,13 @@ async def bare(api: str) -> None:
 
 async def full(api: str, db: str) -> None:
     from bot.app import build_runtime
+    from bot.boot import freeze_startup_objects
     from bot.config import load_settings
 
     settings = load_settings(bot_token=TOKEN, telegram_api_url=api, database_url=db, log_level="WARNING")
     rt = await build_runtime(settings)
     assert rt.dp is not None and rt.bot is not None
+    freeze_startup_objects()  # as `python -m bot` does before it polls
     try:
         await rt.dp.start_polling(rt.bot, handle_signals=True)
     finally:

@@ -21,11 +21,13 @@ from bench.common import machine, median, now_text
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 NOTE_P1 = (
-    "- Where a tap goes (profiled): the bare bot spends ~1.5 ms per press, this bot ~6 ms: its own work is one "
-    "indexed read and one write of the answer on SQLite through aiosqlite (a thread hop per statement), the "
-    "session and user lookup, the role gate and aiogram's router tree. It holds about 170 taps a second, under "
-    "the 200/s of the latency test, so that test measures a queue. More taps per second than one process gives "
-    "need webhook workers on PostgreSQL and Redis (README, Scaling)."
+    "- Where a tap goes: the Telegram calls (parsing the update, editMessageText, answerCallbackQuery over HTTP) "
+    "are the same in both bots; on top of them this bot reads the person and records the answer on SQLite "
+    "(storage/direct.py: sqlite3 on the event loop's thread, a few tens of microseconds; a thread only when "
+    "another connection holds the write lock), passes its middlewares (session, person and language, role, "
+    "callback answer) and builds the next card (kept per week and language). The check-in's buttons sit at "
+    "the top of the router tree, and objects built at start are frozen out of the garbage collector "
+    "(bot/boot.py). The driver pauses its own garbage collector while it measures."
 )
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 

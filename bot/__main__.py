@@ -114,6 +114,7 @@ async def _session(settings: Settings):  # noqa: ANN202 - (engine, sessionmaker)
 
 async def cmd_run(settings: Settings) -> int:
     from bot.app import build_runtime
+    from bot.boot import freeze_startup_objects
 
     settings.token()  # fail fast, before touching the database
     from scheduler.jobs import JobContext
@@ -122,6 +123,7 @@ async def cmd_run(settings: Settings) -> int:
     rt = await build_runtime(settings)
     assert rt.bot is not None and rt.dp is not None
     scheduler = Scheduler(JobContext(rt.sessionmaker, rt.clock, rt.campaign, settings), rt.bot, rt.engine)
+    freeze_startup_objects()
     try:
         me = await rt.bot.me()
         log.info("@%s is polling (database %s)", me.username, rt.engine.url.render_as_string(hide_password=True))

@@ -41,6 +41,7 @@ def check(settings: Settings, workers: int) -> tuple[str, str]:
 async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, wait: bool) -> None:
     """One worker: the bot's runtime, the scheduler (if it wins the lock) and the web server."""
     from bot.app import build_runtime
+    from bot.boot import freeze_startup_objects
     from scheduler.jobs import JobContext
     from scheduler.runner import Scheduler
 
@@ -48,6 +49,7 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
     rt = await build_runtime(settings)
     assert rt.bot is not None and rt.dp is not None
     scheduler = Scheduler(JobContext(rt.sessionmaker, rt.clock, rt.campaign, settings), rt.bot, rt.engine)
+    freeze_startup_objects()
     app = web.Application()
     # wait=True: answer Telegram only once the update is handled (back-pressure, and exact tests).
     SimpleRequestHandler(dispatcher=rt.dp, bot=rt.bot, secret_token=secret, handle_in_background=not wait).register(
