@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     jr = jsub.add_parser("run", help="run one job once, as if at --now, and print what it queued")
     jr.add_argument("name")
     jr.add_argument("--now", help="ISO date-time, e.g. 2026-12-07T08:00 (campaign time zone unless it has an offset)")
-    jr.add_argument("--send", action="store_true", help="also send the queued messages (needs BOT_TOKEN)")
+    jr.add_argument("--send", action="store_true",
+                    help="also send the queued messages (needs BOT_TOKEN; left to the running bot if it holds the scheduler lock)")
 
     sb = sub.add_parser(
         "sandbox", help="the whole bot on this machine without Telegram, with a browser chat page",
@@ -221,7 +222,7 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from bot.campaign.loader import load_campaign
-    from bot.clock import FixedClock
+    from bot.clock import FixedClock, ShiftedClock
     from scheduler.jobs import JOBS, JobContext, run_job
 
     if args.jobs_cmd == "list":
@@ -251,14 +252,23 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
         if args.send:
             from bot.app import create_bot
             from scheduler.outbox import OutboxSender
+            from scheduler.runner import LeaderLock
 
+            # Only the scheduler's leader sends: a running bot would send the same rows too.
+            lock = LeaderLock(engine, settings.redis_url)
+            if not await lock.acquire():
+                print("not sent from here: the running bot holds the scheduler lock and sends the queued messages itself")
+                return 0
             bot = create_bot(settings)
             try:
-                sender = OutboxSender(bot, sm, Clock(), rate=settings.send_rate)
+                # From --now on, in real time: what was queued "at" --now is due, and retries
+                # wait their real seconds.
+                sender = OutboxSender(bot, sm, ShiftedClock.starting_at(now), rate=settings.send_rate)
                 await sender.drain(timeout=3600)
                 print(f"sent {sender.sent}, failed {sender.failed}")
             finally:
                 await bot.session.close()
+                await lock.release()
     finally:
         await engine.dispose()
     return 0

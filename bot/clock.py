@@ -28,3 +28,19 @@ class FixedClock(Clock):
 
     def advance(self, **delta: float) -> None:
         self._at += timedelta(**delta)
+
+
+class ShiftedClock(Clock):
+    """Real time moved by a fixed offset: it runs, from wherever it was set."""
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
+
+    @classmethod
+    def starting_at(cls, at: datetime) -> ShiftedClock:
+        if at.tzinfo is None:
+            raise ValueError("ShiftedClock needs an aware datetime")
+        return cls(at.astimezone(UTC) - datetime.now(UTC))
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset

@@ -1,14 +1,17 @@
 """One APScheduler (3.11) AsyncIOScheduler in the bot process, in the campaign's zone.
 
 When several bot processes run, exactly one schedules and sends: it holds a PostgreSQL
-advisory lock or a Redis lock; the others keep trying to take over. With SQLite there
-is one process. Runs missed during downtime are caught up once, within GRACE.
+advisory lock or a Redis lock; the others keep trying to take over. With SQLite there is
+one bot process, and a lock file beside the database keeps a second one (or
+`jobs run --send`) from sending too. Runs missed during downtime are caught up once,
+within GRACE.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import socket
@@ -43,14 +46,35 @@ def latest_fire_time(spec: JobSpec, now: datetime, zone: ZoneInfo, lookback: tim
 
 
 class LeaderLock:
-    """Who schedules: PostgreSQL advisory lock, else a Redis lock, else (SQLite) always us."""
+    """Who schedules and sends: a PostgreSQL advisory lock, else a Redis lock, else (a SQLite
+    file) an exclusive lock on `<database>.leader`; an in-memory database is always us."""
 
     def __init__(self, engine: AsyncEngine, redis_url: str | None) -> None:
         self.engine = engine
         self.redis_url = redis_url
         self._conn: AsyncConnection | None = None
         self._redis = None
+        self._file: int | None = None  # the lock file's descriptor while we hold it
         self._token = f"{socket.gethostname()}:{os.getpid()}"
+
+    def _lock_path(self) -> str | None:
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return f"{database}.leader"
+
+    def _acquire_file(self, path: str) -> bool:
+        """flock: released by the system when the process ends, even by kill -9."""
+        if self._file is not None:
+            return True
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._file = fd
+        return True
 
     async def acquire(self) -> bool:
         if self.engine.dialect.name == "postgresql":
@@ -68,7 +92,8 @@ class LeaderLock:
             if self._redis is None:
                 self._redis = Redis.from_url(self.redis_url)
             return bool(await self._redis.set("vanhoa:scheduler-leader", self._token, nx=True, px=LOCK_TTL_MS))
-        return True
+        path = self._lock_path()
+        return self._acquire_file(path) if path else True
 
     async def renew(self) -> bool:
         """Still the leader? (Redis: extend the lease; PostgreSQL: the session holds it.)"""
@@ -84,9 +109,16 @@ class LeaderLock:
             except Exception:  # noqa: BLE001 - the connection (and so the lock) is gone
                 self._conn = None
                 return False
+        if self._lock_path() is not None:
+            return self._file is not None
         return self.engine.dialect.name != "postgresql"
 
     async def release(self) -> None:
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+            os.close(self._file)
+            self._file = None
         if self._conn is not None:
             with contextlib.suppress(Exception):
                 await self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_ID})

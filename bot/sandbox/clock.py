@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
-from bot.clock import Clock
+from bot.clock import Clock, ShiftedClock
 from bot.i18n import _
 from bot.services.checkin import week_key, week_monday
 from bot.services.deadlines import REMIND_DAYS, DeadlineService, Occurrence
@@ -40,11 +40,11 @@ class ClockError(ValueError):
     """A jump the sandbox refuses: time only moves forward."""
 
 
-class SandboxClock(Clock):
+class SandboxClock(ShiftedClock):
     """Real time shifted by ``offset``; ``jump_to`` moves it forward and saves it."""
 
     def __init__(self, offset: timedelta = timedelta(0), state_file: Path | None = None) -> None:
-        self.offset = offset
+        super().__init__(offset)
         self.state_file = state_file
 
     @classmethod
@@ -58,9 +58,6 @@ class SandboxClock(Clock):
         except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("ignoring unreadable sandbox clock %s: %s", state_file, exc)
         return cls(offset, state_file)
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
 
     def timestamp(self) -> float:
         """Seconds since the epoch, for the emulator's message dates."""

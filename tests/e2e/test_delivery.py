@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import sys
 import time
@@ -298,8 +299,8 @@ async def test_catch_up_runs_a_missed_job_once(h: Harness) -> None:
     assert [r.period for r in runs] == ["202648"]
 
 
-@pytest.mark.parametrize("backend", ["postgres", "redis"])
-async def test_only_one_process_leads_the_scheduler(backend: str, redis_url: str) -> None:
+@pytest.mark.parametrize("backend", ["postgres", "redis", "sqlite-file"])
+async def test_only_one_process_leads_the_scheduler(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     from tests.conftest import PG_URL, require_service
     from scheduler.runner import LeaderLock
     from storage.db import make_engine
@@ -308,7 +309,11 @@ async def test_only_one_process_leads_the_scheduler(backend: str, redis_url: str
         require_service("PostgreSQL", "127.0.0.1", 5432)
         engines = [make_engine(PG_URL), make_engine(PG_URL)]
         locks = [LeaderLock(e, None) for e in engines]
+    elif backend == "sqlite-file":  # two bot processes on one file: the lock file decides
+        engines = [make_engine(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}") for _ in range(2)]
+        locks = [LeaderLock(e, None) for e in engines]
     else:
+        redis_url = request.getfixturevalue("redis_url")
         engines = [make_engine("sqlite+aiosqlite:///:memory:"), make_engine("sqlite+aiosqlite:///:memory:")]
         locks = [LeaderLock(e, redis_url) for e in engines]
     try:
@@ -420,3 +425,34 @@ async def test_jobs_from_the_command_line_with_now(h: Harness) -> None:
     assert "leader_digests for 202648: 2 message(s) queued" in first and "digest -> 33001" in first
     again = await cli("jobs", "run", "leader_digests", "--now", "2026-11-30T08:00")
     assert "0 message(s) queued" in again
+
+
+async def test_jobs_run_send_leaves_sending_to_the_running_bot(h: Harness) -> None:
+    """On SQLite the running bot's scheduler holds the lock file: `jobs run --send` queues
+    and leaves the sending to it (no message twice); with no bot running it sends."""
+    from scheduler.runner import LeaderLock
+
+    await h.register(33002, "Lãnh Đạo", unit="VP", role=Role.leader)
+    h.emu.user(33002, "LĐ", started=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": h.rt.settings.database_url, "LOG_LEVEL": "WARNING",
+           "BOT_TOKEN": h.rt.settings.token(), "TELEGRAM_API_URL": h.emu.url}
+
+    async def cli(*args: str) -> str:
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
+                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+        assert proc.returncode == 0, err.decode()
+        return out.decode()
+
+    running_bot = LeaderLock(h.rt.engine, None)
+    assert await running_bot.acquire()
+    try:
+        out = await cli("jobs", "run", "leader_digests", "--now", "2026-11-30T08:00", "--send")
+        queued = int(re.search(r"(\d+) message\(s\) queued", out).group(1))  # type: ignore[union-attr]
+        assert queued >= 1 and "not sent from here" in out
+        assert h.emu.messages(33002) == []
+    finally:
+        await running_bot.release()
+    out = await cli("jobs", "run", "leader_digests", "--now", "2026-11-30T08:00", "--send")
+    assert "0 message(s) queued" in out and f"sent {queued}, failed 0" in out
+    assert len(h.emu.messages(33002)) == queued
