@@ -1,10 +1,10 @@
-"""The hot path on SQLite: a few statements run by the stdlib sqlite3 module in one thread.
+"""The hot path on SQLite: the two statements of every tap, through the stdlib sqlite3 module.
 
 Through SQLAlchemy's asyncio layer and aiosqlite, every statement crosses threads several
 times (cursor, execute, fetch, close, commit) and goes through the ORM: about 3 ms of CPU for
-a check-in tap, ten times what SQLite itself needs (bench/RESULTS.md, P1). Here a whole
-short transaction is one call into a dedicated thread that owns one sqlite3 connection:
-one crossing, a few tens of microseconds of SQLite.
+a check-in tap, a hundred times what SQLite itself needs (bench/RESULTS.md, P1). Here a
+whole short transaction is one plain call: on the event loop's thread when the database is
+free (tens of microseconds, never waiting), else in a thread that waits for the lock.
 
 Only the two operations every tap runs go this way: finding the person who pressed (every
 update) and recording a check-in answer. Everything else stays on SQLAlchemy. The
@@ -298,8 +298,8 @@ class SqliteDirect:
 
     async def record_answer(self, user_id: int, unit_id: int | None, week: int, now: datetime, plan: Plan[T]) -> T:
         """In one transaction: the week's check-in (created when missing) and its answers
-        are read, `plan` decides (in this thread; it must not block), and its write, if
-        any, is committed; without one nothing is kept."""
+        are read, `plan` decides (a pure function: it may run twice, see `run`), and its
+        write, if any, is committed; without one nothing is kept."""
 
         def tx(conn: sqlite3.Connection) -> T:
             conn.execute("BEGIN IMMEDIATE")

@@ -259,7 +259,7 @@ class CheckinService:
             return self._plan_answer(week, row, answers, criterion, level, editing, now)
 
         if self.direct is not None:
-            # SQLite: read, decide and write in one transaction in the direct path's thread.
+            # SQLite: read, decide and write in one short sqlite3 transaction (storage/direct.py).
             assert user.id is not None
             return await self.direct.record_answer(user.id, user.unit_id, week, now, plan)
         row, answers = await self._row_and_answers(user, week)

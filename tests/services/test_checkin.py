@@ -106,6 +106,25 @@ async def test_not_met_takes_sub_items_and_a_note(session, clock, user, direct) 
         await svc.toggle_sub_item(user, week, "a", "a1")
 
 
+async def test_changing_an_answer_keeps_or_clears_its_details(session, clock, user, direct) -> None:  # noqa: ANN001
+    """"Chưa đạt" again keeps the marked sub-items and the note; another level clears both."""
+    svc = CheckinService(session, clock, CAMPAIGN, direct)
+    week = svc.current_week(user)
+    await svc.answer(user, week, "a", Level.not_met)
+    await svc.toggle_sub_item(user, week, "a", "a2")
+    await svc.set_note(user, week, "a", "Đi muộn hai buổi")
+    again = await svc.answer(user, week, "a", Level.not_met, editing=True)
+    assert again.changed and again.needs_detail
+    assert again.view.answers["a"].sub_items == ("a2",) and again.view.answers["a"].note == "Đi muộn hai buổi"
+    assert (await svc.view(user)).answers["a"] == again.view.answers["a"]
+    better = await svc.answer(user, week, "a", Level.ok, editing=True)
+    assert better.changed and not better.needs_detail
+    assert better.view.answers["a"].sub_items == () and better.view.answers["a"].note is None
+    stored = (await session.exec(select(CheckInAnswer))).one()
+    assert (stored.level, stored.sub_items, stored.note) == (Level.ok, "", None)
+    assert not (await svc.answer(user, week, "a", Level.ok, editing=True)).changed  # the same again
+
+
 async def test_finish_summary_compares_with_last_week(session, clock, user, direct) -> None:  # noqa: ANN001
     svc = CheckinService(session, clock, CAMPAIGN, direct)
     last = svc.current_week(user)
