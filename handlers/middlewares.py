@@ -37,7 +37,7 @@ class UserMiddleware(BaseMiddleware):
         user: User | None = None
         if tg_user is not None:
             direct = data.get("direct")
-            if direct is not None:  # SQLite: one statement in the direct path's thread
+            if direct is not None:  # SQLite: one plain sqlite3 statement (storage/direct.py)
                 user = await direct.user_by_telegram_id(tg_user.id)
                 if user is not None:
                     data["session"].add(user)  # the update's session knows it, as if it had loaded it

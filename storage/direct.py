@@ -127,30 +127,23 @@ CHECKIN_AND_ANSWERS = Statement(
     .where(CHECKINS.c.user_id == bindparam("user_id"), CHECKINS.c.week == bindparam("week")),
     CHECKINS,
 )
-INSERT_CHECKIN = Statement(
-    insert(CHECKINS).values(
-        user_id=bindparam("user_id"), unit_id=bindparam("unit_id"), week=bindparam("week"),
-        status=bindparam("status"), started_at=bindparam("started_at"), updated_at=bindparam("updated_at"),
-    ),
-    CHECKINS,
-)
-TOUCH_CHECKIN = Statement(
-    update(CHECKINS).where(CHECKINS.c.id == bindparam("id")).values(updated_at=bindparam("updated_at")), CHECKINS
-)
-INSERT_ANSWER = Statement(
-    insert(ANSWERS).values(
-        checkin_id=bindparam("checkin_id"), criterion=bindparam("criterion"), level=bindparam("level"),
-        sub_items=bindparam("sub_items"), note=bindparam("note"), answered_at=bindparam("answered_at"),
-    ),
-    ANSWERS,
-)
-UPDATE_ANSWER = Statement(
-    update(ANSWERS).where(ANSWERS.c.id == bindparam("id")).values(
-        level=bindparam("level"), sub_items=bindparam("sub_items"), note=bindparam("note"),
-        answered_at=bindparam("answered_at"),
-    ),
-    ANSWERS,
-)
+
+
+def inserting(table: Table, *columns: str) -> Statement:
+    """INSERT INTO table (columns) VALUES (:column, …)."""
+    return Statement(insert(table).values({c: bindparam(c) for c in columns}), table)
+
+
+def updating(table: Table, *columns: str) -> Statement:
+    """UPDATE table SET column = :column, … WHERE id = :id."""
+    return Statement(update(table).where(table.c.id == bindparam("id")).values({c: bindparam(c) for c in columns}), table)
+
+
+INSERT_CHECKIN = inserting(CHECKINS, "user_id", "unit_id", "week", "status", "started_at", "updated_at")
+TOUCH_CHECKIN = updating(CHECKINS, "updated_at")
+INSERT_ANSWER = inserting(ANSWERS, "checkin_id", "criterion", "level", "sub_items", "note", "answered_at")
+UPDATE_ANSWER = updating(ANSWERS, "level", "sub_items", "note", "answered_at")
+
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
     if future.cancelled():

@@ -9,6 +9,7 @@ import re
 import signal
 import sys
 import time
+from collections.abc import Awaitable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -405,18 +406,23 @@ async def test_admins_keep_the_deadline_calendar(h: Harness) -> None:
     assert "không dành cho vai trò" in leader.last.text
 
 
+async def run_cli(env: dict[str, str], *args: str) -> str:
+    """`python -m bot ARGS` as an operator runs it; its standard output (it must succeed)."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err.decode()
+    return out.decode()
+
+
 async def test_jobs_from_the_command_line_with_now(h: Harness) -> None:
     """`jobs run NAME --now` queues as of that time, once; `jobs list` names them all."""
     await h.register(33001, "Lãnh Đạo", unit="VP", role=Role.leader)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": h.rt.settings.database_url, "LOG_LEVEL": "WARNING"}
     env.pop("BOT_TOKEN", None)
 
-    async def cli(*args: str) -> str:
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        out, err = await asyncio.wait_for(proc.communicate(), 60)
-        assert proc.returncode == 0, err.decode()
-        return out.decode()
+    def cli(*args: str) -> Awaitable[str]:
+        return run_cli(env, *args)
 
     listing = await cli("jobs", "list")
     for name in ("checkin_prompts", "missed_nudges", "leader_digests", "highlights_digest", "deadline_reminders"):
@@ -437,12 +443,8 @@ async def test_jobs_run_send_leaves_sending_to_the_running_bot(h: Harness) -> No
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": h.rt.settings.database_url, "LOG_LEVEL": "WARNING",
            "BOT_TOKEN": h.rt.settings.token(), "TELEGRAM_API_URL": h.emu.url}
 
-    async def cli(*args: str) -> str:
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        out, err = await asyncio.wait_for(proc.communicate(), 60)
-        assert proc.returncode == 0, err.decode()
-        return out.decode()
+    def cli(*args: str) -> Awaitable[str]:
+        return run_cli(env, *args)
 
     running_bot = LeaderLock(h.rt.engine, None)
     assert await running_bot.acquire()
