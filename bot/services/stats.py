@@ -95,12 +95,21 @@ class StatsService:
         return status, detached
 
     @staticmethod
-    def _tally(members: list[User], week: int, status: dict[tuple[int, int], str], detached: dict[str, int]) -> Participation:
-        expected = [m for m in members if m.active and not paused_for_week(m, week)]
-        done = skipped = 0
+    def _roster(members: list[User]) -> list[tuple[User, int, bool, bool]]:
+        """(member, id, active, has a pause): read once for all the weeks a tally covers (a
+        unit of a thousand people over eight weeks; ORM attribute reads are not free)."""
+        return [(m, m.id or 0, bool(m.active), m.paused_until is not None) for m in members]
+
+    @staticmethod
+    def _tally(roster: list[tuple[User, int, bool, bool]], week: int, status: dict[tuple[int, int], str],
+               detached: dict[str, int]) -> Participation:
+        done = skipped = expected = 0
         missing = []
-        for m in expected:
-            st = status.get((m.id or 0, week))
+        for m, member_id, active, has_pause in roster:
+            if not active or (has_pause and paused_for_week(m, week)):
+                continue
+            expected += 1
+            st = status.get((member_id, week))
             if st == CheckInStatus.done:
                 done += 1
             elif st == CheckInStatus.skipped:
@@ -109,10 +118,10 @@ class StatsService:
                 missing.append(m)
         return Participation(
             week=week,
-            expected=len(expected) + sum(detached.values()),
+            expected=expected + sum(detached.values()),
             done=done + detached.get(CheckInStatus.done, 0),
             skipped=skipped + detached.get(CheckInStatus.skipped, 0),
-            paused=len(members) - len(expected),
+            paused=len(roster) - expected,
             missing=missing,
         )
 
@@ -121,7 +130,7 @@ class StatsService:
     ) -> Participation:
         members = members if members is not None else await self.members(unit_ids)
         status, detached = await self._statuses(unit_ids, [week])
-        figures = self._tally(members, week, status, detached.get(week, {}))
+        figures = self._tally(self._roster(members), week, status, detached.get(week, {}))
         if with_shares:
             figures = replace(figures, shares=await self.shares(unit_ids, week))
         return figures
@@ -168,4 +177,5 @@ class StatsService:
             keys.append(previous_week(keys[-1]))
         keys.reverse()
         status, detached = await self._statuses(unit_ids, keys)
-        return [self._tally(members, k, status, detached.get(k, {})) for k in keys]
+        roster = self._roster(members)
+        return [self._tally(roster, k, status, detached.get(k, {})) for k in keys]
