@@ -1,5 +1,6 @@
-"""The Văn hóa công sở bot. Importing this package loads aiogram in dependency order (bot/boot.py)."""
+"""The Văn hóa công sở bot. Importing this package arranges for aiogram, when it is first
+imported, to build its types in dependency order (bot/boot.py)."""
 
-from bot.boot import import_aiogram
+from bot.boot import install
 
-import_aiogram()
+install()

@@ -21,11 +21,16 @@ aiogram's own calls.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import logging
 import os
 import sys
 import typing
+from collections.abc import Iterator
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -83,10 +88,10 @@ def _dependencies(model: type, namespace: dict[str, Any], base: type) -> list[ty
     return [dep for dep in reversed(found) if dep is not model]
 
 
-def import_aiogram() -> None:
-    """Import aiogram, building its types in dependency order (see the module's docstring)."""
-    if "aiogram" in sys.modules or os.environ.get("AIOGRAM_PLAIN_IMPORT") == "1":
-        return
+@contextlib.contextmanager
+def _ordered_rebuilds() -> Iterator[None]:
+    """While aiogram's package runs: its first `model_rebuild(_types_namespace=…)` call builds
+    every type of that namespace in order; aiogram's own calls then find them built."""
     from pydantic import BaseModel
 
     original = BaseModel.__dict__["model_rebuild"]
@@ -118,9 +123,40 @@ def import_aiogram() -> None:
 
     BaseModel.model_rebuild = classmethod(model_rebuild)  # type: ignore[method-assign, assignment]
     try:
-        import aiogram  # noqa: F401
+        yield
     finally:
         BaseModel.model_rebuild = original  # type: ignore[method-assign]
+
+
+class _AiogramFinder(importlib.abc.MetaPathFinder):
+    """Finds aiogram as Python would, and runs its package inside `_ordered_rebuilds`."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "aiogram":
+            return None
+        sys.meta_path.remove(self)  # once: the normal finders do the rest
+        spec = importlib.util.find_spec("aiogram")
+        loader = spec.loader if spec is not None else None
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        exec_module = loader.exec_module
+
+        def ordered_exec_module(module: Any) -> None:
+            with _ordered_rebuilds():
+                exec_module(module)
+
+        loader.exec_module = ordered_exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def install() -> None:
+    """From now on, the first `import aiogram` builds its types in dependency order (see the
+    module's docstring). Nothing is imported here: commands that never touch aiogram
+    (`--help`, `unit list`, `campaign check`) do not pay for it."""
+    if "aiogram" in sys.modules or os.environ.get("AIOGRAM_PLAIN_IMPORT") == "1":
+        return
+    if not any(isinstance(f, _AiogramFinder) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AiogramFinder())
 
 
 def freeze_startup_objects() -> None:
