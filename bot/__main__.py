@@ -10,6 +10,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 
 from bot.campaign.loader import CampaignError, check_campaign
@@ -99,6 +100,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run_async(fn: Callable[[], Awaitable[int]]) -> int:
     return asyncio.run(fn())
+
+
+def _moment(value: str, flag: str, example: str, settings: Settings) -> datetime:
+    """An ISO date-time from the command line, in the campaign's zone unless it has an offset."""
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"{flag} {value!r} is not an ISO date-time such as {example}") from None
+    return at if at.tzinfo is not None else at.replace(tzinfo=settings.zone)
 
 
 async def _session(settings: Settings):  # noqa: ANN202 - (engine, sessionmaker)
@@ -219,8 +229,6 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
-    from datetime import datetime
-
     from bot.campaign.loader import load_campaign
     from bot.clock import FixedClock, ShiftedClock
     from scheduler.jobs import JOBS, JobContext, run_job
@@ -232,15 +240,7 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if args.name not in JOBS:
         raise CliError(f"no job named {args.name!r}; `python -m bot jobs list` shows them")
-    if args.now:
-        try:
-            now = datetime.fromisoformat(args.now)
-        except ValueError:
-            raise CliError(f"--now {args.now!r} is not an ISO date-time such as 2026-12-07T08:00") from None
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=settings.zone)
-    else:
-        now = Clock().now()
+    now = _moment(args.now, "--now", "2026-12-07T08:00", settings) if args.now else Clock().now()
     clock = FixedClock(now)
     campaign = load_campaign(settings.campaign_file)
     engine, sm = await _session(settings)
@@ -275,18 +275,9 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
-    from datetime import datetime
-
     from bot.sandbox.runner import SandboxError, run_sandbox
 
-    start_at = None
-    if args.at:
-        try:
-            start_at = datetime.fromisoformat(args.at)
-        except ValueError:
-            raise CliError(f"--at {args.at!r} is not an ISO date-time such as 2026-11-27T14:00") from None
-        if start_at.tzinfo is None:
-            start_at = start_at.replace(tzinfo=settings.zone)
+    start_at = _moment(args.at, "--at", "2026-11-27T14:00", settings) if args.at else None
     try:
         return await run_sandbox(settings, host=args.host, port=args.port, db_path=args.db, reset=args.reset, start_at=start_at)
     except SandboxError as exc:
