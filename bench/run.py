@@ -32,6 +32,11 @@ NOTE_P1 = (
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 
+def stamp(out: list[str], name: str, t0: float) -> None:
+    """Close a section with when it was measured and how long that took."""
+    out += [f"Measured {now_text()} in {time.monotonic() - t0:.0f} s (`.venv/bin/python -m bench.run {name}`).", ""]
+
+
 def ok(value: float, goal: float, higher_is_better: bool) -> str:
     met = value >= goal if higher_is_better else value <= goal
     return "met" if met else "**not met**"
@@ -51,16 +56,16 @@ def postgres_reachable() -> bool:
 
 
 async def run(which: list[str]) -> str:
-    started = time.monotonic()
     out = [
         "# Benchmark results",
         "",
-        f"- Date: {now_text()}",
+        f"- Last run: {now_text()} (each section says when it was measured)",
         f"- Machine: {machine()}",
         "- Command: `.venv/bin/python -m bench.run` (each figure is the median of 3 runs)",
         "",
     ]
     if "p1" in which:
+        t0 = time.monotonic()
         runs = await p1_checkin.main(repeats=3)
         bare = median([r.throughput for r in runs["bare"]])
         full = median([r.throughput for r in runs["full"]])
@@ -86,7 +91,9 @@ async def run(which: list[str]) -> str:
             NOTE_P1,
             "",
         ]
+        stamp(out, "p1", t0)
     if "p2" in which:
+        t0 = time.monotonic()
         runs2 = await p2_broadcast.main(repeats=3)
         out += ["## P2 — outbox broadcast", "",
                 "The sender in its own process drains the outbox; the fake server answers 429 above its cap overall "
@@ -103,7 +110,9 @@ async def run(which: list[str]) -> str:
                        f"{zero(max(r.too_many_requests for r in rs))} |")
         out += ["", "“scaled” is Telegram's shape (25 configured under a cap of 30) times ten, so that 10,000 messages "
                 "take under a minute; “default” is the real default rate.", ""]
+        stamp(out, "p2", t0)
     if "p3" in which:
+        t0 = time.monotonic()
         runs3 = await p3_scale.main(repeats=3, postgres_url=PG_URL if postgres_reachable() else None)
         out += ["## P3 — 100,000 people, 90 units, 52 weeks", "",
                 p3_scale.__doc__.split("\n\n", 1)[1].strip(), "",
@@ -115,7 +124,9 @@ async def run(which: list[str]) -> str:
             out.append(f"| {backend} | {one:.1f} ms ({ok(one, 50, False)}) | {alld:.2f} s ({ok(alld, 10, False)}) | "
                        f"{annual:.2f} s ({ok(annual, 5, False)}) |")
         out += ["", "Goals: one digest ≤ 50 ms, all digests ≤ 10 s, annual figures ≤ 5 s.", ""]
+        stamp(out, "p3", t0)
     if "p4" in which:
+        t0 = time.monotonic()
         runs4 = await p4_memory_start.main(repeats=3)
         cold = median([r.cold_start_s for r in runs4])
         idle = median([r.rss_idle_mb for r in runs4])
@@ -140,7 +151,7 @@ async def run(which: list[str]) -> str:
             f"| ratio | {o_s / p_s:.2f} | {o_mb / p_mb:.2f} |",
             "",
         ]
-    out.append(f"Total time: {time.monotonic() - started:.0f} s.")
+        stamp(out, "p4", t0)
     return "\n".join(out) + "\n"
 
 
