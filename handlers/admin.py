@@ -10,7 +10,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -29,6 +29,7 @@ from bot.services.people import ASSIGNABLE, PeopleService
 from bot.services.units import CSV_COLUMNS, UnitService
 from handlers.callbacks import InviteCB, RoleCB
 from handlers.texts import role_name
+from handlers.edit import edit_in_place
 from storage.models import Invitation, Role, UnitKind, User
 
 log = logging.getLogger(__name__)
@@ -207,11 +208,7 @@ async def on_role(query: CallbackQuery, callback_data: RoleCB, bot: Bot, session
     if callback_data.r >= len(ASSIGNABLE):
         raise InvalidInput("role", value=str(callback_data.r))
     text = await set_role(bot, session, clock, user, callback_data.id, ASSIGNABLE[callback_data.r])
-    try:
-        await query.message.edit_text(text, reply_markup=None)
-    except TelegramBadRequest as exc:
-        if "message is not modified" not in str(exc):
-            raise
+    await edit_in_place(query, text)
 
 
 def _parse_invite_args(args: str | None) -> tuple[str, Role, int, int | None]:

@@ -14,7 +14,6 @@ from html import escape
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -31,6 +30,7 @@ from bot.services.announcements import TEXT_MAX, AnnouncementService
 from bot.services.errors import InvalidInput, NotFound
 from handlers.callbacks import AnnounceAct, AnnounceCB
 from handlers.filters import TYPED
+from handlers.edit import edit_in_place
 from storage.models import Role, Unit, User
 from storage.repositories import UnitRepo
 
@@ -129,12 +129,7 @@ async def text_typed(message: Message, state: FSMContext, session: AsyncSession,
 
 
 async def _edit(query: CallbackQuery, text: str) -> None:
-    if isinstance(query.message, Message):
-        try:
-            await query.message.edit_text(text, reply_markup=None)
-        except TelegramBadRequest as exc:
-            if "message is not modified" not in str(exc):
-                raise
+    await edit_in_place(query, text)
 
 
 async def on_announce(query: CallbackQuery, callback_data: AnnounceCB, callback_answer: CallbackAnswer, state: FSMContext,

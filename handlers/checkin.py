@@ -12,7 +12,6 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -40,6 +39,7 @@ from bot.services.examples import ExampleService
 from handlers import share
 from handlers.filters import TYPED
 from handlers.callbacks import CheckinAct, CheckinActCB, CheckinAnswerCB, CheckinItemCB, LevelCode
+from handlers.edit import edit_in_place
 from storage.direct import SqliteDirect
 from storage.models import CheckInStatus, Level, User
 
@@ -292,13 +292,7 @@ async def current_card(svc: CheckinService, user: User, view: CheckinView | None
 
 
 async def _show(query: CallbackQuery, card: tuple[str, InlineKeyboardMarkup]) -> None:
-    if isinstance(query.message, Message):
-        text, kb = card
-        try:
-            await query.message.edit_text(text, reply_markup=kb)
-        except TelegramBadRequest as exc:  # a repeated tap: the card already shows this
-            if "message is not modified" not in str(exc):
-                raise
+    await edit_in_place(query, *card)
 
 
 def _group(svc: CheckinService, index: int) -> str:

@@ -11,7 +11,6 @@ from html import escape
 from typing import Any
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -35,6 +34,7 @@ from bot.services.stats import MIN_GROUP, Participation
 from handlers.callbacks import NudgeCB, UnitCB
 from storage.repositories import UnitRepo
 from handlers.checkin import current_card, week_label
+from handlers.edit import edit_in_place
 from storage.models import Level, User
 
 MAX_LISTED = 25
@@ -264,12 +264,7 @@ async def unit_view(query: CallbackQuery, callback_data: UnitCB, session: AsyncS
     if callback_data.c:
         await send_unit_chart(query.message, ov, campaign)
         return
-    text, kb = unit_card(ov, campaign)
-    try:
-        await query.message.edit_text(text, reply_markup=kb)
-    except TelegramBadRequest as exc:
-        if "message is not modified" not in str(exc):
-            raise
+    await edit_in_place(query, *unit_card(ov, campaign))
 
 
 def make_router() -> Router:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from html import escape
 
-from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram import Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -42,6 +41,7 @@ from bot.services.nominations import (
 from handlers.callbacks import NominateAct, NominateCB, NominationsAct, NominationsCB
 from handlers.deadlines import fmt
 from handlers.filters import TYPED
+from handlers.edit import edit_in_place
 from storage.awards import NomineeKind
 from storage.models import User
 
@@ -121,13 +121,7 @@ def unit_card(un: UnitNominations, today, *, several_rounds: bool = False) -> tu
 
 
 async def _edit(query: CallbackQuery, text: str, kb: InlineKeyboardMarkup | None) -> None:
-    if not isinstance(query.message, Message):
-        return
-    try:
-        await query.message.edit_text(text, reply_markup=kb)
-    except TelegramBadRequest as exc:
-        if "message is not modified" not in str(exc):
-            raise
+    await edit_in_place(query, text, kb)
 
 
 async def nominate_command(message: Message, state: FSMContext, session: AsyncSession, clock: Clock,

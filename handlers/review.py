@@ -59,6 +59,7 @@ from bot.services.examples import (
 )
 from handlers.callbacks import HighlightsAct, HighlightsCB, Period, ReviewAct, ReviewCB, ShareAct, ShareCB
 from handlers.filters import TYPED
+from handlers.edit import edit_in_place
 from storage.examples import ExampleNoteKind, ExampleStatus, GoodExample
 from storage.models import Unit, User
 
@@ -254,11 +255,7 @@ async def _close_card(query: CallbackQuery, outcome: str) -> None:
     """The decided card keeps its text, loses its buttons and says what was done."""
     if isinstance(query.message, Message) and query.message.html_text:
         text = query.message.html_text + "\n\n" + outcome
-        try:
-            await query.message.edit_text(text if len(text) <= 4096 else outcome, reply_markup=None)
-        except TelegramBadRequest as exc:
-            if "message is not modified" not in str(exc):
-                raise
+        await edit_in_place(query, text if len(text) <= 4096 else outcome)
 
 
 # -- /review ----------------------------------------------------------------------------------
@@ -486,11 +483,7 @@ async def on_highlights(query: CallbackQuery, callback_data: HighlightsCB, state
         return
     else:
         return
-    try:
-        await query.message.edit_text(text, reply_markup=kb)
-    except TelegramBadRequest as exc:
-        if "message is not modified" not in str(exc):
-            raise
+    await edit_in_place(query, text, kb)
 
 
 async def dates_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:

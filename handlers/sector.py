@@ -10,7 +10,6 @@ from datetime import timedelta
 from html import escape
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -27,6 +26,7 @@ from bot.services.errors import InvalidInput
 from bot.services.figures import FiguresService, SectorFigures
 from handlers.callbacks import DashboardAct, DashboardCB
 from handlers.checkin import week_label
+from handlers.edit import edit_in_place
 from storage.models import User
 
 TEXT_LIMIT = 3800
@@ -150,12 +150,7 @@ async def on_dashboard(query: CallbackQuery, callback_data: DashboardCB, session
         await query.message.answer_document(BufferedInputFile(data, filename=name),
                                             caption=_("Self-assessment by unit, {period}").format(period=period_label(cb))[:1000])
     else:
-        text, kb = dashboard_card(fig, cb, svc)
-        try:
-            await query.message.edit_text(text, reply_markup=kb)
-        except TelegramBadRequest as exc:
-            if "message is not modified" not in str(exc):
-                raise
+        await edit_in_place(query, *dashboard_card(fig, cb, svc))
 
 
 def make_router() -> Router:

@@ -53,6 +53,7 @@ from bot.services.examples import (
 )
 from handlers.callbacks import ShareAct, ShareCB
 from handlers.filters import TYPED
+from handlers.edit import edit_in_place
 from storage.examples import DraftStep, ExampleStatus, ExampleSubject, GoodExample
 from storage.models import User
 
@@ -263,13 +264,7 @@ async def share_command(message: Message, state: FSMContext, session: AsyncSessi
 
 
 async def _show(query: CallbackQuery, card: tuple[str, InlineKeyboardMarkup | None]) -> None:
-    if isinstance(query.message, Message):
-        text, kb = card
-        try:
-            await query.message.edit_text(text, reply_markup=kb)
-        except TelegramBadRequest as exc:
-            if "message is not modified" not in str(exc):
-                raise
+    await edit_in_place(query, *card)
 
 
 async def _step(query: CallbackQuery, state: FSMContext, svc: ExampleService, ex: GoodExample, user: User) -> None:

@@ -250,13 +250,7 @@ class NominationService:
         """§IV.2: a live nomination of the leader's unit in an open round, if a slot is free."""
         unit = await self.leader_unit(leader)
         r = await self._open(key)
-        values = {
-            "kind": NomineeKind(kind).value,
-            "nominee": self.check_nominee(nominee),
-            "achievement": self.check_achievement(achievement),
-            "nominated_by": leader.id,
-            "created_at": self.clock.now(),
-        }
+        values = self._values(leader, kind, nominee, achievement)
         actor = leader.telegram_id
         new_id = await self._take_slot(r, unit.id or 0, values)
         if new_id is None:
@@ -298,15 +292,19 @@ class NominationService:
         await self.session.refresh(row)
         return row
 
-    async def replace(self, leader: User, nomination_id: int, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
-        """Withdraw one nomination and put another in its slot, in one transaction."""
-        values = {
+    def _values(self, leader: User, kind: NomineeKind, nominee: str, achievement: str) -> dict[str, object]:
+        """A nomination's checked content, for a new row or a replacement."""
+        return {
             "kind": NomineeKind(kind).value,
             "nominee": self.check_nominee(nominee),
             "achievement": self.check_achievement(achievement),
             "nominated_by": leader.id,
             "created_at": self.clock.now(),
         }
+
+    async def replace(self, leader: User, nomination_id: int, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
+        """Withdraw one nomination and put another in its slot, in one transaction."""
+        values = self._values(leader, kind, nominee, achievement)
         unit, row, r = await self._own(leader, nomination_id)
         actor = leader.telegram_id
         await self._withdraw(leader, row)
