@@ -92,7 +92,6 @@ VI = {
     "Please name the unit: /unit UNIT_CODE.": "Đồng chí vui lòng nêu đơn vị: /unit MÃ_ĐƠN_VỊ.",
     "Please send a CSV file (UTF-8) of at most {max} KB.": "Đồng chí vui lòng gửi tệp CSV (UTF-8) không quá {max} KB.",
     "Queued.": "Đã đưa vào hàng đợi gửi.",
-    "Rate (%)": "Tỷ lệ (%)",
     "Replace nomination {slot} ({nominee}) with a collective or an individual?": "Thay đề nghị số {slot} ({nominee}) bằng một tập thể hay một cá nhân?",
     "Report {year}": "Báo cáo năm {year}",
     "Role of {name} (now {role}):": "Vai trò của {name} (hiện là {role}):",
