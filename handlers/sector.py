@@ -30,7 +30,7 @@ from handlers.edit import edit_in_place
 from storage.models import User
 
 TEXT_LIMIT = 3800
-CHART_UNITS = 30
+CHART_UNITS = 8  # the bars a phone shows readable in one image (bot/render/charts.py)
 
 
 def _pct(n: int, d: int) -> str:
@@ -99,15 +99,20 @@ def chart(fig: SectorFigures, cb: DashboardCB) -> bytes:
     depth = 0
     while depth < 3 and sum(1 for r in fig.units if r.depth == depth) < 2:
         depth += 1
-    rows = [r for r in fig.units if r.depth == depth][:CHART_UNITS] or fig.units[:CHART_UNITS]
+    rows = [r for r in fig.units if r.depth == depth] or fig.units
+    title = _("Self-assessment by unit, {period}").format(period=period_label(cb))
+    if len(rows) > CHART_UNITS:  # those to follow up: the lowest rates, the lowest first
+        title = _("Self-assessment, the {n} lowest of {total} units, {period}").format(
+            n=CHART_UNITS, total=len(rows), period=period_label(cb))
+        rows = sorted(rows, key=lambda r: r.tally.rate)[:CHART_UNITS]
     return sector_participation(
-        title=_("Self-assessment by unit, {period}").format(period=period_label(cb)),
-        units=[r.unit.name[:45] for r in rows],
+        title=title,
+        units=[r.unit.name for r in rows],
         rates=[r.tally.rate for r in rows],
         rate_label=_("Self-assessed, % of expected"),
         empty=_("No registered members yet."),
         headline=f"{fig.total.rate:.0f}%" if fig.total.expected else "—",
-        headline_note=_("whole sector: {done}/{expected} self-assessments").format(
+        headline_note=_("whole sector, {done}/{expected}").format(
             done=fig.total.done, expected=fig.total.expected),
     )
 

@@ -28,6 +28,9 @@ WIDTH_PX = 800  # the PNG's width
 PHONE_WIDTH_IN = PHONE_CSS_PX / 96  # CSS inches: 96 px each
 DPI = WIDTH_PX / PHONE_WIDTH_IN  # ≈ 196.9: one point in the figure is one point on the phone
 MIN_PT = 12  # no text smaller than this, as the phone shows it
+# Telegram keeps a photo's 800 px width when its longer side is at most 1280 px (the size
+# clients show in the chat); a taller one is scaled down, and its text with it.
+MAX_HEIGHT_PX = 1280
 
 TITLE_PT = 14
 HEADLINE_PT = 34
@@ -70,8 +73,10 @@ def _renderer() -> Any:
     return RendererAgg(10, 10, DPI)
 
 
+@lru_cache(maxsize=4096)
 def text_width_in(text: str, size: float, bold: bool = False) -> float:
-    """How wide `text` is drawn, in inches."""
+    """How wide `text` is drawn, in inches (remembered: wrapping measures the same words
+    again and again, and the digests draw the same labels for every leader)."""
     from matplotlib.font_manager import FontProperties
 
     props = FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
@@ -105,35 +110,64 @@ def wrap(text: str, size: float, width_in: float, max_lines: int = 3, bold: bool
     return out
 
 
+def fit_middle(text: str, size: float, width_in: float) -> str:
+    """`text` on one line of `width_in`: when too long, its first word(s) and as many of its
+    last words as fit around "…" ("Sở Nông nghiệp … thành phố Hồ Chí Minh"): the end of a
+    unit's name is what tells it apart."""
+    if text_width_in(text, size) <= width_in:
+        return text
+    words = text.split()
+    head, tail = words[:1], []
+    rest = words[1:]
+    while rest and text_width_in(" ".join([*head, "…", rest[-1], *tail]), size) <= width_in:
+        tail.insert(0, rest.pop())
+    while rest and text_width_in(" ".join([*head, rest[0], "…", *tail]), size) <= width_in:
+        head.append(rest.pop(0))
+    return " ".join([*head, "…", *tail]) if rest else " ".join([*head, *tail])
+
+
 def line_in(size: float) -> float:
     """The height of a line of text at `size` points, in inches."""
-    return size * 1.3 / 72
+    return size * 1.25 / 72
+
+
+class _Header:
+    """The title (up to 3 lines), the headline figure with its note beside it (or below,
+    when it does not fit) and the caption saying what the figure is; its height in inches."""
+
+    def __init__(self, title: str, headline: str, headline_note: str, caption: str) -> None:
+        width = PHONE_WIDTH_IN - 2 * PAD_IN
+        self.title_lines = wrap(title, TITLE_PT, width, max_lines=3, bold=True)
+        self.headline, self.note = headline, headline_note
+        self.head_w = text_width_in(headline, HEADLINE_PT, bold=True) if headline else 0.0
+        self.note_beside = bool(headline) and self.head_w + 0.12 + text_width_in(headline_note, NOTE_PT) <= width
+        self.note_lines = [] if self.note_beside or not headline_note else wrap(headline_note, NOTE_PT, width, 2)
+        self.caption_lines = wrap(caption, LABEL_PT, width, 2) if caption else []
+        height = 0.12 + len(self.title_lines) * line_in(TITLE_PT)
+        if headline:
+            height += line_in(HEADLINE_PT) + 0.02
+        self.height = height + len(self.note_lines) * line_in(NOTE_PT) + len(self.caption_lines) * line_in(LABEL_PT) + 0.16
+
+
+BOTTOM_IN = 0.12
+MAX_HEIGHT_IN = MAX_HEIGHT_PX / DPI
 
 
 class _Canvas:
-    """A figure PHONE_WIDTH_IN wide, laid out from the top in inches: the title, the
-    headline, then the body drawn in one axes whose data units are inches (x from the
-    left margin, y downwards from the body's top)."""
+    """A figure PHONE_WIDTH_IN wide, laid out from the top in inches: the header, then the
+    body drawn in one axes whose data units are inches (x from the left margin, y
+    downwards from the body's top)."""
 
-    def __init__(self, title: str, headline: str, headline_note: str, body_h: float, caption: str = "") -> None:
+    def __init__(self, title: str, headline: str, headline_note: str, body_h: float, caption: str = "",
+                 header: _Header | None = None) -> None:
         self.plt = _pyplot()
         self.width = PHONE_WIDTH_IN - 2 * PAD_IN
-        self.title_lines = wrap(title, TITLE_PT, self.width, max_lines=3, bold=True)
-        self.headline, self.note = headline, headline_note
-        head_w = text_width_in(headline, HEADLINE_PT, bold=True) if headline else 0.0
-        self.note_beside = bool(headline) and head_w + 0.12 + text_width_in(headline_note, NOTE_PT) <= self.width
-        self.note_lines = [] if self.note_beside or not headline_note else wrap(headline_note, NOTE_PT, self.width, 2)
-        self.caption_lines = wrap(caption, LABEL_PT, self.width, 2) if caption else []
-        header = 0.12 + len(self.title_lines) * line_in(TITLE_PT)
-        if headline:
-            header += line_in(HEADLINE_PT) + 0.02
-        header += len(self.note_lines) * line_in(NOTE_PT) + len(self.caption_lines) * line_in(LABEL_PT) + 0.16
-        self.header_h, self.body_h = header, body_h
-        self.height = header + body_h + 0.12
+        self.header = header or _Header(title, headline, headline_note, caption)
+        self.height = self.header.height + body_h + BOTTOM_IN
         self.fig = self.plt.figure(figsize=(PHONE_WIDTH_IN, self.height), dpi=DPI)
         self.fig.patch.set_facecolor("white")
-        self._draw_header(head_w)
-        bottom = 0.12 / self.height
+        self._draw_header()
+        bottom = BOTTOM_IN / self.height
         self.ax = self.fig.add_axes((PAD_IN / PHONE_WIDTH_IN, bottom, self.width / PHONE_WIDTH_IN, body_h / self.height))
         self.ax.set_xlim(0, self.width)
         self.ax.set_ylim(body_h, 0)
@@ -142,21 +176,22 @@ class _Canvas:
     def _at(self, x_in: float, from_top_in: float) -> tuple[float, float]:
         return x_in / PHONE_WIDTH_IN, 1 - from_top_in / self.height
 
-    def _draw_header(self, head_w: float) -> None:
+    def _draw_header(self) -> None:
+        h = self.header
         y = 0.12
-        for line in self.title_lines:
+        for line in h.title_lines:
             y += line_in(TITLE_PT)
             self.fig.text(*self._at(PAD_IN, y - 0.06), line, fontsize=TITLE_PT, fontweight="bold", color=INK)
-        if self.headline:
+        if h.headline:
             y += line_in(HEADLINE_PT)
             base = y - 0.1
-            self.fig.text(*self._at(PAD_IN, base), self.headline, fontsize=HEADLINE_PT, fontweight="bold", color=INK)
-            if self.note_beside and self.note:
-                self.fig.text(*self._at(PAD_IN + head_w + 0.12, base), self.note, fontsize=NOTE_PT, color=INK)
-        for line in self.note_lines:
+            self.fig.text(*self._at(PAD_IN, base), h.headline, fontsize=HEADLINE_PT, fontweight="bold", color=INK)
+            if h.note_beside and h.note:
+                self.fig.text(*self._at(PAD_IN + h.head_w + 0.12, base), h.note, fontsize=NOTE_PT, color=INK)
+        for line in h.note_lines:
             y += line_in(NOTE_PT)
             self.fig.text(*self._at(PAD_IN, y - 0.05), line, fontsize=NOTE_PT, color=INK)
-        for line in self.caption_lines:  # what the headline figure is
+        for line in h.caption_lines:  # what the headline figure is
             y += line_in(LABEL_PT)
             self.fig.text(*self._at(PAD_IN, y - 0.05), line, fontsize=LABEL_PT, color=MUTED)
 
@@ -218,20 +253,28 @@ def _note_body(c: _Canvas, y: float, note: str) -> None:
 # -- the panels -----------------------------------------------------------------------------
 
 BAR_H = 0.2
-ROW_GAP = 0.14
+ROW_GAP = 0.1
 
 
-def _criteria_body_h(criteria: Sequence[str], share_labels: Sequence[str], width: float) -> float:
-    rows = sum(len(wrap(label, LABEL_PT, width, 2)) * line_in(LABEL_PT) + BAR_H + ROW_GAP for label in criteria)
+def label_lines(header: _Header, labels: Sequence[str], per_row: float, fixed: float) -> int:
+    """2 lines for each row's label, or 1 (cut with "…") when 2 would make the chart
+    taller than MAX_HEIGHT_PX."""
+    width = PHONE_WIDTH_IN - 2 * PAD_IN
+    rows = sum(len(wrap(label, LABEL_PT, width, 2)) * line_in(LABEL_PT) + per_row for label in labels)
+    return 2 if header.height + fixed + rows + BOTTOM_IN <= MAX_HEIGHT_IN else 1
+
+
+def _criteria_body_h(criteria: Sequence[str], share_labels: Sequence[str], width: float, lines: int = 2) -> float:
+    rows = sum(len(wrap(label, LABEL_PT, width, lines)) * line_in(LABEL_PT) + BAR_H + ROW_GAP for label in criteria)
     return _legend_height(share_labels, width) + rows
 
 
 def _criteria_panel(c: _Canvas, criteria: Sequence[str], shares: Sequence[tuple[float, float, float]],
-                    share_labels: Sequence[str]) -> None:
+                    share_labels: Sequence[str], lines: int = 2) -> None:
     """Per criterion group, its label above one bar: 🟢 Tốt, 🟡 Đạt, 🔴 Chưa đạt in %, stacked."""
     y = _legend(c, 0.0, (GOOD, MET, NOT_MET), share_labels)
     for label, share in zip(criteria, shares, strict=True):
-        for line in wrap(label, LABEL_PT, c.width, 2):
+        for line in wrap(label, LABEL_PT, c.width, lines):
             c.text(0, y, line)
             y += line_in(LABEL_PT)
         x = 0.0
@@ -296,8 +339,11 @@ def participation_and_criteria(
     group size, the note and participation week by week instead."""
     width = PHONE_WIDTH_IN - 2 * PAD_IN
     if shares:
-        c = _Canvas(title, headline, headline_note, _criteria_body_h(criteria, share_labels, width), rate_label)
-        _criteria_panel(c, criteria, shares, share_labels)
+        header = _Header(title, headline, headline_note, rate_label)
+        lines = label_lines(header, criteria, BAR_H + ROW_GAP, _legend_height(share_labels, width))
+        c = _Canvas(title, headline, headline_note, _criteria_body_h(criteria, share_labels, width, lines), rate_label,
+                    header)
+        _criteria_panel(c, criteria, shares, share_labels, lines)
         return c.png()
     note_h = len(wrap(withheld_text.replace("\n", " "), LABEL_PT, width, 4)) * line_in(LABEL_PT) + 0.16
     c = _Canvas(title, headline, headline_note, note_h + _trend_body_h(), rate_label)
@@ -322,34 +368,44 @@ def unit_overview(
     return c.png()
 
 
-def _bars_body_h(labels: Sequence[str], width: float) -> float:
-    return sum(len(wrap(label, LABEL_PT, width - 0.7, 2)) * line_in(LABEL_PT) + 0.13 + ROW_GAP for label in labels)
+PCT_W = 0.72  # room for "100%" right of the track
+TRACK_ROW = 0.2
+TRACK_H = 0.13
+BARS_GAP = 0.07
+
+
+def _bars_body_h(labels: Sequence[str], width: float, lines: int) -> float:
+    return sum(len(wrap(label, LABEL_PT, width, lines)) * line_in(LABEL_PT) + TRACK_ROW + BARS_GAP for label in labels)
 
 
 def sector_participation(*, title: str, units: Sequence[str], rates: Sequence[float], rate_label: str, empty: str,
                          headline: str = "", headline_note: str = "") -> bytes:
-    """/dashboard: the sector's rate as the headline; per unit its name, its % at the right
-    and a bar on a 0–100% track below."""
+    """/dashboard: the sector's rate as the headline; per unit its name across the width,
+    below it a bar on a 0–100% track and its % at the right."""
     width = PHONE_WIDTH_IN - 2 * PAD_IN
     if not units:
         c = _Canvas(title, headline, headline_note, 4 * line_in(LABEL_PT), rate_label)
         _note_body(c, 0.0, empty)
         return c.png()
-    c = _Canvas(title, headline, headline_note, _bars_body_h(units, width), rate_label)
+    header = _Header(title, headline, headline_note, rate_label)
+    lines = 2  # a long name on two lines, or on one (cut) when two would make it too tall
+    if header.height + _bars_body_h(units, width, 2) + BOTTOM_IN > MAX_HEIGHT_IN:
+        lines = 1
+    c = _Canvas(title, headline, headline_note, _bars_body_h(units, width, lines), rate_label, header)
     y = 0.0
+    track = c.width - PCT_W
     for unit, rate in zip(units, rates, strict=True):
-        lines = wrap(unit, LABEL_PT, c.width - 0.7, 2)
-        for n, line in enumerate(lines):
-            c.text(0, y + n * line_in(LABEL_PT), line)
-        c.text(c.width, y + (len(lines) - 1) * line_in(LABEL_PT), f"{rate:.0f}%", LABEL_PT, ha="right", fontweight="bold")
-        y += len(lines) * line_in(LABEL_PT) + 0.02
-        c.box(0, y, c.width, 0.11, TRACK)
-        c.box(0, y, c.width * max(0.0, min(rate, 100.0)) / 100, 0.11, BAR)
-        y += 0.11 + ROW_GAP
+        for line in wrap(unit, LABEL_PT, c.width, lines) if lines > 1 else [fit_middle(unit, LABEL_PT, c.width)]:
+            c.text(0, y, line)
+            y += line_in(LABEL_PT)
+        c.box(0, y + (TRACK_ROW - TRACK_H) / 2, track, TRACK_H, TRACK)
+        c.box(0, y + (TRACK_ROW - TRACK_H) / 2, track * max(0.0, min(rate, 100.0)) / 100, TRACK_H, BAR)
+        c.text(c.width, y + TRACK_ROW / 2, f"{rate:.0f}%", LABEL_PT, ha="right", va="center", fontweight="bold")
+        y += TRACK_ROW + BARS_GAP
     return c.png()
 
 
-CELL_H = 0.24
+CELL_H = 0.22
 
 
 def criteria_heatmap(
@@ -366,19 +422,22 @@ def criteria_heatmap(
     as the emoji: 0 not self-assessed ⚪, 1 absent with a reason ⏸, 2 not met 🔴, 3 met 🟡,
     4 good 🟢; the weeks' dates below, as many as fit."""
     width = PHONE_WIDTH_IN - 2 * PAD_IN
-    rows_h = sum(len(wrap(label, LABEL_PT, width, 2)) * line_in(LABEL_PT) + CELL_H + 0.1 for label in row_labels)
+    header = _Header(title, headline, headline_note, "")
+    fixed = _legend_height(legend, width) + 0.04 + line_in(SMALL_PT)
+    lines = label_lines(header, row_labels, CELL_H + 0.08, fixed)
+    rows_h = sum(len(wrap(label, LABEL_PT, width, lines)) * line_in(LABEL_PT) + CELL_H + 0.08 for label in row_labels)
     body = _legend_height(legend, width) + rows_h + 0.04 + line_in(SMALL_PT)
-    c = _Canvas(title, headline, headline_note, body)
+    c = _Canvas(title, headline, headline_note, body, header=header)
     y = _legend(c, 0.0, COLORS, legend)
     n = max(len(col_labels), 1)
     slot = c.width / n
     for label, row in zip(row_labels, cells, strict=True):
-        for line in wrap(label, LABEL_PT, c.width, 2):
+        for line in wrap(label, LABEL_PT, c.width, lines):
             c.text(0, y, line)
             y += line_in(LABEL_PT)
         for i, value in enumerate(row):
             c.box(i * slot + 0.02, y, slot - 0.04, CELL_H, COLORS[value])
-        y += CELL_H + 0.1
+        y += CELL_H + 0.08
     date_w = max((text_width_in(x, SMALL_PT) for x in col_labels), default=0.0) + 0.1
     every = max(1, math.ceil(date_w / slot))
     for i, label in enumerate(col_labels):

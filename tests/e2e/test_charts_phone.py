@@ -65,3 +65,27 @@ async def test_history_unit_and_dashboard_charts_at_phone_width(h: Harness) -> N
     _text, chart = boss.since_last_action
     image = keep("e2e-dashboard", chart.photo.data)
     assert image.width == 800
+
+
+def test_dashboard_chart_shows_the_eight_lowest_of_many_units(monkeypatch) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    import handlers.sector as sector
+    from bot.services.figures import SectorFigures, Tally, UnitTally
+    from handlers.callbacks import DashboardCB
+    from storage.models import Unit
+
+    when = datetime(2026, 11, 24, tzinfo=UTC)
+    units = [UnitTally(Unit(id=n, code=f"U{n}", name=f"Đơn vị {n}", created_at=when), 0, 4, Tally(4, n % 5, 0))
+             for n in range(12)]
+    fig = SectorFigures(weeks=[202648], total=Tally(48, 20, 0), members=48, units=units)
+    seen: dict = {}
+    monkeypatch.setattr(sector, "sector_participation", lambda **kw: seen.update(kw) or b"")
+    sector.chart(fig, DashboardCB(w=202648))
+    assert seen["title"].startswith("Tự đánh giá: 8 đơn vị có tỷ lệ thấp nhất trong 12 đơn vị, tuần 48")
+    assert seen["rates"] == sorted(seen["rates"]) and len(seen["units"]) == 8 and max(seen["rates"]) <= 50
+    assert seen["headline"] == "42%" and seen["headline_note"] == "toàn ngành, 20/48 lượt"
+
+    few = SectorFigures(weeks=[202648], total=Tally(8, 4, 0), members=8, units=units[:2])
+    sector.chart(few, DashboardCB(w=202648))
+    assert seen["title"].startswith("Tự đánh giá theo đơn vị, tuần 48") and seen["units"] == ["Đơn vị 0", "Đơn vị 1"]

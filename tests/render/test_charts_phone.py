@@ -4,7 +4,9 @@ The rule checked (bot/render/charts.py): a chart is one panel, its PNG 800 px wi
 shows it at most 390 CSS px wide on such a phone, a scale of 390/800 ≈ 0.49; the figure is
 drawn 390/96 inches wide at 800/(390/96) ≈ 197 dpi, so that a point in the figure is a point
 on the screen. Every text is at least 12 pt in the figure, hence at least 12 pt (16 CSS px,
-a message's own size) as the phone shows it: at least 12 × 197/72 ≈ 33 px in the PNG.
+a message's own size) as the phone shows it: at least 12 × 197/72 ≈ 33 px in the PNG. And
+no chart is taller than 1280 px: Telegram shows a photo's version whose longer side is at
+most 1280 px, so a taller one would be scaled down, its text with it.
 
 Each chart is kept in test-artifacts/charts/ for a person to look at.
 """
@@ -79,7 +81,7 @@ def assert_readable_on_a_phone(d: Drawn) -> None:
     image = Image.open(io.BytesIO(d.png))
     width, height = image.size
     assert width == charts.WIDTH_PX == 800
-    assert height <= 2 * width, "taller than two screens' width: Telegram would shrink it"
+    assert height <= charts.MAX_HEIGHT_PX == 1280, "Telegram would show it scaled down, its text smaller"
     assert len(d.axes) == 1, "one panel per image"
     scale = PHONE / width
     # 12 pt on the phone: the figure's points times the image's px/pt, times the scale.
@@ -165,3 +167,23 @@ def test_history_chart(draw) -> None:  # noqa: ANN001
 
 def test_artifacts_are_kept() -> None:
     assert OUT == Path(ARTIFACTS) / "charts"
+
+
+def test_dashboard_chart_of_the_eight_lowest_with_long_names(draw) -> None:  # noqa: ANN001
+    """The longest names on one line each, cut in the middle: their ends tell them apart."""
+    units = [f"Sở Nông nghiệp và Môi trường thành phố Hồ Chí Minh {n}" for n in range(8)]
+    d = draw("dashboard-lowest", charts.sector_participation,
+             title="Tự đánh giá: 8 đơn vị có tỷ lệ thấp nhất trong 63 đơn vị, tuần 48 (23/11–29/11/2026)",
+             units=units, rates=[3 * n for n in range(8)], rate_label="Tỷ lệ đã tự đánh giá trên số lượt phải làm",
+             empty="—", headline="50%", headline_note="toàn ngành, 1234/5678 lượt")
+    assert_readable_on_a_phone(d)
+    lines = d.text.split("\n")
+    assert all(any(line.startswith("Sở ") and line.endswith(f"Hồ Chí Minh {n}") for line in lines) for n in range(8))
+
+
+def test_fit_middle_keeps_the_end_of_a_name() -> None:
+    name = "Sở Nông nghiệp và Môi trường thành phố Hồ Chí Minh"
+    assert charts.fit_middle(name, 13, 10.0) == name
+    short = charts.fit_middle(name, 13, 2.5)
+    assert short.startswith("Sở ") and "…" in short and short.endswith("Hồ Chí Minh")
+    assert charts.text_width_in(short, 13) <= 2.5

@@ -9,8 +9,9 @@ VI = {
     # The charts' headline figures and the /history legend.
     "{arrow}{points} vs the week before": "{arrow}{points} so với tuần trước",
     "no figures for the week before": "tuần trước chưa có số liệu",
-    "whole sector: {done}/{expected} self-assessments": "toàn ngành: {done}/{expected} lượt tự đánh giá",
+    "whole sector, {done}/{expected}": "toàn ngành, {done}/{expected} lượt",
     "weeks self-assessed": "tuần đã tự đánh giá",
     "Not self-assessed": "Chưa tự đánh giá",
     "Absent with a reason": "Vắng có lý do",
+    "Self-assessment, the {n} lowest of {total} units, {period}": "Tự đánh giá: {n} đơn vị có tỷ lệ thấp nhất trong {total} đơn vị, {period}",
 }
