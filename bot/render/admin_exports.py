@@ -99,7 +99,7 @@ def nominations_xlsx(r: Round, rows: Sequence[NominationRow], title: str, timezo
             neutralise(row.unit_code), row.nominated_at.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M"),
             neutralise(row.nominated_by or _("(erased)")),
         ])
-    print_ready(ws, header_row=HEADER_ROW, landscape=True, widths=[6, 24, 30, 12, 26, 60, 10, 16, 20],
+    print_ready(ws, header_row=HEADER_ROW, landscape=True, widths=[6, 24, 28, 11, 24, 50, 9, 15, 18],
                 wrap_columns=[2, 3, 5, 6, 9])
     return _bytes(wb)
 

@@ -89,3 +89,34 @@ def test_dashboard_chart_shows_the_eight_lowest_of_many_units(monkeypatch) -> No
     few = SectorFigures(weeks=[202648], total=Tally(8, 4, 0), members=8, units=units[:2])
     sector.chart(few, DashboardCB(w=202648))
     assert seen["title"].startswith("Tự đánh giá theo đơn vị, tuần 48") and seen["units"] == ["Đơn vị 0", "Đơn vị 1"]
+
+
+async def test_the_leaders_digest_chart_at_phone_width(h: Harness) -> None:
+    from datetime import UTC, datetime
+
+    from bot.services.checkin import CheckinService
+    from scheduler.jobs import JobContext, run_job
+    from scheduler.outbox import OutboxSender
+    from storage.models import Level
+
+    await h.add_unit("VP", "Văn phòng Bộ")
+    await h.register(42001, "Hoàng Trưởng", unit="VP", role=Role.leader)
+    members = [await h.register(42010 + n, f"Cán Bộ {n}", unit="VP") for n in range(5)]
+    async with h.sessionmaker() as s:
+        svc = CheckinService(s, h.clock, h.rt.campaign)
+        for n, m in enumerate(members[:4]):
+            for k, g in enumerate(h.rt.campaign.individual_criteria):
+                await svc.answer(m, svc.current_week(m), g.code, (Level.good, Level.ok, Level.not_met)[(n + k) % 3])
+            await svc.finish(m, svc.current_week(m))
+    h.emu.user(42001, "Trưởng", started=True)
+    monday = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 08:00: the digest of week 48
+    h.clock.set(monday)
+    await run_job(JobContext(h.sessionmaker, h.clock, h.rt.campaign, h.rt.settings), "leader_digests", monday)
+    assert h.rt.bot is not None
+    await OutboxSender(h.rt.bot, h.sessionmaker, h.clock, rate=20).drain()
+    card, chart = h.emu.messages(42001)
+    assert "Bản tổng hợp tuần" in card.text
+    image = keep("e2e-digest", chart.photo.data)
+    assert image.width == 800 and image.height <= 1280
+    assert {"#78B159", "#FDCB58", "#DD2E44"} <= {"#{:02X}{:02X}{:02X}".format(*rgb)
+                                                   for _n, rgb in image.convert("RGB").getcolors(1 << 20)}
