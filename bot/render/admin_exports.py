@@ -8,9 +8,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
-
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.i18n import _
 from bot.render.csv_examples import BOM, neutralise

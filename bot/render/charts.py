@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -66,6 +67,9 @@ def _pyplot() -> Any:
     return plt
 
 
+_MEASURING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _renderer() -> Any:
     from matplotlib.backends.backend_agg import RendererAgg
@@ -80,7 +84,8 @@ def text_width_in(text: str, size: float, bold: bool = False) -> float:
     from matplotlib.font_manager import FontProperties
 
     props = FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
-    width, _h, _d = _renderer().get_text_width_height_descent(text, props, ismath=False)
+    with _MEASURING:  # charts are drawn in worker threads; the renderer's font is shared
+        width, _h, _d = _renderer().get_text_width_height_descent(text, props, ismath=False)
     return width / DPI
 
 

@@ -70,8 +70,8 @@ async def test_history_unit_and_dashboard_charts_at_phone_width(h: Harness) -> N
 def test_dashboard_chart_shows_the_eight_lowest_of_many_units(monkeypatch) -> None:  # noqa: ANN001
     from datetime import UTC, datetime
 
-    import handlers.sector as sector
     from bot.services.figures import SectorFigures, Tally, UnitTally
+    from handlers import sector
     from handlers.callbacks import DashboardCB
     from storage.models import Unit
 
