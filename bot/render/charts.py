@@ -433,7 +433,7 @@ def criteria_heatmap(
     rows_h = sum(len(wrap(label, LABEL_PT, width, lines)) * line_in(LABEL_PT) + CELL_H + 0.08 for label in row_labels)
     body = _legend_height(legend, width) + rows_h + 0.04 + line_in(SMALL_PT)
     c = _Canvas(title, headline, headline_note, body, header=header)
-    y = _legend(c, 0.0, COLORS, legend)
+    y = _legend(c, 0.0, COLORS[::-1], legend[::-1])  # 🟢 🟡 🔴 first, as the text lists them
     n = max(len(col_labels), 1)
     slot = c.width / n
     for label, row in zip(row_labels, cells, strict=True):
