@@ -356,3 +356,100 @@ def test_the_page_fits_a_phone(sandbox: tuple[str, Path], browser: object) -> No
     wait_until(page, drawer_closed)
     page.locator("button[data-lang='vi']").click()
     assert not chat.errors, chat.errors
+
+
+# -- the chat keeps to the bottom (issue 14, item 23) ------------------------------------------
+
+LAST_BUTTONS_IN_VIEW = """(() => {
+  const box = document.getElementById('messages');
+  const rows = box.querySelectorAll('.msg.in .kb');
+  if (!rows.length) return false;
+  const kb = rows[rows.length - 1].getBoundingClientRect();
+  const view = box.getBoundingClientRect();
+  const imgs = [...box.querySelectorAll('img.photo')];
+  return imgs.every((img) => img.complete) && kb.bottom <= view.bottom + 1 && kb.top >= view.top - 1;
+})()"""
+AT_BOTTOM = "(() => { const b = document.getElementById('messages'); return b.scrollHeight - b.scrollTop - b.clientHeight < 2; })()"
+
+
+def _phone(chat: Chat, url: str) -> None:
+    page = chat.page
+    page.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page.goto(f"{url}/static/style.css")  # type: ignore[attr-defined]
+    page.evaluate("localStorage.clear()")  # type: ignore[attr-defined]
+    chat.open()
+    wait_until(page, "document.getElementById('side').getBoundingClientRect().left >= 0")
+
+
+def _jpeg(size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", size, colour).save(data, "JPEG")
+    return data.getvalue()
+
+
+def test_on_a_phone_the_buttons_under_a_photo_stay_in_view(sandbox: tuple[str, Path], browser: object) -> None:
+    """The review queue: a photo arrives, loads, grows; its buttons must not drop below the fold."""
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    _phone(chat, url)
+    page.locator(".persona[data-id='880012']").click()  # Vũ Ngọc Anh, communications
+    for _n in range(3):  # a chat with some history, taller than the screen
+        chat.send("/help")
+        chat.bot_says("/settings")
+    chat.send("/review")
+    page.locator(".msg.in img.photo").last.wait_for(state="visible")
+    try:
+        wait_until(page, LAST_BUTTONS_IN_VIEW, timeout=5)
+    except AssertionError as exc:
+        raise chat.failed("the review card's buttons are below the fold") from exc
+    chat.shot("12-phone-review-buttons-in-view")
+
+    # Scrolled up to read: a ↓ button leads back to the newest messages, as on Telegram.
+    page.evaluate("document.getElementById('messages').scrollTop = 0")
+    page.locator("#down").wait_for(state="visible")
+    chat.shot("12b-phone-scrolled-up")
+    page.locator("#down").click()
+    wait_until(page, AT_BOTTOM, timeout=5)
+    page.locator("#down").wait_for(state="hidden")
+    # One's own send comes back to the bottom too.
+    page.evaluate("document.getElementById('messages').scrollTop = 0")
+    page.locator("#down").wait_for(state="visible")
+    chat.send("/help")
+    chat.bot_says("/checkin")
+    try:
+        wait_until(page, AT_BOTTOM, timeout=5)
+    except AssertionError as exc:
+        raise chat.failed("after one's own send the chat did not come back to the bottom") from exc
+    assert not chat.errors, chat.errors
+
+
+def test_on_a_phone_the_share_photo_step_keeps_its_buttons_in_view(sandbox: tuple[str, Path], browser: object) -> None:
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    _phone(chat, url)
+    page.locator(".persona[data-id='880102']").click()  # Hoàng Văn Nam, an employee
+    chat.send("/share")
+    chat.bot_says("1/")
+
+    def first_button() -> None:
+        page.locator(".msg.in .kb").last.locator("button").first.click()
+
+    first_button()  # the first category
+    chat.bot_says("2/")
+    first_button()  # about oneself
+    chat.bot_says("3/")
+    chat.send("Đồng chí đã chủ động sắp xếp lại hồ sơ của phòng, hướng dẫn đồng nghiệp mới làm quen với quy trình số hóa.")
+    chat.bot_says("4/")
+    page.locator("#photo").set_input_files(files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((900, 1200), (200, 120, 40))}])
+    page.locator(".msg.out img.photo").last.wait_for(state="visible")
+    chat.bot_says("📷")
+    try:
+        wait_until(page, LAST_BUTTONS_IN_VIEW, timeout=5)
+    except AssertionError as exc:
+        raise chat.failed("the photo step's Continue button is below the fold") from exc
+    chat.shot("13-phone-share-photo-step")
+    assert not chat.errors, chat.errors

@@ -38,6 +38,7 @@
       error: "Lỗi: {error}",
       offline: "Không kết nối được với hộp thử. Hộp thử còn chạy không?",
       no_commands: "Chưa có lệnh nào.",
+      down: "Tin nhắn mới nhất",
       roles: {
         newcomer: "Người mới",
         employee: "Cán bộ, công chức, viên chức",
@@ -91,6 +92,7 @@
       error: "Error: {error}",
       offline: "Cannot reach the sandbox. Is it still running?",
       no_commands: "No commands yet.",
+      down: "Latest messages",
       roles: {
         newcomer: "Newcomers",
         employee: "Employees",
@@ -127,6 +129,7 @@
     invites: JSON.parse(sessionStorage.getItem("sandbox.invites") || "{}"),
     nodes: new Map(),
     chosen: false,
+    pinned: true,
   };
 
   // -- small helpers ----------------------------------------------------------------------
@@ -348,7 +351,7 @@
     const bubble = el("div", { class: "bubble" });
     if (m.photo && m.file_url) {
       const img = el("img", { src: m.file_url, alt: m.caption || "photo", class: "photo", loading: "lazy" });
-      img.addEventListener("load", () => stickToBottom());
+      img.addEventListener("load", () => stickToBottom(false));
       bubble.append(el("a", { href: m.file_url, target: "_blank", rel: "noopener", class: "photo-link" }, img));
     }
     if (m.document && m.file_url) {
@@ -397,19 +400,32 @@
     return { docx: "📝", xlsx: "📊", csv: "📊", png: "🖼", jpg: "🖼", pdf: "📕" }[ext] || "📄";
   }
 
+  // Keeping to the bottom, as Telegram does: the view follows the chat while it is at the
+  // bottom (S.pinned), also when a photo loads or a card is edited and grows after it was
+  // drawn; someone who scrolled up to read stays where they are until they send something.
   function nearBottom() {
     const box = $("messages");
-    return box.scrollHeight - box.scrollTop - box.clientHeight < 120;
+    return box.scrollHeight - box.scrollTop - box.clientHeight < 48;
   }
 
   function stickToBottom(force) {
     const box = $("messages");
-    if (force || nearBottom()) box.scrollTop = box.scrollHeight;
+    if (force) S.pinned = true;
+    if (S.pinned) {
+      box.scrollTop = box.scrollHeight;
+      S.autoTop = box.scrollTop; // the scroll event this causes is ours, not the reader's
+    }
+    renderDown();
   }
+
+  function renderDown() {
+    $("down").hidden = S.pinned || !S.personaId;
+  }
+
+  const resized = typeof ResizeObserver === "function" ? new ResizeObserver(() => stickToBottom(false)) : null;
 
   function upsert(m) {
     const box = $("messages");
-    const follow = nearBottom();
     const old = S.nodes.get(m.message_id);
     if (m.deleted) {
       // As on Telegram, a message the bot deletes disappears from the chat.
@@ -426,7 +442,9 @@
       box.insertBefore(node, before);
     }
     S.nodes.set(m.message_id, node);
-    if (follow) stickToBottom(true);
+    if (old && resized) resized.unobserve(old);
+    if (resized) resized.observe(node);
+    stickToBottom(false);
   }
 
   function showHint(text) {
@@ -490,6 +508,7 @@
     text = String(text || "").trim();
     if (!text || !S.personaId) return;
     closeCommands();
+    stickToBottom(true); // one's own message: back to the bottom, as Telegram does
     await act("/_emu/users/" + S.personaId + "/messages", { text: text, timeout: 45 });
     afterAction();
   }
@@ -502,6 +521,7 @@
     if (caption) form.append("caption", caption);
     form.append("timeout", "45");
     $("input").value = "";
+    stickToBottom(true);
     await act("/_emu/users/" + S.personaId + "/messages", form);
     afterAction();
   }
@@ -627,7 +647,11 @@
     S.personaId = id;
     localStorage.setItem("sandbox.persona", String(id || ""));
     S.nodes.clear();
+    if (resized) resized.disconnect();
+    if (resized) resized.observe($("messages"));
     $("messages").textContent = "";
+    S.pinned = true;
+    renderDown();
     closeCommands();
     renderPersonas();
     renderHead();
@@ -769,6 +793,7 @@
     }
     $("input").placeholder = t("placeholder");
     $("attach-label").title = t("attach");
+    $("down").title = t("down");
     renderPersonas();
     renderHead();
     renderClock();
@@ -798,6 +823,13 @@
       $("photo").value = "";
       sendPhoto(file);
     });
+    $("messages").addEventListener("scroll", () => {
+      // Ours (content may have grown since, before this event came): still at the bottom.
+      if ($("messages").scrollTop === S.autoTop) return;
+      S.pinned = nearBottom();
+      renderDown();
+    }, { passive: true });
+    $("down").addEventListener("click", () => stickToBottom(true));
     $("menu-btn").addEventListener("click", openCommands);
     $("newcomer").addEventListener("click", () => newcomer(null));
     $("drawer-toggle").addEventListener("click", () =>
