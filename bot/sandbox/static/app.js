@@ -17,6 +17,9 @@
       jump_digest: "Bản tổng hợp sáng thứ Hai",
       jump_deadline: "Lời nhắc hạn tiếp theo",
       about: "Hộp thử chạy trên máy này: không qua Telegram, dữ liệu chỉ là dữ liệu mẫu. Để chạy thật, đặt BOT_TOKEN (lấy từ @BotFather) vào tệp .env rồi chạy make run.",
+      lang_note: "VI / EN đổi ngôn ngữ của trang và ngôn ngữ bot dùng với người đang chọn (như trong /settings); mỗi người giữ ngôn ngữ riêng của mình.",
+      lang_title: "Ngôn ngữ của trang và của bot với người đang chọn",
+      bot_lang: "bot: {lang}",
       menu: "Lệnh",
       attach: "Gửi ảnh",
       send: "Gửi",
@@ -71,6 +74,9 @@
       jump_digest: "Monday morning digest",
       jump_deadline: "Next deadline reminder",
       about: "A sandbox on this machine: no Telegram, demo data only. To go live, put BOT_TOKEN (from @BotFather) in .env and run make run.",
+      lang_note: "VI / EN switches the page and the bot's language for the person shown (as /settings does); everyone keeps their own language.",
+      lang_title: "The page's language, and the bot's for the person shown",
+      bot_lang: "bot: {lang}",
       menu: "Menu",
       attach: "Send a photo",
       send: "Send",
@@ -115,6 +121,7 @@
       },
     },
   };
+  const LANGUAGES = { vi: "Tiếng Việt", en: "English" }; // each in its own language, as /settings shows them
   const ROLE_ORDER = ["newcomer", "leader", "comms", "admin", "employee"];
   const SAFE_SCHEMES = ["http:", "https:", "mailto:", "tg:"];
 
@@ -608,6 +615,7 @@
     const parts = [T[S.lang].role_one[p.role] || p.role];
     if (p.position) parts.push(p.position);
     if (p.unit) parts.push(p.unit);
+    parts.push(t("bot_lang", { lang: LANGUAGES[p.locale] || p.locale }));
     $("chat-sub").textContent = S.busy ? t("replying") : parts.join(" · ");
   }
 
@@ -794,6 +802,7 @@
     $("input").placeholder = t("placeholder");
     $("attach-label").title = t("attach");
     $("down").title = t("down");
+    document.querySelector(".lang").title = t("lang_title");
     renderPersonas();
     renderHead();
     renderClock();
@@ -801,6 +810,21 @@
     renderInvite();
     refreshHint();
     for (const node of document.querySelectorAll(".msg .edited")) node.textContent = t("edited");
+  }
+
+  // VI / EN is the page's language and, as /settings would set it, the bot's language for
+  // the person shown (the bot confirms in the chat; their command menu follows). Everyone
+  // else keeps their own.
+  async function switchLanguage(lang) {
+    S.lang = lang;
+    localStorage.setItem("sandbox.lang", S.lang);
+    applyLanguage();
+    const p = persona(S.personaId);
+    if (p && p.locale !== lang) {
+      closeCommands();
+      await act("/_sandbox/users/" + p.id + "/language", { lang: lang });
+    }
+    await refreshState();
   }
 
   function wire() {
@@ -840,12 +864,7 @@
       button.addEventListener("click", () => jump(button.dataset.target, button));
     }
     for (const button of document.querySelectorAll("[data-lang]")) {
-      button.addEventListener("click", () => {
-        S.lang = button.dataset.lang === "en" ? "en" : "vi";
-        localStorage.setItem("sandbox.lang", S.lang);
-        applyLanguage();
-        refreshState();
-      });
+      button.addEventListener("click", () => switchLanguage(button.dataset.lang === "en" ? "en" : "vi"));
     }
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
