@@ -453,3 +453,33 @@ def test_on_a_phone_the_share_photo_step_keeps_its_buttons_in_view(sandbox: tupl
         raise chat.failed("the photo step's Continue button is below the fold") from exc
     chat.shot("13-phone-share-photo-step")
     assert not chat.errors, chat.errors
+
+
+def test_the_language_switch_changes_the_bots_language_for_the_person_shown(sandbox: tuple[str, Path], browser: object) -> None:
+    """Issue 14, item 25: VI / EN is not only the page's labels."""
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    page.goto(f"{url}/static/style.css")
+    page.evaluate("localStorage.clear()")
+    chat.open()
+    chat.be(880204)  # Võ Đức Thắng, an employee who uses the bot in Vietnamese
+    assert "bot: Tiếng Việt" in page.locator("#chat-sub").inner_text()
+    assert "mỗi người giữ ngôn ngữ riêng" in page.locator(".panel.people").inner_text()
+    page.locator("button[data-lang='en']").click()
+    chat.bot_says("Language changed to English")
+    page.locator("#chat-sub", has_text="bot: English").wait_for(state="visible")
+    page.locator("#menu-btn").click()
+    page.locator("#commands .command", has_text="This week's self-assessment").wait_for(state="visible")
+    chat.shot("14-language-switched-to-english")
+    page.locator("#commands .command", has_text="/help").click()
+    chat.bot_says("/settings")
+    assert "tự đánh giá" not in page.locator(".msg.in .text").last.inner_text()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("button[data-lang='vi']").click()
+    chat.bot_says("Đã chuyển ngôn ngữ sang Tiếng Việt")
+    page.locator("#menu-btn").click()
+    page.locator("#commands .command", has_text="Tự đánh giá tuần này").wait_for(state="visible")
+    chat.shot("15-phone-language-back-to-vietnamese")
+    assert not chat.errors, chat.errors
