@@ -299,22 +299,53 @@ def test_the_cli_offers_the_sandbox(tmp_path: Path) -> None:
     # `python -m bot` itself still stops with its one line when there is no token (tests/test_cli.py).
 
 
-def test_make_run_starts_the_sandbox_without_a_token(tmp_path: Path) -> None:
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    run_recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "-m bot sandbox" in run_recipe and "BOT_TOKEN" in run_recipe
-    script = next(line.strip().lstrip("@") for line in run_recipe.splitlines() if "BOT_TOKEN" in line)
-    script = script.replace("$$", "$").replace("$(PY)", "echo")
-    for env, dotenv, expected in (
-        ({}, "", "-m bot sandbox"),
-        ({"BOT_TOKEN": "123:abc"}, "", "-m bot"),
-        ({}, "BOT_TOKEN=123:abc\n", "-m bot"),
-        ({}, "BOT_TOKEN=\n", "-m bot sandbox"),
-    ):
-        (tmp_path / ".env").write_text(dotenv)
-        out = subprocess.run(["sh", "-c", script], cwd=tmp_path, env={"PATH": os.environ["PATH"], **env},
-                             capture_output=True, text=True, timeout=10).stdout.strip()
-        assert out == expected, (env, dotenv, out)
+def _make_run(tmp_path: Path, *make_args: str, env: dict[str, str] | None = None, dotenv: str = "", target: str = "run") -> str:
+    """What `make run …` would start, as make itself expands it (`make -n`, PY=echo), run in
+    a directory with the given .env."""
+    clean = {"PATH": os.environ["PATH"], **(env or {})}
+    dry = subprocess.run(["make", "-s", "-n", "-C", str(ROOT), target, "PY=echo", *make_args], env=clean,
+                         capture_output=True, text=True, timeout=30, check=True).stdout
+    script = [line for line in dry.splitlines() if "-m bot" in line][-1]
+    (tmp_path / ".env").write_text(dotenv)
+    return subprocess.run(["sh", "-c", script], cwd=tmp_path, env=clean, capture_output=True, text=True,
+                          timeout=10).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_starts_the_sandbox_without_a_token_on_the_port_given(tmp_path: Path) -> None:
+    assert _make_run(tmp_path) == "-m bot sandbox"
+    assert _make_run(tmp_path, env={"BOT_TOKEN": "123:abc"}) == "-m bot"
+    assert _make_run(tmp_path, dotenv="BOT_TOKEN=123:abc\n") == "-m bot"
+    assert _make_run(tmp_path, dotenv="BOT_TOKEN=\n") == "-m bot sandbox"
+    # Issue 14, item 26: the port, and any other option, as the README says.
+    assert _make_run(tmp_path, "PORT=9000") == "-m bot sandbox --port 9000"
+    assert _make_run(tmp_path, "PORT=9001", "SANDBOX_ARGS=--reset --at now") == "-m bot sandbox --port 9001 --reset --at now"
+    assert _make_run(tmp_path, env={"PORT": "9002"}) == "-m bot sandbox --port 9002"
+    assert _make_run(tmp_path, "PORT=9000", dotenv="BOT_TOKEN=123:abc\n") == "-m bot"  # live: no port
+    assert _make_run(tmp_path, "PORT=9003", target="sandbox") == "-m bot sandbox --port 9003"
+
+
+def test_the_readme_says_how_to_change_the_port_and_lists_the_real_defaults() -> None:
+    from bot.__main__ import _parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Try it without Telegram", 1)[1].split("\n## ", 1)[0]
+    assert "make run PORT=9000" in section and 'SANDBOX_ARGS="' in section
+    sandbox_parser = next(
+        a for a in _parser()._subparsers._group_actions if a.dest == "cmd"  # type: ignore[union-attr]
+    ).choices["sandbox"]
+    rows = {line.split("|")[1].strip().strip("`").split()[0]: line.split("|")[2] for line in section.splitlines()
+            if line.startswith("| `--")}
+    options = [a for a in sandbox_parser._actions if a.option_strings and a.dest != "help"]
+    assert sorted(rows) == sorted(a.option_strings[0] for a in options)
+    for action in options:
+        row = rows[action.option_strings[0]]
+        if action.default not in (None, False):
+            assert f"`{action.default}`" in row, (action.option_strings, row)
+    assert "Friday 14:00 of the current week" in rows["--at"]
+    # No example line that reads as if --reset and --at were defaults.
+    assert not any("# the same" in line and "--at 20" in line for line in section.splitlines())
+
 
 
 # -- issue 14, item 24: a fresh sandbox starts at a demo moment, and says so ------------------
