@@ -119,6 +119,19 @@ def browser() -> Iterator[object]:
             context.close()
 
 
+@pytest.fixture(autouse=True)
+def _one_page_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test closes its pages: every open page holds a long poll to the sandbox, and
+    Chromium keeps at most six connections to one host, so pages left open would starve
+    later tests' image and API requests."""
+    yield
+    if "browser" in request.fixturenames:
+        context = request.getfixturevalue("browser")
+        for page in context.pages[1:]:
+            with contextlib.suppress(Exception):
+                page.close()
+
+
 def wait_until(page: object, script: str, timeout: float = WAIT_MS / 1000) -> None:
     """Poll a JS expression (page.wait_for_function evaluates strings, which the page's
     Content-Security-Policy forbids; page.evaluate is not subject to it)."""
@@ -433,20 +446,23 @@ def test_on_a_phone_the_share_photo_step_keeps_its_buttons_in_view(sandbox: tupl
     _phone(chat, url)
     page.locator(".persona[data-id='880102']").click()  # Hoàng Văn Nam, an employee
     chat.send("/share")
-    chat.bot_says("1/")
+    chat.bot_says("bước 1/")
 
     def first_button() -> None:
         page.locator(".msg.in .kb").last.locator("button").first.click()
 
     first_button()  # the first category
-    chat.bot_says("2/")
+    chat.bot_says("bước 2/")
     first_button()  # about oneself
-    chat.bot_says("3/")
+    chat.bot_says("bước 3/")
     chat.send("Đồng chí đã chủ động sắp xếp lại hồ sơ của phòng, hướng dẫn đồng nghiệp mới làm quen với quy trình số hóa.")
-    chat.bot_says("4/")
+    chat.bot_says("bước 4/")
     page.locator("#photo").set_input_files(files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((900, 1200), (200, 120, 40))}])
-    page.locator(".msg.out img.photo").last.wait_for(state="visible")
     chat.bot_says("📷")
+    try:
+        page.locator(".msg.out img.photo").last.wait_for(state="visible")
+    except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError, with the page kept
+        raise chat.failed("one's own photo did not show") from exc
     try:
         wait_until(page, LAST_BUTTONS_IN_VIEW, timeout=5)
     except AssertionError as exc:
