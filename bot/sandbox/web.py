@@ -125,6 +125,7 @@ async def state(request: web.Request) -> web.Response:
         "ok": True,
         "now": now.astimezone(sandbox.settings.zone),
         "offset_seconds": sandbox.clock.offset.total_seconds(),
+        "origin": sandbox.origin,  # demo | at | now | kept: how the clock was set at start
         "timezone": sandbox.settings.timezone,
         "bot": {"username": sandbox.emulator.me["username"] if sandbox.emulator else None, "name": sandbox.emulator.me["first_name"] if sandbox.emulator else None},
         "personas": await sandbox.personas(),

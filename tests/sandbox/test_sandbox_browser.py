@@ -59,18 +59,16 @@ def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """`python -m bot sandbox` on a free port with a temporary database; (url, log file)."""
+@contextlib.contextmanager
+def _running_sandbox(db: Path, log_path: Path, *args: str) -> Iterator[str]:
+    """`python -m bot sandbox` on a free port with the given database; its URL once ready."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
-    log_path = SHOTS / "sandbox.log"
     env = {**os.environ, "DEFAULT_LOCALE": "vi", "TIMEZONE": "Asia/Ho_Chi_Minh", "LOG_LEVEL": "INFO"}
     env.pop("BOT_TOKEN", None)
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox", "--port", str(port), "--db", str(db), "--reset", "--at", START],
+            [sys.executable, "-m", "bot", "sandbox", "--port", str(port), "--db", str(db), *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
@@ -88,7 +86,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
             if time.monotonic() > deadline:
                 pytest.fail(f"the sandbox did not get ready in 90 s:\n{log_path.read_text(encoding='utf-8')[-3000:]}")
             time.sleep(0.3)
-        yield url, log_path
+        yield url
     finally:
         proc.terminate()
         try:
@@ -96,6 +94,15 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`python -m bot sandbox` on a free port with a temporary database; (url, log file)."""
+    db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
+    log_path = SHOTS / "sandbox.log"
+    with _running_sandbox(db, log_path, "--reset", "--at", START) as url:
+        yield url, log_path
 
 
 @pytest.fixture(scope="module")
@@ -499,3 +506,27 @@ def test_the_language_switch_changes_the_bots_language_for_the_person_shown(sand
     page.locator("#commands .command", has_text="Tự đánh giá tuần này").wait_for(state="visible")
     chat.shot("15-phone-language-back-to-vietnamese")
     assert not chat.errors, chat.errors
+
+
+def test_without_at_the_sandbox_opens_on_friday_afternoon_and_says_so(browser: object, tmp_path: Path) -> None:
+    """Issue 14, item 24: `make run` at 4 a.m. on a Wednesday still opens on a moment with something to see."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    real = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    friday = real.date() - timedelta(days=real.weekday()) + timedelta(days=4)
+    log_path = SHOTS / "sandbox-demo-moment.log"
+    with _running_sandbox(tmp_path / "sandbox.db", log_path) as url:
+        banner = log_path.read_text(encoding="utf-8")
+        assert f"Thứ Sáu {friday:%d/%m/%Y} 14:00, một thời điểm mẫu" in banner and "--at now" in banner
+        chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+        page = chat.page
+        chat.open()
+        clock = page.locator("#clock-big").inner_text()
+        assert "Thứ Sáu" in clock and f"{friday:%d/%m/%Y}" in clock and "14:0" in clock, clock
+        assert "thời điểm mẫu" in page.locator("#jump-result").inner_text()
+        # Something to see: Nguyễn Thị Lan's Friday 15:00 prompt is the next jump, an hour ahead.
+        chat.be(880101)
+        page.locator(".jump[data-target='checkin'] .jump-when", has_text="15:00").wait_for(state="visible")
+        chat.shot("16-demo-moment")
+        assert not chat.errors, chat.errors

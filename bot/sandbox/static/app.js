@@ -20,6 +20,7 @@
       lang_note: "VI / EN đổi ngôn ngữ của trang và ngôn ngữ bot dùng với người đang chọn (như trong /settings); mỗi người giữ ngôn ngữ riêng của mình.",
       lang_title: "Ngôn ngữ của trang và của bot với người đang chọn",
       bot_lang: "bot: {lang}",
+      demo_start: "Hộp thử bắt đầu ở một thời điểm mẫu (14:00 thứ Sáu tuần này), không phải giờ thực.",
       menu: "Lệnh",
       attach: "Gửi ảnh",
       send: "Gửi",
@@ -77,6 +78,7 @@
       lang_note: "VI / EN switches the page and the bot's language for the person shown (as /settings does); everyone keeps their own language.",
       lang_title: "The page's language, and the bot's for the person shown",
       bot_lang: "bot: {lang}",
+      demo_start: "The sandbox started at a demo moment (Friday 14:00 of this week), not the real time.",
       menu: "Menu",
       attach: "Send a photo",
       send: "Send",
@@ -708,6 +710,11 @@
       button.disabled = !when;
       if (button.dataset.target === "deadline" && next.deadline_title) button.title = next.deadline_title[S.lang];
     }
+    const result = $("jump-result");
+    if (S.state && S.state.origin === "demo" && (!result.textContent || result.dataset.origin)) {
+      result.textContent = t("demo_start");
+      result.dataset.origin = "demo";
+    }
   }
 
   async function jump(target, button) {
@@ -719,6 +726,7 @@
       renderClock();
       const jobs = data.jobs.filter((j) => j.queued).map((j) => (T[S.lang].jobs[j.job] || j.job) + " (" + j.queued + ")");
       const when = formatTime(new Date(data.now), true);
+      delete $("jump-result").dataset.origin;
       $("jump-result").textContent = t("jumped", { time: when }) + " " + (jobs.length ? jobs.join(", ") + ". " + t("sent", { n: data.sent }) : t("nothing"));
     } catch (error) {
       toast(t("error", { error: error.message }), true);
