@@ -434,6 +434,15 @@ def test_on_a_phone_the_buttons_under_a_photo_stay_in_view(sandbox: tuple[str, P
     page.locator("#down").click()
     wait_until(page, AT_BOTTOM, timeout=5)
     page.locator("#down").wait_for(state="hidden")
+    # Scrolling back down by hand works the same.
+    page.evaluate("document.getElementById('messages').scrollTop = 0")
+    page.locator("#down").wait_for(state="visible")
+    page.mouse.move(195, 400)
+    for _n in range(40):
+        page.mouse.wheel(0, 400)
+        if page.evaluate(AT_BOTTOM):
+            break
+    page.locator("#down").wait_for(state="hidden")
     # One's own send comes back to the bottom too.
     page.evaluate("document.getElementById('messages').scrollTop = 0")
     page.locator("#down").wait_for(state="visible")

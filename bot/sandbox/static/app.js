@@ -139,6 +139,7 @@
     nodes: new Map(),
     chosen: false,
     pinned: true,
+    autoTop: null,
   };
 
   // -- small helpers ----------------------------------------------------------------------
@@ -857,7 +858,9 @@
     });
     $("messages").addEventListener("scroll", () => {
       // Ours (content may have grown since, before this event came): still at the bottom.
-      if ($("messages").scrollTop === S.autoTop) return;
+      const ours = $("messages").scrollTop === S.autoTop;
+      S.autoTop = null;
+      if (ours) return;
       S.pinned = nearBottom();
       renderDown();
     }, { passive: true });
