@@ -539,3 +539,26 @@ def test_without_at_the_sandbox_opens_on_friday_afternoon_and_says_so(browser: o
         page.locator(".jump[data-target='checkin'] .jump-when", has_text="15:00").wait_for(state="visible")
         chat.shot("16-demo-moment")
         assert not chat.errors, chat.errors
+
+
+def test_many_open_tabs_do_not_starve_the_one_in_front(sandbox: tuple[str, Path], browser: object) -> None:
+    """A trainer with a tab per person: the background tabs stop polling, so the browser's six
+    connections to the sandbox stay free for the tab in front (its pictures, its buttons)."""
+    url, _ = sandbox
+    hide = ("Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+            "document.dispatchEvent(new Event('visibilitychange'))")
+    for telegram_id in (880101, 880102, 880103, 880104, 880105, 880106, 880201):
+        tab = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+        tab.open()
+        tab.be(telegram_id)
+        tab.page.evaluate(hide)  # type: ignore[attr-defined]
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    chat.open()
+    chat.be(880011)  # Đỗ Minh Quân, communications
+    chat.send("/review")
+    try:
+        wait_until(page, LAST_BUTTONS_IN_VIEW)
+    except AssertionError as exc:
+        raise chat.failed("the tab in front was starved by the tabs behind it") from exc
+    assert not chat.errors, chat.errors

@@ -140,6 +140,7 @@
     chosen: false,
     pinned: true,
     autoTop: null,
+    cursor: 0,
   };
 
   // -- small helpers ----------------------------------------------------------------------
@@ -571,8 +572,19 @@
     await newcomer(token);
   }
 
+  // A page in a background tab stops polling (and picks up where it was when shown again):
+  // each poll holds one of the browser's six connections to the sandbox, so many open tabs
+  // would otherwise starve the visible page's pictures and buttons.
+  function startPolling() {
+    if (S.poll) S.poll.abort();
+    S.poll = null;
+    if (!S.personaId || document.hidden) return;
+    S.poll = new AbortController();
+    pollLoop(S.personaId, S.poll);
+  }
+
   async function pollLoop(id, controller) {
-    let cursor = 0;
+    let cursor = S.cursor;
     while (!controller.signal.aborted && S.personaId === id) {
       try {
         const response = await fetch("/_emu/chats/" + id + "/messages?since=" + cursor + "&timeout=20", {
@@ -585,7 +597,7 @@
         const data = await response.json();
         if (controller.signal.aborted || S.personaId !== id) return;
         for (const m of data.messages) upsert(m);
-        cursor = data.cursor;
+        cursor = S.cursor = data.cursor;
         refreshHint();
       } catch (_error) {
         if (controller.signal.aborted) return;
@@ -670,8 +682,8 @@
     refreshHint();
     closeDrawer();
     if (id) {
-      S.poll = new AbortController();
-      pollLoop(id, S.poll);
+      S.cursor = 0;
+      startPolling();
       refreshState();
       $("input").focus({ preventScroll: true });
     }
@@ -877,6 +889,9 @@
     for (const button of document.querySelectorAll("[data-lang]")) {
       button.addEventListener("click", () => switchLanguage(button.dataset.lang === "en" ? "en" : "vi"));
     }
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden || !S.poll) startPolling();
+    });
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         closeCommands();
