@@ -179,6 +179,7 @@ async def commands(request: web.Request) -> web.Response:
 
 async def language(request: web.Request) -> web.Response:
     from bot.sandbox.runner import SandboxError
+    from handlers.texts import error_text
 
     user_id = _user_id(request.match_info["user_id"])
     if user_id is None:
@@ -187,6 +188,8 @@ async def language(request: web.Request) -> web.Response:
     with use_locale(lang):
         try:
             result = await _sandbox(request).set_language(user_id, lang)
-        except (SandboxError, DomainError) as exc:
-            return _fail(404 if isinstance(exc, SandboxError) else 400, str(exc))
+        except SandboxError as exc:
+            return _fail(404, str(exc))
+        except DomainError as exc:
+            return _fail(400, error_text(exc))
     return _json({"ok": True, **result})
