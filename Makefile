@@ -20,11 +20,18 @@ install: $(STAMP) catalogs
 
 # Without BOT_TOKEN (in the environment or .env), `make run` starts the local sandbox:
 # the whole bot on this machine with a browser chat page, no Telegram needed.
+# Its options: `make run PORT=9000` (default 8080), and any of `python -m bot sandbox --help`
+# in SANDBOX_ARGS, e.g. `make run SANDBOX_ARGS="--reset --at now"`. With BOT_TOKEN the bot
+# polls Telegram and listens on no port: PORT and SANDBOX_ARGS do not apply.
+PORT ?=
+SANDBOX_ARGS ?=
+SANDBOX_OPTS = $(if $(strip $(PORT)),--port $(strip $(PORT)) )$(SANDBOX_ARGS)
+
 run: install
-	@if [ -n "$$BOT_TOKEN" ] || grep -Eqs '^[[:space:]]*(export[[:space:]]+)?BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; then $(PY) -m bot; else $(PY) -m bot sandbox; fi
+	@if [ -n "$$BOT_TOKEN" ] || grep -Eqs '^[[:space:]]*(export[[:space:]]+)?BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; then $(PY) -m bot; else $(PY) -m bot sandbox $(SANDBOX_OPTS); fi
 
 sandbox: install
-	$(PY) -m bot sandbox $(SANDBOX_ARGS)
+	$(PY) -m bot sandbox $(SANDBOX_OPTS)
 
 migrate: install
 	$(PY) -m bot migrate

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from bot.campaign.loader import CampaignError, check_campaign
 from bot.clock import Clock
@@ -78,7 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     sb.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
     sb.add_argument("--db", type=Path, default=Path("data/sandbox.db"), help="the sandbox's own SQLite file (default data/sandbox.db)")
     sb.add_argument("--reset", action="store_true", help="start again from fresh demo data")
-    sb.add_argument("--at", help="on a fresh sandbox, start its clock at this ISO date-time (campaign time zone)")
+    sb.add_argument(
+        "--at", metavar="WHEN",
+        help="start the sandbox clock at this ISO date-time (campaign time zone), or `now` for the real time "
+        "(default: a fresh sandbox starts on Friday 14:00 of the current week, a restart goes on from its own time)",
+    )
 
     adm = sub.add_parser("admin", help="operator tasks: a unit's people, a person's role, the audit log")
     asub = adm.add_subparsers(dest="admin_cmd", metavar="ACTION", required=True)
@@ -277,7 +282,10 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
     from bot.sandbox.runner import SandboxError, run_sandbox
 
-    start_at = _moment(args.at, "--at", "2026-11-27T14:00", settings) if args.at else None
+    # No --at: a demo moment on a fresh sandbox (bot.sandbox.runner.demo_moment).
+    start_at: datetime | Literal["now"] | None = None
+    if args.at:
+        start_at = "now" if args.at.strip().lower() == "now" else _moment(args.at, "--at", "2026-11-27T14:00 or now", settings)
     try:
         return await run_sandbox(settings, host=args.host, port=args.port, db_path=args.db, reset=args.reset, start_at=start_at)
     except SandboxError as exc:

@@ -18,9 +18,10 @@ import signal
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time as clock_time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 from sqlmodel import col, select
@@ -50,6 +51,20 @@ NEWCOMER_NAMES = (
 )
 TARGETS = ("checkin", "digest", "deadline")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Where a fresh sandbox's clock starts unless --at says otherwise: Friday 14:00 of the
+# current week, when there is something to see (this week's check-ins under way, the
+# default Friday 15:00 prompt an hour ahead, the Monday digest one jump away), not the
+# real time, which may be 4 a.m. on a Wednesday.
+DEMO_WEEKDAY, DEMO_AT = 4, clock_time(14, 0)
+REAL_TIME = "now"  # --at now: the real time
+Origin = Literal["demo", "at", "now", "kept"]
+
+
+def demo_moment(now: datetime, zone: ZoneInfo) -> datetime:
+    """Friday 14:00 of the week (Monday to Sunday, in ``zone``) that ``now`` falls in."""
+    local = now.astimezone(zone)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday + timedelta(days=DEMO_WEEKDAY), DEMO_AT, zone)
 
 
 class SandboxError(Exception):
@@ -77,7 +92,7 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 8080,
         reset: bool = False,
-        start_at: datetime | None = None,
+        start_at: datetime | Literal["now"] | None = None,
         tick_seconds: float = 20.0,
     ) -> None:
         self.base = base
@@ -86,6 +101,7 @@ class Sandbox:
         self.port = port
         self.reset = reset
         self.start_at = start_at
+        self.origin: Origin = "kept"  # how the clock was set at start (the banner says so)
         self.tick_seconds = tick_seconds
         self.clock = SandboxClock(state_file=state_file(self.db_path))
         self.emulator: TelegramEmulator | None = None
@@ -123,18 +139,27 @@ class Sandbox:
                 path.unlink(missing_ok=True)
         fresh = not self.db_path.exists()
         self.clock = SandboxClock.load(state_file(self.db_path))
-        if self.start_at is not None:
+        if self.start_at is None:
+            # A fresh sandbox starts at a demo moment; a restart goes on from its own time.
+            self.origin = "demo" if fresh else "kept"
             if fresh:
-                self.clock.start_at(self.start_at)
-            else:
-                try:
-                    self.clock.jump_to(self.start_at)
-                except ClockError:
-                    raise SandboxError(
-                        _("The sandbox is already past {at}: add --reset to start again from that time.").format(
-                            at=self.start_at.isoformat(timespec="minutes")
-                        )
-                    ) from None
+                self.clock.start_at(demo_moment(datetime.now(UTC), self.base.zone))
+            return
+        real = self.start_at == REAL_TIME
+        at = datetime.now(UTC) if real else self.start_at
+        assert isinstance(at, datetime)
+        self.origin = "now" if real else "at"
+        if fresh:
+            self.clock.start_at(at)
+            return
+        try:
+            self.clock.jump_to(at)
+        except ClockError:
+            raise SandboxError(
+                _("The sandbox is already past {at}: add --reset to start again from that time.").format(
+                    at=REAL_TIME if real else at.isoformat(timespec="minutes")
+                )
+            ) from None
 
     async def start(self) -> Sandbox:
         from bot.sandbox.web import add_routes
@@ -371,6 +396,41 @@ class Sandbox:
             "unit": unit_row.name if unit_row else None,
         }
 
+    async def set_language(self, telegram_id: int, language: str) -> dict[str, Any]:
+        """The page's VI / EN switch, for the person shown: their bot language changes as
+        /settings changes it (ProfileService.set_locale), the bot confirms in the chat, and
+        their command menu follows. Their emulated Telegram app switches language too, which
+        is all there is for a newcomer the bot does not know yet (nothing is stored before
+        consent)."""
+        from aiogram.exceptions import TelegramAPIError
+
+        from bot.services.profile import ProfileService
+        from handlers.admin import refresh_menu
+        from handlers.keyboards import LANGUAGE_NAMES
+
+        assert self.rt is not None and self.emulator is not None and self.rt.bot is not None
+        lang = "en" if language == "en" else "vi"
+        person = next((p for p in self.emulator.users if p.id == telegram_id), None)
+        if person is None:
+            raise SandboxError(_("There is no such person in the sandbox."))
+        person.language_code = lang
+        async with self.rt.sessionmaker() as session:
+            user = await UserRepo(session).by_telegram_id(telegram_id)
+            if user is None:
+                return {"locale": lang, "registered": False, "changed": False}
+            changed = user.locale != lang
+            if changed:
+                await ProfileService(session).set_locale(user, lang)
+                await refresh_menu(self.rt.bot, user)
+                with use_locale(user.locale):
+                    text = _("Language changed to {language}. /settings changes it again.").format(
+                        language=LANGUAGE_NAMES[user.locale]
+                    )
+                with contextlib.suppress(TelegramAPIError):
+                    await self.rt.bot.send_message(telegram_id, text)
+        log.info("sandbox: %s now uses the bot in %s", telegram_id, lang)
+        return {"locale": lang, "registered": True, "changed": changed}
+
     def commands(self, telegram_id: int) -> list[dict[str, str]]:
         """The command menu Telegram would show this person."""
         assert self.emulator is not None
@@ -380,17 +440,41 @@ class Sandbox:
         return []
 
 
+def time_line(sandbox: Sandbox) -> str:
+    """Which moment the sandbox's clock shows, and why (in the current locale)."""
+    from babel.dates import format_datetime
+
+    from bot.i18n import current_locale
+
+    locale = current_locale()
+    when = format_datetime(
+        sandbox.clock.now().astimezone(sandbox.base.zone), "EEEE dd/MM/yyyy HH:mm",
+        locale="vi_VN" if locale == "vi" else "en_GB",
+    )
+    if sandbox.origin == "demo":
+        text = _("Sandbox time: {when}, a demo moment (Friday 14:00 of this week), not the real time; "
+                 "--at sets another start, --at now the real time.")
+    elif sandbox.origin == "now":
+        text = _("Sandbox time: {when}, the real time (--at now).")
+    elif sandbox.origin == "at":
+        text = _("Sandbox time: {when} (--at).")
+    else:
+        text = _("Sandbox time: {when}, where the last run left it; --reset starts afresh.")
+    return text.format(when=when)
+
+
 def banner(sandbox: Sandbox) -> str:
     with use_locale(sandbox.settings.default_locale):
         return _(
             "Local sandbox, not connected to Telegram: open {url} in a browser and chat with the bot "
             "as any role (demo data in {db}). To go live, put BOT_TOKEN=<token from @BotFather> in .env "
             "and run `make run` again. Ctrl+C stops the sandbox."
-        ).format(url=sandbox.url, db=sandbox.db_path)
+        ).format(url=sandbox.url, db=sandbox.db_path) + "\n" + time_line(sandbox)
 
 
 async def run_sandbox(
-    base: Settings, *, host: str, port: int, db_path: Path, reset: bool, start_at: datetime | None = None
+    base: Settings, *, host: str, port: int, db_path: Path, reset: bool,
+    start_at: datetime | Literal["now"] | None = None,
 ) -> int:
     """The CLI entry: start, print the banner, serve until Ctrl+C or SIGTERM."""
     if logging.getLogger().level > logging.DEBUG:

@@ -6,6 +6,7 @@
     POST /_sandbox/newcomer             {"lang", "token"?} -> a new person and their invitation link
     POST /_sandbox/jump                 {"target": "checkin"|"digest"|"deadline", "user_id"?}
     GET  /_sandbox/users/{id}/commands  the command menu this person sees
+    POST /_sandbox/users/{id}/language  {"lang"} -> the person's bot language, as /settings sets it
 
 Chatting itself goes through the emulator's control API (/_emu/: send, press, the long
 poll of a chat's messages), documented in bot.sandbox.emulator.
@@ -54,6 +55,7 @@ def add_routes(app: web.Application, sandbox: Sandbox) -> None:
     app.router.add_post("/_sandbox/newcomer", newcomer)
     app.router.add_post("/_sandbox/jump", jump)
     app.router.add_get("/_sandbox/users/{user_id}/commands", commands)
+    app.router.add_post("/_sandbox/users/{user_id}/language", language)
 
 
 def _sandbox(request: web.Request) -> Sandbox:
@@ -123,6 +125,7 @@ async def state(request: web.Request) -> web.Response:
         "ok": True,
         "now": now.astimezone(sandbox.settings.zone),
         "offset_seconds": sandbox.clock.offset.total_seconds(),
+        "origin": sandbox.origin,  # demo | at | now | kept: how the clock was set at start
         "timezone": sandbox.settings.timezone,
         "bot": {"username": sandbox.emulator.me["username"] if sandbox.emulator else None, "name": sandbox.emulator.me["first_name"] if sandbox.emulator else None},
         "personas": await sandbox.personas(),
@@ -172,3 +175,21 @@ async def commands(request: web.Request) -> web.Response:
     if user_id is None:
         return _fail(400, "user id must be a number")
     return _json({"ok": True, "commands": _sandbox(request).commands(user_id)})
+
+
+async def language(request: web.Request) -> web.Response:
+    from bot.sandbox.runner import SandboxError
+    from handlers.texts import error_text
+
+    user_id = _user_id(request.match_info["user_id"])
+    if user_id is None:
+        return _fail(400, "user id must be a number")
+    lang = _lang((await _body(request)).get("lang"))
+    with use_locale(lang):
+        try:
+            result = await _sandbox(request).set_language(user_id, lang)
+        except SandboxError as exc:
+            return _fail(404, str(exc))
+        except DomainError as exc:
+            return _fail(400, error_text(exc))
+    return _json({"ok": True, **result})

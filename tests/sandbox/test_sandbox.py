@@ -299,19 +299,139 @@ def test_the_cli_offers_the_sandbox(tmp_path: Path) -> None:
     # `python -m bot` itself still stops with its one line when there is no token (tests/test_cli.py).
 
 
-def test_make_run_starts_the_sandbox_without_a_token(tmp_path: Path) -> None:
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    run_recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "-m bot sandbox" in run_recipe and "BOT_TOKEN" in run_recipe
-    script = next(line.strip().lstrip("@") for line in run_recipe.splitlines() if "BOT_TOKEN" in line)
-    script = script.replace("$$", "$").replace("$(PY)", "echo")
-    for env, dotenv, expected in (
-        ({}, "", "-m bot sandbox"),
-        ({"BOT_TOKEN": "123:abc"}, "", "-m bot"),
-        ({}, "BOT_TOKEN=123:abc\n", "-m bot"),
-        ({}, "BOT_TOKEN=\n", "-m bot sandbox"),
-    ):
-        (tmp_path / ".env").write_text(dotenv)
-        out = subprocess.run(["sh", "-c", script], cwd=tmp_path, env={"PATH": os.environ["PATH"], **env},
-                             capture_output=True, text=True, timeout=10).stdout.strip()
-        assert out == expected, (env, dotenv, out)
+def _make_run(tmp_path: Path, *make_args: str, env: dict[str, str] | None = None, dotenv: str = "", target: str = "run") -> str:
+    """What `make run …` would start, as make itself expands it (`make -n`, PY=echo), run in
+    a directory with the given .env."""
+    clean = {"PATH": os.environ["PATH"], **(env or {})}
+    dry = subprocess.run(["make", "-s", "-n", "-C", str(ROOT), target, "PY=echo", *make_args], env=clean,
+                         capture_output=True, text=True, timeout=30, check=True).stdout
+    script = [line for line in dry.splitlines() if "-m bot" in line][-1]
+    (tmp_path / ".env").write_text(dotenv)
+    return subprocess.run(["sh", "-c", script], cwd=tmp_path, env=clean, capture_output=True, text=True,
+                          timeout=10).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_starts_the_sandbox_without_a_token_on_the_port_given(tmp_path: Path) -> None:
+    assert _make_run(tmp_path) == "-m bot sandbox"
+    assert _make_run(tmp_path, env={"BOT_TOKEN": "123:abc"}) == "-m bot"
+    assert _make_run(tmp_path, dotenv="BOT_TOKEN=123:abc\n") == "-m bot"
+    assert _make_run(tmp_path, dotenv="BOT_TOKEN=\n") == "-m bot sandbox"
+    # Issue 14, item 26: the port, and any other option, as the README says.
+    assert _make_run(tmp_path, "PORT=9000") == "-m bot sandbox --port 9000"
+    assert _make_run(tmp_path, "PORT=9001", "SANDBOX_ARGS=--reset --at now") == "-m bot sandbox --port 9001 --reset --at now"
+    assert _make_run(tmp_path, env={"PORT": "9002"}) == "-m bot sandbox --port 9002"
+    assert _make_run(tmp_path, "PORT=9000", dotenv="BOT_TOKEN=123:abc\n") == "-m bot"  # live: no port
+    assert _make_run(tmp_path, "PORT=9003", target="sandbox") == "-m bot sandbox --port 9003"
+
+
+def test_the_readme_says_how_to_change_the_port_and_lists_the_real_defaults() -> None:
+    from bot.__main__ import _parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Try it without Telegram", 1)[1].split("\n## ", 1)[0]
+    assert "make run PORT=9000" in section and 'SANDBOX_ARGS="' in section
+    sandbox_parser = next(
+        a for a in _parser()._subparsers._group_actions if a.dest == "cmd"  # type: ignore[union-attr]
+    ).choices["sandbox"]
+    rows = {line.split("|")[1].strip().strip("`").split()[0]: line.split("|")[2] for line in section.splitlines()
+            if line.startswith("| `--")}
+    options = [a for a in sandbox_parser._actions if a.option_strings and a.dest != "help"]
+    assert sorted(rows) == sorted(a.option_strings[0] for a in options)
+    for action in options:
+        row = rows[action.option_strings[0]]
+        if action.default not in (None, False):
+            assert f"`{action.default}`" in row, (action.option_strings, row)
+    assert "Friday 14:00 of the current week" in rows["--at"]
+    # No example line that reads as if --reset and --at were defaults.
+    assert not any("# the same" in line and "--at 20" in line for line in section.splitlines())
+
+
+
+# -- issue 14, item 24: a fresh sandbox starts at a demo moment, and says so ------------------
+
+
+async def test_without_at_a_fresh_sandbox_starts_on_friday_14_of_this_week_and_says_so(tmp_path: Path) -> None:
+    from bot.i18n import use_locale
+    from bot.sandbox.runner import banner, demo_moment
+
+    real = datetime.now(HN)
+    friday = real.date() - timedelta(days=real.weekday()) + timedelta(days=4)
+    assert demo_moment(real, HN) == datetime.combine(friday, datetime.min.time(), HN).replace(hour=14)
+    # Any day of a week lands on that week's Friday: Monday 04:00 and Sunday 23:59 alike.
+    assert demo_moment(datetime(2026, 11, 23, 4, 0, tzinfo=HN), HN) == datetime(2026, 11, 27, 14, 0, tzinfo=HN)
+    assert demo_moment(datetime(2026, 11, 29, 23, 59, tzinfo=HN), HN) == datetime(2026, 11, 27, 14, 0, tzinfo=HN)
+
+    db = tmp_path / "fresh" / "sandbox.db"
+    async with Sandbox(settings(), db_path=db, port=0) as box:
+        now = local(box.clock.now())
+        assert now.date() == friday and (now.hour, now.minute) == (14, 0), now
+        text = banner(box)
+        assert box.url in text and "BOT_TOKEN" in text
+        assert "14:00" in text and f"{friday:%d/%m/%Y}" in text and "thời điểm mẫu" in text and "--at now" in text
+        with use_locale("en"):
+            from bot.sandbox.runner import time_line
+
+            assert "Friday" in time_line(box) and "demo moment" in time_line(box)
+        # Something to see: Nguyễn Thị Lan's Friday 15:00 prompt is an hour away.
+        assert (await box.target_times(880101))["checkin"] == datetime.combine(friday, datetime.min.time(), HN).replace(hour=15)
+    # A restart goes on from the sandbox's own time, and says so.
+    async with Sandbox(settings(), db_path=db, port=0) as again:
+        assert again.origin == "kept" and local(again.clock.now()).date() == friday
+        assert "lần chạy trước" in banner(again)
+    # --at now: the real time.
+    real_box = Sandbox(settings(), db_path=tmp_path / "real" / "sandbox.db", port=0, start_at="now")
+    real_box._prepare_files()
+    assert real_box.origin == "now" and abs(real_box.clock.now() - datetime.now(HN)) < timedelta(seconds=5)
+
+
+def test_the_cli_takes_at_now(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_", "ADMIN_"))}
+    usage = subprocess.run([sys.executable, "-m", "bot", "sandbox", "--help"], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=60).stdout
+    flat = " ".join(usage.split())
+    assert "`now`" in flat and "Friday 14:00 of the current week" in flat
+
+
+# -- issue 14, item 25: the page's VI / EN switch sets the person's bot language ----------------
+
+
+async def test_the_language_switch_changes_the_persons_bot_language_as_settings_does(sandbox: Sandbox) -> None:
+    async with aiohttp.ClientSession(sandbox.url) as http:
+        async with http.post("/_sandbox/users/880022/language", json={"lang": "en"}) as r:  # Lê Thị Mai, leader
+            body = await r.json()
+        assert r.status == 200 and body == {"ok": True, "locale": "en", "registered": True, "changed": True}
+        [mai] = [u for u in await rows(sandbox, select(User)) if u.telegram_id == 880022]
+        assert mai.locale == "en"  # stored, as /settings stores it
+        person = sandbox.emulator.user(880022)  # type: ignore[union-attr]
+        assert person.last.text == "Language changed to English. /settings changes it again."
+        assert ("unit", "Your unit's figures") in person.commands  # her own menu, now in English
+        async with http.get("/_sandbox/state") as r:
+            assert next(p for p in (await r.json())["personas"] if p["id"] == 880022)["locale"] == "en"
+        await person.send("/help")
+        assert "/checkin" in person.last.text and "tự đánh giá" not in person.last.text
+
+        # An employee: the shared menu in her language.
+        async with http.post("/_sandbox/users/880105/language", json={"lang": "en"}) as r:
+            assert (await r.json())["changed"] is True
+        assert ("checkin", "This week's self-assessment") in sandbox.emulator.user(880105).commands  # type: ignore[union-attr]
+
+        # Already so: nothing to say. Back to Vietnamese: said in Vietnamese.
+        count = len(person.messages)
+        async with http.post("/_sandbox/users/880022/language", json={"lang": "en"}) as r:
+            assert (await r.json())["changed"] is False
+        assert len(person.messages) == count
+        async with http.post("/_sandbox/users/880022/language", json={"lang": "vi"}) as r:
+            assert (await r.json())["changed"] is True
+        assert person.last.text == "Đã chuyển ngôn ngữ sang Tiếng Việt. Đồng chí có thể đổi lại trong /settings."
+        assert ("unit", "Số liệu của đơn vị") in person.commands
+
+        # A newcomer the bot does not know yet: only their Telegram app's language; nothing stored.
+        async with http.post("/_sandbox/newcomer", json={"lang": "vi"}) as r:
+            newcomer = (await r.json())["user"]["id"]
+        async with http.post(f"/_sandbox/users/{newcomer}/language", json={"lang": "en"}) as r:
+            assert (await r.json()) == {"ok": True, "locale": "en", "registered": False, "changed": False}
+        assert sandbox.emulator.user(newcomer).language_code == "en"  # type: ignore[union-attr]
+        assert not [u for u in await rows(sandbox, select(User)) if u.telegram_id == newcomer]
+        async with http.post("/_sandbox/users/12345/language", json={"lang": "en"}) as r:
+            assert r.status == 404

@@ -59,18 +59,16 @@ def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """`python -m bot sandbox` on a free port with a temporary database; (url, log file)."""
+@contextlib.contextmanager
+def _running_sandbox(db: Path, log_path: Path, *args: str) -> Iterator[str]:
+    """`python -m bot sandbox` on a free port with the given database; its URL once ready."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
-    log_path = SHOTS / "sandbox.log"
     env = {**os.environ, "DEFAULT_LOCALE": "vi", "TIMEZONE": "Asia/Ho_Chi_Minh", "LOG_LEVEL": "INFO"}
     env.pop("BOT_TOKEN", None)
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "sandbox", "--port", str(port), "--db", str(db), "--reset", "--at", START],
+            [sys.executable, "-m", "bot", "sandbox", "--port", str(port), "--db", str(db), *args],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
@@ -88,7 +86,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
             if time.monotonic() > deadline:
                 pytest.fail(f"the sandbox did not get ready in 90 s:\n{log_path.read_text(encoding='utf-8')[-3000:]}")
             time.sleep(0.3)
-        yield url, log_path
+        yield url
     finally:
         proc.terminate()
         try:
@@ -96,6 +94,15 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pat
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`python -m bot sandbox` on a free port with a temporary database; (url, log file)."""
+    db = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
+    log_path = SHOTS / "sandbox.log"
+    with _running_sandbox(db, log_path, "--reset", "--at", START) as url:
+        yield url, log_path
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +124,19 @@ def browser() -> Iterator[object]:
             yield context
         finally:
             context.close()
+
+
+@pytest.fixture(autouse=True)
+def _one_page_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test closes its pages: every open page holds a long poll to the sandbox, and
+    Chromium keeps at most six connections to one host, so pages left open would starve
+    later tests' image and API requests."""
+    yield
+    if "browser" in request.fixturenames:
+        context = request.getfixturevalue("browser")
+        for page in context.pages[1:]:
+            with contextlib.suppress(Exception):
+                page.close()
 
 
 def wait_until(page: object, script: str, timeout: float = WAIT_MS / 1000) -> None:
@@ -355,4 +375,190 @@ def test_the_page_fits_a_phone(sandbox: tuple[str, Path], browser: object) -> No
     page.keyboard.press("Escape")
     wait_until(page, drawer_closed)
     page.locator("button[data-lang='vi']").click()
+    assert not chat.errors, chat.errors
+
+
+# -- the chat keeps to the bottom (issue 14, item 23) ------------------------------------------
+
+LAST_BUTTONS_IN_VIEW = """(() => {
+  const box = document.getElementById('messages');
+  const rows = box.querySelectorAll('.msg.in .kb');
+  if (!rows.length) return false;
+  const kb = rows[rows.length - 1].getBoundingClientRect();
+  const view = box.getBoundingClientRect();
+  const imgs = [...box.querySelectorAll('img.photo')];
+  return imgs.every((img) => img.complete) && kb.bottom <= view.bottom + 1 && kb.top >= view.top - 1;
+})()"""
+AT_BOTTOM = "(() => { const b = document.getElementById('messages'); return b.scrollHeight - b.scrollTop - b.clientHeight < 2; })()"
+
+
+def _phone(chat: Chat, url: str) -> None:
+    page = chat.page
+    page.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
+    page.goto(f"{url}/static/style.css")  # type: ignore[attr-defined]
+    page.evaluate("localStorage.clear()")  # type: ignore[attr-defined]
+    chat.open()
+    wait_until(page, "document.getElementById('side').getBoundingClientRect().left >= 0")
+
+
+def _jpeg(size: tuple[int, int], colour: tuple[int, int, int]) -> bytes:
+    from PIL import Image
+
+    data = io.BytesIO()
+    Image.new("RGB", size, colour).save(data, "JPEG")
+    return data.getvalue()
+
+
+def test_on_a_phone_the_buttons_under_a_photo_stay_in_view(sandbox: tuple[str, Path], browser: object) -> None:
+    """The review queue: a photo arrives, loads, grows; its buttons must not drop below the fold."""
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    _phone(chat, url)
+    page.locator(".persona[data-id='880012']").click()  # Vũ Ngọc Anh, communications
+    for _n in range(3):  # a chat with some history, taller than the screen
+        chat.send("/help")
+        chat.bot_says("/settings")
+    chat.send("/review")
+    page.locator(".msg.in img.photo").last.wait_for(state="visible")
+    try:
+        wait_until(page, LAST_BUTTONS_IN_VIEW, timeout=5)
+    except AssertionError as exc:
+        raise chat.failed("the review card's buttons are below the fold") from exc
+    chat.shot("12-phone-review-buttons-in-view")
+
+    # Scrolled up to read: a ↓ button leads back to the newest messages, as on Telegram.
+    page.evaluate("document.getElementById('messages').scrollTop = 0")
+    page.locator("#down").wait_for(state="visible")
+    chat.shot("12b-phone-scrolled-up")
+    page.locator("#down").click()
+    wait_until(page, AT_BOTTOM, timeout=5)
+    page.locator("#down").wait_for(state="hidden")
+    # Scrolling back down by hand works the same.
+    page.evaluate("document.getElementById('messages').scrollTop = 0")
+    page.locator("#down").wait_for(state="visible")
+    page.mouse.move(195, 400)
+    for _n in range(40):
+        page.mouse.wheel(0, 400)
+        if page.evaluate(AT_BOTTOM):
+            break
+    page.locator("#down").wait_for(state="hidden")
+    # One's own send comes back to the bottom too.
+    page.evaluate("document.getElementById('messages').scrollTop = 0")
+    page.locator("#down").wait_for(state="visible")
+    chat.send("/help")
+    chat.bot_says("/checkin")
+    try:
+        wait_until(page, AT_BOTTOM, timeout=5)
+    except AssertionError as exc:
+        raise chat.failed("after one's own send the chat did not come back to the bottom") from exc
+    assert not chat.errors, chat.errors
+
+
+def test_on_a_phone_the_share_photo_step_keeps_its_buttons_in_view(sandbox: tuple[str, Path], browser: object) -> None:
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    _phone(chat, url)
+    page.locator(".persona[data-id='880102']").click()  # Hoàng Văn Nam, an employee
+    chat.send("/share")
+    chat.bot_says("bước 1/")
+
+    def first_button() -> None:
+        page.locator(".msg.in .kb").last.locator("button").first.click()
+
+    first_button()  # the first category
+    chat.bot_says("bước 2/")
+    first_button()  # about oneself
+    chat.bot_says("bước 3/")
+    chat.send("Đồng chí đã chủ động sắp xếp lại hồ sơ của phòng, hướng dẫn đồng nghiệp mới làm quen với quy trình số hóa.")
+    chat.bot_says("bước 4/")
+    page.locator("#photo").set_input_files(files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((900, 1200), (200, 120, 40))}])
+    chat.bot_says("📷")
+    try:
+        page.locator(".msg.out img.photo").last.wait_for(state="visible")
+    except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError, with the page kept
+        raise chat.failed("one's own photo did not show") from exc
+    try:
+        wait_until(page, LAST_BUTTONS_IN_VIEW, timeout=5)
+    except AssertionError as exc:
+        raise chat.failed("the photo step's Continue button is below the fold") from exc
+    chat.shot("13-phone-share-photo-step")
+    assert not chat.errors, chat.errors
+
+
+def test_the_language_switch_changes_the_bots_language_for_the_person_shown(sandbox: tuple[str, Path], browser: object) -> None:
+    """Issue 14, item 25: VI / EN is not only the page's labels."""
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    page.goto(f"{url}/static/style.css")
+    page.evaluate("localStorage.clear()")
+    chat.open()
+    chat.be(880204)  # Võ Đức Thắng, an employee who uses the bot in Vietnamese
+    assert "bot: Tiếng Việt" in page.locator("#chat-sub").inner_text()
+    assert "mỗi người giữ ngôn ngữ riêng" in page.locator(".panel.people").inner_text()
+    page.locator("button[data-lang='en']").click()
+    chat.bot_says("Language changed to English")
+    page.locator("#chat-sub", has_text="bot: English").wait_for(state="visible")
+    page.locator("#menu-btn").click()
+    page.locator("#commands .command", has_text="This week's self-assessment").wait_for(state="visible")
+    chat.shot("14-language-switched-to-english")
+    page.locator("#commands .command", has_text="/help").click()
+    chat.bot_says("/settings")
+    assert "tự đánh giá" not in page.locator(".msg.in .text").last.inner_text()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("button[data-lang='vi']").click()
+    chat.bot_says("Đã chuyển ngôn ngữ sang Tiếng Việt")
+    page.locator("#menu-btn").click()
+    page.locator("#commands .command", has_text="Tự đánh giá tuần này").wait_for(state="visible")
+    chat.shot("15-phone-language-back-to-vietnamese")
+    assert not chat.errors, chat.errors
+
+
+def test_without_at_the_sandbox_opens_on_friday_afternoon_and_says_so(browser: object, tmp_path: Path) -> None:
+    """Issue 14, item 24: `make run` at 4 a.m. on a Wednesday still opens on a moment with something to see."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    real = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    friday = real.date() - timedelta(days=real.weekday()) + timedelta(days=4)
+    log_path = SHOTS / "sandbox-demo-moment.log"
+    with _running_sandbox(tmp_path / "sandbox.db", log_path) as url:
+        banner = log_path.read_text(encoding="utf-8")
+        assert f"Thứ Sáu {friday:%d/%m/%Y} 14:00, một thời điểm mẫu" in banner and "--at now" in banner
+        chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+        page = chat.page
+        chat.open()
+        clock = page.locator("#clock-big").inner_text()
+        assert "Thứ Sáu" in clock and f"{friday:%d/%m/%Y}" in clock and "14:0" in clock, clock
+        assert "thời điểm mẫu" in page.locator("#jump-result").inner_text()
+        # Something to see: Nguyễn Thị Lan's Friday 15:00 prompt is the next jump, an hour ahead.
+        chat.be(880101)
+        page.locator(".jump[data-target='checkin'] .jump-when", has_text="15:00").wait_for(state="visible")
+        chat.shot("16-demo-moment")
+        assert not chat.errors, chat.errors
+
+
+def test_many_open_tabs_do_not_starve_the_one_in_front(sandbox: tuple[str, Path], browser: object) -> None:
+    """A trainer with a tab per person: the background tabs stop polling, so the browser's six
+    connections to the sandbox stay free for the tab in front (its pictures, its buttons)."""
+    url, _ = sandbox
+    hide = ("Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+            "document.dispatchEvent(new Event('visibilitychange'))")
+    for telegram_id in (880101, 880102, 880103, 880104, 880105, 880106, 880201):
+        tab = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+        tab.open()
+        tab.be(telegram_id)
+        tab.page.evaluate(hide)  # type: ignore[attr-defined]
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    chat.open()
+    chat.be(880011)  # Đỗ Minh Quân, communications
+    chat.send("/review")
+    try:
+        wait_until(page, LAST_BUTTONS_IN_VIEW)
+    except AssertionError as exc:
+        raise chat.failed("the tab in front was starved by the tabs behind it") from exc
     assert not chat.errors, chat.errors

@@ -17,6 +17,10 @@
       jump_digest: "Bản tổng hợp sáng thứ Hai",
       jump_deadline: "Lời nhắc hạn tiếp theo",
       about: "Hộp thử chạy trên máy này: không qua Telegram, dữ liệu chỉ là dữ liệu mẫu. Để chạy thật, đặt BOT_TOKEN (lấy từ @BotFather) vào tệp .env rồi chạy make run.",
+      lang_note: "VI / EN đổi ngôn ngữ của trang và ngôn ngữ bot dùng với người đang chọn (như trong /settings); mỗi người giữ ngôn ngữ riêng của mình.",
+      lang_title: "Ngôn ngữ của trang và của bot với người đang chọn",
+      bot_lang: "bot: {lang}",
+      demo_start: "Hộp thử bắt đầu ở một thời điểm mẫu (14:00 thứ Sáu tuần này), không phải giờ thực.",
       menu: "Lệnh",
       attach: "Gửi ảnh",
       send: "Gửi",
@@ -38,6 +42,7 @@
       error: "Lỗi: {error}",
       offline: "Không kết nối được với hộp thử. Hộp thử còn chạy không?",
       no_commands: "Chưa có lệnh nào.",
+      down: "Tin nhắn mới nhất",
       roles: {
         newcomer: "Người mới",
         employee: "Cán bộ, công chức, viên chức",
@@ -70,6 +75,10 @@
       jump_digest: "Monday morning digest",
       jump_deadline: "Next deadline reminder",
       about: "A sandbox on this machine: no Telegram, demo data only. To go live, put BOT_TOKEN (from @BotFather) in .env and run make run.",
+      lang_note: "VI / EN switches the page and the bot's language for the person shown (as /settings does); everyone keeps their own language.",
+      lang_title: "The page's language, and the bot's for the person shown",
+      bot_lang: "bot: {lang}",
+      demo_start: "The sandbox started at a demo moment (Friday 14:00 of this week), not the real time.",
       menu: "Menu",
       attach: "Send a photo",
       send: "Send",
@@ -91,6 +100,7 @@
       error: "Error: {error}",
       offline: "Cannot reach the sandbox. Is it still running?",
       no_commands: "No commands yet.",
+      down: "Latest messages",
       roles: {
         newcomer: "Newcomers",
         employee: "Employees",
@@ -113,6 +123,7 @@
       },
     },
   };
+  const LANGUAGES = { vi: "Tiếng Việt", en: "English" }; // each in its own language, as /settings shows them
   const ROLE_ORDER = ["newcomer", "leader", "comms", "admin", "employee"];
   const SAFE_SCHEMES = ["http:", "https:", "mailto:", "tg:"];
 
@@ -127,6 +138,9 @@
     invites: JSON.parse(sessionStorage.getItem("sandbox.invites") || "{}"),
     nodes: new Map(),
     chosen: false,
+    pinned: true,
+    autoTop: null,
+    cursor: 0,
   };
 
   // -- small helpers ----------------------------------------------------------------------
@@ -348,7 +362,7 @@
     const bubble = el("div", { class: "bubble" });
     if (m.photo && m.file_url) {
       const img = el("img", { src: m.file_url, alt: m.caption || "photo", class: "photo", loading: "lazy" });
-      img.addEventListener("load", () => stickToBottom());
+      img.addEventListener("load", () => stickToBottom(false));
       bubble.append(el("a", { href: m.file_url, target: "_blank", rel: "noopener", class: "photo-link" }, img));
     }
     if (m.document && m.file_url) {
@@ -397,19 +411,32 @@
     return { docx: "📝", xlsx: "📊", csv: "📊", png: "🖼", jpg: "🖼", pdf: "📕" }[ext] || "📄";
   }
 
+  // Keeping to the bottom, as Telegram does: the view follows the chat while it is at the
+  // bottom (S.pinned), also when a photo loads or a card is edited and grows after it was
+  // drawn; someone who scrolled up to read stays where they are until they send something.
   function nearBottom() {
     const box = $("messages");
-    return box.scrollHeight - box.scrollTop - box.clientHeight < 120;
+    return box.scrollHeight - box.scrollTop - box.clientHeight < 48;
   }
 
   function stickToBottom(force) {
     const box = $("messages");
-    if (force || nearBottom()) box.scrollTop = box.scrollHeight;
+    if (force) S.pinned = true;
+    if (S.pinned) {
+      box.scrollTop = box.scrollHeight;
+      S.autoTop = box.scrollTop; // the scroll event this causes is ours, not the reader's
+    }
+    renderDown();
   }
+
+  function renderDown() {
+    $("down").hidden = S.pinned || !S.personaId;
+  }
+
+  const resized = typeof ResizeObserver === "function" ? new ResizeObserver(() => stickToBottom(false)) : null;
 
   function upsert(m) {
     const box = $("messages");
-    const follow = nearBottom();
     const old = S.nodes.get(m.message_id);
     if (m.deleted) {
       // As on Telegram, a message the bot deletes disappears from the chat.
@@ -426,7 +453,9 @@
       box.insertBefore(node, before);
     }
     S.nodes.set(m.message_id, node);
-    if (follow) stickToBottom(true);
+    if (old && resized) resized.unobserve(old);
+    if (resized) resized.observe(node);
+    stickToBottom(false);
   }
 
   function showHint(text) {
@@ -490,6 +519,7 @@
     text = String(text || "").trim();
     if (!text || !S.personaId) return;
     closeCommands();
+    stickToBottom(true); // one's own message: back to the bottom, as Telegram does
     await act("/_emu/users/" + S.personaId + "/messages", { text: text, timeout: 45 });
     afterAction();
   }
@@ -502,6 +532,7 @@
     if (caption) form.append("caption", caption);
     form.append("timeout", "45");
     $("input").value = "";
+    stickToBottom(true);
     await act("/_emu/users/" + S.personaId + "/messages", form);
     afterAction();
   }
@@ -541,8 +572,19 @@
     await newcomer(token);
   }
 
+  // A page in a background tab stops polling (and picks up where it was when shown again):
+  // each poll holds one of the browser's six connections to the sandbox, so many open tabs
+  // would otherwise starve the visible page's pictures and buttons.
+  function startPolling() {
+    if (S.poll) S.poll.abort();
+    S.poll = null;
+    if (!S.personaId || document.hidden) return;
+    S.poll = new AbortController();
+    pollLoop(S.personaId, S.poll);
+  }
+
   async function pollLoop(id, controller) {
-    let cursor = 0;
+    let cursor = S.cursor;
     while (!controller.signal.aborted && S.personaId === id) {
       try {
         const response = await fetch("/_emu/chats/" + id + "/messages?since=" + cursor + "&timeout=20", {
@@ -555,7 +597,7 @@
         const data = await response.json();
         if (controller.signal.aborted || S.personaId !== id) return;
         for (const m of data.messages) upsert(m);
-        cursor = data.cursor;
+        cursor = S.cursor = data.cursor;
         refreshHint();
       } catch (_error) {
         if (controller.signal.aborted) return;
@@ -588,6 +630,7 @@
     const parts = [T[S.lang].role_one[p.role] || p.role];
     if (p.position) parts.push(p.position);
     if (p.unit) parts.push(p.unit);
+    parts.push(t("bot_lang", { lang: LANGUAGES[p.locale] || p.locale }));
     $("chat-sub").textContent = S.busy ? t("replying") : parts.join(" · ");
   }
 
@@ -627,7 +670,11 @@
     S.personaId = id;
     localStorage.setItem("sandbox.persona", String(id || ""));
     S.nodes.clear();
+    if (resized) resized.disconnect();
+    if (resized) resized.observe($("messages"));
     $("messages").textContent = "";
+    S.pinned = true;
+    renderDown();
     closeCommands();
     renderPersonas();
     renderHead();
@@ -635,8 +682,8 @@
     refreshHint();
     closeDrawer();
     if (id) {
-      S.poll = new AbortController();
-      pollLoop(id, S.poll);
+      S.cursor = 0;
+      startPolling();
       refreshState();
       $("input").focus({ preventScroll: true });
     }
@@ -676,6 +723,11 @@
       button.disabled = !when;
       if (button.dataset.target === "deadline" && next.deadline_title) button.title = next.deadline_title[S.lang];
     }
+    const result = $("jump-result");
+    if (S.state && S.state.origin === "demo" && (!result.textContent || result.dataset.origin)) {
+      result.textContent = t("demo_start");
+      result.dataset.origin = "demo";
+    }
   }
 
   async function jump(target, button) {
@@ -687,6 +739,7 @@
       renderClock();
       const jobs = data.jobs.filter((j) => j.queued).map((j) => (T[S.lang].jobs[j.job] || j.job) + " (" + j.queued + ")");
       const when = formatTime(new Date(data.now), true);
+      delete $("jump-result").dataset.origin;
       $("jump-result").textContent = t("jumped", { time: when }) + " " + (jobs.length ? jobs.join(", ") + ". " + t("sent", { n: data.sent }) : t("nothing"));
     } catch (error) {
       toast(t("error", { error: error.message }), true);
@@ -769,6 +822,8 @@
     }
     $("input").placeholder = t("placeholder");
     $("attach-label").title = t("attach");
+    $("down").title = t("down");
+    document.querySelector(".lang").title = t("lang_title");
     renderPersonas();
     renderHead();
     renderClock();
@@ -776,6 +831,21 @@
     renderInvite();
     refreshHint();
     for (const node of document.querySelectorAll(".msg .edited")) node.textContent = t("edited");
+  }
+
+  // VI / EN is the page's language and, as /settings would set it, the bot's language for
+  // the person shown (the bot confirms in the chat; their command menu follows). Everyone
+  // else keeps their own.
+  async function switchLanguage(lang) {
+    S.lang = lang;
+    localStorage.setItem("sandbox.lang", S.lang);
+    applyLanguage();
+    const p = persona(S.personaId);
+    if (p && p.locale !== lang) {
+      closeCommands();
+      await act("/_sandbox/users/" + p.id + "/language", { lang: lang });
+    }
+    await refreshState();
   }
 
   function wire() {
@@ -798,6 +868,15 @@
       $("photo").value = "";
       sendPhoto(file);
     });
+    $("messages").addEventListener("scroll", () => {
+      // Ours (content may have grown since, before this event came): still at the bottom.
+      const ours = $("messages").scrollTop === S.autoTop;
+      S.autoTop = null;
+      if (ours) return;
+      S.pinned = nearBottom();
+      renderDown();
+    }, { passive: true });
+    $("down").addEventListener("click", () => stickToBottom(true));
     $("menu-btn").addEventListener("click", openCommands);
     $("newcomer").addEventListener("click", () => newcomer(null));
     $("drawer-toggle").addEventListener("click", () =>
@@ -808,13 +887,11 @@
       button.addEventListener("click", () => jump(button.dataset.target, button));
     }
     for (const button of document.querySelectorAll("[data-lang]")) {
-      button.addEventListener("click", () => {
-        S.lang = button.dataset.lang === "en" ? "en" : "vi";
-        localStorage.setItem("sandbox.lang", S.lang);
-        applyLanguage();
-        refreshState();
-      });
+      button.addEventListener("click", () => switchLanguage(button.dataset.lang === "en" ? "en" : "vi"));
     }
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden || !S.poll) startPolling();
+    });
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         closeCommands();
