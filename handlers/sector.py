@@ -37,25 +37,32 @@ def _pct(n: int, d: int) -> str:
     return f"{(100 * n / d):.0f}%" if d else "—"
 
 
-def period_label(cb: DashboardCB) -> str:
-    return _("year {year}").format(year=cb.y) if cb.y else week_label(cb.w)
+def period_label(cb: DashboardCB, current: int = 0) -> str:
+    if cb.y:
+        return _("year {year}").format(year=cb.y)
+    if cb.w == current:
+        return _("{week}, in progress").format(week=week_label(cb.w))
+    return week_label(cb.w)
 
 
 def resolve(cb: DashboardCB, svc: FiguresService) -> DashboardCB:
-    """A week in the past or this one, or a year from the campaign's first to this one."""
+    """A week in the past or this one, or a year from the campaign's first to this one.
+    No week asked for: the last complete week, as the leaders' digest (on a Monday the
+    week just begun has nothing to show yet)."""
     current = svc.current_week()
     if cb.y:
         if not 2000 <= cb.y <= svc.today().year:
             raise InvalidInput("dashboard_usage")
         return cb
-    return cb.model_copy(update={"w": cb.w if 0 < cb.w <= current and is_week(cb.w) else current})
+    return cb.model_copy(update={"w": cb.w if 0 < cb.w <= current and is_week(cb.w) else previous_week(current)})
 
 
 def dashboard_card(fig: SectorFigures, cb: DashboardCB, svc: FiguresService) -> tuple[str, InlineKeyboardMarkup]:
     t = fig.total
     lines = [
-        _("<b>Self-assessment across the sector, {period}</b>").format(period=period_label(cb)),
-        _("All units: {done}/{expected} ({pct}) · skipped with a reason: {skipped} · members: {members}").format(
+        _("<b>Self-assessment across the sector, {period}</b>").format(period=period_label(cb, svc.current_week())),
+        (_("All units: {done}/{expected} ({pct}) · absent with a reason: {skipped} · members: {members}") if t.skipped
+         else _("All units: {done}/{expected} ({pct}) · members: {members}")).format(
             done=t.done, expected=t.expected, pct=_pct(t.done, t.expected), skipped=t.skipped, members=fig.members),
     ]
     if cb.y:
@@ -81,7 +88,7 @@ def dashboard_card(fig: SectorFigures, cb: DashboardCB, svc: FiguresService) -> 
         kb.button(text=f"◀ {cb.y - 1}", callback_data=DashboardCB(y=cb.y - 1))
         if cb.y < svc.today().year:
             kb.button(text=f"{cb.y + 1} ▶", callback_data=DashboardCB(y=cb.y + 1))
-        kb.button(text=_("This week"), callback_data=DashboardCB(w=svc.current_week()))
+        kb.button(text=_("Last week"), callback_data=DashboardCB(w=previous_week(svc.current_week())))
     else:
         kb.button(text=_("◀ Week before"), callback_data=DashboardCB(w=previous_week(cb.w)))
         following = week_key(week_monday(cb.w) + timedelta(days=7))
