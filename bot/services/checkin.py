@@ -416,7 +416,7 @@ class CheckinService:
         from bot.services.stats import joined_week  # stats builds on this module
 
         current = self.current_week(user)
-        first = min(joined_week(user), current)
+        first = min(joined_week(user), current) if user.onboarded_at is not None else 0
         keys = [current]
         while len(keys) < weeks and previous_week(keys[-1]) >= first:
             keys.append(previous_week(keys[-1]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import docx
 import openpyxl
@@ -178,19 +178,29 @@ async def test_report_is_a_word_document(h: Harness) -> None:
 
 
 async def test_dashboard_and_its_xlsx(h: Harness) -> None:
+    """/dashboard opens on the last complete week, as the digest does: on a Monday the week
+    just begun would show every unit at 0% and an empty chart."""
     await h.add_unit("VP", "Văn phòng Bộ")
     await h.add_unit("SO-B", "Sở B")
     for n in range(2):
         await checked_in(h, await h.register(34100 + n, f"Chuyên Viên {n}", unit="VP"))
     await h.register(34200, "Người Sở B", unit="SO-B")
     boss = await admin(h)
+    h.clock.set(datetime(2026, 11, 30, 1, 0, tzinfo=UTC))  # Monday 08:00: week 49 has just begun
     await boss.send("/dashboard")
     text, chart = boss.since_last_action
-    assert "Tự đánh giá toàn ngành" in text.text and "Toàn ngành: 2/3 (67%)" in text.text
+    assert "Tự đánh giá toàn ngành, tuần 48 (23/11–29/11/2026)" in text.text and "Toàn ngành: 2/3 (67%)" in text.text
+    assert "vắng có lý do" not in text.text  # no zero counts
     assert "VP</code> Văn phòng Bộ: 2/2 (100%)" in text.html and "SO-B</code> Sở B: 0/1 (0%)" in text.html
-    assert chart.photo is not None
+    assert chart.photo is not None and "tuần 48" in chart.text
+    # The week in progress is one tap away, and says so.
+    [now] = await boss.press("Tuần sau ▶", message=text)
+    assert "tuần 49 (30/11–06/12/2026), đang diễn ra" in now.text and "Toàn ngành: 0/3 (0%)" in now.text
+    assert not any("Tuần sau" in b for b in now.button_texts)
     [year] = await boss.press("Năm 2026", message=text)
     assert "năm 2026" in year.text and year.message_id == text.message_id
+    [back] = await boss.press("Tuần trước", message=text)
+    assert "tuần 48 (23/11–29/11/2026)" in back.text and "đang diễn ra" not in back.text
     await boss.press("⬇ Tệp Excel (XLSX)")
     book = openpyxl.load_workbook(io.BytesIO(boss.last.document.data))
     rows = [[c.value for c in r] for r in book.active.iter_rows(min_row=4) if r[0].value or r[1].value]
