@@ -115,6 +115,7 @@ def digest_card(d: LeaderDigest, campaign: Campaign) -> tuple[str, InlineKeyboar
     if absences := absence_counts(now):
         lines.append(absences[:1].upper() + absences[1:])
     lines.append("")
+    locale = current_locale()
     lines += _share_lines(now, campaign, d.attention)
     lines.append("")
     if now.missing:

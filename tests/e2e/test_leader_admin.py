@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import docx
 import openpyxl
@@ -307,6 +307,11 @@ async def test_the_digest_names_what_needs_attention_and_marks_used_nudges(h: Ha
                 await svc.answer(m, week, g.code, Level.not_met if (n, g.code) == (0, "b") else Level.ok if (n, g.code) == (1, "c") else Level.good)
             await svc.finish(m, week)
     await skipped(h, members[3])
+    async with h.sessionmaker() as s:
+        from bot.services.deadlines import DeadlineService
+
+        await DeadlineService(s, h.clock, h.rt.campaign).add(
+            date(2026, 12, 10), "Báo cáo sơ kết văn hóa công sở", None, 1, date(2026, 11, 25))
     for m in members:
         h.emu.user(m.telegram_id, "CB", started=True)  # type: ignore[arg-type]
     lead = h.emu.user(39501, "Trưởng", started=True)
@@ -316,6 +321,7 @@ async def test_the_digest_names_what_needs_attention_and_marks_used_nudges(h: Ha
     assert "tạm dừng" not in card.text.lower() and ": 0" not in card.text
     assert "⚠️ Cần quan tâm: b) " in card.text and "nhiều câu trả lời Chưa đạt nhất (33%)" in card.text
     assert "<b>b) " in card.html and "<b>c) " not in card.html  # its line stands out
+    assert "• 10/12/2026: Báo cáo sơ kết văn hóa công sở" in card.text
     assert card.button_texts == ["🔔 Nhắc tất cả người chưa làm (2)", "🔔 Cán Bộ 4", "🔔 Cán Bộ 5"]
 
     await lead.press("🔔 Cán Bộ 4", message=card)
