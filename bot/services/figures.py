@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, func, select
@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.services.access import Action, deny
 from bot.services.errors import InvalidInput
-from bot.services.checkin import is_week, previous_week, week_key, week_monday
+from bot.services.checkin import is_week, previous_week, week_key
 from bot.services.stats import MIN_GROUP, Participation, Shares, StatsService, Tally, since_first_expected
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit, User
 
