@@ -7,7 +7,7 @@ Who is expected to self-assess in a week is one rule, here, for every figure the
 shows (the digest, /unit and its trend, /dashboard, the year's figures of the annual
 report): a person counts from the ISO week they joined (in their own time zone), while
 active, except for weeks they were away at the prompt (paused). `expected_in_week` says it
-for one week; `expected_weeks` counts the same rule over many weeks at once.
+for one week; `count_expected` counts the same rule over many weeks at once.
 """
 
 from __future__ import annotations
@@ -133,23 +133,11 @@ def expected_in_week(user: Member, week: int) -> bool:
     return week >= first_week(user) and not paused_for_week(user, week)
 
 
-def expected_weeks(user: Member, weeks: Sequence[int]) -> list[bool]:
-    """`expected_in_week` for each of `weeks` (sorted), worked out by bisection: joining
-    and a pause each cut the sorted weeks at one point, so a year of 100,000 people stays
-    arithmetic, never a loop over weeks per person."""
-    n = len(weeks)
-    first = bisect_left(weeks, first_week(user, weeks[0] if weeks else None))
-    lo = hi = first
-    if user.paused_until is not None and first < n:
-        prompt_days = [week_monday(w) + timedelta(days=user.checkin_weekday) for w in weeks]
-        lo = max(first, bisect_left(prompt_days, user.paused_from) if user.paused_from else 0)
-        hi = max(lo, bisect_left(prompt_days, user.paused_until))
-    return [first <= i and not lo <= i < hi for i in range(n)]
-
-
 def count_expected(user: Member, weeks: Sequence[int], cutoff: datetime | None = None) -> int:
-    """How many of `weeks` (sorted) the person is expected in: `expected_weeks`, counted
-    without building the list (`cutoff`: joined_before(weeks[0]))."""
+    """How many of `weeks` (sorted) the person is expected in, by `expected_in_week`'s
+    rule worked out by bisection: joining and a pause each cut the sorted weeks at one
+    point, so a year of 100,000 people stays arithmetic, never a loop over weeks per
+    person (`cutoff`: joined_before(weeks[0]))."""
     n = len(weeks)
     first = bisect_left(weeks, first_week(user, weeks[0] if weeks else None, cutoff))
     if first >= n:
