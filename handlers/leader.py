@@ -183,21 +183,26 @@ async def nudge_payload(member: User, svc: CheckinService) -> dict[str, Any]:
     return payload(text, kb)
 
 
+def _name(member: User) -> str:
+    """A name in a button or a tap's answer (plain text; an answer holds 200 characters)."""
+    return (member.full_name or "?")[:40]
+
+
 def nudge_answer(res: NudgeResult, one: bool) -> str:
     """What the leader reads after a tap: reminders are queued (the outbox sends them
     within minutes), so they are said to be scheduled, not sent."""
     if one:
         if res.scheduled:
             return _("A reminder to {name} is scheduled: it will be sent within a few minutes.").format(
-                name=res.scheduled[0].full_name)
+                name=_name(res.scheduled[0]))
         if res.already:
             m = res.already[0]
             if (m.id or 0) in res.delivered:
-                return _("{name} was already reminded today: the reminder has been sent.").format(name=m.full_name)
-            return _("{name} was already reminded today: the reminder will be sent within a few minutes.").format(name=m.full_name)
+                return _("{name} was already reminded today: the reminder has been sent.").format(name=_name(m))
+            return _("{name} was already reminded today: the reminder will be sent within a few minutes.").format(name=_name(m))
         if res.not_needed:
             return _("{name} has self-assessed or is absent with a reason this week: no reminder is needed.").format(
-                name=res.not_needed[0].full_name)
+                name=_name(res.not_needed[0]))
     if not (res.scheduled or res.already or res.not_needed):
         return _("Nobody needed a reminder: everyone expected has self-assessed or is absent with a reason.")
     parts = []
@@ -234,9 +239,9 @@ def marked_nudges(markup: InlineKeyboardMarkup | None, res: NudgeResult, everyon
             if cb.m == 0 and everyone:
                 text = _("✓ Reminded everyone not yet done ({n})").format(n=len(res.reminded))
             elif cb.m in reminded:
-                text = _("✓ Reminded: {name}").format(name=(reminded[cb.m].full_name or "?")[:40])
+                text = _("✓ Reminded: {name}").format(name=_name(reminded[cb.m]))
             elif cb.m in done:
-                text = _("✓ {name}: no reminder needed").format(name=(done[cb.m].full_name or "?")[:40])
+                text = _("✓ {name}: no reminder needed").format(name=_name(done[cb.m]))
             new_row.append(button.model_copy(update={"text": text}) if text != button.text else button)
         rows.append(new_row)
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -255,8 +260,6 @@ async def nudge(query: CallbackQuery, callback_data: NudgeCB, callback_answer: C
 
 MAX_SUB_UNITS_LISTED = 30
 MAX_SUB_UNIT_BUTTONS = 8
-
-
 
 
 def unit_card(ov: UnitOverview, campaign: Campaign) -> tuple[str, InlineKeyboardMarkup]:
