@@ -318,6 +318,7 @@ async def test_the_digest_names_what_needs_attention_and_marks_used_nudges(h: Ha
     await monday_digest(h, datetime(2026, 11, 30, 1, 0, tzinfo=UTC))
     card = h.emu.messages(39501)[0]
     assert "Đã tự đánh giá: 3/7 (43%)" in card.text and "Vắng có lý do: 1" in card.text
+    assert "tuần trước" not in card.text  # nobody had joined the week before: no "0/0 (—)" to compare with
     assert "tạm dừng" not in card.text.lower() and ": 0" not in card.text
     assert "⚠️ Cần quan tâm: b) " in card.text and "nhiều câu trả lời Chưa đạt nhất (33%)" in card.text
     assert "<b>b) " in card.html and "<b>c) " not in card.html  # its line stands out
