@@ -101,14 +101,14 @@ def dashboard_card(fig: SectorFigures, cb: DashboardCB, svc: FiguresService) -> 
     return "\n".join(lines), kb.as_markup()
 
 
-def chart(fig: SectorFigures, cb: DashboardCB) -> bytes:
+def chart(fig: SectorFigures, cb: DashboardCB, current: int = 0) -> bytes:
     """One bar per unit at the first level of the tree that has more than one unit."""
     depth = 0
     while depth < 3 and sum(1 for r in fig.units if r.depth == depth) < 2:
         depth += 1
     rows = [r for r in fig.units if r.depth == depth][:CHART_UNITS] or fig.units[:CHART_UNITS]
     return sector_participation(
-        title=_("Self-assessment by unit, {period}").format(period=period_label(cb)),
+        title=_("Self-assessment by unit, {period}").format(period=period_label(cb, current)),
         units=[r.unit.name[:45] for r in rows],
         rates=[r.tally.rate for r in rows],
         rate_label=_("Self-assessed, % of expected"),
@@ -123,10 +123,10 @@ async def _figures(session: AsyncSession, clock: Clock, settings: Settings, cb: 
     return svc, cb, fig
 
 
-async def send_chart(message: Message, fig: SectorFigures, cb: DashboardCB) -> None:
-    png = await asyncio.to_thread(chart, fig, cb)
+async def send_chart(message: Message, fig: SectorFigures, cb: DashboardCB, current: int = 0) -> None:
+    png = await asyncio.to_thread(chart, fig, cb, current)
     await message.answer_photo(BufferedInputFile(png, filename="dashboard.png"),
-                               caption=_("Self-assessment by unit, {period}").format(period=period_label(cb))[:1000])
+                               caption=_("Self-assessment by unit, {period}").format(period=period_label(cb, current))[:1000])
 
 
 async def dashboard_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,
@@ -138,7 +138,7 @@ async def dashboard_command(message: Message, command: CommandObject, session: A
     svc, cb, fig = await _figures(session, clock, settings, cb)
     text, kb = dashboard_card(fig, cb, svc)
     await message.answer(text, reply_markup=kb)
-    await send_chart(message, fig, cb)
+    await send_chart(message, fig, cb, svc.current_week())
 
 
 async def on_dashboard(query: CallbackQuery, callback_data: DashboardCB, session: AsyncSession, clock: Clock,
@@ -147,15 +147,15 @@ async def on_dashboard(query: CallbackQuery, callback_data: DashboardCB, session
         return
     svc, cb, fig = await _figures(session, clock, settings, callback_data)
     if cb.a == DashboardAct.chart:
-        await send_chart(query.message, fig, cb)
+        await send_chart(query.message, fig, cb, svc.current_week())
     elif cb.a == DashboardAct.xlsx:
-        data = await asyncio.to_thread(sector_xlsx, fig, period_label(cb))
+        data = await asyncio.to_thread(sector_xlsx, fig, period_label(cb, svc.current_week()))
         AuditService(session, clock).note(user.telegram_id, "sector.export.xlsx",
                                           detail=f"year={cb.y}" if cb.y else f"week={cb.w}")
         await session.commit()
         name = f"tham-gia-tu-danh-gia_{cb.y}.xlsx" if cb.y else f"tham-gia-tu-danh-gia_{cb.w // 100}-W{cb.w % 100:02d}.xlsx"
         await query.message.answer_document(BufferedInputFile(data, filename=name),
-                                            caption=_("Self-assessment by unit, {period}").format(period=period_label(cb))[:1000])
+                                            caption=_("Self-assessment by unit, {period}").format(period=period_label(cb, svc.current_week()))[:1000])
     else:
         await edit_in_place(query, *dashboard_card(fig, cb, svc))
 

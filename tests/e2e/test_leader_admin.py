@@ -197,6 +197,8 @@ async def test_dashboard_and_its_xlsx(h: Harness) -> None:
     [now] = await boss.press("Tuần sau ▶", message=text)
     assert "tuần 49 (30/11–06/12/2026), đang diễn ra" in now.text and "Toàn ngành: 0/3 (0%)" in now.text
     assert not any("Tuần sau" in b for b in now.button_texts)
+    [now_chart] = await boss.press("📊 Biểu đồ", message=text)
+    assert now_chart.photo is not None and "tuần 49 (30/11–06/12/2026), đang diễn ra" in now_chart.text
     [year] = await boss.press("Năm 2026", message=text)
     assert "năm 2026" in year.text and year.message_id == text.message_id
     [back] = await boss.press("Tuần trước", message=text)
