@@ -16,3 +16,15 @@ async def edit_in_place(query: CallbackQuery, text: str, markup: InlineKeyboardM
     except TelegramBadRequest as exc:
         if "message is not modified" not in str(exc):
             raise
+
+
+async def edit_markup_in_place(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace only the tapped message's buttons (its text stays as it was): the same
+    rules as edit_in_place."""
+    if not isinstance(query.message, Message):
+        return
+    try:
+        await query.message.edit_reply_markup(reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if "message is not modified" not in str(exc):
+            raise

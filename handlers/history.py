@@ -22,8 +22,15 @@ CELL = {Level.not_met: 2, Level.ok: 3, Level.good: 4}
 
 
 def history_text(history: History) -> str:
-    lines = [_("<b>Your self-assessments, last {n} weeks</b>").format(n=len(history.rows)),
-             "<code>{}</code>".format(" ".join(history.order))]
+    """One line per week, newest first. No column header above the icons: emoji and
+    letters never keep one width across phones, so the order of the groups is said in words."""
+    n = len(history.rows)
+    if history.since_joined:
+        title = ngettext("<b>Your self-assessments since you joined: {n} week</b>",
+                         "<b>Your self-assessments since you joined: {n} weeks</b>", n).format(n=n)
+    else:
+        title = _("<b>Your self-assessments, last {n} weeks</b>").format(n=n)
+    lines = [title]
     for row in reversed(history.rows):
         label = week_label(row.week)
         if row.status == CheckInStatus.done:
@@ -34,9 +41,13 @@ def history_text(history: History) -> str:
             lines.append(_("⏸ skipped ({reason})  {week}").format(reason=reason.lower(), week=label))
         elif row.status == CheckInStatus.in_progress:
             lines.append(_("✏️ in progress  {week}").format(week=label))
+        elif row.week == history.current:
+            lines.append(_("… not yet, open until Sunday  {week}").format(week=label))
         else:
             lines.append(_("— not done  {week}").format(week=label))
     lines.append("")
+    if any(row.status == CheckInStatus.done for row in history.rows):
+        lines.append(_("Each row shows groups {order} from left to right.").format(order=", ".join(history.order)))
     lines.append(ngettext("Streak: {n} week in a row", "Streak: {n} weeks in a row", history.streak).format(n=history.streak))
     lines.append(_("🟢 Good · 🟡 Met · 🔴 Not met"))
     return "\n".join(lines)

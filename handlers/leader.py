@@ -27,14 +27,14 @@ from bot.config import Settings
 from bot.render.example_labels import category_label, snippet
 from bot.render.charts import participation_and_criteria, unit_overview
 from bot.services.checkin import CheckinService, previous_week, week_key, week_monday
-from bot.services.digest import LeaderDigest, NudgeService
+from bot.services.digest import LeaderDigest, NudgeResult, NudgeService
 from bot.services.errors import NotFound
 from bot.services.figures import FiguresService, UnitOverview
-from bot.services.stats import MIN_GROUP, Participation
+from bot.services.stats import MIN_GROUP, Participation, needs_attention
 from handlers.callbacks import NudgeCB, UnitCB
 from storage.repositories import UnitRepo
 from handlers.checkin import current_card, week_label
-from handlers.edit import edit_in_place
+from handlers.edit import edit_in_place, edit_markup_in_place
 from storage.models import Level, User
 
 MAX_LISTED = 25
@@ -60,6 +60,41 @@ def fit(text: str) -> str:
     return text[:TEXT_BUDGET - 2].rsplit("\n", 1)[0] + "\n…"
 
 
+def absence_counts(p: Participation) -> str:
+    """"absent with a reason: 2 · paused: 1", the counts that are not zero ("" if none)."""
+    parts = []
+    if p.skipped:
+        parts.append(_("absent with a reason: {n}").format(n=p.skipped))
+    if p.paused:
+        parts.append(_("paused: {n}").format(n=p.paused))
+    return " · ".join(parts)
+
+
+def _share_lines(p: Participation, campaign: Campaign, attention: str | None) -> list[str]:
+    """The criteria shares, the group that needs attention marked, and named below."""
+    locale = current_locale()
+    if p.shares is None:
+        return [_("Figures per criterion are withheld: fewer than {n} people answered.").format(n=MIN_GROUP)]
+    lines = [_("<b>By criterion group</b> (Good / Met / Not met)")]
+    for g in campaign.individual_criteria:
+        s = p.shares.get(g.code)
+        if s is None or not s.total:
+            continue
+        line = "{code}) {title}: {good:.0f}% / {ok:.0f}% / {bad:.0f}%".format(
+            code=g.code, title=escape(g.short.get(locale)),
+            good=s.pct(Level.good), ok=s.pct(Level.ok), bad=s.pct(Level.not_met))
+        lines.append(f"<b>{line}</b>" if g.code == attention else line)
+    if attention is not None and (s := p.shares.get(attention)) is not None:
+        title = escape(campaign.criterion(attention).short.get(locale))
+        if s.not_met:
+            lines.append(_("⚠️ Needs attention: {code}) {title}, the most answers Not met ({pct:.0f}%).").format(
+                code=attention, title=title, pct=s.pct(Level.not_met)))
+        else:
+            lines.append(_("⚠️ Needs attention: {code}) {title}, the fewest answers Good ({pct:.0f}%).").format(
+                code=attention, title=title, pct=s.pct(Level.good)))
+    return lines
+
+
 def digest_card(d: LeaderDigest, campaign: Campaign) -> tuple[str, InlineKeyboardMarkup | None]:
     now, before = d.now, d.before
     unit = escape(d.unit.name)
@@ -68,26 +103,20 @@ def digest_card(d: LeaderDigest, campaign: Campaign) -> tuple[str, InlineKeyboar
         ngettext("Unit: {unit} and {n} sub-unit", "Unit: {unit} and {n} sub-units", d.sub_units).format(unit=unit, n=d.sub_units)
         if d.sub_units else _("Unit: {unit}").format(unit=unit)
     )
-    arrow = "↑" if now.rate > before.rate else "↓" if now.rate < before.rate else "→"
-    lines.append(_("Self-assessed: {done}/{expected} ({pct}); the week before {bdone}/{bexpected} ({bpct}) {arrow}").format(
-        done=now.done, expected=now.expected, pct=_pct(now.done, now.expected),
-        bdone=before.done, bexpected=before.expected, bpct=_pct(before.done, before.expected), arrow=arrow,
-    ))
-    lines.append(_("Skipped with a reason: {skipped} · paused: {paused}").format(skipped=now.skipped, paused=now.paused))
+    if before.expected:
+        arrow = "↑" if now.rate > before.rate else "↓" if now.rate < before.rate else "→"
+        lines.append(_("Self-assessed: {done}/{expected} ({pct}); the week before {bdone}/{bexpected} ({bpct}) {arrow}").format(
+            done=now.done, expected=now.expected, pct=_pct(now.done, now.expected),
+            bdone=before.done, bexpected=before.expected, bpct=_pct(before.done, before.expected), arrow=arrow,
+        ))
+    else:  # nobody had joined yet the week before: nothing to compare with
+        lines.append(_("Self-assessed: {done}/{expected} ({pct})").format(
+            done=now.done, expected=now.expected, pct=_pct(now.done, now.expected)))
+    if absences := absence_counts(now):
+        lines.append(absences[:1].upper() + absences[1:])
     lines.append("")
     locale = current_locale()
-    if now.shares is None:
-        lines.append(_("Figures per criterion are withheld: fewer than {n} people answered.").format(n=MIN_GROUP))
-    else:
-        lines.append(_("<b>By criterion group</b> (Good / Met / Not met)"))
-        for g in campaign.individual_criteria:
-            s = now.shares.get(g.code)
-            if s is None or not s.total:
-                continue
-            lines.append("{code}) {title}: {good:.0f}% / {ok:.0f}% / {bad:.0f}%".format(
-                code=g.code, title=escape(g.short.get(locale)),
-                good=s.pct(Level.good), ok=s.pct(Level.ok), bad=s.pct(Level.not_met),
-            ))
+    lines += _share_lines(now, campaign, d.attention)
     lines.append("")
     if now.missing:
         names: list[str] = []
@@ -168,16 +197,77 @@ async def nudge_payload(member: User, svc: CheckinService) -> dict[str, Any]:
     return payload(text, kb)
 
 
+def _name(member: User) -> str:
+    """A name in a button or a tap's answer (plain text; an answer holds 200 characters)."""
+    return (member.full_name or "?")[:40]
+
+
+def nudge_answer(res: NudgeResult, one: bool) -> str:
+    """What the leader reads after a tap: reminders are queued (the outbox sends them
+    within minutes), so they are said to be scheduled, not sent."""
+    if one:
+        if res.scheduled:
+            return _("A reminder to {name} is scheduled: it will be sent within a few minutes.").format(
+                name=_name(res.scheduled[0]))
+        if res.already:
+            m = res.already[0]
+            if (m.id or 0) in res.delivered:
+                return _("{name} was already reminded today: the reminder has been sent.").format(name=_name(m))
+            return _("{name} was already reminded today: the reminder will be sent within a few minutes.").format(name=_name(m))
+        if res.not_needed:
+            return _("{name} has self-assessed or is absent with a reason this week: no reminder is needed.").format(
+                name=_name(res.not_needed[0]))
+    if not (res.scheduled or res.already or res.not_needed):
+        return _("Nobody needed a reminder: everyone expected has self-assessed or is absent with a reason.")
+    parts = []
+    if res.scheduled:
+        parts.append(ngettext("{n} reminder scheduled: it will be sent within a few minutes.",
+                              "{n} reminders scheduled: they will be sent within a few minutes.", res.queued).format(n=res.queued))
+    else:
+        parts.append(_("No new reminder."))
+    if res.already:
+        parts.append(ngettext("{n} already reminded today.", "{n} already reminded today.", len(res.already)).format(n=len(res.already)))
+    if res.not_needed:
+        parts.append(ngettext("{n} has done it this week.", "{n} have done it this week.", res.done).format(n=res.done))
+    return " ".join(parts)
+
+
+def marked_nudges(markup: InlineKeyboardMarkup | None, res: NudgeResult, everyone: bool) -> InlineKeyboardMarkup | None:
+    """The card's buttons with the used nudges marked: "✓ Reminded …" for those reminded
+    today, "✓ … no reminder needed" for those done. A marked button still answers a tap
+    (the same nudge, which then says it was already sent today)."""
+    if markup is None:
+        return None
+    reminded = {m.id: m for m in res.reminded}
+    done = {m.id: m for m in res.not_needed}
+    rows = []
+    for row in markup.inline_keyboard:
+        new_row = []
+        for button in row:
+            try:
+                cb = NudgeCB.unpack(button.callback_data or "")
+            except (TypeError, ValueError):
+                new_row.append(button)
+                continue
+            text = button.text
+            if cb.m == 0 and everyone:
+                text = _("✓ Reminded everyone not yet done ({n})").format(n=len(res.reminded))
+            elif cb.m in reminded:
+                text = _("✓ Reminded: {name}").format(name=_name(reminded[cb.m]))
+            elif cb.m in done:
+                text = _("✓ {name}: no reminder needed").format(name=_name(done[cb.m]))
+            new_row.append(button.model_copy(update={"text": text}) if text != button.text else button)
+        rows.append(new_row)
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
 async def nudge(query: CallbackQuery, callback_data: NudgeCB, callback_answer: CallbackAnswer,
                 session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
     res = await NudgeService(session, clock, campaign).nudge(user, callback_data.m or None, callback_data.w, nudge_payload)
-    parts = [ngettext("{n} reminder queued.", "{n} reminders queued.", res.queued).format(n=res.queued)]
-    if res.already:
-        parts.append(ngettext("{n} already reminded today.", "{n} already reminded today.", res.already).format(n=res.already))
-    if res.done:
-        parts.append(ngettext("{n} has done it this week.", "{n} have done it this week.", res.done).format(n=res.done))
-    callback_answer.text = " ".join(parts)
+    callback_answer.text = nudge_answer(res, one=bool(callback_data.m))
     callback_answer.show_alert = True
+    if isinstance(query.message, Message):
+        await edit_markup_in_place(query, marked_nudges(query.message.reply_markup, res, everyone=not callback_data.m))
 
 
 # -- /unit -------------------------------------------------------------------------------
@@ -186,34 +276,20 @@ MAX_SUB_UNITS_LISTED = 30
 MAX_SUB_UNIT_BUTTONS = 8
 
 
-def _share_lines(p: Participation, campaign: Campaign) -> list[str]:
-    locale = current_locale()
-    if p.shares is None:
-        return [_("Figures per criterion are withheld: fewer than {n} people answered.").format(n=MIN_GROUP)]
-    lines = [_("<b>By criterion group</b> (Good / Met / Not met)")]
-    for g in campaign.individual_criteria:
-        s = p.shares.get(g.code)
-        if s is None or not s.total:
-            continue
-        lines.append("{code}) {title}: {good:.0f}% / {ok:.0f}% / {bad:.0f}%".format(
-            code=g.code, title=escape(g.short.get(locale)),
-            good=s.pct(Level.good), ok=s.pct(Level.ok), bad=s.pct(Level.not_met)))
-    return lines
-
-
 def unit_card(ov: UnitOverview, campaign: Campaign) -> tuple[str, InlineKeyboardMarkup]:
     now = ov.now
-    lines = [
-        "<b>{unit}</b> — {week}".format(unit=escape(ov.unit.name), week=week_label(ov.week)),
-        _("Self-assessed: {done}/{expected} ({pct}) · skipped with a reason: {skipped} · paused: {paused}").format(
-            done=now.done, expected=now.expected, pct=_pct(now.done, now.expected), skipped=now.skipped, paused=now.paused),
-    ]
+    figures = _("Self-assessed: {done}/{expected} ({pct})").format(
+        done=now.done, expected=now.expected, pct=_pct(now.done, now.expected))
+    if absences := absence_counts(now):
+        figures += " · " + absences
+    lines = ["<b>{unit}</b> — {week}".format(unit=escape(ov.unit.name), week=week_label(ov.week)), figures]
     if ov.this_week is not None:
         lines.append(_("This week so far: {done}/{expected} ({pct})").format(
             done=ov.this_week.done, expected=ov.this_week.expected, pct=_pct(ov.this_week.done, ov.this_week.expected)))
     lines.append(_("Last {n} weeks: {rates}").format(
         n=len(ov.trend), rates=" · ".join(_pct(p.done, p.expected) for p in ov.trend)))
-    lines += [""] + _share_lines(now, campaign)
+    order = [g.code for g in campaign.individual_criteria]
+    lines += [""] + _share_lines(now, campaign, needs_attention(now.shares, order))
     if ov.sub_units:
         lines += ["", ngettext("<b>Sub-unit</b> ({n})", "<b>Sub-units</b> ({n})", len(ov.sub_units)).format(n=len(ov.sub_units))]
         for child, p in ov.sub_units[:MAX_SUB_UNITS_LISTED]:

@@ -37,25 +37,32 @@ def _pct(n: int, d: int) -> str:
     return f"{(100 * n / d):.0f}%" if d else "—"
 
 
-def period_label(cb: DashboardCB) -> str:
-    return _("year {year}").format(year=cb.y) if cb.y else week_label(cb.w)
+def period_label(cb: DashboardCB, current: int = 0) -> str:
+    if cb.y:
+        return _("year {year}").format(year=cb.y)
+    if cb.w == current:
+        return _("{week}, in progress").format(week=week_label(cb.w))
+    return week_label(cb.w)
 
 
 def resolve(cb: DashboardCB, svc: FiguresService) -> DashboardCB:
-    """A week in the past or this one, or a year from the campaign's first to this one."""
+    """A week in the past or this one, or a year from the campaign's first to this one.
+    No week asked for: the last complete week, as the leaders' digest (on a Monday the
+    week just begun has nothing to show yet)."""
     current = svc.current_week()
     if cb.y:
         if not 2000 <= cb.y <= svc.today().year:
             raise InvalidInput("dashboard_usage")
         return cb
-    return cb.model_copy(update={"w": cb.w if 0 < cb.w <= current and is_week(cb.w) else current})
+    return cb.model_copy(update={"w": cb.w if 0 < cb.w <= current and is_week(cb.w) else previous_week(current)})
 
 
 def dashboard_card(fig: SectorFigures, cb: DashboardCB, svc: FiguresService) -> tuple[str, InlineKeyboardMarkup]:
     t = fig.total
     lines = [
-        _("<b>Self-assessment across the sector, {period}</b>").format(period=period_label(cb)),
-        _("All units: {done}/{expected} ({pct}) · skipped with a reason: {skipped} · members: {members}").format(
+        _("<b>Self-assessment across the sector, {period}</b>").format(period=period_label(cb, svc.current_week())),
+        (_("All units: {done}/{expected} ({pct}) · absent with a reason: {skipped} · members: {members}") if t.skipped
+         else _("All units: {done}/{expected} ({pct}) · members: {members}")).format(
             done=t.done, expected=t.expected, pct=_pct(t.done, t.expected), skipped=t.skipped, members=fig.members),
     ]
     if cb.y:
@@ -81,7 +88,7 @@ def dashboard_card(fig: SectorFigures, cb: DashboardCB, svc: FiguresService) -> 
         kb.button(text=f"◀ {cb.y - 1}", callback_data=DashboardCB(y=cb.y - 1))
         if cb.y < svc.today().year:
             kb.button(text=f"{cb.y + 1} ▶", callback_data=DashboardCB(y=cb.y + 1))
-        kb.button(text=_("This week"), callback_data=DashboardCB(w=svc.current_week()))
+        kb.button(text=_("Last week"), callback_data=DashboardCB(w=previous_week(svc.current_week())))
     else:
         kb.button(text=_("◀ Week before"), callback_data=DashboardCB(w=previous_week(cb.w)))
         following = week_key(week_monday(cb.w) + timedelta(days=7))
@@ -94,16 +101,17 @@ def dashboard_card(fig: SectorFigures, cb: DashboardCB, svc: FiguresService) -> 
     return "\n".join(lines), kb.as_markup()
 
 
-def chart(fig: SectorFigures, cb: DashboardCB) -> bytes:
+def chart(fig: SectorFigures, cb: DashboardCB, current: int = 0) -> bytes:
     """One bar per unit at the first level of the tree that has more than one unit."""
     depth = 0
     while depth < 3 and sum(1 for r in fig.units if r.depth == depth) < 2:
         depth += 1
     rows = [r for r in fig.units if r.depth == depth] or fig.units
-    title = _("Self-assessment by unit, {period}").format(period=period_label(cb))
+    period = period_label(cb, current)
+    title = _("Self-assessment by unit, {period}").format(period=period)
     if len(rows) > CHART_UNITS:  # those to follow up: the lowest rates, the lowest first
         title = _("Self-assessment, the {n} lowest of {total} units, {period}").format(
-            n=CHART_UNITS, total=len(rows), period=period_label(cb))
+            n=CHART_UNITS, total=len(rows), period=period)
         rows = sorted(rows, key=lambda r: r.tally.rate)[:CHART_UNITS]
     return sector_participation(
         title=title,
@@ -124,10 +132,10 @@ async def _figures(session: AsyncSession, clock: Clock, settings: Settings, cb: 
     return svc, cb, fig
 
 
-async def send_chart(message: Message, fig: SectorFigures, cb: DashboardCB) -> None:
-    png = await asyncio.to_thread(chart, fig, cb)
+async def send_chart(message: Message, fig: SectorFigures, cb: DashboardCB, current: int = 0) -> None:
+    png = await asyncio.to_thread(chart, fig, cb, current)
     await message.answer_photo(BufferedInputFile(png, filename="dashboard.png"),
-                               caption=_("Self-assessment by unit, {period}").format(period=period_label(cb))[:1000])
+                               caption=_("Self-assessment by unit, {period}").format(period=period_label(cb, current))[:1000])
 
 
 async def dashboard_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,
@@ -139,7 +147,7 @@ async def dashboard_command(message: Message, command: CommandObject, session: A
     svc, cb, fig = await _figures(session, clock, settings, cb)
     text, kb = dashboard_card(fig, cb, svc)
     await message.answer(text, reply_markup=kb)
-    await send_chart(message, fig, cb)
+    await send_chart(message, fig, cb, svc.current_week())
 
 
 async def on_dashboard(query: CallbackQuery, callback_data: DashboardCB, session: AsyncSession, clock: Clock,
@@ -148,15 +156,15 @@ async def on_dashboard(query: CallbackQuery, callback_data: DashboardCB, session
         return
     svc, cb, fig = await _figures(session, clock, settings, callback_data)
     if cb.a == DashboardAct.chart:
-        await send_chart(query.message, fig, cb)
+        await send_chart(query.message, fig, cb, svc.current_week())
     elif cb.a == DashboardAct.xlsx:
-        data = await asyncio.to_thread(sector_xlsx, fig, period_label(cb))
+        data = await asyncio.to_thread(sector_xlsx, fig, period_label(cb, svc.current_week()))
         AuditService(session, clock).note(user.telegram_id, "sector.export.xlsx",
                                           detail=f"year={cb.y}" if cb.y else f"week={cb.w}")
         await session.commit()
         name = f"tham-gia-tu-danh-gia_{cb.y}.xlsx" if cb.y else f"tham-gia-tu-danh-gia_{cb.w // 100}-W{cb.w % 100:02d}.xlsx"
         await query.message.answer_document(BufferedInputFile(data, filename=name),
-                                            caption=_("Self-assessment by unit, {period}").format(period=period_label(cb))[:1000])
+                                            caption=_("Self-assessment by unit, {period}").format(period=period_label(cb, svc.current_week()))[:1000])
     else:
         await edit_in_place(query, *dashboard_card(fig, cb, svc))
 

@@ -143,9 +143,11 @@ class HistoryRow:
 
 @dataclass(frozen=True)
 class History:
-    rows: list[HistoryRow]  # oldest first
+    rows: list[HistoryRow]  # oldest first, from the week the person joined at the earliest
     streak: int  # consecutive weeks done, up to the last closed or the current one
     order: tuple[str, ...]
+    current: int = 0  # this week, still open
+    since_joined: bool = False  # the rows begin with the week the person joined
 
 
 class CheckinService:
@@ -409,9 +411,14 @@ class CheckinService:
         return Summary(this, before if before.status == CheckInStatus.done else None)
 
     async def history(self, user: User, weeks: int = 12) -> History:
+        """Up to `weeks` weeks ending with this one; a person's history starts at the week
+        they joined (no "not done" weeks from before they were registered)."""
+        from bot.services.stats import joined_week  # stats builds on this module
+
         current = self.current_week(user)
+        first = min(joined_week(user), current) if user.onboarded_at is not None else 0
         keys = [current]
-        for _ in range(weeks - 1):
+        while len(keys) < weeks and previous_week(keys[-1]) >= first:
             keys.append(previous_week(keys[-1]))
         keys.reverse()
         res = await self.session.exec(
@@ -435,7 +442,8 @@ class CheckinService:
             )
             for k in keys
         ]
-        return History(rows=out, streak=await self.streak(user), order=self.order)
+        return History(rows=out, streak=await self.streak(user), order=self.order, current=current,
+                       since_joined=len(keys) < weeks)
 
     async def streak(self, user: User) -> int:
         """Weeks done in a row, counted back from now. Skipped (excused) weeks neither break

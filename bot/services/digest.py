@@ -14,7 +14,7 @@ from bot.services.checkin import week_monday
 from bot.services.deadlines import DeadlineService, Occurrence
 from bot.services.access import Action, deny
 from bot.services.examples import ExampleRow, ExampleService
-from bot.services.stats import Participation, StatsService
+from bot.services.stats import Participation, StatsService, needs_attention, since_first_expected
 from storage.models import Role, Unit, User
 from storage.repositories import UnitRepo
 
@@ -27,11 +27,12 @@ class LeaderDigest:
     sub_units: int
     week: int
     now: Participation  # with shares (None when withheld) and the missing members
-    before: Participation  # the week before, for the change
-    trend: list[Participation]  # oldest first, ending with `week`
+    before: Participation  # the week before, for the change (expected 0: nobody had joined yet)
+    trend: list[Participation]  # oldest first, ending with `week`, from the first week anybody was expected
     deadlines: list[Occurrence]
     leader_id: int | None = None
     examples: list[ExampleRow] = field(default_factory=list)  # approved in the week, unit and sub-units
+    attention: str | None = None  # the criterion group that needs attention (stats.needs_attention)
 
     @property
     def to_remind(self) -> list[User]:
@@ -61,6 +62,7 @@ class DigestService:
         trend = await self.stats.trend(ids, week, TREND_WEEKS)
         now = replace(trend[-1], shares=await self.stats.shares(ids, week))
         before = trend[-2]
+        trend = since_first_expected(trend[:-1] + [now])
         deadlines = await DeadlineService(self.session, self.clock, self.campaign).upcoming(today, days=45)
         monday = week_monday(week)
         examples = await ExampleService(self.session, self.clock, leader.timezone).approved_in(
@@ -68,14 +70,31 @@ class DigestService:
         return LeaderDigest(
             unit=unit, sub_units=len(ids) - 1, week=week, now=now, before=before, trend=trend, deadlines=deadlines,
             leader_id=leader.id, examples=examples,
+            attention=needs_attention(now.shares, [g.code for g in self.campaign.individual_criteria]),
         )
 
 
 @dataclass(frozen=True)
 class NudgeResult:
-    queued: int
-    already: int  # nudged today already (each member at most once a day)
-    done: int  # has done or skipped this week's check-in: no nudge needed
+    """What a tap on a nudge button did, person by person."""
+
+    scheduled: list[User] = field(default_factory=list)  # a reminder queued now (the outbox sends it shortly)
+    already: list[User] = field(default_factory=list)  # reminded today already (each member at most once a day)
+    not_needed: list[User] = field(default_factory=list)  # done or absent with a reason this week
+    delivered: frozenset[int] = frozenset()  # of `already`, those whose reminder has gone out
+
+    @property
+    def queued(self) -> int:
+        return len(self.scheduled)
+
+    @property
+    def done(self) -> int:
+        return len(self.not_needed)
+
+    @property
+    def reminded(self) -> list[User]:
+        """Reminded today, now or before: their buttons show it."""
+        return self.scheduled + self.already
 
 
 class NudgeService:
@@ -99,21 +118,40 @@ class NudgeService:
             await deny(self.session, self.clock, leader, Action.view_unit, f"nudge member={member_id} outside unit={unit.id}")
         return found
 
+    def _key(self, member: User) -> str:
+        """One reminder per member and day (the member's day): the outbox's key."""
+        today = self.clock.now().astimezone(ZoneInfo(member.timezone)).date()
+        return f"leader-nudge:{member.id}:{today.isoformat()}"
+
     async def nudge(self, leader: User, member_id: int | None, week: int, render) -> NudgeResult:  # noqa: ANN001
         """`render(member) -> payload dict`, in the member's language."""
+        from sqlmodel import col, select
+
         from bot.services.checkin import CheckinService
         from bot.services.delivery import DeliveryService, Outgoing
+        from storage.delivery import OutboxMessage, OutboxStatus
         from storage.models import CheckInStatus
 
         svc = CheckinService(self.session, self.clock, self.campaign)
-        out, done = [], 0
+        to_send: list[User] = []
+        not_needed: list[User] = []
         for member in await self.targets(leader, member_id, week):
             view = await svc.view(member)
             if view.status in (CheckInStatus.done, CheckInStatus.skipped):
-                done += 1
-                continue
-            today = self.clock.now().astimezone(ZoneInfo(member.timezone)).date()
-            out.append(Outgoing(f"leader-nudge:{member.id}:{today.isoformat()}", "nudge", member.telegram_id,  # type: ignore[arg-type]
-                                await render(member, svc), member.id))
-        queued = await DeliveryService(self.session, self.clock).enqueue(out)
-        return NudgeResult(queued=queued, already=len(out) - queued, done=done)
+                not_needed.append(member)
+            else:
+                to_send.append(member)
+        keys = {self._key(m): m for m in to_send}
+        found: dict[str, str] = {}
+        if keys:
+            res = await self.session.exec(select(OutboxMessage.key, OutboxMessage.status).where(col(OutboxMessage.key).in_(list(keys))))
+            found = {k: st for k, st in res.all()}
+        out = [Outgoing(key, "nudge", m.telegram_id, await render(m, svc), m.id)  # type: ignore[arg-type]
+               for key, m in keys.items() if key not in found]
+        await DeliveryService(self.session, self.clock).enqueue(out)
+        return NudgeResult(
+            scheduled=[m for k, m in keys.items() if k not in found],
+            already=[m for k, m in keys.items() if k in found],
+            not_needed=not_needed,
+            delivered=frozenset(m.id or 0 for k, m in keys.items() if found.get(k) == OutboxStatus.sent),
+        )

@@ -5,16 +5,18 @@ SPEC §2: a leader sees their own unit and its sub-units only; an aggregate over
 than MIN_GROUP people is withheld (bot.services.stats). Weekly figures come from
 StatsService, so /unit and the leader's digest agree; a year adds up its weeks.
 
-A person counts as expected in a week when they were registered by its end, active, and
-not paused for it; check-ins detached from a person by /forget still count for their unit.
+Who is expected in a week is one rule (bot.services.stats.expected_in_week): from the
+week a person joined, while active, not paused for it. The week's figures here, the
+digest's and the year's all count by it, so they agree; check-ins detached from a person
+by /forget still count for their unit.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, func, select
@@ -23,28 +25,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.services.access import Action, deny
 from bot.services.errors import InvalidInput
-from bot.services.checkin import is_week, previous_week, week_key, week_monday
-from bot.services.stats import MIN_GROUP, Participation, Shares, StatsService, paused_for_week
+from bot.services.checkin import is_week, previous_week, week_key
+from bot.services.stats import MIN_GROUP, Participation, Shares, StatsService, Tally, since_first_expected
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit, User
+
+__all__ = ["FiguresService", "SectorFigures", "Tally", "UnitOverview", "UnitTally", "YearFigures", "weeks_of_year"]
 from storage.repositories import UnitRepo
 
 TREND_WEEKS = 8
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Person-weeks: expected, self-assessed (done), skipped with a reason."""
-
-    expected: int = 0
-    done: int = 0
-    skipped: int = 0
-
-    @property
-    def rate(self) -> float:
-        return 100.0 * self.done / self.expected if self.expected else 0.0
-
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(self.expected + other.expected, self.done + other.done, self.skipped + other.skipped)
 
 
 @dataclass(frozen=True)
@@ -152,11 +140,9 @@ class FiguresService:
         week = week if week and week <= last_closed and is_week(week) else last_closed
         ids = await self._subtree_ids(unit)
         members = await self.stats.members(ids)
-        # The trend starts with the week the first of them registered: no run of 0% before.
-        joined = min((week_key(m.onboarded_at.astimezone(self.tz).date()) for m in members if m.onboarded_at), default=week)
-        weeks = [w for w in self._weeks_ending(week) if w >= joined] or [week]
-        trend = [await self.stats.participation(ids, w, with_shares=False, members=members) for w in weeks]
-        now = await self.stats.participation(ids, week, members=members)
+        trend = await self.stats.trend(ids, week, TREND_WEEKS, members=members)
+        now = replace(trend[-1], shares=await self.stats.shares(ids, week))
+        trend = since_first_expected(trend)
         this_week = await self.stats.participation(ids, current, with_shares=False, members=members) if week == last_closed else None
         res = await self.session.exec(select(Unit).where(Unit.parent_id == unit.id).order_by(col(Unit.name)))
         subs = []
@@ -169,76 +155,12 @@ class FiguresService:
         return UnitOverview(unit=unit, parent=parent, week=week, current_week=current, now=now,
                             this_week=this_week, trend=trend, sub_units=subs)
 
-    @staticmethod
-    def _weeks_ending(week: int, n: int = TREND_WEEKS) -> list[int]:
-        keys = [week]
-        for _ in range(n - 1):
-            keys.append(previous_week(keys[-1]))
-        return list(reversed(keys))
-
     # -- weeks and years, many units at once ------------------------------------------------
-
-    async def _tallies(self, weeks: Sequence[int], unit_ids: Sequence[int] | None = None) -> tuple[dict[int, Tally], Counter[int]]:
-        """Per unit (its own members, not its sub-units): the person-weeks of `weeks`, and
-        the members registered now.
-
-        Done and skipped are counted by the database (one GROUP BY); who was expected is
-        arithmetic per person: the weeks after joining and after any pause, found by
-        bisection (both conditions cut the sorted weeks at one point). A year of 100,000
-        people stays a few seconds and flat in memory.
-        """
-        from bisect import bisect_left
-
-        weeks = sorted(set(weeks))
-        where = [col(User.onboarded_at).is_not(None), col(User.telegram_id).is_not(None),
-                 User.role != Role.admin, col(User.unit_id).is_not(None)]
-        if unit_ids is not None:
-            where.append(col(User.unit_id).in_(unit_ids))
-        members = (await self.session.exec(
-            select(User.id, User.unit_id, User.active, User.paused_from, User.paused_until, User.checkin_weekday,
-                   User.onboarded_at, User.timezone).where(*where)
-        )).all()
-        counted = select(CheckIn.user_id, CheckIn.unit_id, CheckIn.status, func.count()).where(
-            col(CheckIn.week).in_(weeks), col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped]))
-        if unit_ids is not None:
-            counted = counted.where(col(CheckIn.unit_id).in_(unit_ids))
-        per_user: dict[int, list[int]] = {}
-        out: dict[int, Tally] = {}
-        for user_id, unit_id, st, n in (await self.session.exec(
-            counted.group_by(CheckIn.user_id, CheckIn.unit_id, CheckIn.status)
-        )).all():
-            done, skipped = (n, 0) if st == CheckInStatus.done else (0, n)
-            if user_id is None:  # detached by /forget: expected that week, still counted
-                if unit_id is not None:
-                    out[unit_id] = out.get(unit_id, Tally()) + Tally(n, done, skipped)
-            else:
-                acc = per_user.setdefault(user_id, [0, 0])
-                acc[0] += done
-                acc[1] += skipped
-        mondays = [week_monday(w) for w in weeks]
-        ends = [m + timedelta(days=6) for m in mondays]
-        counts: Counter[int] = Counter()
-        for user_id, unit_id, active, paused_from, paused_until, weekday, onboarded_at, tz in members:
-            counts[unit_id] += 1
-            if not active:
-                expected = 0
-            else:
-                joined = onboarded_at.astimezone(ZoneInfo(tz)).date()
-                first = bisect_left(ends, joined)  # weeks ending on or after joining
-                expected = len(weeks) - first
-                if paused_until is not None:  # away at a week's prompt: not expected that week
-                    prompt_days = [m + timedelta(days=weekday) for m in mondays]
-                    lo = bisect_left(prompt_days, paused_from) if paused_from else 0
-                    hi = bisect_left(prompt_days, paused_until)
-                    expected -= max(0, hi - max(lo, first))
-            done, skipped = per_user.get(user_id, (0, 0))
-            out[unit_id] = out.get(unit_id, Tally()) + Tally(expected, min(done, expected), min(skipped, expected))
-        return out, counts
 
     async def sector(self, weeks: Sequence[int]) -> SectorFigures:
         """Every unit's figures for `weeks` (one week, or a year's), sub-units included."""
         units = list(await self.units.all())
-        own, counts = await self._tallies(weeks)
+        own, counts = await self.stats.person_weeks(weeks)
         by_id = {u.id: u for u in units}
         subtree: dict[int, Tally] = {}
         members: Counter[int] = Counter()
@@ -272,7 +194,7 @@ class FiguresService:
         every finished check-in, withheld when fewer than MIN_GROUP people answered."""
         ids = await self._subtree_ids(unit)
         weeks = weeks_of_year(year, self.today())
-        own, counts = await self._tallies(weeks, ids) if weeks else ({}, Counter())
+        own, counts = await self.stats.person_weeks(weeks, ids)
         tally = sum(own.values(), Tally())
         done = select(CheckIn.id).where(
             col(CheckIn.unit_id).in_(ids), col(CheckIn.week).in_(weeks), CheckIn.status == CheckInStatus.done)

@@ -2,21 +2,33 @@
 
 SPEC §2: leaders see who has checked in and unit aggregates; an aggregate over fewer
 than MIN_GROUP people is withheld. Individual answers never leave this module: only counts.
+
+Who is expected to self-assess in a week is one rule, here, for every figure the bot
+shows (the digest, /unit and its trend, /dashboard, the year's figures of the annual
+report): a person counts from the ISO week they joined (in their own time zone), while
+active, except for weeks they were away at the prompt (paused). `expected_in_week` says it
+for one week; `count_expected` counts the same rule over many weeks at once.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.checkin import previous_week, week_monday
+from bot.services.checkin import previous_week, week_key, week_monday
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, User
 
 MIN_GROUP = 3
+NEVER = 999_999  # a week key after every week: never expected
+IN_CHUNK = 900  # ids per IN (...) list, well under every database's parameter limit
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,22 @@ class Shares:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Person-weeks: expected, self-assessed (done), absent with a reason (skipped)."""
+
+    expected: int = 0
+    done: int = 0
+    skipped: int = 0
+
+    @property
+    def rate(self) -> float:
+        return 100.0 * self.done / self.expected if self.expected else 0.0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.expected + other.expected, self.done + other.done, self.skipped + other.skipped)
+
+
+@dataclass(frozen=True)
 class Participation:
     week: int
     expected: int  # members not paused for the week
@@ -48,8 +76,48 @@ class Participation:
     def rate(self) -> float:
         return 100.0 * self.done / self.expected if self.expected else 0.0
 
+    @property
+    def tally(self) -> Tally:
+        return Tally(self.expected, self.done, self.skipped)
 
-def paused_for_week(user: User, week: int) -> bool:
+
+class Member(Protocol):
+    """What the rule reads of a person: a User, or a row of those columns."""
+
+    active: bool
+    onboarded_at: datetime | None
+    timezone: str
+    checkin_weekday: int
+    paused_from: date | None
+    paused_until: date | None
+
+
+def joined_week(user: Member) -> int:
+    """The ISO week, in the person's own time zone, in which they finished registering."""
+    if user.onboarded_at is None:
+        return NEVER
+    return week_key(user.onboarded_at.astimezone(ZoneInfo(user.timezone)).date())
+
+
+def joined_before(since: int) -> datetime:
+    """A moment before which whoever registered did so in a week before `since`, wherever
+    they live: local dates run at most a day ahead of UTC."""
+    return datetime.combine(week_monday(since) - timedelta(days=1), time(), UTC)
+
+
+def first_week(user: Member, since: int | None = None, cutoff: datetime | None = None) -> int:
+    """The first week the person is expected in (NEVER when inactive). With `since`, the
+    answer may be `since` for any week up to it: most people joined long before the weeks
+    a figure covers, and that is found without a time-zone conversion (`cutoff`:
+    joined_before(since), worked out once for many people)."""
+    if not user.active or user.onboarded_at is None:
+        return NEVER
+    if since is not None and user.onboarded_at < (cutoff or joined_before(since)):
+        return since
+    return joined_week(user)
+
+
+def paused_for_week(user: Member, week: int) -> bool:
     """Away at the time of that week's prompt: not prompted, not counted as missing."""
     if user.paused_until is None:
         return False
@@ -57,6 +125,59 @@ def paused_for_week(user: User, week: int) -> bool:
         return False  # the pause began after that week's prompt
     prompt_day = week_monday(week) + timedelta(days=user.checkin_weekday)
     return user.paused_until > prompt_day
+
+
+def expected_in_week(user: Member, week: int) -> bool:
+    """The rule: registered by that week (counted from the week they joined), active, and
+    not away at that week's prompt."""
+    return week >= first_week(user) and not paused_for_week(user, week)
+
+
+def count_expected(user: Member, weeks: Sequence[int], cutoff: datetime | None = None) -> int:
+    """How many of `weeks` (sorted) the person is expected in, by `expected_in_week`'s
+    rule worked out by bisection: joining and a pause each cut the sorted weeks at one
+    point, so a year of 100,000 people stays arithmetic, never a loop over weeks per
+    person (`cutoff`: joined_before(weeks[0]))."""
+    n = len(weeks)
+    first = bisect_left(weeks, first_week(user, weeks[0] if weeks else None, cutoff))
+    if first >= n:
+        return 0
+    expected = n - first
+    if user.paused_until is not None:
+        prompt_days = [week_monday(w) + timedelta(days=user.checkin_weekday) for w in weeks]
+        lo = max(first, bisect_left(prompt_days, user.paused_from) if user.paused_from else 0)
+        hi = bisect_left(prompt_days, user.paused_until)
+        expected -= max(0, hi - lo)
+    return expected
+
+
+def since_first_expected(trend: list[Participation]) -> list[Participation]:
+    """A trend from the first week anybody was expected in (the unit's first member
+    joined): no run of empty weeks drawn as 0%. The last week stays, even empty."""
+    for i, p in enumerate(trend):
+        if p.expected:
+            return trend[i:]
+    return trend[-1:]
+
+
+def needs_attention(shares: dict[str, Shares] | None, order: Sequence[str]) -> str | None:
+    """The criterion group that needs the unit's attention: the largest share of Chưa đạt
+    (Not met), then the smallest share of Tốt (Good); None when every answer was Tốt, or
+    the figures are withheld. Ties go to the group first in the plan's order."""
+    if not shares:
+        return None
+    best: tuple[float, float] | None = None
+    found = None
+    for code in order:
+        s = shares.get(code)
+        if s is None or not s.total:
+            continue
+        key = (s.pct(Level.not_met), -s.pct(Level.good))
+        if best is None or key > best:
+            best, found = key, code
+    if best is None or best == (0.0, -100.0):
+        return None
+    return found
 
 
 def member_filter(unit_ids: Sequence[int]):  # noqa: ANN201 - a SQL expression
@@ -95,18 +216,26 @@ class StatsService:
         return status, detached
 
     @staticmethod
-    def _roster(members: list[User]) -> list[tuple[User, int, bool, bool]]:
-        """(member, id, active, has a pause): read once for all the weeks a tally covers (a
-        unit of a thousand people over eight weeks; ORM attribute reads are not free)."""
-        return [(m, m.id or 0, bool(m.active), m.paused_until is not None) for m in members]
+    def _roster(members: list[User], since: int) -> list[tuple[User, int, int, bool]]:
+        """(member, id, first week expected, has a pause): read once for all the weeks a
+        tally covers, `since` the first of them (a unit of a thousand people over eight
+        weeks; ORM attribute reads are not free)."""
+        cutoff = joined_before(since)
+        return [(m, m.id or 0, first_week(m, since, cutoff), m.paused_until is not None) for m in members]
 
     @staticmethod
-    def _tally(roster: list[tuple[User, int, bool, bool]], week: int, status: dict[tuple[int, int], str],
+    def _tally(roster: list[tuple[User, int, int, bool]], week: int, status: dict[tuple[int, int], str],
                detached: dict[str, int]) -> Participation:
-        done = skipped = expected = 0
+        """One week, by the rule of `expected_in_week` (first week, then the pause)."""
+        done = skipped = expected = registered = 0
         missing = []
-        for m, member_id, active, has_pause in roster:
-            if not active or (has_pause and paused_for_week(m, week)):
+        for m, member_id, first, has_pause in roster:
+            if week < first:
+                if first == NEVER:
+                    registered += 1  # inactive: registered, not expected (shown as paused)
+                continue  # not yet registered that week
+            registered += 1
+            if has_pause and paused_for_week(m, week):
                 continue
             expected += 1
             st = status.get((member_id, week))
@@ -121,7 +250,7 @@ class StatsService:
             expected=expected + sum(detached.values()),
             done=done + detached.get(CheckInStatus.done, 0),
             skipped=skipped + detached.get(CheckInStatus.skipped, 0),
-            paused=len(roster) - expected,
+            paused=registered - expected,
             missing=missing,
         )
 
@@ -130,7 +259,7 @@ class StatsService:
     ) -> Participation:
         members = members if members is not None else await self.members(unit_ids)
         status, detached = await self._statuses(unit_ids, [week])
-        figures = self._tally(self._roster(members), week, status, detached.get(week, {}))
+        figures = self._tally(self._roster(members, week), week, status, detached.get(week, {}))
         if with_shares:
             figures = replace(figures, shares=await self.shares(unit_ids, week))
         return figures
@@ -177,5 +306,67 @@ class StatsService:
             keys.append(previous_week(keys[-1]))
         keys.reverse()
         status, detached = await self._statuses(unit_ids, keys)
-        roster = self._roster(members)
+        roster = self._roster(members, keys[0])
         return [self._tally(roster, k, status, detached.get(k, {})) for k in keys]
+
+    async def person_weeks(self, weeks: Sequence[int], unit_ids: Sequence[int] | None = None) -> tuple[dict[int, Tally], Counter[int]]:
+        """Per unit (its own members, not its sub-units): the person-weeks of `weeks` (a
+        year's, or one), by the same rule as the weekly tally, and the members registered now.
+
+        Done and skipped are counted by the database (one GROUP BY); who was expected is
+        `count_expected` per person. Check-ins of weeks a person was not expected in (a
+        pause) are left out, as the weekly tally leaves them out: the year is the sum of its
+        weeks. A year of 100,000 people stays a few seconds and flat in memory.
+        """
+        weeks = sorted(set(weeks))
+        if not weeks:
+            return {}, Counter()
+        where = [col(User.onboarded_at).is_not(None), col(User.telegram_id).is_not(None),
+                 User.role != Role.admin, col(User.unit_id).is_not(None)]
+        if unit_ids is not None:
+            where.append(col(User.unit_id).in_(unit_ids))
+        members = (await self.session.exec(
+            select(User.id, User.unit_id, User.active, User.paused_from, User.paused_until, User.checkin_weekday,
+                   User.onboarded_at, User.timezone).where(*where)
+        )).all()
+        counted = select(CheckIn.user_id, CheckIn.unit_id, CheckIn.status, func.count()).where(
+            col(CheckIn.week).in_(weeks), col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped]))
+        if unit_ids is not None:
+            counted = counted.where(col(CheckIn.unit_id).in_(unit_ids))
+        per_user: dict[int, list[int]] = {}
+        out: dict[int, Tally] = {}
+        for user_id, unit_id, st, n in (await self.session.exec(
+            counted.group_by(CheckIn.user_id, CheckIn.unit_id, CheckIn.status)
+        )).all():
+            done, skipped = (n, 0) if st == CheckInStatus.done else (0, n)
+            if user_id is None:  # detached by /forget: expected that week, still counted
+                if unit_id is not None:
+                    out[unit_id] = out.get(unit_id, Tally()) + Tally(n, done, skipped)
+            else:
+                acc = per_user.setdefault(user_id, [0, 0])
+                acc[0] += done
+                acc[1] += skipped
+        # The few with a pause: their check-ins week by week, those of paused weeks left out.
+        paused = {m.id: m for m in members if m.paused_until is not None and m.active}
+        if paused:
+            ids = list(paused)
+            for start in range(0, len(ids), IN_CHUNK):
+                chunk = ids[start:start + IN_CHUNK]
+                for uid in chunk:
+                    per_user.pop(uid, None)
+                res = await self.session.exec(
+                    select(CheckIn.user_id, CheckIn.week, CheckIn.status).where(
+                        col(CheckIn.user_id).in_(chunk), col(CheckIn.week).in_(weeks),
+                        col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped])))
+                for uid, week, st in res.all():
+                    if expected_in_week(paused[uid], week):
+                        acc = per_user.setdefault(uid, [0, 0])
+                        acc[0 if st == CheckInStatus.done else 1] += 1
+        counts: Counter[int] = Counter()
+        cutoff = joined_before(weeks[0])
+        for m in members:
+            counts[m.unit_id] += 1
+            expected = count_expected(m, weeks, cutoff)
+            done, skipped = per_user.get(m.id, (0, 0))
+            out[m.unit_id] = out.get(m.unit_id, Tally()) + Tally(expected, min(done, expected), min(skipped, expected))
+        return out, counts

@@ -196,7 +196,7 @@ async def test_history_shows_weeks_streak_and_a_chart(h: Harness) -> None:
         h.clock.advance(days=7)
     await linh.send("/history")
     table, chart = linh.since_last_action
-    assert "last 10 weeks" in table.text and "Streak: 3 weeks in a row" in table.text
+    assert "since you joined: 4 weeks" in table.text and "Streak: 3 weeks in a row" in table.text
     assert table.text.count("🟢🟢🟢🟢🟢🟢🟢") == 2 and "🟢🟢🟢🟢🔴🟢🟢" in table.text
     assert chart.photo is not None and chart.photo.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert "trend" in chart.text

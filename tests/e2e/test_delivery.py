@@ -263,8 +263,8 @@ async def test_leader_digest_content_threshold_and_one_tap_nudge(h: Harness) -> 
     assert chart.photo is not None and chart.photo.data.startswith(b"\x89PNG")
     # The one-tap nudge: this week's prompt to each one not done, once a day.
     await lead.press("🔔 Nhắc tất cả người chưa làm (3)", message=card)  # the leader aside
-    assert "Đã gửi 3 lời nhắc" in lead.last_answer.text
-    await lead.press("🔔 Cán Bộ 2", message=card)
+    assert "Đã xếp lịch gửi 3 lời nhắc" in lead.last_answer.text
+    await lead.press("✓ Đã nhắc Cán Bộ 2", message=card)  # the card marks the used buttons
     assert "đã được nhắc hôm nay" in lead.last_answer.text
     await sender(h).drain()
     assert "Lãnh đạo đơn vị nhắc" in h.emu.user(members[3].telegram_id).last.text  # type: ignore[arg-type]

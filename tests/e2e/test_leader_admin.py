@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import docx
 import openpyxl
 from sqlmodel import col, select
 
 from bot.services.checkin import CheckinService, week_key
-from handlers.callbacks import NominateAct, NominateCB, UnitCB
+from handlers.callbacks import NominateAct, NominateCB, NudgeCB, UnitCB
 from scheduler.outbox import OutboxSender
 from storage.awards import Nomination
 from storage.delivery import OutboxMessage, OutboxStatus
@@ -179,25 +179,181 @@ async def test_report_is_a_word_document(h: Harness) -> None:
 
 
 async def test_dashboard_and_its_xlsx(h: Harness) -> None:
+    """/dashboard opens on the last complete week, as the digest does: on a Monday the week
+    just begun would show every unit at 0% and an empty chart."""
     await h.add_unit("VP", "Văn phòng Bộ")
     await h.add_unit("SO-B", "Sở B")
     for n in range(2):
         await checked_in(h, await h.register(34100 + n, f"Chuyên Viên {n}", unit="VP"))
     await h.register(34200, "Người Sở B", unit="SO-B")
     boss = await admin(h)
+    h.clock.set(datetime(2026, 11, 30, 1, 0, tzinfo=UTC))  # Monday 08:00: week 49 has just begun
     await boss.send("/dashboard")
     text, chart = boss.since_last_action
-    assert "Tự đánh giá toàn ngành" in text.text and "Toàn ngành: 2/3 (67%)" in text.text
+    assert "Tự đánh giá toàn ngành, tuần 48 (23/11–29/11/2026)" in text.text and "Toàn ngành: 2/3 (67%)" in text.text
+    assert "vắng có lý do" not in text.text  # no zero counts
     assert "VP</code> Văn phòng Bộ: 2/2 (100%)" in text.html and "SO-B</code> Sở B: 0/1 (0%)" in text.html
-    assert chart.photo is not None
+    assert chart.photo is not None and "tuần 48" in chart.text
+    # The week in progress is one tap away, and says so.
+    [now] = await boss.press("Tuần sau ▶", message=text)
+    assert "tuần 49 (30/11–06/12/2026), đang diễn ra" in now.text and "Toàn ngành: 0/3 (0%)" in now.text
+    assert not any("Tuần sau" in b for b in now.button_texts)
+    [now_chart] = await boss.press("📊 Biểu đồ", message=text)
+    assert now_chart.photo is not None and "tuần 49 (30/11–06/12/2026), đang diễn ra" in now_chart.text
     [year] = await boss.press("Năm 2026", message=text)
     assert "năm 2026" in year.text and year.message_id == text.message_id
+    [back] = await boss.press("Tuần trước", message=text)
+    assert "tuần 48 (23/11–29/11/2026)" in back.text and "đang diễn ra" not in back.text
     await boss.press("⬇ Tệp Excel (XLSX)")
     book = openpyxl.load_workbook(io.BytesIO(boss.last.document.data))
     rows = [[c.value for c in r] for r in book.active.iter_rows(min_row=4) if r[0].value or r[1].value]
     assert rows[0][:2] == ["SO-B", "Sở B"] or rows[0][:2] == ["VP", "Văn phòng Bộ"]
     assert rows[-1][1] == "Toàn ngành" and rows[-1][4:7] == [3, 2, 0]
     assert "sector.export.xlsx" in {a.action for a in await audit(h, "ok")}
+
+
+async def skipped(h: Harness, user: User) -> None:
+    async with h.sessionmaker() as s:
+        svc = CheckinService(s, h.clock, h.rt.campaign)
+        me = await s.get(User, user.id)
+        await svc.skip(me, svc.current_week(me), "leave")
+
+
+def monday_digest(h: Harness, monday: datetime):  # noqa: ANN201 - the Monday job, then the outbox drained
+    from scheduler.jobs import JobContext, run_job
+
+    async def run() -> None:
+        h.clock.set(monday)
+        await run_job(JobContext(h.sessionmaker, h.clock, h.rt.campaign, h.rt.settings), "leader_digests", monday)
+        await drain(h)
+    return run()
+
+
+async def drain(h: Harness) -> None:
+    assert h.rt.bot is not None
+    await OutboxSender(h.rt.bot, h.sessionmaker, h.clock, rate=20).drain(timeout=20)
+
+
+async def test_a_newcomer_counts_from_the_week_they_joined(h: Harness) -> None:
+    """A leader onboarded on Tuesday 01/12 is expected from week 49 on: the digest compares
+    with a week 48 they were not part of, /unit's week 48 and trend leave them out, /history
+    starts with their first week, and /dashboard's weeks add up to its year."""
+    h.clock.set(datetime(2026, 11, 11, 2, 0, tzinfo=UTC))  # Wednesday of week 46
+    await h.add_unit("VP", "Văn phòng Bộ")
+    members = [await h.register(39100 + n, f"Cán Bộ {n}", unit="VP") for n in range(3)]
+    for wednesday in (datetime(2026, 11, 11, 2, 0, tzinfo=UTC), datetime(2026, 11, 18, 2, 0, tzinfo=UTC),
+                      datetime(2026, 11, 25, 2, 0, tzinfo=UTC)):
+        h.clock.set(wednesday)
+        for m in members:
+            await checked_in(h, m)
+    h.clock.set(datetime(2026, 12, 1, 3, 0, tzinfo=UTC))  # Tuesday 01/12, week 49
+    await h.register(39001, "Lãnh Đạo Mới", unit="VP", role=Role.leader)
+    await checked_in(h, members[0])
+    await checked_in(h, members[1])
+    await skipped(h, members[2])
+    lead = h.emu.user(39001, "Lãnh đạo mới", started=True)
+    await monday_digest(h, datetime(2026, 12, 7, 1, 0, tzinfo=UTC))  # Monday 08:00 of week 50
+
+    card, chart = h.emu.messages(39001)
+    assert "Bản tổng hợp tuần, tuần 49" in card.text
+    assert "Đã tự đánh giá: 2/4 (50%); tuần trước 3/3 (100%) ↓" in card.text  # week 48 was 3/3, not 3/4
+    assert "Vắng có lý do: 1" in card.text and "tạm dừng" not in card.text.lower()
+    assert chart.photo is not None
+
+    await lead.send("/unit")
+    unit_card, _chart = lead.since_last_action
+    assert "tuần 49" in unit_card.text and "Đã tự đánh giá: 2/4 (50%) · vắng có lý do: 1" in unit_card.text
+    assert "4 tuần gần nhất: 100% · 100% · 100% · 50%" in unit_card.text  # from week 46, the unit's first
+    [week48] = await lead.press("◀ Tuần trước", message=unit_card)
+    assert "tuần 48" in week48.text and "Đã tự đánh giá: 3/3 (100%)" in week48.text and "vắng" not in week48.text
+
+    # /history: the newcomer's two weeks, none from before.
+    await lead.send("/history")
+    [table] = lead.since_last_action  # nothing answered yet: no chart
+    assert "Kết quả tự đánh giá từ khi tham gia: 2 tuần" in table.text
+    assert "tuần 48" not in table.text and table.text.count("— chưa làm") == 1  # week 49 only
+    assert "… chưa làm, còn mở đến hết Chủ nhật  tuần 50" in table.text and "<code>" not in table.html
+    await checked_in(h, await _user(h, 39001))
+    await lead.send("/history")
+    table, chart = lead.since_last_action
+    assert "🟢🟢🟢🟢🟢🟢🟢  tuần 50" in table.text and "Mỗi dòng là các nhóm a, b, c, d, đ, e, f" in table.text
+    assert chart.photo is not None
+
+    # /dashboard: the last complete week, and a year that is the sum of its weeks.
+    boss = await admin(h)
+    await boss.send("/dashboard")
+    text, _chart = boss.since_last_action
+    assert "tuần 49" in text.text and "Toàn ngành: 2/4 (50%) · vắng có lý do: 1 · số người: 4" in text.text
+    [w48] = await boss.press("◀ Tuần trước", message=text)
+    assert "Toàn ngành: 3/3 (100%) · số người: 4" in w48.text
+    [year] = await boss.press("Năm 2026", message=text)
+    # Weeks 46–48: 3/3 each; 49: 2/4 and 1 absent; 50 (begun): 1/4 — the year adds them up.
+    assert "Toàn ngành: 12/17 (71%) · vắng có lý do: 1 · số người: 4" in year.text
+
+
+async def _user(h: Harness, telegram_id: int) -> User:
+    async with h.sessionmaker() as s:
+        return (await s.exec(select(User).where(User.telegram_id == telegram_id))).one()
+
+
+async def test_the_digest_names_what_needs_attention_and_marks_used_nudges(h: Harness) -> None:
+    """Reminders are queued, so the leader reads that they are scheduled; a used nudge
+    button turns into "✓ Đã nhắc …", and a second tap says it was already sent today."""
+    await h.add_unit("VP", "Văn phòng Bộ")
+    await h.register(39501, "Hoàng Trưởng", unit="VP", role=Role.leader)
+    members = [await h.register(39510 + n, f"Cán Bộ {n}", unit="VP") for n in range(6)]
+    async with h.sessionmaker() as s:
+        svc = CheckinService(s, h.clock, h.rt.campaign)
+        for n, m in enumerate(members[:3]):
+            week = svc.current_week(m)
+            for g in h.rt.campaign.individual_criteria:
+                await svc.answer(m, week, g.code, Level.not_met if (n, g.code) == (0, "b") else Level.ok if (n, g.code) == (1, "c") else Level.good)
+            await svc.finish(m, week)
+    await skipped(h, members[3])
+    async with h.sessionmaker() as s:
+        from bot.services.deadlines import DeadlineService
+
+        await DeadlineService(s, h.clock, h.rt.campaign).add(
+            date(2026, 12, 10), "Báo cáo sơ kết văn hóa công sở", None, 1, date(2026, 11, 25))
+    for m in members:
+        h.emu.user(m.telegram_id, "CB", started=True)  # type: ignore[arg-type]
+    lead = h.emu.user(39501, "Trưởng", started=True)
+    await monday_digest(h, datetime(2026, 11, 30, 1, 0, tzinfo=UTC))
+    card = h.emu.messages(39501)[0]
+    assert "Đã tự đánh giá: 3/7 (43%)" in card.text and "Vắng có lý do: 1" in card.text
+    assert "tuần trước" not in card.text  # nobody had joined the week before: no "0/0 (—)" to compare with
+    assert "tạm dừng" not in card.text.lower() and ": 0" not in card.text
+    assert "⚠️ Cần quan tâm: b) " in card.text and "nhiều câu trả lời Chưa đạt nhất (33%)" in card.text
+    assert "<b>b) " in card.html and "<b>c) " not in card.html  # its line stands out
+    assert "• 10/12/2026: Báo cáo sơ kết văn hóa công sở" in card.text
+    assert card.button_texts == ["🔔 Nhắc tất cả người chưa làm (2)", "🔔 Cán Bộ 4", "🔔 Cán Bộ 5"]
+
+    await lead.press("🔔 Cán Bộ 4", message=card)
+    assert lead.last_answer.text == "Đã xếp lịch gửi lời nhắc tới đồng chí Cán Bộ 4; lời nhắc sẽ được gửi trong ít phút."
+    assert card.button_texts == ["🔔 Nhắc tất cả người chưa làm (2)", "✓ Đã nhắc Cán Bộ 4", "🔔 Cán Bộ 5"]
+    assert "Bản tổng hợp tuần" in card.text  # the text stays; only the buttons changed
+    await lead.press("✓ Đã nhắc Cán Bộ 4", message=card)
+    assert lead.last_answer.text == "Đồng chí Cán Bộ 4 đã được nhắc hôm nay; lời nhắc sẽ được gửi trong ít phút."
+    await drain(h)
+    assert "Lãnh đạo đơn vị nhắc" in h.emu.user(members[4].telegram_id).last.text  # type: ignore[arg-type]
+    await lead.press("✓ Đã nhắc Cán Bộ 4", message=card)
+    assert lead.last_answer.text == "Đồng chí Cán Bộ 4 đã được nhắc hôm nay; lời nhắc đã được gửi."
+
+    await lead.press("🔔 Nhắc tất cả người chưa làm (2)", message=card)
+    assert lead.last_answer.text == ("Đã xếp lịch gửi 1 lời nhắc; lời nhắc sẽ được gửi trong ít phút. "
+                                     "1 người đã được nhắc hôm nay.")
+    assert card.button_texts == ["✓ Đã nhắc tất cả người chưa làm (2)", "✓ Đã nhắc Cán Bộ 4", "✓ Đã nhắc Cán Bộ 5"]
+    async with h.sessionmaker() as s:
+        keys = (await s.exec(select(OutboxMessage.key).where(col(OutboxMessage.key).startswith("leader-nudge:")))).all()
+    assert len(keys) == 2  # one reminder each, whatever the taps
+    # Cán Bộ 5 does this week's self-assessment; the next tap says so, and reminds nobody.
+    await checked_in(h, members[5])
+    await lead.press("✓ Đã nhắc tất cả người chưa làm (2)", message=card)
+    assert lead.last_answer.text == "Không có lời nhắc mới. 1 người đã được nhắc hôm nay. 1 người đã làm trong tuần này."
+    assert card.button_texts[2] == "✓ Cán Bộ 5: không cần nhắc"
+    # A week in which nobody was missing (forged: its digest had no button): said plainly.
+    await lead.press_data(NudgeCB(m=0, w=202647).pack(), message=card)
+    assert lead.last_answer.text == "Không có ai cần nhắc: mọi người đều đã tự đánh giá hoặc vắng có lý do."
 
 
 async def test_announce_through_the_outbox_with_a_confirmation(h: Harness) -> None:

@@ -480,8 +480,8 @@ async def _(h: Harness) -> None:
     card = admin.since_last_action[0]
     async with unchanged(h):
         await admin.press_data(DashboardCB(w=202600).pack(), message=card)
-    # This week instead: the card already shows it, so it stays as it is.
-    assert admin.last_answer.answered and replies(admin) == [] and "tuần 48 (23/11–29/11/2026)" in card.text
+    # The last complete week instead: the card already shows it, so it stays as it is.
+    assert admin.last_answer.answered and replies(admin) == [] and "tuần 47 (16/11–22/11/2026)" in card.text
 
 
 @case("an administrator's role button for nobody")

@@ -4,7 +4,8 @@ a leader sees their own unit and sub-units only; aggregates under 3 people are w
 from __future__ import annotations
 
 import warnings
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
@@ -13,8 +14,9 @@ from bot.campaign.loader import load_campaign
 from bot.render.charts import sector_participation, unit_overview
 from bot.services.checkin import CheckinService, previous_week, week_key
 from bot.services.errors import AccessDenied
+from bot.services.digest import DigestService
 from bot.services.figures import FiguresService, Tally, weeks_of_year
-from bot.services.stats import StatsService
+from bot.services.stats import Shares, StatsService, count_expected, expected_in_week, needs_attention
 from storage.models import AuditEntry, Level, Role, User
 from tests.services.seed import person, unit
 
@@ -129,3 +131,102 @@ def test_charts_render_vietnamese_without_missing_glyphs() -> None:
     missing = [str(w.message) for w in caught if "missing from" in str(w.message).lower() or "glyph" in str(w.message).lower()]
     assert missing == []
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png2[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# -- one rule for who is expected (issue 14, item 4) ---------------------------------------
+
+def at(day: date, hour_utc: int = 2) -> datetime:
+    return datetime(day.year, day.month, day.day, hour_utc, tzinfo=UTC)
+
+
+async def skip(session, clock, user: User, reason: str = "leave") -> None:  # noqa: ANN001
+    svc = CheckinService(session, clock, CAMPAIGN)
+    await svc.skip(user, svc.current_week(user), reason)
+
+
+async def test_weekly_and_yearly_figures_agree_for_a_unit_with_a_newcomer(session, clock) -> None:  # noqa: ANN001
+    """A leader onboarded on Tuesday 01/12 counts from week 49 on: the digest, /unit and its
+    trend, /dashboard and the year's figures all say so, and the year is the sum of its weeks.
+    A member away (paused) at week 48's prompt who checked in anyway counts in neither."""
+    clock.set(at(date(2026, 11, 11)))  # Wednesday of week 46
+    await unit(session, clock, "VP")
+    members = [await person(session, clock, 8100 + n, "VP") for n in range(3)]
+    away = await person(session, clock, 8200, "VP")
+    away.paused_from, away.paused_until = date(2026, 11, 23), date(2026, 11, 30)  # week 48's Friday prompt
+    session.add(away)
+    await session.commit()
+    for monday in (date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)):  # weeks 46, 47, 48
+        clock.set(at(monday + timedelta(days=2)))
+        for m in [*members, away]:
+            await check_in(session, clock, m)
+    clock.set(at(date(2026, 12, 1)))  # Tuesday of week 49: the newcomer
+    newcomer = await person(session, clock, 8300, "VP", Role.leader, name="Lãnh Đạo Mới")
+    await check_in(session, clock, members[0])
+    await check_in(session, clock, members[1])
+    await skip(session, clock, members[2])
+    await check_in(session, clock, away)
+    clock.set(at(date(2026, 12, 7), 1))  # Monday 08:00 of week 50: the digest of week 49
+
+    w48, w49 = 202648, 202649
+    digest = await DigestService(session, clock, CAMPAIGN).for_leader(newcomer, w49, date(2026, 12, 7))
+    assert digest.now.tally == Tally(5, 3, 1)  # 4 members and the newcomer
+    assert [m.full_name for m in digest.now.missing] == ["Lãnh Đạo Mới"]
+    assert digest.before.week == w48 and digest.before.tally == Tally(3, 3, 0)  # neither the newcomer nor the one away
+    assert digest.before.paused == 1
+    assert [p.week for p in digest.trend] == [202646, 202647, w48, w49]  # from the unit's first week
+    assert [p.expected for p in digest.trend] == [4, 4, 3, 5]
+
+    figures = FiguresService(session, clock)
+    ov = await figures.overview(newcomer)
+    assert ov.week == w49 and ov.now.tally == digest.now.tally
+    assert [(p.week, p.tally) for p in ov.trend] == [(p.week, p.tally) for p in digest.trend]
+    before = await figures.overview(newcomer, week=w48)
+    assert before.now.tally == Tally(3, 3, 0) and before.now.missing == []
+
+    stats = StatsService(session)
+    unit_row = (await figures.sector([w48])).units[0]
+    assert unit_row.unit.code == "VP" and unit_row.tally == Tally(3, 3, 0)
+    assert (await figures.sector([w49])).units[0].tally == Tally(5, 3, 1)
+
+    # The year (weeks 1 to 50 of 2026) is the sum of its weeks, for the annual report and /dashboard.
+    weeks = weeks_of_year(2026, figures.today())
+    by_week = sum([(await stats.participation([unit_row.unit.id], w, with_shares=False)).tally for w in weeks], Tally())
+    assert by_week == Tally(4 + 4 + 3 + 5 + 5, 4 + 4 + 3 + 3, 1)  # week 50 just begun: 5 expected, none done
+    assert (await figures.year(unit_row.unit, 2026)).tally == by_week
+    assert (await figures.sector(weeks)).units[0].tally == by_week
+
+
+def test_the_rule_week_by_week_and_by_bisection_agree() -> None:
+    """`expected_in_week` (the weekly tally) and `count_expected` (the year's, by
+    bisection) are one rule: checked on many made-up people, time zones, pauses and weeks."""
+    import random
+    from types import SimpleNamespace
+
+    rnd = random.Random(14)
+    weeks = weeks_of_year(2026, date(2026, 12, 31))
+    for _ in range(400):
+        joined = datetime(2025, 12, 1, tzinfo=UTC) + timedelta(hours=rnd.randrange(0, 24 * 400))
+        paused_from = date(2026, 1, 1) + timedelta(days=rnd.randrange(0, 365)) if rnd.random() < 0.5 else None
+        person_ = SimpleNamespace(
+            active=rnd.random() < 0.9, onboarded_at=joined,
+            timezone=rnd.choice(["Asia/Ho_Chi_Minh", "Pacific/Kiritimati", "America/Los_Angeles", "UTC"]),
+            checkin_weekday=rnd.randrange(7),
+            paused_from=paused_from if rnd.random() < 0.8 else None,
+            paused_until=(paused_from + timedelta(days=rnd.randrange(1, 60))) if paused_from else None,
+        )
+        span = sorted(rnd.sample(weeks, rnd.randrange(1, len(weeks))))
+        one_by_one = [expected_in_week(person_, w) for w in span]
+        assert [count_expected(person_, [w]) for w in span] == [int(e) for e in one_by_one], person_
+        assert count_expected(person_, span) == sum(one_by_one), person_
+        if person_.active:
+            joined_local = joined.astimezone(ZoneInfo(person_.timezone)).date()
+            assert all(not e for w, e in zip(span, one_by_one) if w < week_key(joined_local))
+
+
+def test_the_criterion_that_needs_attention() -> None:
+    order = ["a", "b", "c", "d"]
+    shares = {"a": Shares(5, 0, 0), "b": Shares(3, 1, 1), "c": Shares(2, 3, 0), "d": Shares(4, 0, 1)}
+    assert needs_attention(shares, order) == "b"  # 20% Not met; d too, but b has fewer Good
+    assert needs_attention({"a": Shares(5, 0, 0), "c": Shares(2, 3, 0)}, order) == "c"  # no Not met: fewest Good
+    assert needs_attention({"a": Shares(5, 0, 0)}, order) is None  # all Good: nothing to point at
+    assert needs_attention(None, order) is None  # withheld
