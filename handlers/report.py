@@ -42,6 +42,8 @@ def summary(rep: AnnualReport) -> str:
             done=t.done, expected=t.expected, pct=f"{t.rate:.0f}%"),
         _("Figures per criterion: included.") if rep.figures.shares is not None else
         _("Figures per criterion: withheld (fewer than {n} people answered).").format(n=rep.min_group),
+        _("Self-assessment on the collective criteria (§IV.1.1): {n}/{total} criteria assessed.").format(
+            n=sum(1 for c in rep.criteria if c.level), total=len(rep.criteria)),
         ngettext("{n} approved good example", "{n} approved good examples", len(rep.examples)).format(n=len(rep.examples)),
         ngettext("{n} nomination", "{n} nominations", len(rep.nominations)).format(n=len(rep.nominations)),
     ]

@@ -277,12 +277,10 @@ class Decree30Document:
                 _fonts(rpr)
                 _lang(rpr)
         for style in styles.findall(qn("w:style")):
-            rpr = style.find(qn("w:rPr"))
-            if rpr is None and style.get(qn("w:type")) in ("paragraph", "character"):
-                rpr = OxmlElement("w:rPr")
-                style.append(rpr)
-            if rpr is not None:
-                _fonts(rpr)
+            if style.find(qn("w:rPr")) is None and style.get(qn("w:type")) in ("paragraph", "character"):
+                style.append(OxmlElement("w:rPr"))
+        for rpr in styles.iter(qn("w:rPr")):  # styles, and the table styles' conditional parts
+            _fonts(rpr)
         normal = self.doc.styles["Normal"]
         normal.font.size = Pt(BODY_PT)
         # The page number: from page 2, top centre (a different first page, its header empty).

@@ -66,22 +66,6 @@ def participation_sentence(r: AnnualReport) -> str:
     )
 
 
-def _item_line(r: AnnualReport, code: str, item) -> str:  # noqa: ANN001 - an ItemAssessment
-    group = next(g for g in r.campaign.collective_criteria if g.code == code)
-    try:
-        label = group.item(item.item).text.vi.rstrip(" ;.")
-    except KeyError:
-        label = item.item
-    parts = [f"- {label}: {LEVEL_VI.get(item.level or '', 'chưa đánh giá')}."]
-    if item.account:
-        parts.append(item.account.strip().rstrip(".") + ".")
-    if item.figures:
-        parts.append("Số liệu: " + "; ".join(f"{k}: {v}" for k, v in item.figures.items()) + ".")
-    if item.evidence:
-        parts.append(f"Minh chứng kèm theo: {len(item.evidence):02d} tệp.")
-    return " ".join(parts)
-
-
 def _sub_levels(c: CriterionResult) -> str:
     if not c.sub_levels:
         return "—"
@@ -100,11 +84,18 @@ def _collective(doc: Decree30Document, r: AnnualReport) -> None:
         group = next(g for g in r.campaign.collective_criteria if g.code == c.code)
         level = LEVEL_VI.get(c.level or "", "chưa đánh giá")
         p = doc.rich([(f"{c.code}) {group.title.vi.rstrip(':;. ')}", True), (f": {level}.", False)])
-        p.paragraph_format.keep_with_next = bool(c.items)
-        for item in c.items:
-            doc.paragraph(_item_line(r, c.code, item))
-        if not c.items:
+        p.paragraph_format.keep_with_next = True
+        if c.account:
+            doc.paragraph(c.account.strip().rstrip(".") + ".")
+        elif c.level is not None or not c.items:
             doc.paragraph(FILL, italic=True)
+        for label, value in c.figures:
+            doc.paragraph(f"- {label}: {value}.")
+        for text, lv in c.items:
+            if lv:  # a sub-item the unit rated on its own
+                doc.paragraph(f"- {text}: {LEVEL_VI[lv]}.")
+        if c.evidence:
+            doc.paragraph(f"Minh chứng kèm theo: {c.evidence:02d} tệp (lưu trên hệ thống).", italic=True)
         if c.sub_levels:
             doc.paragraph("Các đơn vị trực thuộc tự đánh giá tiêu chuẩn này: "
                           f"{c.sub_levels.get('good', 0)} Tốt, {c.sub_levels.get('met', 0)} Đạt, "
@@ -232,10 +223,10 @@ def render_annual_report(r: AnnualReport) -> bytes:
 def _appendix(doc: Decree30Document, r: AnnualReport) -> None:
     doc.page_break()
     doc.paragraph("PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
-    doc.paragraph(f"KẾT QUẢ THỰC HIỆN PHONG TRÀO THI ĐUA NĂM {r.year} THEO ĐƠN VỊ", bold=True,
-                  align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
+    for line in ("KẾT QUẢ THỰC HIỆN PHONG TRÀO THI ĐUA", f"NĂM {r.year} THEO ĐƠN VỊ"):
+        doc.paragraph(line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
     doc.paragraph(f"(Kèm theo Báo cáo {number_line('BC', r.doc_code).removeprefix('Số: ')} của {r.unit.name})",
-                  italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
+                  size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
     rows = []
     for n, a in enumerate(r.appendix, start=1):
         t = a.tally

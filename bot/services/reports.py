@@ -21,7 +21,7 @@ from typing import Any
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.campaign.schema import Campaign
+from bot.campaign.schema import Campaign, CriterionGroup
 from bot.clock import Clock
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
@@ -61,13 +61,17 @@ class AppendixRow:
 
 @dataclass(frozen=True)
 class CriterionResult:
-    """§IV.1.1: one collective criterion as the unit assessed itself, with the levels its
-    sub-units gave themselves."""
+    """§IV.1.1: one collective criterion as the unit assessed itself (the group's level,
+    account, figures and evidence; its sub-items' levels), and the levels its sub-units
+    gave themselves."""
 
     code: str
-    level: str | None  # good | met | not_met, over its sub-items; None: not assessed
-    items: list[Any]  # ItemAssessment (bot.services.self_assessment), in the campaign's order
-    sub_levels: Counter[str] = field(default_factory=Counter)  # good/met/not_met/None → sub-units
+    level: str | None  # good | met | not_met; None: not assessed
+    account: str = ""
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (label, value as written)
+    evidence: int = 0
+    items: list[tuple[str, str | None]] = field(default_factory=list)  # (sub-item text, level)
+    sub_levels: Counter[str] = field(default_factory=Counter)  # good/met/not_met/none → sub-units
 
 
 @dataclass(frozen=True)
@@ -188,8 +192,11 @@ class ReportService:
         rows: list[AppendixRow] = []
 
         def level_of(unit_id: int | None) -> str | None:
+            """A unit's overall level over the collective criteria it assessed."""
             sa = assessments.get(unit_id or 0)
-            return criterion_level([i.level for i in sa.items]) if sa is not None and sa.items else None
+            if sa is None or getattr(sa, "status", "none") == "none":
+                return None
+            return criterion_level([i.level for i in sa.items if i.item is None])
 
         if counts.get(unit.id or 0) or own.get(unit.id or 0, Tally()).expected or not children:
             rows.append(AppendixRow(unit=unit, label=f"{unit.name} (lãnh đạo và bộ phận trực thuộc trực tiếp)"
@@ -211,21 +218,9 @@ class ReportService:
 
         # §IV.1.1: the unit's own self-assessment, criterion by criterion; its sub-units' levels.
         mine = assessments.get(unit.id or 0)
-        by_item = {(i.criterion, i.item): i for i in (mine.items if mine is not None else [])}
-        criteria = []
-        for group in self.campaign.collective_criteria:
-            items = [by_item[(group.code, it.code)] for it in group.items if (group.code, it.code) in by_item]
-            levels = [by_item[(group.code, it.code)].level if (group.code, it.code) in by_item else None
-                      for it in group.items]
-            sub_levels: Counter[str] = Counter()
-            for sub in subs:
-                sa = assessments.get(sub.id or 0)
-                if sa is None:
-                    continue
-                sub_levels[criterion_level([i.level for i in sa.items if i.criterion == group.code]) or "none"] += 1
-            criteria.append(CriterionResult(code=group.code, level=criterion_level(levels), items=items,
-                                            sub_levels=sub_levels))
-
+        begun = {uid: sa for uid, sa in assessments.items() if getattr(sa, "status", "none") != "none"}
+        criteria = [self._criterion(group, begun.get(unit.id or 0), [assessments[s.id] for s in subs if s.id in assessments])
+                    for group in self.campaign.collective_criteria]
         examples = await ExampleService(self.session, self.clock, self.timezone).approved_in(
             unit, date(year, 1, 1), date(year, 12, 31))
         nominations = await NominationService(self.session, self.clock, self.campaign, self.timezone).of_year(unit.id or 0, year)
@@ -243,10 +238,45 @@ class ReportService:
             ministry_name=self.ministry_name, standing_agency=self.standing_agency, campaign=self.campaign,
             sub_units=subs, period=(first, last), weeks=len(weeks), members=members, tally=total,
             respondents=respondents, shares=shares, appendix=rows, criteria=criteria,
-            self_assessment_status=getattr(mine, "status", None) if mine is not None else None,
-            sub_units_assessed=sum(1 for s in subs if (s.id or 0) in assessments),
+            self_assessment_status=mine.status if mine is not None and mine.status != "none" else None,
+            sub_units_assessed=sum(1 for s in subs if s.id in begun),
             examples=examples, nominations=nominations, signer=signer,
             doc_code=unit.doc_code or unit.code, place=unit.place,
+        )
+
+    @staticmethod
+    def _criterion(group: CriterionGroup, mine: Any, subs: list[Any]) -> CriterionResult:  # noqa: ANN401
+        """One §IV.1.1 group from the unit's self-assessment (UnitSelfAssessment) and its
+        sub-units'."""
+        sub_levels: Counter[str] = Counter()
+        for sa in subs:
+            answer = sa.group(group.code)
+            sub_levels[(answer.level if answer is not None else None) or "none"] += 1
+        if mine is None:
+            return CriterionResult(code=group.code, level=None, sub_levels=sub_levels)
+        answer = mine.group(group.code)
+        items = []
+        for sub in mine.sub_items(group.code):
+            try:
+                text = group.item(sub.item).text.vi.rstrip(" ;.")
+            except KeyError:
+                text = sub.item or ""
+            items.append((text, sub.level))
+        level = answer.level if answer is not None and answer.level else criterion_level([lv for _t, lv in items])
+        figures = []
+        for code, value in (answer.figures.items() if answer is not None else ()):
+            try:
+                figure = group.figure(code)
+            except KeyError:
+                continue
+            shown = {"yes": "Có", "no": "Không"}.get(value, value)
+            if figure.kind == "percent":
+                shown = f"{value}%"
+            figures.append((figure.label.vi, shown))
+        return CriterionResult(
+            code=group.code, level=level, account=(answer.account if answer is not None else "") or "",
+            figures=figures, evidence=len(answer.evidence) if answer is not None else 0,
+            items=items, sub_levels=sub_levels,
         )
 
     async def _shares(self, ids: list[int], weeks: list[int]) -> tuple[int, dict[str, Shares] | None]:
