@@ -345,9 +345,9 @@ class Decree30Document:
                 set_run(p.add_run(clean(text)), size, bold=bold)
         return p
 
-    def section(self, text: str, *, before: float = 6) -> Paragraph:
+    def section(self, text: str, *, before: float = 6, indent: bool = True) -> Paragraph:
         """A part heading: "I. …" in bold capitals, or "1. …" in bold."""
-        return self.paragraph(text, bold=True, before=before, keep_with_next=True)
+        return self.paragraph(text, bold=True, before=before, keep_with_next=True, indent=indent)
 
     def bullets(self, lines: Iterable[str]) -> None:
         for line in lines:

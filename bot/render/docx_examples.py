@@ -21,7 +21,7 @@ from bot.services.examples import ExampleRow
 from storage.examples import ExampleSubject
 
 PHOTO_MAX_HEIGHT = Cm(12)  # a photo fills the text width (16.5 cm) unless that makes it taller
-PHOTO_SIDE = 1600  # px: sharp enough at 16.5 cm, and the file stays small
+PHOTO_SIDE = 1280  # px: about 200 dpi at 16.5 cm, and the file stays small
 # Telegram takes documents up to 50 MB from a bot: past this many bytes of photos the
 # rest are named, not embedded, and the document says so.
 PHOTO_BUDGET = 40 * 1024 * 1024
@@ -77,7 +77,7 @@ class ExamplesDocx:
         names_ok = row.consent_names
         self.writer.section(
             _text("{n}. {category} (#{id})".format(n=self.count, category=category_name(row.category), id=row.id)),
-            before=12)
+            before=12, indent=False)
         self._field(_("Person or collective"), whom(row) if names_ok else
                     "{} {}".format(subject_name(row.subject), withheld()))
         self._field(_("Unit"), row.unit_name or "—")
