@@ -69,6 +69,7 @@ def build_routers() -> list[Router]:
         gated(announce.make_router(), Action.announce),
         gated(nominate.make_admin_router(), Action.manage_nominations),
         gated(nominate.make_router(), Action.nominate),
+        gated(nominate.make_dossier_router(), Action.dossier),
         gated(report.make_router(), Action.report),
         gated(deadlines.make_admin_router(), Action.manage_deadlines),
         gated(deadlines.make_leader_router(), Action.deadline_done),
