@@ -128,7 +128,7 @@ def render_list(rd: RoundDossier) -> bytes:
     if not rows:
         rows = [["", "Đơn vị chưa có đề nghị trong đợt này.", "", "", ""]]
     doc.table(["STT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Hình thức khen thưởng đề nghị", "Tóm tắt thành tích"],
-              rows, (Twips(624), Twips(1871), Twips(1871), Twips(1701), Twips(3287)), left=(1, 2, 4))
+              rows, (Twips(737), Twips(1814), Twips(1814), Twips(1701), Twips(3288)), left=(1, 2, 4))
     doc.paragraph(f"Danh sách có {len(rd.nominees):02d} tập thể, cá nhân ({rd.collectives:02d} tập thể, "
                   f"{rd.individuals:02d} cá nhân).", indent=False)
     doc.closing([], rd.doc_code, Signature(title=rd.signer.title, name=rd.signer.name, authority=rd.signer.authority))

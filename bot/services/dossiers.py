@@ -148,16 +148,17 @@ class DossierService:
         assert unit is not None
         await self._viewer_unit(viewer, unit, f"dossier nomination={nomination_id}")
         if row.withdrawn_at is not None:
-            await self.audit.refused(viewer.telegram_id, "dossier.withdrawn", detail=f"nomination={nomination_id}")
             when = row.withdrawn_at.astimezone(ZoneInfo(self.timezone)).strftime("%d/%m/%Y")
+            await self.audit.refused(viewer.telegram_id, "dossier.withdrawn", detail=f"nomination={nomination_id}")
             raise NominationRefused("dossier_withdrawn", date=when)
         kind = NomineeKind(row.kind)
         match = await self.nominations.nominee_match(unit, kind, row.nominee)
         flag = await self.nominations.flag_for(match)
         if flag is not None:
+            who, reason, flag_id = nominee_name(row.nominee), flag.reason, flag.id
             await self.audit.refused(viewer.telegram_id, "dossier.not_eligible",
-                                     detail=f"nomination={nomination_id} flag={flag.id}")
-            raise NominationRefused("not_eligible", nominee=nominee_name(row.nominee), reason=flag.reason)
+                                     detail=f"nomination={nomination_id} flag={flag_id}")
+            raise NominationRefused("not_eligible", nominee=who, reason=reason)
         r = await self.nominations.round(row.round_key)
         year = r.year
         weeks = weeks_of_year(year, self.today())
@@ -227,9 +228,9 @@ class DossierService:
             match = await self.nominations.nominee_match(unit, kind, row.nominee)
             flag = await self.nominations.flag_for(match)
             if flag is not None:
-                await self.audit.refused(viewer.telegram_id, "dossier.not_eligible",
-                                         detail=f"nomination={row.id} flag={flag.id}")
-                raise NominationRefused("not_eligible", nominee=nominee_name(row.nominee), reason=flag.reason)
+                who, reason, detail = nominee_name(row.nominee), flag.reason, f"nomination={row.id} flag={flag.id}"
+                await self.audit.refused(viewer.telegram_id, "dossier.not_eligible", detail=detail)
+                raise NominationRefused("not_eligible", nominee=who, reason=reason)
             if isinstance(match, User):
                 where = await self.session.get(Unit, match.unit_id) if match.unit_id else unit
                 position = ", ".join(p for p in (match.position, where.name if where else unit.name) if p)

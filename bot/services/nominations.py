@@ -300,9 +300,9 @@ class NominationService:
         """Refuse (and audit) a nominee an administrator flagged as not eligible."""
         flag = await self.flag_for(await self.nominee_match(unit, kind, nominee))
         if flag is not None:
-            await self.audit.refused(leader.telegram_id, "nomination.not_eligible",
-                                     detail=f"unit={unit.code} flag={flag.id}")
-            raise NominationRefused("not_eligible", nominee=nominee_name(nominee), reason=flag.reason)
+            reason, detail = flag.reason, f"unit={unit.code} flag={flag.id}"  # read before the rollback expires them
+            await self.audit.refused(leader.telegram_id, "nomination.not_eligible", detail=detail)
+            raise NominationRefused("not_eligible", nominee=nominee_name(nominee), reason=reason)
 
     async def precheck(self, leader: User, kind: NomineeKind, nominee: str) -> str:
         """The name step of /nominate: a well-formed name that is not flagged."""
