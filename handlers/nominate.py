@@ -483,7 +483,8 @@ async def on_dossier(query: CallbackQuery, callback_data: DossierCB, session: As
         return
     await send_round_papers(query.message, session, clock, campaign, settings, user, callback_data.r, None)
     # The leader's button sends the whole dossier: every nomination's achievement report too.
-    for _r, n in await dossier_service(session, clock, campaign, settings).live_of_unit(user):
+    live = await dossier_service(session, clock, campaign, settings).live_of_unit(user)
+    for _r, n in sorted(live, key=lambda pair: pair[1].slot):
         if n.round_key == callback_data.r and n.id is not None:
             await send_achievement(query.message, session, clock, campaign, settings, user, n.id)
 
