@@ -59,7 +59,10 @@ def history_chart(history: History, campaign: Campaign) -> bytes:
         row_labels=[f"{c}) {campaign.criterion(c).short.get(locale)}" for c in history.order],
         col_labels=[week_monday(r.week).strftime("%d/%m") for r in history.rows],
         cells=cells,
-        legend=[_("not done"), _("skipped"), _("Not met"), _("Met"), _("Good")],
+        legend=[_("Not self-assessed"), _("Absent with a reason"), _("Not met"), _("Met"), _("Good")],
+        headline="{done}/{weeks}".format(done=sum(r.status == CheckInStatus.done for r in history.rows),
+                                         weeks=len(history.rows)),
+        headline_note=_("weeks self-assessed"),
     )
 
 

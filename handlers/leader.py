@@ -141,8 +141,22 @@ def _chart_args(unit_name: str, week: int, trend: list[Participation], now: Part
     }
 
 
+def chart_headline(now: Participation, before: Participation | None) -> dict[str, str]:
+    """The chart's headline figure: the week's participation, and its change in points."""
+    if not now.expected:
+        return {"headline": "—", "headline_note": ""}
+    rate = round(now.rate)
+    if before is None or not before.expected:
+        return {"headline": f"{rate}%", "headline_note": _("no figures for the week before")}
+    change = rate - round(before.rate)
+    arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
+    return {"headline": f"{rate}%",
+            "headline_note": _("{arrow}{points} vs the week before").format(arrow=arrow, points=abs(change))}
+
+
 def digest_chart(d: LeaderDigest, campaign: Campaign) -> bytes:
-    return participation_and_criteria(**_chart_args(d.unit.name, d.week, d.trend, d.now, campaign))
+    return participation_and_criteria(**_chart_args(d.unit.name, d.week, d.trend, d.now, campaign),
+                                      **chart_headline(d.now, d.before))
 
 
 async def nudge_payload(member: User, svc: CheckinService) -> dict[str, Any]:
@@ -225,14 +239,11 @@ def unit_card(ov: UnitOverview, campaign: Campaign) -> tuple[str, InlineKeyboard
 
 
 def unit_chart(ov: UnitOverview, campaign: Campaign) -> bytes:
-    subs = ov.sub_units[:MAX_SUB_UNITS_LISTED]
-    return unit_overview(
-        **_chart_args(ov.unit.name, ov.week, ov.trend, ov.now, campaign),
-        sub_units=[child.name[:40] for child, _p in subs],
-        sub_rates=[p.rate for _c, p in subs],
-        sub_title=_("Sub-units, % self-assessed"),
-        no_sub_units=_("No sub-units"),
-    )
+    """The week's participation and its change, then week by week (criteria and sub-units
+    are in the card's text)."""
+    args = _chart_args(ov.unit.name, ov.week, ov.trend, ov.now, campaign)
+    return unit_overview(title=args["title"], weeks=args["weeks"], rates=args["rates"], rate_label=args["rate_label"],
+                         **chart_headline(ov.now, ov.trend[-2] if len(ov.trend) > 1 else None))
 
 
 async def send_unit_chart(message: Message, ov: UnitOverview, campaign: Campaign) -> None:

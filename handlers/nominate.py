@@ -340,7 +340,8 @@ async def on_nominations(query: CallbackQuery, callback_data: NominationsCB, ses
         return
     kind = "xlsx" if callback_data.a == NominationsAct.xlsx else "csv"
     title = _("Nominations: {round}").format(round=r.title(current_locale()))
-    data = (nominations_xlsx(r, rows, title, settings.timezone) if kind == "xlsx"
+    award = campaign.awards.award.get(current_locale())
+    data = (nominations_xlsx(r, rows, title, settings.timezone, award) if kind == "xlsx"
             else nominations_csv(rows, settings.timezone))
     await svc.note_export(user, r.key, kind, len(rows))
     name = "de-nghi-khen-thuong_{}.{}".format(r.key.replace("@", "-"), kind)

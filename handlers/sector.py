@@ -106,6 +106,9 @@ def chart(fig: SectorFigures, cb: DashboardCB) -> bytes:
         rates=[r.tally.rate for r in rows],
         rate_label=_("Self-assessed, % of expected"),
         empty=_("No registered members yet."),
+        headline=f"{fig.total.rate:.0f}%" if fig.total.expected else "—",
+        headline_note=_("whole sector: {done}/{expected} self-assessments").format(
+            done=fig.total.done, expected=fig.total.expected),
     )
 
 

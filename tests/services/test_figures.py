@@ -123,10 +123,7 @@ def test_charts_render_vietnamese_without_missing_glyphs() -> None:
         warnings.simplefilter("always")
         png = unit_overview(
             title="Văn phòng Bộ: tuần 48 (23/11–29/11/2026)", weeks=["05/10", "12/10"], rates=[50.0, 75.0],
-            rate_label="Tỷ lệ đã tự đánh giá (%)", criteria=["a) Kỷ cương, kỷ luật hành chính", "đ) Giao tiếp, ứng xử"],
-            shares=[(60.0, 30.0, 10.0), (100.0, 0.0, 0.0)], share_labels=["Tốt", "Đạt", "Chưa đạt"],
-            withheld_text="Số liệu được ẩn", sub_units=["Phòng Tổng hợp", "Phòng Pháp chế"], sub_rates=[100.0, 0.0],
-            sub_title="Đơn vị trực thuộc", no_sub_units="Không có đơn vị trực thuộc")
+            rate_label="Tỷ lệ đã tự đánh giá (%)", headline="75%", headline_note="↑25 so với tuần trước")
         png2 = sector_participation(title="Tự đánh giá theo đơn vị, năm 2026", units=["Sở Nông nghiệp và Môi trường Hà Tĩnh"],
                                     rates=[42.0], rate_label="Tỷ lệ (%)", empty="Chưa có")
     missing = [str(w.message) for w in caught if "missing from" in str(w.message).lower() or "glyph" in str(w.message).lower()]

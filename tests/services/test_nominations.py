@@ -195,8 +195,8 @@ async def test_admins_see_every_unit_and_export(session, clock, admin, lead_a, r
     book = openpyxl.load_workbook(io.BytesIO(nominations_xlsx(r, rows, "Đề nghị khen thưởng", "Asia/Ho_Chi_Minh")))
     sheet = book.active
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
-    assert values[0][:5] == ["VP", "Đơn vị VP", 1, "Tập thể", "Phòng Tổng hợp"]
-    assert values[1][4] == "'=HYPERLINK(\"x\")"  # not a formula
+    assert values[0][:4] == [1, "Phòng Tổng hợp", "Đơn vị VP", "Tập thể"] and values[0][6] == "VP"
+    assert values[1][1] == "'=HYPERLINK(\"x\")"  # not a formula
     text = nominations_csv(rows, "Asia/Ho_Chi_Minh").decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(text)))
     assert parsed[0][0] == "Mã đơn vị" and parsed[2][4] == "'=HYPERLINK(\"x\")" and len(parsed) == 3

@@ -50,8 +50,6 @@ VI = {
     "Your recent weeks and trend": "Các tuần gần đây và xu hướng",
     "Your reflection: {text}": "Suy nghĩ của đồng chí: {text}",
     "Your trend per criterion group": "Xu hướng theo từng nhóm tiêu chuẩn",
-    "not done": "chưa làm",
-    "skipped": "bỏ qua",
     "week {number} ({start}–{end})": "tuần {number} ({start}–{end})",
     "— not done  {week}": "— chưa làm  {week}",
     "↩ Back": "↩ Quay lại",
