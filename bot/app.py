@@ -71,6 +71,7 @@ def build_routers() -> list[Router]:
         gated(nominate.make_router(), Action.nominate),
         gated(nominate.make_dossier_router(), Action.dossier),
         gated(report.make_router(), Action.report),
+        gated(report.make_admin_router(), Action.sector),
         gated(deadlines.make_admin_router(), Action.manage_deadlines),
         gated(deadlines.make_leader_router(), Action.deadline_done),
         gated(leader.make_router(), Action.view_unit),

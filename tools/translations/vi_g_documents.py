@@ -33,4 +33,9 @@ VI = {
     "No. {id}: {kind} {subject} ({unit}) — {reason}": "Số {id}: {kind} {subject} ({unit}) — {reason}",
     "Nobody is marked.": "Chưa có trường hợp nào.",
     "/eligibility person PERSON_NO REASON — a person may not be commended\n/eligibility unit UNIT_CODE REASON — a unit may not be commended\n/eligibility lift ID — lift a flag": "/eligibility person SỐ LÝ_DO — cá nhân chưa đủ điều kiện khen thưởng\n/eligibility unit MÃ_ĐƠN_VỊ LÝ_DO — tập thể chưa đủ điều kiện khen thưởng\n/eligibility lift SỐ_GHI_NHẬN — gỡ ghi nhận",
+    # -- the consolidated report (handlers/report.py) ---------------------------------------------
+    "Gathering every unit's figures for {year}…": "Đang tổng hợp số liệu của các đơn vị năm {year}…",
+    "<b>Consolidated report {year}</b> (plan §VI.2)": "<b>Báo cáo tổng hợp năm {year}</b> (khoản 2 mục VI Kế hoạch)",
+    "Units that submitted their report: {done}/{total}.": "Đơn vị đã gửi báo cáo: {done}/{total}.",
+    "Self-assessments done across the sector: {done}/{expected} person-weeks ({pct}).": "Lượt tự đánh giá đã hoàn thành toàn ngành: {done}/{expected} lượt ({pct}).",
 }
