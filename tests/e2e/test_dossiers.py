@@ -84,3 +84,34 @@ async def test_dossier_eligibility_and_refusals(h: Harness) -> None:
         lan_now = await s.get(User, lan.id)
     assert [a.action for a in refused] == ["dossier.not_eligible", "nomination.not_eligible", "dossier.withdrawn", "dossier"]
     assert lan_now is not None and lan_now.full_name == "Nguyễn Thị Lan"
+
+
+async def test_the_standing_agency_gets_the_consolidated_report(h: Harness) -> None:
+    import io
+
+    import openpyxl
+
+    from bot.services.submissions import ReportSubmissionService
+    from tests.services.test_self_assessment import PDF
+
+    await h.add_unit("SO-A", "Sở A")
+    await h.add_unit("SO-B", "Sở B")
+    lead_a = await h.register(41001, "Lãnh Đạo A", unit="SO-A", role=Role.leader)
+    await h.register(41002, "Lãnh Đạo B", unit="SO-B", role=Role.leader)
+    await h.register(ADMIN_ID, "Quản Trị Viên", unit=None, role=Role.admin)
+    async with h.sessionmaker() as s:
+        me = await s.get(User, lead_a.id)
+        await ReportSubmissionService(s, h.clock, h.rt.campaign).submit(me, 2026, file_name="bao-cao.pdf", data=PDF)
+    boss = h.emu.user(ADMIN_ID, "Quản trị", started=True)
+    await boss.send("/consolidated")
+    progress, docx_msg, xlsx_msg = boss.since_last_action
+    assert "Báo cáo tổng hợp năm 2026" in progress.text and "Đơn vị đã gửi báo cáo: 1/2." in progress.text
+    assert docx_msg.document.file_name == "bao-cao-tong-hop_2026.docx"
+    body = all_text(check_decree30(docx_msg.document.data))
+    assert "Các đơn vị chưa gửi báo cáo: Sở B." in body
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_msg.document.data))
+    summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=4, values_only=True)}
+    assert summary["Số đơn vị đã gửi báo cáo"] == 1 and summary["Số người tham gia"] == 2
+    lead = h.emu.user(41002, "B")
+    await lead.send("/consolidated")
+    assert "không dành cho vai trò của đồng chí" in lead.last.text
