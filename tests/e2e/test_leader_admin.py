@@ -349,6 +349,9 @@ COMMANDS = {
     "/invites": {Role.admin},
     "/role 1 comms": {Role.admin},
     "/audit": {Role.admin},
+    "/consolidated": {Role.admin},
+    "/eligibility": {Role.admin},
+    "/dossier": {Role.leader, Role.admin},
     "/mydata": {Role.employee, Role.leader, Role.comms, Role.admin},
 }
 
