@@ -133,6 +133,13 @@ def _individual(doc: Decree30Document, r: AnnualReport) -> None:
               (Twips(567), Twips(4535), Twips(1417), Twips(1417), Twips(1418)))
 
 
+def _points(codes: list[str]) -> str:
+    """"tiêu chuẩn tại điểm a" / "các tiêu chuẩn tại các điểm a, b và đ" (khoản 1.1)."""
+    if len(codes) == 1:
+        return f"tiêu chuẩn tại điểm {codes[0]}"
+    return "các tiêu chuẩn tại các điểm " + ", ".join(codes[:-1]) + f" và {codes[-1]}"
+
+
 def _assessment(doc: Decree30Document, r: AnnualReport) -> None:
     doc.section("V. ĐÁNH GIÁ CHUNG")
     good = [c.code for c in r.criteria if c.level == "good"]
@@ -141,17 +148,18 @@ def _assessment(doc: Decree30Document, r: AnnualReport) -> None:
     if r.tally.expected:
         strengths.append(f"tỷ lệ lượt tự đánh giá hằng tuần đã hoàn thành đạt {pct(r.tally.rate)}")
     if good:
-        strengths.append("đơn vị tự đánh giá đạt mức Tốt ở tiêu chuẩn " + ", ".join(f"{c})" for c in good))
+        strengths.append("đơn vị tự đánh giá đạt mức Tốt ở " + _points(good))
     if r.examples:
         strengths.append(f"có {len(r.examples)} gương điển hình được phát hiện, biểu dương")
     doc.paragraph("1. Ưu điểm: " + ("; ".join(strengths) + ". " if strengths else "") + FILL)
     limits = []
     if weak:
-        limits.append("tiêu chuẩn " + ", ".join(f"{c})" for c in weak) + " đơn vị tự đánh giá Chưa đạt")
+        limits.append(_points(weak) + " đơn vị tự đánh giá Chưa đạt")
     if r.shares:
         worst = max(r.shares.items(), key=lambda kv: kv[1].pct(Level.not_met))
         if worst[1].not_met:
-            limits.append(f"nhóm tiêu chuẩn {worst[0]}) có tỷ lệ Chưa đạt cao nhất ({pct(worst[1].pct(Level.not_met))})")
+            limits.append(f"nhóm tiêu chuẩn tại điểm {worst[0]} khoản 1.2 có tỷ lệ Chưa đạt cao nhất "
+                          f"({pct(worst[1].pct(Level.not_met))})")
     doc.paragraph("2. Tồn tại, hạn chế và nguyên nhân: " + ("; ".join(limits) + ". " if limits else "") + FILL)
     doc.paragraph("3. Bài học kinh nghiệm: " + FILL)
 
@@ -199,8 +207,9 @@ def render_annual_report(r: AnnualReport) -> bytes:
         doc.paragraph(
             f"2. Đề nghị khen thưởng: căn cứ khoản 2 mục IV của Kế hoạch (mỗi đơn vị đề nghị tối đa {quota:02d} "
             f"tập thể hoặc cá nhân), {r.unit.name} đề nghị {r.campaign.awards.award.vi} cho:")
-        for n, (rnd, nom) in enumerate(r.nominations, start=1):
-            doc.paragraph(f"{n}. {KIND_VI[NomineeKind(nom.kind)]}: {nom.nominee} ({rnd.title_vi})", bold=True)
+        for n, (rnd, nom) in enumerate(r.nominations):
+            letter = "abcdefghiklmnopq"[n % 16]
+            doc.paragraph(f"{letter}) {KIND_VI[NomineeKind(nom.kind)]}: {nom.nominee} ({rnd.title_vi})", bold=True)
             doc.paragraph(f"Thành tích: {nom.achievement}")
     else:
         doc.paragraph(f"2. Đề nghị khen thưởng: năm {r.year}, đơn vị chưa có đề nghị khen thưởng trên hệ thống. " + FILL)

@@ -126,7 +126,8 @@ async def test_the_report_is_a_decree_30_document_ready_to_sign(session, clock, 
     assert "Từ ngày 29/12/2025 đến ngày 25/11/2026 (48 tuần)" in body and "tuần 4" not in body
     assert "Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019" in body
     assert "Sáng kiến, giải pháp: Nhân Viên 0. " + STORY in body
-    assert "1. Tập thể: Văn phòng Sở (Khen thưởng năm 2026)" in body and "Thành tích: " + ACHIEVEMENT in body
+    assert "a) Tập thể: Văn phòng Sở (Khen thưởng năm 2026)" in body
+    assert "đơn vị tự đánh giá đạt mức Tốt ở các tiêu chuẩn tại các điểm a, b, d, đ và e" in body and "Thành tích: " + ACHIEVEMENT in body
 
     # The numbers of the text are the appendix's total row, and the database's.
     m = re.search(r"có (\d+) cán bộ, công chức, viên chức tham gia .* đã hoàn thành là (\d+)/(\d+) lượt, "
