@@ -69,8 +69,10 @@ def render_consolidated_docx(c: ConsolidatedReport, place: str | None = None) ->
     for r, rows_ in c.rounds:
         coll = sum(1 for x in rows_ if x.kind == NomineeKind.collective)
         units = len({x.unit_code for x in rows_})
-        doc.paragraph(f"{r.title_vi}: {units} đơn vị đề nghị {len(rows_)} trường hợp ({coll} tập thể, "
-                      f"{len(rows_) - coll} cá nhân) tặng {c.campaign.awards.award.vi}:", keep_with_next=True)
+        kinds = " và ".join(part for part in (f"{coll:02d} tập thể" if coll else "",
+                                               f"{len(rows_) - coll:02d} cá nhân" if len(rows_) - coll else "") if part)
+        doc.paragraph(f"{r.title_vi}: {units:02d} đơn vị đề nghị tặng {c.campaign.awards.award.vi} cho {kinds}:",
+                      keep_with_next=True)
         doc.table(["STT", "Đơn vị đề nghị", "Tên tập thể, cá nhân", "Loại"],
                   [[str(i), x.unit_name, x.nominee, KIND_VI[x.kind]] for i, x in enumerate(rows_, start=1)],
                   (Twips(680), Twips(3686), Twips(3685), Twips(1303)), left=(1, 2))

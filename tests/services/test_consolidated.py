@@ -70,7 +70,7 @@ async def test_consolidated_docx_and_xlsx_totals_are_the_database(session, clock
     assert "9 người tham gia; số lượt tự đánh giá đã hoàn thành là 5/9 lượt, đạt 55,6%" in body
     for g in CAMPAIGN.collective_criteria:
         assert g.short.vi in body
-    assert "Khen thưởng năm 2026: 1 đơn vị đề nghị 1 trường hợp (0 tập thể, 1 cá nhân)" in body
+    assert f"Khen thưởng năm 2026: 01 đơn vị đề nghị tặng {CAMPAIGN.awards.award.vi} cho 01 cá nhân:" in body
     appendix = doc.tables[-1]
     total = [c.text for c in appendix.rows[-1].cells]
     assert total[1:6] == ["Tổng cộng", "9", "9", "5", "55,6%"] and total[-1] == "1/3"
