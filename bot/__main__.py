@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     ui = usub.add_parser("import", help="create or update units from a CSV file (code,name,parent_code,kind)")
     ui.add_argument("file", type=Path)
     usub.add_parser("list", help="print the unit tree")
+    ud = usub.add_parser("doc", help="the unit's document code and place (Decree 30/2020: Số: …/BC-CODE; PLACE, ngày …)")
+    ud.add_argument("code", help="the unit's code")
+    ud.add_argument("doc_code", help="the code in its documents' numbers, e.g. STNMT")
+    ud.add_argument("--place", help="the place before the date, e.g. \"Hà Nội\"")
 
     inv = sub.add_parser("invite", help="create an invitation and print its deep link")
     inv.add_argument("unit", nargs="?", help="unit code (may be omitted for --role admin)")
@@ -175,6 +179,9 @@ async def cmd_unit(settings: Settings, args: argparse.Namespace) -> int:
                     raise CliError(f"cannot read {args.file}: {exc.strerror}") from None
                 res = await svc.import_csv(text)
                 print(f"imported {args.file}: {res.created} created, {res.updated} updated")
+            elif args.unit_cmd == "doc":
+                unit = await svc.set_document(args.code, args.doc_code, args.place)
+                print(f"{unit.code}: Số: …/BC-{unit.doc_code}; {unit.place or '…'}, ngày … tháng … năm …")
             else:
                 rows = await svc.tree()
                 if not rows:

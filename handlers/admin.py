@@ -46,6 +46,7 @@ def units_usage() -> str:
              "/units add CODE PARENT_CODE|- [ministry_unit|province_dept|division] NAME — add a unit (- for a top-level one)\n"
              "/units import — then send a CSV file (code,name,parent_code,kind)\n"
              "/units show CODE — the unit's people and their roles\n"
+             "/units doc CODE DOC_CODE [PLACE] — its documents' code and place (Số: …/BC-DOC_CODE; PLACE, ngày …)\n"
              "/role PERSON_NO employee|leader|comms — change a person's role")
 
 
@@ -74,6 +75,15 @@ async def units(message: Message, command: CommandObject, state: FSMContext, bot
             raise InvalidInput("units_usage", usage=units_usage())
         text, kb = await unit_people(session, clock, args[1].strip())
         await message.answer(text, reply_markup=kb)
+    elif action == "doc":
+        parts = (args[1] if len(args) > 1 else "").split(maxsplit=2)
+        if len(parts) < 2:
+            raise InvalidInput("units_usage", usage=units_usage())
+        unit = await UnitService(session, clock).set_document(parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+        AuditService(session, clock).note(user.telegram_id, "unit.doc", detail=f"code={unit.code} doc={unit.doc_code}")
+        await session.commit()
+        await message.answer(_("Documents of {name}: “Số: …/BC-{doc_code}”, “{place}, ngày … tháng … năm …”.").format(
+            name=escape(unit.name), doc_code=escape(unit.doc_code or ""), place=escape(unit.place or "…")))
     elif action == "tree":
         await message.answer(await tree_text(session, clock))
     else:

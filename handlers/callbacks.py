@@ -200,6 +200,15 @@ class NominateCB(CallbackData, prefix="nm"):
     v: int = -1
 
 
+class DossierCB(CallbackData, prefix="ds"):
+    """Nomination dossiers (Decree 98/2023): id set → one nomination's achievement report;
+    otherwise round r's list and cover submission for unit u (0: the leader's own)."""
+
+    r: str = ""
+    id: int = 0
+    u: int = 0
+
+
 class NominationsAct(str, enum.Enum):
     open = "op"
     xlsx = "xl"

@@ -38,7 +38,7 @@ from bot.services.nominations import (
     UnitNominations,
     parse_round_args,
 )
-from handlers.callbacks import NominateAct, NominateCB, NominationsAct, NominationsCB
+from handlers.callbacks import DossierCB, NominateAct, NominateCB, NominationsAct, NominationsCB
 from handlers.deadlines import fmt
 from handlers.filters import TYPED
 from handlers.edit import edit_in_place
@@ -112,6 +112,9 @@ def unit_card(un: UnitNominations, today, *, several_rounds: bool = False) -> tu
             kb.button(text=_("↩ Withdraw {slot}").format(slot=n.slot), callback_data=NominateCB(a=NominateAct.withdraw, r=r.key, id=n.id or 0))
             kb.button(text=_("🔁 Replace {slot}").format(slot=n.slot), callback_data=NominateCB(a=NominateAct.replace, r=r.key, id=n.id or 0))
             sizes.append(2)
+    if un.live:
+        kb.button(text=_("📄 Dossier (Decree 98/2023)"), callback_data=DossierCB(r=r.key))
+        sizes.append(1)
     if several_rounds:
         kb.button(text=_("◀ Rounds"), callback_data=NominateCB(a=NominateAct.rounds))
         sizes.append(1)
@@ -201,8 +204,12 @@ async def on_nominate(query: CallbackQuery, callback_data: NominateCB, callback_
         await _edit(query, text, kb)
 
 
-async def nominee_typed(message: Message, state: FSMContext) -> None:
-    nominee = NominationService.check_nominee(message.text or "")
+async def nominee_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock,
+                        campaign: Campaign, settings: Settings, user: User) -> None:
+    data = await state.get_data()
+    kind = NomineeKind(data.get("kind", NomineeKind.individual.value))
+    # A flagged nominee (Decree 98/2023, Art. 4) is refused here, before the achievements are typed.
+    nominee = await service(session, clock, campaign, settings).precheck(user, kind, message.text or "")
     await state.update_data(nominee=nominee)
     await state.set_state(NominateStates.achievement)
     await message.answer(_("Now type the achievements of {nominee} in carrying out office culture "
@@ -301,10 +308,14 @@ def listing_text(r: Round, rows) -> str:  # noqa: ANN001
         if row.unit_code != unit:
             unit = row.unit_code
             lines += ["", "<b>{}</b> — {}".format(escape(row.unit_code), escape(row.unit_name))]
-        lines.append("{slot}. {kind}: {nominee}".format(slot=row.slot, kind=kind_name(row.kind), nominee=escape(row.nominee)))
+        lines.append("{slot}. {kind}: {nominee} ({number})".format(
+            slot=row.slot, kind=kind_name(row.kind), nominee=escape(row.nominee),
+            number=_("dossier: /dossier {id}").format(id=row.id)))
         lines.append("<i>{}</i>".format(escape(snippet(row.achievement, 120))))
     if not rows:
         lines += ["", _("No unit has nominated anyone in this round.")]
+    else:
+        lines += ["", _("A unit's list and cover submission: /dossier {round} UNIT_CODE").format(round=escape(r.key))]
     text = "\n".join(lines)
     if len(text) > LISTING_LIMIT:
         text = text[:LISTING_LIMIT].rsplit("\n", 1)[0]
@@ -338,10 +349,150 @@ async def on_nominations(query: CallbackQuery, callback_data: NominationsCB, ses
                                         caption=ngettext("{n} nomination", "{n} nominations", len(rows)).format(n=len(rows)))
 
 
+async def eligibility_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,
+                              campaign: Campaign, settings: Settings, user: User) -> None:
+    """/eligibility: who may not be commended now and why (Decree 98/2023, Art. 4)."""
+    svc = service(session, clock, campaign, settings)
+    args = (command.args or "").split(maxsplit=2)
+    action = args[0].lower() if args else "list"
+    if action in ("person", "unit"):
+        if len(args) < 3 or (action == "person" and not args[1].isdigit()):
+            raise InvalidInput("eligibility_usage")
+        flag = await (svc.flag(user, reason=args[2], user_id=int(args[1])) if action == "person"
+                      else svc.flag(user, reason=args[2], unit_code=args[1]))
+        await message.answer(_("Marked as not eligible for commendation (no. {id}): {subject}. Reason: {reason}. "
+                               "Their nominations are refused until you lift it: /eligibility lift {id}").format(
+            id=flag.id, subject=escape(flag.subject), reason=escape(flag.reason)))
+    elif action == "lift":
+        if len(args) < 2 or not args[1].isdigit():
+            raise InvalidInput("eligibility_usage")
+        await svc.lift(user, int(args[1]))
+        await message.answer(_("Flag no. {id} lifted.").format(id=int(args[1])))
+    elif action == "list":
+        flags = await svc.flags()
+        lines = [_("<b>Not eligible for commendation</b> (Decree 98/2023/NĐ-CP, Art. 4)")]
+        for f in flags:
+            lines.append(_("No. {id}: {kind} {subject} ({unit}) — {reason}").format(
+                id=f.id, kind=kind_name(f.kind), subject=escape(f.subject), unit=escape(f.unit_name), reason=escape(f.reason)))
+        if not flags:
+            lines.append(_("Nobody is marked."))
+        lines += ["", escape(error_usage())]
+        await message.answer("\n".join(lines))
+    else:
+        raise InvalidInput("eligibility_usage")
+
+
+def error_usage() -> str:
+    return _("/eligibility person PERSON_NO REASON — a person may not be commended\n"
+             "/eligibility unit UNIT_CODE REASON — a unit may not be commended\n"
+             "/eligibility lift ID — lift a flag")
+
+
 def make_admin_router() -> Router:
     """Administrators (Action.manage_nominations)."""
     router = Router(name="nominations-admin")
     router.message.register(nominations_command, Command("nominations"), StateFilter("*"))
+    router.message.register(eligibility_command, Command("eligibility"), StateFilter("*"))
     router.callback_query.register(on_nominations, NominationsCB.filter())
     return router
 
+
+
+# -- dossiers (Decree 98/2023): leaders for their own unit, administrators for any ------------
+
+
+def dossier_service(session: AsyncSession, clock: Clock, campaign: Campaign, settings: Settings):  # noqa: ANN201
+    from bot.services.dossiers import DossierService
+
+    return DossierService(session, clock, campaign, timezone=settings.timezone,
+                          ministry_name=settings.ministry_name, standing_agency=settings.standing_agency)
+
+
+def dossier_usage() -> str:
+    return _("/dossier — your unit's nominations and their dossiers\n"
+             "/dossier N — the achievement report of nomination no. N (Decree 98/2023: form 02 or 03)\n"
+             "/dossier ROUND [UNIT_CODE] — a unit's list of nominees and its cover submission")
+
+
+async def send_achievement(message: Message, session: AsyncSession, clock: Clock, campaign: Campaign,
+                           settings: Settings, user: User, nomination_id: int) -> None:
+    import asyncio
+
+    from bot.render.dossier_docx import render_achievement
+
+    a = await dossier_service(session, clock, campaign, settings).achievement(user, nomination_id)
+    data = await asyncio.to_thread(render_achievement, a)
+    await message.answer_document(
+        BufferedInputFile(data, filename=f"bao-cao-thanh-tich_mau-{a.form}_{a.nomination.id}.docx"),
+        caption=_("Achievement report (form {form}, Decree 98/2023): {nominee}. A draft: fill in the parts marked, "
+                  "then have it signed.").format(form=a.form, nominee=escape(snippet(a.nomination.nominee, 200))))
+
+
+async def send_round_papers(message: Message, session: AsyncSession, clock: Clock, campaign: Campaign,
+                            settings: Settings, user: User, round_key: str, unit_code: str | None) -> None:
+    import asyncio
+
+    from bot.render.dossier_docx import render_cover, render_list
+
+    svc = dossier_service(session, clock, campaign, settings)
+    rd = await svc.round_dossier(user, round_key, unit_code)
+    code = "".join(ch for ch in rd.unit.code if ch.isalnum() or ch in "-_") or "don-vi"
+    key = rd.round.key.replace("@", "-")
+    cover = await asyncio.to_thread(render_cover, rd)
+    listing = await asyncio.to_thread(render_list, rd)
+    await message.answer_document(BufferedInputFile(cover, filename=f"to-trinh_{code}_{key}.docx"),
+                                  caption=_("Cover submission (tờ trình): {unit}, {round}.").format(
+                                      unit=escape(rd.unit.name), round=escape(rd.round.title_vi)))
+    await message.answer_document(BufferedInputFile(listing, filename=f"danh-sach_{code}_{key}.docx"),
+                                  caption=ngettext("List of nominees: {n} nominee.", "List of nominees: {n} nominees.",
+                                                   len(rd.nominees)).format(n=len(rd.nominees)))
+
+
+async def dossier_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,
+                          campaign: Campaign, settings: Settings, user: User) -> None:
+    args = (command.args or "").split()
+    if len(args) == 1 and args[0].isdigit():
+        await send_achievement(message, session, clock, campaign, settings, user, int(args[0]))
+    elif args:
+        await send_round_papers(message, session, clock, campaign, settings, user, args[0], args[1] if len(args) > 1 else None)
+    else:
+        live = await dossier_service(session, clock, campaign, settings).live_of_unit(user)
+        if not live:
+            await message.answer(_("Your unit has no nomination in force.") + "\n\n" + escape(dossier_usage()))
+            return
+        kb = InlineKeyboardBuilder()
+        lines = [_("<b>Nomination dossiers</b> (Decree 98/2023/NĐ-CP)")]
+        rounds: dict[str, Round] = {}
+        for r, n in live:
+            rounds.setdefault(r.key, r)
+            lines.append(_("No. {id}: {kind}, {nominee} — {round}").format(
+                id=n.id, kind=kind_name(n.kind), nominee=escape(n.nominee), round=escape(r.title(current_locale()))))
+            kb.button(text=_("📄 Achievement report no. {id}").format(id=n.id), callback_data=DossierCB(id=n.id or 0))
+        for r in rounds.values():
+            kb.button(text=_("📄 List and cover submission: {round}").format(round=r.title(current_locale()))[:60],
+                      callback_data=DossierCB(r=r.key))
+        kb.adjust(1)
+        await message.answer("\n".join(lines), reply_markup=kb.as_markup())
+
+
+async def on_dossier(query: CallbackQuery, callback_data: DossierCB, session: AsyncSession, clock: Clock,
+                     campaign: Campaign, settings: Settings, user: User) -> None:
+    if not isinstance(query.message, Message):
+        return
+    if callback_data.id:
+        await send_achievement(query.message, session, clock, campaign, settings, user, callback_data.id)
+        return
+    await send_round_papers(query.message, session, clock, campaign, settings, user, callback_data.r, None)
+    # The leader's button sends the whole dossier: every nomination's achievement report too.
+    live = await dossier_service(session, clock, campaign, settings).live_of_unit(user)
+    for _r, n in sorted(live, key=lambda pair: pair[1].slot):
+        if n.round_key == callback_data.r and n.id is not None:
+            await send_achievement(query.message, session, clock, campaign, settings, user, n.id)
+
+
+def make_dossier_router() -> Router:
+    """Leaders (their own unit) and administrators (Action.dossier)."""
+    router = Router(name="dossier")
+    router.message.register(dossier_command, Command("dossier"), StateFilter("*"))
+    router.callback_query.register(on_dossier, DossierCB.filter(), flags={"callback_answer": {"pre": True}})
+    return router

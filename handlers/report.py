@@ -42,6 +42,8 @@ def summary(rep: AnnualReport) -> str:
             done=t.done, expected=t.expected, pct=f"{t.rate:.0f}%"),
         _("Figures per criterion: included.") if rep.figures.shares is not None else
         _("Figures per criterion: withheld (fewer than {n} people answered).").format(n=rep.min_group),
+        _("Self-assessment on the collective criteria (§IV.1.1): {n}/{total} criteria assessed.").format(
+            n=sum(1 for c in rep.criteria if c.level), total=len(rep.criteria)),
         ngettext("{n} approved good example", "{n} approved good examples", len(rep.examples)).format(n=len(rep.examples)),
         ngettext("{n} nomination", "{n} nominations", len(rep.nominations)).format(n=len(rep.nominations)),
     ]
@@ -87,6 +89,44 @@ async def report_year(query: CallbackQuery, callback_data: ReportCB, session: As
                       campaign: Campaign, settings: Settings, user: User) -> None:
     if isinstance(query.message, Message):
         await send_report(query.message, service(session, clock, campaign, settings), user, callback_data.y)
+
+
+async def consolidated_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,
+                               campaign: Campaign, settings: Settings, user: User) -> None:
+    """/consolidated [YEAR] (administrators, plan §VI.2): every unit's report and
+    self-assessment gathered, as a DOCX for the council and an XLSX of the same figures."""
+    from bot.render.consolidated import render_consolidated_docx, render_consolidated_xlsx
+    from bot.services.consolidated import ConsolidatedService
+
+    svc = ConsolidatedService(session, clock, campaign, timezone=settings.timezone,
+                              ministry_name=settings.ministry_name, standing_agency=settings.standing_agency)
+    arg = (command.args or "").strip()
+    first, last = campaign.start.year, svc.today().year
+    if arg and not re.fullmatch(r"\d{4}", arg):
+        raise InvalidInput("report_year", first=first, last=last)
+    year = int(arg) if arg else last
+    progress = await message.answer(_("Gathering every unit's figures for {year}…").format(year=year))
+    rep = await svc.build(year, admin=user)
+    docx_data = await asyncio.to_thread(render_consolidated_docx, rep)
+    xlsx_data = await asyncio.to_thread(render_consolidated_xlsx, rep)
+    t = rep.tally
+    text = "\n".join([
+        _("<b>Consolidated report {year}</b> (plan §VI.2)").format(year=year),
+        _("Units that submitted their report: {done}/{total}.").format(done=rep.submitted, total=len(rep.reporting)),
+        _("Self-assessments done across the sector: {done}/{expected} person-weeks ({pct}).").format(
+            done=t.done, expected=t.expected, pct=f"{t.rate:.0f}%"),
+        ngettext("{n} nomination", "{n} nominations", len(rep.nominations)).format(n=len(rep.nominations)),
+    ])
+    await progress.edit_text(text)
+    await message.answer_document(BufferedInputFile(docx_data, filename=f"bao-cao-tong-hop_{year}.docx"))
+    await message.answer_document(BufferedInputFile(xlsx_data, filename=f"bao-cao-tong-hop_{year}.xlsx"))
+
+
+def make_admin_router() -> Router:
+    """Administrators (Action.sector): the consolidated report."""
+    router = Router(name="report-admin")
+    router.message.register(consolidated_command, Command("consolidated"), StateFilter("*"))
+    return router
 
 
 def make_router() -> Router:

@@ -525,12 +525,14 @@ async def export(query: CallbackQuery, callback_data: HighlightsCB, bot: Bot, se
         category=category_name(flt.category) if flt.category else _("all"))
     # python-docx and Pillow load on the first export, not at the bot's start.
     from bot.render.csv_examples import ExamplesCsv
-    from bot.render.docx_examples import ExamplesDocx
+    from bot.render.docx_examples import ExamplesDocx, in_order
 
     builder: ExamplesDocx | ExamplesCsv
     if kind == "docx":
         builder = ExamplesDocx(title=_("Good examples, {period}").format(period=period_text(flt)), subtitle=subtitle,
-                               timezone=user.timezone, generated=clock.now())
+                               timezone=user.timezone, generated=clock.now(),
+                               parent_body=settings.ministry_name, issuing_body=settings.standing_agency)
+        rows = [row for row, _photos in in_order((row, ()) for row in rows)]  # as they happened
     else:
         builder = ExamplesCsv(timezone=user.timezone)
     for n, row in enumerate(rows, start=1):

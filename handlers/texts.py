@@ -129,6 +129,8 @@ INVALID_INPUT = {
     "unit_code": N_("A unit code is 1 to 32 letters, digits, dots, dashes or underscores: “{value}” is not."),
     "unit_name": N_("A unit name must not be empty and is at most 255 characters."),
     "unit_kind": N_("Unknown unit kind “{value}”: use ministry_unit, province_dept or division."),
+    "doc_code": N_("A document code is 1 to 20 capital letters, digits, dots or dashes, for example STNMT: “{value}” is not."),
+    "doc_place": N_("A place name is 1 to {max} characters, for example Hà Nội."),
     "unit_exists": N_("A unit with the code “{value}” already exists."),
     "role": N_("Unknown role “{value}”: use employee, leader, comms or admin."),
     "valid_days": N_("An invitation lasts from 1 to 366 days."),
@@ -189,6 +191,10 @@ EXAMPLES = {
 LEADER_ADMIN = {
     "round_closed": N_("This nomination round is closed: nothing can be nominated, withdrawn or replaced in it any more."),
     "quota_full": N_("Your unit has already nominated {quota} in this round, the most the plan allows (§IV.2). Withdraw or replace one first."),
+    "not_eligible": N_("{nominee} cannot be nominated: the standing agency has marked them as not eligible for commendation ({reason}; Decree 98/2023/NĐ-CP, Art. 4). Nothing was saved; you may nominate someone else."),
+    "dossier_withdrawn": N_("This nomination was withdrawn on {date}: it has no dossier. Send /nominate to see the current ones."),
+    "eligibility_reason": N_("Please give the reason in {min} to {max} characters, for example: under discipline until 31/12/2026."),
+    "eligibility_usage": N_("Usage:\n/eligibility — who is not eligible now\n/eligibility person PERSON_NO REASON\n/eligibility unit UNIT_CODE REASON\n/eligibility lift ID"),
     "nomination_gone": N_("This nomination has already been withdrawn or replaced, perhaps by a colleague. Send /nominate to see the current ones."),
     "nominee": N_("Please type a name of {min} to {max} characters."),
     "achievement": N_("Please describe the achievements in {min} to {max} characters; this text has {length}. Nothing was saved: send it again."),
@@ -211,6 +217,8 @@ LEADER_ADMIN = {
 NOT_FOUND_LEADER_ADMIN = {
     "round": N_("There is no such nomination round."),
     "person": N_("There is no registered person no. {value}."),
+    "eligibility": N_("There is no flag no. {value} in force."),
+    "nomination": N_("There is no nomination no. {value}."),
 }
 
 

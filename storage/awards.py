@@ -73,4 +73,24 @@ class Nomination(SQLModel, table=True):
     withdrawn_by: int | None = Field(default=None, foreign_key="users.id")
 
 
-__all__ = ["Nomination", "NominationRound", "NomineeKind"]
+class Ineligibility(SQLModel, table=True):
+    """A person or a unit an administrator has marked as not eligible for commendation,
+    with the reason (Decree 98/2023/NĐ-CP, Art. 4: not while under discipline or
+    investigation). Lifting it keeps the row (lifted_at) as the record."""
+
+    __tablename__ = "ineligibilities"
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) <> (unit_id IS NULL)", name="ck_ineligibilities_one_subject"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="units.id", index=True)
+    reason: str = Field(max_length=500)
+    set_by: int | None = Field(default=None, foreign_key="users.id")
+    set_at: datetime
+    lifted_at: datetime | None = None
+    lifted_by: int | None = Field(default=None, foreign_key="users.id")
+
+
+__all__ = ["Ineligibility", "Nomination", "NominationRound", "NomineeKind"]

@@ -40,6 +40,10 @@ class Unit(SQLModel, table=True):
     # Materialised path "/1/5/12/" so a subtree is one LIKE query.
     path: str = Field(default="/", max_length=512, index=True)
     created_at: datetime
+    # Decree 30/2020: the code after the kind of document in "Số: …/BC-STNMT" and the place
+    # in "Hà Nội, ngày … tháng … năm …"; set by administrators (/units doc, `unit doc`).
+    doc_code: str | None = Field(default=None, max_length=20)
+    place: str | None = Field(default=None, max_length=64)
 
 
 class User(SQLModel, table=True):

@@ -82,6 +82,10 @@ def test_units_and_invites_from_the_command_line(env: dict[str, str], tmp_path: 
     assert "VP\tVăn phòng Bộ" in listing and "  VP-1\tPhòng Tổng hợp" in listing
     dup = run(["unit", "add", "VP", "Khác"], env)
     assert dup.returncode == 2 and "already exists" in dup.stderr
+    doc = run(["unit", "doc", "VP", "VP", "--place", "Hà Nội"], env)
+    assert doc.returncode == 0 and "VP: Số: …/BC-VP; Hà Nội, ngày … tháng … năm …" in doc.stdout, doc.stderr
+    bad = run(["unit", "doc", "VP", "BC/VP"], env)
+    assert bad.returncode == 2 and "BC/VP" in bad.stderr
 
     inv = run(["invite", "VP-1", "--role", "leader", "--days", "7", "--uses", "3", "--bot-username", "vh_bot"], env)
     assert inv.returncode == 0, inv.stderr

@@ -32,6 +32,7 @@ __all__ = [
     "ALPHABET",
     "DEFAULT_ONCE_DAY",
     "DEFAULT_ONCE_MONTH",
+    "Figure",
     "AwardQuota",
     "AwardRound",
     "Campaign",
@@ -56,6 +57,7 @@ DEFAULT_ONCE_DAY = 15
 #: Limits that keep a group's labels usable as a button and a one-line hint.
 SHORT_MAX_CHARS = 40
 HINT_MAX_CHARS = 120
+FIGURE_LABEL_MAX_CHARS = 120
 
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^§\S")]
@@ -100,12 +102,33 @@ class SubItem(_Model):
     text: Text
 
 
+class Figure(_Model):
+    """A figure a unit reports with its self-assessment on a collective criterion, where
+    the plan implies one (§IV.1.1.c: "100% thủ tục hành chính được giải quyết đúng hạn,
+    thực hiện xin lỗi nếu quá hạn"). ``kind``: "percent" (0–100), "count" (a whole number
+    from 0) or "yes_no"."""
+
+    code: Slug
+    ref: Ref
+    label: Text
+    kind: Literal["percent", "count", "yes_no"]
+
+    @field_validator("label")
+    @classmethod
+    def _label_fits(cls, label: Text) -> Text:
+        for language in ("vi", "en"):
+            if len(getattr(label, language)) > FIGURE_LABEL_MAX_CHARS:
+                raise _fail("figure label longer than {limit} characters", at=language, limit=FIGURE_LABEL_MAX_CHARS)
+        return label
+
+
 class CriterionGroup(_Model):
     """A lettered criterion group of §IV.1 (tiêu chuẩn thi đua).
 
     ``title`` is the plan's full heading of the group; ``short`` (a few words) heads a
     question or a button; ``hint`` (one line) says what the group covers. A group the
-    plan gives without bullets has a single sub-item equal to its heading.
+    plan gives without bullets has a single sub-item equal to its heading. ``figures``
+    (collective criteria only) are what a unit reports in numbers on the group.
     """
 
     code: NonEmptyStr
@@ -114,6 +137,24 @@ class CriterionGroup(_Model):
     short: Text
     hint: Text
     items: list[SubItem] = Field(min_length=1)
+    figures: list[Figure] = Field(default_factory=list)
+
+    @field_validator("figures")
+    @classmethod
+    def _figures_belong_here(cls, figures: list[Figure], info: ValidationInfo) -> list[Figure]:
+        _refuse_duplicates([f.code for f in figures], "figure code")
+        ref = info.data.get("ref")
+        for i, figure in enumerate(figures):
+            if ref is not None and not figure.ref.startswith(ref):
+                raise _fail("'{fig_ref}' is not inside the group's '{ref}'", at=f"[{i}].ref", fig_ref=figure.ref, ref=ref)
+        return figures
+
+    def figure(self, code: str) -> Figure:
+        """The figure with this code; KeyError if the group asks for none such."""
+        for figure in self.figures:
+            if figure.code == code:
+                return figure
+        raise KeyError(code)
 
     @field_validator("code")
     @classmethod

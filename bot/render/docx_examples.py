@@ -1,24 +1,27 @@
 """Good examples of a period as a Word document (python-docx), photos embedded and
-captioned, for the ministry's press to work from (plan §VI.5)."""
+captioned, for the ministry's press to work from (plan §VI.5), in the Decree 30/2020 layout."""
 
 from __future__ import annotations
 
 import io
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from docx import Document
-from docx.shared import Cm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm
 from PIL import Image
 
 from bot.i18n import _
 from bot.render.csv_examples import withheld
-from bot.render.example_labels import about, category_name, local_date, status_name, subject_name, tag_names
+from bot.render.decree30 import Decree30Document, Heading, place_and_date
+from bot.render.example_labels import category_name, local_date, status_name, subject_name, tag_names
 from bot.services.examples import ExampleRow
+from storage.examples import ExampleSubject
 
-PHOTO_WIDTH = Cm(12)
-PHOTO_SIDE = 1280  # px: sharp enough at 12 cm, and the file stays small
+PHOTO_MAX_HEIGHT = Cm(12)  # a photo fills the text width (16.5 cm) unless that makes it taller
+PHOTO_SIDE = 1280  # px: about 200 dpi at 16.5 cm, and the file stays small
 # Telegram takes documents up to 50 MB from a bot: past this many bytes of photos the
 # rest are named, not embedded, and the document says so.
 PHOTO_BUDGET = 40 * 1024 * 1024
@@ -41,41 +44,42 @@ def _shrink(data: bytes) -> bytes:
 
 
 class ExamplesDocx:
-    """Add examples one by one (the caller can show progress), then take the bytes."""
+    """Add examples one by one (the caller can show progress), then take the bytes.
 
-    def __init__(self, *, title: str, subtitle: str, timezone: str, generated: datetime) -> None:
+    The document is in the layout of Decree 30/2020 (bot.render.decree30): A4, Times New
+    Roman in black, the ministry and the standing agency in the heading block, page
+    numbers from page 2; each example's photos fill the text width (at most 12 cm tall),
+    captioned in the document's font. Examples are listed in the order they happened
+    (submitted), oldest first: add them in that order (build_examples_docx sorts)."""
+
+    def __init__(self, *, title: str, subtitle: str, timezone: str, generated: datetime,
+                 parent_body: str = "", issuing_body: str = "", place: str | None = None) -> None:
         self.timezone = timezone
-        self.doc = Document()
-        normal = self.doc.styles["Normal"]
-        normal.font.name = "Times New Roman"  # the administrative documents' typeface
-        normal.font.size = Pt(13)
-        self.doc.add_heading(_text(title), level=0)
-        self.doc.add_paragraph(_text(subtitle))
-        self.doc.add_paragraph(
-            _("Prepared on {date} from the office-culture campaign bot.").format(
-                date=local_date(generated, timezone)
-            )
-        )
+        self.writer = Decree30Document(title=title, author=issuing_body)
+        self.doc = self.writer.doc
+        on = generated.astimezone(ZoneInfo(timezone)).date()
+        if issuing_body:
+            self.writer.heading(Heading(parent_body=parent_body or issuing_body, issuing_body=issuing_body,
+                                        number=None, place_date=place_and_date(place, on, on.year)))
+        self.writer.title(_text(title), _text(subtitle))
+        self.writer.paragraph(
+            _("Prepared on {date} from the office-culture campaign bot.").format(date=local_date(generated, timezone)),
+            italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
         self.count = 0
         self.photo_bytes = 0
         self.photos_left_out = 0
 
     def _field(self, label: str, value: str) -> None:
-        p = self.doc.add_paragraph()
-        p.add_run(_text(label) + ": ").bold = True
-        p.add_run(_text(value))
+        self.writer.rich([(_text(label) + ": ", True), (_text(value), False)], indent=False, after=2)
 
     def add(self, row: ExampleRow, photos: Sequence[bytes] = ()) -> None:
         self.count += 1
         names_ok = row.consent_names
-        self.doc.add_heading(
+        self.writer.section(
             _text("{n}. {category} (#{id})".format(n=self.count, category=category_name(row.category), id=row.id)),
-            level=1,
-        )
-        who = about(row.subject, row.subject_name, row.submitter_name) if names_ok else (
-            "{} {}".format(subject_name(row.subject), withheld())
-        )
-        self._field(_("About"), who)
+            before=12, indent=False)
+        self._field(_("Person or collective"), whom(row) if names_ok else
+                    "{} {}".format(subject_name(row.subject), withheld()))
         self._field(_("Unit"), row.unit_name or "—")
         self._field(_("Submitted by"), (row.submitter_name or "—") if names_ok else withheld())
         self._field(_("Submitted on"), local_date(row.submitted_at, self.timezone))
@@ -86,28 +90,37 @@ class ExamplesDocx:
         self._field(_("Names may be published"), _("yes") if names_ok else _("no"))
         if row.published_url:
             self._field(_("Published"), "{} {}".format(local_date(row.published_at, self.timezone), row.published_url))
-        self.doc.add_paragraph().add_run(_("What happened") + ":").bold = True
+        self.writer.paragraph(_("What happened") + ":", bold=True, indent=False, after=2, keep_with_next=True)
         for line in (row.story or "").split("\n"):
             if line.strip():
-                self.doc.add_paragraph(_text(line))
+                self.writer.paragraph(_text(line))
         for k, data in enumerate(photos, start=1):
             caption = _("Photo {k} of {total}, example #{id}").format(k=k, total=len(photos), id=row.id)
             picture = _shrink(data)
             if self.photo_bytes + len(picture) > PHOTO_BUDGET:
                 self.photos_left_out += 1
-                self.doc.add_paragraph(
-                    _text(caption + " — " + _("not embedded: the document would be too large to send; export a shorter period.")),
-                    style="Caption",
-                )
+                self.writer.caption(_text(caption + " — " + _("not embedded: the document would be too large to send; export a shorter period.")))
                 continue
             self.photo_bytes += len(picture)
-            self.doc.add_picture(io.BytesIO(picture), width=PHOTO_WIDTH)
-            self.doc.add_paragraph(_text(caption), style="Caption")
+            self.writer.picture(picture, _text(caption), max_height=PHOTO_MAX_HEIGHT)
 
     def to_bytes(self) -> bytes:
-        out = io.BytesIO()
-        self.doc.save(out)
-        return out.getvalue()
+        return self.writer.to_bytes()
+
+
+def whom(row: ExampleRow) -> str:
+    """The person or collective the example is about, as a value after its label: the
+    name alone (the label already says what it is), the submitter marked as such."""
+    if row.subject is None:
+        return "—"
+    if ExampleSubject(row.subject) == ExampleSubject.myself:
+        return _("{name} (the submitter)").format(name=row.submitter_name) if row.submitter_name else _("The submitter themselves")
+    return row.subject_name or "—"
+
+
+def in_order(items: Iterable[tuple[ExampleRow, Sequence[bytes]]]) -> list[tuple[ExampleRow, Sequence[bytes]]]:
+    """Oldest first, as they happened (the list comes newest first)."""
+    return sorted(items, key=lambda item: (item[0].submitted_at or datetime.min.replace(tzinfo=UTC), item[0].id))
 
 
 def build_examples_docx(
@@ -117,8 +130,12 @@ def build_examples_docx(
     subtitle: str,
     timezone: str = "Asia/Ho_Chi_Minh",
     generated: datetime,
+    parent_body: str = "",
+    issuing_body: str = "",
+    place: str | None = None,
 ) -> bytes:
-    doc = ExamplesDocx(title=title, subtitle=subtitle, timezone=timezone, generated=generated)
-    for row, photos in items:
+    doc = ExamplesDocx(title=title, subtitle=subtitle, timezone=timezone, generated=generated,
+                       parent_body=parent_body, issuing_body=issuing_body, place=place)
+    for row, photos in in_order(items):
         doc.add(row, photos)
     return doc.to_bytes()

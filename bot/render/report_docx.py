@@ -1,53 +1,32 @@
-"""The annual report draft (plan §VI.1) as a Word document in the layout of Decree
-30/2020/NĐ-CP on administrative documents (Appendix I), ready to edit and sign.
+"""The unit's annual report (plan §VI.1) as a Word document in the layout of Decree
+30/2020/NĐ-CP (bot.render.decree30), ready to sign.
 
-The document is in Vietnamese whatever the leader's language: an administrative document
-is written in Vietnamese (Decree 30/2020/NĐ-CP, Article 8), so its wording lives here, as
-a template, rather than in the interface catalogs.
+Its parts follow the usual outline of a yearly report on an emulation movement: I. how the
+unit directed and rolled out the campaign; II. results by each collective criterion
+(§IV.1.1, from the unit's self-assessment) and by the individual criteria (§IV.1.2:
+participation and shares, over dates); III. good examples; IV. commendations and
+nominations; V. assessment and lessons; VI. direction and recommendations; then an
+appendix table by sub-unit. Every number in the text is the appendix's total row.
 
-Layout (Appendix I): A4; margins top 20 mm, bottom 20 mm, left 30 mm, right 15 mm;
-Times New Roman; the governing body (upper case) over the issuing body (upper case, bold)
-with a short rule under it, beside the national title (upper case, bold) and the motto
-"Độc lập - Tự do - Hạnh phúc" (bold) with a rule of its length; the number "Số: …/BC-…"
-under the issuing body and the place and date (italic) under the motto; the document type
-"BÁO CÁO" and its summary, bold and centred; the body at 14 pt, justified, first lines
-indented; "Nơi nhận:" (bold italic, 12 pt) with its list (11 pt) on the left and the
-signer's title (upper case, bold) on the right.
+The document is in Vietnamese whatever the leader's language (Decree 30, Article 8).
 """
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterable
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, Twips
-from docx.text.paragraph import Paragraph
+from docx.shared import Twips
 
-from bot.render.docx_examples import _text
+from bot.render.decree30 import Decree30Document, Heading, Signature, number_line, pct, place_and_date
 from bot.services.examples import ExampleRow
-from bot.services.reports import AnnualReport
+from bot.services.reports import AnnualReport, CriterionResult
 from storage.awards import NomineeKind
 from storage.examples import ExampleCategory, ExampleSubject
 from storage.models import Level
 
-FONT = "Times New Roman"
-BODY_PT = 14
-HEAD_PT = 13
-PAGE_W, PAGE_H = Mm(210), Mm(297)
-# Word keeps margins in twips: 15 mm is 850.4 of them, so the right margin is rounded up.
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(20), Mm(20), Mm(30), Twips(851)
-LEFT_COL, RIGHT_COL = Cm(6.3), Cm(10.2)  # together the 16.5 cm between the margins
-NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
-SIGNER = "THỦ TRƯỞNG ĐƠN VỊ"
 STORY_CHARS = 400
-
+LEVEL_VI = {"good": "Tốt", "met": "Đạt", "not_met": "Chưa đạt"}
 CATEGORY_VI = {
     ExampleCategory.advanced: "Điển hình tiên tiến",
     ExampleCategory.good_deed: "Gương người tốt, việc tốt",
@@ -55,119 +34,19 @@ CATEGORY_VI = {
     ExampleCategory.new_model: "Mô hình hay, cách làm mới",
 }
 KIND_VI = {NomineeKind.collective: "Tập thể", NomineeKind.individual: "Cá nhân"}
+FILL = "[Đơn vị bổ sung.]"
 
 
-def _pct(n: float) -> str:
-    return f"{n:.1f}".replace(".", ",") + "%"  # Vietnamese writes a decimal comma
+def d(value) -> str:  # noqa: ANN001
+    return value.strftime("%d/%m/%Y")
 
 
-def _vn_date(d) -> str:  # noqa: ANN001
-    return d.strftime("%d/%m/%Y")
-
-
-def _font(run, size: float, *, bold: bool = False, italic: bool = False) -> None:  # noqa: ANN001
-    run.font.name = FONT
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.italic = italic
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), FONT)
-    fonts.set(qn("w:cs"), FONT)
-
-
-def _para(container, text: str = "", *, size: float = BODY_PT, bold: bool = False, italic: bool = False,  # noqa: ANN001
-          align: int | None = WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = False, before: float = 0,
-          after: float = 6) -> Paragraph:
-    p = container.add_paragraph()
-    if text:
-        _font(p.add_run(_text(text)), size, bold=bold, italic=italic)
-    p.alignment = align
-    fmt = p.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    fmt.line_spacing = 1.15
-    if indent:
-        fmt.first_line_indent = Cm(1.0)
-    return p
-
-
-def _rule(p: Paragraph) -> None:
-    """A single line under the paragraph (the rules under the motto and the issuing body)."""
-    ppr = p._p.get_or_add_pPr()
-    border = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(key), value)
-    border.append(bottom)
-    ppr.append(border)
-
-
-def _cell_para(cell, text: str, size: float, *, bold: bool = False, italic: bool = False, first: bool = False) -> Paragraph:  # noqa: ANN001
-    p = cell.paragraphs[0] if first else cell.add_paragraph()
-    _font(p.add_run(_text(text)), size, bold=bold, italic=italic)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
-    return p
-
-
-def _narrow(p: Paragraph, cell_width, text_width) -> None:  # noqa: ANN001
-    """Indent a centred paragraph so its rule is about as long as `text_width`."""
-    side = max(0, int((cell_width - text_width) / 2))
-    p.paragraph_format.left_indent = side
-    p.paragraph_format.right_indent = side
-
-
-def _setup(doc) -> None:  # noqa: ANN001
-    section = doc.sections[0]
-    section.page_width, section.page_height = PAGE_W, PAGE_H
-    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
-    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(BODY_PT)
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), FONT)
-    fonts.set(qn("w:cs"), FONT)
-
-
-def _header(doc, r: AnnualReport) -> None:  # noqa: ANN001
-    table = doc.add_table(rows=2, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for row in table.rows:
-        row.cells[0].width, row.cells[1].width = LEFT_COL, RIGHT_COL
-    left, right = table.cell(0, 0), table.cell(0, 1)
-    _cell_para(left, r.governing_body.upper(), HEAD_PT, first=True)
-    _cell_para(left, r.unit.name.upper(), HEAD_PT, bold=True)
-    # Appendix I: a rule of a third to a half of the line under the issuing body, on a
-    # paragraph of its own so the name above keeps the column's full width.
-    rule = _cell_para(left, "", 4)
-    _narrow(rule, LEFT_COL, Cm(2.4))
-    _rule(rule)
-    _cell_para(right, NATIONAL_TITLE, 12, bold=True, first=True)
-    motto = _cell_para(right, MOTTO, HEAD_PT, bold=True)
-    _narrow(motto, RIGHT_COL, Cm(6.4))
-    _rule(motto)
-    code = re.sub(r"[^0-9A-Za-zĐđ.-]", "", r.unit.code.upper()) or "…"
-    _cell_para(table.cell(1, 0), f"Số: …/BC-{code}", HEAD_PT, first=True)
-    _cell_para(table.cell(1, 1), f"…, ngày … tháng … năm {r.prepared_on.year}", BODY_PT, italic=True, first=True)
-
-
-def _campaign_name(r: AnnualReport) -> str:
+def campaign_name(title: str) -> str:
     """The campaign's title without its period ("giai đoạn 2019 - 2025"): the report is one year's."""
-    return re.sub(r"\s+giai đoạn\s+\d{4}\s*[-–]\s*\d{4}\s*$", "", r.campaign.title.vi)
+    return re.sub(r"\s+giai đoạn\s+\d{4}\s*[-–]\s*\d{4}\s*$", "", title)
 
 
-def _title(doc, r: AnnualReport) -> None:  # noqa: ANN001
-    _para(doc, "BÁO CÁO", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18, after=0)
-    summary = _para(doc, f"Kết quả thực hiện {_campaign_name(r)} năm {r.year}", bold=True,
-                    align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    summary.paragraph_format.left_indent = summary.paragraph_format.right_indent = Cm(1)
-    rule = _para(doc, "", size=4, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
-    rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = Cm(6)
-    _rule(rule)
-
-
-def _about(row: ExampleRow) -> str:
+def about(row: ExampleRow) -> str:
     if not row.consent_names:
         return "(không nêu tên theo đề nghị của người gửi)"
     if row.subject == ExampleSubject.myself:
@@ -175,137 +54,200 @@ def _about(row: ExampleRow) -> str:
     return row.subject_name or "—"
 
 
-def _shares_table(doc, r: AnnualReport) -> None:  # noqa: ANN001
-    shares = r.figures.shares or {}
-    groups = [g for g in r.campaign.individual_criteria if g.code in shares and shares[g.code].total]
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, ("TT", "Nhóm tiêu chuẩn (mục IV.1.2)", "Tốt", "Đạt", "Chưa đạt"), strict=True):
-        _cell_para(cell, text, 12, bold=True, first=True)
-    for n, g in enumerate(groups, start=1):
-        s = shares[g.code]
-        cells = table.add_row().cells
-        values = (str(n), f"{g.code}) {g.short.vi}", _pct(s.pct(Level.good)), _pct(s.pct(Level.ok)), _pct(s.pct(Level.not_met)))
-        for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
-            p = _cell_para(cell, text, 12, first=True)
-            if i == 1:
-                p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    widths = (Cm(1.0), Cm(8.0), Cm(2.4), Cm(2.4), Cm(2.6))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+def participation_sentence(r: AnnualReport) -> str:
+    t = r.tally
+    scope = r.unit.name if not r.sub_units else f"{r.unit.name} và {len(r.sub_units):02d} đơn vị trực thuộc"
+    start, end = r.period
+    return (
+        f"Từ ngày {d(start)} đến ngày {d(end)} ({r.weeks} tuần), {scope} có {r.members} cán bộ, công chức, "
+        f"viên chức tham gia tự đánh giá hằng tuần theo các tiêu chuẩn tại điểm 1.2 khoản 1 mục IV của Kế hoạch; "
+        f"số lượt tự đánh giá đã hoàn thành là {t.done}/{t.expected} lượt, đạt {pct(t.rate)}; "
+        f"{t.skipped} lượt vắng có lý do (nghỉ phép, đi công tác, nghỉ ốm)."
+    )
 
 
-def _bullets(doc, lines: Iterable[str]) -> None:  # noqa: ANN001
-    for line in lines:
-        _para(doc, f"- {line}", indent=True)
+def _sub_levels(c: CriterionResult) -> str:
+    if not c.sub_levels:
+        return "—"
+    return " / ".join(str(c.sub_levels.get(k, 0)) for k in ("good", "met", "not_met"))
 
 
-def _body(doc, r: AnnualReport) -> None:  # noqa: ANN001
-    f, t = r.figures, r.figures.tally
-    unit = r.unit.name
-    _para(doc, (
-        f"Thực hiện Kế hoạch ban hành kèm theo Quyết định số {r.campaign.code} ngày {_vn_date(r.campaign.issued)} "
-        f"tổ chức thực hiện {r.campaign.title.vi}, {unit} báo cáo kết quả thực hiện năm {r.year} như sau:"
-    ), indent=True)
-
-    _para(doc, "I. KẾT QUẢ TRIỂN KHAI THỰC HIỆN", bold=True, before=6)
-    _para(doc, "1. Công tác phổ biến, quán triệt và triển khai", bold=True)
-    _para(doc, "[Đơn vị bổ sung: việc phổ biến, quán triệt Kế hoạch; văn bản chỉ đạo, hướng dẫn đã ban hành; "
-               "hình thức tuyên truyền, phát động thi đua trong đơn vị.]", italic=True, indent=True)
-
-    _para(doc, "2. Kết quả tự đánh giá hằng tuần của cán bộ, công chức, viên chức", bold=True)
-    scope = unit if not r.sub_units else f"{unit} và {len(r.sub_units)} đơn vị trực thuộc"
-    last = f.weeks[-1] if f.weeks else None
-    until = f" (tính đến tuần {last % 100:02d}/{last // 100})" if last else ""
-    if not f.weeks or not t.expected:
-        _para(doc, f"Năm {r.year}{until}, {scope} chưa có số liệu tự đánh giá hằng tuần trên hệ thống.", indent=True)
+def _collective(doc: Decree30Document, r: AnnualReport) -> None:
+    doc.section("1. Đối với tập thể (điểm 1.1 khoản 1 mục IV của Kế hoạch)")
+    status = {"submitted": "đã hoàn thành", "draft": "đang hoàn thiện"}.get(r.self_assessment_status or "", None)
+    if status:
+        doc.paragraph(f"Đơn vị tự đánh giá theo từng tiêu chuẩn đối với tập thể (bản tự đánh giá {status} "
+                      f"trên hệ thống); kết quả cụ thể như sau:")
     else:
-        _para(doc, (
-            f"Năm {r.year}{until}, {scope} có {f.members} cán bộ, công chức, viên chức tham gia tự đánh giá "
-            f"hằng tuần theo các tiêu chuẩn tại điểm 1.2 khoản 1 mục IV của Kế hoạch. Qua {len(f.weeks)} tuần, "
-            f"số lượt tự đánh giá đã hoàn thành là {t.done}/{t.expected} lượt, đạt {_pct(t.rate)}; "
-            f"{t.skipped} lượt vắng có lý do (nghỉ phép, đi công tác, ốm đau)."
-        ), indent=True)
-        if f.shares is None:
-            _para(doc, (
-                f"Số liệu theo từng nhóm tiêu chuẩn không được nêu do có dưới {r.min_group} người tự đánh giá, "
-                "nhằm bảo vệ thông tin cá nhân."
-            ), indent=True)
-        else:
-            _para(doc, (
-                f"Kết quả tự đánh giá theo từng nhóm tiêu chuẩn ({f.respondents} người, tỷ lệ trên tổng số lượt "
-                "tự đánh giá đã hoàn thành):"
-            ), indent=True)
-            _shares_table(doc, r)
+        doc.paragraph("Đơn vị chưa tự đánh giá theo các tiêu chuẩn đối với tập thể trên hệ thống. " + FILL)
+    for c in r.criteria:
+        group = next(g for g in r.campaign.collective_criteria if g.code == c.code)
+        level = LEVEL_VI.get(c.level or "", "chưa đánh giá")
+        p = doc.rich([(f"{c.code}) {group.title.vi.rstrip(':;. ')}", True), (f": {level}.", False)])
+        p.paragraph_format.keep_with_next = True
+        if c.account:
+            doc.paragraph(c.account.strip().rstrip(".") + ".")
+        elif c.level is not None or not c.items:
+            doc.paragraph(FILL, italic=True)
+        for label, value in c.figures:
+            doc.paragraph(f"- {label}: {value}.")
+        for text, lv in c.items:
+            if lv:  # a sub-item the unit rated on its own
+                doc.paragraph(f"- {text}: {LEVEL_VI[lv]}.")
+        if c.evidence:
+            doc.paragraph(f"Minh chứng kèm theo: {c.evidence:02d} tệp (lưu trên hệ thống).", italic=True)
+        if c.sub_levels:
+            doc.paragraph("Các đơn vị trực thuộc tự đánh giá tiêu chuẩn này: "
+                          f"{c.sub_levels.get('good', 0)} Tốt, {c.sub_levels.get('met', 0)} Đạt, "
+                          f"{c.sub_levels.get('not_met', 0)} Chưa đạt"
+                          + (f", {c.sub_levels['none']} chưa đánh giá." if c.sub_levels.get("none") else "."))
+    rows = [[c.code, next(g for g in r.campaign.collective_criteria if g.code == c.code).short.vi,
+             LEVEL_VI.get(c.level or "", "—"), _sub_levels(c)] for c in r.criteria]
+    doc.paragraph("Tổng hợp kết quả tự đánh giá theo tiêu chuẩn đối với tập thể:", keep_with_next=True)
+    doc.table(["Điểm", "Tiêu chuẩn (điểm 1.1 khoản 1 mục IV)", "Đơn vị tự đánh giá",
+               "Đơn vị trực thuộc: Tốt / Đạt / Chưa đạt"], rows,
+              (Twips(851), Twips(4479), Twips(1814), Twips(2210)))
 
-    _para(doc, "3. Gương điển hình, mô hình hay, cách làm mới", bold=True, before=6)
+
+def _individual(doc: Decree30Document, r: AnnualReport) -> None:
+    doc.section("2. Đối với cán bộ, công chức, viên chức (điểm 1.2 khoản 1 mục IV của Kế hoạch)")
+    t = r.tally
+    if not r.weeks or not t.expected:
+        doc.paragraph(f"Năm {r.year}, đơn vị chưa có số liệu tự đánh giá hằng tuần trên hệ thống.")
+        return
+    doc.paragraph(participation_sentence(r))
+    if r.shares is None:
+        doc.paragraph(f"Số liệu theo từng nhóm tiêu chuẩn không được nêu do có dưới {r.min_group} người tự đánh giá, "
+                      "nhằm bảo vệ thông tin cá nhân.")
+        return
+    doc.paragraph(f"Kết quả tự đánh giá theo từng nhóm tiêu chuẩn ({r.respondents} người; tỷ lệ trên tổng số lượt "
+                  "tự đánh giá đã hoàn thành):", keep_with_next=True)
+    rows = []
+    for n, g in enumerate(r.campaign.individual_criteria, start=1):
+        s = r.shares.get(g.code)
+        if s is None or not s.total:
+            continue
+        rows.append([str(n), f"{g.code}) {g.short.vi}", pct(s.pct(Level.good)), pct(s.pct(Level.ok)),
+                     pct(s.pct(Level.not_met))])
+    doc.table(["TT", "Nhóm tiêu chuẩn (điểm 1.2 khoản 1 mục IV)", "Tốt", "Đạt", "Chưa đạt"], rows,
+              (Twips(567), Twips(4535), Twips(1417), Twips(1417), Twips(1418)))
+
+
+def _points(codes: list[str]) -> str:
+    """"tiêu chuẩn tại điểm a" / "các tiêu chuẩn tại các điểm a, b và đ" (khoản 1.1)."""
+    if len(codes) == 1:
+        return f"tiêu chuẩn tại điểm {codes[0]}"
+    return "các tiêu chuẩn tại các điểm " + ", ".join(codes[:-1]) + f" và {codes[-1]}"
+
+
+def _assessment(doc: Decree30Document, r: AnnualReport) -> None:
+    doc.section("V. ĐÁNH GIÁ CHUNG")
+    good = [c.code for c in r.criteria if c.level == "good"]
+    weak = [c.code for c in r.criteria if c.level == "not_met"]
+    strengths = []
+    if r.tally.expected:
+        strengths.append(f"tỷ lệ lượt tự đánh giá hằng tuần đã hoàn thành đạt {pct(r.tally.rate)}")
+    if good:
+        strengths.append("đơn vị tự đánh giá đạt mức Tốt ở " + _points(good))
     if r.examples:
-        _para(doc, f"Trong năm, {len(r.examples)} gương điển hình của đơn vị đã được bộ phận truyền thông duyệt:", indent=True)
-        _bullets(doc, (
-            "{category}: {about}. {story}".format(
-                category=CATEGORY_VI[e.category], about=_about(e),
-                story=(e.story[:STORY_CHARS] + "…") if len(e.story) > STORY_CHARS else e.story)
+        strengths.append(f"có {len(r.examples)} gương điển hình được phát hiện, biểu dương")
+    doc.paragraph("1. Ưu điểm: " + ("; ".join(strengths) + ". " if strengths else "") + FILL)
+    limits = []
+    if weak:
+        limits.append(_points(weak) + " đơn vị tự đánh giá Chưa đạt")
+    if r.shares:
+        worst = max(r.shares.items(), key=lambda kv: kv[1].pct(Level.not_met))
+        if worst[1].not_met:
+            limits.append(f"nhóm tiêu chuẩn tại điểm {worst[0]} khoản 1.2 có tỷ lệ Chưa đạt cao nhất "
+                          f"({pct(worst[1].pct(Level.not_met))})")
+    doc.paragraph("2. Tồn tại, hạn chế và nguyên nhân: " + ("; ".join(limits) + ". " if limits else "") + FILL)
+    doc.paragraph("3. Bài học kinh nghiệm: " + FILL)
+
+
+def render_annual_report(r: AnnualReport) -> bytes:
+    name = campaign_name(r.campaign.title.vi)
+    doc = Decree30Document(title=f"Báo cáo kết quả thực hiện Phong trào thi đua năm {r.year}", author=r.unit.name)
+    doc.heading(Heading(parent_body=r.governing_body, issuing_body=r.unit.name,
+                        number=number_line("BC", r.doc_code), place_date=place_and_date(r.place, r.prepared_on, r.year)))
+    doc.title("Báo cáo", f"Kết quả thực hiện {name} năm {r.year}")
+    doc.to_whom([f"{r.ministry_name} (qua {r.standing_agency})"])
+    doc.paragraph(
+        f"Thực hiện Kế hoạch ban hành kèm theo Quyết định số {r.campaign.code} ngày {d(r.campaign.issued)} "
+        f"tổ chức thực hiện {r.campaign.title.vi}, {r.unit.name} báo cáo kết quả thực hiện năm {r.year} như sau:")
+
+    doc.section("I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI THỰC HIỆN")
+    doc.paragraph("1. Việc ban hành văn bản chỉ đạo, kế hoạch triển khai: [Đơn vị bổ sung: số, ngày, trích yếu "
+                  "các văn bản đã ban hành.]")
+    units = f"tại {len(r.appendix):02d} đơn vị, bộ phận" if len(r.appendix) > 1 else "tại đơn vị"
+    doc.paragraph(f"2. Công tác tuyên truyền, phát động: đơn vị tổ chức cho {r.members} cán bộ, công chức, viên chức "
+                  f"{units} tự đánh giá hằng tuần việc thực hiện văn hóa công sở trên hệ thống; "
+                  "gương điển hình được gửi và duyệt trên hệ thống. [Đơn vị bổ sung: hội nghị quán triệt, "
+                  "hình thức tuyên truyền khác.]")
+
+    doc.section("II. KẾT QUẢ THỰC HIỆN CÁC TIÊU CHUẨN THI ĐUA")
+    _collective(doc, r)
+    _individual(doc, r)
+
+    doc.section("III. GƯƠNG ĐIỂN HÌNH, MÔ HÌNH HAY, CÁCH LÀM MỚI")
+    if r.examples:
+        doc.paragraph(f"Trong năm, {len(r.examples)} gương điển hình của đơn vị đã được bộ phận truyền thông duyệt:")
+        doc.bullets(
+            f"{CATEGORY_VI[e.category]}: {about(e)}. "
+            + ((e.story[:STORY_CHARS] + "…") if len(e.story) > STORY_CHARS else e.story)
             + (f" (đã đăng: {e.published_url})" if e.published_url else "")
             for e in r.examples
-        ))
+        )
     else:
-        _para(doc, "Trong năm, đơn vị chưa có gương điển hình được duyệt trên hệ thống. "
-                   "[Đơn vị bổ sung nếu có.]", indent=True)
+        doc.paragraph("Trong năm, đơn vị chưa có gương điển hình được duyệt trên hệ thống. " + FILL)
 
-    _para(doc, "II. ĐỀ NGHỊ KHEN THƯỞNG", bold=True, before=6)
+    doc.section("IV. CÔNG TÁC KHEN THƯỞNG")
+    doc.paragraph("1. Khen thưởng theo thẩm quyền: " + FILL)
     quota = r.campaign.awards.max_per_unit
     if r.nominations:
-        _para(doc, (
-            f"Căn cứ khoản 2 mục IV của Kế hoạch (mỗi đơn vị đề nghị tối đa {quota:02d} tập thể hoặc cá nhân), "
-            f"{unit} đề nghị {r.campaign.awards.award.vi} cho:"
-        ), indent=True)
-        for n, (rnd, nom) in enumerate(r.nominations, start=1):
-            _para(doc, f"{n}. {KIND_VI[NomineeKind(nom.kind)]}: {nom.nominee} ({rnd.title_vi})", bold=True, indent=True)
-            _para(doc, f"Thành tích: {nom.achievement}", indent=True)
+        doc.paragraph(
+            f"2. Đề nghị khen thưởng: căn cứ khoản 2 mục IV của Kế hoạch (mỗi đơn vị đề nghị tối đa {quota:02d} "
+            f"tập thể hoặc cá nhân), {r.unit.name} đề nghị {r.campaign.awards.award.vi} cho:")
+        for n, (rnd, nom) in enumerate(r.nominations):
+            letter = "abcdefghiklmnopq"[n % 16]
+            doc.paragraph(f"{letter}) {KIND_VI[NomineeKind(nom.kind)]}: {nom.nominee} ({rnd.title_vi})", bold=True)
+            doc.paragraph(f"Thành tích: {nom.achievement}")
     else:
-        _para(doc, f"Năm {r.year}, đơn vị chưa có đề nghị khen thưởng trên hệ thống. [Đơn vị bổ sung nếu có.]", indent=True)
+        doc.paragraph(f"2. Đề nghị khen thưởng: năm {r.year}, đơn vị chưa có đề nghị khen thưởng trên hệ thống. " + FILL)
 
-    _para(doc, "III. ĐÁNH GIÁ CHUNG", bold=True, before=6)
-    _para(doc, "1. Ưu điểm: [Đơn vị bổ sung.]", indent=True)
-    _para(doc, "2. Tồn tại, hạn chế và nguyên nhân: [Đơn vị bổ sung.]", indent=True)
-    _para(doc, f"IV. PHƯƠNG HƯỚNG NĂM {r.year + 1}, KIẾN NGHỊ VÀ ĐỀ XUẤT", bold=True, before=6)
-    _para(doc, "[Đơn vị bổ sung.]", italic=True, indent=True)
-    _para(doc, (
-        f"Trên đây là báo cáo kết quả thực hiện Phong trào thi đua năm {r.year} của {unit}, gửi {r.ministry_name} "
-        f"(qua {r.standing_agency}) để tổng hợp, báo cáo Hội đồng Thi đua - Khen thưởng./."
-    ), indent=True)
+    _assessment(doc, r)
+    doc.section(f"VI. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM {r.year + 1}; KIẾN NGHỊ, ĐỀ XUẤT")
+    doc.paragraph("1. Phương hướng, nhiệm vụ: " + FILL)
+    doc.paragraph("2. Kiến nghị, đề xuất: " + FILL)
+    doc.paragraph(
+        f"Trên đây là báo cáo kết quả thực hiện Phong trào thi đua năm {r.year} của {r.unit.name}, kèm theo Phụ lục "
+        f"kết quả theo đơn vị, gửi {r.ministry_name} (qua {r.standing_agency}) để tổng hợp, báo cáo "
+        "Hội đồng Thi đua - Khen thưởng./.")
+    doc.closing([f"{r.ministry_name} (qua {r.standing_agency})"], r.doc_code,
+                Signature(title=r.signer.title, name=r.signer.name, authority=r.signer.authority))
 
-
-def _footer(doc, r: AnnualReport) -> None:  # noqa: ANN001
-    table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
-    left, right = table.cell(0, 0), table.cell(0, 1)
-    left.width, right.width = Cm(8.0), Cm(8.5)
-    p = left.paragraphs[0]
-    _font(p.add_run("Nơi nhận:"), 12, bold=True, italic=True)
-    for line in (f"- {r.standing_agency};", "- Lưu: VT."):
-        q = left.add_paragraph()
-        _font(q.add_run(_text(line)), 11)
-        q.paragraph_format.space_after = Pt(0)
-    _cell_para(right, SIGNER, BODY_PT, bold=True, first=True)
-    _cell_para(right, "(Chữ ký, dấu)", BODY_PT, italic=True)
-    for _ in range(4):
-        _cell_para(right, "", BODY_PT)
-    _cell_para(right, "Họ và tên", BODY_PT, bold=True)
+    _appendix(doc, r)
+    return doc.to_bytes()
 
 
-def render_annual_report(report: AnnualReport) -> bytes:
-    doc = Document()
-    _setup(doc)
-    doc.core_properties.title = f"Báo cáo kết quả thực hiện Phong trào thi đua năm {report.year}"
-    doc.core_properties.author = report.unit.name
-    _header(doc, report)
-    _title(doc, report)
-    _body(doc, report)
-    _para(doc, "", after=6)
-    _footer(doc, report)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+def _appendix(doc: Decree30Document, r: AnnualReport) -> None:
+    doc.page_break()
+    doc.paragraph("PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
+    for line in ("KẾT QUẢ THỰC HIỆN PHONG TRÀO THI ĐUA", f"NĂM {r.year} THEO ĐƠN VỊ"):
+        doc.paragraph(line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
+    doc.paragraph(f"(Kèm theo Báo cáo {number_line('BC', r.doc_code).removeprefix('Số: ')} của {r.unit.name})",
+                  size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
+    rows = []
+    for n, a in enumerate(r.appendix, start=1):
+        t = a.tally
+        rows.append([str(n), a.label, str(a.members), str(t.expected), str(t.done), str(t.skipped),
+                     pct(t.rate) if t.expected else "—", LEVEL_VI.get(a.self_assessment or "", "—")])
+    t = r.tally
+    rows.append(["", "Tổng cộng", str(r.members), str(t.expected), str(t.done), str(t.skipped),
+                 pct(t.rate) if t.expected else "—", ""])
+    doc.table(["TT", "Đơn vị", "Số người", "Lượt phải tự đánh giá", "Lượt đã tự đánh giá", "Lượt vắng có lý do",
+               "Tỷ lệ hoàn thành", "Tự đánh giá tập thể"], rows,
+              (Twips(510), Twips(2892), Twips(907), Twips(1077), Twips(1077), Twips(1020), Twips(964), Twips(907)),
+              size=11, bold_last=True)
+    start, end = r.period
+    doc.paragraph(f"Số liệu từ ngày {d(start)} đến ngày {d(end)}; mỗi người một lượt mỗi tuần, không tính tuần "
+                  "trước khi tham gia và thời gian tạm nghỉ.", size=12, italic=True, indent=False)

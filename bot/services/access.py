@@ -29,6 +29,7 @@ class Action(str, enum.Enum):
     manage_roles = "manage_roles"  # admin: make a registered person a leader or comms staff
     manage_nominations = "manage_nominations"  # admin: add rounds, see and export every unit's
     view_audit = "view_audit"
+    dossier = "dossier"  # nomination dossiers (Decree 98/2023): a leader's own unit, admins all
 
 
 _ALL = frozenset(Role)
@@ -49,6 +50,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.manage_roles: frozenset({Role.admin}),
     Action.manage_nominations: frozenset({Role.admin}),
     Action.view_audit: frozenset({Role.admin}),
+    Action.dossier: frozenset({Role.leader, Role.admin}),
 }
 
 

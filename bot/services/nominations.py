@@ -36,19 +36,21 @@ from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.examples import clean_line, clean_multiline
-from storage.awards import Nomination, NominationRound, NomineeKind
+from storage.awards import Ineligibility, Nomination, NominationRound, NomineeKind
 from storage.db import dialect_insert
 from storage.models import Role, Unit, User
 
 NOMINEE_MIN, NOMINEE_MAX = 2, 255
 ACHIEVEMENT_MIN, ACHIEVEMENT_MAX = 20, 3000
 ROUND_TITLE_MIN, ROUND_TITLE_MAX = 3, 200
+REASON_MIN, REASON_MAX = 5, 500
 KEY_RE = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,40}@\d{4}|custom-\d{1,9})$")
 
 
 class NominationRefused(DomainError):
     """Codes: round_closed, quota_full (§IV.2), nomination_gone (withdrawn or replaced
-    meanwhile), not_a_leader (only a unit's leader nominates)."""
+    meanwhile), not_a_leader (only a unit's leader nominates), not_eligible (an
+    administrator flagged the nominee: Decree 98/2023, Art. 4), dossier_withdrawn."""
 
     code = "quota_full"
 
@@ -99,6 +101,24 @@ class NominationRow:
     achievement: str
     nominated_at: datetime
     nominated_by: str | None  # the leader's name; None once erased (/forget)
+    id: int = 0  # the nomination's number (/dossier N)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A person or unit not eligible for commendation, and why (Decree 98/2023, Art. 4)."""
+
+    id: int
+    subject: str  # the person's or the unit's name
+    unit_name: str  # the person's unit, or the unit itself
+    kind: NomineeKind
+    reason: str
+    set_at: datetime
+
+
+def nominee_name(nominee: str) -> str:
+    """"Nguyễn Thị Lan, Chuyên viên chính" → "Nguyễn Thị Lan": the name before the position."""
+    return " ".join(nominee.split(",", 1)[0].split())
 
 
 @dataclass(frozen=True)
@@ -246,11 +266,107 @@ class NominationService:
             prefer = None
         return None
 
+    # -- eligibility (Decree 98/2023, Art. 4) ---------------------------------------------------
+
+    async def nominee_match(self, unit: Unit, kind: NomineeKind, nominee: str) -> User | Unit | None:
+        """The person or unit the bot knows by this nominee's name, within the nominating
+        unit's tree: a person by full name (before the first comma), a collective by its
+        name or code; the unit itself when it names itself."""
+        name = nominee_name(nominee).casefold()
+        if not name:
+            return None
+        if NomineeKind(kind) == NomineeKind.individual:
+            res = await self.session.exec(
+                select(User).join(Unit, col(Unit.id) == col(User.unit_id))
+                .where(col(Unit.path).startswith(unit.path), col(User.telegram_id).is_not(None))
+                .order_by(col(User.id))
+            )
+            return next((u for u in res.all() if " ".join(u.full_name.split()).casefold() == name), None)
+        res = await self.session.exec(select(Unit).where(col(Unit.path).startswith(unit.path)).order_by(col(Unit.path)))
+        whole = " ".join(nominee.split()).casefold()
+        return next((u for u in res.all() if u.name.casefold() in (name, whole) or u.code.casefold() == name), None)
+
+    async def flag_for(self, subject: User | Unit | None) -> Ineligibility | None:
+        if subject is None or subject.id is None:
+            return None
+        column = Ineligibility.user_id if isinstance(subject, User) else Ineligibility.unit_id
+        res = await self.session.exec(
+            select(Ineligibility).where(column == subject.id, col(Ineligibility.lifted_at).is_(None))
+            .order_by(col(Ineligibility.id))
+        )
+        return res.first()
+
+    async def check_eligible(self, leader: User, unit: Unit, kind: NomineeKind, nominee: str) -> None:
+        """Refuse (and audit) a nominee an administrator flagged as not eligible."""
+        flag = await self.flag_for(await self.nominee_match(unit, kind, nominee))
+        if flag is not None:
+            reason, detail = flag.reason, f"unit={unit.code} flag={flag.id}"  # read before the rollback expires them
+            await self.audit.refused(leader.telegram_id, "nomination.not_eligible", detail=detail)
+            raise NominationRefused("not_eligible", nominee=nominee_name(nominee), reason=reason)
+
+    async def precheck(self, leader: User, kind: NomineeKind, nominee: str) -> str:
+        """The name step of /nominate: a well-formed name that is not flagged."""
+        value = self.check_nominee(nominee)
+        unit = await self.leader_unit(leader)
+        await self.check_eligible(leader, unit, kind, value)
+        return value
+
+    async def flag(self, admin: User, *, reason: str, user_id: int | None = None, unit_code: str | None = None) -> Flag:
+        """An administrator marks a person (by number) or a unit (by code) as not eligible."""
+        value = clean_line(reason)
+        if not REASON_MIN <= len(value) <= REASON_MAX:
+            raise InvalidInput("eligibility_reason", min=REASON_MIN, max=REASON_MAX)
+        row = Ineligibility(reason=value, set_by=admin.id, set_at=self.clock.now())
+        if user_id is not None:
+            person = await self.session.get(User, user_id)
+            if person is None or person.telegram_id is None:
+                raise NotFound("person", value=str(user_id))
+            row.user_id = person.id
+        else:
+            target = (await self.session.exec(select(Unit).where(func.lower(Unit.code) == (unit_code or "").lower()))).first()
+            if target is None:
+                raise NotFound("unit", value=unit_code or "")
+            row.unit_id = target.id
+        self.session.add(row)
+        await self.session.flush()
+        self.audit.note(admin.telegram_id, "eligibility.flag",
+                        detail=f"id={row.id} user={row.user_id} unit={row.unit_id}")
+        await self.session.commit()
+        return (await self.flags([row.id or 0]))[0]
+
+    async def lift(self, admin: User, flag_id: int) -> None:
+        row = await self.session.get(Ineligibility, flag_id)
+        if row is None or row.lifted_at is not None:
+            raise NotFound("eligibility", value=str(flag_id))
+        row.lifted_at, row.lifted_by = self.clock.now(), admin.id
+        self.session.add(row)
+        self.audit.note(admin.telegram_id, "eligibility.lift", detail=f"id={flag_id}")
+        await self.session.commit()
+
+    async def flags(self, ids: Sequence[int] | None = None) -> list[Flag]:
+        """The flags in force (or these ones), oldest first."""
+        q = select(Ineligibility).order_by(col(Ineligibility.id))
+        q = q.where(col(Ineligibility.id).in_(list(ids))) if ids is not None else q.where(col(Ineligibility.lifted_at).is_(None))
+        out = []
+        for row in (await self.session.exec(q)).all():
+            if row.user_id is not None:
+                person = await self.session.get(User, row.user_id)
+                unit = await self.session.get(Unit, person.unit_id) if person and person.unit_id else None
+                out.append(Flag(row.id or 0, person.full_name if person else "—", unit.name if unit else "—",
+                                NomineeKind.individual, row.reason, row.set_at))
+            else:
+                unit = await self.session.get(Unit, row.unit_id)
+                out.append(Flag(row.id or 0, unit.name if unit else "—", unit.name if unit else "—",
+                                NomineeKind.collective, row.reason, row.set_at))
+        return out
+
     async def nominate(self, leader: User, key: str, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
-        """§IV.2: a live nomination of the leader's unit in an open round, if a slot is free."""
+        """§IV.2: a live nomination of the leader's unit in an open round, if a slot is free
+        and the nominee is eligible (Decree 98/2023, Art. 4)."""
         unit = await self.leader_unit(leader)
         r = await self._open(key)
         values = self._values(leader, kind, nominee, achievement)
+        await self.check_eligible(leader, unit, kind, str(values["nominee"]))
         actor = leader.telegram_id
         new_id = await self._take_slot(r, unit.id or 0, values)
         if new_id is None:
@@ -306,6 +422,7 @@ class NominationService:
         """Withdraw one nomination and put another in its slot, in one transaction."""
         values = self._values(leader, kind, nominee, achievement)
         unit, row, r = await self._own(leader, nomination_id)
+        await self.check_eligible(leader, unit, kind, str(values["nominee"]))
         actor = leader.telegram_id
         await self._withdraw(leader, row)
         new_id = await self._take_slot(r, unit.id or 0, values, prefer=row.slot)
@@ -386,7 +503,7 @@ class NominationService:
             NominationRow(
                 round_key=r.key, unit_code=u.code, unit_name=u.name, slot=n.slot, kind=NomineeKind(n.kind),
                 nominee=n.nominee, achievement=n.achievement, nominated_at=n.created_at,
-                nominated_by=names.get(n.nominated_by) if n.nominated_by else None,
+                nominated_by=names.get(n.nominated_by) if n.nominated_by else None, id=n.id or 0,
             )
             for n, u in pairs
         ]
@@ -431,6 +548,7 @@ __all__ = [
     "ACHIEVEMENT_MIN",
     "NOMINEE_MAX",
     "NOMINEE_MIN",
+    "Flag",
     "NominationRefused",
     "NominationRow",
     "NominationService",

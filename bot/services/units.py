@@ -17,6 +17,8 @@ from storage.repositories import UnitRepo
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 CSV_COLUMNS = ("code", "name", "parent_code", "kind")
+DOC_CODE_RE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9&.-]{0,19}$")
+PLACE_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,23 @@ class UnitService:
                 raise InvalidInput("csv_row", line=first, problem="cycle")
         await self.session.commit()
         return ImportResult(created=created, updated=updated)
+
+    async def set_document(self, code: str, doc_code: str, place: str | None = None) -> Unit:
+        """Decree 30/2020: the code after the kind of document ("Số: …/BC-STNMT") and the
+        place before the date ("Hà Nội, ngày …")."""
+        unit = await self.get_by_code(code)
+        value = doc_code.strip().upper()
+        if not DOC_CODE_RE.match(value):
+            raise InvalidInput("doc_code", value=doc_code)
+        where = " ".join((place or "").split())
+        if place is not None and not 1 <= len(where) <= PLACE_MAX:
+            raise InvalidInput("doc_place", max=PLACE_MAX)
+        unit.doc_code = value
+        if place is not None:
+            unit.place = where
+        self.session.add(unit)
+        await self.session.commit()
+        return unit
 
     async def tree(self) -> list[TreeRow]:
         units = await self.repo.all()

@@ -12,6 +12,7 @@ import storage.delivery  # noqa: F401
 import storage.models  # noqa: F401 - registers the tables (one import per table module)
 import storage.examples  # noqa: F401
 import storage.awards  # noqa: F401
+import storage.yearly  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -189,8 +189,8 @@ def test_every_ref_starts_with_section_sign(campaign: Campaign) -> None:
                 collect(value)
 
     collect(campaign.model_dump())
-    # 13 groups + 36 sub-items + 2 headings + 4 deadlines + quota + 3 rounds
-    assert len(refs) == 13 + 36 + 2 + 4 + 1 + 3
+    # 13 groups + 36 sub-items + 9 collective figures + 2 headings + 4 deadlines + quota + 3 rounds
+    assert len(refs) == 13 + 36 + 9 + 2 + 4 + 1 + 3
     assert all(ref.startswith("§") for ref in refs)
     assert campaign.criterion("đ").item("đ3").ref == "§IV.1.2.đ.3"
     assert campaign.collective_criterion("e").ref == "§IV.1.1.e"

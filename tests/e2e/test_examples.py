@@ -16,6 +16,7 @@ from bot.services.examples import ExampleService
 from handlers import review as review_handlers
 from storage.examples import ExampleNote, ExampleNoteKind, ExamplePhoto, ExampleStatus, GoodExample
 from storage.models import AuditEntry, FsmRecord, Role
+from tests.render.docx_checks import check_decree30
 from tests.e2e.conftest import Harness, start_bot, stop_bot
 from tests.example_images import exif_of, gps_of, jpeg
 
@@ -315,11 +316,16 @@ async def test_highlights_exports_and_published_link(h: Harness, monkeypatch: py
     assert "Gương điển hình, 20/11/2026–30/11/2026: 5 gương." in document.text
     assert [v["text"] for v in progress.history] == [f"Đang chuẩn bị tệp DOCX: {n}/5…" for n in (0, 2, 4)]
     assert progress.text == "Tệp DOCX đã sẵn sàng: 5 gương."
-    word = docx.Document(io.BytesIO(document.document.data))
+    word = check_decree30(document.document.data)  # A4, Times New Roman in black, the heading, page numbers
+    heading = [p.text for c in word.tables[0].rows[0].cells for p in c.paragraphs]
+    assert heading[:2] == ["BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG", "VỤ THI ĐUA,\nKHEN THƯỞNG VÀ\nTUYÊN TRUYỀN"]  # from settings
     texts = [p.text for p in word.paragraphs]
     assert INJECTION in texts  # literal text, no markup
     assert len(word.inline_shapes) == 2
-    assert [p.text for p in word.paragraphs if p.style.name == "Caption"] == ["Ảnh 1/2, gương #1", "Ảnh 2/2, gương #1"]
+    assert [p.text for p in word.paragraphs if p.text.startswith("Ảnh ") and p.runs[0].italic] == [
+        "Ảnh 1/2, gương #1", "Ảnh 2/2, gương #1"]
+    numbers = [int(t.rsplit("#", 1)[1].rstrip(")")) for t in texts if t[:1].isdigit() and "(#" in t]
+    assert numbers == sorted(numbers)  # in the order they were sent, not newest first
 
     await ha.press("⬇ CSV cho Excel")
     sheet = ha.last.document

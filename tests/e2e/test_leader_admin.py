@@ -19,6 +19,7 @@ from storage.awards import Nomination
 from storage.delivery import OutboxMessage, OutboxStatus
 from storage.models import AuditEntry, CheckIn, Level, Role, Unit, User
 from tests.e2e.conftest import ADMIN_ID, Harness
+from tests.render.docx_checks import check_decree30
 
 DENIED = "Xin lỗi, chức năng này không dành cho vai trò của đồng chí"
 ACHIEVEMENT = "Năm 2026, Phòng Tổng hợp số hóa toàn bộ hồ sơ một cửa, không để trễ hạn hồ sơ nào."
@@ -171,6 +172,8 @@ async def test_report_is_a_word_document(h: Harness) -> None:
     header = [p.text for c in document.tables[0].rows[0].cells for p in c.paragraphs]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header and "VĂN PHÒNG BỘ" in header
     assert "BÁO CÁO" in texts and any("đạt 75,0%" in t for t in texts)
+    check_decree30(doc_message.document.data)  # A4, margins, fonts, the heading on one line, page numbers
+    assert "Tự đánh giá theo tiêu chuẩn tập thể (mục IV.1.1): 0/6 tiêu chuẩn đã đánh giá." in doc_message.text
     await lead.press("Báo cáo năm 2025")
     assert lead.last.document.file_name.endswith("_VP_2025.docx")
     employee = h.emu.user(33100, "Chuyên viên")
@@ -502,6 +505,9 @@ COMMANDS = {
     "/invites": {Role.admin},
     "/role 1 comms": {Role.admin},
     "/audit": {Role.admin},
+    "/consolidated": {Role.admin},
+    "/eligibility": {Role.admin},
+    "/dossier": {Role.leader, Role.admin},
     "/mydata": {Role.employee, Role.leader, Role.comms, Role.admin},
 }
 

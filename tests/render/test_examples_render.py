@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import docx
 import pytest
+from docx.shared import Cm
 
 from bot.i18n import use_locale
 from bot.render import docx_examples
@@ -19,6 +21,7 @@ from bot.sandbox.html_check import parse_html  # the emulator's Telegram HTML ru
 from bot.services.examples import ExampleRow, WeeklyHighlights
 from storage.examples import ExampleCategory, ExampleStatus, ExampleSubject
 from tests.example_images import exif_of, jpeg
+from tests.render.docx_checks import check_decree30, look
 
 WHEN = datetime(2026, 11, 24, 18, 30, tzinfo=UTC)  # 25/11 01:30 in Hà Nội
 INJECTION = "<b>Đậm</b> & <script>alert(1)</script>"
@@ -83,29 +86,48 @@ def test_csv_in_english() -> None:
     assert table[1][1] == "Good model, new way of working" and table[1][2] == "A colleague"
 
 
+def captions(doc) -> list[str]:  # noqa: ANN001
+    """The photos' captions: centred, italic, in the document's font (no Word "Caption" style)."""
+    return [p.text for p in doc.paragraphs if p.text.startswith("Ảnh ") and p.alignment == 1
+            and all(r.italic and r.font.name == "Times New Roman" for r in p.runs)]
+
+
 def test_docx_has_the_text_the_photos_and_their_captions() -> None:
-    photos = [jpeg((255, 0, 0), (1600, 1200), gps=True), jpeg((0, 0, 255))]
+    photos = [jpeg((255, 0, 0), (1600, 1200), gps=True), jpeg((0, 0, 255), (600, 1200))]
     items = [
         (row(7, story=INJECTION + "\nDòng hai: kết quả rõ ràng."), photos),
-        (row(8, consent_names=False, category=ExampleCategory.advanced), []),
+        (row(8, consent_names=False, category=ExampleCategory.advanced, submitted_at=WHEN - timedelta(days=2)), []),
+        (row(9, subject=ExampleSubject.myself, subject_name=None, submitted_at=WHEN + timedelta(days=1)), []),
     ]
     data = build_examples_docx(items, title="Gương điển hình tháng 11/2026", subtitle="Từ 01/11/2026 đến 30/11/2026",
-                               generated=WHEN)
-    doc = docx.Document(io.BytesIO(data))
+                               generated=WHEN, parent_body="Bộ Nông nghiệp và Môi trường",
+                               issuing_body="Vụ Thi đua, Khen thưởng và Tuyên truyền", place="Hà Nội")
+    look(data, "good-examples")
+    doc = check_decree30(data)  # A4, margins, Times New Roman in black, heading, page numbers from page 2
+    assert doc.tables[0].cell(1, 1).paragraphs[0].text == "Hà Nội, ngày 25 tháng 11 năm 2026"
     texts = [p.text for p in doc.paragraphs]
-    assert texts[0] == "Gương điển hình tháng 11/2026"
-    assert "1. Mô hình hay, cách làm mới (#7)" in texts and "2. Điển hình tiên tiến (#8)" in texts
+    assert texts[0] == "GƯƠNG ĐIỂN HÌNH THÁNG 11/2026" and texts[1] == "Từ 01/11/2026 đến 30/11/2026"
+    # In the order they happened (#8 two days before #7, #9 a day after): not newest first.
+    headings = [t for t in texts if t[:2] in ("1.", "2.", "3.")]
+    assert headings == ["1. Điển hình tiên tiến (#8)", "2. Mô hình hay, cách làm mới (#7)", "3. Mô hình hay, cách làm mới (#9)"]
     assert INJECTION in texts and "Dòng hai: kết quả rõ ràng." in texts  # literal text, not markup
     assert "Đơn vị: Văn phòng Sở Tài nguyên và Môi trường Hà Nội" in texts
-    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
-    assert captions == ["Ảnh 1/2, gương #7", "Ảnh 2/2, gương #7"]
-    assert len(doc.inline_shapes) == 2
+    # The person, without a doubled colon ("Về ai: Chính người gửi: …").
+    assert "Cá nhân, tập thể: Nguyễn Thị Lan (người gửi)" in texts and "Cá nhân, tập thể: Trần Văn Bình" in texts
+    assert not any(re.match(r"^[^:(]+: [^:(]+: ", t) for t in texts)  # label: value, never label: label: value
+    assert captions(doc) == ["Ảnh 1/2, gương #7", "Ảnh 2/2, gương #7"]
+    # Photos sized to the page: the landscape one fills the text width, the portrait one is at most 12 cm tall.
+    text_width = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
+    wide, tall = doc.inline_shapes
+    assert abs(wide.width - min(text_width, Cm(12) * 1600 / 1200)) < Cm(0.05)
+    assert abs(tall.height - Cm(12)) < Cm(0.05) and tall.width < text_width
+    assert not any(p.style.name.startswith(("Heading", "Title", "Caption")) for p in doc.paragraphs)
     images = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
     assert len(images) == 2 and all(b[:2] == b"\xff\xd8" for b in images)
     assert all(exif_of(b) == {} for b in images)  # no GPS travels into the export
-    second = texts[texts.index("2. Điển hình tiên tiến (#8)"):]
-    assert not any("Trần Văn Bình" in t or "Nguyễn Thị Lan" in t for t in second)
-    assert any("không đồng ý công bố" in t for t in second)
+    withheld_part = texts[texts.index("1. Điển hình tiên tiến (#8)"):texts.index("2. Mô hình hay, cách làm mới (#7)")]
+    assert not any("Trần Văn Bình" in t or "Nguyễn Thị Lan" in t for t in withheld_part)
+    assert any("không đồng ý công bố" in t for t in withheld_part)
 
 
 def test_docx_stays_sendable_when_photos_are_many(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -114,7 +136,7 @@ def test_docx_stays_sendable_when_photos_are_many(monkeypatch: pytest.MonkeyPatc
     data = build_examples_docx([(row(1), [small, small, small])], title="T", subtitle="S", generated=WHEN)
     doc = docx.Document(io.BytesIO(data))
     assert len(doc.inline_shapes) == 1
-    notes = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    notes = captions(doc)
     assert len(notes) == 3 and sum("không nhúng" in n for n in notes) == 2
 
 

@@ -1,16 +1,14 @@
-"""The annual report draft (plan §VI.1) as a Decree 30/2020/NĐ-CP document: opened with
-python-docx and checked part by part; the figures come from the database."""
+"""The unit's annual report (plan §VI.1) in the Decree 30/2020 layout, ready to sign: opened
+with python-docx and checked as a ministry official reads it; its figures come from the
+database and the text agrees with the appendix."""
 
 from __future__ import annotations
 
-import io
+import re
 from datetime import date
 
-import docx
 import pytest
-from docx.oxml.ns import qn
-from docx.shared import Mm
-from sqlmodel import select
+from sqlmodel import col, func, select
 
 from bot.campaign.loader import load_campaign
 from bot.render.report_docx import render_annual_report
@@ -18,9 +16,11 @@ from bot.services.errors import AccessDenied, InvalidInput
 from bot.services.examples import ExampleService
 from bot.services.nominations import NominationService
 from bot.services.reports import ReportService
+from bot.services.self_assessment import SelfAssessmentService
 from storage.awards import NomineeKind
 from storage.examples import ExampleCategory, ExampleSubject
-from storage.models import AuditEntry, Role
+from storage.models import AuditEntry, CheckIn, CheckInStatus, Role, Unit, User
+from tests.render.docx_checks import all_text, check_decree30, look, open_docx
 from tests.services.seed import person, unit
 from tests.services.test_figures import check_in
 
@@ -35,31 +35,46 @@ def service(session, clock) -> ReportService:  # noqa: ANN001
     return ReportService(session, clock, CAMPAIGN, timezone="Asia/Ho_Chi_Minh", ministry_name=MINISTRY, standing_agency=AGENCY)
 
 
-def all_text(document) -> str:  # noqa: ANN001
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                parts += [p.text for p in cell.paragraphs]
-    return "\n".join(parts)
-
-
-def has_bottom_rule(paragraph) -> bool:  # noqa: ANN001
-    ppr = paragraph._p.pPr
-    border = ppr.find(qn("w:pBdr")) if ppr is not None else None
-    return border is not None and border.find(qn("w:bottom")) is not None
+async def self_assess(session, clock, user: User, level: str, account: str | None = None) -> None:  # noqa: ANN001
+    s = SelfAssessmentService(session, clock, CAMPAIGN)
+    aid = (await s.mine(user, 2026)).assessment_id
+    for g in CAMPAIGN.collective_criteria:
+        await s.set_level(user, aid, g.code, None, level)
+        if account:
+            await s.set_account(user, aid, g.code, f"{account} ({g.code})")
+    return aid
 
 
 @pytest.fixture
 async def filled(session, clock):  # noqa: ANN001, ANN201
-    """Sở TN-MT Hà Tĩnh under the ministry, a division; 3 people checked in; an approved
-    example and a nomination in an admin's round."""
+    """Sở TN-MT Hà Tĩnh under the ministry (code STNMT, place Hà Tĩnh) with two divisions;
+    its director and deputy; 4 people checked in; both the Sở and one division assessed
+    themselves on §IV.1.1; an approved example; a nomination in an admin's round."""
     await unit(session, clock, "STNMT-HT")
     await unit(session, clock, "STNMT-HT-VP", "STNMT-HT")
-    leader = await person(session, clock, 8001, "STNMT-HT", Role.leader, name="Hoàng Văn Giám")
+    await unit(session, clock, "STNMT-HT-TN", "STNMT-HT")
+    sở = (await session.exec(select(Unit).where(Unit.code == "STNMT-HT"))).one()
+    sở.name, sở.doc_code, sở.place = "Sở Tài nguyên và Môi trường tỉnh Hà Tĩnh", "STNMT", "Hà Tĩnh"
+    session.add(sở)
+    await session.commit()
+    director = await person(session, clock, 8001, "STNMT-HT", Role.leader, name="Hoàng Văn Giám")
+    director.position = "Giám đốc"
+    deputy = await person(session, clock, 8004, "STNMT-HT", Role.leader, name="Lê Thị Phó")
+    deputy.position = "Phó Giám đốc"
+    division_head = await person(session, clock, 8005, "STNMT-HT-VP", Role.leader, name="Trần Chánh")
+    division_head.position = "Chánh Văn phòng"
+    session.add_all([director, deputy, division_head])
+    await session.commit()
     staff = [await person(session, clock, 8100 + n, "STNMT-HT-VP", name=f"Nhân Viên {n}") for n in range(3)]
+    staff.append(await person(session, clock, 8200, "STNMT-HT-TN", name="Nhân Viên TN"))
     for member in staff:
         await check_in(session, clock, member)
+    await self_assess(session, clock, director, "good", "Ban hành quy chế văn hóa công sở")
+    s = SelfAssessmentService(session, clock, CAMPAIGN)
+    aid = (await s.mine(director, 2026)).assessment_id
+    await s.set_level(director, aid, "c", None, "met")
+    await s.set_figure(director, aid, "c", "on-time-share", "98,5")
+    await self_assess(session, clock, division_head, "met")
     comms = await person(session, clock, 8002, "TT", Role.comms)
     admin = await person(session, clock, 8003, None, Role.admin)
     ex_svc = ExampleService(session, clock)
@@ -73,62 +88,84 @@ async def filled(session, clock):  # noqa: ANN001, ANN201
     await ex_svc.approve(comms, ex.id)
     nominations = NominationService(session, clock, CAMPAIGN)
     r = await nominations.add_round(admin, "Khen thưởng năm 2026", date(2026, 12, 10))
-    await nominations.nominate(leader, r.key, NomineeKind.collective, "Văn phòng Sở", ACHIEVEMENT)
-    return leader
+    await nominations.nominate(director, r.key, NomineeKind.collective, "Văn phòng Sở", ACHIEVEMENT)
+    return {"director": director, "deputy": deputy}
 
 
-async def test_the_report_has_every_part_of_a_decree_30_document(session, clock, filled) -> None:  # noqa: ANN001
-    report = await service(session, clock).annual(filled, 2026)
-    assert report.governing_body == MINISTRY and report.figures.tally.done == 3 and report.figures.shares is not None
-    document = docx.Document(io.BytesIO(render_annual_report(report)))
-
-    section = document.sections[0]
-    assert abs(section.page_width - Mm(210)) < Mm(1) and abs(section.page_height - Mm(297)) < Mm(1)  # A4
-    assert Mm(20) <= section.top_margin <= Mm(25) and Mm(20) <= section.bottom_margin <= Mm(25)
-    assert Mm(30) <= section.left_margin <= Mm(35) and Mm(15) <= section.right_margin <= Mm(20)
-    assert document.styles["Normal"].font.name == "Times New Roman"
-    runs = [r for p in document.paragraphs for r in p.runs] + [
-        r for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
-    assert runs and {r.font.name for r in runs if r.text.strip()} == {"Times New Roman"}
-    body_sizes = {r.font.size.pt for p in document.paragraphs for r in p.runs if r.text.strip()}
-    assert body_sizes <= {13.0, 14.0}
+async def test_the_report_is_a_decree_30_document_ready_to_sign(session, clock, filled) -> None:  # noqa: ANN001
+    report = await service(session, clock).annual(filled["director"], 2026)
+    data = render_annual_report(report)
+    look(data, "annual-report")
+    document = check_decree30(data)  # A4, margins, fonts, heading on one line, page numbers
 
     header = document.tables[0]
-    left, right = header.cell(0, 0), header.cell(0, 1)
-    assert [p.text for p in left.paragraphs][:2] == [MINISTRY.upper(), "ĐƠN VỊ STNMT-HT"]
-    assert left.paragraphs[1].runs[0].bold  # the issuing body is bold
-    assert any(has_bottom_rule(p) for p in left.paragraphs[2:])  # the short rule under it
-    assert right.paragraphs[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and right.paragraphs[0].runs[0].bold
-    motto = right.paragraphs[1]
-    assert motto.text == "Độc lập - Tự do - Hạnh phúc" and motto.runs[0].bold and has_bottom_rule(motto)
-    assert header.cell(1, 0).paragraphs[0].text == "Số: …/BC-STNMT-HT"
+    left = [p.text for p in header.cell(0, 0).paragraphs]
+    assert left[0] == "BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG"  # broken where an official breaks it
+    assert left[1].replace("\n", " ") == "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG TỈNH HÀ TĨNH"
+    assert header.cell(0, 0).paragraphs[1].runs[0].bold
+    assert header.cell(1, 0).paragraphs[0].text == "Số: …/BC-STNMT"
     date_line = header.cell(1, 1).paragraphs[0]
-    assert date_line.text == "…, ngày … tháng … năm 2026" and date_line.runs[0].italic
+    assert date_line.text == "Hà Tĩnh, ngày 25 tháng 11 năm 2026" and date_line.runs[0].italic
 
     texts = [p.text for p in document.paragraphs]
     title = texts.index("BÁO CÁO")
     assert texts[title + 1] == ("Kết quả thực hiện Phong trào thi đua “Cán bộ, công chức, viên chức ngành tài nguyên "
                                 "và môi trường thi đua thực hiện văn hóa công sở” năm 2026")
+    assert f"Kính gửi: {MINISTRY} (qua {AGENCY})." in texts
+    parts = [t for t in texts if re.match(r"^(I|II|III|IV|V|VI)\. ", t)]
+    assert [p.split(".")[0] for p in parts] == ["I", "II", "III", "IV", "V", "VI"]
     body = all_text(document)
+    # II.1: every collective criterion of §IV.1.1, with the level the unit gave itself.
+    for g in CAMPAIGN.collective_criteria:
+        level = "Đạt" if g.code == "c" else "Tốt"
+        assert f"{g.code}) {g.title.vi.rstrip(':;. ')}: {level}." in texts, g.code
+        assert f"Ban hành quy chế văn hóa công sở ({g.code})." in texts
+    assert "- Tỷ lệ thủ tục hành chính được giải quyết đúng hạn (%, chỉ tiêu 100%): 98,5%." in texts
+    assert "Các đơn vị trực thuộc tự đánh giá tiêu chuẩn này: 0 Tốt, 1 Đạt, 0 Chưa đạt, 1 chưa đánh giá." in texts
+    # II.2: participation over dates, not ISO weeks.
+    assert "Từ ngày 29/12/2025 đến ngày 25/11/2026 (48 tuần)" in body and "tuần 4" not in body
     assert "Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019" in body
-    assert "có 4 cán bộ, công chức, viên chức tham gia" in body  # the leader and the division's three
-    assert "số lượt tự đánh giá đã hoàn thành là 3/4 lượt, đạt 75,0%" in body
-    shares = document.tables[1]
-    assert [c.text for c in shares.rows[0].cells] == ["TT", "Nhóm tiêu chuẩn (mục IV.1.2)", "Tốt", "Đạt", "Chưa đạt"]
-    assert [c.text for c in shares.rows[1].cells][1:] == ["a) Kỷ cương, kỷ luật hành chính", "100,0%", "0,0%", "0,0%"]
-    assert len(shares.rows) == 1 + len(CAMPAIGN.individual_criteria)
     assert "Sáng kiến, giải pháp: Nhân Viên 0. " + STORY in body
-    assert "1. Tập thể: Văn phòng Sở (Khen thưởng năm 2026)" in body and "Thành tích: " + ACHIEVEMENT in body
-    assert f"gửi {MINISTRY} (qua {AGENCY})" in body
+    assert "a) Tập thể: Văn phòng Sở (Khen thưởng năm 2026)" in body
+    assert "đơn vị tự đánh giá đạt mức Tốt ở các tiêu chuẩn tại các điểm a, b, d, đ và e" in body and "Thành tích: " + ACHIEVEMENT in body
 
-    footer = document.tables[-1]
-    recipients = [p.text for p in footer.cell(0, 0).paragraphs]
-    assert recipients == ["Nơi nhận:", f"- {AGENCY};", "- Lưu: VT."]
-    assert footer.cell(0, 0).paragraphs[0].runs[0].bold and footer.cell(0, 0).paragraphs[0].runs[0].italic
-    signature = [p.text for p in footer.cell(0, 1).paragraphs if p.text]
-    assert signature[0] == "THỦ TRƯỞNG ĐƠN VỊ" and footer.cell(0, 1).paragraphs[0].runs[0].bold
+    # The numbers of the text are the appendix's total row, and the database's.
+    m = re.search(r"có (\d+) cán bộ, công chức, viên chức tham gia .* đã hoàn thành là (\d+)/(\d+) lượt, "
+                  r"đạt ([\d,]+%); (\d+) lượt vắng có lý do", body)
+    assert m is not None
+    members, done, expected, rate, skipped = m.groups()
+    appendix = document.tables[-1]
+    assert [c.text for c in appendix.rows[0].cells][:3] == ["TT", "Đơn vị", "Số người"]
+    total = [c.text for c in appendix.rows[-1].cells]
+    assert total[1] == "Tổng cộng" and total[2:7] == [members, expected, done, skipped, rate]
+    lines = appendix.rows[1:-1]
+    for col_no in (2, 3, 4, 5):
+        assert sum(int(r.cells[col_no].text) for r in lines) == int(total[col_no])
+    assert [r.cells[1].text for r in lines] == [
+        "Sở Tài nguyên và Môi trường tỉnh Hà Tĩnh (lãnh đạo và bộ phận trực thuộc trực tiếp)",
+        "Đơn vị STNMT-HT-VP", "Đơn vị STNMT-HT-TN"]  # the tree's order
+    assert [r.cells[7].text for r in lines] == ["Đạt", "Đạt", "—"]
+    ids = (await session.exec(select(Unit.id).where(col(Unit.code).startswith("STNMT-HT")))).all()
+    in_db = (await session.exec(select(func.count()).select_from(CheckIn).where(
+        col(CheckIn.unit_id).in_(ids), CheckIn.status == CheckInStatus.done))).one()
+    registered = (await session.exec(select(func.count()).select_from(User).where(
+        col(User.unit_id).in_(ids), col(User.onboarded_at).is_not(None)))).one()
+    assert int(done) == in_db == 4 and int(members) == registered == 7 and rate == "57,1%"
+
+    closing = document.tables[-2]
+    recipients = [p.text for p in closing.cell(0, 0).paragraphs]
+    assert recipients == ["Nơi nhận:", f"- {MINISTRY} (qua {AGENCY});", "- Lưu: VT, STNMT."]
+    signature = [p.text for p in closing.cell(0, 1).paragraphs if p.text]
+    assert signature == ["GIÁM ĐỐC", "Hoàng Văn Giám"]
+    assert all(r.bold for p in closing.cell(0, 1).paragraphs for r in p.runs if r.text)
     audit = (await session.exec(select(AuditEntry).where(AuditEntry.action == "report.annual"))).one()
     assert audit.detail == "unit=STNMT-HT year=2026"
+
+
+async def test_a_deputy_signs_for_the_head(session, clock, filled) -> None:  # noqa: ANN001
+    document = open_docx(render_annual_report(await service(session, clock).annual(filled["deputy"], 2026)))
+    signature = [p.text for p in document.tables[-2].cell(0, 1).paragraphs if p.text]
+    assert signature == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Lê Thị Phó"]
 
 
 async def test_small_units_get_no_criteria_figures_and_others_are_refused(session, clock) -> None:  # noqa: ANN001
@@ -137,10 +174,14 @@ async def test_small_units_get_no_criteria_figures_and_others_are_refused(sessio
     for member in two:
         await check_in(session, clock, member)
     report = await service(session, clock).annual(leader, 2026)
-    assert report.figures.shares is None and report.figures.respondents == 2
-    body = all_text(docx.Document(io.BytesIO(render_annual_report(report))))
-    assert "không được nêu do có dưới 3 người tự đánh giá" in body and "Chưa đạt" not in body
+    assert report.shares is None and report.respondents == 2
+    document = check_decree30(render_annual_report(report))
+    body = all_text(document)
+    assert "không được nêu do có dưới 3 người tự đánh giá" in body
     assert "chưa có đề nghị khen thưởng" in body and "chưa có gương điển hình" in body
+    assert "Đơn vị chưa tự đánh giá theo các tiêu chuẩn đối với tập thể trên hệ thống." in body
+    signature = [p.text for p in document.tables[-2].cell(0, 1).paragraphs if p.text]
+    assert signature == ["THỦ TRƯỞNG ĐƠN VỊ"]  # nobody with a head's title: the name is left to fill
     with pytest.raises(InvalidInput):
         await service(session, clock).annual(leader, 2018)
     with pytest.raises(AccessDenied):

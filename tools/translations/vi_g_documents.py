@@ -1,0 +1,41 @@
+VI = {
+    # -- the annual report (handlers/report.py) ----------------------------------------------
+    "Self-assessment on the collective criteria (§IV.1.1): {n}/{total} criteria assessed.": "Tự đánh giá theo tiêu chuẩn tập thể (mục IV.1.1): {n}/{total} tiêu chuẩn đã đánh giá.",
+    # -- the good-examples DOCX (bot/render/docx_examples.py) ---------------------------------
+    "Person or collective": "Cá nhân, tập thể",
+    "{name} (the submitter)": "{name} (người gửi)",
+    # -- a unit's documents (/units doc, bot/services/units.py) --------------------------------
+    "A document code is 1 to 20 capital letters, digits, dots or dashes, for example STNMT: “{value}” is not.": "Ký hiệu văn bản gồm 1 đến 20 chữ in hoa, chữ số, dấu chấm hoặc gạch nối, ví dụ STNMT: “{value}” không hợp lệ.",
+    "A place name is 1 to {max} characters, for example Hà Nội.": "Địa danh dài từ 1 đến {max} ký tự, ví dụ Hà Nội.",
+    "Documents of {name}: “Số: …/BC-{doc_code}”, “{place}, ngày … tháng … năm …”.": "Văn bản của {name}: “Số: …/BC-{doc_code}”, “{place}, ngày … tháng … năm …”.",
+    # -- eligibility and dossiers (handlers/nominate.py, handlers/texts.py) ----------------------
+    "{nominee} cannot be nominated: the standing agency has marked them as not eligible for commendation ({reason}; Decree 98/2023/NĐ-CP, Art. 4). Nothing was saved; you may nominate someone else.": "Không thể đề nghị khen thưởng {nominee}: cơ quan thường trực đã ghi nhận trường hợp này chưa đủ điều kiện khen thưởng ({reason}; Điều 4 Nghị định số 98/2023/NĐ-CP). Chưa có nội dung nào được lưu; đồng chí có thể đề nghị tập thể, cá nhân khác.",
+    "This nomination was withdrawn on {date}: it has no dossier. Send /nominate to see the current ones.": "Đề nghị này đã được rút ngày {date} nên không có hồ sơ. Đề nghị đồng chí gửi /nominate để xem các đề nghị hiện có.",
+    "Please give the reason in {min} to {max} characters, for example: under discipline until 31/12/2026.": "Vui lòng nêu lý do dài từ {min} đến {max} ký tự, ví dụ: đang trong thời gian thi hành kỷ luật đến ngày 31/12/2026.",
+    "Usage:\n/eligibility — who is not eligible now\n/eligibility person PERSON_NO REASON\n/eligibility unit UNIT_CODE REASON\n/eligibility lift ID": "Cách dùng:\n/eligibility — các trường hợp chưa đủ điều kiện khen thưởng\n/eligibility person SỐ LÝ_DO\n/eligibility unit MÃ_ĐƠN_VỊ LÝ_DO\n/eligibility lift SỐ_GHI_NHẬN",
+    "There is no flag no. {value} in force.": "Không có ghi nhận số {value} đang còn hiệu lực.",
+    "There is no nomination no. {value}.": "Không có đề nghị khen thưởng số {value}.",
+    "📄 Dossier (Decree 98/2023)": "📄 Hồ sơ (Nghị định 98/2023)",
+    "dossier: /dossier {id}": "hồ sơ: /dossier {id}",
+    "A unit's list and cover submission: /dossier {round} UNIT_CODE": "Danh sách và tờ trình của một đơn vị: /dossier {round} MÃ_ĐƠN_VỊ",
+    "/dossier — your unit's nominations and their dossiers\n/dossier N — the achievement report of nomination no. N (Decree 98/2023: form 02 or 03)\n/dossier ROUND [UNIT_CODE] — a unit's list of nominees and its cover submission": "/dossier — các đề nghị khen thưởng của đơn vị và hồ sơ\n/dossier SỐ — báo cáo thành tích của đề nghị số SỐ (Nghị định 98/2023: Mẫu 02 hoặc Mẫu 03)\n/dossier ĐỢT [MÃ_ĐƠN_VỊ] — danh sách đề nghị và tờ trình của một đơn vị",
+    "Achievement report (form {form}, Decree 98/2023): {nominee}. A draft: fill in the parts marked, then have it signed.": "Báo cáo thành tích (Mẫu {form}, Nghị định 98/2023): {nominee}. Đây là dự thảo: đề nghị đồng chí bổ sung các phần được đánh dấu rồi trình ký.",
+    "Cover submission (tờ trình): {unit}, {round}.": "Tờ trình: {unit}, {round}.",
+    "List of nominees: {n} nominee.": "Danh sách đề nghị khen thưởng: {n} tập thể, cá nhân.",
+    "Your unit has no nomination in force.": "Đơn vị chưa có đề nghị khen thưởng nào đang còn hiệu lực.",
+    "<b>Nomination dossiers</b> (Decree 98/2023/NĐ-CP)": "<b>Hồ sơ đề nghị khen thưởng</b> (Nghị định số 98/2023/NĐ-CP)",
+    "No. {id}: {kind}, {nominee} — {round}": "Số {id}: {kind}, {nominee} — {round}",
+    "📄 Achievement report no. {id}": "📄 Báo cáo thành tích số {id}",
+    "📄 List and cover submission: {round}": "📄 Danh sách và tờ trình: {round}",
+    "Marked as not eligible for commendation (no. {id}): {subject}. Reason: {reason}. Their nominations are refused until you lift it: /eligibility lift {id}": "Đã ghi nhận chưa đủ điều kiện khen thưởng (số {id}): {subject}. Lý do: {reason}. Các đề nghị khen thưởng trường hợp này sẽ bị từ chối cho đến khi gỡ ghi nhận: /eligibility lift {id}",
+    "Flag no. {id} lifted.": "Đã gỡ ghi nhận số {id}.",
+    "<b>Not eligible for commendation</b> (Decree 98/2023/NĐ-CP, Art. 4)": "<b>Trường hợp chưa đủ điều kiện khen thưởng</b> (Điều 4 Nghị định số 98/2023/NĐ-CP)",
+    "No. {id}: {kind} {subject} ({unit}) — {reason}": "Số {id}: {kind} {subject} ({unit}) — {reason}",
+    "Nobody is marked.": "Chưa có trường hợp nào.",
+    "/eligibility person PERSON_NO REASON — a person may not be commended\n/eligibility unit UNIT_CODE REASON — a unit may not be commended\n/eligibility lift ID — lift a flag": "/eligibility person SỐ LÝ_DO — cá nhân chưa đủ điều kiện khen thưởng\n/eligibility unit MÃ_ĐƠN_VỊ LÝ_DO — tập thể chưa đủ điều kiện khen thưởng\n/eligibility lift SỐ_GHI_NHẬN — gỡ ghi nhận",
+    # -- the consolidated report (handlers/report.py) ---------------------------------------------
+    "Gathering every unit's figures for {year}…": "Đang tổng hợp số liệu của các đơn vị năm {year}…",
+    "<b>Consolidated report {year}</b> (plan §VI.2)": "<b>Báo cáo tổng hợp năm {year}</b> (khoản 2 mục VI Kế hoạch)",
+    "Units that submitted their report: {done}/{total}.": "Đơn vị đã gửi báo cáo: {done}/{total}.",
+    "Self-assessments done across the sector: {done}/{expected} person-weeks ({pct}).": "Lượt tự đánh giá đã hoàn thành toàn ngành: {done}/{expected} lượt ({pct}).",
+}
