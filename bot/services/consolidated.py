@@ -134,7 +134,7 @@ class ConsolidatedService:
         # or the closest ancestor with a leader): lines never overlap, and their sum is the
         # sector's. People of units under no reporting unit make one line of their own.
         fig_svc = FiguresService(self.session, self.clock, self.timezone)
-        own, counts = await fig_svc._tallies(weeks) if weeks else ({}, Counter())
+        own, counts = await fig_svc.stats.person_weeks(weeks) if weeks else ({}, Counter())
         units = {u.id: u for u in await fig_svc.units.all()}
         reporting = {entry.unit_id for entry in board}
         scope_tally: dict[int, Tally] = {}

@@ -184,7 +184,7 @@ class ReportService:
         ids = [u.id for u in subtree if u.id is not None]
         subs = [u for u in subtree if u.id != unit.id]
         weeks = weeks_of_year(year, today)
-        own, counts = await self.figures._tallies(weeks, ids) if weeks else ({}, Counter())
+        own, counts = await self.figures.stats.person_weeks(weeks, ids) if weeks else ({}, Counter())
 
         # The appendix: the unit's own people, then each direct sub-unit with its subtree.
         children = [u for u in subs if u.parent_id == unit.id]
