@@ -225,6 +225,10 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
     Raises CampaignError, DatabaseUnavailable or ConfigError with one-line messages.
     """
     campaign = load_campaign(settings.campaign_file)
+    clock = clock or Clock()
+    from bot.campaign.in_force import log_in_force
+
+    log_in_force(campaign, settings.campaign_file, clock.now().astimezone(settings.zone).date())
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)
@@ -232,7 +236,6 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
         await engine.dispose()
         raise
     sessionmaker = make_sessionmaker(engine)
-    clock = clock or Clock()
     rt = Runtime(settings, engine, sessionmaker, campaign, clock, direct=SqliteDirect.for_url(settings.database_url))
     rt.bot = create_bot(settings, token)
     storage: BaseStorage | None = None
