@@ -26,7 +26,7 @@ from bot.clock import Clock
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.profile import clean_text
-from storage.delivery import CustomDeadline, DeadlineDone
+from storage.delivery import CustomDeadline, DeadlineDone, OutboxMessage
 from storage.models import Role, Unit, User
 
 REMIND_DAYS = (30, 14, 7, 3, 1, 0)
@@ -232,21 +232,41 @@ class DeadlineService:
         admins = await self.admins()
         return [(self.campaign_ended(), 0, admins)] if admins else []
 
+    async def reminded_leaders(self, key: str) -> set[int]:
+        """Leaders (users.id) already sent a reminder of this occurrence: the outbox keys
+        the reminder job gives them, "remind:<occurrence>:<user id>:<days left>"."""
+        prefix = f"remind:{key}:"
+        res = await self.session.exec(select(OutboxMessage.key).where(col(OutboxMessage.key).startswith(prefix)))
+        out: set[int] = set()
+        for found in res.all():
+            person = found[len(prefix):].split(":", 1)[0]
+            if person.isdigit():
+                out.add(int(person))
+        return out
+
     async def reminders_due(self, today: date) -> list[tuple[Occurrence, int, Sequence[User]]]:
         """(occurrence, days left, leaders to remind) for today's reminders, and the admins'
-        notice when the campaign's period has ended (an occurrence with ``notice`` set)."""
+        notice when the campaign's period has ended (an occurrence with ``notice`` set).
+
+        Reminders fall REMIND_DAYS before the last day; a leader who has had none yet for an
+        occurrence within the window gets one at once (a catch-up), then the regular ones."""
         out: list[tuple[Occurrence, int, Sequence[User]]] = await self.campaign_ended_notice(today)
         horizon = today + timedelta(days=max(REMIND_DAYS) + 1)
-        occurrences = [o for o in await self.occurrences(today, horizon) if o.days_left(today) in REMIND_DAYS]
-        if not occurrences:
+        window = [o for o in await self.occurrences(today, horizon) if 0 <= o.days_left(today) <= max(REMIND_DAYS)]
+        if not window:
             return out
         units = await self.reporting_units()
-        for occ in occurrences:
+        for occ in window:
+            scheduled = occ.days_left(today) in REMIND_DAYS
+            reminded = set() if scheduled else await self.reminded_leaders(occ.key)
             done = await self.done_units(occ.key)
             for unit in units:
                 if unit.id in done or unit.id is None:
                     continue
-                leaders = await self.leaders(unit.id)
+                # On a reminder day, every leader; between them, only a leader who has had no
+                # reminder of this occurrence yet (a bot deployed, or a leader registered, on
+                # 01/12 hears of the report due before 15/12 that day, not on the 7-day mark).
+                leaders = [u for u in await self.leaders(unit.id) if u.id not in reminded]
                 if leaders:
                     out.append((occ, occ.days_left(today), leaders))
         return out

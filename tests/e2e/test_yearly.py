@@ -9,6 +9,7 @@ import io
 import zipfile
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import col, select
 
 from bot.clock import FixedClock
@@ -44,9 +45,13 @@ def sender(h: Harness) -> OutboxSender:
     return OutboxSender(h.rt.bot, h.sessionmaker, h.clock, rate=20)
 
 
-async def test_self_assessment_with_a_photo_resumes_after_a_restart(emu: TelegramEmulator, sqlite_url: str, clock: FixedClock) -> None:
+async def test_self_assessment_with_a_photo_resumes_after_a_restart(emu: TelegramEmulator, sqlite_url: str, clock: FixedClock,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
     clock.set(TODAY)
     rt, task = await start_bot(emu, sqlite_url, clock)
+    # The start-up log names the campaign in force, its period, and that it has ended.
+    assert any(r.getMessage().startswith("campaign in force: 2497/QĐ-BTNMT 2019–2025") and "ended on 2025-12-31" in r.getMessage()
+               for r in caplog.records)
     h = Harness(emu, rt, clock)
     await h.add_unit("STN", "Sở Nông nghiệp và Môi trường")
     await h.register(41001, "Nguyễn Văn Lãnh", unit="STN", role=Role.leader)
@@ -198,18 +203,28 @@ async def test_a_file_over_20_mb_is_refused_before_it_is_downloaded(h: Harness) 
 
 
 async def test_the_campaign_has_ended_admins_are_told_once_and_see_it(h: Harness) -> None:
+    """Deployed today, 01/12/2026, with the 2019–2025 file: the leader hears of the report due
+    before 15/12/2026 at once (a catch-up: the 30- and 14-day marks have passed), then on the
+    regular marks; the admins are told once that the period has ended."""
     h.clock.set(TODAY)
     await h.register(ADMIN_ID, "Quản Trị", unit=None, role=Role.admin)
+    await h.register(46001, "Lãnh Đạo", unit="VP", role=Role.leader)
     admin = h.emu.user(ADMIN_ID, "Admin", language_code="vi", started=True)
-    for day in (1, 2, 3):
+    lead = h.emu.user(46001, "L", language_code="vi", started=True)
+    reminded: list[str] = []
+    for day in (1, 2, 3, 7):
         h.clock.set(datetime(2026, 12, day, 1, 30, tzinfo=UTC))
-        await run_job(ctx(h), "deadline_reminders", h.clock.now())
+        res = await run_job(ctx(h), "deadline_reminders", h.clock.now())
+        reminded += [line for line in res.lines if "annual-report" in line]
         await sender(h).drain()
+    assert reminded == ["reminder annual-report@2026-12-15 (13 days) -> 46001", "reminder annual-report@2026-12-15 (7 days) -> 46001"]
+    first = lead.messages[0].text
+    assert "Nhắc hạn: còn 13 ngày" in first and "Hạn cuối: 14/12/2026" in first and "§VI.1" in first
     notices = [m for m in h.emu.messages(ADMIN_ID) if "Kế hoạch đã hết thời hạn" in m.text]
     assert len(notices) == 1
     assert "2497/QĐ-BTNMT" in notices[0].text and "31/12/2025" in notices[0].text
     assert "CAMPAIGN_FILE" in notices[0].text and "van-hoa-cong-so-2026-2030.yaml" in notices[0].text
-    assert await h.count(OutboxMessage) == 1
+    assert await h.count(OutboxMessage) == 3  # the notice once, two reminders
     await admin.send("/campaign")
     assert "Kế hoạch đang áp dụng" in admin.last.text and "2497/QĐ-BTNMT" in admin.last.text
     assert "02/10/2019 – 31/12/2025" in admin.last.text and "hết thời hạn ngày 31/12/2025" in admin.last.text
