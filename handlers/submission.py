@@ -20,7 +20,7 @@ from bot import i18n
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.config import Settings
-from bot.i18n import _, current_locale
+from bot.i18n import _, current_locale, ngettext
 from bot.services.checkin import local_now
 from bot.services.deadlines import DeadlineService
 from bot.services.delivery import DeliveryService, Outgoing
@@ -218,7 +218,7 @@ async def remind(query: CallbackQuery, callback_data: SubmissionCB, callback_ans
     svc.audit.note(user.telegram_id, "report.remind", detail=f"year={year} leaders={len(leaders)} queued={queued}")
     await session.commit()
     if queued:
-        callback_answer.text = _("Reminder queued for {n} leaders.").format(n=queued)
+        callback_answer.text = ngettext("Reminder queued for {n} leader.", "Reminder queued for {n} leaders.", queued).format(n=queued)
     elif leaders:
         callback_answer.text = _("They have already been reminded today.")
     else:

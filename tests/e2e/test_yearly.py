@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -36,6 +37,16 @@ def docx() -> bytes:
     return buf.getvalue()
 
 
+@pytest.fixture
+async def hdb(emu: TelegramEmulator, db_url: str, clock: FixedClock) -> AsyncIterator[Harness]:
+    """The harness on SQLite and on PostgreSQL."""
+    rt, task = await start_bot(emu, db_url, clock)
+    yield Harness(emu, rt, clock)
+    await stop_bot(rt, task)
+    assert not emu.internal_errors, emu.internal_errors
+    emu.assert_all_callbacks_answered()
+
+
 def ctx(h: Harness) -> JobContext:
     return JobContext(h.sessionmaker, h.clock, h.rt.campaign, h.rt.settings)
 
@@ -45,10 +56,10 @@ def sender(h: Harness) -> OutboxSender:
     return OutboxSender(h.rt.bot, h.sessionmaker, h.clock, rate=20)
 
 
-async def test_self_assessment_with_a_photo_resumes_after_a_restart(emu: TelegramEmulator, sqlite_url: str, clock: FixedClock,
+async def test_self_assessment_with_a_photo_resumes_after_a_restart(emu: TelegramEmulator, db_url: str, clock: FixedClock,
                                                                     caplog: pytest.LogCaptureFixture) -> None:
     clock.set(TODAY)
-    rt, task = await start_bot(emu, sqlite_url, clock)
+    rt, task = await start_bot(emu, db_url, clock)
     # The start-up log names the campaign in force, its period, and that it has ended.
     assert any(r.getMessage().startswith("campaign in force: 2497/QĐ-BTNMT 2019–2025") and "ended on 2025-12-31" in r.getMessage()
                for r in caplog.records)
@@ -76,7 +87,7 @@ async def test_self_assessment_with_a_photo_resumes_after_a_restart(emu: Telegra
     await lead.press("✍️ Kết quả thực hiện")
     await stop_bot(rt, task)  # the bot restarts while the leader is typing
 
-    rt, task = await start_bot(emu, sqlite_url, clock)
+    rt, task = await start_bot(emu, db_url, clock)
     h = Harness(emu, rt, clock)
     try:
         await lead.send("x" * 1001)
@@ -121,8 +132,9 @@ async def test_employees_are_refused_and_audited_the_officer_may_assess(h: Harne
     assert [(a.actor_telegram_id, a.action) for a in refused] == [(42002, "report"), (42002, "manage_deadlines")]
 
 
-async def test_submission_stops_the_reminders_for_that_unit_and_the_board(h: Harness) -> None:
+async def test_submission_stops_the_reminders_for_that_unit_and_the_board(hdb: Harness) -> None:
     """On 01/12/2026, with the 2019–2025 file: the report due before 15/12/2026 is reminded."""
+    h = hdb
     h.clock.set(TODAY)
     await h.add_unit("SA", "Sở A")
     await h.add_unit("SB", "Sở B")
