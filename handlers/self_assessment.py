@@ -16,7 +16,7 @@ from html import escape
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -233,10 +233,22 @@ async def _overview(svc: SelfAssessmentService, session: AsyncSession, user: Use
                          has_sub_units=user.role == Role.leader and await _has_sub_units(session, sa.unit_id))
 
 
-async def selfassess(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def selfassess(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession, clock: Clock,
+                     campaign: Campaign, user: User) -> None:
+    """/selfassess: one's own unit's; /selfassess CODE: a unit's, read only (admins: any
+    unit; a leader: a sub-unit)."""
     svc = service(session, clock, campaign)
+    code = (command.args or "").strip()
+    if code:
+        from bot.services.units import UnitService
+
+        unit = await UnitService(session, clock).get_by_code(code)
+        sa = await svc.view(user, unit.id or 0, year_of(user, clock))
+        text, kb = overview_card(campaign, sa, editable=False, is_leader=False, has_sub_units=False)
+        await message.answer(text, reply_markup=kb)
+        return
     if user.role == Role.admin and user.unit_id is None:
-        await message.answer(_("Units assess themselves here. As an administrator, see who has submitted with /submissions."))
+        await message.answer(_("Units assess themselves here. As an administrator, read a unit's with /selfassess UNIT_CODE, and see who has submitted with /submissions."))
         return
     await state.set_state(None)
     text, kb = await _overview(svc, session, user, clock, campaign)

@@ -258,9 +258,15 @@ async def test_a_leader_reads_the_sub_units_self_assessments(h: Harness) -> None
     await parent.press("SO-CC")
     assert "Tự đánh giá của Chi cục Bảo vệ môi trường" in parent.last.text and "🔵 đ) Phong trào thi đua: Đạt" in parent.last.text
     assert not any("Gửi bản tự đánh giá" in t for t in parent.last.button_texts)  # read only
-    # The sub-unit's leader cannot read the parent's (refused and audited).
+    # An admin reads any unit's; the sub-unit's leader cannot read the parent's (refused and audited).
+    await h.register(ADMIN_ID, "Quản Trị", unit=None, role=Role.admin)
+    admin = h.emu.user(ADMIN_ID, "Admin", language_code="vi")
+    await admin.send("/selfassess SO-CC")
+    assert "Tự đánh giá của Chi cục Bảo vệ môi trường, năm 2026" in admin.last.text and "Đạt" in admin.last.text
     await child.press_data("sa:vu:-1:-1:-1:1")
     assert child.last_answer.show_alert
+    await child.send("/selfassess SO")
+    assert "không dành cho vai trò" in child.last.text
     async with h.sessionmaker() as s:
         refused = (await s.exec(select(AuditEntry).where(AuditEntry.outcome == "refused"))).all()
-    assert [(r.actor_telegram_id, r.action) for r in refused] == [(45002, "view_unit")]
+    assert [(r.actor_telegram_id, r.action) for r in refused] == [(45002, "view_unit"), (45002, "view_unit")]

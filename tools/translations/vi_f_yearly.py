@@ -76,7 +76,7 @@ VI = {
     "They have already been reminded today.": "Hôm nay các đơn vị này đã được nhắc.",
     "To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft for 2026–2030: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot.": "Để nạp giai đoạn tiếp theo: đặt CAMPAIGN_FILE là tệp của giai đoạn đó (bot có sẵn dự thảo giai đoạn 2026–2030: {file}), kiểm tra bằng <code>python -m bot campaign check FILE</code>, rồi khởi động lại bot.",
     "To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft for 2026–2030: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot. /campaign shows the campaign in force.": "Để nạp giai đoạn tiếp theo: đặt CAMPAIGN_FILE là tệp của giai đoạn đó (bot có sẵn dự thảo giai đoạn 2026–2030: {file}), kiểm tra bằng <code>python -m bot campaign check FILE</code>, rồi khởi động lại bot. Lệnh /campaign cho biết kế hoạch đang áp dụng.",
-    "Units assess themselves here. As an administrator, see who has submitted with /submissions.": "Các đơn vị tự đánh giá tại đây. Quản trị viên xem đơn vị nào đã nộp báo cáo bằng lệnh /submissions.",
+    "Units assess themselves here. As an administrator, read a unit's with /selfassess UNIT_CODE, and see who has submitted with /submissions.": "Các đơn vị tự đánh giá tại đây. Quản trị viên xem bản tự đánh giá của một đơn vị bằng lệnh /selfassess MÃ_ĐƠN_VỊ, và xem các đơn vị đã nộp báo cáo bằng lệnh /submissions.",
     "What the unit did: {text}": "Kết quả đơn vị đã thực hiện: {text}",
     "Who has submitted the annual report": "Các đơn vị đã nộp báo cáo năm",
     "Yes": "Có",
