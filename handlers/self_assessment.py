@@ -91,7 +91,6 @@ def figure_value(kind: str, value: str | None) -> str:
 
 def overview_card(campaign: Campaign, sa: UnitSelfAssessment, *, editable: bool, is_leader: bool,
                   has_sub_units: bool) -> tuple[str, InlineKeyboardMarkup]:
-    locale = current_locale()
     total = len(campaign.collective_criteria)
     lines = [
         _("<b>Self-assessment of {unit}, year {year}</b>").format(unit=escape(sa.unit_name), year=sa.year),
@@ -130,7 +129,6 @@ def overview_card(campaign: Campaign, sa: UnitSelfAssessment, *, editable: bool,
         kb.button(text=_("👤 Unit emulation officer"), callback_data=SelfAssessCB(a=SelfAssessAct.officer))
         sizes.append(1)
     kb.adjust(*sizes)
-    del locale
     return "\n".join(lines), kb.as_markup()
 
 

@@ -236,7 +236,7 @@ class DeadlineService:
         """Leaders (users.id) already sent a reminder of this occurrence: the outbox keys
         the reminder job gives them, "remind:<occurrence>:<user id>:<days left>"."""
         prefix = f"remind:{key}:"
-        res = await self.session.exec(select(OutboxMessage.key).where(col(OutboxMessage.key).startswith(prefix)))
+        res = await self.session.exec(select(OutboxMessage.key).where(col(OutboxMessage.key).startswith(prefix, autoescape=True)))
         out: set[int] = set()
         for found in res.all():
             person = found[len(prefix):].split(":", 1)[0]
