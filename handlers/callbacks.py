@@ -272,6 +272,7 @@ class SelfAssessAct(str, enum.Enum):
     figure_yes_no = "fy"  # c, i, v: 1 yes / 0 no
     evidence = "ev"  # c: send photos or files
     evidence_clear = "ec"  # c
+    evidence_get = "eg"  # c, u: send the criterion's evidence (to read it)
     submit = "sb"  # ask to confirm
     submit_yes = "sy"
     sub_units = "su"  # the sub-units' self-assessments (roll-up)

@@ -19,7 +19,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
@@ -180,6 +180,9 @@ def criterion_card(campaign: Campaign, sa: UnitSelfAssessment, index: int, *, ed
         if evidence:
             kb.button(text=_("🗑 Remove the evidence"), callback_data=SelfAssessCB(a=SelfAssessAct.evidence_clear, c=index))
             sizes.append(1)
+    if evidence:
+        kb.button(text=_("📥 See the evidence"), callback_data=SelfAssessCB(a=SelfAssessAct.evidence_get, c=index, u=0 if editable else sa.unit_id))
+        sizes.append(1)
     if any(f.kind == "yes_no" for f in group.figures) and editable:
         lines.append(_("Yes/No buttons answer: {labels}.").format(
             labels="; ".join(escape(f.label.get(locale)) for f in group.figures if f.kind == "yes_no")))
@@ -512,6 +515,37 @@ async def _officer_card(svc: SelfAssessmentService, user: User) -> tuple[str, In
     return "\n".join(lines), kb.as_markup()
 
 
+async def send_evidence(query: CallbackQuery, callback_data: SelfAssessCB, callback_answer: CallbackAnswer, bot: Bot,
+                        session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    """The criterion's photos and files, sent to whoever may read the self-assessment (the
+    unit, its parent unit's leader, admins)."""
+    svc = service(session, clock, campaign)
+    try:
+        group = _group_index(campaign, callback_data.c)
+        year = year_of(user, clock)
+        sa = await svc.view(user, callback_data.u, year) if callback_data.u else await _own(svc, user, clock)
+        rows = await svc.evidence(user, sa.assessment_id or 0, group.code)
+    except InvalidInput as exc:
+        callback_answer.text, callback_answer.show_alert = error_text(exc)[:200], True
+        return
+    chat = user.telegram_id or query.from_user.id
+    for row in rows:
+        caption = "{label}: {name}".format(label=group_label(group), name=row.name)[:1024]
+        if row.sent_file_id:
+            media = row.sent_file_id
+        else:
+            media = BufferedInputFile(row.data, filename=row.name)
+        if row.kind == "photo":
+            sent = await bot.send_photo(chat, media, caption=escape(caption))
+            file_id = sent.photo[-1].file_id if sent.photo else None
+        else:
+            sent = await bot.send_document(chat, media, caption=escape(caption))
+            file_id = sent.document.file_id if sent.document else None
+        if file_id and not row.sent_file_id:
+            await svc.remember_evidence_upload(row.id or 0, file_id)
+    callback_answer.text = ngettext("{n} file sent.", "{n} files sent.", len(rows)).format(n=len(rows))
+
+
 # -- typed text, photos and files -----------------------------------------------------------
 
 
@@ -627,6 +661,7 @@ def make_router() -> Router:
     router.message.register(selfassess, Command("selfassess"))
     for act, fn in ACTIONS.items():
         router.callback_query.register(action(fn), SelfAssessCB.filter(F.a == act))
+    router.callback_query.register(send_evidence, SelfAssessCB.filter(F.a == SelfAssessAct.evidence_get))
     router.message.register(typed_account, StateFilter(SelfAssessStates.account), TYPED)
     router.message.register(typed_figure, StateFilter(SelfAssessStates.figure), TYPED)
     router.message.register(evidence, StateFilter(SelfAssessStates.evidence), F.photo | F.document)

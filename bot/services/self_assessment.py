@@ -455,6 +455,14 @@ class SelfAssessmentService:
         )
         return list(res.all())
 
+    async def remember_evidence_upload(self, evidence_id: int, file_id: str) -> None:
+        """The file_id Telegram gave our copy: sent again without re-uploading."""
+        row = await self.session.get(AssessmentEvidence, evidence_id)
+        if row is not None and row.sent_file_id != file_id:
+            row.sent_file_id = file_id[:255]
+            self.session.add(row)
+            await self.session.commit()
+
     async def missing(self, assessment_id: int) -> list[str]:
         """Criterion groups still without a level (submission needs every one)."""
         answered = await self.for_assessment(assessment_id)

@@ -84,6 +84,8 @@ async def test_self_assessment_with_a_photo_resumes_after_a_restart(emu: Telegra
     assert "Đã lưu minh chứng cho c) Công nghệ thông tin: 1/10" in lead.last.text
     await lead.press("✅ Xong")
     assert "Minh chứng: 1 (photo-1.jpg)" in lead.last.text
+    await lead.press("📥 Xem minh chứng")
+    assert lead.last_answer.text == "Đã gửi 1 tệp." and lead.last.photo and "c) Công nghệ thông tin: photo-1.jpg" in lead.last.caption
     await lead.press("✍️ Kết quả thực hiện")
     await stop_bot(rt, task)  # the bot restarts while the leader is typing
 

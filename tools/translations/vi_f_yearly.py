@@ -123,4 +123,6 @@ VI = {
     "🔁 Replaced: the unit's signed report for {year} is now “{name}”. The earlier file is kept on record.": "🔁 Đã thay thế: báo cáo năm {year} đã ký của đơn vị nay là “{name}”. Tệp trước được lưu lại làm hồ sơ.",
     "🔔 Remind the {n} units not yet submitted": "🔔 Nhắc {n} đơn vị chưa nộp",
     "🗑 Remove the evidence": "🗑 Xóa minh chứng",
+    "📥 See the evidence": "📥 Xem minh chứng",
+    "{n} file sent.": "Đã gửi {n} tệp.",
 }
