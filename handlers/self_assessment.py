@@ -167,8 +167,9 @@ def criterion_card(campaign: Campaign, sa: UnitSelfAssessment, index: int, *, ed
             sizes.append(1)
         kb.button(text=_("✍️ What the unit did"), callback_data=SelfAssessCB(a=SelfAssessAct.account, c=index))
         sizes.append(1)
+        single_yes_no = sum(1 for f in group.figures if f.kind == "yes_no") == 1
         for i, figure in enumerate(group.figures):
-            if figure.kind == "yes_no":
+            if figure.kind == "yes_no" and single_yes_no:
                 kb.button(text=_("Yes"), callback_data=SelfAssessCB(a=SelfAssessAct.figure_yes_no, c=index, i=i, v=1))
                 kb.button(text=_("No"), callback_data=SelfAssessCB(a=SelfAssessAct.figure_yes_no, c=index, i=i, v=0))
                 sizes.append(2)
@@ -183,7 +184,7 @@ def criterion_card(campaign: Campaign, sa: UnitSelfAssessment, index: int, *, ed
     if evidence:
         kb.button(text=_("📥 See the evidence"), callback_data=SelfAssessCB(a=SelfAssessAct.evidence_get, c=index, u=0 if editable else sa.unit_id))
         sizes.append(1)
-    if any(f.kind == "yes_no" for f in group.figures) and editable:
+    if editable and sum(1 for f in group.figures if f.kind == "yes_no") == 1:
         lines.append(_("Yes/No buttons answer: {labels}.").format(
             labels="; ".join(escape(f.label.get(locale)) for f in group.figures if f.kind == "yes_no")))
     kb.button(text=_("⬅ All criteria"), callback_data=SelfAssessCB(a=SelfAssessAct.overview, u=0 if editable else sa.unit_id))
@@ -373,7 +374,8 @@ async def ask_figure(t: Tap) -> Card:
     sa = await t.draft()
     await t.state.set_state(SelfAssessStates.figure)
     await t.state.update_data(aid=sa.assessment_id, c=t.cb.c, i=t.cb.i)
-    hint = _("a percentage from 0 to 100, e.g. 98,5") if figure.kind == "percent" else _("a whole number, e.g. 12")
+    hint = {"percent": _("a percentage from 0 to 100, e.g. 98,5"), "count": _("a whole number, e.g. 12"),
+            "yes_no": _("yes or no")}[figure.kind]
     return _("<b>{label}</b> ({ref}): type {hint}.").format(
         label=escape(figure.label.get(current_locale())), ref=escape(figure.ref), hint=hint), _back_kb(t.cb.c)
 

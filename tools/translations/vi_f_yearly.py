@@ -87,6 +87,7 @@ VI = {
     "a percentage from 0 to 100, e.g. 98,5": "tỷ lệ phần trăm từ 0 đến 100, ví dụ 98,5",
     "a photo": "một ảnh",
     "a whole number, e.g. 12": "một số nguyên, ví dụ 12",
+    "yes or no": "có hoặc không",
     "account": "kết quả thực hiện",
     "draft": "bản nháp",
     "none": "chưa có",
