@@ -477,15 +477,20 @@ async def _sub_units_card(svc: SelfAssessmentService, user: User, clock: Clock, 
     rollup = await svc.rollup(user, user.unit_id, year_of(user, clock))
     total = len(campaign.collective_criteria)
     status_names = {"none": _("not begun"), "draft": _("draft"), "submitted": _("submitted")}
+    from handlers.submission import fit
+
     lines = [_("<b>Sub-units' self-assessments, year {year}</b>").format(year=year_of(user, clock)), ""]
     kb = InlineKeyboardBuilder()
-    for unit_id, sa in list(rollup.items())[1:SUB_UNITS_SHOWN + 1]:
+    rows, buttons = [], 0
+    for unit_id, sa in list(rollup.items())[1:]:
         counts = {lv: sum(1 for i in sa.items if i.item is None and i.level == lv) for lv in LEVELS}
-        lines.append(_("• <b>{unit}</b>: {status}, {n}/{total} assessed (Good {good} · Met {met} · Not met {not_met})").format(
+        rows.append(_("• <b>{unit}</b>: {status}, {n}/{total} assessed (Good {good} · Met {met} · Not met {not_met})").format(
             unit=escape(sa.unit_name), status=status_names[sa.status], n=sa.answered, total=total,
             good=counts["good"], met=counts["met"], not_met=counts["not_met"]))
-        if sa.status != "none":
+        if sa.status != "none" and buttons < SUB_UNITS_SHOWN:
             kb.button(text=sa.unit_code[:30], callback_data=SelfAssessCB(a=SelfAssessAct.view_unit, u=unit_id))
+            buttons += 1
+    lines = fit(lines, rows)
     if len(rollup) <= 1:
         lines.append(_("Your unit has no sub-units."))
     kb.button(text=_("⬅ All criteria"), callback_data=SelfAssessCB(a=SelfAssessAct.overview))

@@ -32,7 +32,7 @@ from handlers.self_assessment import download, error_text
 from storage.models import Unit, User
 from storage.yearly import FILE_MAX_BYTES
 
-BOARD_LISTED = 60  # units listed on the board card (4096 characters)
+TEXT_BUDGET = 3900  # characters of a card, below Telegram's 4096
 FILE_BUTTONS = 30
 
 
@@ -151,19 +151,31 @@ async def replace_no(query: CallbackQuery, callback_answer: CallbackAnswer, stat
 # -- admins ---------------------------------------------------------------------------------
 
 
+def fit(lines: list[str], more: list[str], limit: int = TEXT_BUDGET) -> list[str]:
+    """``lines`` and as many of ``more`` as fit in one message (4096 characters, with room
+    for the closing line); the rest is counted."""
+    size = sum(len(line) + 1 for line in lines)
+    for i, line in enumerate(more):
+        if size + len(line) + 1 > limit:
+            return lines + more[:i] + [_("… and {n} more.").format(n=len(more) - i)]
+        size += len(line) + 1
+    return lines + more
+
+
 def board_card(year: int, entries: list[UnitSubmission], user: User) -> tuple[str, InlineKeyboardMarkup]:
     done = [e for e in entries if e.submitted_at is not None]
     pending = [e for e in entries if e.submitted_at is None]
     lines = [_("<b>Annual report {year} (§VI.1): {done}/{total} units have submitted</b>").format(year=year, done=len(done), total=len(entries))]
-    for e in done[:BOARD_LISTED]:
-        lines.append(_("✅ <b>{code}</b> {name}: “{file}”, {when}{by}").format(
-            code=escape(e.unit_code), name=escape(e.unit_name), file=escape(e.file_name or ""),
-            when=fmt_time(e.submitted_at, user), by=_(", by {name}").format(name=escape(e.submitted_by)) if e.submitted_by else ""))
-    if pending:
-        lines += ["", _("⏳ Not yet submitted ({n}):").format(n=len(pending))]
-        lines += ["• <b>{code}</b> {name}".format(code=escape(e.unit_code), name=escape(e.unit_name)) for e in pending[:BOARD_LISTED]]
-    if len(entries) > BOARD_LISTED:
-        lines.append(_("(the first {n} of each list are shown)").format(n=BOARD_LISTED))
+    if pending:  # those to chase first, in full when they fit
+        lines = fit(lines + ["", _("⏳ Not yet submitted ({n}):").format(n=len(pending))],
+                    ["• <b>{code}</b> {name}".format(code=escape(e.unit_code), name=escape(e.unit_name)) for e in pending],
+                    limit=TEXT_BUDGET // 2)
+    if done:
+        lines = fit(lines + ["", _("✅ Submitted ({n}):").format(n=len(done))], [
+            _("✅ <b>{code}</b> {name}: “{file}”, {when}{by}").format(
+                code=escape(e.unit_code), name=escape(e.unit_name), file=escape((e.file_name or "")[:60]),
+                when=fmt_time(e.submitted_at, user), by=_(", by {name}").format(name=escape(e.submitted_by)) if e.submitted_by else "")
+            for e in done])
     if not entries:
         lines.append(_("No unit has a registered leader yet."))
     kb = InlineKeyboardBuilder()

@@ -272,3 +272,21 @@ async def test_a_leader_reads_the_sub_units_self_assessments(h: Harness) -> None
     async with h.sessionmaker() as s:
         refused = (await s.exec(select(AuditEntry).where(AuditEntry.outcome == "refused"))).all()
     assert [(r.actor_telegram_id, r.action) for r in refused] == [(45002, "view_unit"), (45002, "view_unit")]
+
+
+async def test_the_board_of_90_units_fits_one_message(h: Harness) -> None:
+    from bot.services.submissions import ReportSubmissionService
+
+    h.clock.set(TODAY)
+    await h.register(ADMIN_ID, "Quản Trị", unit=None, role=Role.admin)
+    leaders = [await h.register(47000 + n, f"Lãnh Đạo {n}", unit=f"SO-{n:02d}", role=Role.leader) for n in range(90)]
+    async with h.sessionmaker() as s:
+        for leader in leaders[::2]:
+            await ReportSubmissionService(s, h.clock, h.rt.campaign).submit(
+                await s.merge(leader), 2026, file_name=f"bao-cao-{leader.unit_id}.pdf", data=PDF)
+    admin = h.emu.user(ADMIN_ID, "Admin", language_code="vi")
+    await admin.send("/submissions 2026")
+    board = admin.last
+    assert "45/90 đơn vị đã nộp" in board.text and "⏳ Chưa nộp (45):" in board.text and "✅ Đã nộp (45):" in board.text
+    assert len(board.text) <= 4096 and "… và" in board.text
+    assert "🔔 Nhắc 45 đơn vị chưa nộp" in board.button_texts

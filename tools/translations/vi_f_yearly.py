@@ -3,7 +3,8 @@ the campaign in force."""
 
 VI = {
     " of {date}": " ngày {date}",
-    "(the first {n} of each list are shown)": "(mỗi danh sách chỉ hiện {n} đơn vị đầu)",
+    "… and {n} more.": "… và {n} đơn vị khác.",
+    "✅ Submitted ({n}):": "✅ Đã nộp ({n}):",
     ", by {name}": ", người gửi: {name}",
     "<b>Annual report {year} (§VI.1): {done}/{total} units have submitted</b>": "<b>Báo cáo năm {year} (mục VI.1): {done}/{total} đơn vị đã nộp</b>",
     "<b>Annual report {year} (§VI.1)</b>": "<b>Báo cáo năm {year} (mục VI.1)</b>",
