@@ -171,3 +171,23 @@ async def test_submitting_closes_the_draft_self_assessment(session, clock, leade
         await s.set_level(leader, aid, "a", None, "met")
     assert refused.value.code == "assessment_submitted"
     assert (await s.for_report(leader.unit_id, YEAR)).group("a").level == "good"
+
+
+async def test_leader_and_officer_answering_the_same_new_item_at_once(sessionmaker, clock) -> None:  # noqa: ANN001
+    import asyncio
+
+    async with sessionmaker() as s:
+        leader = await person(s, clock, 9101, "VP", Role.leader)
+        clerk = await person(s, clock, 9202, "VP", Role.employee)
+        await sa(s, clock).appoint_officer(leader, clerk.id)
+        aid = (await sa(s, clock).mine(leader, YEAR)).assessment_id
+
+    async def answer(telegram_id: int, level: str) -> None:
+        async with sessionmaker() as s:
+            me = (await s.exec(select(User).where(User.telegram_id == telegram_id))).one()
+            await sa(s, clock).set_level(me, aid, "d", None, level)
+
+    await asyncio.gather(answer(9101, "good"), answer(9202, "met"))
+    async with sessionmaker() as s:
+        rows = (await s.exec(select(AssessmentItem).where(AssessmentItem.criterion == "d"))).all()
+    assert len(rows) == 1 and rows[0].level in ("good", "met")
