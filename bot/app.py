@@ -31,6 +31,7 @@ from bot.services.access import Action
 from handlers import admin, checkin, common, deadlines, errors, history, leader, membership, onboarding
 from handlers import settings as settings_handlers
 from handlers import announce, nominate, privacy, report, review, sector, share
+from handlers import self_assessment, submission
 from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.direct import SqliteDirect
@@ -72,6 +73,9 @@ def build_routers() -> list[Router]:
         gated(nominate.make_dossier_router(), Action.dossier),
         gated(report.make_router(), Action.report),
         gated(report.make_admin_router(), Action.sector),
+        gated(self_assessment.make_router(), Action.use_bot),  # leaders and their officers: the service checks
+        gated(submission.make_router(), Action.use_bot),
+        gated(submission.make_admin_router(), Action.manage_deadlines),
         gated(deadlines.make_admin_router(), Action.manage_deadlines),
         gated(deadlines.make_leader_router(), Action.deadline_done),
         gated(leader.make_router(), Action.view_unit),
@@ -147,6 +151,8 @@ def command_menu(role: Role | None) -> list[BotCommand]:
         cmds += [
             BotCommand(command="nominate", description=_("Nominations for awards (at most 2 per round)")),
             BotCommand(command="report", description=_("Draft of the annual report (DOCX)")),
+            BotCommand(command="selfassess", description=_("The unit's self-assessment (§IV.1.1)")),
+            BotCommand(command="submit", description=_("Submit the signed annual report")),
         ]
     if role in (Role.comms, Role.admin):
         cmds += [
@@ -159,6 +165,8 @@ def command_menu(role: Role | None) -> list[BotCommand]:
             BotCommand(command="invite", description=_("Create an invitation link")),
             BotCommand(command="revoke", description=_("Withdraw an invitation")),
             BotCommand(command="deadlines", description=_("Deadline calendar")),
+            BotCommand(command="submissions", description=_("Who has submitted the annual report")),
+            BotCommand(command="campaign", description=_("The campaign in force and its period")),
             BotCommand(command="invites", description=_("Invitations that work")),
             BotCommand(command="dashboard", description=_("Participation across the sector")),
             BotCommand(command="nominations", description=_("Nomination rounds and exports")),
@@ -227,6 +235,10 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
     Raises CampaignError, DatabaseUnavailable or ConfigError with one-line messages.
     """
     campaign = load_campaign(settings.campaign_file)
+    clock = clock or Clock()
+    from bot.campaign.in_force import log_in_force
+
+    log_in_force(campaign, settings.campaign_file, clock.now().astimezone(settings.zone).date())
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)
@@ -234,7 +246,6 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
         await engine.dispose()
         raise
     sessionmaker = make_sessionmaker(engine)
-    clock = clock or Clock()
     rt = Runtime(settings, engine, sessionmaker, campaign, clock, direct=SqliteDirect.for_url(settings.database_url))
     rt.bot = create_bot(settings, token)
     storage: BaseStorage | None = None

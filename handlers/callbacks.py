@@ -265,3 +265,49 @@ class InviteCB(CallbackData, prefix="iv"):
 class RoleCB(CallbackData, prefix="rl"):
     id: int  # the person (users.id)
     r: int = -1  # index in bot.services.people.ASSIGNABLE; -1: show the choices
+
+
+# -- the yearly cycle: self-assessment (§IV.1.1) and report submissions (§VI.1) -------------
+
+
+class SelfAssessAct(str, enum.Enum):
+    overview = "ov"  # the unit's card (u: a unit to view, 0: one's own)
+    criterion = "cr"  # c: index of the collective criterion group
+    level = "lv"  # c, v: index in LEVELS
+    sub_items = "si"  # c: the group's sub-items
+    sub_level = "sl"  # c, i: sub-item index, v: level index
+    account = "ac"  # c: type the account
+    figure = "fg"  # c, i: figure index (type the value)
+    figure_yes_no = "fy"  # c, i, v: 1 yes / 0 no
+    evidence = "ev"  # c: send photos or files
+    evidence_clear = "ec"  # c
+    evidence_get = "eg"  # c, u: send the criterion's evidence (to read it)
+    submit = "sb"  # ask to confirm
+    submit_yes = "sy"
+    sub_units = "su"  # the sub-units' self-assessments (roll-up)
+    view_unit = "vu"  # u: a sub-unit's self-assessment, read only
+    officer = "of"  # the unit emulation officer: show and appoint
+    appoint = "ap"  # i: users.id
+    revoke = "rv"
+
+
+class SelfAssessCB(CallbackData, prefix="sa"):
+    a: SelfAssessAct
+    c: int = -1
+    i: int = -1
+    v: int = -1
+    u: int = 0
+
+
+class SubmissionAct(str, enum.Enum):
+    replace_yes = "ry"  # replace the unit's earlier submission with the file just sent
+    replace_no = "rn"
+    file = "fl"  # id: a submission to download (admin, or the unit's own)
+    remind = "rm"  # y: remind the units that have not submitted
+    board = "bd"  # y: the board again
+
+
+class SubmissionCB(CallbackData, prefix="rs"):
+    a: SubmissionAct
+    id: int = 0
+    y: int = 0

@@ -37,6 +37,8 @@ def help_text(user: User) -> str:
         lines += [
             _("/nominate — nominations for the Minister's Certificate of Merit: at most 2 per unit and round"),
             _("/report — the draft of the annual report (due before 15 December), as a Word file"),
+            _("/selfassess — the unit's self-assessment on the collective criteria (§IV.1.1)"),
+            _("/submit — submit the signed annual report (PDF or DOCX)"),
         ]
     if allowed(user.role, Action.review):
         lines += [
@@ -53,6 +55,8 @@ def help_text(user: User) -> str:
             _("/invite <code>UNIT</code> [role] [days] [uses] — create an invitation link"),
             _("/revoke <code>TOKEN</code> — withdraw an invitation"),
             _("/deadlines — the deadline calendar: units done and pending; add, edit, remove"),
+            _("/submissions — who has submitted the annual report; the files; remind the rest"),
+            _("/campaign — the campaign in force and its period"),
             _("/units add, import, show — add units, import a CSV file, see a unit's people; /role — change a role"),
             _("/invites — invitations that work; withdraw them"),
             _("/dashboard — participation by unit for a week or a year; XLSX"),

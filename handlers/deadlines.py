@@ -17,7 +17,10 @@ from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.i18n import _, current_locale, ngettext
 from bot.services.checkin import local_now
+from bot.campaign.in_force import NEXT_PHASE_FILE, campaign_file, shown_path
+from bot.config import Settings
 from bot.services.deadlines import DeadlineService, Occurrence
+from bot.services.submissions import ANNUAL_REPORT
 from bot.services.errors import InvalidInput
 from bot.services.profile import parse_date
 from handlers.callbacks import DeadlineDoneCB
@@ -36,7 +39,21 @@ def when_text(days: int) -> str:
     return ngettext("{n} day left", "{n} days left", days).format(n=days)
 
 
-def reminder_card(occ: Occurrence, days: int) -> tuple[str, InlineKeyboardMarkup]:
+def campaign_ended_text(occ: Occurrence) -> str:
+    """The admins' one notice that the campaign file's period is over (SPEC §3.7)."""
+    return "\n".join([
+        _("📌 <b>The campaign's period has ended</b>"),
+        _("The campaign file in force, {code} ({title}), ran until {date}. No file for the next phase is loaded.").format(
+            code=escape(occ.ref or ""), title=escape(occ.title(current_locale())), date=fmt(occ.last_day)),
+        _("The yearly duties go on as before, year by year: leaders are still reminded of the annual report due before 15 December (§VI.1), and the annual nomination round (§IV.2.1) stays open."),
+        _("To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft for 2026–2030: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot. /campaign shows the campaign in force.").format(
+            file=f"<code>{escape(shown_path(NEXT_PHASE_FILE))}</code>"),
+    ])
+
+
+def reminder_card(occ: Occurrence, days: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    if occ.notice:
+        return campaign_ended_text(occ), None
     lines = [
         _("📅 <b>Deadline reminder</b>: {when}").format(when=when_text(days)),
         escape(occ.title(current_locale())),
@@ -45,6 +62,8 @@ def reminder_card(occ: Occurrence, days: int) -> tuple[str, InlineKeyboardMarkup
     ]
     if occ.ref:
         lines.append(_("Plan reference: {ref}").format(ref=escape(occ.ref)))
+    if occ.key.startswith(f"{ANNUAL_REPORT}@"):
+        lines.append(_("Your unit's self-assessment on the collective criteria: /selfassess. Send the signed report (PDF or DOCX) with /submit: reminders then stop for the unit."))
     lines.append(_("When your unit has done it, tap the button: reminders stop for the unit."))
     kb = InlineKeyboardBuilder()
     kb.button(text=_("✅ Done for our unit"), callback_data=DeadlineDoneCB(k=occ.key))
@@ -121,10 +140,38 @@ async def deadline_list(svc: DeadlineService, today) -> str:  # noqa: ANN001
             date=fmt(occ.last_day), number=number, title=escape(occ.title(locale)), done=done, total=len(units), key=occ.key))
     if not occurrences:
         lines.append(_("No deadlines ahead."))
-    if today > svc.campaign.end:
-        lines.append(_("The campaign file's period ended on {date}: its own deadlines no longer recur. Load the next phase's file with CAMPAIGN_FILE, or add deadlines here.").format(date=fmt(svc.campaign.end)))
+    if svc.campaign.has_ended(today):
+        lines.append(_("The campaign file's period ended on {date}: its yearly duties (the annual report) go on year by year until the next phase's file is loaded with CAMPAIGN_FILE (see /campaign).").format(date=fmt(svc.campaign.end)))
     lines += ["", escape(USAGE)]
     return "\n".join(lines)
+
+
+def campaign_card(campaign: Campaign, settings: Settings, today) -> str:  # noqa: ANN001
+    """/campaign: the campaign file in force, its period, and what happens after it."""
+    locale = current_locale()
+    lines = [
+        _("<b>Campaign in force</b>"),
+        escape(campaign.title.get(locale)),
+        _("Decision: {code}").format(code=escape(campaign.code))
+        + (_(" of {date}").format(date=fmt(campaign.issued)) if campaign.issued else ""),
+        _("Period: {start} – {end}").format(start=fmt(campaign.start), end=fmt(campaign.end)),
+        _("File: {file}").format(file=f"<code>{escape(shown_path(campaign_file(settings.campaign_file)))}</code>"),
+    ]
+    if campaign.is_draft:
+        lines.append(_("⚠️ This is a draft, to be confirmed by the ministry's decision. Once it is issued, put its number and date in the file (status: issued)."))
+    if campaign.has_ended(today):
+        lines += ["", _("The period ended on {date} and no next phase is loaded. The yearly duties go on year by year: the annual report due before 15 December (§VI.1) and the annual nomination round (§IV.2.1).").format(date=fmt(campaign.end)),
+                  _("To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft for 2026–2030: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot.").format(
+                      file=f"<code>{escape(shown_path(NEXT_PHASE_FILE))}</code>")]
+    elif campaign.is_active(today):
+        lines.append(_("In force today."))
+    else:
+        lines.append(_("Its period has not begun yet."))
+    return "\n".join(lines)
+
+
+async def show_campaign(message: Message, campaign: Campaign, settings: Settings, clock: Clock, user: User) -> None:
+    await message.answer(campaign_card(campaign, settings, local_now(user, clock).date()))
 
 
 def make_leader_router() -> Router:
@@ -137,4 +184,5 @@ def make_leader_router() -> Router:
 def make_admin_router() -> Router:
     router = Router(name="deadlines-admin")
     router.message.register(deadlines, Command("deadlines"))
+    router.message.register(show_campaign, Command("campaign"))
     return router

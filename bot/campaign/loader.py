@@ -98,8 +98,9 @@ def check_campaign(path: str | Path | None = None) -> str:
     campaign = load_campaign(path)
     individual = campaign.individual_criteria
     collective = campaign.collective_criteria
+    draft = " (DRAFT, to be confirmed by the ministry's decision)" if campaign.is_draft else ""
     return (
-        f"{campaign.code} {campaign.period}: "
+        f"{campaign.code} {campaign.period}{draft}: "
         f"{len(individual)} individual criterion groups "
         f"({sum(len(g.items) for g in individual)} sub-items), "
         f"{len(collective)} collective criterion groups "

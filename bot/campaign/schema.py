@@ -424,10 +424,14 @@ class Campaign(_Model):
     """
 
     id: Slug
-    code: NonEmptyStr
+    code: NonEmptyStr  # the decision's number and code, "2497/QĐ-BTNMT"; "…/QĐ-BNNMT" in a draft
     version: NonEmptyStr
+    #: "issued": the ministry's decision is signed; "draft": a plan awaiting the decision
+    #: (no number or date of its own yet), said wherever the bot names the campaign.
+    status: Literal["issued", "draft"] = "issued"
     title: Text
-    issued: date
+    note: Text | None = None
+    issued: date | None = None  # the decision's date; required once issued
     start: date
     end: date
     individual_criteria: list[CriterionGroup] = Field(min_length=1)
@@ -435,6 +439,15 @@ class Campaign(_Model):
     content: list[ContentHeading] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     awards: AwardQuota
+
+    @model_validator(mode="after")
+    def _issued_when_issued(self) -> Campaign:
+        if self.issued is None and self.status == "issued":
+            raise _fail(
+                "required for an issued campaign (status: issued); a plan awaiting its decision is status: draft",
+                at="issued",
+            )
+        return self
 
     @field_validator("end")
     @classmethod
@@ -520,15 +533,32 @@ class Campaign(_Model):
         raise KeyError(code)
 
     def deadlines_between(self, start: date, end: date) -> list[tuple[date, Deadline]]:
-        """Every (due date, deadline) within [start, end] and within the campaign
-        period (an annual deadline ends with its campaign), in date order."""
-        start, end = max(start, self.start), min(end, self.end)
+        """Every (due date, deadline) within [start, end], from the campaign's start, in
+        date order. A once deadline falls in its own year, inside the period. An annual
+        deadline (§VI.1: the report before 15 December "hằng năm") keeps recurring after
+        the period has ended: the yearly duties go on until the next phase's file is
+        loaded (SPEC §3.7)."""
+        start = max(start, self.start)
         found = [(due, d) for d in self.deadlines for due in d.occurrences(start, end)]
         return sorted(found, key=lambda pair: (pair[0], pair[1].code))
 
     def is_active(self, on: date) -> bool:
         """Whether ``on`` falls within the campaign period."""
         return self.start <= on <= self.end
+
+    def has_ended(self, on: date) -> bool:
+        """The period is over: only the yearly duties carry on (see :meth:`annual_years`)."""
+        return on > self.end
+
+    def annual_years(self, on: date) -> range:
+        """The years the yearly duties run in, as of ``on``: the period's years and, once it
+        has ended with no successor loaded, every year since, up to ``on``'s year
+        (§VI.1 annual report, §IV.2.1 annual nomination round)."""
+        return range(self.start.year, max(self.end.year, on.year) + 1)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
 
 
 def _find(groups: list[CriterionGroup], code: str) -> CriterionGroup:

@@ -2,7 +2,13 @@
 
 §VI.1: the annual report reaches the standing agency before 15 December every year;
 §V: sơ kết in 2022, tổng kết in 2025. Leaders are reminded REMIND_DAYS before the last
-day to act, in their own language, until their unit marks the occurrence done.
+day to act, in their own language, until their unit marks the occurrence done — or
+submits its signed report (bot/services/submissions.py), which marks it done.
+
+When the campaign file's period has ended and no next phase is loaded, its yearly duties
+(the annual report) keep recurring (Campaign.deadlines_between), and the admins are told
+once, through the same daily reminder run, that the period has ended and how to load the
+next phase (:meth:`DeadlineService.campaign_ended_notice`).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from bot.clock import Clock
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.profile import clean_text
-from storage.delivery import CustomDeadline, DeadlineDone
+from storage.delivery import CustomDeadline, DeadlineDone, OutboxMessage
 from storage.models import Role, Unit, User
 
 REMIND_DAYS = (30, 14, 7, 3, 1, 0)
@@ -37,6 +43,9 @@ class Occurrence:
     last_day: date  # the day before `due` for "trước ngày …" deadlines
     ref: str | None = None  # § in the plan, for campaign deadlines
     custom_id: int | None = None
+    #: Not a duty but a notice to admins: the campaign file's period has ended
+    #: (key "campaign-ended@<end date>"; due and last_day are the period's last day).
+    notice: bool = False
 
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" else self.title_vi
@@ -199,20 +208,65 @@ class DeadlineService:
         done = await self.done_units(key)
         return UnitStatus(occ, [u for u in units if u.id in done], [u for u in units if u.id not in done])
 
+    def campaign_ended(self) -> Occurrence:
+        c = self.campaign
+        return Occurrence(
+            key=f"campaign-ended@{c.end.isoformat()}", title_vi=c.title.vi, title_en=c.title.en,
+            due=c.end, last_day=c.end, ref=c.code, notice=True,
+        )
+
+    async def admins(self) -> list[User]:
+        res = await self.session.exec(
+            select(User).where(
+                User.role == Role.admin, col(User.onboarded_at).is_not(None), col(User.active).is_(True),
+                col(User.telegram_id).is_not(None),
+            ).order_by(col(User.id))
+        )
+        return list(res.all())
+
+    async def campaign_ended_notice(self, today: date) -> list[tuple[Occurrence, int, Sequence[User]]]:
+        """Once the period is over: the notice for every admin. Its outbox key is the same
+        every day ("remind:campaign-ended@2025-12-31:<admin>:0"), so each admin gets it once."""
+        if not self.campaign.has_ended(today):
+            return []
+        admins = await self.admins()
+        return [(self.campaign_ended(), 0, admins)] if admins else []
+
+    async def reminded_leaders(self, key: str) -> set[int]:
+        """Leaders (users.id) already sent a reminder of this occurrence: the outbox keys
+        the reminder job gives them, "remind:<occurrence>:<user id>:<days left>"."""
+        prefix = f"remind:{key}:"
+        res = await self.session.exec(select(OutboxMessage.key).where(col(OutboxMessage.key).startswith(prefix, autoescape=True)))
+        out: set[int] = set()
+        for found in res.all():
+            person = found[len(prefix):].split(":", 1)[0]
+            if person.isdigit():
+                out.add(int(person))
+        return out
+
     async def reminders_due(self, today: date) -> list[tuple[Occurrence, int, Sequence[User]]]:
-        """(occurrence, days left, leaders to remind) for today's reminders."""
-        out: list[tuple[Occurrence, int, Sequence[User]]] = []
+        """(occurrence, days left, leaders to remind) for today's reminders, and the admins'
+        notice when the campaign's period has ended (an occurrence with ``notice`` set).
+
+        Reminders fall REMIND_DAYS before the last day; a leader who has had none yet for an
+        occurrence within the window gets one at once (a catch-up), then the regular ones."""
+        out: list[tuple[Occurrence, int, Sequence[User]]] = await self.campaign_ended_notice(today)
         horizon = today + timedelta(days=max(REMIND_DAYS) + 1)
-        occurrences = [o for o in await self.occurrences(today, horizon) if o.days_left(today) in REMIND_DAYS]
-        if not occurrences:
+        window = [o for o in await self.occurrences(today, horizon) if 0 <= o.days_left(today) <= max(REMIND_DAYS)]
+        if not window:
             return out
         units = await self.reporting_units()
-        for occ in occurrences:
+        for occ in window:
+            scheduled = occ.days_left(today) in REMIND_DAYS
+            reminded = set() if scheduled else await self.reminded_leaders(occ.key)
             done = await self.done_units(occ.key)
             for unit in units:
                 if unit.id in done or unit.id is None:
                     continue
-                leaders = await self.leaders(unit.id)
+                # On a reminder day, every leader; between them, only a leader who has had no
+                # reminder of this occurrence yet (a bot deployed, or a leader registered, on
+                # 01/12 hears of the report due before 15/12 that day, not on the 7-day mark).
+                leaders = [u for u in await self.leaders(unit.id) if u.id not in reminded]
                 if leaders:
                     out.append((occ, occ.days_left(today), leaders))
         return out

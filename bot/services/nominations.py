@@ -147,11 +147,12 @@ class NominationService:
 
     def campaign_rounds(self) -> list[Round]:
         """The campaign file's rounds, one per year they are held in (annual: every year of
-        the period), each open during its calendar year within the period."""
+        the period, and after it year by year until the next phase is loaded, §IV.2.1),
+        each open during its calendar year within the period."""
         c, quota = self.campaign, self.campaign.awards.max_per_unit
         out = []
         for r in c.awards.rounds:
-            years = range(c.start.year, c.end.year + 1) if r.kind == "annual" else [r.year or c.end.year]
+            years = c.annual_years(self.today()) if r.kind == "annual" else [r.year or c.end.year]
             for year in years:
                 out.append(Round(
                     key=f"{r.code}@{year}",
@@ -159,7 +160,7 @@ class NominationService:
                     title_en=f"{r.title.en} {year}" if r.kind == "annual" else r.title.en,
                     year=year,
                     opens_on=max(date(year, 1, 1), c.start),
-                    closes_on=min(date(year, 12, 31), c.end),
+                    closes_on=date(year, 12, 31) if year > c.end.year else min(date(year, 12, 31), c.end),
                     quota=quota,
                     ref=r.ref,
                 ))

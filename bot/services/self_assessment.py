@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
@@ -116,15 +117,6 @@ class EvidenceAdded:
     count: int  # evidence now kept for the group
     added: bool
     full: bool = False
-
-
-@dataclass
-class _Scope:
-    """Who is acting on which unit."""
-
-    unit: Unit
-    can_edit: bool
-    rows: list[Unit] = field(default_factory=list)
 
 
 # -- the service --------------------------------------------------------------------------
@@ -337,25 +329,39 @@ class SelfAssessmentService:
                                  updated_at=self.clock.now())
         return row
 
-    async def _save(self, user: User, assessment: UnitAssessment, row: AssessmentItem, what: str) -> None:
-        now = self.clock.now()
-        row.updated_at = now
-        row.updated_by = user.id
-        assessment.updated_at = now
-        self.session.add(row)
-        self.session.add(assessment)
-        self.audit.note(user.telegram_id, f"selfassess.{what}",
-                        detail=f"unit={assessment.unit_id} year={assessment.year} {row.criterion}/{row.item or '-'}")
-        await self.session.commit()
+    async def _change(self, user: User, assessment_id: int, criterion: str, item: str | None, what: str,
+                      apply: Callable[[AssessmentItem], None]) -> None:
+        """Apply one answer to its row (created on first use) and commit. The leader and the
+        officer answering the same new item at the same moment: one insert wins, the other
+        is applied again to the row it made."""
+        for attempt in (1, 2):
+            assessment = await self._draft(user, assessment_id)
+            row = await self._item_row(assessment, criterion, item)
+            apply(row)
+            now = self.clock.now()
+            row.updated_at, row.updated_by, assessment.updated_at = now, user.id, now
+            self.session.add(row)
+            self.session.add(assessment)
+            self.audit.note(user.telegram_id, f"selfassess.{what}",
+                            detail=f"unit={assessment.unit_id} year={assessment.year} {criterion}/{item or '-'}")
+            try:
+                await self.session.commit()
+                return
+            except IntegrityError:
+                await self.session.rollback()
+                await self.session.refresh(user)
+                if attempt == 2:
+                    raise
 
     async def set_level(self, user: User, assessment_id: int, criterion: str, item: str | None, level: str) -> None:
         if level not in LEVELS:
             raise InvalidInput("assessment_level")
-        assessment = await self._draft(user, assessment_id)
         self._check_key(criterion, item)
-        row = await self._item_row(assessment, criterion, item)
-        row.level = AssessmentLevel(level)
-        await self._save(user, assessment, row, "level")
+
+        def apply(row: AssessmentItem) -> None:
+            row.level = AssessmentLevel(level)
+
+        await self._change(user, assessment_id, criterion, item, "level", apply)
 
     async def set_account(self, user: User, assessment_id: int, criterion: str, text: str) -> str:
         """The group's account as given (spaces folded). Over ACCOUNT_MAX characters it is
@@ -365,11 +371,12 @@ class SelfAssessmentService:
             raise InvalidInput("account_empty")
         if len(account) > ACCOUNT_MAX:
             raise InvalidInput("account_too_long", max=ACCOUNT_MAX, length=len(account))
-        assessment = await self._draft(user, assessment_id)
         self._check_key(criterion, None)
-        row = await self._item_row(assessment, criterion, None)
-        row.account = account
-        await self._save(user, assessment, row, "account")
+
+        def apply(row: AssessmentItem) -> None:
+            row.account = account
+
+        await self._change(user, assessment_id, criterion, None, "account", apply)
         return account
 
     async def set_figure(self, user: User, assessment_id: int, criterion: str, code: str, value: str) -> str:
@@ -379,10 +386,11 @@ class SelfAssessmentService:
         except KeyError:
             raise NotFound("figure", value=code) from None
         clean = clean_figure(figure, value)
-        assessment = await self._draft(user, assessment_id)
-        row = await self._item_row(assessment, criterion, None)
-        row.figures = {**(row.figures or {}), code: clean}  # a new dict: JSON columns see reassignment only
-        await self._save(user, assessment, row, "figure")
+
+        def apply(row: AssessmentItem) -> None:
+            row.figures = {**(row.figures or {}), code: clean}  # a new dict: JSON columns see reassignment only
+
+        await self._change(user, assessment_id, criterion, None, "figure", apply)
         return clean
 
     async def evidence_count(self, assessment_id: int, criterion: str) -> int:
@@ -454,6 +462,14 @@ class SelfAssessmentService:
                                              AssessmentEvidence.criterion == criterion).order_by(col(AssessmentEvidence.id))
         )
         return list(res.all())
+
+    async def remember_evidence_upload(self, evidence_id: int, file_id: str) -> None:
+        """The file_id Telegram gave our copy: sent again without re-uploading."""
+        row = await self.session.get(AssessmentEvidence, evidence_id)
+        if row is not None and row.sent_file_id != file_id:
+            row.sent_file_id = file_id[:255]
+            self.session.add(row)
+            await self.session.commit()
 
     async def missing(self, assessment_id: int) -> list[str]:
         """Criterion groups still without a level (submission needs every one)."""

@@ -23,7 +23,7 @@ from bot.campaign import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_FILE = REPO / "bot" / "campaign" / "data" / "example-2026-2030.yaml"
+NEXT_PHASE_FILE = REPO / "bot" / "campaign" / "data" / "van-hoa-cong-so-2026-2030.yaml"
 PLAN_NAME = "2497-QD-BTNMT-2019.txt"
 
 # Sub-items per group, as counted in the plan's bullets (a group without bullets has
@@ -258,12 +258,18 @@ def test_review_deadlines_default_to_15_december_of_their_year(campaign: Campaig
     assert by_code["annual-report"].due_date is None
 
 
-def test_deadlines_between_stays_within_the_campaign(campaign: Campaign) -> None:
-    found = campaign.deadlines_between(date(2025, 1, 1), date(2026, 12, 31))
+def test_annual_deadlines_recur_after_the_period_once_deadlines_do_not(campaign: Campaign) -> None:
+    """§VI.1: the report is due "hằng năm"; with no next phase loaded it is still due in 2026."""
+    found = campaign.deadlines_between(date(2025, 1, 1), date(2027, 12, 31))
     assert [(due, d.code) for due, d in found] == [
         (date(2025, 12, 15), "annual-report"),
         (date(2025, 12, 15), "final-2025"),
+        (date(2026, 12, 15), "annual-report"),
+        (date(2027, 12, 15), "annual-report"),
     ]
+    assert campaign.deadlines_between(date(2010, 1, 1), date(2019, 12, 31))[0][0] == date(2019, 12, 15)
+    assert campaign.has_ended(date(2026, 12, 1)) and not campaign.has_ended(date(2025, 12, 31))
+    assert list(campaign.annual_years(date(2026, 12, 1))) == list(range(2019, 2027))
 
 
 def test_award_quota(campaign: Campaign) -> None:
@@ -313,18 +319,35 @@ def test_check_campaign_summary() -> None:
 # --- a second phase -----------------------------------------------------------------
 
 
-def test_example_next_phase_loads_without_code_change() -> None:
-    example = load_campaign(EXAMPLE_FILE)
-    assert example.id != load_campaign().id
-    assert (example.start, example.end) == (date(2026, 1, 1), date(2030, 12, 31))
-    assert [g.code for g in example.individual_criteria] == ["a", "b", "c", "d", "đ"]
-    assert [g.code for g in example.collective_criteria] == ["a", "b", "c"]
-    midterm = example.deadline("midterm-2028")
-    assert midterm.due_date == date(2028, 11, 30)  # an explicit due wins over 15 December
-    assert example.deadline("annual-report").occurrences(date(2026, 1, 1), date(2026, 12, 31)) == [
-        date(2026, 12, 10)
-    ]
-    assert check_campaign(EXAMPLE_FILE).startswith("0000/QĐ-BNNMT 2026–2030: 5 individual")
+def test_the_2026_2030_draft_keeps_the_criteria_and_the_yearly_duties() -> None:
+    """The shipped next phase: the same criteria and figures, the yearly duties, 2026–2030,
+    a draft with no invented decision number or date."""
+    old, new = load_campaign(), load_campaign(NEXT_PHASE_FILE)
+    assert new.id != old.id and (new.start, new.end) == (date(2026, 1, 1), date(2030, 12, 31))
+    assert new.is_draft and new.issued is None and new.code == "…/QĐ-BNNMT"
+    assert not re.search(r"\d", new.code)  # no number until the Minister signs
+    for kind in ("individual_criteria", "collective_criteria"):
+        old_groups, new_groups = getattr(old, kind), getattr(new, kind)
+        assert [(g.code, g.ref, [i.code for i in g.items], g.figures) for g in new_groups] == [
+            (g.code, g.ref, [i.code for i in g.items], g.figures) for g in old_groups]
+    assert new.individual_criteria == old.individual_criteria  # word for word
+    report = new.deadline("annual-report")
+    assert (report.kind, report.month, report.day, report.strictly_before, report.ref) == ("annual", 12, 15, True, "§VI.1")
+    assert report.occurrences(date(2026, 1, 1), date(2026, 12, 31)) == [date(2026, 12, 15)]
+    assert new.awards.max_per_unit == 2 and new.awards.round("annual").ref == "§IV.2.1"
+    assert [r.code for r in new.awards.rounds_in(2028)] == ["annual", "midterm-2028"]
+    assert check_campaign(NEXT_PHASE_FILE).startswith(
+        "…/QĐ-BNNMT 2026–2030 (DRAFT, to be confirmed by the ministry's decision): 7 individual")
+
+
+def test_an_issued_campaign_needs_its_decision_date(tmp_path: Path) -> None:
+    data = yaml.safe_load(NEXT_PHASE_FILE.read_text(encoding="utf-8"))
+    data["status"] = "issued"
+    bad = tmp_path / "issued.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CampaignError) as err:
+        load_campaign(bad)
+    assert err.value.field == "issued" and "required for an issued campaign" in str(err.value)
 
 
 # --- broken files -------------------------------------------------------------------

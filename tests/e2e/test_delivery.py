@@ -220,18 +220,21 @@ async def test_deadline_reminder_sequence_and_done_button(h: Harness) -> None:
         h.clock.set(at)
         res = await run_job(ctx(h), "deadline_reminders", at)
         for line in res.lines:
+            if key not in line:
+                continue  # the annual report (§VI.1, before 15/12/2026) is reminded too
             chat = int(line.rsplit(" ", 1)[1])
             days_sent[chat].append((date(2026, 12, 31) - day).days)
         await sender(h).drain()
         if day == date(2026, 12, 24):  # after the 7-day reminder, A's unit is done
-            await a.press("✅ Đã xong ở đơn vị")
+            await a.press("✅ Đã xong ở đơn vị", message=[m for m in a.messages if "Báo cáo sơ kết" in m.text][-1])
             assert "không nhắc nội dung này nữa" in a.last_answer.text
         day += timedelta(days=1)
     assert days_sent[27002] == [30, 14, 7, 3, 1, 0]
     assert days_sent[27001] == [30, 14, 7]
-    assert "Nhắc hạn" in a.messages[0].text and "còn 30 ngày" in a.messages[0].text
+    first = next(m for m in a.messages if "Báo cáo sơ kết" in m.text)
+    assert "Nhắc hạn" in first.text and "còn 30 ngày" in first.text
     async with h.sessionmaker() as s:
-        [done] = (await s.exec(select(DeadlineDone))).all()
+        [done] = (await s.exec(select(DeadlineDone).where(DeadlineDone.deadline_key == key))).all()
         st = await DeadlineService(s, h.clock, h.rt.campaign).status(key)
     assert done.unit_id == leader_a.unit_id
     assert [u.code for u in st.done] == ["SO-A"] and [u.code for u in st.pending] == ["SO-B"]
@@ -388,12 +391,13 @@ async def test_admins_keep_the_deadline_calendar(h: Harness) -> None:
     await admin.send("/deadlines")
     listing = admin.last.text
     assert "18/12/2026" in listing and "Báo cáo năm 2026 (sửa)" in listing and "đã xong 0/2" in listing
-    assert "kết thúc ngày 31/12/2025" in listing  # the 2019–2025 plan's own dates are over
+    # The 2019–2025 plan's period is over; its yearly report (§VI.1) goes on.
+    assert "hết thời hạn ngày 31/12/2025" in listing and "14/12/2026: Báo cáo tình hình tổ chức thực hiện" in listing
     leader = h.emu.user(32001, "A", started=True)
     h.clock.set(datetime(2026, 12, 11, 1, 30, tzinfo=UTC))  # 7 days before, 08:30
     await run_job(ctx(h), "deadline_reminders", h.clock.now())
     await sender(h).drain()
-    await leader.press("✅ Đã xong ở đơn vị")
+    await leader.press("✅ Đã xong ở đơn vị", message=[m for m in leader.messages if "Báo cáo năm 2026 (sửa)" in m.text][-1])
     await admin.send("/deadlines status custom-1@2026-12-18")
     assert "Đã xong (1): SO-A" in admin.last.text and "Chưa xong (1): SO-B" in admin.last.text
     await admin.send("/deadlines remove 1")

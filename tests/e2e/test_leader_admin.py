@@ -92,15 +92,14 @@ async def test_nominate_within_the_quota_and_the_admin_exports(h: Harness) -> No
     boss = await admin(h)
     lead = h.emu.user(32001, "Lãnh đạo")
     await lead.send("/nominate")
-    assert "Hiện không có đợt đề nghị khen thưởng nào đang mở" in lead.last.text
-    assert "đã kết thúc ngày 31/12/2025" in lead.last.text  # the campaign file's rounds are closed
+    # §IV.2.1: the annual round goes on after the campaign's period (ended 31/12/2025).
+    assert "Khen thưởng hàng năm năm 2026 (§IV.2.1)" in lead.last.text and "Mở đến hết ngày 31/12/2026" in lead.last.text
 
-    await boss.send("/nominations")
-    assert "Không có đợt nào đang mở" in boss.last.text
     await boss.send("/nominations add 10/12/2026 Khen thưởng năm 2026")
     assert "Đã mở đợt số 1: Khen thưởng năm 2026, năm 2026, đến hết ngày 10/12/2026" in boss.last.text
 
     await lead.send("/nominate")
+    await lead.press("Khen thưởng năm 2026")
     card = lead.last
     assert "Đề nghị khen thưởng: Khen thưởng năm 2026" in card.text and "đã dùng 0/2" in card.text
     await lead.press("➕ Đề nghị một tập thể")
@@ -118,7 +117,8 @@ async def test_nominate_within_the_quota_and_the_admin_exports(h: Harness) -> No
     card = lead.last
     assert "đã dùng 2/2" in card.text and not any("➕" in b for b in card.button_texts)
     # A stale "add" button from the first card: the quota holds.
-    first_card = [m for m in lead.messages if m.reply_markup and any("➕ Đề nghị một cá nhân" == b for b in m.button_texts)][0]
+    first_card = [m for m in lead.messages if m.reply_markup and any("➕ Đề nghị một cá nhân" == b for b in m.button_texts)
+                  and "Khen thưởng năm 2026" in m.text][0]
     await lead.press("➕ Đề nghị một cá nhân", message=first_card)
     assert lead.last_answer.show_alert and "tối đa theo Kế hoạch" in lead.last_answer.text
     # Withdraw one, then its slot takes another.

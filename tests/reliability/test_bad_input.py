@@ -1069,7 +1069,8 @@ async def _(h: Harness) -> None:
     async with unchanged(h):
         await lead.send("/nominate VP")
     [reply] = replies(lead)
-    assert "Hiện không có đợt đề nghị khen thưởng nào đang mở" in reply and "Văn phòng Bộ" not in reply
+    # The annual round (§IV.2.1) is open, for the leader's own unit only.
+    assert "Khen thưởng hàng năm năm 2026" in reply and "Văn phòng Bộ" not in reply
 
 
 @case("a leader withdraws another unit's nomination")
@@ -1079,6 +1080,7 @@ async def _(h: Harness) -> None:
     admin = await person(h, 90001, "Quản Trị", unit=None, role=Role.admin)
     await admin.send("/nominations add 10/12/2026 Khen thưởng năm 2026")
     await other.send("/nominate")
+    await other.press("Khen thưởng năm 2026")  # beside the annual round (§IV.2.1)
     await other.press("➕ Đề nghị một tập thể")
     await other.send("Phòng Tổng hợp")
     await other.send("Năm 2026, Phòng Tổng hợp số hóa toàn bộ hồ sơ một cửa, không trễ hạn hồ sơ nào.")

@@ -21,7 +21,7 @@ import docx
 import pytest
 
 from bot.sandbox.emulator import ChatMessage, EmulatedUser
-from handlers.callbacks import NominationsAct, NominationsCB
+from handlers.callbacks import NominateAct, NominateCB, NominationsAct, NominationsCB
 from scheduler.jobs import JobContext, run_job
 from scheduler.outbox import OutboxSender
 from storage.awards import Nomination
@@ -252,7 +252,8 @@ async def test_units_nominations_deadlines_and_announcements(h: Harness) -> None
     # Nominations: the leader's card, the administrator's list, the exports and the report.
     await admin.send(f"/nominations add 10/12/2026 Khen thưởng {PAYLOAD}")
     shown(admin)
-    await lead.send("/nominate")
+    await lead.send("/nominate")  # the rounds to choose from: the annual one (§IV.2.1) and this one
+    await lead.press_data(NominateCB(a=NominateAct.round, r="custom-1").pack())
     shown(lead)
     await lead.press("➕ Đề nghị một cá nhân")
     await lead.send(f"=Nguyễn Văn {PAYLOAD}")

@@ -213,7 +213,7 @@ press("nudge a member of unit A", LEADERS,
 press("nudge a member of unit B", set(), says("never"), lambda w: NudgeCB(m=w.member_b, w=WEEK).pack())
 press("deadline done", LEADERS, stored(lambda w: _has(w, DeadlineDone, DeadlineDone.deadline_key == w.deadline_key)),
       lambda w: DeadlineDoneCB(k=w.deadline_key).pack())
-command("/nominate", LEADERS, says("Khen thưởng năm 2026", "Văn phòng Bộ"))
+command("/nominate", LEADERS, says("Các đợt đề nghị khen thưởng đang mở"))  # the annual round and the added one
 press("a nomination round button", LEADERS, says("Khen thưởng năm 2026", "Văn phòng Bộ"),
       lambda w: NominateCB(a=NominateAct.round, r=w.round_key).pack())
 command("/report", LEADERS, document(".docx"))

@@ -51,12 +51,13 @@ async def live(session, key: str, unit_id: int) -> list[Nomination]:  # noqa: AN
     return list(res.all())
 
 
-async def test_the_campaign_files_rounds_are_closed_after_its_period(session, clock, lead_a) -> None:  # noqa: ANN001
+async def test_the_campaign_files_once_rounds_close_with_its_period_the_annual_one_goes_on(session, clock, lead_a) -> None:  # noqa: ANN001
     s = svc(session, clock)
     keys = [r.key for r in s.campaign_rounds()]
     assert "annual@2019" in keys and "annual@2025" in keys and "midterm-2022@2022" in keys and "final-2025@2025" in keys
-    assert "annual@2026" not in keys  # the campaign ended on 31/12/2025
-    assert await s.open_rounds() == []
+    # The campaign ended on 31/12/2025; §IV.2.1's annual round goes on year by year (to today's year).
+    assert "annual@2026" in keys and "annual@2027" not in keys
+    assert [(r.key, r.closes_on) for r in await s.open_rounds()] == [("annual@2026", date(2026, 12, 31))]
     with pytest.raises(NominationRefused) as refused:
         await s.nominate(lead_a, "final-2025@2025", NomineeKind.collective, "Văn phòng Bộ", ACHIEVEMENT)
     assert refused.value.code == "round_closed"
@@ -69,7 +70,7 @@ async def test_the_campaign_files_rounds_are_closed_after_its_period(session, cl
 
 async def test_a_third_nomination_is_refused(session, clock, lead_a, round_key) -> None:  # noqa: ANN001
     s = svc(session, clock)
-    assert [r.key for r in await s.open_rounds()] == [round_key]
+    assert [r.key for r in await s.open_rounds()] == ["annual@2026", round_key]
     first = await s.nominate(lead_a, round_key, NomineeKind.collective, "Phòng Tổng hợp", ACHIEVEMENT)
     second = await s.nominate(lead_a, round_key, NomineeKind.individual, "Nguyễn Thị Lan, Chuyên viên chính", ACHIEVEMENT)
     assert (first.slot, second.slot) == (1, 2)

@@ -139,3 +139,55 @@ async def test_bad_files_are_refused_audited_and_nothing_kept(session, clock, le
     assert (await session.exec(select(ReportSubmission))).all() == []
     audit = (await session.exec(select(AuditEntry).where(AuditEntry.action == "report.submit"))).all()
     assert [a.outcome for a in audit] == ["refused"]
+
+
+async def test_only_the_unit_and_admins_get_a_submitted_file_and_the_officer_may_submit(session, clock, leader) -> None:  # noqa: ANN001
+    s = ReportSubmissionService(session, clock, CAMPAIGN)
+    clerk = await person(session, clock, 9202, "VP", Role.employee)
+    with pytest.raises(AccessDenied):
+        await s.submit(clerk, YEAR, file_name="bc.pdf", data=PDF)  # not appointed yet
+    await sa(session, clock).appoint_officer(leader, clerk.id)
+    row = await s.submit(clerk, YEAR, file_name="bc.pdf", data=PDF)
+    admin = await person(session, clock, 9001, None, Role.admin)
+    other = await person(session, clock, 9301, "TC", Role.leader)
+    assert (await s.file(admin, row.id)).data == PDF
+    assert (await s.file(leader, row.id)).file_name == "bc.pdf"
+    with pytest.raises(AccessDenied):
+        await s.file(other, row.id)
+    assessment = (await sa(session, clock).for_report(leader.unit_id, YEAR))
+    assert assessment.status == "none"  # nothing begun: nothing to close
+    refused = (await session.exec(select(AuditEntry).where(AuditEntry.outcome == "refused"))).all()
+    assert [(a.actor_telegram_id, a.action) for a in refused] == [(9202, "report"), (9301, "sector")]
+
+
+async def test_submitting_closes_the_draft_self_assessment(session, clock, leader) -> None:  # noqa: ANN001
+    s = sa(session, clock)
+    aid = (await s.mine(leader, YEAR)).assessment_id
+    await s.set_level(leader, aid, "a", None, "good")
+    await ReportSubmissionService(session, clock, CAMPAIGN).submit(leader, YEAR, file_name="bc.docx", data=docx_bytes())
+    closed = await s.for_report(leader.unit_id, YEAR)
+    assert closed.status == "submitted" and closed.submitted_at is not None
+    with pytest.raises(InvalidInput) as refused:
+        await s.set_level(leader, aid, "a", None, "met")
+    assert refused.value.code == "assessment_submitted"
+    assert (await s.for_report(leader.unit_id, YEAR)).group("a").level == "good"
+
+
+async def test_leader_and_officer_answering_the_same_new_item_at_once(sessionmaker, clock) -> None:  # noqa: ANN001
+    import asyncio
+
+    async with sessionmaker() as s:
+        leader = await person(s, clock, 9101, "VP", Role.leader)
+        clerk = await person(s, clock, 9202, "VP", Role.employee)
+        await sa(s, clock).appoint_officer(leader, clerk.id)
+        aid = (await sa(s, clock).mine(leader, YEAR)).assessment_id
+
+    async def answer(telegram_id: int, level: str) -> None:
+        async with sessionmaker() as s:
+            me = (await s.exec(select(User).where(User.telegram_id == telegram_id))).one()
+            await sa(s, clock).set_level(me, aid, "d", None, level)
+
+    await asyncio.gather(answer(9101, "good"), answer(9202, "met"))
+    async with sessionmaker() as s:
+        rows = (await s.exec(select(AssessmentItem).where(AssessmentItem.criterion == "d"))).all()
+    assert len(rows) == 1 and rows[0].level in ("good", "met")

@@ -31,7 +31,7 @@ VI = {
     "Plan reference: {ref}": "Căn cứ Kế hoạch: {ref}",
     "Self-assessed, % of members": "Tỷ lệ đã tự đánh giá (%)",
     "Self-assessed: {done}/{expected} ({pct}); the week before {bdone}/{bexpected} ({bpct}) {arrow}": "Đã tự đánh giá: {done}/{expected} ({pct}); tuần trước {bdone}/{bexpected} ({bpct}) {arrow}",
-    "The campaign file's period ended on {date}: its own deadlines no longer recur. Load the next phase's file with CAMPAIGN_FILE, or add deadlines here.": "Thời gian thực hiện của tệp Kế hoạch đã kết thúc ngày {date}: các mốc thời hạn trong tệp không còn lặp lại. Đề nghị nạp tệp của giai đoạn tiếp theo bằng CAMPAIGN_FILE, hoặc thêm mốc thời hạn tại đây.",
+    "The campaign file's period ended on {date}: its yearly duties (the annual report) go on year by year until the next phase's file is loaded with CAMPAIGN_FILE (see /campaign).": "Kế hoạch trong tệp chiến dịch đã hết thời hạn ngày {date}: các nhiệm vụ hằng năm (báo cáo hằng năm) vẫn tiếp tục từng năm cho đến khi nạp tệp của giai đoạn tiếp theo bằng CAMPAIGN_FILE (xem /campaign).",
     "The date has already passed.": "Ngày này đã qua.",
     "There is no such deadline: “{value}”.": "Không có mốc thời hạn “{value}”.",
     "Unit: {unit}": "Đơn vị: {unit}",
