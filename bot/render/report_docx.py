@@ -38,7 +38,8 @@ FILL = "[Đơn vị bổ sung.]"
 
 
 def d(value) -> str:  # noqa: ANN001
-    return value.strftime("%d/%m/%Y")
+    """dd/mm/yyyy; a date not known yet (a draft campaign's decision) is left for the signer: "…/…/…"."""
+    return value.strftime("%d/%m/%Y") if value is not None else "…/…/…"
 
 
 def campaign_name(title: str) -> str:

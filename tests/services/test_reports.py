@@ -188,3 +188,19 @@ async def test_small_units_get_no_criteria_figures_and_others_are_refused(sessio
         await service(session, clock).annual(two[0], 2026)
     refused = (await session.exec(select(AuditEntry).where(AuditEntry.outcome == "refused"))).one()
     assert refused.action == "report" and refused.actor_telegram_id == 8202
+
+
+async def test_the_report_builds_under_a_draft_campaign_whose_decision_has_no_date_yet(session, clock, filled) -> None:  # noqa: ANN001
+    """A ministry that loads the 2026–2030 draft (no decision date yet) still gets its report:
+    the decision's number and date are left for the signer to fill in, never a crash."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    import bot.campaign
+
+    draft = load_campaign(Path(bot.campaign.__file__).parent / "data" / "van-hoa-cong-so-2026-2030.yaml")
+    assert draft.status == "draft" and draft.issued is None
+    report = await service(session, clock).annual(filled["director"], 2026)
+    document = open_docx(render_annual_report(replace(report, campaign=draft)))
+    opening = next(p.text for p in document.paragraphs if p.text.startswith("Thực hiện Kế hoạch"))
+    assert f"Quyết định số {draft.code} ngày …/…/…" in opening
