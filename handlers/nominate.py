@@ -4,8 +4,8 @@ of Merit; the rules live in bot.services.nominations).
 
 Leaders see the open rounds; in a round, their unit's nominations with the slots left;
 they nominate a collective or an individual (name, then achievements), withdraw one, or
-replace it. When no round is open — the campaign file's rounds closed with its period —
-they are told so, and who can open one. Administrators list the rounds with their counts,
+replace it. When no round is open they are told so, and who can open one; after the campaign's
+period its once rounds (sơ kết, tổng kết) are closed and its annual round goes on year by year. Administrators list the rounds with their counts,
 open a round's nominations unit by unit, export them (XLSX, CSV), and add or close rounds.
 """
 
@@ -272,7 +272,7 @@ async def rounds_text(svc: NominationService) -> tuple[str, InlineKeyboardMarkup
     if not any(s.round.is_open(today) for s in summaries):
         lines += ["", _("No round is open: leaders cannot nominate until you open one.")]
         if today > svc.campaign.end:
-            lines.append(_("The campaign file's rounds closed with its period on {date}.").format(date=fmt(svc.campaign.end)))
+            lines.append(_("The campaign's period ended on {date}: its annual round opens again each year, its other rounds are closed.").format(date=fmt(svc.campaign.end)))
     lines += ["", escape(rounds_usage())]
     kb.adjust(1)
     return "\n".join(lines), kb.as_markup()

@@ -106,7 +106,7 @@ VI = {
     "Slot": "Thứ tự",
     "Tap a person to change their role, or send /role NO ROLE.": "Chạm vào tên một người để đổi vai trò, hoặc gửi /role SỐ VAI_TRÒ.",
     "The campaign file's rounds (annual awards, the 2022 mid-term review and the 2025 final review, §IV.2) were open during the campaign period, which ended on {date}.": "Các đợt theo Kế hoạch (khen thưởng hằng năm, sơ kết năm 2022 và tổng kết năm 2025, mục IV.2) chỉ mở trong thời gian thực hiện Phong trào, đã kết thúc ngày {date}.",
-    "The campaign file's rounds closed with its period on {date}.": "Các đợt theo Kế hoạch đã đóng cùng thời hạn của Phong trào, ngày {date}.",
+    "The campaign's period ended on {date}: its annual round opens again each year, its other rounds are closed.": "Thời gian thực hiện Kế hoạch đã kết thúc ngày {date}: đợt xét khen thưởng hằng năm vẫn mở lại mỗi năm, các đợt khác đã đóng.",
     "The round's year must be from {first} to {last}.": "Năm của đợt phải từ {first} đến {last}.",
     "There are no units yet. Add one with /units add, or send a CSV file with /units import.": "Chưa có đơn vị nào. Thêm đơn vị bằng lệnh /units add, hoặc gửi tệp CSV bằng lệnh /units import.",
     "There is no registered person no. {value}.": "Không có người đã đăng ký nào mang số {value}.",
