@@ -27,6 +27,7 @@ from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.config import Settings
 from bot.fsm_storage import SqlStorage
+from bot.retry import RetryAfter
 from bot.services.access import Action
 from handlers import admin, checkin, common, deadlines, errors, history, leader, membership, onboarding
 from handlers import settings as settings_handlers
@@ -120,6 +121,7 @@ def create_dispatcher(
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(RetryAfter())  # a reply that meets a 429 waits retry_after and is sent
     return Bot(
         token=token or settings.token(),
         session=session,
