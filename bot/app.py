@@ -32,11 +32,12 @@ from bot.services.access import Action
 from handlers import admin, checkin, common, deadlines, errors, history, leader, membership, onboarding
 from handlers import settings as settings_handlers
 from handlers import announce, nominate, privacy, report, review, sector, share
-from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UserMiddleware
+from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UpdateOnce, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.direct import SqliteDirect
 from storage.models import Role
 from storage.repositories import UserRepo
+from storage.updates import SqlLedger, UpdateLedger
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ def create_dispatcher(
     storage: BaseStorage | None = None,
     isolation: BaseEventIsolation | None = None,
     direct: SqliteDirect | None = None,
+    ledger: UpdateLedger | None = None,
 ) -> Dispatcher:
     i18n.set_default_locale(settings.default_locale)
     dp = Dispatcher(
@@ -110,6 +112,8 @@ def create_dispatcher(
         campaign=campaign,
         direct=direct,  # SQLite's hot path (storage/direct.py); None on PostgreSQL
     )
+    # Each update once, across workers: Redis when shared, else the database (storage/updates.py).
+    dp.update.outer_middleware(UpdateOnce(ledger or SqlLedger(sessionmaker, clock, direct)))
     dp.update.outer_middleware(DbSessionMiddleware())
     dp.update.outer_middleware(UserMiddleware())
     dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
@@ -239,14 +243,19 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
     rt.bot = create_bot(settings, token)
     storage: BaseStorage | None = None
     isolation: BaseEventIsolation | None = None
+    ledger: UpdateLedger | None = None
     if settings.redis_url:
-        # Several processes share conversation state and per-user locks through Redis.
+        # Several processes share conversation state, per-user locks and the updates
+        # already handled through Redis.
         from aiogram.fsm.storage.redis import RedisStorage
+
+        from storage.updates import RedisLedger
 
         redis_storage = RedisStorage.from_url(settings.redis_url)
         storage, isolation = redis_storage, redis_storage.create_isolation()
+        ledger = RedisLedger(redis_storage.redis, rt.bot.id)
     rt.dp = create_dispatcher(
         settings, sessionmaker=sessionmaker, clock=clock, campaign=campaign,
-        storage=storage, isolation=isolation, direct=rt.direct,
+        storage=storage, isolation=isolation, direct=rt.direct, ledger=ledger,
     )
     return rt
