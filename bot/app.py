@@ -6,6 +6,7 @@ long-lived clients travel in `dp.workflow_data`, closed by the shutdown hook.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from aiogram.enums import ChatType, ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import User as BotUser
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,7 +27,7 @@ from bot import i18n
 from bot.campaign.loader import load_campaign
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.fsm_storage import SqlStorage
 from bot.retry import RetryAfter
 from bot.services.access import Action
@@ -131,6 +133,42 @@ def create_bot(settings: Settings, token: str | None = None) -> Bot:
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+
+
+REACH_BACKOFF_MAX = 60.0  # seconds between two tries to reach Telegram at start
+
+
+async def reach_telegram(bot: Bot, settings: Settings, *, first_delay: float = 1.0) -> BotUser:
+    """Ask Telegram who the bot is, until it answers: a rejected token stops the start with
+    one line (ConfigError); an unreachable Telegram is one line per try, then a retry with
+    back-off (1, 2, 4 … 60 s)."""
+    from aiogram.exceptions import (
+        TelegramNetworkError,
+        TelegramNotFound,
+        TelegramServerError,
+        TelegramUnauthorizedError,
+    )
+
+    delay = first_delay
+    while True:
+        try:
+            return await bot.me()
+        except TelegramUnauthorizedError:
+            raise ConfigError("Telegram rejected BOT_TOKEN: get a new one from @BotFather.") from None
+        except TelegramNotFound:
+            raise ConfigError(
+                f"{settings.telegram_api_url} does not know this bot (404): check BOT_TOKEN, and "
+                "TELEGRAM_API_URL if it is set."
+            ) from None
+        except (TelegramNetworkError, TelegramServerError, TimeoutError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            log.warning(
+                "cannot reach Telegram at %s (%s); trying again in %g s. Behind a proxy or firewall? "
+                "Set TELEGRAM_API_URL to a Bot API server this machine can reach.",
+                settings.telegram_api_url, reason, delay,
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, REACH_BACKOFF_MAX)
 
 
 def command_menu(role: Role | None) -> list[BotCommand]:

@@ -96,7 +96,7 @@ def check(settings: Settings, workers: int) -> tuple[str, str]:
 
 async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, wait: bool) -> None:
     """One worker: the bot's runtime, the scheduler (if it wins the lock) and the web server."""
-    from bot.app import build_runtime
+    from bot.app import build_runtime, reach_telegram
     from bot.boot import freeze_startup_objects
     from scheduler.jobs import JobContext
     from scheduler.runner import Scheduler
@@ -121,6 +121,7 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
+        await reach_telegram(rt.bot, settings)
         if set_webhook:
             await rt.bot.set_webhook(
                 url, secret_token=secret, allowed_updates=rt.dp.resolve_used_update_types(), drop_pending_updates=False

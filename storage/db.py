@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,10 @@ def _current(conn: Connection) -> set[str]:
 
 def _upgrade(conn: Connection) -> None:
     from alembic import command
+
+    # Alembic names each of its plugins at INFO whenever it loads ("setup plugin …"): noise
+    # in the bot's log. Its "Running upgrade …" lines stay.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     if conn.dialect.name == "postgresql":
         # Several workers may start at once: one migrates, the others wait for it.

@@ -521,3 +521,48 @@ async def test_jobs_run_send_leaves_sending_to_the_running_bot(h: Harness) -> No
     out = await cli("jobs", "run", "leader_digests", "--now", "2026-11-30T08:00", "--send")
     assert "0 message(s) queued" in out and f"sent {queued}, failed 0" in out
     assert len(h.emu.messages(33002)) == queued
+
+
+async def test_jobs_run_with_a_later_now_beside_a_running_bot_is_sent_now(h: Harness) -> None:
+    """Issue 14.20: `jobs run NAME --now <a later date> --send` beside a running bot queues
+    messages the running bot sends at once (they used to wait in the outbox until that
+    real date, silently), and the command says so."""
+    from scheduler.runner import LeaderLock
+
+    await h.register(33003, "Lãnh Đạo", unit="VP", role=Role.leader)
+    h.emu.user(33003, "LĐ", started=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": h.rt.settings.database_url, "LOG_LEVEL": "WARNING",
+           "BOT_TOKEN": h.rt.settings.token(), "TELEGRAM_API_URL": h.emu.url}
+    running_bot = LeaderLock(h.rt.engine, None)  # the running bot: it holds the lock and sends, on the real clock
+    assert await running_bot.acquire()
+    out = sender(h, real_time=True)
+    out.idle_poll = 0.1
+    sending = asyncio.create_task(out.run())
+    try:
+        later = (Clock().now() + timedelta(days=60)).astimezone(h.rt.settings.zone)
+        monday = (later - timedelta(days=later.weekday())).replace(hour=8, minute=0, second=0, microsecond=0)
+        printed = await run_cli(env, "jobs", "run", "leader_digests", "--now", monday.strftime("%Y-%m-%dT%H:%M"), "--send")
+        assert "2 message(s) queued" in printed and "not sent from here" in printed
+        assert "the messages are due now" in printed
+        deadline = time.monotonic() + 15
+        while len(h.emu.messages(33003)) < 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        assert len(h.emu.messages(33003)) == 2  # the digest and its chart, now
+    finally:
+        out.stop()
+        await sending
+        await running_bot.release()
+
+
+async def test_the_minute_prompt_job_finding_nobody_logs_nothing_at_info(h: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 14.22: the prompt job runs every minute; when it queues nothing it says so
+    only at DEBUG. A job that queued something, or another job, is still logged."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="scheduler.jobs")
+    at = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+    await run_job(ctx(h), "checkin_prompts", at)
+    assert [r for r in caplog.records if r.name == "scheduler.jobs"] == []
+    await h.register(34001, "Lãnh Đạo", unit="VP", role=Role.leader)
+    await run_job(ctx(h), "leader_digests", datetime(2026, 11, 30, 1, 0, tzinfo=UTC))
+    assert [r.getMessage() for r in caplog.records if r.name == "scheduler.jobs"] == ["job leader_digests for 202648 queued 2"]
