@@ -90,11 +90,10 @@ def _current(conn: Connection) -> set[str]:
 
 
 def _upgrade(conn: Connection) -> None:
-    from alembic import command
-
-    # Alembic names each of its plugins at INFO whenever it loads ("setup plugin …"): noise
-    # in the bot's log. Its "Running upgrade …" lines stay.
+    # Alembic names each of its plugins at INFO as it loads ("setup plugin …"): noise in
+    # the bot's log. Its "Running upgrade …" lines stay.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from alembic import command
 
     if conn.dialect.name == "postgresql":
         # Several workers may start at once: one migrates, the others wait for it.
