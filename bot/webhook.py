@@ -13,9 +13,8 @@ import logging
 import os
 import signal
 import sys
-from urllib.parse import urlparse
-
 from typing import Any
+from urllib.parse import urlparse
 
 from aiogram import Bot
 from aiogram.types import Update
@@ -121,7 +120,15 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        await reach_telegram(rt.bot, settings)
+        # Until Telegram answers (one line per try), or until told to stop meanwhile.
+        reach = asyncio.ensure_future(reach_telegram(rt.bot, settings))
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({reach, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not reach.done():
+            reach.cancel()
+            return
+        stopping.cancel()
+        reach.result()  # a rejected token stops here (ConfigError)
         if set_webhook:
             await rt.bot.set_webhook(
                 url, secret_token=secret, allowed_updates=rt.dp.resolve_used_update_types(), drop_pending_updates=False
