@@ -10,6 +10,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User as TgUser
+from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import normalize, use_locale
@@ -41,7 +42,10 @@ class UpdateOnce(BaseMiddleware):
 def event_date(update: Update) -> int:
     """When the update's event happened (Unix seconds; 0 if it has no date): a message's
     date; for a tap, the date of the message tapped."""
-    inner = update.event
+    try:
+        inner = update.event
+    except UpdateTypeLookupError:  # a kind this aiogram does not know: aiogram skips it anyway
+        return 0
     if isinstance(inner, CallbackQuery):
         inner = inner.message
     date = getattr(inner, "date", None)
