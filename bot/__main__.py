@@ -133,7 +133,7 @@ async def _session(settings: Settings):  # noqa: ANN202 - (engine, sessionmaker)
 
 
 async def cmd_run(settings: Settings) -> int:
-    from bot.app import build_runtime
+    from bot.app import build_runtime, reach_telegram
     from bot.boot import freeze_startup_objects
 
     settings.token()  # fail fast, before touching the database
@@ -145,7 +145,7 @@ async def cmd_run(settings: Settings) -> int:
     scheduler = Scheduler(JobContext(rt.sessionmaker, rt.clock, rt.campaign, settings), rt.bot, rt.engine)
     freeze_startup_objects()
     try:
-        me = await rt.bot.me()
+        me = await reach_telegram(rt.bot, settings)
         log.info("@%s is polling (database %s)", me.username, rt.engine.url.render_as_string(hide_password=True))
         await scheduler.start()
         await rt.dp.start_polling(rt.bot, allowed_updates=rt.dp.resolve_used_update_types())
@@ -213,6 +213,7 @@ async def _bot_username(settings: Settings, given: str | None) -> str:
 
 async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
     from bot.services.invites import InviteService, deep_link
+    from storage.models import Role
 
     engine, sm = await _session(settings)
     try:
@@ -227,14 +228,14 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
                     state = "revoked" if inv.revoked_at else "active"
                     uses = f"{inv.uses}/{inv.max_uses if inv.max_uses is not None else '∞'}"
                     expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
-                    print(f"{inv.token}\t{inv.role}\tunit={inv.unit_id}\tuses={uses}\texpires={expires}\t{state}")
+                    print(f"{inv.token}\t{Role(inv.role).value}\tunit={inv.unit_id}\tuses={uses}\texpires={expires}\t{state}")
                 return 0
             username = await _bot_username(settings, args.bot_username)
             inv = await svc.create(args.unit, args.role, valid_days=args.days, max_uses=args.uses)
             print(deep_link(username, inv.token))
             expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
             uses = args.uses if args.uses is not None else "unlimited"
-            print(f"role {inv.role}, unit {args.unit or '-'}, expires {expires}, uses {uses}", file=sys.stderr)
+            print(f"role {Role(inv.role).value}, unit {args.unit or '-'}, expires {expires}, uses {uses}", file=sys.stderr)
     finally:
         await engine.dispose()
     return 0
@@ -252,15 +253,20 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     if args.name not in JOBS:
         raise CliError(f"no job named {args.name!r}; `python -m bot jobs list` shows them")
-    now = _moment(args.now, "--now", "2026-12-07T08:00", settings) if args.now else Clock().now()
+    real_now = Clock().now()
+    now = _moment(args.now, "--now", "2026-12-07T08:00", settings) if args.now else real_now
     clock = FixedClock(now)
     campaign = load_campaign(settings.campaign_file)
     engine, sm = await _session(settings)
     try:
-        result = await run_job(JobContext(sm, clock, campaign, settings), args.name, now)
+        # Queued as of --now, due at once even when --now is later than now (no message
+        # waits for that date in the outbox).
+        result = await run_job(JobContext(sm, clock, campaign, settings, due=min(now, real_now)), args.name, now)
         for line in result.lines:
             print(line)
         print(f"{result.job} for {result.period}: {result.queued} message(s) queued")
+        if result.queued and now > real_now:
+            print(f"--now is later than the real time: the messages are due now, not at {now.isoformat(timespec='minutes')}")
         if args.send:
             from bot.app import create_bot
             from scheduler.outbox import OutboxSender
@@ -325,8 +331,25 @@ async def cmd_admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+# Options whose value may start with "-" (older invitation tokens do): argparse would take
+# such a value for an option, so "--revoke -x…" is read as "--revoke=-x…".
+VALUE_OPTIONS = ("--revoke",)
+
+
+def _join_values(argv: list[str]) -> list[str]:
+    out: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg in VALUE_OPTIONS:
+            value = next(args, None)
+            out.append(arg if value is None else f"{arg}={value}")
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_join_values(sys.argv[1:] if argv is None else argv))
     cmd = args.cmd or "run"
     if cmd == "campaign":
         try:

@@ -6,6 +6,7 @@ long-lived clients travel in `dp.workflow_data`, closed by the shutdown hook.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from aiogram.enums import ChatType, ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import User as BotUser
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,18 +27,20 @@ from bot import i18n
 from bot.campaign.loader import load_campaign
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.fsm_storage import SqlStorage
+from bot.retry import RetryAfter
 from bot.services.access import Action
 from handlers import admin, checkin, common, deadlines, errors, history, leader, membership, onboarding
 from handlers import settings as settings_handlers
 from handlers import announce, nominate, privacy, report, review, sector, share
 from handlers import self_assessment, submission
-from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UserMiddleware
+from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UpdateOnce, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.direct import SqliteDirect
 from storage.models import Role
 from storage.repositories import UserRepo
+from storage.updates import SqlLedger, UpdateLedger
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +106,7 @@ def create_dispatcher(
     storage: BaseStorage | None = None,
     isolation: BaseEventIsolation | None = None,
     direct: SqliteDirect | None = None,
+    ledger: UpdateLedger | None = None,
 ) -> Dispatcher:
     i18n.set_default_locale(settings.default_locale)
     dp = Dispatcher(
@@ -115,6 +120,8 @@ def create_dispatcher(
         campaign=campaign,
         direct=direct,  # SQLite's hot path (storage/direct.py); None on PostgreSQL
     )
+    # Each update once, across workers: Redis when shared, else the database (storage/updates.py).
+    dp.update.outer_middleware(UpdateOnce(ledger or SqlLedger(sessionmaker, clock, direct)))
     dp.update.outer_middleware(DbSessionMiddleware())
     dp.update.outer_middleware(UserMiddleware())
     dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
@@ -126,11 +133,48 @@ def create_dispatcher(
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(RetryAfter())  # a reply that meets a 429 waits retry_after and is sent
     return Bot(
         token=token or settings.token(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+
+
+REACH_BACKOFF_MAX = 60.0  # seconds between two tries to reach Telegram at start
+
+
+async def reach_telegram(bot: Bot, settings: Settings, *, first_delay: float = 1.0) -> BotUser:
+    """Ask Telegram who the bot is, until it answers: a rejected token stops the start with
+    one line (ConfigError); an unreachable Telegram is one line per try, then a retry with
+    back-off (1, 2, 4 … 60 s)."""
+    from aiogram.exceptions import (
+        TelegramNetworkError,
+        TelegramNotFound,
+        TelegramServerError,
+        TelegramUnauthorizedError,
+    )
+
+    delay = first_delay
+    while True:
+        try:
+            return await bot.me()
+        except TelegramUnauthorizedError:
+            raise ConfigError("Telegram rejected BOT_TOKEN: get a new one from @BotFather.") from None
+        except TelegramNotFound:
+            raise ConfigError(
+                f"{settings.telegram_api_url} does not know this bot (404): check BOT_TOKEN, and "
+                "TELEGRAM_API_URL if it is set."
+            ) from None
+        except (TelegramNetworkError, TelegramServerError, TimeoutError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            log.warning(
+                "cannot reach Telegram at %s (%s); trying again in %g s. Behind a proxy or firewall? "
+                "Set TELEGRAM_API_URL to a Bot API server this machine can reach.",
+                settings.telegram_api_url, reason, delay,
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, REACH_BACKOFF_MAX)
 
 
 def command_menu(role: Role | None) -> list[BotCommand]:
@@ -250,14 +294,19 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
     rt.bot = create_bot(settings, token)
     storage: BaseStorage | None = None
     isolation: BaseEventIsolation | None = None
+    ledger: UpdateLedger | None = None
     if settings.redis_url:
-        # Several processes share conversation state and per-user locks through Redis.
+        # Several processes share conversation state, per-user locks and the updates
+        # already handled through Redis.
         from aiogram.fsm.storage.redis import RedisStorage
+
+        from storage.updates import RedisLedger
 
         redis_storage = RedisStorage.from_url(settings.redis_url)
         storage, isolation = redis_storage, redis_storage.create_isolation()
+        ledger = RedisLedger(redis_storage.redis, rt.bot.id)
     rt.dp = create_dispatcher(
         settings, sessionmaker=sessionmaker, clock=clock, campaign=campaign,
-        storage=storage, isolation=isolation, direct=rt.direct,
+        storage=storage, isolation=isolation, direct=rt.direct, ledger=ledger,
     )
     return rt

@@ -13,7 +13,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'bot.db'}"
 SUPPORTED_LOCALES = ("vi", "en")
+# What is checked, and said when it fails: the bot's number, a colon, then its secret.
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+TOKEN_SHAPE = "<the bot's number, 3 or more digits>:<20 or more letters, digits, - or _>"
 
 
 class ConfigError(Exception):
@@ -110,13 +112,14 @@ class Settings(BaseSettings):
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():
             raise ConfigError(
                 "BOT_TOKEN is not set. Create a bot with @BotFather in Telegram, then put "
-                "BOT_TOKEN=<token> in .env or the environment."
+                "BOT_TOKEN=<token> in .env or the environment; to try the bot without Telegram, "
+                "run `python -m bot sandbox`."
             )
         value = self.bot_token.get_secret_value().strip()
         if not _TOKEN_RE.match(value):
             raise ConfigError(
-                "BOT_TOKEN is malformed: expected '<digits>:<35 letters, digits, - or _>' "
-                "as given by @BotFather."
+                f"BOT_TOKEN is malformed: expected {TOKEN_SHAPE}, "
+                "as @BotFather gives it (e.g. 123456789:AAH…)."
             )
         return value
 

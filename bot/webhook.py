@@ -13,14 +13,69 @@ import logging
 import os
 import signal
 import sys
+from typing import Any
 from urllib.parse import urlparse
 
+from aiogram import Bot
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
+
+
+class UpdateHandler(SimpleRequestHandler):
+    """aiogram's handler, but a body that is no update (not JSON, not an object, fields of
+    the wrong type) is answered 400 with one log line, before anything is handled: aiogram
+    would answer 500 and log a traceback."""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        bot = await self.resolve_bot(request)
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
+            return web.Response(body="Unauthorized", status=401)
+        try:
+            update = await self._parse(bot, request)
+        except ValueError as exc:
+            log.warning("webhook: refused a request from %s that is not an update: %s", request.remote, exc)
+            return web.Response(text=f"Bad Request: {exc}", status=400)
+        if self.handle_in_background:
+            task = asyncio.create_task(self._feed(bot, update))
+            self._background_feed_update_tasks.add(task)
+            task.add_done_callback(self._background_feed_update_tasks.discard)
+            return web.json_response({}, dumps=bot.session.json_dumps)
+        result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+        return web.Response(body=self._build_response_writer(bot=bot, result=result))
+
+    __call__ = handle
+
+    @staticmethod
+    async def _parse(bot: Bot, request: web.Request) -> Update:
+        try:
+            body: Any = await request.json(loads=bot.session.json_loads)
+        except ValueError:
+            raise ValueError("the body is not JSON") from None
+        if not isinstance(body, dict):
+            raise ValueError(f"a JSON object was expected, not {type(body).__name__}")
+        try:
+            return Update.model_validate(body, context={"bot": bot})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "update"
+            raise ValueError(f"{exc.error_count()} invalid field(s), first {where}: {first['msg']}") from None
+
+    async def _feed(self, bot: Bot, update: Update) -> None:
+        from aiogram.methods import TelegramMethod
+
+        try:
+            result = await self.dispatcher.feed_update(bot, update, **self.data)
+        except Exception:  # noqa: BLE001 - the errors router has replied; nobody awaits this task
+            log.exception("update %s failed", update.update_id)
+            return
+        if isinstance(result, TelegramMethod):
+            await self.dispatcher.silent_call_request(bot=bot, result=result)
 
 
 def check(settings: Settings, workers: int) -> tuple[str, str]:
@@ -40,7 +95,7 @@ def check(settings: Settings, workers: int) -> tuple[str, str]:
 
 async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, wait: bool) -> None:
     """One worker: the bot's runtime, the scheduler (if it wins the lock) and the web server."""
-    from bot.app import build_runtime
+    from bot.app import build_runtime, reach_telegram
     from bot.boot import freeze_startup_objects
     from scheduler.jobs import JobContext
     from scheduler.runner import Scheduler
@@ -52,7 +107,7 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
     freeze_startup_objects()
     app = web.Application()
     # wait=True: answer Telegram only once the update is handled (back-pressure, and exact tests).
-    SimpleRequestHandler(dispatcher=rt.dp, bot=rt.bot, secret_token=secret, handle_in_background=not wait).register(
+    UpdateHandler(dispatcher=rt.dp, bot=rt.bot, secret_token=secret, handle_in_background=not wait).register(
         app, path=urlparse(url).path or "/"
     )
     setup_application(app, rt.dp, bot=rt.bot)
@@ -65,6 +120,15 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
+        # Until Telegram answers (one line per try), or until told to stop meanwhile.
+        reach = asyncio.ensure_future(reach_telegram(rt.bot, settings))
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({reach, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not reach.done():
+            reach.cancel()
+            return
+        stopping.cancel()
+        reach.result()  # a rejected token stops here (ConfigError)
         if set_webhook:
             await rt.bot.set_webhook(
                 url, secret_token=secret, allowed_updates=rt.dp.resolve_used_update_types(), drop_pending_updates=False

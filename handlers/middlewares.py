@@ -1,4 +1,5 @@
-"""Middlewares: one DB session per update, the user and their language, role gates."""
+"""Middlewares: each update once, one DB session per update, the user and their language,
+role gates."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import CallbackQuery, Message, TelegramObject, User as TgUser
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User as TgUser
+from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import normalize, use_locale
@@ -15,9 +18,38 @@ from bot.services.access import Action, allowed
 from bot.services.audit import AuditService
 from storage.models import User
 from storage.repositories import UserRepo
+from storage.updates import UpdateLedger
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UpdateOnce(BaseMiddleware):
+    """Outermost: an update whose id was already taken, by this worker or another, is not
+    handled again (Telegram delivers one again after a slow or failed webhook answer, or
+    to a polling bot that restarted before confirming it; SPEC §6)."""
+
+    def __init__(self, ledger: UpdateLedger) -> None:
+        self.ledger = ledger
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if isinstance(event, Update) and not await self.ledger.first_time(event.update_id, event_date(event)):
+            log.info("update %s was delivered again: already handled, skipped", event.update_id)
+            return UNHANDLED
+        return await handler(event, data)
+
+
+def event_date(update: Update) -> int:
+    """When the update's event happened (Unix seconds; 0 if it has no date): a message's
+    date; for a tap, the date of the message tapped."""
+    try:
+        inner = update.event
+    except UpdateTypeLookupError:  # a kind this aiogram does not know: aiogram skips it anyway
+        return 0
+    if isinstance(inner, CallbackQuery):
+        inner = inner.message
+    date = getattr(inner, "date", None)
+    return int(date.timestamp()) if date is not None else 0
 
 
 class DbSessionMiddleware(BaseMiddleware):

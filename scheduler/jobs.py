@@ -49,6 +49,10 @@ class JobContext:
     clock: Clock
     campaign: Campaign
     settings: Settings
+    # When what the job queues is due; None: as of the clock. `jobs run --now <a later
+    # date>` queues as of that date, but its messages are due at once: the running bot's
+    # sender, on the real clock, would otherwise hold them until that date.
+    due: datetime | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -164,7 +168,7 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
                     if user.id not in started and user.timezone == ctx.settings.timezone:
                         fresh[user.locale] = body
                 out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id, body, user.id))  # type: ignore[arg-type]
-            result.queued += await delivery.enqueue(out)
+            result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"prompt -> {m.chat_id}" for m in out]
 
 
@@ -192,7 +196,7 @@ async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -
                     text, kb = await current_card(svc, user)
                     text = i18n.gettext("Last week's self-assessment was not done. This week's is open: it takes a minute.") + "\n\n" + text
                 out.append(Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, payload(text, kb), user.id))  # type: ignore[arg-type]
-            result.queued += await delivery.enqueue(out)
+            result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"nudge -> {m.chat_id}" for m in out]
 
 
@@ -223,7 +227,7 @@ async def run_leader_digests(ctx: JobContext, now: datetime, result: JobResult) 
             out.append(Outgoing(f"digest:{leader.id}:{week}", "digest", leader.telegram_id, payload(text, kb), leader.id))  # type: ignore[arg-type]
             out.append(Outgoing(f"digest-chart:{leader.id}:{week}", "digest", leader.telegram_id,  # type: ignore[arg-type]
                                 payload(caption, method="sendPhoto", filename="digest.png"), leader.id, blob=png))
-        result.queued = await DeliveryService(session, ctx.clock).enqueue(out)
+        result.queued = await DeliveryService(session, ctx.clock).enqueue(out, not_before=ctx.due)
         result.lines += [f"digest -> {m.chat_id}" for m in out if m.payload["method"] == "sendMessage"]
 
 
@@ -243,7 +247,7 @@ async def run_deadline_reminders(ctx: JobContext, now: datetime, result: JobResu
                     text, kb = reminder_card(occ, days)
                 out.append(Outgoing(f"remind:{occ.key}:{leader.id}:{days}", "reminder", leader.telegram_id,  # type: ignore[arg-type]
                                     payload(text, kb), leader.id))
-        result.queued = await DeliveryService(session, ctx.clock).enqueue(out)
+        result.queued = await DeliveryService(session, ctx.clock).enqueue(out, not_before=ctx.due)
         result.lines += [f"reminder {m.key.split(':')[1]} ({m.key.rsplit(':', 1)[1]} days) -> {m.chat_id}" for m in out]
 
 
@@ -269,7 +273,7 @@ async def run_highlights_digest(ctx: JobContext, now: datetime, result: JobResul
             with i18n.use_locale(person.locale):
                 text = render_highlights_digest(digest)
             out.append(Outgoing(f"highlights:{person.id}:{week}", "highlights", person.telegram_id, payload(text), person.id))  # type: ignore[arg-type]
-        result.queued = await DeliveryService(session, ctx.clock).enqueue(out)
+        result.queued = await DeliveryService(session, ctx.clock).enqueue(out, not_before=ctx.due)
         result.lines += [f"highlights -> {m.chat_id}" for m in out]
 
 
@@ -299,7 +303,9 @@ async def run_job(ctx: JobContext, name: str, now: datetime) -> JobResult:
     await spec.run(ctx, now, result)
     async with ctx.sessionmaker() as session:
         await DeliveryService(session, ctx.clock).record_run(name, period, result.queued)
-    log.info("job %s for %s queued %s", name, period, result.queued)
+    # The prompt job runs every minute and mostly finds nobody due: that is not news.
+    quiet = name == JOB_PROMPTS and not result.queued
+    log.log(logging.DEBUG if quiet else logging.INFO, "job %s for %s queued %s", name, period, result.queued)
     return result
 
 

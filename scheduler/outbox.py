@@ -1,10 +1,12 @@
 """The sender: drains the outbox within Telegram's limits.
 
-- SEND_RATE messages per second overall, evenly spaced (aiolimiter), and at most one per
-  second per chat;
-- 429: all sending pauses for retry_after; the row goes back untouched;
+- SEND_RATE messages per second overall, evenly spaced, and at most one per second per chat;
+- 429: all sending pauses for retry_after, and resumes at SEND_RATE (no burst); the row goes
+  back untouched;
 - 5xx, timeouts, network errors: the row is retried with back-off;
 - 403 (blocked, deactivated): the person is marked inactive and their queue dropped;
+- every delivered row is noted as sent at once (rows delivered while a note is being
+  written go in the next one), so a crash resends at most what was in flight;
 - broadcasts report queued / sent / failed to the log and to whoever started them.
 """
 
@@ -27,18 +29,50 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
-from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import i18n
 from bot.clock import Clock
+from bot.retry import without_retry
 from bot.services.delivery import CLAIM_TIMEOUT, DeliveryService
 from storage.delivery import OutboxMessage
 from storage.repositories import UserRepo
 
 log = logging.getLogger(__name__)
-PER_CHAT_LIMITERS = 10_000  # remembered chats; older ones are forgotten (they have waited ≥ 1 s)
+PER_CHAT_REMEMBERED = 10_000  # chats whose last send is remembered; older ones have waited ≥ 1 s
+
+
+class Pacer:
+    """Send slots evenly spaced at `rate` a second, and a pause (a 429) that holds them all.
+
+    aiolimiter's bucket cannot be paused: the tasks waiting in it keep taking slots during a
+    429's retry_after and are released together when it ends, a burst that meets more 429s.
+    Here a slot is a moment on the clock: a pause moves the next free slot to its end, and a
+    task whose slot fell inside a pause takes a new one after it, in turn, so sending
+    resumes at `rate` and never faster. Slots are kept on the clock, not counted from the
+    moment a task wakes, so the event loop's wake-up lag does not slow the rate either.
+    """
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0  # time.monotonic() of the next free slot
+        self.paused_until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        self.paused_until = max(self.paused_until, time.monotonic() + seconds)
+        self._next = max(self._next, self.paused_until)
+
+    async def wait(self) -> None:
+        """Until this task's slot (one task, one slot)."""
+        while True:
+            now = time.monotonic()
+            at = max(now, self._next, self.paused_until)
+            self._next = at + self.interval
+            if at > now:
+                await asyncio.sleep(at - now)
+            if at >= self.paused_until:  # no pause began over this slot meanwhile
+                return
 
 
 class OutboxSender:
@@ -58,35 +92,32 @@ class OutboxSender:
         self.sessionmaker = sessionmaker
         self.clock = clock
         self.rate = rate
-        # A leaky bucket of two: at most `rate` a second plus one, and the one spare slot
-        # absorbs the event loop's wake-up lag, which capacity 1 would add to every gap.
-        self.limiter = AsyncLimiter(2, 2.0 / rate)
+        self.pacer = Pacer(rate)
         self.per_chat_interval = per_chat_interval
-        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._chat_free_at: OrderedDict[int, float] = OrderedDict()  # chat -> when it may get the next message
         self.idle_poll = idle_poll
         self.request_timeout = request_timeout
         self.claim_timeout = claim_timeout
         self.batch = max(1, int(rate * 2))
-        self._paused_until = 0.0  # time.monotonic()
         self._stop = asyncio.Event()
         self.sent = 0
         self.failed = 0
-        self._sent_ids: list[int] = []  # sent, to be noted in the next write (see _flush)
+        self._unnoted: list[int] = []  # delivered, not yet noted as sent (see _note_sent)
+        self._noter: asyncio.Task[None] | None = None
         self.retry_after_seen = 0
 
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._chats.get(chat_id)
-        if limiter is None:
-            limiter = self._chats[chat_id] = AsyncLimiter(1, self.per_chat_interval)
-            while len(self._chats) > PER_CHAT_LIMITERS:
-                self._chats.popitem(last=False)
-        else:
-            self._chats.move_to_end(chat_id)
-        return limiter
-
-    async def _wait_if_paused(self) -> None:
-        while (delay := self._paused_until - time.monotonic()) > 0:
+    async def _wait_for_chat(self, chat_id: int) -> None:
+        """At most one message a second to one chat, counted from the sends themselves (a
+        chat's messages go one after the other, so nothing else moves its time meanwhile)."""
+        free_at = self._chat_free_at.get(chat_id, 0.0)
+        if (delay := free_at - time.monotonic()) > 0:
             await asyncio.sleep(delay)
+
+    def _chat_sent(self, chat_id: int) -> None:
+        self._chat_free_at[chat_id] = time.monotonic() + self.per_chat_interval
+        self._chat_free_at.move_to_end(chat_id)
+        while len(self._chat_free_at) > PER_CHAT_REMEMBERED:
+            self._chat_free_at.popitem(last=False)
 
     async def _call(self, row: OutboxMessage) -> None:
         body = json.loads(row.payload)
@@ -94,6 +125,11 @@ class OutboxSender:
         markup = body.pop("reply_markup", None)
         kb = InlineKeyboardMarkup.model_validate(markup) if markup else None
         filename = body.pop("filename", "file")
+        with without_retry():  # a 429 here pauses the whole sender instead (see _send)
+            await self._call_method(row, method, body, kb, filename)
+
+    async def _call_method(self, row: OutboxMessage, method: str, body: dict, kb: InlineKeyboardMarkup | None,
+                           filename: str) -> None:
         if method == "sendMessage":
             await self.bot.send_message(row.chat_id, body["text"], reply_markup=kb, request_timeout=self.request_timeout)
         elif method == "sendPhoto":
@@ -108,44 +144,58 @@ class OutboxSender:
     async def _send(self, row: OutboxMessage) -> None:
         async with self.sessionmaker() as session:
             delivery = DeliveryService(session, self.clock)
-            await self._wait_if_paused()
-            async with self._chat_limiter(row.chat_id):
-                async with self.limiter:
-                    await self._wait_if_paused()  # a 429 seen meanwhile holds everyone back
-                    try:
-                        await self._call(row)
-                    except TelegramRetryAfter as exc:
-                        self.retry_after_seen += 1
-                        self._paused_until = max(self._paused_until, time.monotonic() + exc.retry_after)
-                        log.warning("429: all sending paused for %s s", exc.retry_after)
-                        await delivery.release(row.id, self.clock.now() + timedelta(seconds=exc.retry_after))  # type: ignore[arg-type]
-                        return
-                    except TelegramForbiddenError as exc:
-                        dropped = await delivery.recipient_blocked(row.chat_id, str(exc))
-                        self.failed += 1
-                        log.info("403 for chat %s: marked inactive, %s queued message(s) dropped", row.chat_id, dropped)
-                        return
-                    except (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError) as exc:
-                        await delivery.mark_retry(row, f"{type(exc).__name__}: {exc}")
-                        return
-                    except TelegramBadRequest as exc:
-                        # Sending it again would fail the same way.
-                        self.failed += 1
-                        await delivery.mark_failed(row.id, str(exc))  # type: ignore[arg-type]
-                        log.error("outbox %s (%s) refused by Telegram: %s", row.id, row.key, exc)
-                        return
-        # Noted in groups: a crash before the note resends at most these, which were in
-        # flight anyway (claimed and not yet noted).
-        self._sent_ids.append(row.id)  # type: ignore[arg-type]
+            await self._wait_for_chat(row.chat_id)
+            await self.pacer.wait()
+            self._chat_sent(row.chat_id)
+            try:
+                await self._call(row)
+            except TelegramRetryAfter as exc:
+                self.retry_after_seen += 1
+                self.pacer.pause(exc.retry_after)
+                log.warning("429: all sending paused for %s s", exc.retry_after)
+                await delivery.release(row.id, self.clock.now() + timedelta(seconds=exc.retry_after))  # type: ignore[arg-type]
+                return
+            except TelegramForbiddenError as exc:
+                dropped = await delivery.recipient_blocked(row.chat_id, str(exc))
+                self.failed += 1
+                log.info("403 for chat %s: marked inactive, %s queued message(s) dropped", row.chat_id, dropped)
+                return
+            except (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError) as exc:
+                await delivery.mark_retry(row, f"{type(exc).__name__}: {exc}")
+                return
+            except TelegramBadRequest as exc:
+                # Sending it again would fail the same way.
+                self.failed += 1
+                await delivery.mark_failed(row.id, str(exc))  # type: ignore[arg-type]
+                log.error("outbox %s (%s) refused by Telegram: %s", row.id, row.key, exc)
+                return
         self.sent += 1
-        if len(self._sent_ids) >= max(20, int(self.rate)):
-            await self._flush()
+        self._note_sent(row.id)  # type: ignore[arg-type]
+
+    def _note_sent(self, row_id: int) -> None:
+        """Note a delivered row as sent at once, without holding up the next send. One write
+        at a time: the rows delivered while it runs go together in the next one, so a crash
+        resends only what was in flight (sent, or being sent, and not yet noted)."""
+        self._unnoted.append(row_id)
+        if self._noter is None or self._noter.done():
+            self._noter = asyncio.create_task(self._write_notes())
+
+    async def _write_notes(self) -> None:
+        while self._unnoted:
+            ids, self._unnoted = self._unnoted, []
+            try:
+                async with self.sessionmaker() as session:
+                    await DeliveryService(session, self.clock).mark_sent(*ids)
+            except BaseException:
+                self._unnoted[:0] = ids  # noted by the next write (a database restarting)
+                raise
 
     async def _flush(self) -> None:
-        ids, self._sent_ids = self._sent_ids, []
-        if ids:
-            async with self.sessionmaker() as session:
-                await DeliveryService(session, self.clock).mark_sent(*ids)
+        """Wait until every delivered row is noted (before a report, and at the end)."""
+        if self._unnoted and (self._noter is None or self._noter.done()):
+            self._noter = asyncio.create_task(self._write_notes())
+        if self._noter is not None:
+            await self._noter  # a failed write surfaces here, in the batch (its rows wait for the next)
 
     async def _send_chat(self, rows: list[OutboxMessage]) -> None:
         for row in rows:  # one chat's messages in order (a digest, then its chart)
@@ -192,15 +242,19 @@ class OutboxSender:
 
     async def run(self) -> None:
         log.info("outbox sender started at %s messages per second", self.rate)
-        while not self._stop.is_set():
-            try:
-                taken = await self.send_batch()
-            except Exception:  # noqa: BLE001 - e.g. the database restarting: wait and go on
-                log.exception("outbox sender: batch failed; retrying shortly")
-                taken = 0
-            if not taken:
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), self.idle_poll)
+        try:
+            while not self._stop.is_set():
+                try:
+                    taken = await self.send_batch()
+                except Exception:  # noqa: BLE001 - e.g. the database restarting: wait and go on
+                    log.exception("outbox sender: batch failed; retrying shortly")
+                    taken = 0
+                if not taken:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._stop.wait(), self.idle_poll)
+        finally:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._flush())  # what was delivered is noted, also when cancelled
 
     def stop(self) -> None:
         self._stop.set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,9 @@ def _current(conn: Connection) -> set[str]:
 
 
 def _upgrade(conn: Connection) -> None:
+    # Alembic names each of its plugins at INFO as it loads ("setup plugin …"): noise in
+    # the bot's log. Its "Running upgrade …" lines stay.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     from alembic import command
 
     if conn.dialect.name == "postgresql":

@@ -97,3 +97,18 @@ class DeadlineDone(SQLModel, table=True):
     unit_id: int = Field(foreign_key="units.id")
     done_by: int | None = Field(default=None, foreign_key="users.id")
     done_at: datetime
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """A Telegram update taken for handling: Telegram delivers one again when a webhook
+    answered slowly or failed, or when polling restarted before confirming it, and each is
+    handled once (SPEC §6). Kept a day (Telegram keeps an update no longer), then pruned.
+    Without Redis only: with REDIS_URL the record is a Redis key with that lifetime."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    # When the event itself happened (its `date`, Unix seconds): the same id with another
+    # date is another update (a fake Bot API restarted, or Telegram's ids after a silent week).
+    event_date: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    seen_at: datetime

@@ -20,6 +20,14 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 DEFAULT_VALID_DAYS = 14
 
 
+def new_token() -> str:
+    """22 URL-safe characters (128 bits), never starting with "-": a command line would read
+    such a token as an option (`invite --revoke -x…`)."""
+    while (token := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return token
+
+
 def deep_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username.lstrip('@')}?start={token}"
 
@@ -59,7 +67,7 @@ class InviteService:
             raise InvalidInput("invite_needs_unit")
         now = self.clock.now()
         inv = Invitation(
-            token=secrets.token_urlsafe(16),
+            token=new_token(),
             unit_id=unit_id,
             role=role,
             expires_at=now + timedelta(days=valid_days) if valid_days else None,
