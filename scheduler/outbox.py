@@ -1,6 +1,7 @@
 """The sender: drains the outbox within Telegram's limits.
 
-- SEND_RATE messages per second overall, evenly spaced, and at most one per second per chat;
+- SEND_RATE messages per second overall, evenly spaced (aiolimiter), and at most one per
+  second per chat;
 - 429: all sending pauses for retry_after, and resumes at SEND_RATE (no burst); the row goes
   back untouched;
 - 5xx, timeouts, network errors: the row is retried with back-off;
@@ -29,6 +30,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
+from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -44,35 +46,37 @@ PER_CHAT_REMEMBERED = 10_000  # chats whose last send is remembered; older ones 
 
 
 class Pacer:
-    """Send slots evenly spaced at `rate` a second, and a pause (a 429) that holds them all.
+    """Send slots at `rate` a second (aiolimiter), and a pause (a 429) that holds them all.
 
-    aiolimiter's bucket cannot be paused: the tasks waiting in it keep taking slots during a
-    429's retry_after and are released together when it ends, a burst that meets more 429s.
-    Here a slot is a moment on the clock: a pause moves the next free slot to its end, and a
-    task whose slot fell inside a pause takes a new one after it, in turn, so sending
-    resumes at `rate` and never faster. Slots are kept on the clock, not counted from the
-    moment a task wakes, so the event loop's wake-up lag does not slow the rate either.
+    A limiter's bucket cannot be paused: the tasks waiting in it keep taking slots during a
+    429's retry_after. Such a slot is void here: its task waits for the pause's end and queues
+    for a new one, so sending resumes at `rate`, never in a burst of everyone who waited.
     """
 
     def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate
-        self._next = 0.0  # time.monotonic() of the next free slot
-        self.paused_until = 0.0
+        # A leaky bucket of two: at most `rate` a second plus one, and the one spare slot
+        # absorbs the event loop's wake-up lag, which capacity 1 would add to every gap.
+        self.limiter = AsyncLimiter(2, 2.0 / rate)
+        self.paused_until = 0.0  # time.monotonic()
+        self._drop_spare = False
 
     def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, time.monotonic() + seconds)
-        self._next = max(self._next, self.paused_until)
+        # The bucket is empty when the pause ends: its spare slot would let two go at once.
+        self._drop_spare = True
 
     async def wait(self) -> None:
         """Until this task's slot (one task, one slot)."""
         while True:
-            now = time.monotonic()
-            at = max(now, self._next, self.paused_until)
-            self._next = at + self.interval
-            if at > now:
-                await asyncio.sleep(at - now)
-            if at >= self.paused_until:  # no pause began over this slot meanwhile
-                return
+            while (delay := self.paused_until - time.monotonic()) > 0:
+                await asyncio.sleep(delay)
+            await self.limiter.acquire()
+            if time.monotonic() < self.paused_until:  # a pause began while it waited
+                continue
+            if self._drop_spare:
+                self._drop_spare = False
+                continue
+            return
 
 
 class OutboxSender:
