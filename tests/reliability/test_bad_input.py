@@ -467,6 +467,22 @@ async def _(h: Harness) -> None:
     assert alert(lan) == say("Please type a time as HH:MM, for example 15:00.")
 
 
+@case("settings: a forged pause of a billion days, or of 367")
+async def _(h: Harness) -> None:
+    from handlers.callbacks import Pause, SettingsAction, SettingsMenu
+
+    lan = await person(h)
+    await lan.send("/settings")
+    await lan.press_data(SettingsMenu(action=SettingsAction.pause).pack())
+    for days in (10**9, 2**62, 367):  # 10**9 days overflowed the date and crashed the handler
+        async with unchanged(h):
+            await lan.press_data(Pause(days=days).pack())
+        assert alert(lan) == say("The pause must end on a date after today and within {max} days.", max=366)
+    await lan.press_data(Pause(days=366).pack())  # the longest pause allowed still works
+    [user] = await h.rows(User)
+    assert user.paused_until is not None and (user.paused_until - user.paused_from).days == 366
+
+
 @case("a leader's figures for a week that does not exist")
 async def _(h: Harness) -> None:
     lead = await person(h, 5001, "Lãnh Đạo Một", role=Role.leader)
