@@ -4,7 +4,6 @@ people), roles (make a registered person a leader or communications staff), invi
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from html import escape
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BotCommandScopeChat, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -161,18 +160,12 @@ async def csv_received(message: Message, state: FSMContext, bot: Bot, session: A
 
 
 async def refresh_menu(bot: Bot, person: User) -> None:
-    """The person's command menu follows their new role (leaders and comms have their own)."""
-    from bot.app import command_menu  # the app imports this module
+    """The person's command menu follows their new role, in their own language (every role
+    has its chat's menu: an employee who chose English keeps an English one)."""
+    from handlers.common import set_chat_menu
 
-    if person.telegram_id is None:
-        return
-    scope = BotCommandScopeChat(chat_id=person.telegram_id)
-    with contextlib.suppress(TelegramAPIError):
-        if Role(person.role) == Role.employee:
-            await bot.delete_my_commands(scope=scope)
-        else:
-            with use_locale(person.locale):
-                await bot.set_my_commands(command_menu(Role(person.role)), scope=scope)
+    with use_locale(person.locale):
+        await set_chat_menu(bot, person)
 
 
 async def tell_role(bot: Bot, person: User) -> None:

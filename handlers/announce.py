@@ -145,11 +145,11 @@ async def on_announce(query: CallbackQuery, callback_data: AnnounceCB, callback_
         await state.update_data(role=callback_data.v)
         kb = InlineKeyboardBuilder()
         kb.button(text=_("All units"), callback_data=AnnounceCB(a=AnnounceAct.all_units))
-        if isinstance(query.message, Message):
-            await query.message.edit_text(
-                _("To: {role}. Which unit? Type its code (its sub-units are included), or tap All units.").format(
-                    role=_(AUDIENCE_NAMES[callback_data.v])),
-                reply_markup=kb.as_markup())
+        await edit_in_place(
+            query,
+            _("To: {role}. Which unit? Type its code (its sub-units are included), or tap All units.").format(
+                role=_(AUDIENCE_NAMES[callback_data.v])),
+            kb.as_markup())
     elif act == AnnounceAct.all_units:
         if await state.get_state() != AnnounceStates.unit.state:
             callback_answer.text = _("This button is no longer active.")

@@ -42,6 +42,7 @@ class SettingsAction(str, enum.Enum):
     pause = "pause"
     resume = "resume"
     close = "close"
+    back = "back"  # from a submenu back to the settings
 
 
 class SettingsMenu(CallbackData, prefix="st"):
@@ -83,6 +84,7 @@ class CheckinAct(str, enum.Enum):
     unskip = "us"
     edit = "ed"  # choose a group to change
     edit_pick = "ep"
+    back = "bk"  # leave a menu: where the person stands this week (the summary once done)
 
 
 class CheckinActCB(CallbackData, prefix="cx"):

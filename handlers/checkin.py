@@ -59,6 +59,7 @@ SCORE = {Level.good: 2, Level.ok: 1, Level.not_met: 0}
 
 
 class CheckinStates(StatesGroup):
+    items = State()  # "which points were not met?": text typed here is the group's note
     note = State()
     reflection = State()
 
@@ -141,6 +142,9 @@ def _build_question_card(campaign: Campaign, view: CheckinView, code: str, *, ed
     if not editing and view.status != CheckInStatus.done:
         kb.button(text=_("Skip this week"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.skip))
         kb.adjust(3, 1)
+    elif editing:  # back to the list of answers, nothing changed
+        kb.button(text=_("↩ Back"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.edit))
+        kb.adjust(3, 1)
     else:
         kb.adjust(3)
     return "\n".join(lines), kb.as_markup()
@@ -162,6 +166,9 @@ def items_card(campaign: Campaign, view: CheckinView, code: str, *, editing: boo
         lines.append(f"{n}. {escape(item.text.get(locale))}")
         box = "☑" if item.code in marked else "☐"
         kb.button(text=f"{box} {n}", callback_data=CheckinItemCB(w=view.week, c=index, i=n - 1, e=editing))
+    note = view.answers[code].note if code in view.answers else None
+    if note:
+        lines += ["", _("Your note: {note}").format(note=escape(note))]
     kb.button(text=_("Continue ➡"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.items_done, c=index, e=editing))
     kb.adjust(*([min(len(g.items), 5)] * ((len(g.items) + 4) // 5)), 1)
     return "\n".join(lines), kb.as_markup()
@@ -251,6 +258,7 @@ def edit_menu_card(campaign: Campaign, view: CheckinView) -> tuple[str, InlineKe
         icon = LEVEL_ICONS[ans.level] if ans else "⚪"
         title = campaign.criterion(code).short.get(current_locale())
         kb.button(text=f"{icon} {code}) {title}", callback_data=CheckinActCB(w=view.week, a=CheckinAct.edit_pick, c=index))
+    kb.button(text=_("↩ Back"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.back))
     kb.adjust(1)
     return "\n".join([_header(view), _("Which answer do you want to change?")]), kb.as_markup()
 
@@ -319,7 +327,7 @@ async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_
             # A button of the finished flow: the check-in is closed to it (edits go through ✏️).
             raise CheckinClosed("checkin_done")
         callback_answer.text = _("Already recorded.")
-        if raw_state is None:
+        if raw_state in (None, CheckinStates.items.state):
             # A repeated tap, or the same tap again after Telegram refused (429, 5xx) or
             # timed out the card's edit: show what the first tap should have shown.
             earlier = res.view.answers.get(code)
@@ -328,11 +336,15 @@ async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_
             else:
                 await _show(query, await current_card(svc, user, res.view))
         return
-    if raw_state is not None:  # a note or text step left open: the tap moves on from it
-        await state.clear()
     if res.needs_detail:
+        # "Which points were not met?": text typed now is this group's note (note_typed_at_items).
+        # Only a "Chưa đạt" tap writes this state; the all-good path writes none.
+        await state.set_state(CheckinStates.items)
+        await state.set_data({"week": callback_data.w, "c": callback_data.c, "e": callback_data.e})
         await _show(query, items_card(campaign, res.view, code, editing=callback_data.e))
     else:
+        if raw_state is not None:  # a note or text step left open: the tap moves on from it
+            await state.clear()
         await _show(query, await current_card(svc, user, res.view))
 
 
@@ -356,6 +368,10 @@ async def items_done(query: CallbackQuery, callback_data: CheckinActCB, state: F
     if code not in view.answers:
         raise CheckinClosed("checkin_closed")
         return
+    if view.answers[code].note:  # typed already at the points step: the note step is done
+        await state.clear()
+        await _show(query, await current_card(svc, user, view))
+        return
     await state.set_state(CheckinStates.note)
     await state.update_data(week=callback_data.w, c=callback_data.c, e=callback_data.e)
     await _show(query, note_card(campaign, view, code, editing=callback_data.e))
@@ -373,6 +389,20 @@ async def note_typed(message: Message, state: FSMContext, session: AsyncSession,
     await state.clear()
     text, kb = await current_card(svc, user)
     await message.answer(_("Note saved.") + "\n\n" + text, reply_markup=kb)
+
+
+async def note_typed_at_items(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    """Text typed while the points of a "Chưa đạt" are asked: it is kept as the group's note,
+    said so, and the points step is shown again (below, where the person is looking)."""
+    data = await state.get_data()
+    svc = service(session, clock, campaign)
+    code = _group(svc, int(data["c"]))
+    view = await svc.set_note(user, int(data["week"]), code, message.text or "")
+    text, kb = items_card(campaign, view, code, editing=bool(data.get("e")))
+    saved = _("Your text is kept as the note on {group}. Mark the points not met if you wish, then tap Continue.").format(
+        group=_group_title(campaign, code)
+    )
+    await message.answer(saved + "\n\n" + text, reply_markup=kb)
 
 
 async def finish(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
@@ -458,6 +488,7 @@ def make_router() -> Router:
     router = Router(name="checkin")
     router.message.register(start, Command("checkin"), StateFilter("*"))
     router.message.register(note_typed, CheckinStates.note, TYPED)
+    router.message.register(note_typed_at_items, CheckinStates.items, TYPED)
     return router
 
 
@@ -472,7 +503,7 @@ def make_buttons_router() -> Router:
     router.callback_query.register(finish, CheckinActCB.filter(F.a == CheckinAct.finish))
     router.callback_query.register(example, CheckinActCB.filter(F.a == CheckinAct.example))
     router.callback_query.register(skip, CheckinActCB.filter(F.a == CheckinAct.skip))
-    router.callback_query.register(skip_back, CheckinActCB.filter(F.a == CheckinAct.skip_back))
+    router.callback_query.register(skip_back, CheckinActCB.filter(F.a.in_({CheckinAct.skip_back, CheckinAct.back})))
     router.callback_query.register(skip_reason, CheckinActCB.filter(F.a == CheckinAct.skip_reason))
     router.callback_query.register(unskip, CheckinActCB.filter(F.a == CheckinAct.unskip))
     router.callback_query.register(edit, CheckinActCB.filter(F.a == CheckinAct.edit))

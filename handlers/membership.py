@@ -10,6 +10,7 @@ from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.audit import person_ref
 from bot.services.profile import set_reachable
 
 log = logging.getLogger(__name__)
@@ -17,12 +18,12 @@ log = logging.getLogger(__name__)
 
 async def blocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
     if await set_reachable(session, event.from_user.id, False):
-        log.info("user %s blocked the bot: marked inactive", event.from_user.id)
+        log.info("user %s blocked the bot: marked inactive", person_ref(event.from_user.id))
 
 
 async def unblocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
     if await set_reachable(session, event.from_user.id, True):
-        log.info("user %s unblocked the bot: active again", event.from_user.id)
+        log.info("user %s unblocked the bot: active again", person_ref(event.from_user.id))
 
 
 def make_router() -> Router:

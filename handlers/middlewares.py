@@ -15,7 +15,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import normalize, use_locale
 from bot.services.access import Action, allowed
-from bot.services.audit import AuditService
+from bot.services.audit import AuditService, person_ref
 from storage.models import User
 from storage.repositories import UserRepo
 from storage.updates import UpdateLedger
@@ -112,7 +112,7 @@ class RoleGate(BaseMiddleware):
                 actor, self.action.value, detail=f"role={user.role if user else None}"
             )
         else:
-            log.info("refused %s for unregistered %s", self.action.value, actor)
+            log.info("refused %s for unregistered %s", self.action.value, person_ref(actor))
         if isinstance(event, CallbackQuery):
             answer: CallbackAnswer = data["callback_answer"]
             if not answer.answered:

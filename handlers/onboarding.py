@@ -6,20 +6,27 @@ from __future__ import annotations
 
 from html import escape
 
-from aiogram import F, Router
-from aiogram.filters import CommandObject, CommandStart
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, use_locale
+from bot.services.audit import person_ref
 from bot.services.errors import AlreadyRegistered, DomainError
-from bot.services.onboarding import OnboardingService
+from bot.services.onboarding import InviteAttempts, OnboardingService
 from bot.services.profile import ProfileService
+from handlers.common import set_chat_menu
+from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from handlers.callbacks import Consent, Hour, Lang, Schedule, ScheduleStep, Weekday
 from handlers.keyboards import LANGUAGE_NAMES, hour_keyboard, language_keyboard, schedule_choice_keyboard, weekday_keyboard
@@ -44,9 +51,11 @@ class Onboarding(StatesGroup):
     hour = State()
 
 
-def service(session: AsyncSession, clock: Clock, settings: Settings) -> OnboardingService:
+def service(
+    session: AsyncSession, clock: Clock, settings: Settings, attempts: InviteAttempts | None = None
+) -> OnboardingService:
     return OnboardingService(
-        session, clock, admin_ids=frozenset(settings.admin_ids), timezone=settings.timezone
+        session, clock, admin_ids=frozenset(settings.admin_ids), timezone=settings.timezone, attempts=attempts
     )
 
 
@@ -58,6 +67,7 @@ async def start(
     clock: Clock,
     settings: Settings,
     user: User | None,
+    invite_attempts: InviteAttempts,
 ) -> None:
     if user is not None and user.onboarded_at is None:
         # Consent was given earlier but onboarding stopped: pick it up again.
@@ -65,7 +75,7 @@ async def start(
         await message.answer(_("Welcome back. Let us finish setting up.\n\nPlease choose your language."), reply_markup=language_keyboard(onboarding=True))
         return
     try:
-        preview = await service(session, clock, settings).preview(message.chat.id, command.args)
+        preview = await service(session, clock, settings, invite_attempts).preview(message.chat.id, command.args)
     except AlreadyRegistered:
         await message.answer(
             _("Hello {name}, you are already registered. Send /help to see what you can do.").format(
@@ -86,25 +96,62 @@ async def start(
         privacy_notice(settings.ministry_name, settings.standing_agency, preview.unit, preview.role),
         reply_markup=kb.as_markup(),
     )
+    if user is None:
+        invite_attempts.notice_shown(person_ref(message.chat.id), clock.now())
 
 
-async def decline(query: CallbackQuery) -> None:
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _("You have not agreed, so nothing about you has been stored. "
-              "If you change your mind, open the invitation link again.")
+async def consent_pending(message: Message, user: User | None, invite_attempts: InviteAttempts, clock: Clock) -> bool:
+    """A filter: someone who has just been shown the notice and has not answered it."""
+    return (
+        user is None
+        and message.from_user is not None
+        and not (message.text or "").startswith("/")
+        and invite_attempts.notice_pending(person_ref(message.from_user.id), clock.now())
+    )
+
+
+async def typed_at_consent(message: Message) -> None:
+    """Text (or anything else) sent instead of answering the notice: point to its buttons.
+    Nothing is read or kept."""
+    await message.answer(
+        _("Please answer the personal-data notice above with its buttons: “✅ I agree” or "
+          "“I do not agree”. Nothing about you is stored until you agree.")
+    )
+
+
+async def decline(query: CallbackQuery, user: User | None, invite_attempts: InviteAttempts) -> None:
+    invite_attempts.notice_answered(person_ref(query.from_user.id))
+    if user is not None:  # an old notice, after consenting: declining now would withdraw nothing
+        await edit_in_place(
+            query,
+            _("Your consent is already recorded. To withdraw it and erase your data, send /forget."),
         )
+        return
+    await edit_in_place(
+        query,
+        _("You have not agreed, so nothing about you has been stored. "
+          "If you change your mind, open the invitation link again."),
+    )
 
 
 async def agree(
     query: CallbackQuery,
     callback_data: Consent,
+    callback_answer: CallbackAnswer,
     state: FSMContext,
     session: AsyncSession,
     clock: Clock,
     settings: Settings,
     locale: str,
+    user: User | None,
+    invite_attempts: InviteAttempts,
 ) -> None:
+    invite_attempts.notice_answered(person_ref(query.from_user.id))
+    if user is not None:
+        # A second tap on "I agree" (taps are handled one after the other): the first one
+        # recorded the consent and asked the next question; nothing more to do.
+        callback_answer.text = _("Already recorded.")
+        return
     user = await service(session, clock, settings).accept(
         query.from_user.id,
         callback_data.token or None,
@@ -112,10 +159,10 @@ async def agree(
         notice_version=NOTICE_VERSION,
     )
     await state.set_state(Onboarding.language)
+    await edit_in_place(
+        query, _("Thank you: your consent is recorded (notice version {version}).").format(version=NOTICE_VERSION)
+    )
     if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _("Thank you: your consent is recorded (notice version {version}).").format(version=NOTICE_VERSION)
-        )
         await query.message.answer(
             _("You are registered as {role}. Which language shall I use?").format(role=role_name(user.role)),
             reply_markup=language_keyboard(onboarding=True),
@@ -123,15 +170,16 @@ async def agree(
 
 
 async def language_chosen(
-    query: CallbackQuery, callback_data: Lang, state: FSMContext, session: AsyncSession, user: User | None
+    query: CallbackQuery, callback_data: Lang, state: FSMContext, session: AsyncSession, bot: Bot, user: User | None
 ) -> None:
     if user is None:
         return
     await ProfileService(session).set_locale(user, callback_data.code)
     await state.set_state(Onboarding.full_name)
     with use_locale(user.locale):
+        await set_chat_menu(bot, user)  # the command menu in the language chosen, for the role
+        await edit_in_place(query, _("Language: {language}").format(language=LANGUAGE_NAMES[user.locale]))
         if isinstance(query.message, Message):
-            await query.message.edit_text(_("Language: {language}").format(language=LANGUAGE_NAMES[user.locale]))
             await query.message.answer(_("Please type your full name, for example: Nguyễn Thị Lan."))
 
 
@@ -161,8 +209,7 @@ async def position_given(message: Message, state: FSMContext, session: AsyncSess
 
 async def schedule_change(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(Onboarding.weekday)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(_("Which day of the week?"), reply_markup=weekday_keyboard())
+    await edit_in_place(query, _("Which day of the week?"), weekday_keyboard())
 
 
 async def weekday_chosen(
@@ -172,10 +219,7 @@ async def weekday_chosen(
         return
     await ProfileService(session).set_schedule(user, weekday=callback_data.day)
     await state.set_state(Onboarding.hour)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _("At what time? Choose one, or type a time such as 16:30."), reply_markup=hour_keyboard()
-        )
+    await edit_in_place(query, _("At what time? Choose one, or type a time such as 16:30."), hour_keyboard())
 
 
 async def hour_chosen(
@@ -185,7 +229,7 @@ async def hour_chosen(
         return
     at = f"{callback_data.minutes // 60:02d}:{callback_data.minutes % 60:02d}"
     await ProfileService(session).set_schedule(user, at=at)
-    await query.message.edit_text(_("Check-in time: {schedule}.").format(schedule=schedule_text(user)))
+    await edit_in_place(query, _("Check-in time: {schedule}.").format(schedule=schedule_text(user)))
     await _finish(query.message, state, session, clock, user)
 
 
@@ -201,7 +245,7 @@ async def schedule_kept(
 ) -> None:
     if user is None or not isinstance(query.message, Message):
         return
-    await query.message.edit_text(_("Check-in time: {schedule}.").format(schedule=schedule_text(user)))
+    await edit_in_place(query, _("Check-in time: {schedule}.").format(schedule=schedule_text(user)))
     await _finish(query.message, state, session, clock, user)
 
 
@@ -229,10 +273,28 @@ def welcome_text(user: User) -> str:
     return "\n".join(lines)
 
 
+class _Attempts:
+    """Hands the router's InviteAttempts to its handlers and filters (data "invite_attempts")."""
+
+    def __init__(self, attempts: InviteAttempts) -> None:
+        self.attempts = attempts
+
+    async def __call__(
+        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]], event: TelegramObject, data: dict[str, Any]
+    ) -> Any:
+        data["invite_attempts"] = self.attempts
+        return await handler(event, data)
+
+
 def make_router() -> Router:
-    """A new router each time: every Dispatcher (tests, workers) gets its own."""
+    """A new router each time: every Dispatcher (tests, workers) gets its own, and with it
+    its own memory of failed invitation codes and notices awaiting an answer."""
     router = Router(name="onboarding")
+    attempts = _Attempts(InviteAttempts())
+    router.message.outer_middleware(attempts)
+    router.callback_query.outer_middleware(attempts)
     router.message.register(start, CommandStart())
+    router.message.register(typed_at_consent, StateFilter(None), consent_pending)
     router.callback_query.register(decline, Consent.filter(F.agree.is_(False)))
     router.callback_query.register(agree, Consent.filter(F.agree.is_(True)))
     router.callback_query.register(language_chosen, Onboarding.language, Lang.filter(F.onboarding.is_(True)))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -19,6 +19,8 @@ from bot.clock import Clock
 from bot.i18n import _
 from bot.services.privacy import PrivacyService
 from handlers.callbacks import ForgetAct, ForgetCB
+from handlers.common import clear_chat_menu
+from handlers.edit import edit_in_place
 from storage.models import User
 
 
@@ -53,12 +55,13 @@ async def forget(message: Message, state: FSMContext) -> None:
 
 
 async def on_forget(query: CallbackQuery, callback_data: ForgetCB, state: FSMContext, session: AsyncSession,
-                    clock: Clock, user: User) -> None:
+                    clock: Clock, bot: Bot, user: User) -> None:
     if not isinstance(query.message, Message):
         return
     if callback_data.a == ForgetAct.cancel:
-        await query.message.edit_text(_("Cancelled. Nothing was erased."), reply_markup=None)
+        await edit_in_place(query, _("Cancelled. Nothing was erased."))
         return
+    telegram_id = user.telegram_id
     await state.clear()
     # The update's language was set from the user's row before it went: the reply keeps it.
     result = await PrivacyService(session, clock).forget(user, keep_examples=callback_data.a == ForgetAct.anonymise)
@@ -66,8 +69,10 @@ async def on_forget(query: CallbackQuery, callback_data: ForgetCB, state: FSMCon
              "anonymous figures; good examples kept without your name: {kept}; removed: {removed}.\n"
              "Thank you for taking part. To come back, ask your unit for a new invitation.").format(
         checkins=result.checkins, kept=result.examples_kept, removed=result.examples_removed)
+    if telegram_id is not None:
+        await clear_chat_menu(bot, telegram_id)  # their own menu goes with their role
     try:
-        await query.message.edit_text(text, reply_markup=None)
+        await edit_in_place(query, text)
     except TelegramBadRequest:
         await query.message.answer(text)
 

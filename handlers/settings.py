@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -16,12 +14,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock
 from bot.i18n import _, use_locale
 from bot.services.profile import ProfileService, parse_date
-from handlers.filters import TYPED
 from handlers.callbacks import Hour, Lang, Pause, SettingsAction, SettingsMenu, Weekday
-from handlers.keyboards import LANGUAGE_NAMES, hour_keyboard, language_keyboard, pause_keyboard, weekday_keyboard
+from handlers.common import set_chat_menu
+from handlers.edit import edit_in_place
+from handlers.filters import TYPED
+from handlers.keyboards import (
+    LANGUAGE_NAMES,
+    back_keyboard,
+    hour_keyboard,
+    language_keyboard,
+    pause_keyboard,
+    weekday_keyboard,
+)
 from handlers.texts import schedule_text
 from storage.models import User
 
+
+
+BACK = SettingsMenu(action=SettingsAction.back)  # every submenu's way out, to the settings
 
 
 class SettingsStates(StatesGroup):
@@ -69,36 +79,37 @@ async def show(message: Message, state: FSMContext, user: User, clock: Clock) ->
     await message.answer(text, reply_markup=kb)
 
 
-async def _back(query: CallbackQuery, user: User, clock: Clock, note: str) -> None:
+async def _back(query: CallbackQuery, user: User, clock: Clock, note: str | None = None) -> None:
     text, kb = settings_view(user, clock)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(f"{note}\n\n{text}", reply_markup=kb)
+    await edit_in_place(query, f"{note}\n\n{text}" if note else text, kb)
+
+
+async def back(query: CallbackQuery, state: FSMContext, user: User, clock: Clock) -> None:
+    """"Back" in a submenu: nothing more changes, the settings are shown again."""
+    await state.clear()
+    await _back(query, user, clock)
 
 
 async def ask_language(query: CallbackQuery) -> None:
-    if isinstance(query.message, Message):
-        await query.message.edit_text(_("Which language shall I use?"), reply_markup=language_keyboard())
+    await edit_in_place(query, _("Which language shall I use?"), language_keyboard(back=BACK))
 
 
-async def set_language(query: CallbackQuery, callback_data: Lang, session: AsyncSession, user: User, clock: Clock) -> None:
+async def set_language(query: CallbackQuery, callback_data: Lang, session: AsyncSession, bot: Bot, user: User, clock: Clock) -> None:
     await ProfileService(session).set_locale(user, callback_data.code)
     with use_locale(user.locale):
+        await set_chat_menu(bot, user)  # the command menu follows the language chosen here
         await _back(query, user, clock, _("Language changed."))
 
 
 async def ask_weekday(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(SettingsStates.weekday)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(_("Which day of the week?"), reply_markup=weekday_keyboard())
+    await edit_in_place(query, _("Which day of the week?"), weekday_keyboard(back=BACK))
 
 
 async def set_weekday(query: CallbackQuery, callback_data: Weekday, state: FSMContext, session: AsyncSession, user: User) -> None:
     await ProfileService(session).set_schedule(user, weekday=callback_data.day)
     await state.set_state(SettingsStates.hour)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _("At what time? Choose one, or type a time such as 16:30."), reply_markup=hour_keyboard()
-        )
+    await edit_in_place(query, _("At what time? Choose one, or type a time such as 16:30."), hour_keyboard(back=BACK))
 
 
 async def set_hour(query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
@@ -116,23 +127,20 @@ async def type_hour(message: Message, state: FSMContext, session: AsyncSession, 
 
 
 async def ask_pause(query: CallbackQuery) -> None:
-    if isinstance(query.message, Message):
-        await query.message.edit_text(
-            _("Pause the weekly check-in (for leave or a long business trip) until when?"),
-            reply_markup=pause_keyboard(),
-        )
+    await edit_in_place(
+        query, _("Pause the weekly check-in (for leave or a long business trip) until when?"), pause_keyboard(back=BACK)
+    )
 
 
 async def pause_for(query: CallbackQuery, callback_data: Pause, session: AsyncSession, user: User, clock: Clock) -> None:
-    today = local_today(user, clock)
-    await ProfileService(session).pause_until(user, today + timedelta(days=callback_data.days), today)
+    # The length comes from the button: checked (1 to 366 days) before any date is computed.
+    await ProfileService(session).pause_for_days(user, callback_data.days, local_today(user, clock))
     await _back(query, user, clock, _("Check-ins paused."))
 
 
 async def pause_ask_date(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(SettingsStates.pause_date)
-    if isinstance(query.message, Message):
-        await query.message.edit_text(_("Type the date you are back, as dd/mm/yyyy (for example 15/01/2027)."))
+    await edit_in_place(query, _("Type the date you are back, as dd/mm/yyyy (for example 15/01/2027)."), back_keyboard(BACK))
 
 
 async def pause_date_typed(message: Message, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
@@ -151,8 +159,7 @@ async def resume(query: CallbackQuery, session: AsyncSession, user: User, clock:
 
 async def close(query: CallbackQuery, state: FSMContext) -> None:
     await state.clear()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(_("Settings saved."))
+    await edit_in_place(query, _("Settings saved."))
 
 
 def make_router() -> Router:
@@ -171,4 +178,5 @@ def make_router() -> Router:
     router.message.register(pause_date_typed, SettingsStates.pause_date, TYPED)
     router.callback_query.register(resume, SettingsMenu.filter(F.action == SettingsAction.resume))
     router.callback_query.register(close, SettingsMenu.filter(F.action == SettingsAction.close), StateFilter("*"))
+    router.callback_query.register(back, SettingsMenu.filter(F.action == SettingsAction.back), StateFilter("*"))
     return router

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.services.errors import (
     AccessDenied,
     AlreadyRegistered,
@@ -180,6 +180,7 @@ EXAMPLES = {
     "date_range": N_("Please type the period as dd/mm/yyyy–dd/mm/yyyy, for example 01/11/2026–30/11/2026."),
     "date_range_order": N_("The period must start before it ends and last at most {max} days."),
     "example_gone": N_("This draft has already been sent or discarded. Send /share to start a new one."),
+    "example_not_yours": N_("This good example is someone else's: you may not change it or act on it. The attempt has been noted."),
     "example_not_pending": N_("This example has already been dealt with, perhaps by a colleague. Send /review for the next one."),
     "example_not_approved": N_("Only an approved example can be marked as published."),
     "example_no_question": N_("There is no open question about this example any more."),
@@ -225,6 +226,15 @@ NOT_FOUND_LEADER_ADMIN = {
 def error_text(exc: DomainError) -> str:
     """The user's-language message for a domain error; parameters are escaped."""
     params = {k: escape(str(v)) for k, v in exc.params.items()}
+    if exc.code == "invite_throttled":
+        minutes = int(exc.params.get("minutes", 15))
+        return ngettext(
+            "Too many invitation links that are not valid were opened from this account. "
+            "Please wait {n} minute, then open the link your unit sent you, the whole of it.",
+            "Too many invitation links that are not valid were opened from this account. "
+            "Please wait {n} minutes, then open the link your unit sent you, the whole of it.",
+            minutes,
+        ).format(n=minutes)
     if exc.code in INVITE_REFUSALS:
         return _(INVITE_REFUSALS[exc.code])
     if exc.code in CHECKIN_CLOSED:

@@ -60,9 +60,12 @@ def allowed(role: Role | str | None, action: Action) -> bool:
     return Role(role) in PERMISSIONS[action]
 
 
-async def deny(session: AsyncSession, clock: Clock, user: User | None, action: Action, detail: str = "") -> NoReturn:
+async def deny(
+    session: AsyncSession, clock: Clock, user: User | None, action: Action, detail: str = "", *, code: str | None = None
+) -> NoReturn:
     """Refuse an action the role allows in general but not on this object (a leader
-    acting on another unit): an audit entry, then AccessDenied for the user's reply."""
+    acting on another unit): an audit entry, then AccessDenied for the user's reply
+    (`code` names the reason the person is told; by default "not for your role")."""
     from bot.services.audit import AuditService
     from bot.services.errors import AccessDenied
 
@@ -76,4 +79,4 @@ async def deny(session: AsyncSession, clock: Clock, user: User | None, action: A
     for obj in loaded:
         if obj in session:
             await session.refresh(obj)
-    raise AccessDenied()
+    raise AccessDenied(code)

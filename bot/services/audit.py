@@ -1,8 +1,20 @@
-"""The audit log of role-sensitive actions and refusals (SPEC §2)."""
+"""The audit log of role-sensitive actions and refusals (SPEC §2), and how people are
+named in the process log.
+
+The process log never holds a Telegram id, a name or a message text: a person is written
+as `person_ref(telegram_id)`, a keyed hash (HMAC-SHA256 under a secret derived from the
+settings), so lines about one account can be matched with each other but not with the
+account, also for people who never consented or who used /forget (Law 91/2025/QH15).
+The audit table keeps the actor's id for registered people, for the administrators' /audit.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import secrets
+from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -10,7 +22,38 @@ from bot.clock import Clock
 from storage.models import AuditEntry
 from storage.repositories import AuditRepo
 
+if TYPE_CHECKING:
+    from bot.config import Settings
+
 log = logging.getLogger("audit")
+
+# Until the settings are known (the bot's startup sets it), a key of this process only:
+# a reference is then never the id, merely not comparable across processes.
+_log_key: bytes = secrets.token_bytes(32)
+
+
+def log_key(settings: Settings) -> bytes:
+    """The key of person_ref, derived from the bot's secrets: the same in every worker and
+    after a restart, unknown to whoever reads only the log."""
+    secret = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    if settings.webhook_secret is not None:
+        secret += "\0" + settings.webhook_secret.get_secret_value()
+    if not secret:
+        return _log_key
+    return hmac.new(b"vanhoa-congso/log-pseudonym/v1", secret.encode(), hashlib.sha256).digest()
+
+
+def configure_log_key(settings: Settings) -> None:
+    global _log_key  # noqa: PLW0603 - one value per process, set from the settings at start
+    _log_key = log_key(settings)
+
+
+def person_ref(telegram_id: int | None) -> str:
+    """How a person appears in the log: "p:" and 12 hex digits of a keyed hash, never the id."""
+    if telegram_id is None:
+        return "-"
+    digest = hmac.new(_log_key, str(int(telegram_id)).encode(), hashlib.sha256).hexdigest()
+    return "p:" + digest[:12]
 
 
 class AuditService:
@@ -21,7 +64,7 @@ class AuditService:
 
     def note(self, actor: int | None, action: str, outcome: str = "ok", detail: str = "") -> None:
         """Add an entry to the current unit of work (the caller commits)."""
-        log.info("%s %s by %s %s", outcome, action, actor, detail)
+        log.info("%s %s by %s %s", outcome, action, person_ref(actor), detail)
         self.repo.add(
             AuditEntry(
                 at=self.clock.now(),

@@ -12,7 +12,10 @@ class DomainError(Exception):
         if code:
             self.code = code
         self.params = params
-        super().__init__(f"{self.code} {params}" if params else self.code)
+        # What reaches the log: the code and numbers (ids, limits), never a text the person
+        # typed or a name (a parameter that is a string stays out).
+        shown = {k: v for k, v in params.items() if isinstance(v, int | float)}
+        super().__init__(f"{self.code} {shown}" if shown else self.code)
 
 
 class InvalidInput(DomainError):

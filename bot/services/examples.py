@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -284,9 +284,19 @@ class ExampleService:
         await self.session.commit()
         return ex
 
+    async def _not_yours(self, user: User, example_id: int, action: str) -> NoReturn:
+        """Someone else's example through a forged or passed-on button: refused, audited with
+        that reason, and the person is told it is not theirs (not that it is gone)."""
+        from bot.services.access import deny
+
+        await deny(self.session, self.clock, user, Action.share,
+                   detail=f"{action} example={example_id} reason=not_own_example", code="example_not_yours")
+
     async def own_draft(self, user: User, example_id: int) -> GoodExample:
         ex = await self.session.get(GoodExample, example_id)
-        if ex is None or ex.submitter_id != user.id or ex.status != ExampleStatus.draft:
+        if ex is not None and ex.submitter_id != user.id:
+            await self._not_yours(user, example_id, "example.draft")
+        if ex is None or ex.status != ExampleStatus.draft:
             raise ExampleStateError("example_gone", id=example_id)
         return ex
 
@@ -462,7 +472,9 @@ class ExampleService:
     async def open_question(self, user: User, example_id: int) -> ExampleNote:
         """The question the submitter is to answer; refused once answered or decided."""
         ex = await self.session.get(GoodExample, example_id)
-        if ex is None or ex.submitter_id != user.id or ex.status != ExampleStatus.needs_info:
+        if ex is not None and ex.submitter_id != user.id:
+            await self._not_yours(user, example_id, "example.answer")
+        if ex is None or ex.status != ExampleStatus.needs_info:
             raise ExampleStateError("example_no_question", id=example_id)
         notes = await self.notes(example_id)
         questions = [n for n in notes if n.kind == ExampleNoteKind.question]

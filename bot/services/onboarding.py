@@ -6,14 +6,16 @@ and the consent record keeps the notice's version and the time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.i18n import normalize
-from bot.services.audit import AuditService
+from bot.services.audit import AuditService, person_ref
 from bot.services.errors import AlreadyRegistered, InviteRefused
 from bot.services.invites import InviteService
 from storage.models import ConsentRecord, Invitation, Role, Unit, User
@@ -30,6 +32,74 @@ class InvitePreview:
     bootstrap_admin: bool = False
 
 
+@dataclass
+class InviteAttempts:
+    """What the bot remembers of people who have not consented, in this process's memory
+    and under a keyed hash (bot.services.audit.person_ref), never their account number:
+
+    - failed invitation codes: after `limit` wrong codes within `window`, the account is
+      answered "wait" for `pause`, and the burst goes to the audit log once (no one may try
+      codes without limit);
+    - a personal-data notice shown and not yet answered, so text typed meanwhile is
+      answered with a pointer to its buttons.
+
+    Entries expire; the whole is bounded. Several worker processes each keep their own.
+    """
+
+    limit: int = 5
+    window: timedelta = timedelta(minutes=10)
+    pause: timedelta = timedelta(minutes=15)
+    notice_ttl: timedelta = timedelta(days=1)
+    max_entries: int = 10_000
+    _failures: dict[str, list[datetime]] = field(default_factory=dict)
+    _blocked: dict[str, datetime] = field(default_factory=dict)
+    _notices: dict[str, datetime] = field(default_factory=dict)
+
+    def retry_after(self, ref: str, now: datetime) -> timedelta | None:
+        until = self._blocked.get(ref)
+        if until is None:
+            return None
+        if until <= now:
+            del self._blocked[ref]
+            return None
+        return until - now
+
+    def failed(self, ref: str, now: datetime) -> bool:
+        """One more wrong code; True when it starts a pause (a burst, to be audited)."""
+        self._prune(now)
+        recent = [t for t in self._failures.get(ref, []) if now - t < self.window]
+        recent.append(now)
+        if len(recent) >= self.limit:
+            self._failures.pop(ref, None)
+            self._blocked[ref] = now + self.pause
+            return True
+        self._failures[ref] = recent
+        return False
+
+    def notice_shown(self, ref: str, now: datetime) -> None:
+        self._prune(now)
+        self._notices[ref] = now
+
+    def notice_pending(self, ref: str, now: datetime) -> bool:
+        shown = self._notices.get(ref)
+        return shown is not None and now - shown < self.notice_ttl
+
+    def notice_answered(self, ref: str) -> None:
+        self._notices.pop(ref, None)
+
+    def _prune(self, now: datetime) -> None:
+        if len(self._failures) + len(self._blocked) + len(self._notices) < self.max_entries:
+            return
+        self._failures = {k: v for k, v in self._failures.items() if now - v[-1] < self.window}
+        self._blocked = {k: v for k, v in self._blocked.items() if v > now}
+        self._notices = {k: v for k, v in self._notices.items() if now - v < self.notice_ttl}
+        while len(self._failures) + len(self._blocked) + len(self._notices) >= self.max_entries:
+            for table in (self._notices, self._failures, self._blocked):
+                if table:
+                    table.pop(next(iter(table)))  # the oldest first (insertion order)
+                    break
+
+
 class OnboardingService:
     def __init__(
         self,
@@ -38,26 +108,52 @@ class OnboardingService:
         *,
         admin_ids: frozenset[int] = frozenset(),
         timezone: str = "Asia/Ho_Chi_Minh",
+        attempts: InviteAttempts | None = None,
     ) -> None:
         self.session = session
         self.clock = clock
         self.admin_ids = admin_ids
         self.timezone = timezone
+        self.attempts = attempts
         self.users = UserRepo(session)
         self.units = UnitRepo(session)
         self.invites = InviteService(session, clock)
         self.audit = AuditService(session, clock)
 
     async def preview(self, telegram_id: int, token: str | None) -> InvitePreview:
-        """Check who may start. Raises AlreadyRegistered or InviteRefused; writes nothing."""
+        """Check who may start. Raises AlreadyRegistered or InviteRefused; writes nothing
+        about the person (a burst of wrong codes is audited under a keyed hash)."""
         existing = await self.users.by_telegram_id(telegram_id)
         if existing is not None and existing.onboarded_at is not None:
             raise AlreadyRegistered()
         if not token and telegram_id in self.admin_ids:
             return InvitePreview(token=None, role=Role.admin, unit=None, bootstrap_admin=True)
-        inv = await self.invites.check(token)
+        inv = await self._check(telegram_id, token)
         unit = await self.units.get(inv.unit_id) if inv.unit_id else None
         return InvitePreview(token=inv.token, role=Role(inv.role), unit=unit)
+
+    async def _check(self, telegram_id: int, token: str | None) -> Invitation:
+        """The invitation, with failed codes counted per account (see InviteAttempts)."""
+        if self.attempts is None or not token:
+            return await self.invites.check(token)
+        ref, now = person_ref(telegram_id), self.clock.now()
+        wait = self.attempts.retry_after(ref, now)
+        if wait is not None:
+            raise InviteRefused("invite_throttled", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
+        try:
+            return await self.invites.check(token)
+        except InviteRefused as exc:
+            if exc.code == "invite_unknown" and self.attempts.failed(ref, now):
+                self.audit.note(
+                    None, "invite.throttle", "refused",
+                    detail=f"account={ref} wrong_codes={self.attempts.limit} "
+                           f"within={int(self.attempts.window.total_seconds())}s",
+                )
+                await self.session.commit()
+                raise InviteRefused(
+                    "invite_throttled", minutes=max(1, math.ceil(self.attempts.pause.total_seconds() / 60))
+                ) from None
+            raise
 
     async def accept(
         self, telegram_id: int, token: str | None, *, locale: str, notice_version: str

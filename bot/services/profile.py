@@ -95,6 +95,12 @@ class ProfileService:
         user.paused_from, user.paused_until = today, until
         return await self._save(user)
 
+    async def pause_for_days(self, user: User, days: int, today: date) -> User:
+        """A pause of so many days from today (a button's value, so checked before use)."""
+        if not 1 <= days <= MAX_PAUSE_DAYS:
+            raise InvalidInput("pause_date", max=MAX_PAUSE_DAYS)
+        return await self.pause_until(user, today + timedelta(days=days), today)
+
     async def resume(self, user: User, today: date | None = None) -> User:
         """The pause ends now; the weeks it covered stay excused (a pause is kept as a range)."""
         if today is None or user.paused_from is None or today <= user.paused_from:

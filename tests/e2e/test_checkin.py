@@ -200,3 +200,71 @@ async def test_history_shows_weeks_streak_and_a_chart(h: Harness) -> None:
     assert table.text.count("🟢🟢🟢🟢🟢🟢🟢") == 2 and "🟢🟢🟢🟢🔴🟢🟢" in table.text
     assert chart.photo is not None and chart.photo.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert "trend" in chart.text
+
+
+async def test_text_typed_at_the_points_step_is_kept_as_the_note(h: Harness) -> None:
+    """Issue 14, item 8: the text used to be dropped and the next question shown."""
+    await h.register(1010, "Lý Hằng")
+    hang = h.emu.user(1010, "Hằng", language_code="vi")
+    await hang.send("/checkin")
+    await hang.press("🟢 Tốt")
+    await hang.press("🔴 Chưa đạt")
+    assert "Những nội dung nào chưa đạt" in hang.last.text
+    await hang.send("Chưa hoàn thành báo cáo tháng đúng hạn")
+    [reply] = hang.since_last_action
+    assert "đã được lưu làm ghi chú cho nhóm b)" in reply.text  # said so
+    assert "Ghi chú của đồng chí: Chưa hoàn thành báo cáo tháng đúng hạn" in reply.text
+    assert "Những nội dung nào chưa đạt" in reply.text and "Câu 3/7" not in reply.text  # the step again
+    ans = (await answers(h))["b"]
+    assert (ans.level, ans.note) == (Level.not_met, "Chưa hoàn thành báo cáo tháng đúng hạn")
+    await hang.press("☐ 2")
+    await hang.press("Tiếp tục ➡")  # the note is there already: on to the next group
+    assert "Câu 3/7" in hang.last.text
+    ans = (await answers(h))["b"]
+    assert (ans.sub_items, ans.note) == ("b2", "Chưa hoàn thành báo cáo tháng đúng hạn")
+    for _ in range(5):
+        await hang.press("🟢 Tốt")
+    await hang.press("✅ Hoàn tất")
+    assert "Chưa đạt 1" in hang.last.text and "(b2)" in hang.last.text
+    assert await h.count(FsmRecord) == 0
+
+
+async def test_text_at_the_points_step_while_changing_an_answer_is_kept_too(h: Harness) -> None:
+    await h.register(1011, "Tạ Minh", locale="en")
+    minh = h.emu.user(1011, "Minh", language_code="en")
+    await minh.send("/checkin")
+    for _ in range(7):
+        await minh.press("🟢 Good")
+    await minh.press("✅ Finish")
+    await minh.press("✏️ Change an answer")
+    await minh.press("🟢 e)")
+    await minh.press("🔴 Not met")
+    await minh.send("Raised my voice at a meeting")
+    assert "kept as the note on e)" in minh.last.text
+    assert (await answers(h))["e"].note == "Raised my voice at a meeting"
+    await minh.press("Continue ➡")
+    assert "Self-assessment done" in minh.last.text and "Not met 1" in minh.last.text
+
+
+async def test_the_edit_menu_and_a_changed_answer_have_a_way_back(h: Harness) -> None:
+    """Issue 14, item 12: /cancel was the only way out of the edit menu."""
+    await h.register(1012, "Hà Phương")
+    phuong = h.emu.user(1012, "Phương", language_code="vi")
+    await phuong.send("/checkin")
+    for _ in range(7):
+        await phuong.press("🟢 Tốt")
+    await phuong.press("✅ Hoàn tất")
+    summary = phuong.last.text
+    await phuong.press("✏️ Sửa câu trả lời")
+    assert "muốn sửa câu trả lời nào" in phuong.last.text and "↩ Quay lại" in phuong.last.button_texts
+    await phuong.press("↩ Quay lại")
+    assert phuong.last.text == summary
+    await phuong.press("✏️ Sửa câu trả lời")
+    await phuong.press("🟢 d)")
+    assert "Sửa câu trả lời" in phuong.last.text
+    await phuong.press("↩ Quay lại")
+    assert "muốn sửa câu trả lời nào" in phuong.last.text
+    await phuong.press("↩ Quay lại")
+    assert phuong.last.text == summary
+    assert all(a.level == Level.good for a in (await answers(h)).values())
+    assert await h.count(FsmRecord) == 0

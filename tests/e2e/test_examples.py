@@ -494,3 +494,30 @@ async def test_long_texts_still_fit_one_message(h: Harness) -> None:
     lan = h.emu.user(2018, "Lan", language_code="vi")
     await lan.send("/myshares")
     assert "gương gửi trước đó" in lan.last.text and len(lan.last.text) <= 4096
+
+
+async def test_someone_elses_example_through_a_passed_on_button_is_refused_and_audited(h: Harness) -> None:
+    """Issue 14, item 16: the refusal was not audited and said "already sent or discarded"."""
+    from handlers.callbacks import ShareAct, ShareCB
+
+    lan = await submit_one(h, 2010, "Nguyễn Thị Lan")
+    await h.register(3010, "Vũ Hà", unit="TT", role=Role.comms)
+    ha = h.emu.user(3010, "Hà", language_code="vi")
+    await ha.send("/review")
+    await ha.press("❓ Đề nghị bổ sung")
+    await ha.send("Việc này diễn ra ở đâu và khi nào?")
+    asked = lan.last
+    answer_data = next(data for row in asked.buttons for text, data in row if text == "✍️ Trả lời")
+    binh = h.emu.user(2011, "Bình", language_code="vi")
+    await h.register(2011, "Trần Văn Bình")
+    await binh.send("/share")  # Bình's own draft, then Lan's buttons, forged into his chat
+    for data in (answer_data, ShareCB(a=ShareAct.discard_yes, d=1).pack(), ShareCB(a=ShareAct.edit, d=1).pack()):
+        await binh.press_data(data)
+        assert binh.last_answer.text.startswith("Gương điển hình này do người khác gửi"), binh.last_answer.text
+    refusals = [a for a in await h.rows(AuditEntry) if a.outcome == "refused"]
+    assert [(a.actor_telegram_id, a.action) for a in refusals] == [(2011, "share")] * 3
+    assert all("reason=not_own_example" in a.detail and "example=1" in a.detail for a in refusals)
+    [lans, binhs] = await examples(h)
+    assert (lans.status, binhs.status) == (ExampleStatus.needs_info, ExampleStatus.draft)
+    await lan.press("✍️ Trả lời", message=asked)  # Lan herself still can
+    assert "nhập câu trả lời cho câu hỏi" in lan.last.text

@@ -224,3 +224,145 @@ async def test_command_menus_per_language_and_admin_scope(h: Harness) -> None:
     assert vi[:2] == ["checkin", "history"] and "units" not in vi
     assert ("settings", "Language, check-in time, pause") in en_menu
     assert dict(h.emu.user(7001, "A").commands)["help"] == "Các chức năng của bot"
+
+
+# -- issue 14: what new people met -------------------------------------------------------------
+
+
+async def test_two_fast_taps_on_i_agree_record_once_and_show_no_error(h: Harness) -> None:
+    """Item 9: the second tap's edit hit "message is not modified" and showed a system error."""
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP", max_uses=5)
+    lan = h.emu.user(8001, "Lan", language_code="vi")
+    await lan.send(f"/start {token}")
+    notice = lan.last
+    agree_data = notice.buttons[0][0][1]
+    first = lan.press_nowait(agree_data, notice)
+    second = lan.press_nowait(agree_data, notice)
+    await h.emu.wait_idle()
+    assert first.answered and second.answered
+    assert not first.show_alert and not second.show_alert, (first.text, second.text)
+    assert second.text == "Đã ghi nhận."
+    asked = [m for m in h.emu.messages(8001) if m.text and "ngôn ngữ nào" in m.text]
+    assert len(asked) == 1  # the next question once
+    assert "Sự đồng ý đã được ghi nhận" in notice.text
+    assert await h.count(User) == 1 and await h.count(ConsentRecord) == 1
+    [inv] = await h.rows(Invitation)
+    assert inv.uses == 1
+    await lan.press("🇻🇳 Tiếng Việt")
+    assert "họ và tên" in lan.last.text
+
+
+async def test_text_typed_at_the_consent_step_points_to_the_buttons(h: Harness) -> None:
+    """Item 10: the reply said "you are not registered, open the invitation link"."""
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP")
+    tom = h.emu.user(8002, "Tom", language_code="en")
+    await tom.send(f"/start {token}")
+    await tom.send("ok, fine")
+    [reply] = tom.since_last_action
+    assert "answer the personal-data notice above with its buttons" in reply.text and "✅ I agree" in reply.text
+    assert "not registered" not in reply.text
+    await tom.send_photo(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    assert "✅ I agree" in tom.last.text
+    assert await h.count(User) == 0 and await h.count(FsmRecord) == 0
+    assert [a.action for a in await h.rows(AuditEntry)] == ["invite.create"]  # the link's creation only
+    await tom.press("✅ I agree")
+    assert "Which language" in tom.last.text
+    # Someone who never opened a link still hears how to get one.
+    other = h.emu.user(8003, "Other", language_code="en")
+    await other.send("hello")
+    assert "not registered" in other.last.text
+
+
+def _menu(person) -> dict[str, str]:  # noqa: ANN001
+    return dict(person.commands)
+
+
+async def test_the_command_menu_follows_the_language_chosen_in_the_bot(h: Harness) -> None:
+    """Item 11: a person whose Telegram is in Vietnamese picks English in the bot."""
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP", max_uses=5)
+    leader_token = await h.invite("VP", Role.leader)
+    an = h.emu.user(8004, "An", language_code="vi")
+    assert _menu(an)["help"] == "Các chức năng của bot"
+    await an.send(f"/start {token}")
+    await an.press("✅ Tôi đồng ý")
+    await an.press("🇬🇧 English")
+    assert _menu(an)["help"] == "What the bot can do" and "unit" not in _menu(an)
+    await an.send("Lê Văn An")
+    await an.send("Chuyên viên")
+    await an.press("✅ Keep Friday at 15:00")
+    await an.send("/settings")
+    await an.press("Language")
+    await an.press("🇻🇳 Tiếng Việt")
+    assert "Đã đổi ngôn ngữ" in an.last.text or "ngôn ngữ" in an.last.text.lower()
+    assert _menu(an)["help"] == "Các chức năng của bot"
+    # A leader's own menu, in the language chosen, with the leader's commands.
+    ha = h.emu.user(8005, "Hà", language_code="vi")
+    await ha.send(f"/start {leader_token}")
+    await ha.press("✅ Tôi đồng ý")
+    await ha.press("🇬🇧 English")
+    menu = _menu(ha)
+    assert menu["unit"] == "Your unit's figures" and menu["report"].startswith("Draft of the annual report")
+    # After /forget the person's own menu goes, and the default one is shown again.
+    await an.send("/forget")
+    await an.press(an.last.button_texts[0])  # erase, and remove my good examples
+    assert h.emu.menu_commands({"type": "chat", "chat_id": 8004}) == []
+    assert _menu(an)["help"] == "Các chức năng của bot"
+
+
+async def test_every_settings_submenu_has_a_way_back(h: Harness) -> None:
+    """Item 12: language, day, time and pause had no Back; /cancel was the only way out."""
+    await h.register(8006, "Vũ Thị Nga")
+    nga = h.emu.user(8006, "Nga", language_code="vi")
+    await nga.send("/settings")
+    menu = nga.last.text
+    for entry in ("Ngôn ngữ", "Ngày giờ tự đánh giá", "Tạm dừng (nghỉ phép)"):
+        await nga.press(entry)
+        assert "↩ Quay lại" in nga.last.button_texts, entry
+        await nga.press("↩ Quay lại")
+        assert nga.last.text == menu, entry
+    await nga.press("Ngày giờ tự đánh giá")
+    await nga.press("T4")
+    assert "↩ Quay lại" in nga.last.button_texts  # the time step too
+    await nga.press("↩ Quay lại")
+    assert "Thứ Tư lúc 15:00" in nga.last.text  # the day chosen is kept, the time unchanged
+    await nga.press("Tạm dừng (nghỉ phép)")
+    await nga.press("Nhập ngày")
+    await nga.press("↩ Quay lại")
+    assert "đang hoạt động" in nga.last.text
+    await nga.send("10/12/2026")  # no longer read as the date of a pause
+    [user] = await h.rows(User)
+    assert (user.checkin_weekday, user.checkin_time, user.paused_until, user.locale) == (2, "15:00", None, "vi")
+    assert await h.count(FsmRecord) == 0
+
+
+async def test_wrong_invitation_codes_are_throttled_per_account_and_the_burst_audited(h: Harness) -> None:
+    """Item 17: 40 wrong codes in 15 s were all answered."""
+    from bot.services.audit import person_ref
+
+    await h.add_unit("VP", "Văn phòng Bộ")
+    good = await h.invite("VP", max_uses=5)
+    guesser = h.emu.user(8007, "Guess", language_code="vi")
+    for n in range(4):
+        await guesser.send(f"/start sai-ma-{n:04d}")
+        assert "không hợp lệ" in guesser.last.text
+    await guesser.send("/start sai-ma-0004")  # the fifth wrong code within ten minutes
+    assert "chờ 15 phút" in guesser.last.text
+    for n in range(35):
+        await guesser.send(f"/start sai-ma-{n + 5:04d}")
+        assert "chờ" in guesser.last.text and "phút" in guesser.last.text
+    await guesser.send(f"/start {good}")  # even a good code waits: guessing gains nothing
+    assert "chờ" in guesser.last.text and "Thông báo về xử lý dữ liệu cá nhân" not in guesser.last.text
+    [entry] = [a for a in await h.rows(AuditEntry) if a.action != "invite.create"]  # one for the burst, no account
+    assert (entry.action, entry.outcome, entry.actor_telegram_id) == ("invite.throttle", "refused", None)
+    assert f"account={person_ref(8007)}" in entry.detail and "8007" not in entry.detail
+    assert await h.count(User) == 0 and await h.count(FsmRecord) == 0
+    # Someone else is not held back; and the guesser's pause ends.
+    other = h.emu.user(8008, "Other", language_code="vi")
+    await other.send(f"/start {good}")
+    assert "Thông báo về xử lý dữ liệu cá nhân" in other.last.text
+    h.clock.advance(minutes=16)
+    await guesser.send(f"/start {good}")
+    assert "Thông báo về xử lý dữ liệu cá nhân" in guesser.last.text

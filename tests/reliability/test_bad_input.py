@@ -77,6 +77,10 @@ CLOSED = "This check-in is closed: its week has ended or the step is done. Send 
 GONE = "This draft has already been sent or discarded. Send /share to start a new one."
 EDITED = "Edits are not read. Please send the correction as a new message."
 FINISH_SETUP = "Please finish setting up first: answer the question above, or send /start to go on."
+KEPT_AS_NOTE = "Your text is kept as the note on {group}. Mark the points not met if you wish, then tap Continue."
+AT_CONSENT = ("Please answer the personal-data notice above with its buttons: “✅ I agree” or “I do not agree”. "
+              "Nothing about you is stored until you agree.")
+NOT_YOURS = "This good example is someone else's: you may not change it or act on it. The attempt has been noted."
 
 
 def replies(user: EmulatedUser) -> list[str]:
@@ -270,10 +274,13 @@ async def _(h: Harness) -> None:
 async def _(h: Harness) -> None:
     lan = await checkin_at(h, 0)
     await lan.press("🔴")
-    async with unchanged(h):
+    async with unchanged(h, skip=("checkin_answers", "fsm_states")):
         await lan.send("1 và 3")
-    [reply] = replies(lan)
-    assert reply.startswith(say(USE_BUTTONS))
+    [reply] = replies(lan)  # kept as the note, said so, and the points step shown again
+    assert reply.startswith(say(KEPT_AS_NOTE, group="a) Kỷ cương, kỷ luật hành chính"))
+    assert "Tiếp tục" in " ".join(lan.last.button_texts)
+    [answer] = await h.rows(CheckInAnswer)
+    assert (answer.criterion, answer.note) == ("a", "1 và 3")
 
 
 @case("text at a review card")
@@ -324,7 +331,7 @@ async def _(h: Harness) -> None:
     lan = await onboarding_at(h, "consent")
     async with unchanged(h):
         await lan.send("đồng ý")
-    assert replies(lan) == [say(NOT_REGISTERED)]
+    assert replies(lan) == [say(AT_CONSENT)]  # the buttons above, not "open the invitation link"
     assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0
 
 
@@ -461,6 +468,22 @@ async def _(h: Harness) -> None:
     assert alert(lan) == say("Please type a time as HH:MM, for example 15:00.")
 
 
+@case("settings: a forged pause of a billion days, or of 367")
+async def _(h: Harness) -> None:
+    from handlers.callbacks import Pause, SettingsAction, SettingsMenu
+
+    lan = await person(h)
+    await lan.send("/settings")
+    await lan.press_data(SettingsMenu(action=SettingsAction.pause).pack())
+    for days in (10**9, 2**62, 367):  # 10**9 days overflowed the date and crashed the handler
+        async with unchanged(h):
+            await lan.press_data(Pause(days=days).pack())
+        assert alert(lan) == say("The pause must end on a date after today and within {max} days.", max=366)
+    await lan.press_data(Pause(days=366).pack())  # the longest pause allowed still works
+    [user] = await h.rows(User)
+    assert user.paused_until is not None and (user.paused_until - user.paused_from).days == 366
+
+
 @case("a leader's figures for a week that does not exist")
 async def _(h: Harness) -> None:
     lead = await person(h, 5001, "Lãnh Đạo Một", role=Role.leader)
@@ -513,9 +536,11 @@ async def _(h: Harness) -> None:
     other = await person(h, 1002, "Trần Văn Bình")
     mine = await example_id(h)
     await other.send("/myshares")
-    async with unchanged(h):
+    async with unchanged(h, refusals=1):
         await other.press_data(ShareCB(a=ShareAct.discard_yes, d=mine).pack())
-    assert alert(other) == say(GONE)
+    assert alert(other) == say(NOT_YOURS)[:200]  # the true reason, not "already sent or discarded"
+    [entry] = [a for a in await audit_rows(h) if a.outcome == "refused"]
+    assert entry.actor_telegram_id == 1002 and "reason=not_own_example" in entry.detail and f"example={mine}" in entry.detail
 
 
 @case("share: a category index out of range")

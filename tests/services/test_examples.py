@@ -200,9 +200,9 @@ async def test_someone_elses_draft_cannot_be_touched(session, clock, lan) -> Non
     other = await person(session, clock, 502, "VP")
     svc = ExampleService(session, clock)
     ex = await svc.start(lan)
-    with pytest.raises(ExampleStateError):
+    with pytest.raises(AccessDenied, match="example_not_yours"):  # the true reason, audited
         await svc.choose_category(other, ex.id, ExampleCategory.advanced)
-    with pytest.raises(ExampleStateError):
+    with pytest.raises(AccessDenied, match="example_not_yours"):
         await svc.discard(other, ex.id)
 
 
@@ -270,7 +270,7 @@ async def test_ask_for_more_then_the_answer_returns_it_to_the_queue(session, clo
     with pytest.raises(ExampleStateError):
         await svc.approve(comms, first.id)
     other = await person(session, clock, 504, "VP")
-    with pytest.raises(ExampleStateError):
+    with pytest.raises(AccessDenied, match="example_not_yours"):
         await svc.answer_question(other, first.id, "Không phải của tôi")
     question = await svc.open_question(lan, first.id)
     assert question.text == "Việc này diễn ra ở đâu, khi nào?"
