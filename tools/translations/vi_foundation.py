@@ -80,7 +80,6 @@ VI = {
     "The invitation has been withdrawn. Its link no longer works.": "Đã thu hồi lời mời. Đường dẫn này không còn sử dụng được.",
     "The pause must end on a date after today and within {max} days.": "Ngày kết thúc tạm dừng phải sau hôm nay và trong vòng {max} ngày.",
     "The use limit is a whole number from 1 to 100000.": "Số lượt sử dụng là số nguyên từ 1 đến 100000.",
-    "There are no units yet. Add them with <code>python -m bot unit add</code> or <code>unit import</code>.": "Chưa có đơn vị nào. Thêm đơn vị bằng lệnh <code>python -m bot unit add</code> hoặc <code>unit import</code>.",
     "There is no such invitation.": "Không tìm thấy lời mời này.",
     "There is no unit with the code “{value}”.": "Không có đơn vị mang mã “{value}”.",
     "There is nothing to cancel.": "Không có thao tác nào để hủy.",
