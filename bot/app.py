@@ -31,6 +31,7 @@ from bot.config import ConfigError, Settings
 from bot.fsm_storage import SqlStorage
 from bot.retry import RetryAfter
 from bot.services.access import Action
+from bot.services.audit import person_ref
 from handlers import admin, checkin, common, deadlines, errors, history, leader, membership, onboarding
 from handlers import settings as settings_handlers
 from handlers import announce, nominate, privacy, report, review, sector, share
@@ -238,7 +239,7 @@ async def set_commands(bot: Bot, settings: Settings, sessionmaker: async_session
                 try:
                     await bot.set_my_commands(command_menu(Role.admin), scope=BotCommandScopeChat(chat_id=admin_id))
                 except Exception as exc:  # noqa: BLE001 - an admin who never opened the bot
-                    log.info("admin %s has no chat with the bot yet: %s", admin_id, exc)
+                    log.info("admin %s has no chat with the bot yet: %s", person_ref(admin_id), exc)
         # Comms staff's menu has /review and /highlights; leaders' has /unit, /nominate, /report.
         for person in [*await repo.with_role(Role.comms), *await repo.with_role(Role.leader)]:
             if person.telegram_id is None or not person.active:
@@ -247,7 +248,7 @@ async def set_commands(bot: Bot, settings: Settings, sessionmaker: async_session
                 try:
                     await bot.set_my_commands(command_menu(Role(person.role)), scope=BotCommandScopeChat(chat_id=person.telegram_id))
                 except Exception as exc:  # noqa: BLE001 - blocked, or never opened the bot
-                    log.info("%s %s: no menu set: %s", person.role, person.telegram_id, exc)
+                    log.info("%s %s: no menu set: %s", person.role, person_ref(person.telegram_id), exc)
 
 
 @dataclass

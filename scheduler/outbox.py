@@ -37,6 +37,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import i18n
 from bot.clock import Clock
 from bot.retry import without_retry
+from bot.services.audit import person_ref
 from bot.services.delivery import CLAIM_TIMEOUT, DeliveryService
 from storage.delivery import OutboxMessage
 from storage.repositories import UserRepo
@@ -162,7 +163,7 @@ class OutboxSender:
             except TelegramForbiddenError as exc:
                 dropped = await delivery.recipient_blocked(row.chat_id, str(exc))
                 self.failed += 1
-                log.info("403 for chat %s: marked inactive, %s queued message(s) dropped", row.chat_id, dropped)
+                log.info("403 for chat %s: marked inactive, %s queued message(s) dropped", person_ref(row.chat_id), dropped)
                 return
             except (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError) as exc:
                 await delivery.mark_retry(row, f"{type(exc).__name__}: {exc}")

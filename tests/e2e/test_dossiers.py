@@ -28,6 +28,7 @@ async def test_dossier_eligibility_and_refusals(h: Harness) -> None:
     await boss.send("/nominations add 10/12/2026 Khen thưởng năm 2026")
 
     await lead.send("/nominate")
+    await lead.press("Khen thưởng năm 2026")  # beside the annual round, open year by year
     await lead.press("➕ Đề nghị một tập thể")
     await lead.send("Phòng Tổng hợp")
     await lead.send(ACHIEVEMENT)
