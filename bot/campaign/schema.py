@@ -346,6 +346,9 @@ class AwardRound(_Model):
     title: Text
     kind: Literal["annual", "once"]
     year: int | None = Field(default=None, ge=1900, le=2999)
+    #: An annual round's name for one year, with "{year}" ("Khen thưởng năm {year}"): the
+    #: plan's title ("Khen thưởng hàng năm") followed by a year would read "… hàng năm năm 2026".
+    year_title: Text | None = None
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -354,7 +357,21 @@ class AwardRound(_Model):
             raise _fail("required for a once award round", at="year")
         if self.kind == "annual" and self.year is not None:
             raise _fail("not allowed for an annual award round", at="year")
+        if self.year_title is not None:
+            if self.kind != "annual":
+                raise _fail("only for an annual award round", at="year_title")
+            for lang in ("vi", "en"):
+                if "{year}" not in getattr(self.year_title, lang):
+                    raise _fail("must contain {year}", at=f"year_title.{lang}")
         return self
+
+    def title_for(self, year: int, lang: str) -> str:
+        """The round's name in `lang` for `year` (a once round's name is its own)."""
+        if self.kind != "annual":
+            return str(getattr(self.title, lang))
+        if self.year_title is not None:
+            return str(getattr(self.year_title, lang)).replace("{year}", str(year))
+        return f"{getattr(self.title, lang)} {year}"
 
     def applies_in(self, year: int) -> bool:
         return self.kind == "annual" or self.year == year

@@ -156,8 +156,8 @@ class NominationService:
             for year in years:
                 out.append(Round(
                     key=f"{r.code}@{year}",
-                    title_vi=f"{r.title.vi} năm {year}" if r.kind == "annual" else r.title.vi,
-                    title_en=f"{r.title.en} {year}" if r.kind == "annual" else r.title.en,
+                    title_vi=r.title_for(year, "vi"),
+                    title_en=r.title_for(year, "en"),
                     year=year,
                     opens_on=max(date(year, 1, 1), c.start),
                     closes_on=date(year, 12, 31) if year > c.end.year else min(date(year, 12, 31), c.end),

@@ -350,6 +350,24 @@ def test_an_issued_campaign_needs_its_decision_date(tmp_path: Path) -> None:
     assert err.value.field == "issued" and "required for an issued campaign" in str(err.value)
 
 
+@pytest.mark.parametrize("path", [DEFAULT_CAMPAIGN_FILE, NEXT_PHASE_FILE], ids=["2019-2025", "2026-2030"])
+def test_an_annual_round_is_named_for_its_year_without_saying_the_year_twice(path: Path) -> None:
+    """"Khen thưởng hàng năm năm 2026" must never be shown (issue 13)."""
+    annual = load_campaign(path).awards.round("annual")
+    assert annual.title_for(2026, "vi") == "Khen thưởng năm 2026"
+    assert annual.title_for(2026, "en") == "Awards for 2026"
+
+
+def test_a_year_title_without_its_year_is_refused(tmp_path: Path) -> None:
+    data = yaml.safe_load(NEXT_PHASE_FILE.read_text(encoding="utf-8"))
+    data["awards"]["rounds"][0]["year_title"]["vi"] = "Khen thưởng"
+    bad = tmp_path / "no-year.yaml"
+    bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CampaignError) as err:
+        load_campaign(bad)
+    assert err.value.field == "awards.rounds[0].year_title.vi" and "{year}" in str(err.value)
+
+
 # --- broken files -------------------------------------------------------------------
 
 

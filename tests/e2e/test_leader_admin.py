@@ -93,7 +93,7 @@ async def test_nominate_within_the_quota_and_the_admin_exports(h: Harness) -> No
     lead = h.emu.user(32001, "Lãnh đạo")
     await lead.send("/nominate")
     # §IV.2.1: the annual round goes on after the campaign's period (ended 31/12/2025).
-    assert "Khen thưởng hàng năm năm 2026 (§IV.2.1)" in lead.last.text and "Mở đến hết ngày 31/12/2026" in lead.last.text
+    assert "Khen thưởng năm 2026 (§IV.2.1)" in lead.last.text and "Mở đến hết ngày 31/12/2026" in lead.last.text
 
     await boss.send("/nominations add 10/12/2026 Khen thưởng năm 2026")
     assert "Đã mở đợt số 1: Khen thưởng năm 2026, năm 2026, đến hết ngày 10/12/2026" in boss.last.text
