@@ -129,6 +129,7 @@ def create_dispatcher(
     dp.callback_query.middleware(CallbackErrors())
     dp.include_routers(*build_routers())
     dp.startup.register(set_commands)
+    dp.startup.register(log_campaign_in_force)
     return dp
 
 
@@ -225,6 +226,14 @@ def command_menu(role: Role | None) -> list[BotCommand]:
     return cmds
 
 
+async def log_campaign_in_force(campaign: Campaign, settings: Settings, clock: Clock) -> None:
+    """At start, once Telegram has answered (a start that fails says only why): which
+    campaign file is in force, its period, and whether it has ended (issue 12.6)."""
+    from bot.campaign.in_force import log_in_force
+
+    log_in_force(campaign, settings.campaign_file, clock.now().astimezone(settings.zone).date())
+
+
 async def set_commands(bot: Bot, settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     """Localized menus: the default scope per language, and each admin's own chat."""
     for locale in i18n.LOCALES:
@@ -281,9 +290,6 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
     """
     campaign = load_campaign(settings.campaign_file)
     clock = clock or Clock()
-    from bot.campaign.in_force import log_in_force
-
-    log_in_force(campaign, settings.campaign_file, clock.now().astimezone(settings.zone).date())
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)

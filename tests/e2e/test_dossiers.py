@@ -25,10 +25,10 @@ async def test_dossier_eligibility_and_refusals(h: Harness) -> None:
     lead = h.emu.user(40001, "Lãnh đạo")
     await boss.send("/units doc VP VP Hà Nội")
     assert "“Số: …/BC-VP”, “Hà Nội, ngày … tháng … năm …”" in boss.last.text
-    await boss.send("/nominations add 10/12/2026 Khen thưởng năm 2026")
+    await boss.send("/nominations add 10/12/2026 Khen thưởng chuyên đề năm 2026")
 
     await lead.send("/nominate")
-    await lead.press("Khen thưởng năm 2026")  # beside the annual round, open year by year
+    await lead.press("Khen thưởng chuyên đề năm 2026")  # beside the annual round, open year by year
     await lead.press("➕ Đề nghị một tập thể")
     await lead.send("Phòng Tổng hợp")
     await lead.send(ACHIEVEMENT)
@@ -43,7 +43,7 @@ async def test_dossier_eligibility_and_refusals(h: Harness) -> None:
     assert [n.split("_")[1] for n in names[2:]] == ["mau-02", "mau-03"]
     for m in sent:
         check_decree30(m.document.data)
-    assert "Tờ trình: Văn phòng Bộ, Khen thưởng năm 2026." in sent[0].text
+    assert "Tờ trình: Văn phòng Bộ, Khen thưởng chuyên đề năm 2026." in sent[0].text
     assert "Báo cáo thành tích (Mẫu 03, Nghị định 98/2023): Nguyễn Thị Lan, Chuyên viên." in sent[3].text
     listing = all_text(check_decree30(sent[1].document.data))
     assert "Nguyễn Thị Lan" in listing and "Số: …/DS-VP" in listing
