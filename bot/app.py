@@ -196,9 +196,10 @@ def command_menu(role: Role | None) -> list[BotCommand]:
     if role == Role.leader:
         cmds += [
             BotCommand(command="nominate", description=_("Nominations for awards (at most 2 per round)")),
-            BotCommand(command="report", description=_("Draft of the annual report (DOCX)")),
+            BotCommand(command="report", description=_("The annual report, ready to sign (DOCX)")),
             BotCommand(command="selfassess", description=_("The unit's self-assessment (§IV.1.1)")),
             BotCommand(command="submit", description=_("Submit the signed annual report")),
+            BotCommand(command="dossier", description=_("Nomination dossiers (Decree 98/2023)")),
         ]
     if role in (Role.comms, Role.admin):
         cmds += [
@@ -212,6 +213,9 @@ def command_menu(role: Role | None) -> list[BotCommand]:
             BotCommand(command="revoke", description=_("Withdraw an invitation")),
             BotCommand(command="deadlines", description=_("Deadline calendar")),
             BotCommand(command="submissions", description=_("Who has submitted the annual report")),
+            BotCommand(command="consolidated", description=_("The consolidated report of all units")),
+            BotCommand(command="dossier", description=_("Nomination dossiers (Decree 98/2023)")),
+            BotCommand(command="eligibility", description=_("Not eligible for commendation (Decree 98, Art. 4)")),
             BotCommand(command="campaign", description=_("The campaign in force and its period")),
             BotCommand(command="invites", description=_("Invitations that work")),
             BotCommand(command="dashboard", description=_("Participation across the sector")),

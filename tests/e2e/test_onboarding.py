@@ -304,7 +304,7 @@ async def test_the_command_menu_follows_the_language_chosen_in_the_bot(h: Harnes
     await ha.press("✅ Tôi đồng ý")
     await ha.press("🇬🇧 English")
     menu = _menu(ha)
-    assert menu["unit"] == "Your unit's figures" and menu["report"].startswith("Draft of the annual report")
+    assert menu["unit"] == "Your unit's figures" and menu["report"].startswith("The annual report, ready to sign")
     # After /forget the person's own menu goes, and the default one is shown again.
     await an.send("/forget")
     await an.press(an.last.button_texts[0])  # erase, and remove my good examples
