@@ -146,7 +146,9 @@ def render_cover(rd: RoundDossier) -> bytes:
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
         "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi hành "
         "một số điều của Luật Thi đua, khen thưởng;",
-        f"Căn cứ Quyết định số {c.code} ngày {d(c.issued)} ban hành Kế hoạch tổ chức thực hiện {c.title.vi};",
+        (f"Căn cứ Kế hoạch tổ chức thực hiện {c.title.vi} (dự thảo, chờ Quyết định ban hành của Bộ trưởng);"
+         if c.is_draft or c.issued is None else
+         f"Căn cứ Quyết định số {c.code} ngày {d(c.issued)} ban hành Kế hoạch tổ chức thực hiện {c.title.vi};"),
         f"Căn cứ biên bản họp Hội đồng Thi đua - Khen thưởng {rd.unit.name} ngày … [Đơn vị bổ sung],",
     ):
         doc.paragraph(basis, italic=True)
