@@ -166,6 +166,7 @@ async def test_every_flow_follows_a_five_group_campaign_file(five: Harness) -> N
 
     # Nominations and the annual report (its Word file too).
     await lead.send("/nominate")
+    assert "Mỗi đơn vị đề nghị tối đa 2" in lead.last.text
     await lead.send("/report")
     report = lead.last
     assert "gửi về Bộ Thử Nghiệm (qua Vụ Thi đua Thử nghiệm) trước ngày 29 tháng 11" in report.text
@@ -196,6 +197,7 @@ async def test_every_flow_follows_a_five_group_campaign_file(five: Harness) -> N
     h.clock.set(monday)
     await run_job(ctx, "leader_digests", monday)
     await drain(h)
+    assert any("Bản tổng hợp tuần" in m.text for m in lead.messages)
     friday = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
     h.clock.set(friday)
     await run_job(ctx, "checkin_prompts", friday)
