@@ -29,7 +29,7 @@ class CliError(Exception):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Văn hóa công sở: the office-culture campaign bot (Decision 2497/QĐ-BTNMT).",
+        description="Văn hóa công sở: the office-culture campaign bot (the campaign of CAMPAIGN_FILE).",
     )
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
     sub.add_parser("run", help="run the bot with long polling (the default)")

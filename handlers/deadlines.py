@@ -44,8 +44,10 @@ def campaign_ended_text(occ: Occurrence) -> str:
     """The admins' one notice that the campaign file's period is over (SPEC §3.7)."""
     return "\n".join([
         _("📌 <b>The campaign's period has ended</b>"),
-        _("The campaign file in force, {code} ({title}), ran until {date}. No file for the next phase is loaded.").format(
-            code=escape(occ.ref or ""), title=escape(occ.title(current_locale())), date=fmt(occ.last_day)),
+        (_("The campaign file in force, {code} ({title}), ran until {date}. No file for the next phase is loaded.").format(
+            code=escape(occ.ref), title=escape(occ.title(current_locale())), date=fmt(occ.last_day)) if occ.ref else
+         _("The campaign file in force, {title} (a draft), ran until {date}. No file for the next phase is loaded.").format(
+            title=escape(occ.title(current_locale())), date=fmt(occ.last_day))),
         _("The yearly duties go on as before, year by year: leaders are still reminded of the annual report (§VI.1), and the annual nomination round (§IV.2.1) stays open."),
         _("To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft of the next phase: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot. /campaign shows the campaign in force.").format(
             file=f"<code>{escape(shown_path(NEXT_PHASE_FILE))}</code>"),

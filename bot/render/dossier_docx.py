@@ -9,7 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Twips
 
 from bot.render.decree30 import Decree30Document, Heading, Signature, _borders, fix_table, number_line, pct, place_and_date
-from bot.render.report_docx import CATEGORY_VI, LEVEL_VI, about, d
+from bot.render.report_docx import CATEGORY_VI, LEVEL_VI, about, campaign_name, d
 from bot.services.dossiers import AchievementReport, RoundDossier
 from storage.awards import NomineeKind
 
@@ -59,7 +59,7 @@ def render_achievement(a: AchievementReport) -> bytes:
         doc.paragraph("2. Chức năng, nhiệm vụ được giao: " + FILL)
         doc.section("II. THÀNH TÍCH ĐẠT ĐƯỢC")
         doc.paragraph("1. Kết quả thực hiện nhiệm vụ chính trị được giao: " + FILL)
-        doc.paragraph(f"2. Kết quả thực hiện Phong trào thi đua thực hiện văn hóa công sở năm {year}:",
+        doc.paragraph(f"2. Kết quả thực hiện {campaign_name(a.campaign_title) or 'Phong trào thi đua'} năm {year}:",
                       keep_with_next=True)
         doc.paragraph(n.achievement)
         if a.criteria:
@@ -91,7 +91,8 @@ def render_achievement(a: AchievementReport) -> bytes:
         doc.paragraph("- Trình độ chuyên môn, nghiệp vụ; lý luận chính trị; học hàm, học vị: … " + FILL, indent=False)
         doc.section("II. THÀNH TÍCH ĐẠT ĐƯỢC")
         doc.paragraph("1. Quyền hạn, nhiệm vụ được giao hoặc đảm nhận: " + FILL)
-        doc.paragraph(f"2. Thành tích đạt được trong thực hiện văn hóa công sở năm {year}:", keep_with_next=True)
+        doc.paragraph(f"2. Thành tích đạt được trong thực hiện {campaign_name(a.campaign_title) or 'Phong trào thi đua'} "
+                      f"năm {year}:", keep_with_next=True)
         doc.paragraph(n.achievement)
         if a.tally is not None and a.tally.expected:
             t = a.tally

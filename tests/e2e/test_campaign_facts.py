@@ -128,6 +128,9 @@ def test_the_loaded_file_names_the_ministry_from_settings(tmp_path: Path) -> Non
 async def test_every_flow_follows_a_five_group_campaign_file(five: Harness) -> None:
     h = five
     await h.add_unit("VP", "Văn phòng Thử nghiệm")
+    stranger = h.emu.user(51000, "Khách", language_code="vi")
+    await stranger.send("/start")
+    assert "chỉ dùng được khi có lời mời" in stranger.last.text
     # Onboarding, in both languages, as an employee and as a leader.
     lan = h.emu.user(51001, "Lan", language_code="vi")
     await onboard(lan, await h.invite("VP"), "Nguyễn Thị Lan")

@@ -23,4 +23,6 @@ VI = {
     "{name} (draft, awaiting the ministry's decision)": "{name} (dự thảo, chờ quyết định của Bộ)",
     "{name} (plan issued with Decision {code} of {date})": "{name} (Kế hoạch ban hành kèm theo Quyết định số {code} ngày {date})",
     "{title}, {year}": "{title} năm {year}",
+    "The campaign file in force, {title} (a draft), ran until {date}. No file for the next phase is loaded.": "Kế hoạch đang áp dụng, {title} (dự thảo), có thời hạn đến ngày {date}. Chưa nạp tệp của giai đoạn tiếp theo.",
+    "This bot serves civil servants taking part in their sector's emulation campaign, and it works by invitation only.\n\nTo join, ask your unit's leader or emulation officer for your unit's invitation link, then open it: it looks like <code>https://t.me/…?start=…</code>.\nNothing about you has been stored.": "Bot phục vụ cán bộ, công chức, viên chức tham gia phong trào thi đua của ngành và chỉ dùng được khi có lời mời.\n\nĐể tham gia, đồng chí đề nghị lãnh đạo đơn vị hoặc cán bộ phụ trách thi đua gửi đường dẫn mời của đơn vị, sau đó mở đường dẫn đó (có dạng <code>https://t.me/…?start=…</code>).\nChưa có thông tin nào của đồng chí được lưu.",
 }
