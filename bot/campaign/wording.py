@@ -20,28 +20,28 @@ from bot.i18n import _, current_locale, ngettext
 ANNUAL_REPORT_CODE = "annual-report"
 
 
-def _babel_locale(locale: str | None) -> str:
-    return "en_GB" if (locale or current_locale()) == "en" else "vi_VN"
+def _babel_locale() -> str:
+    return "en_GB" if current_locale() == "en" else "vi_VN"
 
 
-def campaign_name(campaign: Campaign, locale: str | None = None) -> str:
-    """The campaign's full name from its file; a draft says it awaits the decision."""
-    locale = locale or current_locale()
-    name = campaign.title.get(locale)
+def campaign_name(campaign: Campaign) -> str:
+    """The campaign's full name from its file, in the current locale; a draft says it awaits
+    the decision."""
+    name = campaign.title.get(current_locale())
     if campaign.is_draft:
         name = _("{name} (draft, awaiting the ministry's decision)").format(name=name)
     return name
 
 
-def campaign_reference(campaign: Campaign, locale: str | None = None) -> str:
+def campaign_reference(campaign: Campaign) -> str:
     """The name with what it rests on: "… giai đoạn 2019 - 2025 (Kế hoạch ban hành kèm theo
     Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019)"; a draft is named as a draft, with no
     "…/QĐ-…" number it does not have yet."""
     if campaign.is_draft or campaign.issued is None:
-        return campaign_name(campaign, locale)
-    issued = format_date(campaign.issued, format="dd/MM/yyyy", locale=_babel_locale(locale))
+        return campaign_name(campaign)
+    issued = format_date(campaign.issued, format="dd/MM/yyyy", locale=_babel_locale())
     return _("{name} (plan issued with Decision {code} of {date})").format(
-        name=campaign.title.get(locale or current_locale()), code=campaign.code, date=issued)
+        name=campaign.title.get(current_locale()), code=campaign.code, date=issued)
 
 
 def individual_groups(campaign: Campaign) -> str:
@@ -58,18 +58,18 @@ def annual_report(campaign: Campaign) -> Deadline | None:
         return None
 
 
-def day_and_month(d: date, locale: str | None = None) -> str:
+def day_and_month(d: date) -> str:
     """"15 December" / "15 tháng 12"."""
-    return format_date(d, format="d MMMM", locale=_babel_locale(locale))
+    return format_date(d, format="d MMMM", locale=_babel_locale())
 
 
-def annual_report_due(campaign: Campaign, locale: str | None = None) -> str | None:
+def annual_report_due(campaign: Campaign) -> str | None:
     """The day the annual report is due every year, "15 December", from the file; None
     when the file has no annual §VI.1 deadline."""
     deadline = annual_report(campaign)
     if deadline is None or deadline.kind != "annual" or deadline.month is None or deadline.day is None:
         return None
-    return day_and_month(date(2000, deadline.month, deadline.day), locale)  # 2000: a leap year
+    return day_and_month(date(2000, deadline.month, deadline.day))  # 2000: a leap year
 
 
 def max_nominations(campaign: Campaign) -> str:
@@ -78,12 +78,11 @@ def max_nominations(campaign: Campaign) -> str:
     return ngettext("at most {n} per unit and round", "at most {n} per unit and round", n).format(n=n)
 
 
-def award_rounds(campaign: Campaign, locale: str | None = None) -> str:
+def award_rounds(campaign: Campaign) -> str:
     """The file's award rounds, named with their years: "Khen thưởng hằng năm, Khen thưởng sơ
     kết (2022), Khen thưởng tổng kết (2025)"."""
-    locale = locale or current_locale()
     names = []
     for r in campaign.awards.rounds:
-        title = r.title.get(locale)
+        title = r.title.get(current_locale())
         names.append(title if r.year is None else _("{title}, {year}").format(title=title, year=r.year))
     return ", ".join(names)
