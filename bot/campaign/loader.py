@@ -8,6 +8,7 @@ and the field, so ``python -m bot campaign check FILE`` can print it as it is.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,27 @@ def _organisation_defaults() -> dict[str, str]:
     }
 
 
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _unknown_placeholder(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The first "{name}" in the file's texts that nothing fills, with its field path: a
+    misspelt "{ministy}" would otherwise reach people as it stands. "{year}" is the award
+    round's year_title's own."""
+    if isinstance(value, str):
+        for name in _PLACEHOLDER.findall(value):
+            if name not in PLACEHOLDERS and not (name == "year" and ".year_title." in f"{path}."):
+                return path, name
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        where = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+        found = _unknown_placeholder(item, where)
+        if found:
+            return found
+    return None
+
+
 def _fill(value: Any, names: dict[str, str]) -> Any:
     """Every "{ministry}" and "{standing_agency}" in the file's texts replaced by its name;
     other braces ("{year}" in an award round's year_title) are left as they are."""
@@ -117,6 +139,10 @@ def load_campaign(
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise CampaignError(file, f"must be a YAML mapping of campaign fields, but it is {kind}")
 
+    unknown = _unknown_placeholder(data)
+    if unknown is not None:
+        known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        raise CampaignError(file, f"unknown placeholder {{{unknown[1]}}} (known: {known}; {{year}} in year_title)", unknown[0])
     names = _organisation_defaults()
     if ministry:
         names["ministry"] = ministry

@@ -59,3 +59,24 @@ def test_counts_are_plural_safe(tmp_path) -> None:  # noqa: ANN001
         assert max_nominations(campaign) == "at most 1 per unit and round"
     with use_locale("vi"):
         assert individual_groups(campaign) == "1 nhóm tiêu chuẩn đối với cá nhân"
+
+
+def test_a_misspelt_placeholder_is_refused_naming_the_field(tmp_path) -> None:  # noqa: ANN001
+    import pytest
+
+    from bot.campaign import CampaignError
+
+    data = yaml.safe_load(DEFAULT_CAMPAIGN_FILE.read_text(encoding="utf-8"))
+    data["awards"]["award"]["vi"] = "Bằng khen của Bộ trưởng {ministy}"
+    path = tmp_path / "typo.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CampaignError) as caught:
+        load_campaign(path)
+    assert caught.value.field == "awards.award.vi" and "{ministy}" in caught.value.problem
+
+
+def test_the_organisation_names_fill_the_files_texts() -> None:
+    campaign = load_campaign(ministry="Bộ X", standing_agency="Vụ Y")
+    assert campaign.awards.award.vi == "Bằng khen của Bộ trưởng Bộ X"
+    assert campaign.deadline("annual-report").title.vi.endswith("về Bộ X (qua Vụ Y)")
+    assert campaign.awards.round("annual").year_title.vi == "Khen thưởng năm {year}"  # its own placeholder kept
