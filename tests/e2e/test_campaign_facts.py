@@ -212,6 +212,14 @@ async def test_every_flow_follows_a_five_group_campaign_file(five: Harness) -> N
     boss = h.emu.user(ADMIN_ID, "Quản trị", started=True)
     await boss.send("/campaign")
     assert NAME_VI in boss.last.text and "Quyết định: 15/QĐ-BTN ngày 05/01/2026" in boss.last.text
+    await boss.send("/help")
+    await boss.send("/deadlines")
+    assert "Báo cáo tình hình tổ chức thực hiện Phong trào thi đua về Bộ Thử Nghiệm" in boss.last.text
+    await lead.send("/unit")
+    await h.register(51004, "Cán Bộ Truyền Thông", unit="VP", role=Role.comms)
+    comms = h.emu.user(51004, "Truyền thông")
+    await comms.send("/help")
+    await comms.send("/review")
 
     # The consent notice is left out here: helper J's summary (issue 13.3) takes its
     # campaign from the file; test_the_consent_notice_names_this_campaign checks it.
