@@ -29,7 +29,7 @@ class CliError(Exception):
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bot",
-        description="Văn hóa công sở: the office-culture campaign bot (Decision 2497/QĐ-BTNMT).",
+        description="Văn hóa công sở: the office-culture campaign bot (the campaign of CAMPAIGN_FILE).",
     )
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
     sub.add_parser("run", help="run the bot with long polling (the default)")
@@ -256,7 +256,7 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     real_now = Clock().now()
     now = _moment(args.now, "--now", "2026-12-07T08:00", settings) if args.now else real_now
     clock = FixedClock(now)
-    campaign = load_campaign(settings.campaign_file)
+    campaign = load_campaign(settings.campaign_file, ministry=settings.ministry_name, standing_agency=settings.standing_agency)
     engine, sm = await _session(settings)
     try:
         # Queued as of --now, due at once even when --now is later than now (no message

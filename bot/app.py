@@ -195,7 +195,7 @@ def command_menu(role: Role | None) -> list[BotCommand]:
         cmds += [BotCommand(command="unit", description=_("Your unit's figures"))]
     if role == Role.leader:
         cmds += [
-            BotCommand(command="nominate", description=_("Nominations for awards (at most 2 per round)")),
+            BotCommand(command="nominate", description=_("Nominations for awards (§IV.2)")),
             BotCommand(command="report", description=_("The annual report, ready to sign (DOCX)")),
             BotCommand(command="selfassess", description=_("The unit's self-assessment (§IV.1.1)")),
             BotCommand(command="submit", description=_("Submit the signed annual report")),
@@ -292,7 +292,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
 
     Raises CampaignError, DatabaseUnavailable or ConfigError with one-line messages.
     """
-    campaign = load_campaign(settings.campaign_file)
+    campaign = load_campaign(settings.campaign_file, ministry=settings.ministry_name, standing_agency=settings.standing_agency)
     clock = clock or Clock()
     engine = make_engine(settings.database_url)
     try:

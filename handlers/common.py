@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError
@@ -11,8 +12,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.campaign.schema import Campaign
+from bot.campaign.wording import annual_report_due, max_nominations
 from bot.config import Settings
-from bot.i18n import _
+from bot.i18n import _, current_locale
 from bot.services.access import Action, allowed
 from bot.services.audit import configure_log_key, person_ref
 from handlers.texts import finish_setup_text, not_registered_text, role_name
@@ -48,7 +51,8 @@ async def configure_logging(settings: Settings) -> None:
 
 
 
-def help_text(user: User) -> str:
+def help_text(user: User, campaign: Campaign) -> str:
+    """The award, the quota and the report's due day come from the campaign file (SPEC §1)."""
     lines = [
         _("<b>What I can do</b> — you are registered as {role}.").format(role=role_name(user.role)),
         "",
@@ -68,8 +72,10 @@ def help_text(user: User) -> str:
         ]
     if allowed(user.role, Action.nominate):
         lines += [
-            _("/nominate — nominations for the Minister's Certificate of Merit: at most 2 per unit and round"),
-            _("/report — the draft of the annual report (due before 15 December), as a Word file"),
+            _("/nominate — nominations for the {award}: {quota}").format(
+                award=escape(campaign.awards.award.get(current_locale())), quota=max_nominations(campaign)),
+            (_("/report — the draft of the annual report (due before {day}), as a Word file").format(day=due)
+             if (due := annual_report_due(campaign)) else _("/report — the draft of the annual report, as a Word file")),
             _("/selfassess — the unit's self-assessment on the collective criteria (§IV.1.1)"),
             _("/submit — submit the signed annual report (PDF or DOCX)"),
         ]
@@ -106,8 +112,8 @@ def help_text(user: User) -> str:
     return "\n".join(lines)
 
 
-async def show_help(message: Message, user: User) -> None:
-    await message.answer(help_text(user))
+async def show_help(message: Message, user: User, campaign: Campaign) -> None:
+    await message.answer(help_text(user, campaign))
 
 
 async def cancel(message: Message, state: FSMContext, user: User | None) -> None:

@@ -17,6 +17,7 @@ from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.i18n import _, current_locale, ngettext
 from bot.services.checkin import local_now
+from bot.campaign.wording import annual_report_due
 from bot.campaign.in_force import NEXT_PHASE_FILE, campaign_file, shown_path
 from bot.config import Settings
 from bot.services.deadlines import DeadlineService, Occurrence
@@ -43,10 +44,12 @@ def campaign_ended_text(occ: Occurrence) -> str:
     """The admins' one notice that the campaign file's period is over (SPEC §3.7)."""
     return "\n".join([
         _("📌 <b>The campaign's period has ended</b>"),
-        _("The campaign file in force, {code} ({title}), ran until {date}. No file for the next phase is loaded.").format(
-            code=escape(occ.ref or ""), title=escape(occ.title(current_locale())), date=fmt(occ.last_day)),
-        _("The yearly duties go on as before, year by year: leaders are still reminded of the annual report due before 15 December (§VI.1), and the annual nomination round (§IV.2.1) stays open."),
-        _("To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft for 2026–2030: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot. /campaign shows the campaign in force.").format(
+        (_("The campaign file in force, {code} ({title}), ran until {date}. No file for the next phase is loaded.").format(
+            code=escape(occ.ref), title=escape(occ.title(current_locale())), date=fmt(occ.last_day)) if occ.ref else
+         _("The campaign file in force, {title} (a draft), ran until {date}. No file for the next phase is loaded.").format(
+            title=escape(occ.title(current_locale())), date=fmt(occ.last_day))),
+        _("The yearly duties go on as before, year by year: leaders are still reminded of the annual report (§VI.1), and the annual nomination round (§IV.2.1) stays open."),
+        _("To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft of the next phase: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot. /campaign shows the campaign in force.").format(
             file=f"<code>{escape(shown_path(NEXT_PHASE_FILE))}</code>"),
     ])
 
@@ -152,16 +155,19 @@ def campaign_card(campaign: Campaign, settings: Settings, today) -> str:  # noqa
     lines = [
         _("<b>Campaign in force</b>"),
         escape(campaign.title.get(locale)),
-        _("Decision: {code}").format(code=escape(campaign.code))
-        + (_(" of {date}").format(date=fmt(campaign.issued)) if campaign.issued else ""),
+        (_("Decision: not yet issued (draft)") if campaign.is_draft else
+         _("Decision: {code}").format(code=escape(campaign.code))
+         + (_(" of {date}").format(date=fmt(campaign.issued)) if campaign.issued else "")),
         _("Period: {start} – {end}").format(start=fmt(campaign.start), end=fmt(campaign.end)),
         _("File: {file}").format(file=f"<code>{escape(shown_path(campaign_file(settings.campaign_file)))}</code>"),
     ]
     if campaign.is_draft:
         lines.append(_("⚠️ This is a draft, to be confirmed by the ministry's decision. Once it is issued, put its number and date in the file (status: issued)."))
     if campaign.has_ended(today):
-        lines += ["", _("The period ended on {date} and no next phase is loaded. The yearly duties go on year by year: the annual report due before 15 December (§VI.1) and the annual nomination round (§IV.2.1).").format(date=fmt(campaign.end)),
-                  _("To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft for 2026–2030: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot.").format(
+        due = annual_report_due(campaign)
+        lines += ["", (_("The period ended on {date} and no next phase is loaded. The yearly duties go on year by year: the annual report due before {day} (§VI.1) and the annual nomination round (§IV.2.1).").format(date=fmt(campaign.end), day=due)
+                       if due else _("The period ended on {date} and no next phase is loaded. The yearly duties go on year by year: the annual report (§VI.1) and the annual nomination round (§IV.2.1).").format(date=fmt(campaign.end))),
+                  _("To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft of the next phase: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot.").format(
                       file=f"<code>{escape(shown_path(NEXT_PHASE_FILE))}</code>")]
     elif campaign.is_active(today):
         lines.append(_("In force today."))

@@ -25,6 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.config import Settings
+from bot.campaign.wording import award_rounds
 from bot.i18n import _, current_locale, ngettext
 from bot.render.admin_exports import kind_name, nominations_csv, nominations_xlsx
 from bot.render.example_labels import snippet
@@ -70,9 +71,8 @@ def no_round_text(svc: NominationService) -> str:
     lines = [_("<b>No nomination round is open now.</b>")]
     campaign = svc.campaign
     if svc.today() > campaign.end:
-        lines.append(_("The campaign file's rounds (annual awards, the 2022 mid-term review and the 2025 final "
-                       "review, §IV.2) were open during the campaign period, which ended on {date}.").format(
-            date=fmt(campaign.end)))
+        lines.append(_("The campaign file's rounds ({rounds}, §IV.2) were open during the campaign period, "
+                       "which ended on {date}.").format(rounds=escape(award_rounds(campaign)), date=fmt(campaign.end)))
     lines.append(_("A round is opened by an administrator of the standing agency; you will be able to nominate "
                    "here as soon as one is open. Please ask them if your unit expects one."))
     return "\n".join(lines)

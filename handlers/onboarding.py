@@ -18,6 +18,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.campaign.schema import Campaign
+from bot.campaign.wording import campaign_reference, individual_groups
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, use_locale
@@ -223,45 +225,51 @@ async def weekday_chosen(
 
 
 async def hour_chosen(
-    query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None
+    query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None,
+    campaign: Campaign,
 ) -> None:
     if user is None or not isinstance(query.message, Message):
         return
     at = f"{callback_data.minutes // 60:02d}:{callback_data.minutes % 60:02d}"
     await ProfileService(session).set_schedule(user, at=at)
     await edit_in_place(query, _("Check-in time: {schedule}.").format(schedule=schedule_text(user)))
-    await _finish(query.message, state, session, clock, user)
+    await _finish(query.message, state, session, clock, user, campaign)
 
 
-async def hour_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None) -> None:
+async def hour_typed(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None, campaign: Campaign
+) -> None:
     if user is None:
         return
     await ProfileService(session).set_schedule(user, at=message.text or "")
-    await _finish(message, state, session, clock, user)
+    await _finish(message, state, session, clock, user, campaign)
 
 
 async def schedule_kept(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None, campaign: Campaign
 ) -> None:
     if user is None or not isinstance(query.message, Message):
         return
     await edit_in_place(query, _("Check-in time: {schedule}.").format(schedule=schedule_text(user)))
-    await _finish(query.message, state, session, clock, user)
+    await _finish(query.message, state, session, clock, user, campaign)
 
 
-async def _finish(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, user: User) -> None:
+async def _finish(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, user: User, campaign: Campaign
+) -> None:
     await OnboardingService(session, clock).finish(user)
     await state.clear()
-    await message.answer(welcome_text(user))
+    await message.answer(welcome_text(user, campaign))
 
 
-def welcome_text(user: User) -> str:
+def welcome_text(user: User, campaign: Campaign) -> str:
+    """The campaign's name, decision and number of groups come from its file (SPEC §1)."""
     lines = [
         _("<b>Welcome, {name}!</b>").format(name=escape(user.full_name)),
         "",
-        _("This bot accompanies the campaign “Civil servants emulate in practising office culture”. "
-          "Every {schedule} I will send you a one-minute check-in on the seven groups of "
-          "individual criteria (§IV.1.2 of the plan): one tap per group.").format(schedule=schedule_text(user)),
+        _("This bot accompanies this campaign: {campaign}.").format(campaign=escape(campaign_reference(campaign))),
+        _("Every {schedule} I will send you a one-minute check-in on {groups} (§IV.1.2 of the plan): "
+          "one tap per group.").format(schedule=schedule_text(user), groups=individual_groups(campaign)),
     ]
     if user.role == Role.leader:
         lines.append(_("As a unit leader you will also receive a weekly digest of your unit and reminders of the campaign's deadlines."))

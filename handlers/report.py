@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.config import Settings
+from bot.campaign.wording import annual_report_due
 from bot.i18n import _, ngettext
 from bot.render.example_labels import snippet
 from bot.services.errors import InvalidInput
@@ -37,7 +38,11 @@ def summary(rep: AnnualReport) -> str:
     t = rep.figures.tally
     lines = [
         _("<b>Annual report {year}, {unit}</b> — a draft to edit and sign.").format(year=rep.year, unit=escape(snippet(rep.unit.name, 120))),
-        _("Plan §VI.1: it reaches {agency} before 15 December.").format(agency=escape(rep.standing_agency)),
+        (_("Plan §VI.1: it reaches {ministry} (through {agency}) before {day}.").format(
+            ministry=escape(rep.ministry_name), agency=escape(rep.standing_agency), day=due)
+         if (due := annual_report_due(rep.campaign)) else
+         _("Plan §VI.1: it reaches {ministry} (through {agency}).").format(
+            ministry=escape(rep.ministry_name), agency=escape(rep.standing_agency))),
         _("Self-assessments done: {done}/{expected} person-weeks ({pct}).").format(
             done=t.done, expected=t.expected, pct=f"{t.rate:.0f}%"),
         _("Figures per criterion: included.") if rep.figures.shares is not None else

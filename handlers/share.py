@@ -99,7 +99,7 @@ def _step_header(ex: GoodExample) -> str:
 def category_card(ex: GoodExample) -> tuple[str, InlineKeyboardMarkup]:
     text = "\n".join([
         _step_header(ex),
-        _("The campaign asks us to find, praise and spread good examples (Decision 2497/QĐ-BTNMT, §III.2). "
+        _("The campaign asks us to find, praise and spread good examples (§III.2 of the plan). "
           "Communications staff review what you send; you will be told of their decision."),
         "",
         _("<b>What kind of example is it?</b>"),

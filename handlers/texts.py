@@ -86,8 +86,8 @@ def privacy_notice(ministry: str, agency: str, unit: Unit | None, role: Role) ->
 
 def how_to_get_invite() -> str:
     return _(
-        "This bot serves civil servants taking part in the office-culture campaign, and "
-        "it works by invitation only.\n\n"
+        "This bot serves civil servants taking part in their sector's emulation campaign, "
+        "and it works by invitation only.\n\n"
         "To join, ask your unit's leader or emulation officer for your unit's invitation "
         "link, then open it: it looks like <code>https://t.me/…?start=…</code>.\n"
         "Nothing about you has been stored."

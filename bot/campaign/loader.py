@@ -8,6 +8,7 @@ and the field, so ``python -m bot campaign check FILE`` can print it as it is.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,64 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_campaign(path: str | Path | None = None) -> Campaign:
+#: Organisation names a campaign file's texts may hold as placeholders, filled on load from
+#: settings (MINISTRY_NAME, STANDING_AGENCY): the ministry has been reorganised since the
+#: plan was issued, and what the bot says today (the §VI.1 report "to {ministry}", the
+#: §IV.2 "Bằng khen của Bộ trưởng {ministry}") names the ministry as it is now.
+PLACEHOLDERS = ("ministry", "standing_agency")
+
+
+def _organisation_defaults() -> dict[str, str]:
+    from bot.config import Settings
+
+    return {
+        "ministry": str(Settings.model_fields["ministry_name"].default),
+        "standing_agency": str(Settings.model_fields["standing_agency"].default),
+    }
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _unknown_placeholder(value: Any, path: str = "") -> tuple[str, str] | None:
+    """The first "{name}" in the file's texts that nothing fills, with its field path: a
+    misspelt "{ministy}" would otherwise reach people as it stands. "{year}" is the award
+    round's year_title's own."""
+    if isinstance(value, str):
+        for name in _PLACEHOLDER.findall(value):
+            if name not in PLACEHOLDERS and not (name == "year" and ".year_title." in f"{path}."):
+                return path, name
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        where = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+        found = _unknown_placeholder(item, where)
+        if found:
+            return found
+    return None
+
+
+def _fill(value: Any, names: dict[str, str]) -> Any:
+    """Every "{ministry}" and "{standing_agency}" in the file's texts replaced by its name;
+    other braces ("{year}" in an award round's year_title) are left as they are."""
+    if isinstance(value, str):
+        for key, name in names.items():
+            value = value.replace("{" + key + "}", name)
+        return value
+    if isinstance(value, list):
+        return [_fill(v, names) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, names) for k, v in value.items()}
+    return value
+
+
+def load_campaign(
+    path: str | Path | None = None, *, ministry: str | None = None, standing_agency: str | None = None
+) -> Campaign:
     """Read and validate a campaign file; None means :data:`DEFAULT_CAMPAIGN_FILE`.
+
+    ``ministry`` and ``standing_agency`` (settings' MINISTRY_NAME and STANDING_AGENCY; their
+    defaults when None) fill the placeholders of :data:`PLACEHOLDERS` in the file's texts.
 
     Raises :class:`CampaignError` for a missing or unreadable file, text that is not
     YAML or not a mapping, and any field the schema refuses.
@@ -82,8 +139,17 @@ def load_campaign(path: str | Path | None = None) -> Campaign:
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise CampaignError(file, f"must be a YAML mapping of campaign fields, but it is {kind}")
 
+    unknown = _unknown_placeholder(data)
+    if unknown is not None:
+        known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+        raise CampaignError(file, f"unknown placeholder {{{unknown[1]}}} (known: {known}; {{year}} in year_title)", unknown[0])
+    names = _organisation_defaults()
+    if ministry:
+        names["ministry"] = ministry
+    if standing_agency:
+        names["standing_agency"] = standing_agency
     try:
-        return Campaign.model_validate(data)
+        return Campaign.model_validate(_fill(data, names))
     except ValidationError as exc:
         raise _from_validation_error(file, exc) from None
 

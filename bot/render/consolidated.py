@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Twips
 
 from bot.render.decree30 import Decree30Document, Heading, Signature, number_line, pct, place_and_date
-from bot.render.report_docx import KIND_VI, LEVEL_VI, campaign_name, d
+from bot.render.report_docx import KIND_VI, LEVEL_VI, campaign_name, d, plan_basis
 from bot.services.consolidated import ConsolidatedReport, UnitLine, agency_head
 from storage.awards import NomineeKind
 
@@ -32,8 +32,7 @@ def render_consolidated_docx(c: ConsolidatedReport, place: str | None = None) ->
                         number=number_line("BC", c.doc_code), place_date=place_and_date(place, c.prepared_on, c.year)))
     doc.title("Báo cáo", f"Tổng hợp kết quả thực hiện {campaign_name(c.campaign.title.vi)} năm {c.year}")
     doc.to_whom([f"Hội đồng Thi đua - Khen thưởng {c.ministry_name}"])
-    doc.paragraph(f"Thực hiện khoản 2 mục VI Kế hoạch ban hành kèm theo Quyết định số {c.campaign.code} ngày "
-                  f"{d(c.campaign.issued)}, {c.standing_agency} tổng hợp kết quả thực hiện Phong trào thi đua năm "
+    doc.paragraph(f"Thực hiện khoản 2 mục VI {plan_basis(c.campaign)}, {c.standing_agency} tổng hợp kết quả thực hiện Phong trào thi đua năm "
                   f"{c.year} của các cơ quan, đơn vị như sau:")
     reporting = c.reporting
     doc.section("I. TÌNH HÌNH BÁO CÁO CỦA CÁC ĐƠN VỊ")

@@ -9,7 +9,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Twips
 
 from bot.render.decree30 import Decree30Document, Heading, Signature, _borders, fix_table, number_line, pct, place_and_date
-from bot.render.report_docx import CATEGORY_VI, LEVEL_VI, about, d
+from bot.render.report_docx import CATEGORY_VI, LEVEL_VI, about, campaign_name, d
 from bot.services.dossiers import AchievementReport, RoundDossier
 from storage.awards import NomineeKind
 
@@ -59,7 +59,7 @@ def render_achievement(a: AchievementReport) -> bytes:
         doc.paragraph("2. Chức năng, nhiệm vụ được giao: " + FILL)
         doc.section("II. THÀNH TÍCH ĐẠT ĐƯỢC")
         doc.paragraph("1. Kết quả thực hiện nhiệm vụ chính trị được giao: " + FILL)
-        doc.paragraph(f"2. Kết quả thực hiện Phong trào thi đua thực hiện văn hóa công sở năm {year}:",
+        doc.paragraph(f"2. Kết quả thực hiện {campaign_name(a.campaign_title) or 'Phong trào thi đua'} năm {year}:",
                       keep_with_next=True)
         doc.paragraph(n.achievement)
         if a.criteria:
@@ -91,7 +91,8 @@ def render_achievement(a: AchievementReport) -> bytes:
         doc.paragraph("- Trình độ chuyên môn, nghiệp vụ; lý luận chính trị; học hàm, học vị: … " + FILL, indent=False)
         doc.section("II. THÀNH TÍCH ĐẠT ĐƯỢC")
         doc.paragraph("1. Quyền hạn, nhiệm vụ được giao hoặc đảm nhận: " + FILL)
-        doc.paragraph(f"2. Thành tích đạt được trong thực hiện văn hóa công sở năm {year}:", keep_with_next=True)
+        doc.paragraph(f"2. Thành tích đạt được trong thực hiện {campaign_name(a.campaign_title) or 'Phong trào thi đua'} "
+                      f"năm {year}:", keep_with_next=True)
         doc.paragraph(n.achievement)
         if a.tally is not None and a.tally.expected:
             t = a.tally
@@ -146,7 +147,9 @@ def render_cover(rd: RoundDossier) -> bytes:
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
         "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi hành "
         "một số điều của Luật Thi đua, khen thưởng;",
-        f"Căn cứ Quyết định số {c.code} ngày {d(c.issued)} ban hành Kế hoạch tổ chức thực hiện {c.title.vi};",
+        (f"Căn cứ Kế hoạch tổ chức thực hiện {c.title.vi} (dự thảo, chờ Quyết định ban hành của Bộ trưởng);"
+         if c.is_draft or c.issued is None else
+         f"Căn cứ Quyết định số {c.code} ngày {d(c.issued)} ban hành Kế hoạch tổ chức thực hiện {c.title.vi};"),
         f"Căn cứ biên bản họp Hội đồng Thi đua - Khen thưởng {rd.unit.name} ngày … [Đơn vị bổ sung],",
     ):
         doc.paragraph(basis, italic=True)

@@ -18,6 +18,7 @@ import re
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Twips
 
+from bot.campaign.schema import Campaign
 from bot.render.decree30 import Decree30Document, Heading, Signature, number_line, pct, place_and_date
 from bot.services.examples import ExampleRow
 from bot.services.reports import AnnualReport, CriterionResult
@@ -45,6 +46,14 @@ def d(value) -> str:  # noqa: ANN001
 def campaign_name(title: str) -> str:
     """The campaign's title without its period ("giai đoạn 2019 - 2025"): the report is one year's."""
     return re.sub(r"\s+giai đoạn\s+\d{4}\s*[-–]\s*\d{4}\s*$", "", title)
+
+
+def plan_basis(campaign: Campaign) -> str:
+    """"Kế hoạch ban hành kèm theo Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019"; a draft
+    campaign has no decision yet and is named as a draft, never "Quyết định số …/QĐ-…"."""
+    if campaign.is_draft or campaign.issued is None:
+        return "Kế hoạch (dự thảo, chờ Quyết định ban hành của Bộ trưởng)"
+    return f"Kế hoạch ban hành kèm theo Quyết định số {campaign.code} ngày {d(campaign.issued)}"
 
 
 def about(row: ExampleRow) -> str:
@@ -173,8 +182,7 @@ def render_annual_report(r: AnnualReport) -> bytes:
     doc.title("Báo cáo", f"Kết quả thực hiện {name} năm {r.year}")
     doc.to_whom([f"{r.ministry_name} (qua {r.standing_agency})"])
     doc.paragraph(
-        f"Thực hiện Kế hoạch ban hành kèm theo Quyết định số {r.campaign.code} ngày {d(r.campaign.issued)} "
-        f"tổ chức thực hiện {r.campaign.title.vi}, {r.unit.name} báo cáo kết quả thực hiện năm {r.year} như sau:")
+        f"Thực hiện {plan_basis(r.campaign)} tổ chức thực hiện {r.campaign.title.vi}, {r.unit.name} báo cáo kết quả thực hiện năm {r.year} như sau:")
 
     doc.section("I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI THỰC HIỆN")
     doc.paragraph("1. Việc ban hành văn bản chỉ đạo, kế hoạch triển khai: [Đơn vị bổ sung: số, ngày, trích yếu "

@@ -212,7 +212,7 @@ class DeadlineService:
         c = self.campaign
         return Occurrence(
             key=f"campaign-ended@{c.end.isoformat()}", title_vi=c.title.vi, title_en=c.title.en,
-            due=c.end, last_day=c.end, ref=c.code, notice=True,
+            due=c.end, last_day=c.end, ref=None if c.is_draft else c.code, notice=True,  # a draft has no number
         )
 
     async def admins(self) -> list[User]:

@@ -61,6 +61,7 @@ class AchievementReport:
     examples: list[ExampleRow] = field(default_factory=list)
     place: str | None = None
     doc_code: str = ""
+    campaign_title: str = ""  # the campaign file's name, in Vietnamese (issue 13.1)
 
     @property
     def form(self) -> str:
@@ -189,7 +190,7 @@ class DossierService:
             nomination=row, round=r, kind=kind, unit=unit, governing_body=await self._governing(unit),
             award=self.campaign.awards.award.vi, prepared_on=self.today(), person=person, person_unit=person_unit,
             collective=collective, tally=tally, members=members, criteria=criteria, examples=examples,
-            place=unit.place, doc_code=unit.doc_code or unit.code,
+            place=unit.place, doc_code=unit.doc_code or unit.code, campaign_title=self.campaign.title.vi,
         )
 
     async def _tally_of(self, person: User, weeks: list[int]) -> Tally:

@@ -150,7 +150,7 @@ async def test_nominate_within_the_quota_and_the_admin_exports(h: Harness) -> No
     book = openpyxl.load_workbook(io.BytesIO(boss.last.document.data))
     cells = [[c.value for c in row] for row in book.active.iter_rows(min_row=4)]
     assert [r[1] for r in cells] == ["Phòng Pháp chế"] and cells[0][8] == "Lãnh Đạo Một"
-    assert cells[0][4] == "Bằng khen của Bộ trưởng Bộ Tài nguyên và Môi trường"  # the campaign file's award
+    assert cells[0][4] == "Bằng khen của Bộ trưởng Bộ Nông nghiệp và Môi trường"  # the file's award, MINISTRY_NAME
     await boss.press("⬇ Tệp CSV")
     assert boss.last.document.data.decode("utf-8-sig").splitlines()[1].startswith("VP,Văn phòng Bộ,2,Tập thể,Phòng Pháp chế")
     assert {a.action for a in await audit(h, "ok")} >= {"round.add", "nomination.add", "nomination.withdraw",

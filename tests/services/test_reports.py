@@ -192,7 +192,8 @@ async def test_small_units_get_no_criteria_figures_and_others_are_refused(sessio
 
 async def test_the_report_builds_under_a_draft_campaign_whose_decision_has_no_date_yet(session, clock, filled) -> None:  # noqa: ANN001
     """A ministry that loads the 2026–2030 draft (no decision date yet) still gets its report:
-    the decision's number and date are left for the signer to fill in, never a crash."""
+    the plan is named as a draft awaiting the Minister's decision (no "…/QĐ-…" number, no
+    "…/…/…" date), never a crash."""
     from dataclasses import replace
     from pathlib import Path
 
@@ -203,4 +204,5 @@ async def test_the_report_builds_under_a_draft_campaign_whose_decision_has_no_da
     report = await service(session, clock).annual(filled["director"], 2026)
     document = open_docx(render_annual_report(replace(report, campaign=draft)))
     opening = next(p.text for p in document.paragraphs if p.text.startswith("Thực hiện Kế hoạch"))
-    assert f"Quyết định số {draft.code} ngày …/…/…" in opening
+    assert opening.startswith("Thực hiện Kế hoạch (dự thảo, chờ Quyết định ban hành của Bộ trưởng) tổ chức thực hiện")
+    assert "…/QĐ" not in opening and "…/…/…" not in opening

@@ -1,0 +1,28 @@
+"""Vietnamese for the campaign's facts as the bot says them (issue 13.1): the campaign's name,
+decision, number of groups, rounds and the report's due day come from the campaign file."""
+
+VI = {
+    "/nominate — nominations for the {award}: {quota}": "/nominate — đề nghị tặng {award}: {quota}",
+    "/report — the draft of the annual report (due before {day}), as a Word file": "/report — dự thảo báo cáo năm (gửi trước ngày {day}), dạng tệp Word",
+    "/report — the draft of the annual report, as a Word file": "/report — dự thảo báo cáo năm, dạng tệp Word",
+    "Decision: not yet issued (draft)": "Quyết định: chưa ban hành (dự thảo)",
+    "Every {schedule} I will send you a one-minute check-in on {groups} (§IV.1.2 of the plan): one tap per group.": "Vào {schedule} hằng tuần, bot sẽ gửi phiếu tự đánh giá trong một phút theo {groups} (mục IV.1.2 của Kế hoạch): mỗi nhóm chỉ một lần bấm.",
+    "Nominations for awards (§IV.2)": "Đề nghị khen thưởng (mục IV.2)",
+    "Plan §VI.1: it reaches {ministry} (through {agency}) before {day}.": "Theo mục VI.1 của Kế hoạch: báo cáo gửi về {ministry} (qua {agency}) trước ngày {day}.",
+    "Plan §VI.1: it reaches {ministry} (through {agency}).": "Theo mục VI.1 của Kế hoạch: báo cáo gửi về {ministry} (qua {agency}).",
+    "The campaign asks us to find, praise and spread good examples (§III.2 of the plan). Communications staff review what you send; you will be told of their decision.": "Phong trào đề ra việc phát hiện, biểu dương và nhân rộng các gương điển hình (mục III.2 của Kế hoạch). Bộ phận truyền thông sẽ xem xét nội dung đồng chí gửi và thông báo kết quả cho đồng chí.",
+    "The campaign file's rounds ({rounds}, §IV.2) were open during the campaign period, which ended on {date}.": "Các đợt khen thưởng theo Kế hoạch ({rounds}, mục IV.2) chỉ mở trong thời gian thực hiện Phong trào, đã kết thúc ngày {date}.",
+    "The period ended on {date} and no next phase is loaded. The yearly duties go on year by year: the annual report (§VI.1) and the annual nomination round (§IV.2.1).": "Kế hoạch đã hết thời hạn ngày {date} và chưa nạp giai đoạn tiếp theo. Các nhiệm vụ hằng năm vẫn tiếp tục từng năm: báo cáo năm (mục VI.1) và đợt đề nghị khen thưởng hằng năm (mục IV.2.1).",
+    "The period ended on {date} and no next phase is loaded. The yearly duties go on year by year: the annual report due before {day} (§VI.1) and the annual nomination round (§IV.2.1).": "Kế hoạch đã hết thời hạn ngày {date} và chưa nạp giai đoạn tiếp theo. Các nhiệm vụ hằng năm vẫn tiếp tục từng năm: báo cáo gửi trước ngày {day} (mục VI.1) và đợt đề nghị khen thưởng hằng năm (mục IV.2.1).",
+    "The yearly duties go on as before, year by year: leaders are still reminded of the annual report (§VI.1), and the annual nomination round (§IV.2.1) stays open.": "Các nhiệm vụ hằng năm vẫn tiếp tục như trước, từng năm một: lãnh đạo đơn vị vẫn được nhắc hạn gửi báo cáo năm (mục VI.1), và đợt đề nghị khen thưởng hằng năm (mục IV.2.1) vẫn mở.",
+    "This bot accompanies this campaign: {campaign}.": "Bot đồng hành cùng {campaign}.",
+    "To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft of the next phase: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot.": "Để nạp giai đoạn tiếp theo: đặt CAMPAIGN_FILE là tệp của giai đoạn đó (bot có sẵn dự thảo của giai đoạn tiếp theo: {file}), kiểm tra bằng <code>python -m bot campaign check FILE</code>, rồi khởi động lại bot.",
+    "To load the next phase: set CAMPAIGN_FILE to its file (the bot ships a draft of the next phase: {file}), check it with <code>python -m bot campaign check FILE</code>, and restart the bot. /campaign shows the campaign in force.": "Để nạp giai đoạn tiếp theo: đặt CAMPAIGN_FILE là tệp của giai đoạn đó (bot có sẵn dự thảo của giai đoạn tiếp theo: {file}), kiểm tra bằng <code>python -m bot campaign check FILE</code>, rồi khởi động lại bot. Lệnh /campaign cho biết kế hoạch đang áp dụng.",
+    "at most {n} per unit and round": "tối đa {n} tập thể hoặc cá nhân mỗi đơn vị, mỗi đợt",
+    "the {n} group of individual criteria": "{n} nhóm tiêu chuẩn đối với cá nhân",
+    "{name} (draft, awaiting the ministry's decision)": "{name} (dự thảo, chờ quyết định của Bộ)",
+    "{name} (plan issued with Decision {code} of {date})": "{name} (Kế hoạch ban hành kèm theo Quyết định số {code} ngày {date})",
+    "{title}, {year}": "{title} năm {year}",
+    "The campaign file in force, {title} (a draft), ran until {date}. No file for the next phase is loaded.": "Kế hoạch đang áp dụng, {title} (dự thảo), có thời hạn đến ngày {date}. Chưa nạp tệp của giai đoạn tiếp theo.",
+    "This bot serves civil servants taking part in their sector's emulation campaign, and it works by invitation only.\n\nTo join, ask your unit's leader or emulation officer for your unit's invitation link, then open it: it looks like <code>https://t.me/…?start=…</code>.\nNothing about you has been stored.": "Bot phục vụ cán bộ, công chức, viên chức tham gia phong trào thi đua của ngành và chỉ dùng được khi có lời mời.\n\nĐể tham gia, đồng chí đề nghị lãnh đạo đơn vị hoặc cán bộ phụ trách thi đua gửi đường dẫn mời của đơn vị, sau đó mở đường dẫn đó (có dạng <code>https://t.me/…?start=…</code>).\nChưa có thông tin nào của đồng chí được lưu.",
+}
