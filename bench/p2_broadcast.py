@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench.common import TOKEN, spawn
 from bot.clock import Clock
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 from bot.services.delivery import DeliveryService, Outgoing
 from storage.db import make_engine, make_sessionmaker, upgrade
 

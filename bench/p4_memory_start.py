@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import PY, ROOT, TOKEN, spawn, stop
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 from storage.db import make_engine, upgrade
 
 USERS = 100_000

@@ -30,7 +30,7 @@ from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.i18n import _, use_locale
 from bot.sandbox.clock import ClockError, SandboxClock, next_digest, next_prompt, next_reminder
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 from bot.sandbox.seed import ADMIN_ID, NEWCOMER_UNIT, SeedReport, seed, simulate_colleagues
 from bot.services.invites import InviteService, deep_link
 from scheduler.jobs import JobContext, JobResult, run_due_jobs

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.app import Runtime, build_runtime
 from bot.clock import FixedClock
 from bot.config import load_settings
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 from bot.services.invites import InviteService
 from bot.services.units import UnitService
 from bot.services.onboarding import OnboardingService

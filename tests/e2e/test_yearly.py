@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.clock import FixedClock
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 from bot.services.self_assessment import SelfAssessmentService
 from scheduler.jobs import JobContext, run_job
 from scheduler.outbox import OutboxSender

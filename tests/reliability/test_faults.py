@@ -20,7 +20,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.clock import Clock, FixedClock
-from bot.sandbox.emulator import EmulatedUser, TelegramEmulator
+from emulator import EmulatedUser, TelegramEmulator
 from bot.services.invites import InviteService
 from bot.services.onboarding import OnboardingService
 from bot.services.units import UnitService
