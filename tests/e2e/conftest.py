@@ -16,10 +16,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.app import Runtime, build_runtime
 from bot.clock import FixedClock
 from bot.config import load_settings
-from emulator import TelegramEmulator
 from bot.services.invites import InviteService
 from bot.services.units import UnitService
 from bot.services.onboarding import OnboardingService
+from emulator import TelegramEmulator
 from storage.models import Role, User
 from storage.repositories import UnitRepo
 
