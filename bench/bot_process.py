@@ -58,7 +58,7 @@ async def full(api: str, db: str) -> None:
     from bot.config import load_settings
 
     settings = load_settings(bot_token=TOKEN, telegram_api_url=api, database_url=db, log_level="WARNING")
-    rt = await build_runtime(settings)
+    rt = await build_runtime(settings, scheduler=False)  # the taps alone: no jobs, no outbox polling
     assert rt.dp is not None and rt.bot is not None
     freeze_startup_objects()  # as `python -m bot` does before it polls
     try:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import TOKEN, percentile, spawn, stop
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 
 GROUPS = 7
 CONCURRENCY = 32

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bench.common import TOKEN, spawn
 from bot.clock import Clock
-from bot.sandbox.emulator import TelegramEmulator
 from bot.services.delivery import DeliveryService, Outgoing
+from emulator import TelegramEmulator
 from storage.db import make_engine, make_sessionmaker, upgrade
 
 TEXT = "📣 <b>Thông báo</b>: Bộ phát động đợt thi đua thực hiện văn hóa công sở. Đồng chí vui lòng xem chi tiết tại /help."

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import PY, ROOT, TOKEN, spawn, stop
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 from storage.db import make_engine, upgrade
 
 USERS = 100_000
@@ -123,7 +123,8 @@ class ImportRun:
 IMPORT_PROBE = (
     "import time\n"
     "t = time.perf_counter()\n"
-    "import bot\n"  # bot/boot.py: aiogram's types in dependency order, unless AIOGRAM_PLAIN_IMPORT=1
+    "import bot.boot\n"
+    "bot.boot.install()\n"  # as the entry point does: aiogram's types in dependency order, unless AIOGRAM_PLAIN_IMPORT=1
     "import aiogram\n"
     "rss = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmRSS')][0]\n"
     "print(time.perf_counter() - t, int(rss) / 1024)\n"

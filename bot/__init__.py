@@ -1,6 +1,5 @@
-"""The Văn hóa công sở bot. Importing this package arranges for aiogram, when it is first
-imported, to build its types in dependency order (bot/boot.py)."""
+"""The Văn hóa công sở bot.
 
-from bot.boot import install
-
-install()
+Importing it has no side effect: the entry points (bot/__main__.py) install bot/boot.py's
+import hook themselves.
+"""

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from bot import boot
 from bot.campaign.loader import CampaignError, check_campaign
 from bot.clock import Clock
 from bot.config import ConfigError, Settings, load_settings
@@ -134,23 +135,17 @@ async def _session(settings: Settings):  # noqa: ANN202 - (engine, sessionmaker)
 
 async def cmd_run(settings: Settings) -> int:
     from bot.app import build_runtime, reach_telegram
-    from bot.boot import freeze_startup_objects
 
     settings.token()  # fail fast, before touching the database
-    from scheduler.jobs import JobContext
-    from scheduler.runner import Scheduler
-
     rt = await build_runtime(settings)
     assert rt.bot is not None and rt.dp is not None
-    scheduler = Scheduler(JobContext(rt.sessionmaker, rt.clock, rt.campaign, settings), rt.bot, rt.engine)
-    freeze_startup_objects()
+    boot.freeze_startup_objects()
     try:
         me = await reach_telegram(rt.bot, settings)
         log.info("@%s is polling (database %s)", me.username, rt.engine.url.render_as_string(hide_password=True))
-        await scheduler.start()
+        # The dispatcher's startup starts the scheduler, its shutdown stops it (bot/app.py).
         await rt.dp.start_polling(rt.bot, allowed_updates=rt.dp.resolve_used_update_types())
     finally:
-        await scheduler.stop()
         await rt.close()
     return 0
 
@@ -349,6 +344,9 @@ def _join_values(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The entry point's first act: aiogram, whenever a command imports it, builds its types in
+    # dependency order (bot/boot.py). Nothing is imported here yet.
+    boot.install()
     args = _parser().parse_args(_join_values(sys.argv[1:] if argv is None else argv))
     cmd = args.cmd or "run"
     if cmd == "campaign":

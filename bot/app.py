@@ -2,6 +2,10 @@
 
 No module-level bot, dispatcher, session or settings: everything is built here and
 long-lived clients travel in `dp.workflow_data`, closed by the shutdown hook.
+
+One lifecycle for every entry point (`python -m bot`, each webhook worker, the sandbox):
+the dispatcher's startup sets the command menus and then starts the scheduler (the jobs
+and the outbox sender, under the leader lock); its shutdown stops it.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -42,6 +47,9 @@ from storage.direct import SqliteDirect
 from storage.models import Role
 from storage.repositories import UserRepo
 from storage.updates import SqlLedger, UpdateLedger
+
+if TYPE_CHECKING:
+    from scheduler.runner import Scheduling
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +112,15 @@ def create_dispatcher(
     sessionmaker: async_sessionmaker[AsyncSession],
     clock: Clock,
     campaign: Campaign,
+    scheduler: Scheduling | None,
     storage: BaseStorage | None = None,
     isolation: BaseEventIsolation | None = None,
     direct: SqliteDirect | None = None,
     ledger: UpdateLedger | None = None,
 ) -> Dispatcher:
+    """The dispatcher, its middlewares and routers. `scheduler` is started by the
+    dispatcher's startup and stopped by its shutdown; None: no jobs and no sending beside
+    it (tests that drive the jobs and the sender themselves, bench)."""
     i18n.set_default_locale(settings.default_locale)
     dp = Dispatcher(
         # SQLite means one process: the FSM copy in memory is safe there.
@@ -130,6 +142,10 @@ def create_dispatcher(
     dp.include_routers(*build_routers())
     dp.startup.register(set_commands)
     dp.startup.register(log_campaign_in_force)
+    if scheduler is not None:
+        # After the menus: a start that fails there schedules and sends nothing.
+        dp.startup.register(scheduler.start)
+        dp.shutdown.register(scheduler.stop)
     return dp
 
 
@@ -276,8 +292,12 @@ class Runtime:
     bot: Bot | None = None
     dp: Dispatcher | None = None
     direct: SqliteDirect | None = None
+    scheduler: Scheduling | None = None
 
     async def close(self) -> None:
+        if self.scheduler is not None:
+            # Stopped by the dispatcher's shutdown already, unless its startup failed midway.
+            await self.scheduler.stop()
         if self.bot is not None:
             await self.bot.session.close()
         if self.dp is not None:
@@ -287,8 +307,20 @@ class Runtime:
         await self.engine.dispose()
 
 
-async def build_runtime(settings: Settings, *, clock: Clock | None = None, token: str | None = None) -> Runtime:
+async def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    token: str | None = None,
+    scheduler: Scheduling | bool = True,
+) -> Runtime:
     """Load the campaign, migrate the database and build bot and dispatcher.
+
+    `scheduler`: True (the entry points) for the bot's scheduler, which runs the jobs and
+    sends the outbox while this process holds the leader lock (scheduler/runner.py); False
+    for none (tests that run jobs and the sender themselves, bench); or another
+    `Scheduling` (the sandbox's, on its own clock). Either way the dispatcher's startup
+    starts it and its shutdown stops it.
 
     Raises CampaignError, DatabaseUnavailable or ConfigError with one-line messages.
     """
@@ -316,8 +348,15 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, token
         redis_storage = RedisStorage.from_url(settings.redis_url)
         storage, isolation = redis_storage, redis_storage.create_isolation()
         ledger = RedisLedger(redis_storage.redis, rt.bot.id)
+    if scheduler is True:
+        from scheduler.jobs import JobContext
+        from scheduler.runner import Scheduler
+
+        rt.scheduler = Scheduler(JobContext(sessionmaker, clock, campaign, settings), engine)
+    elif scheduler is not False:
+        rt.scheduler = scheduler
     rt.dp = create_dispatcher(
-        settings, sessionmaker=sessionmaker, clock=clock, campaign=campaign,
+        settings, sessionmaker=sessionmaker, clock=clock, campaign=campaign, scheduler=rt.scheduler,
         storage=storage, isolation=isolation, direct=rt.direct, ledger=ledger,
     )
     return rt

@@ -14,9 +14,19 @@ generated again; aiogram's own calls then find every model built. The validators
 equivalent (tests/test_boot.py compares every type's JSON schema and validation with a
 plain import).
 
-Nothing changes when aiogram is already imported or when AIOGRAM_PLAIN_IMPORT=1; anything
-unexpected in the walk (another aiogram or pydantic) leaves the remaining work to
+Only the entry points install it (`python -m bot`: polling, the webhook workers, the
+sandbox; bench's start-up probe), never an import: services, migrations, tools and tests
+import aiogram plainly. It applies only to the aiogram and pydantic versions it was
+verified against (VERIFIED); with any other, aiogram is imported plainly (a DEBUG line
+says so). Nothing changes either when aiogram is already imported or when
+AIOGRAM_PLAIN_IMPORT=1; anything unexpected in the walk leaves the remaining work to
 aiogram's own calls.
+
+Upstream, this module becomes unnecessary once aiogram builds its types in dependency order
+itself (the `model_rebuild` loop at the end of aiogram/types/__init__.py; aiogram issues
+#1876 and #1891 report the slow import), or once pydantic reuses or defers the schemas of
+nested models that are not built yet (`defer_build` for aiogram's types) instead of
+generating them again inside each model. Then delete it and its `install()` calls.
 """
 
 from __future__ import annotations
@@ -37,6 +47,10 @@ log = logging.getLogger(__name__)
 
 # Built first: the type most of the others reach, and through which they reach each other.
 HUBS = ("Message",)
+# The versions tests/test_boot.py was run against (the same JSON schema for every type and
+# method, the same parsed updates) and bench P4 measured. Another version imports aiogram
+# plainly until that test passes on it and this pin moves.
+VERIFIED = {"aiogram": "3.31.0", "pydantic": "2.13.5"}
 # Set once aiogram's types were built in order (tests/test_boot.py checks the path was taken).
 built_in_order = False
 
@@ -136,6 +150,12 @@ class _AiogramFinder(importlib.abc.MetaPathFinder):
             return None
         sys.meta_path.remove(self)  # once: the normal finders do the rest
         spec = importlib.util.find_spec("aiogram")
+        # Checked here, not in install(): aiogram imports importlib.metadata anyway, and a
+        # command that never imports aiogram pays for neither.
+        other = unverified()
+        if other:
+            log.debug("aiogram is imported in its own order: %s", other)
+            return spec
         loader = spec.loader if spec is not None else None
         if loader is None or not hasattr(loader, "exec_module"):
             return spec
@@ -149,9 +169,25 @@ class _AiogramFinder(importlib.abc.MetaPathFinder):
         return spec
 
 
+def unverified() -> str | None:
+    """Which installed version is not the one VERIFIED names (None: all are)."""
+    from importlib import metadata
+
+    found = []
+    for dist, verified in VERIFIED.items():
+        try:
+            version = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            version = "missing"
+        if version != verified:
+            found.append(f"{dist} {version}, verified with {verified}")
+    return "; ".join(found) or None
+
+
 def install() -> None:
-    """From now on, the first `import aiogram` builds its types in dependency order (see the
-    module's docstring). Nothing is imported here: commands that never touch aiogram
+    """Called by the entry points only: from now on, the first `import aiogram` builds its
+    types in dependency order (see the module's docstring), if aiogram and pydantic are the
+    VERIFIED versions. Nothing is imported here: commands that never touch aiogram
     (`--help`, `unit list`, `campaign check`) do not pay for it."""
     if "aiogram" in sys.modules or os.environ.get("AIOGRAM_PLAIN_IMPORT") == "1":
         return

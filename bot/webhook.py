@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 from aiogram import Bot
 from aiogram.types import Update
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import ValidationError
 
@@ -94,23 +94,24 @@ def check(settings: Settings, workers: int) -> tuple[str, str]:
 
 
 async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, wait: bool) -> None:
-    """One worker: the bot's runtime, the scheduler (if it wins the lock) and the web server."""
+    """One worker: the bot's runtime and the web server; the dispatcher's startup starts the
+    scheduler (which schedules and sends if this worker wins the lock), its shutdown stops it."""
     from bot.app import build_runtime, reach_telegram
     from bot.boot import freeze_startup_objects
-    from scheduler.jobs import JobContext
-    from scheduler.runner import Scheduler
 
     url, secret = check(settings, 1)
     rt = await build_runtime(settings)
     assert rt.bot is not None and rt.dp is not None
-    scheduler = Scheduler(JobContext(rt.sessionmaker, rt.clock, rt.campaign, settings), rt.bot, rt.engine)
     freeze_startup_objects()
     app = web.Application()
     # wait=True: answer Telegram only once the update is handled (back-pressure, and exact tests).
     UpdateHandler(dispatcher=rt.dp, bot=rt.bot, secret_token=secret, handle_in_background=not wait).register(
         app, path=urlparse(url).path or "/"
     )
-    setup_application(app, rt.dp, bot=rt.bot)
+    # What aiogram's setup_application passes to the startup and shutdown hooks; they run
+    # once Telegram has answered (below), not when the server starts listening.
+    hook_data = {"app": app, "dispatcher": rt.dp, **rt.dp.workflow_data, "bot": rt.bot}
+    started = False
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, host, port, reuse_port=True)
@@ -133,13 +134,17 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
             await rt.bot.set_webhook(
                 url, secret_token=secret, allowed_updates=rt.dp.resolve_used_update_types(), drop_pending_updates=False
             )
-        await scheduler.start()
+        started = True
+        await rt.dp.emit_startup(**hook_data)  # the menus, then the scheduler (bot/app.py)
         log.info("worker %s serving webhooks on %s:%s", os.getpid(), host, port)
         await stop.wait()
     finally:
-        await scheduler.stop()
-        await runner.cleanup()
-        await rt.close()
+        try:
+            if started:
+                await rt.dp.emit_shutdown(**hook_data)
+        finally:
+            await runner.cleanup()
+            await rt.close()
 
 
 def run(settings: Settings, host: str, port: int, workers: int, wait: bool) -> int:

@@ -1,3 +1,1 @@
-"""handlers: importing it loads aiogram the quick way first (bot/boot.py)."""
-
-import bot  # noqa: F401
+"""handlers: one router per feature (bot/app.py includes them in order)."""

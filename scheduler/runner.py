@@ -1,5 +1,9 @@
 """One APScheduler (3.11) AsyncIOScheduler in the bot process, in the campaign's zone.
 
+The Dispatcher factory (bot/app.py) starts it in the dispatcher's startup and stops it in
+its shutdown, so `python -m bot`, each webhook worker and the sandbox (with its own
+clock-driven `Scheduling`) share one lifecycle.
+
 When several bot processes run, exactly one schedules and sends: it holds a PostgreSQL
 advisory lock or a Redis lock; the others keep trying to take over. With SQLite there is
 one bot process, and a lock file beside the database keeps a second one (or
@@ -16,6 +20,7 @@ import logging
 import os
 import socket
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -132,15 +137,24 @@ class LeaderLock:
             self._redis = None
 
 
+class Scheduling(Protocol):
+    """What runs beside the dispatcher, from its startup to its shutdown: the scheduled jobs
+    and the outbox sender. `stop` may be called again, or before `start`."""
+
+    async def start(self, bot: Bot) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 class Scheduler:
     """Schedules the jobs and runs the outbox sender while this process is the leader."""
 
-    def __init__(self, ctx: JobContext, bot: Bot, engine: AsyncEngine, *, grace: timedelta = GRACE) -> None:
+    def __init__(self, ctx: JobContext, engine: AsyncEngine, *, grace: timedelta = GRACE) -> None:
         self.ctx = ctx
-        self.bot = bot
         self.lock = LeaderLock(engine, ctx.settings.redis_url)
         self.grace = grace
-        self.sender = OutboxSender(bot, ctx.sessionmaker, ctx.clock, rate=ctx.settings.send_rate)
+        self.bot: Bot | None = None
+        self.sender: OutboxSender | None = None  # while leading
         self._aps: AsyncIOScheduler | None = None
         self._tasks: list[asyncio.Task] = []
         self._lead_task: asyncio.Task | None = None
@@ -177,6 +191,7 @@ class Scheduler:
         self._aps.start()
 
     async def _lead(self) -> None:
+        assert self.bot is not None
         while True:
             if not self.leader:
                 self.leader = await self.lock.acquire()
@@ -184,6 +199,7 @@ class Scheduler:
                     log.info("this process is the scheduler leader")
                     await self.catch_up()
                     self._start_jobs()
+                    self.sender = OutboxSender(self.bot, self.ctx.sessionmaker, self.ctx.clock, rate=self.ctx.settings.send_rate)
                     self._tasks.append(asyncio.create_task(self.sender.run()))
             elif not await self.lock.renew():
                 log.warning("lost the scheduler lock; stopping jobs")
@@ -195,22 +211,27 @@ class Scheduler:
         if self._aps is not None:
             self._aps.shutdown(wait=False)
             self._aps = None
-        self.sender.stop()
+        if self.sender is not None:
+            self.sender.stop()
+            self.sender = None
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
-        self.sender = OutboxSender(self.bot, self.ctx.sessionmaker, self.ctx.clock, rate=self.ctx.settings.send_rate)
 
-    async def start(self) -> None:
+    async def start(self, bot: Bot) -> None:
+        """The dispatcher's startup: try for the lock now and then every LOCK_TTL/3."""
+        self.bot = bot
         self._lead_task = asyncio.create_task(self._lead())
 
     async def stop(self) -> None:
-        if self._lead_task is not None:  # start() may not have been reached
-            self._lead_task.cancel()
+        """The dispatcher's shutdown (and Runtime.close, once more: harmless)."""
+        lead, self._lead_task = self._lead_task, None
+        if lead is not None:
+            lead.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._lead_task
+                await lead
         await self._stop_leading()
         await self.lock.release()

@@ -154,7 +154,7 @@ async def test_a_token_telegram_rejects_stops_with_one_line(env: dict[str, str])
     Telegram. On a migrated database the start logs nothing else (no Alembic lines)."""
     import asyncio
 
-    from bot.sandbox.emulator import TelegramEmulator
+    from emulator import TelegramEmulator
 
     migrated = run(["migrate"], env)
     assert migrated.returncode == 0 and "Running upgrade" in migrated.stderr
@@ -182,7 +182,7 @@ async def test_an_unreachable_telegram_is_one_line_per_try_then_the_bot_starts(e
     import socket
     import time
 
-    from bot.sandbox.emulator import TelegramEmulator
+    from emulator import TelegramEmulator
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -5,7 +5,8 @@ the page's small API (/_sandbox/). The real bot (build_runtime, the normal dispa
 long polling) talks to the emulator with a fake token; the real outbox sender delivers
 what the scheduler jobs queue. There is no APScheduler here: the jobs run from
 run_due_jobs as of the sandbox clock, every few seconds and on each clock jump, so a
-trainer can show a whole week in minutes.
+trainer can show a whole week in minutes. That scheduler (SandboxScheduler) is started and
+stopped by the dispatcher, as the bot's own is under `python -m bot`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time as clock_time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
@@ -30,13 +31,16 @@ from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.i18n import _, use_locale
 from bot.sandbox.clock import ClockError, SandboxClock, next_digest, next_prompt, next_reminder
-from bot.sandbox.emulator import TelegramEmulator
 from bot.sandbox.seed import ADMIN_ID, NEWCOMER_UNIT, SeedReport, seed, simulate_colleagues
 from bot.services.invites import InviteService, deep_link
+from emulator import TelegramEmulator
 from scheduler.jobs import JobContext, JobResult, run_due_jobs
 from scheduler.outbox import OutboxSender
 from storage.models import Role, Unit, User
 from storage.repositories import UnitRepo, UserRepo
+
+if TYPE_CHECKING:
+    from aiogram import Bot
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,50 @@ def state_file(db_path: Path) -> Path:
     return db_path.with_name(db_path.stem + ".clock.json")
 
 
+class SandboxScheduler:
+    """The sandbox's Scheduling (scheduler/runner.py): one process, so no leader lock and no
+    APScheduler. Every second it sends what waits in the outbox; every tick_seconds it runs
+    the jobs due as of the sandbox clock (and Sandbox.jump runs them at each jump)."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.sender: OutboxSender | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, bot: Bot) -> None:
+        ctx = self.sandbox.ctx
+        assert ctx is not None
+        self.sender = OutboxSender(bot, ctx.sessionmaker, ctx.clock, rate=ctx.settings.send_rate, idle_poll=0.5)
+        self._task = asyncio.create_task(self._tick(), name="sandbox-scheduler")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, 10)
+
+    async def _tick(self) -> None:
+        sandbox, sender, ctx = self.sandbox, self.sender, self.sandbox.ctx
+        assert sender is not None and ctx is not None
+        last_jobs = 0.0
+        while True:
+            try:
+                async with sandbox.lock:
+                    if time.monotonic() - last_jobs >= sandbox.tick_seconds:
+                        now = sandbox.clock.now()
+                        await sandbox.colleagues(now)
+                        await run_due_jobs(ctx, now)
+                        last_jobs = time.monotonic()
+                    while await sender.send_batch():
+                        pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the next tick tries again
+                log.exception("sandbox scheduler tick failed")
+            await asyncio.sleep(1.0)
+
+
 class Sandbox:
     def __init__(
         self,
@@ -107,7 +155,7 @@ class Sandbox:
         self.emulator: TelegramEmulator | None = None
         self.rt: Runtime | None = None
         self.ctx: JobContext | None = None
-        self.sender: OutboxSender | None = None
+        self.scheduler = SandboxScheduler(self)
         self.seeded: SeedReport | None = None
         self.lock = asyncio.Lock()  # jobs and sending: one at a time
         self._tasks: list[asyncio.Task[Any]] = []
@@ -126,6 +174,11 @@ class Sandbox:
     def settings(self) -> Settings:
         assert self.rt is not None
         return self.rt.settings
+
+    @property
+    def sender(self) -> OutboxSender | None:
+        """The outbox sender, from the dispatcher's startup on."""
+        return self.scheduler.sender
 
     def _prepare_files(self) -> None:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,10 +253,10 @@ class Sandbox:
                 "bot_username": BOT_USERNAME,
             }
         )
-        self.rt = rt = await build_runtime(settings, clock=self.clock)
+        # The dispatcher starts and stops the sandbox's scheduler, as it does the bot's own.
+        self.rt = rt = await build_runtime(settings, clock=self.clock, scheduler=self.scheduler)
         assert rt.bot is not None and rt.dp is not None
         self.ctx = JobContext(rt.sessionmaker, self.clock, rt.campaign, settings)
-        self.sender = OutboxSender(rt.bot, rt.sessionmaker, self.clock, rate=settings.send_rate, idle_poll=0.5)
         self.seeded = await seed(rt.sessionmaker, self.clock, rt.campaign, settings)
         self._simulated_until = self.clock.now()
         await self._register_people()
@@ -217,7 +270,6 @@ class Sandbox:
             name="sandbox-polling",
         ))
         await asyncio.wait_for(polled.wait(), 30)
-        self._tasks.append(asyncio.create_task(self._tick(), name="sandbox-scheduler"))
         self.ready = True
 
     async def _register_people(self) -> None:
@@ -254,29 +306,9 @@ class Sandbox:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    # -- the scheduler, sandbox style -----------------------------------------------------
+    # -- the scheduler, sandbox style (SandboxScheduler) ------------------------------------
 
-    async def _tick(self) -> None:
-        """Send what waits in the outbox every second; run the due jobs every tick_seconds."""
-        assert self.ctx is not None and self.sender is not None
-        last_jobs = 0.0
-        while True:
-            try:
-                async with self.lock:
-                    if time.monotonic() - last_jobs >= self.tick_seconds:
-                        now = self.clock.now()
-                        await self._colleagues(now)
-                        await run_due_jobs(self.ctx, now)
-                        last_jobs = time.monotonic()
-                    while await self.sender.send_batch():
-                        pass
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - the next tick tries again
-                log.exception("sandbox scheduler tick failed")
-            await asyncio.sleep(1.0)
-
-    async def _colleagues(self, now: datetime) -> None:
+    async def colleagues(self, now: datetime) -> None:
         """The demo people nobody acts as do their check-ins when their time comes."""
         assert self.rt is not None and self.emulator is not None
         since, self._simulated_until = self._simulated_until or now, now
@@ -306,7 +338,8 @@ class Sandbox:
         """Move the sandbox clock to the next `target`, run the jobs due then, deliver."""
         if target not in TARGETS:
             raise SandboxError(_("Unknown clock jump: {target}.").format(target=target))
-        assert self.ctx is not None and self.sender is not None
+        sender = self.sender
+        assert self.ctx is not None and sender is not None
         async with self.lock:
             at = (await self.target_times(user_id)).get(target)
             if at is None:
@@ -314,14 +347,14 @@ class Sandbox:
             self.clock.jump_to(at)
             now = self.clock.now()
             log.info("sandbox clock jumped to %s (%s)", now.astimezone(self.settings.zone).isoformat(), target)
-            sent_before = self.sender.sent
-            await self._colleagues(now)
+            sent_before = sender.sent
+            await self.colleagues(now)
             jobs = await run_due_jobs(self.ctx, now)
             try:
-                await self.sender.drain(timeout=120)
+                await sender.drain(timeout=120)
             except TimeoutError:
                 log.warning("sandbox: the outbox did not drain after the jump; the ticker goes on sending")
-        return JumpResult(target, now, jobs, self.sender.sent - sent_before)
+        return JumpResult(target, now, jobs, sender.sent - sent_before)
 
     # -- people -----------------------------------------------------------------------------
 

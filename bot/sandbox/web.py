@@ -9,7 +9,7 @@
     POST /_sandbox/users/{id}/language  {"lang"} -> the person's bot language, as /settings sets it
 
 Chatting itself goes through the emulator's control API (/_emu/: send, press, the long
-poll of a chat's messages), documented in bot.sandbox.emulator.
+poll of a chat's messages), documented in the emulator package.
 """
 
 from __future__ import annotations

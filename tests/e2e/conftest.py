@@ -16,10 +16,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.app import Runtime, build_runtime
 from bot.clock import FixedClock
 from bot.config import load_settings
-from bot.sandbox.emulator import TelegramEmulator
 from bot.services.invites import InviteService
 from bot.services.units import UnitService
 from bot.services.onboarding import OnboardingService
+from emulator import TelegramEmulator
 from storage.models import Role, User
 from storage.repositories import UnitRepo
 
@@ -75,7 +75,8 @@ async def start_bot(emu: TelegramEmulator, db_url: str, clock: FixedClock, **set
     cfg = load_settings(
         bot_token=TOKEN, telegram_api_url=emu.url, database_url=db_url, admin_ids=str(ADMIN_ID), **settings
     )
-    rt = await build_runtime(cfg, clock=clock)
+    # No scheduler beside the dispatcher: the tests run the jobs and the sender themselves.
+    rt = await build_runtime(cfg, clock=clock, scheduler=False)
     assert rt.dp is not None and rt.bot is not None
     polled = asyncio.Event()
     rt.dp.startup.register(lambda: polled.set())

@@ -91,7 +91,7 @@ async def test_after_a_429_sending_resumes_at_the_configured_rate(h: Harness) ->
     """Issue 14.2: a 429 with retry_after in the middle of a broadcast, under Telegram's
     30 a second: nothing is sent during the pause, and after it the sender goes on at its
     25 a second, not in a burst that meets more 429s."""
-    from bot.sandbox.emulator.model import max_in_window
+    from emulator.model import max_in_window
 
     h.emu.set_flood_limit(30, 1)
     chats = list(range(21101, 21251))

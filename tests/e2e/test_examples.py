@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import col, select
 
 from bot.clock import FixedClock
-from bot.sandbox.emulator import TelegramEmulator
 from bot.services.examples import ExampleService
+from emulator import TelegramEmulator
 from handlers import review as review_handlers
 from storage.examples import ExampleNote, ExampleNoteKind, ExamplePhoto, ExampleStatus, GoodExample
 from storage.models import AuditEntry, FsmRecord, Role

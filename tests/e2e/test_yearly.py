@@ -14,8 +14,8 @@ import pytest
 from sqlmodel import col, select
 
 from bot.clock import FixedClock
-from bot.sandbox.emulator import TelegramEmulator
 from bot.services.self_assessment import SelfAssessmentService
+from emulator import TelegramEmulator
 from scheduler.jobs import JobContext, run_job
 from scheduler.outbox import OutboxSender
 from storage.delivery import DeadlineDone, OutboxMessage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 
 
 async def test_cross_site_posts_are_refused_and_same_site_ones_work() -> None:

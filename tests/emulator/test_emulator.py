@@ -49,7 +49,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from PIL import Image
 
-from bot.sandbox.emulator import TelegramEmulator, count_per_window, max_in_window
+from emulator import TelegramEmulator, count_per_window, max_in_window
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -23,7 +23,7 @@ import pytest
 from sqlmodel import SQLModel, col, select
 
 from bot import i18n
-from bot.sandbox.emulator import EmulatedUser
+from emulator import EmulatedUser
 from handlers.callbacks import (
     CheckinAct,
     CheckinActCB,

@@ -20,10 +20,10 @@ import pytest
 from sqlmodel import col, select
 
 from bot.clock import Clock, FixedClock
-from bot.sandbox.emulator import EmulatedUser, TelegramEmulator
 from bot.services.invites import InviteService
 from bot.services.onboarding import OnboardingService
 from bot.services.units import UnitService
+from emulator import EmulatedUser, TelegramEmulator
 from scheduler.outbox import OutboxSender
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.delivery import OutboxMessage, OutboxStatus

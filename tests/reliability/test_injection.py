@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import docx
 import pytest
 
-from bot.sandbox.emulator import ChatMessage, EmulatedUser
+from emulator import ChatMessage, EmulatedUser
 from handlers.callbacks import NominateAct, NominateCB, NominationsAct, NominationsCB
 from scheduler.jobs import JobContext, run_job
 from scheduler.outbox import OutboxSender

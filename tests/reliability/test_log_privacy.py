@@ -27,7 +27,7 @@ def logged(caplog: pytest.LogCaptureFixture) -> list[str]:
     """Every line the bot's process wrote (the fake Telegram server's own lines aside)."""
     lines = []
     for record in caplog.records:
-        if record.name.startswith("bot.sandbox"):
+        if record.name.startswith("emulator"):
             continue
         lines.append(f"{record.name} {record.getMessage()} {record.exc_text or ''}")
     return lines

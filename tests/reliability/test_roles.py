@@ -21,10 +21,10 @@ import pytest
 from sqlmodel import SQLModel, col, select
 
 from bot import i18n
-from bot.sandbox.emulator import EmulatedUser
 from bot.services.deadlines import DeadlineService
 from bot.services.examples import ExampleService
 from bot.services.nominations import NominationService
+from emulator import EmulatedUser
 from handlers.callbacks import (
     AnnounceAct,
     AnnounceCB,

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.clock import FixedClock
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 from storage.delivery import ProcessedUpdate
 from storage.models import CheckInAnswer
 from storage.updates import RedisLedger, SqlLedger

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 
 from bot.clock import Clock, FixedClock
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.models import Role, Unit, User
 from tests.conftest import PG_URL, require_service

@@ -17,8 +17,8 @@ from bot.render import docx_examples
 from bot.render.csv_examples import build_examples_csv, neutralise
 from bot.render.docx_examples import build_examples_docx
 from bot.render.highlights import render_highlights_digest
-from bot.sandbox.html_check import parse_html  # the emulator's Telegram HTML rules
 from bot.services.examples import ExampleRow, WeeklyHighlights
+from emulator.html_check import parse_html  # the emulator's Telegram HTML rules
 from storage.examples import ExampleCategory, ExampleStatus, ExampleSubject
 from tests.example_images import exif_of, jpeg
 from tests.render.docx_checks import check_decree30, look

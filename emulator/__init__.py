@@ -88,7 +88,11 @@ Control API (JSON; every answer is ``{"ok": true, ...}`` or ``{"ok": false, "err
     GET  /_emu/calls?since=N                  recorded Bot API calls from index N -> {"calls", "next"}
 
 Actions wait for the bot like the in-process API (504 on timeout). Run it alone with
-``python -m bot.sandbox.emulator --port 8081``.
+``python -m emulator --port 8081``.
+
+``emulator.html_check`` is Telegram's HTML parse mode (parse strictly, render back), which
+the rules above and the tests use. This package imports nothing of the bot's: the bot's
+production code never imports it (only ``bot.sandbox``, the dev and demo command, does).
 """
 
 from .model import (

@@ -6,7 +6,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.sandbox.html_check import HtmlParseError, parse_html, sort_entities, strip_text, utf16_len
+from .html_check import HtmlParseError, parse_html, sort_entities, strip_text, utf16_len
 
 from .model import bad_request
 

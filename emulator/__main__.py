@@ -1,4 +1,4 @@
-"""Run the emulator on its own: ``python -m bot.sandbox.emulator --port 8081``."""
+"""Run the emulator on its own: ``python -m emulator --port 8081``."""
 
 from __future__ import annotations
 

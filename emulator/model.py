@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.html_check import to_html
+from .html_check import to_html
 
 # Methods that put a new message into a chat: what Telegram's flood limits count.
 SEND_METHODS = frozenset(

@@ -1,6 +1,6 @@
 """The emulator itself: an aiohttp server speaking the Telegram Bot API.
 
-See the package docstring (``bot.sandbox.emulator``) for the whole picture.
+See the package docstring (``emulator``) for the whole picture.
 """
 
 from __future__ import annotations
