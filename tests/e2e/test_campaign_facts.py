@@ -19,7 +19,7 @@ import yaml
 from bot.campaign import load_campaign
 from bot.campaign.in_force import NEXT_PHASE_FILE
 from bot.clock import FixedClock
-from bot.sandbox.emulator import TelegramEmulator
+from emulator import TelegramEmulator
 from scheduler.jobs import JobContext, run_job
 from scheduler.outbox import OutboxSender
 from storage.models import Level, Role

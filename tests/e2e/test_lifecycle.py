@@ -95,6 +95,6 @@ async def test_the_dispatcher_starts_a_given_scheduler_once_and_none_when_asked(
         assert none.scheduler is None and none.dp is not None
         hooks = [h.callback for h in [*none.dp.startup.handlers, *none.dp.shutdown.handlers]]
         assert not [c for c in hooks if isinstance(getattr(c, "__self__", None), (Scheduler, Recorder))]
-        assert len(none.dp.startup.handlers) == 1  # the menus only
+        assert [h.callback.__name__ for h in none.dp.startup.handlers] == ["set_commands", "log_campaign_in_force"]  # no scheduler
     finally:
         await none.close()
