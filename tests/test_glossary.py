@@ -35,7 +35,8 @@ def _cells(line: str) -> list[str]:
 def _compile(item: str) -> re.Pattern[str]:
     if len(item) > 2 and item.startswith("/") and item.endswith("/"):
         return re.compile(item[1:-1])
-    return re.compile(r"(?i)(?<!\w)" + re.escape(item) + r"(?!\w)")
+    # whole words, and never the name of a {placeholder}
+    return re.compile(r"(?i)(?<![\w{])" + re.escape(item) + r"(?![\w}])")
 
 
 def load_rules(text: str) -> dict[str, list[Rule]]:
