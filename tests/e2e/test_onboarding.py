@@ -222,7 +222,7 @@ async def test_command_menus_per_language_and_admin_scope(h: Harness) -> None:
     vi = [c for c, _ in h.emu.user(7001, "A", language_code="vi").commands]
     en_menu = h.emu.user(7002, "B", language_code="en").commands
     assert vi[:2] == ["checkin", "history"] and "units" not in vi
-    assert ("settings", "Language, check-in time, pause") in en_menu
+    assert ("settings", "Language, self-assessment time, pause") in en_menu
     assert dict(h.emu.user(7001, "A").commands)["help"] == "Các chức năng của bot"
 
 
