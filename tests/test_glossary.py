@@ -102,6 +102,7 @@ def test_the_glossary_has_rules_for_both_languages() -> None:
         ("Chạm vào tên một người", True),
         ("Hộp thử cục bộ", True),
         ("— chưa làm  tuần 48", True),
+        ("Không đọc được tệp. Vui lòng gửi lại, đồng chí nhé.", True),
         ("Đề nghị đồng chí gửi lại.", False),
         ("Vui lòng gửi lại.", False),
         ("Gương người tốt, việc tốt", False),
