@@ -38,12 +38,22 @@ KEYWORDS = ["-k", "_", "-k", "__", "-k", "N_", "-k", "ngettext:1,2"]
 LANGUAGES = ("vi", "en")
 
 
+def _undated(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith('"POT-Creation-Date:'))
+
+
 def extract() -> Catalog:
+    fresh = POT.with_suffix(".pot.new")
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         *KEYWORDS, "--no-location", "--sort-output", "--no-wrap", "-o", str(POT), str(ROOT)],
+         *KEYWORDS, "--no-location", "--sort-output", "--no-wrap", "-o", str(fresh), str(ROOT)],
         check=True, capture_output=True,
     )
+    # messages.pot is rewritten only when its messages change, not for a new date alone
+    if POT.exists() and _undated(POT.read_text(encoding="utf-8")) == _undated(fresh.read_text(encoding="utf-8")):
+        fresh.unlink()
+    else:
+        fresh.replace(POT)
     with POT.open("rb") as fh:
         return read_po(fh)
 
