@@ -75,3 +75,71 @@ def test_vietnamese_is_really_vietnamese() -> None:
 
     same = [m.id for m in cat if m.id and isinstance(m.id, str) and m.id == m.string and words(m.id)]
     assert same == [], same[:5]
+
+
+def _tool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_ids: list[str]):  # noqa: ANN202
+    """tools/i18n.py working on a copy of the catalogs, with the code's strings given."""
+    import importlib.util
+    import shutil
+
+    from babel.messages.catalog import Catalog
+
+    spec = importlib.util.spec_from_file_location("i18n_tool", ROOT / "tools" / "i18n.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    for locale in LOCALES:
+        target = tmp_path / locale / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        shutil.copy(ROOT / "locales" / locale / "LC_MESSAGES" / "messages.po", target)
+    monkeypatch.setattr(tool, "LOCALES", tmp_path)
+    template = Catalog()
+    for msgid in template_ids:
+        template.add(msgid)
+    monkeypatch.setattr(tool, "extract", lambda: template)
+    return tool
+
+
+def _read(tmp_path: Path, locale: str) -> dict[str, str]:
+    with (tmp_path / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return {m.id: m.string for m in read_po(fh, locale=locale) if m.id}
+
+
+def test_update_keeps_the_translations_and_leaves_a_new_message_untranslated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .po files are the source: `update` never loses nor overwrites what translators wrote."""
+    vi, en = _read_catalog_strings()
+    known = next(k for k in vi if isinstance(k, str) and "{" not in k)
+    po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
+    tool = _tool(tmp_path, monkeypatch, [known, "A brand new message"])
+    text = po.read_text(encoding="utf-8").replace(
+        f'msgid "{known}"\nmsgstr "{en[known]}"', f'msgid "{known}"\nmsgstr "Better English"'
+    )
+    po.write_text(text, encoding="utf-8")
+
+    tool.update()
+
+    after_vi, after_en = _read(tmp_path, "vi"), _read(tmp_path, "en")
+    assert after_vi[known] == vi[known]
+    assert after_vi["A brand new message"] == ""  # the catalog test then names it
+    assert after_en[known] == "Better English"  # an improved English msgstr is never overwritten
+    assert after_en["A brand new message"] == "A brand new message"
+    assert set(after_vi) == {known, "A brand new message"}  # gone from the code, gone from the catalog
+
+
+def test_fill_imports_a_one_off_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tool = _tool(tmp_path, monkeypatch, ["A brand new message"])
+    tool.update()
+    table = tmp_path / "vi_new.py"
+    table.write_text('VI = {"A brand new message": "Một thông báo mới"}\n', encoding="utf-8")
+
+    tool.fill(str(table))
+
+    assert _read(tmp_path, "vi")["A brand new message"] == "Một thông báo mới"
+
+
+def _read_catalog_strings() -> tuple[dict, dict]:
+    return (
+        {m.id: m.string for m in _catalog("vi") if m.id},
+        {m.id: m.string for m in _catalog("en") if m.id},
+    )

@@ -60,7 +60,7 @@ async def test_not_met_with_sub_items_and_a_note_then_compare_next_week(h: Harne
     for _ in range(5):
         await binh.press("🟡 Đạt")
     await binh.send("Tuần sau cần chủ động hơn")
-    assert "Đã lưu suy nghĩ" in binh.last.text
+    assert "Đã lưu cảm nhận" in binh.last.text
     await binh.press("✅ Hoàn tất")
     assert "Chưa đạt 1" in binh.last.text and "(b3)" in binh.last.text
 
@@ -99,14 +99,14 @@ async def test_skip_this_week_with_a_reason(h: Harness) -> None:
     await h.register(1004, "Phạm An")
     an = h.emu.user(1004, "An", language_code="vi")
     await an.send("/checkin")
-    await an.press("Bỏ qua tuần này")
-    assert "không tính là không thực hiện" in an.last.text
+    await an.press("Vắng tuần này")
+    assert "không bị tính là tuần chưa tự đánh giá" in an.last.text
     await an.press("Đi công tác")
-    assert "bỏ qua: đi công tác" in an.last.text
+    assert "vắng có lý do: đi công tác" in an.last.text
     [row] = await h.rows(CheckIn)
     assert (row.status, row.skip_reason) == (CheckInStatus.skipped, "business_trip")
     await an.send("/checkin")
-    assert "bỏ qua: đi công tác" in an.last.text
+    assert "vắng có lý do: đi công tác" in an.last.text
     await an.press("Vẫn thực hiện tự đánh giá")
     assert "Câu 1/7" in an.last.text
     [row] = await h.rows(CheckIn)
@@ -196,7 +196,7 @@ async def test_history_shows_weeks_streak_and_a_chart(h: Harness) -> None:
         h.clock.advance(days=7)
     await linh.send("/history")
     table, chart = linh.since_last_action
-    assert "since you joined: 4 weeks" in table.text and "Streak: 3 weeks in a row" in table.text
+    assert "since you joined: 4 weeks" in table.text and "Weeks in a row: 3" in table.text
     assert table.text.count("🟢🟢🟢🟢🟢🟢🟢") == 2 and "🟢🟢🟢🟢🔴🟢🟢" in table.text
     assert chart.photo is not None and chart.photo.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert "trend" in chart.text

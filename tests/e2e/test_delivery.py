@@ -216,7 +216,7 @@ async def test_kill_9_mid_broadcast_resends_only_what_was_in_flight(h: Harness, 
     async with h.sessionmaker() as s:
         statuses = {r.status for r in (await s.exec(select(OutboxMessage))).all()}
     assert statuses == {OutboxStatus.sent}
-    assert admin.last.text == "Đã gửi xong thông báo: 320 tin trong hàng đợi, 320 tin đã gửi, 0 tin không gửi được."
+    assert admin.last.text == "Đã gửi xong thông báo: tổng số 320 tin, đã gửi 320 tin, không gửi được 0 tin."
 
 
 async def test_weekly_prompt_carries_the_first_question_and_runs_once(h: Harness) -> None:
@@ -289,7 +289,7 @@ async def test_deadline_reminder_sequence_and_done_button(h: Harness) -> None:
             days_sent[chat].append((date(2026, 12, 31) - day).days)
         await sender(h).drain()
         if day == date(2026, 12, 24):  # after the 7-day reminder, A's unit is done
-            await a.press("✅ Đã xong ở đơn vị", message=[m for m in a.messages if "Báo cáo sơ kết" in m.text][-1])
+            await a.press("✅ Đơn vị đã hoàn thành", message=[m for m in a.messages if "Báo cáo sơ kết" in m.text][-1])
             assert "không nhắc nội dung này nữa" in a.last_answer.text
         day += timedelta(days=1)
     assert days_sent[27002] == [30, 14, 7, 3, 1, 0]
@@ -328,9 +328,9 @@ async def test_leader_digest_content_threshold_and_one_tap_nudge(h: Harness) -> 
     assert "Chưa tự đánh giá (4)" in text and "Cán Bộ 2" in text and "Cán Bộ 0" not in text.split("Chưa tự đánh giá")[1]
     assert chart.photo is not None and chart.photo.data.startswith(b"\x89PNG")
     # The one-tap nudge: this week's prompt to each one not done, once a day.
-    await lead.press("🔔 Nhắc tất cả người chưa làm (3)", message=card)  # the leader aside
+    await lead.press("🔔 Nhắc tất cả người chưa tự đánh giá (3)", message=card)  # the leader aside
     assert "Đã xếp lịch gửi 3 lời nhắc" in lead.last_answer.text
-    await lead.press("✓ Đã nhắc Cán Bộ 2", message=card)  # the card marks the used buttons
+    await lead.press("✓ Đã xếp lịch nhắc: Cán Bộ 2", message=card)  # the card marks the used buttons
     assert "đã được nhắc hôm nay" in lead.last_answer.text
     await sender(h).drain()
     assert "Lãnh đạo đơn vị nhắc" in h.emu.user(members[3].telegram_id).last.text  # type: ignore[arg-type]
@@ -460,7 +460,7 @@ async def test_admins_keep_the_deadline_calendar(h: Harness) -> None:
     h.clock.set(datetime(2026, 12, 11, 1, 30, tzinfo=UTC))  # 7 days before, 08:30
     await run_job(ctx(h), "deadline_reminders", h.clock.now())
     await sender(h).drain()
-    await leader.press("✅ Đã xong ở đơn vị", message=[m for m in leader.messages if "Báo cáo năm 2026 (sửa)" in m.text][-1])
+    await leader.press("✅ Đơn vị đã hoàn thành", message=[m for m in leader.messages if "Báo cáo năm 2026 (sửa)" in m.text][-1])
     await admin.send("/deadlines status custom-1@2026-12-18")
     assert "Đã xong (1): SO-A" in admin.last.text and "Chưa xong (1): SO-B" in admin.last.text
     await admin.send("/deadlines remove 1")

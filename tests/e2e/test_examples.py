@@ -72,7 +72,7 @@ async def test_share_with_an_album_of_five_photos(h: Harness) -> None:
     assert card.button_texts == ["🏅 Điển hình tiên tiến", "💛 Gương người tốt, việc tốt", "💡 Sáng kiến, giải pháp",
                                  "🌱 Mô hình hay, cách làm mới"]
     await lan.press("Mô hình hay, cách làm mới")
-    assert lan.last.message_id == card.message_id and "Gương điển hình về ai?" in lan.last.text
+    assert lan.last.message_id == card.message_id and "Đối tượng được nêu gương là ai?" in lan.last.text
     await lan.press("Một đồng nghiệp")
     assert "họ và tên của đồng nghiệp" in lan.last.text
     await lan.send("Trần Văn Bình")
@@ -86,7 +86,7 @@ async def test_share_with_an_album_of_five_photos(h: Harness) -> None:
     assert "công bố tên" in lan.last.text
     await lan.press("✅ Có, được công bố tên")
     preview = lan.last
-    assert "Đồng chí vui lòng kiểm tra trước khi gửi" in preview.text
+    assert "Đề nghị đồng chí kiểm tra trước khi gửi" in preview.text
     assert "Đồng nghiệp: Trần Văn Bình" in preview.text and "Ảnh: 5" in preview.text and STORY in preview.text
     assert "Được công bố tên: có" in preview.text
     [ex] = await examples(h)
@@ -176,7 +176,7 @@ async def test_approve_tells_the_submitter_in_their_language(h: Harness) -> None
     assert album_a.photo and album_b.photo and album_a.media_group_id == album_b.media_group_id
     assert "Good example #1" in card.text and "1 example waiting for review" in card.text
     assert "From" not in card.text and "Sent by: Nguyễn Thị Lan, Chuyên viên" in card.text
-    assert card.button_texts == ["✅ Approve", "✖️ Reject", "❓ Ask for more", "🏷 Tags", "⏭ Next"]
+    assert card.button_texts == ["✅ Approve", "✖️ Do not approve", "❓ Ask for more", "🏷 Tags", "⏭ Next"]
     await sarah.press("🏷 Tags")
     await sarah.press("☐ Digital transformation")
     await sarah.press("☐ Worth an article")
@@ -206,21 +206,21 @@ async def test_reject_with_a_reason(h: Harness) -> None:
     ha = h.emu.user(3003, "Hà", language_code="vi")
     await ha.send("/review")
     card = ha.last
-    await ha.press("✖️ Không chọn")
-    assert "nhập lý do gương #1 không được chọn (5–500 ký tự)" in ha.last.text
+    await ha.press("✖️ Không duyệt")
+    assert "nhập lý do không duyệt gương điển hình #1 (5–500 ký tự)" in ha.last.text
     await ha.send("ok")
     assert "lý do dài từ 5 đến 500 ký tự" in ha.last.text
     assert (await examples(h))[0].status == ExampleStatus.submitted
     await ha.send("Nội dung chưa nêu rõ <kết quả> & thời gian.")
-    assert any("Gương #1 không được chọn; lý do đã được gửi" in m.text for m in ha.since_last_action)
+    assert any("Không duyệt gương điển hình #1; lý do đã được gửi" in m.text for m in ha.since_last_action)
     assert ha.last.text == "Không có gương điển hình nào đang chờ xem xét. 🎉"
     assert h.emu.chat(3003).messages[card.message_id].button_texts == []  # the card's buttons went
     told = john.last
-    assert "Your good example was not accepted this time." in told.text  # English, as John chose
+    assert "Your good example was not approved this time." in told.text  # English, as John chose
     assert "Reason: Nội dung chưa nêu rõ <kết quả> & thời gian." in told.text
     assert "&lt;kết quả&gt; &amp;" in told.html
     await john.send("/myshares")
-    assert "not accepted" in john.last.text and "Reason: Nội dung chưa nêu rõ" in john.last.text
+    assert "not approved" in john.last.text and "Reason: Nội dung chưa nêu rõ" in john.last.text
     [ex] = await examples(h)
     assert ex.status == ExampleStatus.rejected and ex.reject_reason.startswith("Nội dung chưa nêu rõ")
 
@@ -232,7 +232,7 @@ async def test_ask_for_more_and_the_answer_returns_it_to_the_queue(h: Harness) -
     await ha.send("/review")
     await ha.press("❓ Đề nghị bổ sung")
     await ha.send("Việc này diễn ra ở đâu và khi nào?")
-    assert any("Đã gửi câu hỏi về gương #1" in m.text for m in ha.since_last_action)
+    assert any("Đã gửi câu hỏi về gương điển hình #1" in m.text for m in ha.since_last_action)
     assert ha.last.text.startswith("Không có gương điển hình nào đang chờ")
     asked = lan.last
     assert "Bộ phận truyền thông đề nghị đồng chí bổ sung thông tin" in asked.text
@@ -293,29 +293,29 @@ async def test_highlights_exports_and_published_link(h: Harness, monkeypatch: py
     await ha.send("/highlights")
     listing = ha.last
     assert "Gương điển hình đã duyệt, 01/11/2026–30/11/2026" in listing.text
-    assert "5 gương đã duyệt (0 gương đã đăng)" in listing.text
+    assert "5 gương điển hình đã duyệt (0 đã đăng)" in listing.text
     assert "&lt;b&gt;số hoá&lt;/b&gt; &amp; &lt;script&gt;" in listing.html
     await ha.press("🗂 Loại")
     await ha.press("💡 Sáng kiến, giải pháp")
-    assert "Không có gương nào được duyệt trong khoảng thời gian này" in ha.last.text
+    assert "Không có gương điển hình nào được duyệt trong khoảng thời gian này" in ha.last.text
     await ha.press("🗂 Loại")
     await ha.press("Tất cả các loại")
     await ha.press("📅 Chọn ngày…")
     await ha.send("01/12/2026–31/12/2026")
-    assert "01/12/2026–31/12/2026" in ha.last.text and "Không có gương nào" in ha.last.text
+    assert "01/12/2026–31/12/2026" in ha.last.text and "Không có gương điển hình nào" in ha.last.text
     await ha.press("• 📅 Chọn ngày…")
     await ha.send("31/12/2026–01/12/2026")
     assert "Ngày bắt đầu phải trước ngày kết thúc" in ha.last.text
     await ha.send("20/11/2026 - 30/11/2026")
-    assert "5 gương đã duyệt" in ha.last.text
+    assert "5 gương điển hình đã duyệt" in ha.last.text
 
     await ha.press("⬇ DOCX kèm ảnh")
     [document] = [m for m in ha.since_last_action if m.document]
     [progress] = [m for m in ha.since_last_action if not m.document and "DOCX" in (m.text or "")]
     assert document.document.file_name == "guong-dien-hinh_2026-11-20_2026-11-30.docx"
-    assert "Gương điển hình, 20/11/2026–30/11/2026: 5 gương." in document.text
+    assert "Gương điển hình, 20/11/2026–30/11/2026: tổng số 5." in document.text
     assert [v["text"] for v in progress.history] == [f"Đang chuẩn bị tệp DOCX: {n}/5…" for n in (0, 2, 4)]
-    assert progress.text == "Tệp DOCX đã sẵn sàng: 5 gương."
+    assert progress.text == "Tệp DOCX đã sẵn sàng: 5 gương điển hình."
     word = check_decree30(document.document.data)  # A4, Times New Roman in black, the heading, page numbers
     heading = [p.text for c in word.tables[0].rows[0].cells for p in c.paragraphs]
     assert heading[:2] == ["BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG", "VỤ THI ĐUA,\nKHEN THƯỞNG VÀ\nTUYÊN TRUYỀN"]  # from settings
@@ -323,7 +323,7 @@ async def test_highlights_exports_and_published_link(h: Harness, monkeypatch: py
     assert INJECTION in texts  # literal text, no markup
     assert len(word.inline_shapes) == 2
     assert [p.text for p in word.paragraphs if p.text.startswith("Ảnh ") and p.runs[0].italic] == [
-        "Ảnh 1/2, gương #1", "Ảnh 2/2, gương #1"]
+        "Ảnh 1/2, gương điển hình #1", "Ảnh 2/2, gương điển hình #1"]
     numbers = [int(t.rsplit("#", 1)[1].rstrip(")")) for t in texts if t[:1].isdigit() and "(#" in t]
     assert numbers == sorted(numbers)  # in the order they were sent, not newest first
 
@@ -346,7 +346,7 @@ async def test_highlights_exports_and_published_link(h: Harness, monkeypatch: py
     await ha.send("javascript:alert(1)")
     assert "đường dẫn đầy đủ của bài viết" in ha.last.text
     await ha.send("https://baotainguyenmoitruong.vn/guong-sang-mot-cua-123.html?a=1&b=2")
-    assert "Gương #1 đã được đánh dấu là đã đăng" in ha.last.text
+    assert "Gương điển hình #1 đã được đánh dấu là đã đăng" in ha.last.text
     told = lan.last
     assert "đã được đăng tải" in told.text and "https://baotainguyenmoitruong.vn/guong-sang-mot-cua-123.html?a=1&b=2" in told.text
     ex = (await examples(h))[0]
@@ -380,7 +380,7 @@ async def test_edit_from_the_preview_and_discard(h: Harness) -> None:
     await mai.press("✅ Có")
     await mai.press("✏️ Sửa")
     assert "muốn sửa nội dung nào" in mai.last.text
-    await mai.press("Về ai")
+    await mai.press("Đối tượng được nêu gương")
     await mai.press("Một tập thể, đơn vị")
     await mai.send("Phòng Tổng hợp")
     assert "Tập thể, đơn vị: Phòng Tổng hợp" in mai.last.text and "kiểm tra trước khi gửi" in mai.last.text
@@ -493,7 +493,7 @@ async def test_long_texts_still_fit_one_message(h: Harness) -> None:
     assert len(card.text) <= 4096
     lan = h.emu.user(2018, "Lan", language_code="vi")
     await lan.send("/myshares")
-    assert "gương gửi trước đó" in lan.last.text and len(lan.last.text) <= 4096
+    assert "gương điển hình gửi trước đó" in lan.last.text and len(lan.last.text) <= 4096
 
 
 async def test_someone_elses_example_through_a_passed_on_button_is_refused_and_audited(h: Harness) -> None:

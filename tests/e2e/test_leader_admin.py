@@ -107,7 +107,7 @@ async def test_nominate_within_the_quota_and_the_admin_exports(h: Harness) -> No
     await lead.send("Phòng Tổng hợp")
     assert "nhập thành tích của Phòng Tổng hợp" in lead.last.text
     await lead.send("ngắn")
-    assert "20 đến 3000 ký tự; nội dung này có 4 ký tự" in lead.last.text  # refused; the step waits
+    assert "20 đến 3000 ký tự; nội dung vừa gửi có 4 ký tự" in lead.last.text  # refused; the step waits
     await lead.send(ACHIEVEMENT)
     saved, card = lead.since_last_action
     assert "Đã lưu đề nghị" in saved.text and "đã dùng 1/2" in card.text and "1. Tập thể: Phòng Tổng hợp" in card.text
@@ -274,8 +274,8 @@ async def test_a_newcomer_counts_from_the_week_they_joined(h: Harness) -> None:
     await lead.send("/history")
     [table] = lead.since_last_action  # nothing answered yet: no chart
     assert "Kết quả tự đánh giá từ khi tham gia: 2 tuần" in table.text
-    assert "tuần 48" not in table.text and table.text.count("— chưa làm") == 1  # week 49 only
-    assert "… chưa làm, còn mở đến hết Chủ nhật  tuần 50" in table.text and "<code>" not in table.html
+    assert "tuần 48" not in table.text and table.text.count("— chưa tự đánh giá") == 1  # week 49 only
+    assert "… chưa tự đánh giá, phiếu mở đến hết Chủ nhật  tuần 50" in table.text and "<code>" not in table.html
     await checked_in(h, await _user(h, 39001))
     await lead.send("/history")
     table, chart = lead.since_last_action
@@ -301,7 +301,7 @@ async def _user(h: Harness, telegram_id: int) -> User:
 
 async def test_the_digest_names_what_needs_attention_and_marks_used_nudges(h: Harness) -> None:
     """Reminders are queued, so the leader reads that they are scheduled; a used nudge
-    button turns into "✓ Đã nhắc …", and a second tap says it was already sent today."""
+    button turns into "✓ Đã xếp lịch nhắc: …", and a second tap says it was already sent today."""
     await h.add_unit("VP", "Văn phòng Bộ")
     await h.register(39501, "Hoàng Trưởng", unit="VP", role=Role.leader)
     members = [await h.register(39510 + n, f"Cán Bộ {n}", unit="VP") for n in range(6)]
@@ -329,30 +329,30 @@ async def test_the_digest_names_what_needs_attention_and_marks_used_nudges(h: Ha
     assert "⚠️ Cần quan tâm: b) " in card.text and "nhiều câu trả lời Chưa đạt nhất (33%)" in card.text
     assert "<b>b) " in card.html and "<b>c) " not in card.html  # its line stands out
     assert "• 10/12/2026: Báo cáo sơ kết văn hóa công sở" in card.text
-    assert card.button_texts == ["🔔 Nhắc tất cả người chưa làm (2)", "🔔 Cán Bộ 4", "🔔 Cán Bộ 5"]
+    assert card.button_texts == ["🔔 Nhắc tất cả người chưa tự đánh giá (2)", "🔔 Cán Bộ 4", "🔔 Cán Bộ 5"]
 
     await lead.press("🔔 Cán Bộ 4", message=card)
     assert lead.last_answer.text == "Đã xếp lịch gửi lời nhắc tới đồng chí Cán Bộ 4; lời nhắc sẽ được gửi trong ít phút."
-    assert card.button_texts == ["🔔 Nhắc tất cả người chưa làm (2)", "✓ Đã nhắc Cán Bộ 4", "🔔 Cán Bộ 5"]
+    assert card.button_texts == ["🔔 Nhắc tất cả người chưa tự đánh giá (2)", "✓ Đã xếp lịch nhắc: Cán Bộ 4", "🔔 Cán Bộ 5"]
     assert "Bản tổng hợp tuần" in card.text  # the text stays; only the buttons changed
-    await lead.press("✓ Đã nhắc Cán Bộ 4", message=card)
+    await lead.press("✓ Đã xếp lịch nhắc: Cán Bộ 4", message=card)
     assert lead.last_answer.text == "Đồng chí Cán Bộ 4 đã được nhắc hôm nay; lời nhắc sẽ được gửi trong ít phút."
     await drain(h)
     assert "Lãnh đạo đơn vị nhắc" in h.emu.user(members[4].telegram_id).last.text  # type: ignore[arg-type]
-    await lead.press("✓ Đã nhắc Cán Bộ 4", message=card)
+    await lead.press("✓ Đã xếp lịch nhắc: Cán Bộ 4", message=card)
     assert lead.last_answer.text == "Đồng chí Cán Bộ 4 đã được nhắc hôm nay; lời nhắc đã được gửi."
 
-    await lead.press("🔔 Nhắc tất cả người chưa làm (2)", message=card)
+    await lead.press("🔔 Nhắc tất cả người chưa tự đánh giá (2)", message=card)
     assert lead.last_answer.text == ("Đã xếp lịch gửi 1 lời nhắc; lời nhắc sẽ được gửi trong ít phút. "
                                      "1 người đã được nhắc hôm nay.")
-    assert card.button_texts == ["✓ Đã nhắc tất cả người chưa làm (2)", "✓ Đã nhắc Cán Bộ 4", "✓ Đã nhắc Cán Bộ 5"]
+    assert card.button_texts == ["✓ Đã xếp lịch nhắc người chưa tự đánh giá (2)", "✓ Đã xếp lịch nhắc: Cán Bộ 4", "✓ Đã xếp lịch nhắc: Cán Bộ 5"]
     async with h.sessionmaker() as s:
         keys = (await s.exec(select(OutboxMessage.key).where(col(OutboxMessage.key).startswith("leader-nudge:")))).all()
     assert len(keys) == 2  # one reminder each, whatever the taps
     # Cán Bộ 5 does this week's self-assessment; the next tap says so, and reminds nobody.
     await checked_in(h, members[5])
-    await lead.press("✓ Đã nhắc tất cả người chưa làm (2)", message=card)
-    assert lead.last_answer.text == "Không có lời nhắc mới. 1 người đã được nhắc hôm nay. 1 người đã làm trong tuần này."
+    await lead.press("✓ Đã xếp lịch nhắc người chưa tự đánh giá (2)", message=card)
+    assert lead.last_answer.text == "Không có lời nhắc mới. 1 người đã được nhắc hôm nay. 1 người đã tự đánh giá trong tuần này."
     assert card.button_texts[2] == "✓ Cán Bộ 5: không cần nhắc"
     # A week in which nobody was missing (forged: its digest had no button): said plainly.
     await lead.press_data(NudgeCB(m=0, w=202647).pack(), message=card)
@@ -393,7 +393,7 @@ async def test_announce_through_the_outbox_with_a_confirmation(h: Harness) -> No
     assert "📣 Thông báo của Vụ Thi đua, Khen thưởng và Tuyên truyền" in one.last.text and "Họp giao ban" in one.last.text
     assert "📣 Announcement from" in two.last.text  # each reads the heading in their language
     assert h.emu.messages(35003) == [] and h.emu.messages(35004) == []
-    assert "Đã gửi xong thông báo: 2 tin trong hàng đợi, 2 tin đã gửi" in boss.last.text
+    assert "Đã gửi xong thông báo: tổng số 2 tin, đã gửi 2 tin" in boss.last.text
     async with h.sessionmaker() as s:
         assert {r.status for r in (await s.exec(select(OutboxMessage))).all()} == {OutboxStatus.sent}
     assert "announce" in {a.action for a in await audit(h, "ok")}

@@ -207,7 +207,7 @@ async def test_settings_language_schedule_and_pause(h: Harness) -> None:
     await p.send("10/12/2026")
     assert "Tạm dừng tự đánh giá đến ngày 10/12/2026" in p.last.text
     await p.press("Tiếp tục tự đánh giá")
-    assert "đang hoạt động" in p.last.text
+    assert "đang thực hiện" in p.last.text
     await p.press("Ngôn ngữ")
     await p.press("🇬🇧 English")
     assert "Language changed." in p.last.text and "Wednesday at 16:30" in p.last.text
@@ -222,7 +222,7 @@ async def test_command_menus_per_language_and_admin_scope(h: Harness) -> None:
     vi = [c for c, _ in h.emu.user(7001, "A", language_code="vi").commands]
     en_menu = h.emu.user(7002, "B", language_code="en").commands
     assert vi[:2] == ["checkin", "history"] and "units" not in vi
-    assert ("settings", "Language, check-in time, pause") in en_menu
+    assert ("settings", "Language, self-assessment time, pause") in en_menu
     assert dict(h.emu.user(7001, "A").commands)["help"] == "Các chức năng của bot"
 
 
@@ -331,7 +331,7 @@ async def test_every_settings_submenu_has_a_way_back(h: Harness) -> None:
     await nga.press("Tạm dừng (nghỉ phép)")
     await nga.press("Nhập ngày")
     await nga.press("↩ Quay lại")
-    assert "đang hoạt động" in nga.last.text
+    assert "đang thực hiện" in nga.last.text
     await nga.send("10/12/2026")  # no longer read as the date of a pause
     [user] = await h.rows(User)
     assert (user.checkin_weekday, user.checkin_time, user.paused_until, user.locale) == (2, "15:00", None, "vi")

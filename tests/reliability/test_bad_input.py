@@ -258,7 +258,7 @@ async def _(h: Harness) -> None:
     async with unchanged(h):
         await lan.send("tốt cả")
     [reply] = replies(lan)
-    assert reply.startswith("Đồng chí vui lòng trả lời bằng các nút bên dưới.") and "Câu 3/7" in reply
+    assert reply.startswith("Đề nghị đồng chí trả lời bằng các nút bên dưới.") and "Câu 3/7" in reply
 
 
 @case("text at a check-in question, in English")
@@ -315,7 +315,7 @@ async def _(h: Harness) -> None:
     async with unchanged(h):
         await lan.send("không có ảnh")
     [reply] = replies(lan)
-    assert reply.startswith("Đồng chí vui lòng gửi ảnh hoặc bấm một nút bên dưới.")
+    assert reply.startswith("Đề nghị đồng chí gửi ảnh hoặc bấm một nút bên dưới.")
 
 
 @case("text at the onboarding language step")
@@ -410,7 +410,7 @@ async def _(h: Harness) -> None:
     tom = await checkin_at(h, 1, lang="en")
     async with unchanged(h):
         await tom.press_data(CheckinAnswerCB(w=WEEK + 2, c=1, l=LevelCode.good).pack())
-    assert alert(tom) == say(CLOSED, "en") and alert(tom).startswith("This check-in is closed")
+    assert alert(tom) == say(CLOSED, "en") and alert(tom).startswith("This self-assessment is closed")
 
 
 @case("skip this week for a week that does not exist")
@@ -432,7 +432,7 @@ async def _(h: Harness) -> None:
 @case("a skip reason out of range")
 async def _(h: Harness) -> None:
     lan = await checkin_at(h, 1)
-    await lan.press("Bỏ qua tuần này")
+    await lan.press("Vắng tuần này")
     async with unchanged(h):
         await lan.press_data(CheckinActCB(w=WEEK, a=CheckinAct.skip_reason, r=9).pack())
     assert alert(lan) == say(CLOSED)

@@ -120,10 +120,10 @@ async def test_names_positions_notes_and_reflections(h: Harness) -> None:
     for _ in range(6):
         await lan.press("🟢")
     await lan.send(f"Suy nghĩ {PAYLOAD}")
-    assert "Đã lưu suy nghĩ" in lan.last.text
+    assert "Đã lưu cảm nhận" in lan.last.text
     await lan.press("✅ Hoàn tất")
     [summary] = shown(lan)
-    assert f"Suy nghĩ của đồng chí: Suy nghĩ {PAYLOAD}" in summary.text
+    assert f"Cảm nhận của đồng chí: Suy nghĩ {PAYLOAD}" in summary.text
     [answer] = [a for a in await h.rows(CheckInAnswer) if a.note]
     [checkin] = await h.rows(CheckIn)
     assert (answer.note, checkin.reflection) == (f"Ghi chú {PAYLOAD}", f"Suy nghĩ {PAYLOAD}")
@@ -196,7 +196,7 @@ async def test_good_examples_questions_answers_and_reasons(h: Harness) -> None:
     await ha.press("✅ Duyệt")
     await ha.press("✖️")
     await ha.send(f"Lý do {PAYLOAD}: chưa đủ thông tin.")
-    [reason] = [m for m in lan.since_last_action if "chưa được chọn" in (m.text or "")]
+    [reason] = [m for m in lan.since_last_action if "chưa được duyệt" in (m.text or "")]
     assert f"Lý do {PAYLOAD}: chưa đủ thông tin." in reason.text
     await lan.send("/myshares")
     [mine] = shown(lan)
@@ -205,7 +205,7 @@ async def test_good_examples_questions_answers_and_reasons(h: Harness) -> None:
     # Highlights and the exports.
     await ha.send("/highlights")
     [listing] = shown(ha)
-    assert "2 gương đã duyệt" in listing.text
+    assert "2 gương điển hình đã duyệt" in listing.text
     await ha.press("⬇ DOCX kèm ảnh", message=listing)
     [word] = [m.document for m in ha.since_last_action if m.document]
     text = docx_text(word.data)

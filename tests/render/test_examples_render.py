@@ -61,10 +61,10 @@ def test_csv_has_a_bom_vietnamese_and_no_formulas() -> None:
     assert len(body) == 5 and all(len(r) == len(header) for r in body)
     first = dict(zip(header, body[0]))
     assert first["Nội dung"].startswith("Tổ một cửa số hoá hồ sơ đất đai,\nrút ngắn")  # one cell, two lines
-    assert first["Phân loại"] == "Mô hình hay, cách làm mới" and first["Ngày gửi"] == "25/11/2026"
-    assert first["Họ tên"] == "Trần Văn Bình" and first["Người gửi"] == "Nguyễn Thị Lan"
+    assert first["Loại"] == "Mô hình hay, cách làm mới" and first["Ngày gửi"] == "25/11/2026"
+    assert first["Họ và tên"] == "Trần Văn Bình" and first["Người gửi"] == "Nguyễn Thị Lan"
     second = dict(zip(header, body[1]))
-    assert second["Họ tên"] == "'=HYPERLINK(\"http://evil\",\"bấm\")"
+    assert second["Họ và tên"] == "'=HYPERLINK(\"http://evil\",\"bấm\")"
     assert second["Nội dung"] == "'+84 912 345 678 gọi ngay" and second["Đơn vị"] == "'@SUM(A1)"
     third = dict(zip(header, body[2]))
     assert third["Nội dung"].startswith("'-2+3") and third["Người gửi"] == "'\tTab"
@@ -115,7 +115,7 @@ def test_docx_has_the_text_the_photos_and_their_captions() -> None:
     # The person, without a doubled colon ("Về ai: Chính người gửi: …").
     assert "Cá nhân, tập thể: Nguyễn Thị Lan (người gửi)" in texts and "Cá nhân, tập thể: Trần Văn Bình" in texts
     assert not any(re.match(r"^[^:(]+: [^:(]+: ", t) for t in texts)  # label: value, never label: label: value
-    assert captions(doc) == ["Ảnh 1/2, gương #7", "Ảnh 2/2, gương #7"]
+    assert captions(doc) == ["Ảnh 1/2, gương điển hình #7", "Ảnh 2/2, gương điển hình #7"]
     # Photos sized to the page: the landscape one fills the text width, the portrait one is at most 12 cm tall.
     text_width = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
     wide, tall = doc.inline_shapes
@@ -167,7 +167,7 @@ def test_weekly_digest_lists_the_week_escaped() -> None:
 def test_weekly_digest_fits_one_message_and_says_when_empty() -> None:
     many = [row(n, story="Chuyện dài " * 200) for n in range(1, 40)]
     text = render_highlights_digest(digest(many, submitted=39, pending=0))
-    assert len(text) <= 4096 and "…và 29 gương khác" in text
+    assert len(text) <= 4096 and "…và 29 gương điển hình khác" in text
     parse_html(text)
     empty = render_highlights_digest(digest([], submitted=0, pending=3))
-    assert "Tuần này chưa có gương nào được duyệt" in empty and "/review" in empty
+    assert "Tuần này chưa có gương điển hình nào được duyệt" in empty and "/review" in empty

@@ -290,7 +290,7 @@ def test_comms_download_an_export_and_a_photo_goes_to_the_bot(sandbox: tuple[str
     chat.open()
     chat.be(880011)  # Đỗ Minh Quân, communications
     chat.send("/highlights")
-    chat.bot_says("gương đã duyệt")
+    chat.bot_says("gương điển hình đã duyệt")
     chat.press("CSV")
     document = page.locator(".msg.in a.doc").last
     document.wait_for(state="visible")
