@@ -1,0 +1,55 @@
+"""Vietnamese for issue 13 item 3 (helper J): the personal-data notice as a summary with
+its full text behind "Details", named from the campaign file; the /mydata document."""
+
+VI = {
+    # -- the personal-data notice (handlers/texts.py, handlers/onboarding.py) --------------
+    "the plan for the {title} (draft)": "Kế hoạch tổ chức thực hiện {title} (dự thảo)",
+    "the {title} (Decision No. {code})": "{title} (Quyết định số {code})",
+    "the {title} (Decision No. {code} of {date})": "{title} (Quyết định số {code} ngày {date})",
+    "<b>Personal data notice</b>\n"
+    "{ministry}, through {agency}, processes your personal data to run {campaign}.\n"
+    "<b>What:</b> your name, position, unit, weekly self-assessments and the good examples you "
+    "share; your answers are seen by you alone.\n"
+    "<b>Your rights:</b> see and download your data (/mydata), correct it (/settings), "
+    "withdraw consent and erase it (/forget), at any time.\n"
+    "Nothing about you is stored unless you agree. The full notice: tap “Details”.":
+        "<b>Thông báo về xử lý dữ liệu cá nhân</b>\n"
+        "{ministry}, thông qua {agency}, xử lý dữ liệu cá nhân của đồng chí để triển khai {campaign}.\n"
+        "<b>Dữ liệu:</b> họ và tên, chức vụ, đơn vị, kết quả tự đánh giá hằng tuần, gương điển hình "
+        "đồng chí gửi; kết quả tự đánh giá chỉ đồng chí được xem.\n"
+        "<b>Quyền của đồng chí:</b> xem, tải về (/mydata), chỉnh sửa (/settings), rút lại sự đồng ý "
+        "và xóa dữ liệu (/forget) bất cứ lúc nào.\n"
+        "Không lưu thông tin nào nếu đồng chí không đồng ý. Toàn văn: bấm “Xem chi tiết”.",
+    "<b>Personal data notice (full text)</b>\n"
+    "{where} invites you to the campaign's bot, as {role}.\n\n"
+    "<b>Who processes your data:</b> {ministry}, through {agency}, the campaign's standing agency.\n"
+    "<b>What is kept:</b> your Telegram account number, full name, position, unit, language and "
+    "check-in schedule; your weekly self-assessments; the good examples and photos you choose to share.\n"
+    "<b>Why:</b> to run {campaign}: weekly reminders, your own history, unit figures and the annual report.\n"
+    "<b>Who sees it:</b> your answers are seen by you alone. Your unit's leader sees whether you have "
+    "checked in and figures for groups of at least 3 people. Communications staff see only the good "
+    "examples you submit.\n"
+    "<b>How long:</b> for the campaign period, or until you erase your data.\n"
+    "<b>Your rights:</b> see and download your data (/mydata), correct it (/settings), withdraw consent "
+    "and erase it (/forget), at any time.\n\n"
+    "This notice follows the Law on Personal Data Protection (No. 91/2025/QH15) and Decree "
+    "356/2025/NĐ-CP. Nothing about you is stored unless you agree. Notice version {version}.":
+        "<b>Thông báo về xử lý dữ liệu cá nhân (toàn văn)</b>\n"
+        "{where} mời đồng chí tham gia bot của Phong trào thi đua, với vai trò {role}.\n\n"
+        "<b>Bên xử lý dữ liệu:</b> {ministry}, thông qua {agency} là cơ quan thường trực của Phong trào.\n"
+        "<b>Dữ liệu được lưu:</b> số tài khoản Telegram, họ và tên, chức vụ, đơn vị, ngôn ngữ và lịch tự "
+        "đánh giá; kết quả tự đánh giá hằng tuần; các gương điển hình và hình ảnh do đồng chí chủ động chia sẻ.\n"
+        "<b>Mục đích:</b> triển khai {campaign}: nhắc tự đánh giá hằng tuần, lịch sử của cá nhân, số liệu "
+        "của đơn vị và báo cáo hằng năm.\n"
+        "<b>Người được xem:</b> kết quả tự đánh giá chỉ đồng chí được xem. Lãnh đạo đơn vị chỉ biết đồng chí "
+        "đã tự đánh giá hay chưa và số liệu tổng hợp của nhóm từ 3 người trở lên. Bộ phận truyền thông chỉ "
+        "xem các gương điển hình đồng chí gửi.\n"
+        "<b>Thời hạn lưu:</b> trong thời gian diễn ra Phong trào, hoặc đến khi đồng chí yêu cầu xóa.\n"
+        "<b>Quyền của đồng chí:</b> xem và tải dữ liệu của mình (/mydata), chỉnh sửa (/settings), rút lại "
+        "sự đồng ý và xóa dữ liệu (/forget) vào bất cứ lúc nào.\n\n"
+        "Thông báo này thực hiện theo Luật Bảo vệ dữ liệu cá nhân (số 91/2025/QH15) và Nghị định số "
+        "356/2025/NĐ-CP. Không có thông tin nào của đồng chí được lưu nếu đồng chí không đồng ý. "
+        "Phiên bản thông báo {version}.",
+    "📄 Details": "📄 Xem chi tiết",
+    "↩ Back to the summary": "↩ Quay lại bản tóm tắt",
+}
