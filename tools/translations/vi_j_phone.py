@@ -53,3 +53,65 @@ VI = {
     "📄 Details": "📄 Xem chi tiết",
     "↩ Back to the summary": "↩ Quay lại bản tóm tắt",
 }
+
+VI.update({
+    # -- /mydata (handlers/privacy.py, bot/render/mydata_docx.py) ---------------------------
+    "my-data.docx": "du-lieu-cua-toi.docx",
+    "Everything the bot keeps about you, to read: who you are, your consent, your settings, your weekly "
+    "self-assessments week by week, and the good examples and nominations you entered. To erase it all, "
+    "send /forget.":
+        "Toàn bộ dữ liệu bot lưu về đồng chí, ở dạng văn bản để đọc: thông tin cá nhân, sự đồng ý, cài đặt, "
+        "kết quả tự đánh giá theo từng tuần, các gương điển hình và đề cử đồng chí đã nhập. "
+        "Để xóa toàn bộ, đồng chí gửi /forget.",
+    "The same data as a JSON file, for a computer to read or to take to another service. Photos are counted, "
+    "not included.":
+        "Cùng dữ liệu đó ở dạng tệp JSON, để máy tính đọc hoặc chuyển sang dịch vụ khác. "
+        "Hình ảnh chỉ được đếm số lượng, không kèm theo.",
+    "Your personal data": "Dữ liệu cá nhân của đồng chí",
+    "Office-culture campaign bot": "Bot Phong trào thi đua thực hiện văn hóa công sở",
+    "(name not given yet)": "(chưa khai báo họ và tên)",
+    "Everything the office-culture campaign bot keeps about you, as of {moment}. The JSON file sent with this "
+    "document holds the same data in a form computers read.":
+        "Toàn bộ dữ liệu bot Phong trào thi đua thực hiện văn hóa công sở lưu về đồng chí, tính đến {moment}. "
+        "Tệp JSON gửi kèm văn bản này chứa cùng dữ liệu ở dạng máy tính đọc được.",
+    "{time} on {date}": "{time} ngày {date}",
+    "Who you are": "Thông tin cá nhân",
+    "Full name": "Họ và tên",
+    "Position": "Chức vụ",
+    "Role": "Vai trò",
+    "Telegram account": "Tài khoản Telegram",
+    "Registered": "Đăng ký lúc",
+    "Setting up finished": "Hoàn tất đăng ký",
+    "not yet": "chưa hoàn tất",
+    "Consent to the personal-data notice": "Sự đồng ý với thông báo xử lý dữ liệu cá nhân",
+    "No consent is recorded.": "Chưa có sự đồng ý nào được ghi nhận.",
+    "Notice version": "Phiên bản thông báo",
+    "Agreed": "Đồng ý lúc",
+    "Withdrawn": "Rút lại lúc",
+    "Your settings": "Cài đặt của đồng chí",
+    "Weekly self-assessment": "Lịch tự đánh giá hằng tuần",
+    "Paused until": "Tạm dừng đến",
+    "not paused": "không tạm dừng",
+    "Weekly self-assessments": "Kết quả tự đánh giá hằng tuần",
+    "No self-assessment yet.": "Chưa có kết quả tự đánh giá.",
+    "{n} week, the newest first.": "{n} tuần, tuần gần nhất trước.",
+    "absent with a reason: {reason}": "vắng có lý do: {reason}",
+    "finished {moment}": "hoàn tất lúc {moment}",
+    "not finished": "chưa hoàn tất",
+    "Week {dates}": "Tuần {dates}",
+    "Criterion group": "Nhóm tiêu chí",
+    "Level": "Mức đánh giá",
+    "Points not met, note": "Nội dung chưa đạt, ghi chú",
+    "Your comment on the week": "Tự nhận xét trong tuần",
+    "Good example noted": "Gương điển hình đã ghi",
+    "Good examples you sent": "Gương điển hình đồng chí đã gửi",
+    "None.": "Không có.",
+    "Reason given": "Lý do",
+    "Published at": "Đã đăng tại",
+    "Nominations you entered": "Đề cử do đồng chí nhập",
+    "Entered": "Ngày nhập",
+    "The bot's log also records {n} action of yours (their times are in the JSON file).":
+        "Nhật ký của bot còn ghi nhận {n} thao tác của đồng chí (thời điểm từng thao tác có trong tệp JSON).",
+})
+VI["The example is about"] = "Đối tượng"
+VI["Note: {text}"] = "Ghi chú: {text}"
