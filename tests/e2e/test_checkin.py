@@ -275,3 +275,39 @@ async def test_the_edit_menu_and_a_changed_answer_have_a_way_back(h: Harness) ->
     assert phuong.last.text == summary
     assert all(a.level == Level.good for a in (await answers(h)).values())
     assert await h.count(FsmRecord) == 0
+
+
+async def test_every_not_met_step_shows_the_campaign_files_labels_as_buttons(h: Harness) -> None:
+    """Issue 13, item 3: the points not met are short labelled buttons (from the campaign
+    file, in the person's language), not numbers matched to paragraphs; every button's data
+    fits Telegram's 64 bytes, also when changing an answer."""
+    await h.register(1020, "Tom Tran", locale="en")
+    tom = h.emu.user(1020, "Tom", language_code="en")
+    await tom.send("/checkin")
+    for g in h.rt.campaign.individual_criteria:
+        await tom.press("🔴 Not met")
+        card = tom.last
+        labels = [item.label.en for item in g.items]
+        assert card.button_texts == [f"☐ {label}" for label in labels] + ["Continue ➡"], g.code
+        assert all(len(data.encode()) <= 64 for _, data in sum(card.buttons, []))
+        assert len(card.text) <= 4096 and "<blockquote expandable>" in card.html
+        assert g.items[-1].text.en.rstrip(";.") in card.text  # the plan's wording, folded
+        await tom.press(f"☐ {labels[-1]}")
+        assert f"☑ {labels[-1]}" in tom.last.button_texts
+        await tom.press("Continue ➡")
+        await tom.press("Skip ➡")
+    await tom.press("✅ Finish")
+    summary = tom.last.text
+    # The summary names the points by label ("b3", "f1" mean nothing to a person).
+    assert "— Not met (Joining emulation movements)" in summary and "(Honest, objective reporting)" in summary
+    assert "(f1)" not in summary and "(b3)" not in summary
+    stored = await answers(h)
+    assert {c: a.sub_items for c, a in stored.items()} == {
+        g.code: g.items[-1].code for g in h.rt.campaign.individual_criteria
+    }
+    # Changing an answer to Not met shows the same buttons, with the editing flag in the data.
+    await tom.press("✏️ Change an answer")
+    await tom.press("e) Ethics and lifestyle")
+    await tom.press("🔴 Not met")
+    assert tom.last.button_texts[0] == "☐ Cultivating ethics, lifestyle"
+    assert all(len(data.encode()) <= 64 for _, data in sum(tom.last.buttons, []))
