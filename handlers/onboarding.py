@@ -93,7 +93,7 @@ async def start(
         await message.answer(text)
         return
     await message.answer(
-        privacy_summary(campaign, settings.ministry_name, settings.standing_agency),
+        privacy_summary(campaign, settings.ministry_name, settings.standing_agency, preview.unit, preview.role),
         reply_markup=notice_keyboard(preview.token or "", full=False),
     )
     if user is None:
@@ -135,8 +135,8 @@ async def notice_details(
     except DomainError as exc:  # the invitation has expired or been withdrawn meanwhile
         await edit_in_place(query, how_to_get_invite() if exc.code == "invite_missing" else error_text(exc))
         return
-    args = (campaign, settings.ministry_name, settings.standing_agency)
-    text = privacy_notice(*args, preview.unit, preview.role) if callback_data.full else privacy_summary(*args)
+    args = (campaign, settings.ministry_name, settings.standing_agency, preview.unit, preview.role)
+    text = privacy_notice(*args) if callback_data.full else privacy_summary(*args)
     await edit_in_place(query, text, notice_keyboard(preview.token or "", full=callback_data.full))
     invite_attempts.notice_shown(person_ref(query.from_user.id), clock.now())
 

@@ -87,22 +87,25 @@ def _notice_where(ministry: str, unit: Unit | None) -> str:
     return escape(unit.name) if unit else escape(ministry)
 
 
-def privacy_summary(campaign: Campaign, ministry: str, agency: str) -> str:
+def privacy_summary(campaign: Campaign, ministry: str, agency: str, unit: Unit | None, role: Role) -> str:
     """The notice as a person reads it on a phone: who, what, why, their rights, and that
     nothing is stored without their agreement, in a few lines; "Details" shows the full text
     (:func:`privacy_notice`), whose version the consent keeps."""
     return _(
         "<b>Personal data notice</b>\n"
+        "Invited by {where}; your role: {role}.\n"
         "{ministry}, through {agency}, processes your personal data to run {campaign}.\n"
         "<b>What:</b> your name, position, unit, weekly self-assessments and the good examples you "
         "share; your answers are seen by you alone.\n"
         "<b>Your rights:</b> see and download your data (/mydata), correct it (/settings), "
-        "withdraw consent and erase it (/forget), at any time.\n"
-        "Nothing about you is stored unless you agree. The full notice: tap “Details”."
+        "withdraw consent and erase it (/forget), at any time. Nothing about you is stored unless "
+        "you agree; the full notice: tap “Details”."
     ).format(
         ministry=escape(ministry),
         agency=escape(agency),
         campaign=campaign_reference(campaign),
+        where=_notice_where(ministry, unit),
+        role=role_name(role),
     )
 
 

@@ -34,9 +34,10 @@ async def test_invited_employee_onboards_in_six_interactions_in_vietnamese(h: Ha
     notice = lan.last.text
     # A summary a phone shows whole: who, what, why, the rights, nothing stored without consent.
     assert "Thông báo về xử lý dữ liệu cá nhân" in notice and "Bộ Nông nghiệp và Môi trường" in notice
+    assert "Lời mời của Văn phòng Bộ; vai trò: cán bộ, công chức, viên chức." in notice
     assert "Quyết định số 2497/QĐ-BTNMT" in notice and "/mydata" in notice and "/forget" in notice
     assert "Không lưu thông tin nào nếu đồng chí không đồng ý" in notice
-    assert len(notice.splitlines()) <= 5 and len(notice) < 700
+    assert len(notice.splitlines()) <= 5 and len(notice) < 760
     assert lan.last.button_texts == ["✅ Tôi đồng ý", "Tôi không đồng ý", "📄 Xem chi tiết"]
     assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0  # nothing before consent
 
@@ -73,7 +74,7 @@ async def test_english_speaker_onboards_in_english_with_another_schedule(h: Harn
     token = await h.invite("SO-HN", Role.leader)
     tom = h.emu.user(1002, "Tom", language_code="en-GB")
     await tom.send(f"/start {token}")
-    assert "Personal data notice" in tom.last.text
+    assert "Personal data notice" in tom.last.text and "your role: unit leader" in tom.last.text
     assert "(Decision No. 2497/QĐ-BTNMT)" in tom.last.text and "📄 Details" in tom.last.button_texts
     await tom.press("✅ I agree")
     await tom.press("🇬🇧 English")

@@ -7,19 +7,21 @@ VI = {
     "the {title} (Decision No. {code})": "{title} (Quyết định số {code})",
     "the {title} (Decision No. {code} of {date})": "{title} (Quyết định số {code} ngày {date})",
     "<b>Personal data notice</b>\n"
+    "Invited by {where}; your role: {role}.\n"
     "{ministry}, through {agency}, processes your personal data to run {campaign}.\n"
     "<b>What:</b> your name, position, unit, weekly self-assessments and the good examples you "
     "share; your answers are seen by you alone.\n"
     "<b>Your rights:</b> see and download your data (/mydata), correct it (/settings), "
-    "withdraw consent and erase it (/forget), at any time.\n"
-    "Nothing about you is stored unless you agree. The full notice: tap “Details”.":
+    "withdraw consent and erase it (/forget), at any time. Nothing about you is stored unless "
+    "you agree; the full notice: tap “Details”.":
         "<b>Thông báo về xử lý dữ liệu cá nhân</b>\n"
+        "Lời mời của {where}; vai trò: {role}.\n"
         "{ministry}, thông qua {agency}, xử lý dữ liệu cá nhân của đồng chí để triển khai {campaign}.\n"
         "<b>Dữ liệu:</b> họ và tên, chức vụ, đơn vị, kết quả tự đánh giá hằng tuần, gương điển hình "
         "đồng chí gửi; kết quả tự đánh giá chỉ đồng chí được xem.\n"
         "<b>Quyền của đồng chí:</b> xem, tải về (/mydata), chỉnh sửa (/settings), rút lại sự đồng ý "
-        "và xóa dữ liệu (/forget) bất cứ lúc nào.\n"
-        "Không lưu thông tin nào nếu đồng chí không đồng ý. Toàn văn: bấm “Xem chi tiết”.",
+        "và xóa dữ liệu (/forget) bất cứ lúc nào. Không lưu thông tin nào nếu đồng chí không đồng ý; "
+        "toàn văn: bấm “Xem chi tiết”.",
     "<b>Personal data notice (full text)</b>\n"
     "{where} invites you to the campaign's bot, as {role}.\n\n"
     "<b>Who processes your data:</b> {ministry}, through {agency}, the campaign's standing agency.\n"
