@@ -56,7 +56,7 @@ def schedule_text(user: User) -> str:
     )
 
 
-def campaign_reference(campaign: Campaign, *, dated: bool = False) -> str:
+def notice_campaign(campaign: Campaign, *, dated: bool = False) -> str:
     """The campaign as the notice names it, from the campaign file: its title and its
     decision ("… (Quyết định số 2497/QĐ-BTNMT)"), or, for a plan awaiting its decision,
     "Kế hoạch tổ chức thực hiện … (dự thảo)", never a decision number left blank."""
@@ -103,7 +103,7 @@ def privacy_summary(campaign: Campaign, ministry: str, agency: str, unit: Unit |
     ).format(
         ministry=escape(ministry),
         agency=escape(agency),
-        campaign=campaign_reference(campaign),
+        campaign=notice_campaign(campaign),
         where=_notice_where(ministry, unit),
         role=role_name(role),
     )
@@ -136,7 +136,7 @@ def privacy_notice(campaign: Campaign, ministry: str, agency: str, unit: Unit | 
         role=role_name(role),
         ministry=escape(ministry),
         agency=escape(agency),
-        campaign=campaign_reference(campaign, dated=True),
+        campaign=notice_campaign(campaign, dated=True),
         version=notice_version(campaign, ministry, agency),
     )
 
