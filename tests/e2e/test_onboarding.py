@@ -460,3 +460,17 @@ async def test_a_draft_campaign_is_named_as_a_draft_plan_without_a_decision_numb
             rt.settings.standing_agency)
     finally:
         await stop_bot(rt, task)
+
+
+async def test_details_of_an_invitation_withdrawn_meanwhile_say_so_and_store_nothing(h: Harness) -> None:
+    from bot.services.invites import InviteService
+
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP")
+    binh = h.emu.user(8104, "Bình", language_code="vi")
+    await binh.send(f"/start {token}")
+    async with h.sessionmaker() as s:
+        await InviteService(s, h.clock).revoke(token)
+    await binh.press("📄 Xem chi tiết")
+    assert "bị thu hồi" in binh.last.text and not binh.last.buttons
+    assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0 and await h.count(FsmRecord) == 0
