@@ -14,6 +14,14 @@ class Consent(CallbackData, prefix="cs"):
     token: str = ""
 
 
+class ConsentNotice(CallbackData, prefix="cn"):
+    """The notice's "Details" (full=True) and the way back to its summary (full=False).
+    The token rides along as in Consent: nothing is stored before consent."""
+
+    full: bool
+    token: str = ""
+
+
 class Lang(CallbackData, prefix="lg"):
     code: str  # "vi" | "en"
     onboarding: bool = False

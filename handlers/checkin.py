@@ -98,6 +98,13 @@ def _group_title(campaign: Campaign, code: str) -> str:
     return "{code}) {title}".format(code=g.code, title=escape(g.short.get(current_locale())))
 
 
+def _item_label(campaign: Campaign, code: str, item: str) -> str:
+    try:
+        return escape(campaign.criterion(code).item(item).label_for(current_locale()))
+    except KeyError:  # a sub-item of an earlier campaign file
+        return escape(item)
+
+
 # -- cards ------------------------------------------------------------------------------
 
 
@@ -151,26 +158,42 @@ def _build_question_card(campaign: Campaign, view: CheckinView, code: str, *, ed
 
 
 def items_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """"Which points were not met?": one button per sub-item with its short label from the
+    campaign file (☑ when marked), the plan's full wording folded below. Built once per
+    week, group, language, mode and set of marks; a note typed here is added fresh."""
+    marked = frozenset(view.answers[code].sub_items) if code in view.answers else frozenset()
+    key = ("items", id(campaign), current_locale(), view.week, code, editing, marked)
+    text, kb = _kept(key, lambda: _build_items_card(campaign, view, code, marked, editing=editing))
+    note = view.answers[code].note if code in view.answers else None
+    if note:
+        text += "\n\n" + _("Your note: {note}").format(note=escape(note))
+    return text, kb
+
+
+def _build_items_card(campaign: Campaign, view: CheckinView, code: str, marked: frozenset[str], *,
+                      editing: bool) -> tuple[str, InlineKeyboardMarkup]:
     g = campaign.criterion(code)
     index = view.order.index(code)
-    marked = set(view.answers[code].sub_items) if code in view.answers else set()
     locale = current_locale()
+    # The plan's wording of each point, under its label, in a quote folded to a few lines:
+    # the buttons say enough on a phone, the full text is one tap away.
+    wording = "\n".join(
+        "<b>{label}:</b> {text}".format(label=escape(item.label_for(locale)), text=escape(item.text.get(locale)))
+        for item in g.items
+    )
     lines = [
         _header(view),
         "<b>{}</b> — {}".format(_group_title(campaign, code), level_name(Level.not_met)),
         _("Which points were not met? Tap to mark them (optional), then Continue."),
-        "",
+        f"<blockquote expandable>{wording}</blockquote>",
     ]
     kb = InlineKeyboardBuilder()
-    for n, item in enumerate(g.items, start=1):
-        lines.append(f"{n}. {escape(item.text.get(locale))}")
+    for n, item in enumerate(g.items):
         box = "☑" if item.code in marked else "☐"
-        kb.button(text=f"{box} {n}", callback_data=CheckinItemCB(w=view.week, c=index, i=n - 1, e=editing))
-    note = view.answers[code].note if code in view.answers else None
-    if note:
-        lines += ["", _("Your note: {note}").format(note=escape(note))]
+        kb.button(text=f"{box} {item.label_for(locale)}",
+                  callback_data=CheckinItemCB(w=view.week, c=index, i=n, e=editing))
     kb.button(text=_("Continue ➡"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.items_done, c=index, e=editing))
-    kb.adjust(*([min(len(g.items), 5)] * ((len(g.items) + 4) // 5)), 1)
+    kb.adjust(1)  # one label a row: a phone shows each in full
     return "\n".join(lines), kb.as_markup()
 
 
@@ -223,8 +246,8 @@ def summary_card(campaign: Campaign, summary: Summary, streak: int) -> tuple[str
         line = "{icon} {title} — {level}{trend}".format(
             icon=LEVEL_ICONS[ans.level], title=_group_title(campaign, code), level=level_name(ans.level), trend=trend
         )
-        if ans.sub_items:
-            line += " ({})".format(", ".join(ans.sub_items))
+        if ans.sub_items:  # the points not met, by their labels (never bare codes)
+            line += " ({})".format("; ".join(_item_label(campaign, code, item) for item in ans.sub_items))
         lines.append(line)
     lines += [
         "",

@@ -1,4 +1,5 @@
-"""Onboarding (SPEC §3.1): /start <token> → notice and consent → language → name →
+"""Onboarding (SPEC §3.1): /start <token> → notice (a summary, "Details" for the full
+text) and consent → language → name →
 position → check-in day and time → welcome. Six interactions when the defaults suit.
 """
 
@@ -13,7 +14,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,17 +31,18 @@ from bot.services.profile import ProfileService
 from handlers.common import set_chat_menu
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
-from handlers.callbacks import Consent, Hour, Lang, Schedule, ScheduleStep, Weekday
+from handlers.callbacks import Consent, ConsentNotice, Hour, Lang, Schedule, ScheduleStep, Weekday
 from handlers.keyboards import LANGUAGE_NAMES, hour_keyboard, language_keyboard, schedule_choice_keyboard, weekday_keyboard
 from handlers.texts import (
-    NOTICE_VERSION,
     error_text,
     how_to_get_invite,
+    notice_version,
     privacy_notice,
+    privacy_summary,
     role_name,
     schedule_text,
 )
-from storage.models import Role, User
+from storage.models import Role, Unit, User
 
 
 
@@ -68,6 +70,7 @@ async def start(
     session: AsyncSession,
     clock: Clock,
     settings: Settings,
+    campaign: Campaign,
     user: User | None,
     invite_attempts: InviteAttempts,
 ) -> None:
@@ -90,16 +93,53 @@ async def start(
         text = how_to_get_invite() if exc.code == "invite_missing" else error_text(exc)
         await message.answer(text)
         return
-    kb = InlineKeyboardBuilder()
-    kb.button(text=_("✅ I agree"), callback_data=Consent(agree=True, token=preview.token or ""))
-    kb.button(text=_("I do not agree"), callback_data=Consent(agree=False, token=""))
-    kb.adjust(1)
     await message.answer(
-        privacy_notice(settings.ministry_name, settings.standing_agency, preview.unit, preview.role),
-        reply_markup=kb.as_markup(),
+        privacy_summary(campaign, settings.ministry_name, settings.standing_agency, preview.unit, preview.role),
+        reply_markup=notice_keyboard(preview.token or "", full=False),
     )
     if user is None:
         invite_attempts.notice_shown(person_ref(message.chat.id), clock.now())
+
+
+def notice_keyboard(token: str, *, full: bool) -> InlineKeyboardMarkup:
+    """Agree, decline, and "Details" under the summary or "Back" under the full text: the
+    person who agrees at once taps once, as before."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("✅ I agree"), callback_data=Consent(agree=True, token=token))
+    kb.button(text=_("I do not agree"), callback_data=Consent(agree=False, token=""))
+    if full:
+        kb.button(text=_("↩ Back to the summary"), callback_data=ConsentNotice(full=False, token=token))
+    else:
+        kb.button(text=_("📄 Details"), callback_data=ConsentNotice(full=True, token=token))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+async def notice_details(
+    query: CallbackQuery,
+    callback_data: ConsentNotice,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    campaign: Campaign,
+    user: User | None,
+    invite_attempts: InviteAttempts,
+) -> None:
+    """"Details" and "Back": the same message shows the full notice or its summary, with the
+    same answers under it. Reads the invitation again; stores nothing."""
+    if user is not None:  # an old notice, after consenting: the full text, nothing to answer
+        unit = await session.get(Unit, user.unit_id) if user.unit_id else None
+        await edit_in_place(query, privacy_notice(campaign, settings.ministry_name, settings.standing_agency, unit, user.role))
+        return
+    try:
+        preview = await service(session, clock, settings, invite_attempts).preview(query.from_user.id, callback_data.token or None)
+    except DomainError as exc:  # the invitation has expired or been withdrawn meanwhile
+        await edit_in_place(query, how_to_get_invite() if exc.code == "invite_missing" else error_text(exc))
+        return
+    args = (campaign, settings.ministry_name, settings.standing_agency, preview.unit, preview.role)
+    text = privacy_notice(*args) if callback_data.full else privacy_summary(*args)
+    await edit_in_place(query, text, notice_keyboard(preview.token or "", full=callback_data.full))
+    invite_attempts.notice_shown(person_ref(query.from_user.id), clock.now())
 
 
 async def consent_pending(message: Message, user: User | None, invite_attempts: InviteAttempts, clock: Clock) -> bool:
@@ -144,6 +184,7 @@ async def agree(
     session: AsyncSession,
     clock: Clock,
     settings: Settings,
+    campaign: Campaign,
     locale: str,
     user: User | None,
     invite_attempts: InviteAttempts,
@@ -154,16 +195,16 @@ async def agree(
         # recorded the consent and asked the next question; nothing more to do.
         callback_answer.text = _("Already recorded.")
         return
+    # The full notice's version, whether the person read the summary or the details.
+    version = notice_version(campaign, settings.ministry_name, settings.standing_agency)
     user = await service(session, clock, settings).accept(
         query.from_user.id,
         callback_data.token or None,
         locale=locale,
-        notice_version=NOTICE_VERSION,
+        notice_version=version,
     )
     await state.set_state(Onboarding.language)
-    await edit_in_place(
-        query, _("Thank you: your consent is recorded (notice version {version}).").format(version=NOTICE_VERSION)
-    )
+    await edit_in_place(query, _("Thank you: your consent is recorded (notice version {version}).").format(version=version))
     if isinstance(query.message, Message):
         await query.message.answer(
             _("You are registered as {role}. Which language shall I use?").format(role=role_name(user.role)),
@@ -305,6 +346,7 @@ def make_router() -> Router:
     router.message.register(typed_at_consent, StateFilter(None), consent_pending)
     router.callback_query.register(decline, Consent.filter(F.agree.is_(False)))
     router.callback_query.register(agree, Consent.filter(F.agree.is_(True)))
+    router.callback_query.register(notice_details, ConsentNotice.filter())
     router.callback_query.register(language_chosen, Onboarding.language, Lang.filter(F.onboarding.is_(True)))
     router.message.register(full_name_given, Onboarding.full_name, TYPED)
     router.message.register(position_given, Onboarding.position, TYPED)

@@ -1,10 +1,11 @@
 """/mydata and /forget (SPEC §3.9; Law 91/2025/QH15, Decree 356/2025/NĐ-CP): a person
-downloads everything kept about them as a JSON file, or erases it after a confirmation,
+downloads everything kept about them as a document to read (DOCX) and a JSON file, or erases it after a confirmation,
 choosing whether their good examples are removed or kept without their name
 (bot.services.privacy)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from aiogram import Bot, Router
@@ -15,8 +16,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.campaign.schema import Campaign
 from bot.clock import Clock
 from bot.i18n import _
+from bot.render.mydata_docx import build_mydata_docx
 from bot.services.privacy import PrivacyService
 from handlers.callbacks import ForgetAct, ForgetCB
 from handlers.common import clear_chat_menu
@@ -24,14 +27,22 @@ from handlers.edit import edit_in_place
 from storage.models import User
 
 
-async def mydata(message: Message, session: AsyncSession, clock: Clock, user: User) -> None:
+async def mydata(message: Message, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+    """Two files: a document to read (DOCX, in the person's language, weeks by their dates)
+    and the same data as JSON, for a computer or another service."""
     data = await PrivacyService(session, clock).export(user)
     body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    word = await asyncio.to_thread(build_mydata_docx, data, campaign, user.timezone)
+    await message.answer_document(
+        BufferedInputFile(word, filename=_("my-data.docx")),
+        caption=_("Everything the bot keeps about you, to read: who you are, your consent, your settings, "
+                  "your weekly self-assessments week by week, and the good examples and nominations you entered. "
+                  "To erase it all, send /forget."),
+    )
     await message.answer_document(
         BufferedInputFile(body, filename="du-lieu-cua-toi.json"),
-        caption=_("Everything the bot keeps about you: profile, consents, weekly self-assessments with their answers, "
-                  "good examples and nominations you entered. Photos are counted, not included. "
-                  "To erase it all, send /forget."),
+        caption=_("The same data as a JSON file, for a computer to read or to take to another service. "
+                  "Photos are counted, not included."),
     )
 
 

@@ -5,9 +5,11 @@ Translate first, then .format(); user text is escaped with html.escape before it
 
 from __future__ import annotations
 
+import hashlib
 from html import escape
 
-from bot.i18n import N_, _, ngettext
+from bot.campaign.schema import Campaign
+from bot.i18n import N_, _, current_locale, ngettext
 from bot.services.errors import (
     AccessDenied,
     AlreadyRegistered,
@@ -17,8 +19,9 @@ from bot.services.errors import (
 )
 from storage.models import Role, Unit, User
 
-# Bump when the notice's text changes: consent records keep the version they agreed to.
-NOTICE_VERSION = "2026-11-v1"
+# Bump when the notice's wording changes: consent records keep the version they agreed to,
+# with a fingerprint of the campaign file and organisation names (notice_version()).
+NOTICE_VERSION = "2026-12-v2"
 
 WEEKDAYS = (
     N_("Monday"),
@@ -53,19 +56,72 @@ def schedule_text(user: User) -> str:
     )
 
 
-def privacy_notice(ministry: str, agency: str, unit: Unit | None, role: Role) -> str:
-    where = escape(unit.name) if unit else escape(ministry)
+def notice_campaign(campaign: Campaign, *, dated: bool = False) -> str:
+    """The campaign as the notice names it, from the campaign file: its title and its
+    decision ("… (Quyết định số 2497/QĐ-BTNMT)"), or, for a plan awaiting its decision,
+    "Kế hoạch tổ chức thực hiện … (dự thảo)", never a decision number left blank."""
+    locale = current_locale()
+    title = campaign.title.get(locale)
+    if locale == "en" and title[:1].isupper() and title[1:2].islower():
+        title = title[0].lower() + title[1:]  # "the emulation movement “…”" inside a sentence
+    title = escape(title)
+    if campaign.is_draft:
+        return _("the plan for the {title} (draft)").format(title=title)
+    if dated and campaign.issued is not None:
+        return _("the {title} (Decision No. {code} of {date})").format(
+            title=title, code=escape(campaign.code), date=campaign.issued.strftime("%d/%m/%Y")
+        )
+    return _("the {title} (Decision No. {code})").format(title=title, code=escape(campaign.code))
+
+
+def notice_version(campaign: Campaign, ministry: str, agency: str) -> str:
+    """The version a consent record keeps: the notice's wording (NOTICE_VERSION) and a
+    short fingerprint of what fills it in (the campaign file, the ministry and the standing
+    agency), so a new campaign file or a renamed ministry is a new notice. At most 32
+    characters (consents.notice_version)."""
+    facts = "\n".join((campaign.id, campaign.version, campaign.code, campaign.status, ministry, agency))
+    return f"{NOTICE_VERSION}.{hashlib.sha256(facts.encode()).hexdigest()[:6]}"
+
+
+def _notice_where(ministry: str, unit: Unit | None) -> str:
+    return escape(unit.name) if unit else escape(ministry)
+
+
+def privacy_summary(campaign: Campaign, ministry: str, agency: str, unit: Unit | None, role: Role) -> str:
+    """The notice as a person reads it on a phone: who, what, why, their rights, and that
+    nothing is stored without their agreement, in a few lines; "Details" shows the full text
+    (:func:`privacy_notice`), whose version the consent keeps."""
     return _(
         "<b>Personal data notice</b>\n"
-        "You are invited to the office-culture campaign bot of {where}, as {role}.\n\n"
+        "Invited by {where}; your role: {role}.\n"
+        "{ministry}, through {agency}, processes your personal data to run {campaign}.\n"
+        "<b>What:</b> your name, position, unit, weekly self-assessments and the good examples you "
+        "share; your answers are seen by you alone.\n"
+        "<b>Your rights:</b> see and download your data (/mydata), correct it (/settings), "
+        "withdraw consent and erase it (/forget), at any time. Nothing about you is stored unless "
+        "you agree; the full notice: tap “Details”."
+    ).format(
+        ministry=escape(ministry),
+        agency=escape(agency),
+        campaign=notice_campaign(campaign),
+        where=_notice_where(ministry, unit),
+        role=role_name(role),
+    )
+
+
+def privacy_notice(campaign: Campaign, ministry: str, agency: str, unit: Unit | None, role: Role) -> str:
+    """The full notice (Law 91/2025/QH15, Decree 356/2025/NĐ-CP): the campaign's name and
+    decision from the campaign file, the ministry and its standing agency from settings."""
+    return _(
+        "<b>Personal data notice (full text)</b>\n"
+        "{where} invites you to the campaign's bot, as {role}.\n\n"
         "<b>Who processes your data:</b> {ministry}, through {agency}, the campaign's "
         "standing agency.\n"
         "<b>What is kept:</b> your Telegram account number, full name, position, unit, "
         "language and check-in schedule; your weekly self-assessments; the good examples "
         "and photos you choose to share.\n"
-        "<b>Why:</b> to run the emulation campaign “Civil servants emulate in practising "
-        "office culture” (Decision 2497/QĐ-BTNMT): weekly reminders, your own history, "
-        "unit figures and the annual report.\n"
+        "<b>Why:</b> to run {campaign}: weekly reminders, your own history, unit figures and "
+        "the annual report.\n"
         "<b>Who sees it:</b> your answers are seen by you alone. Your unit's leader sees "
         "whether you have checked in and figures for groups of at least 3 people. "
         "Communications staff see only the good examples you submit.\n"
@@ -76,11 +132,12 @@ def privacy_notice(ministry: str, agency: str, unit: Unit | None, role: Role) ->
         "Decree 356/2025/NĐ-CP. Nothing about you is stored unless you agree. "
         "Notice version {version}."
     ).format(
-        where=where,
+        where=_notice_where(ministry, unit),
         role=role_name(role),
         ministry=escape(ministry),
         agency=escape(agency),
-        version=NOTICE_VERSION,
+        campaign=notice_campaign(campaign, dated=True),
+        version=notice_version(campaign, ministry, agency),
     )
 
 

@@ -58,6 +58,9 @@ DEFAULT_ONCE_DAY = 15
 SHORT_MAX_CHARS = 40
 HINT_MAX_CHARS = 120
 FIGURE_LABEL_MAX_CHARS = 120
+#: A sub-item's label is the text of a button on a phone (one button a row, with a mark
+#: in front): about 30 characters fit a 390-pixel-wide screen without being cut.
+LABEL_MAX_CHARS = 30
 
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^§\S")]
@@ -100,6 +103,23 @@ class SubItem(_Model):
     code: NonEmptyStr
     ref: Ref
     text: Text
+    #: A few words for a button ("Chủ động phối hợp"), faithful to the bullet's wording;
+    #: required for the individual criteria, whose "Chưa đạt" step shows one button per
+    #: sub-item (see Campaign._individual_items_labelled).
+    label: Text | None = None
+
+    @field_validator("label")
+    @classmethod
+    def _label_fits(cls, label: Text | None) -> Text | None:
+        if label is not None:
+            for language in ("vi", "en"):
+                if len(getattr(label, language)) > LABEL_MAX_CHARS:
+                    raise _fail("label longer than {limit} characters", at=language, limit=LABEL_MAX_CHARS)
+        return label
+
+    def label_for(self, locale: str | None) -> str:
+        """The button's text; the sub-item's code where a file gives no label."""
+        return self.label.get(locale) if self.label is not None else self.code
 
 
 class Figure(_Model):
@@ -480,6 +500,26 @@ class Campaign(_Model):
     @classmethod
     def _groups_in_order(cls, groups: list[CriterionGroup]) -> list[CriterionGroup]:
         return _check_groups(groups)
+
+    @field_validator("individual_criteria")
+    @classmethod
+    def _individual_items_labelled(cls, groups: list[CriterionGroup]) -> list[CriterionGroup]:
+        """Every individual sub-item has a label, distinct within its group: a person marks
+        the points not met by these buttons alone."""
+        for i, group in enumerate(groups):
+            seen: dict[str, int] = {}
+            for j, item in enumerate(group.items):
+                if item.label is None:
+                    raise _fail("required for an individual criterion's sub-item (a button's text)",
+                                at=f"[{i}].items[{j}].label")
+                for language in ("vi", "en"):
+                    value = getattr(item.label, language).casefold()
+                    key = f"{language}:{value}"
+                    if key in seen:
+                        raise _fail("the same label as items[{first}] of this group",
+                                    at=f"[{i}].items[{j}].label.{language}", first=seen[key])
+                    seen[key] = j
+        return groups
 
     @field_validator("content")
     @classmethod

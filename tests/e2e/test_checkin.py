@@ -46,11 +46,18 @@ async def test_not_met_with_sub_items_and_a_note_then_compare_next_week(h: Harne
     await binh.press("🟢 Tốt")
     await binh.press("🔴 Chưa đạt")
     items = binh.last
-    assert "Những nội dung nào chưa đạt" in items.text and "Chủ động phối hợp" in items.text
-    await binh.press("☐ 1")
-    await binh.press("☐ 3")
-    await binh.press("☑ 1")  # changed his mind
-    assert [t for t in binh.last.button_texts if t[0] in "☐☑"] == ["☐ 1", "☐ 2", "☑ 3"]
+    assert "Những nội dung nào chưa đạt" in items.text
+    # One button per point, with its short label from the campaign file; the plan's
+    # wording folded in a quote below, not numbers to match with paragraphs.
+    assert items.button_texts == ["☐ Học tập nâng cao trình độ", "☐ Chủ động phối hợp",
+                                  "☐ Báo cáo trung thực, khách quan", "Tiếp tục ➡"]
+    assert "<blockquote expandable><b>Học tập nâng cao trình độ:</b> Thường xuyên học tập" in items.html
+    assert all(len(data.encode()) <= 64 for _, data in sum(items.buttons, []))
+    await binh.press("☐ Học tập nâng cao trình độ")
+    await binh.press("☐ Báo cáo trung thực, khách quan")
+    await binh.press("☑ Học tập nâng cao trình độ")  # changed his mind
+    assert binh.last.button_texts[:3] == ["☐ Học tập nâng cao trình độ", "☐ Chủ động phối hợp",
+                                          "☑ Báo cáo trung thực, khách quan"]
     await binh.press("Tiếp tục ➡")
     assert "ghi chú ngắn" in binh.last.text
     await binh.send("Báo cáo tuần <b>chậm</b> hai ngày")
@@ -62,7 +69,7 @@ async def test_not_met_with_sub_items_and_a_note_then_compare_next_week(h: Harne
     await binh.send("Tuần sau cần chủ động hơn")
     assert "Đã lưu cảm nhận" in binh.last.text
     await binh.press("✅ Hoàn tất")
-    assert "Chưa đạt 1" in binh.last.text and "(b3)" in binh.last.text
+    assert "Chưa đạt 1" in binh.last.text and "— Chưa đạt (Báo cáo trung thực, khách quan)" in binh.last.text
 
     h.clock.advance(days=7)
     await binh.send("/checkin")
@@ -217,7 +224,7 @@ async def test_text_typed_at_the_points_step_is_kept_as_the_note(h: Harness) -> 
     assert "Những nội dung nào chưa đạt" in reply.text and "Câu 3/7" not in reply.text  # the step again
     ans = (await answers(h))["b"]
     assert (ans.level, ans.note) == (Level.not_met, "Chưa hoàn thành báo cáo tháng đúng hạn")
-    await hang.press("☐ 2")
+    await hang.press("☐ Chủ động phối hợp")
     await hang.press("Tiếp tục ➡")  # the note is there already: on to the next group
     assert "Câu 3/7" in hang.last.text
     ans = (await answers(h))["b"]
@@ -225,7 +232,7 @@ async def test_text_typed_at_the_points_step_is_kept_as_the_note(h: Harness) -> 
     for _ in range(5):
         await hang.press("🟢 Tốt")
     await hang.press("✅ Hoàn tất")
-    assert "Chưa đạt 1" in hang.last.text and "(b2)" in hang.last.text
+    assert "Chưa đạt 1" in hang.last.text and "(Chủ động phối hợp)" in hang.last.text
     assert await h.count(FsmRecord) == 0
 
 
@@ -268,3 +275,39 @@ async def test_the_edit_menu_and_a_changed_answer_have_a_way_back(h: Harness) ->
     assert phuong.last.text == summary
     assert all(a.level == Level.good for a in (await answers(h)).values())
     assert await h.count(FsmRecord) == 0
+
+
+async def test_every_not_met_step_shows_the_campaign_files_labels_as_buttons(h: Harness) -> None:
+    """Issue 13, item 3: the points not met are short labelled buttons (from the campaign
+    file, in the person's language), not numbers matched to paragraphs; every button's data
+    fits Telegram's 64 bytes, also when changing an answer."""
+    await h.register(1020, "Tom Tran", locale="en")
+    tom = h.emu.user(1020, "Tom", language_code="en")
+    await tom.send("/checkin")
+    for g in h.rt.campaign.individual_criteria:
+        await tom.press("🔴 Not met")
+        card = tom.last
+        labels = [item.label.en for item in g.items]
+        assert card.button_texts == [f"☐ {label}" for label in labels] + ["Continue ➡"], g.code
+        assert all(len(data.encode()) <= 64 for _, data in sum(card.buttons, []))
+        assert len(card.text) <= 4096 and "<blockquote expandable>" in card.html
+        assert g.items[-1].text.en.rstrip(";.") in card.text  # the plan's wording, folded
+        await tom.press(f"☐ {labels[-1]}")
+        assert f"☑ {labels[-1]}" in tom.last.button_texts
+        await tom.press("Continue ➡")
+        await tom.press("Skip ➡")
+    await tom.press("✅ Finish")
+    summary = tom.last.text
+    # The summary names the points by label ("b3", "f1" mean nothing to a person).
+    assert "— Not met (Joining emulation movements)" in summary and "(Honest, objective reporting)" in summary
+    assert "(f1)" not in summary and "(b3)" not in summary
+    stored = await answers(h)
+    assert {c: a.sub_items for c, a in stored.items()} == {
+        g.code: g.items[-1].code for g in h.rt.campaign.individual_criteria
+    }
+    # Changing an answer to Not met shows the same buttons, with the editing flag in the data.
+    await tom.press("✏️ Change an answer")
+    await tom.press("e) Ethics and lifestyle")
+    await tom.press("🔴 Not met")
+    assert tom.last.button_texts[0] == "☐ Cultivating ethics, lifestyle"
+    assert all(len(data.encode()) <= 64 for _, data in sum(tom.last.buttons, []))

@@ -6,7 +6,12 @@ from datetime import timedelta
 
 from storage.models import AuditEntry, ConsentRecord, FsmRecord, Invitation, Role, User
 from tests.e2e.conftest import ADMIN_ID, Harness
-from handlers.texts import NOTICE_VERSION
+from handlers.texts import NOTICE_VERSION, notice_version
+
+
+def full_version(h: Harness) -> str:
+    s = h.rt.settings
+    return notice_version(h.rt.campaign, s.ministry_name, s.standing_agency)
 
 
 async def onboard_vi(person, start: str, name: str, position: str) -> None:  # noqa: ANN001
@@ -27,8 +32,13 @@ async def test_invited_employee_onboards_in_six_interactions_in_vietnamese(h: Ha
 
     await lan.send(f"/start {token}"); steps += 1
     notice = lan.last.text
-    assert "Thông báo về xử lý dữ liệu cá nhân" in notice and "Văn phòng Bộ" in notice
-    assert "91/2025/QH15" in notice and "356/2025/NĐ-CP" in notice and NOTICE_VERSION in notice
+    # A summary a phone shows whole: who, what, why, the rights, nothing stored without consent.
+    assert "Thông báo về xử lý dữ liệu cá nhân" in notice and "Bộ Nông nghiệp và Môi trường" in notice
+    assert "Lời mời của Văn phòng Bộ; vai trò: cán bộ, công chức, viên chức." in notice
+    assert "Quyết định số 2497/QĐ-BTNMT" in notice and "/mydata" in notice and "/forget" in notice
+    assert "Không lưu thông tin nào nếu đồng chí không đồng ý" in notice
+    assert len(notice.splitlines()) <= 5 and len(notice) < 760
+    assert lan.last.button_texts == ["✅ Tôi đồng ý", "Tôi không đồng ý", "📄 Xem chi tiết"]
     assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0  # nothing before consent
 
     await lan.press("✅ Tôi đồng ý"); steps += 1
@@ -50,7 +60,7 @@ async def test_invited_employee_onboards_in_six_interactions_in_vietnamese(h: Ha
     assert (user.full_name, user.position, user.locale, user.role) == ("Nguyễn Thị Lan", "Chuyên viên", "vi", Role.employee)
     assert (user.checkin_weekday, user.checkin_time) == (4, "15:00") and user.onboarded_at is not None
     [consent] = await h.rows(ConsentRecord)
-    assert consent.user_id == user.id and consent.notice_version == NOTICE_VERSION
+    assert consent.user_id == user.id and consent.notice_version == full_version(h)
     [inv] = await h.rows(Invitation)
     assert inv.uses == 1
     assert await h.count(FsmRecord) == 0  # the conversation ended cleanly
@@ -64,7 +74,8 @@ async def test_english_speaker_onboards_in_english_with_another_schedule(h: Harn
     token = await h.invite("SO-HN", Role.leader)
     tom = h.emu.user(1002, "Tom", language_code="en-GB")
     await tom.send(f"/start {token}")
-    assert "Personal data notice" in tom.last.text and "unit leader" in tom.last.text
+    assert "Personal data notice" in tom.last.text and "your role: unit leader" in tom.last.text
+    assert "(Decision No. 2497/QĐ-BTNMT)" in tom.last.text and "📄 Details" in tom.last.button_texts
     await tom.press("✅ I agree")
     await tom.press("🇬🇧 English")
     assert "full name" in tom.last.text
@@ -366,3 +377,100 @@ async def test_wrong_invitation_codes_are_throttled_per_account_and_the_burst_au
     h.clock.advance(minutes=16)
     await guesser.send(f"/start {good}")
     assert "Thông báo về xử lý dữ liệu cá nhân" in guesser.last.text
+
+
+# -- issue 13, item 3: the notice as a summary, its full text behind "Details" -----------------
+
+
+async def test_the_notice_is_a_summary_with_details_and_back_and_consent_keeps_the_full_version(h: Harness) -> None:
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP")
+    lan = h.emu.user(8101, "Lan", language_code="vi")
+    await lan.send(f"/start {token}")
+    card = lan.last
+    summary = card.text
+    await lan.press("📄 Xem chi tiết")
+    full = lan.last
+    assert full.message_id == card.message_id  # the same message, edited in place
+    text = full.text
+    assert "Thông báo về xử lý dữ liệu cá nhân (toàn văn)" in text
+    assert "Văn phòng Bộ mời đồng chí" in text and "cán bộ, công chức, viên chức" in text  # the unit, the role
+    assert "91/2025/QH15" in text and "356/2025/NĐ-CP" in text
+    assert full_version(h) in text and full_version(h).startswith(NOTICE_VERSION)
+    # The campaign from the campaign file, with its decision and date; the organisation from settings.
+    assert ("Phong trào thi đua “Cán bộ, công chức, viên chức ngành tài nguyên và môi trường thi đua thực hiện "
+            "văn hóa công sở” giai đoạn 2019 - 2025 (Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019)") in text
+    assert "Bộ Nông nghiệp và Môi trường, thông qua Vụ Thi đua, Khen thưởng và Tuyên truyền" in text
+    assert len(text) <= 4096
+    assert full.button_texts == ["✅ Tôi đồng ý", "Tôi không đồng ý", "↩ Quay lại bản tóm tắt"]
+    assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0 and await h.count(FsmRecord) == 0
+    await lan.press("↩ Quay lại bản tóm tắt")
+    assert lan.last.message_id == card.message_id and lan.last.text == summary
+    await lan.press("📄 Xem chi tiết")
+    await lan.press("✅ Tôi đồng ý")  # agreeing from the full text works as well
+    assert "Sự đồng ý đã được ghi nhận" in lan.messages[-2].text and full_version(h) in lan.messages[-2].text
+    [consent] = await h.rows(ConsentRecord)
+    assert (consent.notice_version, consent.locale) == (full_version(h), "vi")
+    assert consent.accepted_at is not None
+    [inv] = await h.rows(Invitation)
+    assert inv.uses == 1
+
+
+async def test_details_in_english_and_declining_from_the_full_text_stores_nothing(h: Harness) -> None:
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP")
+    tom = h.emu.user(8102, "Tom", language_code="en")
+    await tom.send(f"/start {token}")
+    await tom.press("📄 Details")
+    text = tom.last.text
+    assert "Personal data notice (full text)" in text and "No. 91/2025/QH15" in text
+    assert "as civil servant" in text or "as a civil servant" in text
+    assert "the emulation movement “Officials, civil servants and public employees of the natural resources" in text
+    assert "(Decision No. 2497/QĐ-BTNMT of 02/10/2019)" in text
+    await tom.press("I do not agree")
+    assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0 and await h.count(FsmRecord) == 0
+
+
+async def test_a_draft_campaign_is_named_as_a_draft_plan_without_a_decision_number(
+    emu, sqlite_url, clock  # noqa: ANN001
+) -> None:
+    """The 2026–2030 file has no decision yet: "Kế hoạch … (dự thảo)", never "Quyết định số …"."""
+    from bot.campaign.in_force import NEXT_PHASE_FILE
+    from tests.e2e.conftest import start_bot, stop_bot
+
+    rt, task = await start_bot(emu, sqlite_url, clock, campaign_file=str(NEXT_PHASE_FILE), ministry_name="Bộ Thử Nghiệm")
+    h = Harness(emu, rt, clock)
+    try:
+        await h.add_unit("VP", "Văn phòng Bộ")
+        token = await h.invite("VP")
+        an = h.emu.user(8103, "An", language_code="vi")
+        await an.send(f"/start {token}")
+        summary = an.last.text
+        await an.press("📄 Xem chi tiết")
+        full = an.last.text
+        for text in (summary, full):
+            assert ("Kế hoạch tổ chức thực hiện Phong trào thi đua “Cán bộ, công chức, viên chức thi đua thực hiện "
+                    "văn hóa công sở” giai đoạn 2026 - 2030 (dự thảo)") in text
+            assert "Quyết định" not in text and "QĐ-BNNMT" not in text and "2497" not in text
+            assert "tài nguyên và môi trường" not in text and "Bộ Thử Nghiệm" in text
+        await an.press("✅ Tôi đồng ý")
+        [consent] = await h.rows(ConsentRecord)
+        assert consent.notice_version == full_version(h) != notice_version(
+            __import__("bot.campaign", fromlist=["load_campaign"]).load_campaign(), "Bộ Thử Nghiệm",
+            rt.settings.standing_agency)
+    finally:
+        await stop_bot(rt, task)
+
+
+async def test_details_of_an_invitation_withdrawn_meanwhile_say_so_and_store_nothing(h: Harness) -> None:
+    from bot.services.invites import InviteService
+
+    await h.add_unit("VP", "Văn phòng Bộ")
+    token = await h.invite("VP")
+    binh = h.emu.user(8104, "Bình", language_code="vi")
+    await binh.send(f"/start {token}")
+    async with h.sessionmaker() as s:
+        await InviteService(s, h.clock).revoke(token)
+    await binh.press("📄 Xem chi tiết")
+    assert "bị thu hồi" in binh.last.text and not binh.last.buttons
+    assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0 and await h.count(FsmRecord) == 0

@@ -365,7 +365,7 @@ async def test_not_met_whose_sub_items_could_not_be_shown(h: Harness) -> None:
     assert lan.last_answer.text.startswith(SORRY) and await answers(h) == {"a": "good", "b": "not_met"}
     await lan.press("🔴 Chưa đạt", message=card)
     assert "Những nội dung nào chưa đạt" in lan.last.text and "b) Chuyên môn" in lan.last.text
-    await lan.press("☐ 2")
+    await lan.press("☐ Chủ động phối hợp")
     await lan.press("Tiếp tục ➡")
     await lan.press("Bỏ qua ➡")
     assert "Câu 3/7" in lan.last.text

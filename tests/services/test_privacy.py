@@ -161,3 +161,28 @@ async def test_forget_leaves_no_personal_data_and_the_same_unit_figures(session,
     entry = (await session.exec(select(AuditEntry).where(AuditEntry.action == "privacy.forget"))).one()
     assert entry.actor_telegram_id is None and entry.detail.startswith("checkins=1 ")
     assert (await session.exec(select(FsmRecord).where(col(FsmRecord.key).contains(str(TID))))).all() == []
+
+
+async def test_the_readable_export_has_the_same_data_as_the_json(session, clock, world) -> None:  # noqa: ANN001
+    """Issue 13, item 3: the DOCX beside the JSON, built from the same export: weeks by their
+    dates, points not met by their labels, the examples and the nominations entered."""
+    from bot.i18n import use_locale
+    from bot.render.mydata_docx import build_mydata_docx
+    from tests.render.docx_checks import all_text, check_fonts, check_page, look, open_docx
+
+    data = await PrivacyService(session, clock).export(world)
+    with use_locale("vi"):
+        word = build_mydata_docx(data, CAMPAIGN, "Asia/Ho_Chi_Minh")
+    document = open_docx(word)
+    check_page(document)
+    check_fonts(document)
+    text = all_text(document)
+    first = CAMPAIGN.individual_criteria[0]
+    assert f"Họ và tên: {NAME}" in text and "Vai trò: lãnh đạo đơn vị" in text
+    assert "Tuần 23/11/2026 – 29/11/2026" in text and "2026-W48" not in text
+    assert f"{first.items[0].label.vi}. Ghi chú: {NAME} đến muộn vì con ốm" in text
+    assert "Tự nhận xét trong tuần: Tuần này tôi cần cố gắng hơn." in text
+    assert "VI. ĐỀ CỬ DO ĐỒNG CHÍ NHẬP" in text and "Phòng Tổng hợp" in text and ACHIEVEMENT in text
+    assert "1. Gương người tốt, việc tốt" in text and "giúp một cụ già nộp hồ sơ" in text
+    assert "Ảnh: 1" in text  # the draft's photo, counted
+    look(word, "mydata_full_vi")
