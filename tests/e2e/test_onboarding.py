@@ -424,7 +424,7 @@ async def test_details_in_english_and_declining_from_the_full_text_stores_nothin
     await tom.press("📄 Details")
     text = tom.last.text
     assert "Personal data notice (full text)" in text and "No. 91/2025/QH15" in text
-    assert "as civil servant" in text or "as a civil servant" in text
+    assert "(your role: civil servant)" in text
     assert "the emulation movement “Officials, civil servants and public employees of the natural resources" in text
     assert "(Decision No. 2497/QĐ-BTNMT of 02/10/2019)" in text
     await tom.press("I do not agree")
