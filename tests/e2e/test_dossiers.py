@@ -70,7 +70,7 @@ async def test_dossier_eligibility_and_refusals(h: Harness) -> None:
 
     # The withdrawn nomination's dossier: refused clearly.
     await boss.send(f"/dossier {individual.id}")
-    assert boss.last.text == ("Đề nghị này đã được rút ngày 25/11/2026 nên không có hồ sơ. Đề nghị đồng chí gửi "
+    assert boss.last.text == ("Đề nghị này đã được rút ngày 25/11/2026 nên không có hồ sơ. Gửi "
                               "/nominate để xem các đề nghị hiện có.")
     # An administrator gets any unit's papers; an employee none.
     await boss.send("/dossier custom-1 VP")
