@@ -11,6 +11,20 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.sandbox.emulator import TelegramEmulator
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    """The only import of the Bot API emulator in bench/ (it is moving to a top-level
+    package), on first use: the bot processes never load it."""
+    if name == "TelegramEmulator":
+        from bot.sandbox.emulator import TelegramEmulator
+
+        return TelegramEmulator
+    raise AttributeError(name)
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-token-for-the-fake-bot-api-000"

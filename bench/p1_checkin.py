@@ -1,7 +1,8 @@
 """P1: check-in button presses through the whole bot, beside a bare aiogram bot.
 
 Both bots run in their own process against the same fake Bot API server (in this
-process, on loopback); the full bot uses a SQLite file database. Each press is a real
+process, on loopback); the full bot runs once on a SQLite file database and once on
+PostgreSQL (asyncpg, the same driver, one bot process), each beside the same bare bot. Each press is a real
 callback query; it counts as handled when the bot has answered it (the full bot answers
 after its edit, through CallbackAnswerMiddleware; the bare bot edits and answers).
 
@@ -22,8 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import TOKEN, percentile, spawn, stop
-from bot.sandbox.emulator import TelegramEmulator
+from bench.common import TOKEN, TelegramEmulator, percentile, spawn, stop
 
 GROUPS = 7
 CONCURRENCY = 32
@@ -46,12 +46,17 @@ def current_week() -> int:
     return iso.year * 100 + iso.week
 
 
-async def seed(db_path: Path, users: list[int]) -> None:
+async def seed(url: str, users: list[int]) -> None:
+    """A migrated database at `url` (a SQLite file, or PostgreSQL emptied first) with the people."""
     from bot.clock import Clock
     from storage.db import make_engine, make_sessionmaker, upgrade
     from storage.models import Role, Unit, User
 
-    engine = make_engine(f"sqlite+aiosqlite:///{db_path}")
+    if url.startswith("postgresql"):
+        from tests.conftest import _reset_postgres
+
+        await _reset_postgres(url)
+    engine = make_engine(url)
     await upgrade(engine)
     now = Clock().now()
     async with make_sessionmaker(engine)() as s:
@@ -89,14 +94,20 @@ async def open_cards(emu: TelegramEmulator, users: list[int]) -> dict[int, objec
     return {u: p.messages[-1] for u, p in people.items()}
 
 
-async def one_run(mode: str, template: Path, n_through: int, n_latency: int) -> P1Run:
+async def one_run(mode: str, template: Path, n_through: int, n_latency: int, postgres_url: str | None = None) -> P1Run:
+    """`mode`: bare, full (SQLite, a copy of `template`) or full-pg (PostgreSQL at `postgres_url`, seeded afresh)."""
     emu = TelegramEmulator(token=TOKEN, bot_username="bench_bot")
     await emu.start()
     tmp = Path(tempfile.mkdtemp(prefix="p1-"))
     db = tmp / "bot.db"
     shutil.copy(template, db)
+    url = f"sqlite+aiosqlite:///{db}"
+    if mode == "full-pg":
+        assert postgres_url
+        url = postgres_url
+        await seed(url, people_ids(n_through, n_latency))
     log = tmp / "bot.log"
-    proc = await spawn("bench/bot_process.py", mode, emu.url, f"sqlite+aiosqlite:///{db}", log=log)
+    proc = await spawn("bench/bot_process.py", "bare" if mode == "bare" else "full", emu.url, url, log=log)
     try:
         await wait_polling(emu)
         week = current_week()
@@ -154,14 +165,22 @@ async def one_run(mode: str, template: Path, n_through: int, n_latency: int) -> 
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-async def main(repeats: int = 3, n_through: int = 300, n_latency: int = 300) -> dict[str, list[P1Run]]:
-    template = Path(tempfile.mkdtemp(prefix="p1-template-")) / "template.db"
+def people_ids(n_through: int, n_latency: int) -> list[int]:
     base = 700000
-    await seed(template, list(range(base, base + n_through + n_latency)))
-    runs: dict[str, list[P1Run]] = {"bare": [], "full": []}
+    return list(range(base, base + n_through + n_latency))
+
+
+async def main(repeats: int = 3, n_through: int = 300, n_latency: int = 300,
+               postgres_url: str | None = None) -> dict[str, list[P1Run]]:
+    """Runs per mode: bare, full (SQLite) and, with `postgres_url`, full-pg; alternating,
+    so that each full run has a bare run beside it."""
+    template = Path(tempfile.mkdtemp(prefix="p1-template-")) / "template.db"
+    await seed(f"sqlite+aiosqlite:///{template}", people_ids(n_through, n_latency))
+    modes = ("bare", "full", "full-pg") if postgres_url else ("bare", "full")
+    runs: dict[str, list[P1Run]] = {m: [] for m in modes}
     for _ in range(repeats):
-        for mode in ("bare", "full"):  # side by side, alternating
-            run = await one_run(mode, template, n_through, n_latency)
+        for mode in modes:  # side by side, alternating
+            run = await one_run(mode, template, n_through, n_latency, postgres_url)
             runs[mode].append(run)
             print(f"P1 {mode}: {run.throughput:.0f} updates/s, p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms", flush=True)
     shutil.rmtree(template.parent, ignore_errors=True)

@@ -17,9 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import TOKEN, spawn
+from bench.common import TOKEN, TelegramEmulator, spawn
 from bot.clock import Clock
-from bot.sandbox.emulator import TelegramEmulator
 from bot.services.delivery import DeliveryService, Outgoing
 from storage.db import make_engine, make_sessionmaker, upgrade
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import PY, ROOT, TOKEN, spawn, stop
-from bot.sandbox.emulator import TelegramEmulator
+from bench.common import PY, ROOT, TOKEN, TelegramEmulator, spawn, stop
 from storage.db import make_engine, upgrade
 
 USERS = 100_000
