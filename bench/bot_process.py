@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 
 from aiogram import Bot, Dispatcher, F
@@ -60,11 +61,47 @@ async def full(api: str, db: str) -> None:
     settings = load_settings(bot_token=TOKEN, telegram_api_url=api, database_url=db, log_level="WARNING")
     rt = await build_runtime(settings, scheduler=False)  # the taps alone: no jobs, no outbox polling
     assert rt.dp is not None and rt.bot is not None
+    if os.environ.get("BENCH_COUNT_SQL"):  # how many round trips a press costs (statements, checkouts)
+        count_sql(rt.engine, os.environ["BENCH_COUNT_SQL"])
     freeze_startup_objects()  # as `python -m bot` does before it polls
     try:
         await rt.dp.start_polling(rt.bot, handle_signals=True)
     finally:
         await rt.close()
+
+
+def count_sql(engine, path: str) -> None:  # noqa: ANN001
+    """Count the statements (by their first words) and the pool's checkouts; written to
+    `path` at exit."""
+    import atexit
+    import json
+    from collections import Counter
+
+    from sqlalchemy import event
+
+    counts: Counter[str] = Counter()
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _stmt(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        counts[" ".join(statement.split()[:3])[:60]] += 1
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _out(*_) -> None:  # noqa: ANN002
+        counts["(pool checkout)"] += 1
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(*_) -> None:  # noqa: ANN002
+        counts["(BEGIN)"] += 1
+
+    @event.listens_for(engine.sync_engine, "commit")
+    def _commit(*_) -> None:  # noqa: ANN002
+        counts["(COMMIT)"] += 1
+
+    @event.listens_for(engine.sync_engine, "rollback")
+    def _rollback(*_) -> None:  # noqa: ANN002
+        counts["(ROLLBACK)"] += 1
+
+    atexit.register(lambda: open(path, "w").write(json.dumps(counts.most_common(), ensure_ascii=False, indent=0)))
 
 
 def main() -> None:
@@ -77,8 +114,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    import os
-
     if os.environ.get("BENCH_PYINSTRUMENT"):
         import signal
 

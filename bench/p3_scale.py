@@ -3,7 +3,10 @@ time of the queries leaders and admins wait for, on SQLite and on PostgreSQL:
 
 - one unit's weekly digest (DigestService.for_leader: participation with the change,
   per-criterion shares, the people not done, 8 weeks of trend, deadlines);
-- every unit's digest (the Monday job's reading, without rendering);
+- every unit's digest (the Monday job's reading, without rendering), beside one plain SQL
+  pass over the same engine that reads the rows those digests read: the members, the
+  eight weeks' check-ins, and the week's answers counted per unit, criterion and level
+  (goal: the digests within 3 × the plain pass, measured in the same run);
 - the sector's annual figures (participation by unit, week by week, for a year).
 
 Data: every person has a check-in row in about 3 weeks out of 4 (done, a few skipped,
@@ -139,6 +142,37 @@ class P3Run:
     one_digest_ms: float
     all_digests_s: float
     annual_s: float
+    plain_s: float = float("nan")  # the plain SQL pass over the rows the digests read
+
+    @property
+    def ratio(self) -> float:
+        return self.all_digests_s / self.plain_s
+
+
+PLAIN_MEMBERS = """
+SELECT * FROM users
+WHERE unit_id IS NOT NULL AND onboarded_at IS NOT NULL AND telegram_id IS NOT NULL AND role != 'admin'
+"""
+PLAIN_CHECKINS = "SELECT user_id, unit_id, week, status FROM checkins WHERE week BETWEEN :first AND :last"
+PLAIN_ANSWERS = """
+SELECT c.unit_id, a.criterion, a.level, COUNT(*)
+FROM checkin_answers a JOIN checkins c ON c.id = a.checkin_id
+WHERE c.week = :week AND c.status = 'done'
+GROUP BY c.unit_id, a.criterion, a.level
+"""
+
+
+async def plain_pass(sm, weeks: list[int]) -> tuple[int, int, int]:  # noqa: ANN001
+    """One pass over what every unit's digest reads, every row fetched into Python: the
+    members (whole rows, as the digest lists the missing by name), the check-ins of the
+    trend's weeks, and the week's answers counted per unit, criterion and level."""
+    from sqlalchemy import text
+
+    async with sm() as s:
+        members = (await s.exec(text(PLAIN_MEMBERS))).all()
+        checkins = (await s.exec(text(PLAIN_CHECKINS).bindparams(first=weeks[0], last=weeks[-1]))).all()
+        answers = (await s.exec(text(PLAIN_ANSWERS).bindparams(week=weeks[-1]))).all()
+    return len(members), len(checkins), len(answers)
 
 
 async def measure(url: str, backend: str) -> P3Run:
@@ -169,6 +203,11 @@ async def measure(url: str, backend: str) -> P3Run:
             times.append((time.perf_counter() - t) * 1000)
             assert d.now.expected > USERS // UNITS // 2 and d.now.shares is not None, (d.now.expected, d.now.shares)
     one = median(times)
+    trend_weeks = week_keys()[-8:]
+    t = time.perf_counter()
+    counts = await plain_pass(sm, trend_weeks)
+    plain = time.perf_counter() - t
+    assert counts[0] >= USERS - 1 and counts[1] > USERS * 4, counts
     t = time.perf_counter()
     async with sm() as s:
         svc = DigestService(s, clock, campaign)
@@ -181,7 +220,7 @@ async def measure(url: str, backend: str) -> P3Run:
     annual = time.perf_counter() - t
     assert len(figures.units) >= UNITS - 1
     await engine.dispose()
-    return P3Run(backend, one, all_digests, annual)
+    return P3Run(backend, one, all_digests, annual, plain)
 
 
 async def main(repeats: int = 3, postgres_url: str | None = None) -> dict[str, list[P3Run]]:
@@ -207,7 +246,7 @@ async def main(repeats: int = 3, postgres_url: str | None = None) -> dict[str, l
             run = await measure(url, backend)
             runs[backend].append(run)
             print(f"P3 {backend}: one digest {run.one_digest_ms:.1f} ms, all {UNITS - 1} digests {run.all_digests_s:.2f} s, "
-                  f"annual figures {run.annual_s:.2f} s", flush=True)
+                  f"annual figures {run.annual_s:.2f} s, plain pass {run.plain_s:.2f} s, all ÷ plain {run.ratio:.2f}", flush=True)
     db.unlink(missing_ok=True)
     return runs
 

@@ -59,7 +59,7 @@ class DigestService:
 
     async def for_leader(self, leader: User, week: int, today: date) -> LeaderDigest:
         unit, ids = await self.unit_ids(leader)
-        trend = await self.stats.trend(ids, week, TREND_WEEKS)
+        trend = await self.stats.trend(ids, week, TREND_WEEKS, missing_last_only=True)
         now = replace(trend[-1], shares=await self.stats.shares(ids, week))
         before = trend[-2]
         trend = since_first_expected(trend[:-1] + [now])
