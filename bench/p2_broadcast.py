@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import TOKEN, TelegramEmulator, spawn
+from bench.common import TOKEN, spawn
 from bot.clock import Clock
 from bot.services.delivery import DeliveryService, Outgoing
 from emulator import TelegramEmulator
