@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Twips
 
+from bot.i18n import _, current_locale
 from bot.render.decree30 import Decree30Document, Heading, Signature, number_line, pct, place_and_date
 from bot.render.report_docx import KIND_VI, LEVEL_VI, campaign_name, d, plan_basis
 from bot.services.consolidated import ConsolidatedReport, UnitLine, agency_head
@@ -113,65 +114,72 @@ def render_consolidated_docx(c: ConsolidatedReport, place: str | None = None) ->
 
 
 def render_consolidated_xlsx(c: ConsolidatedReport) -> bytes:
-    """The same figures, one sheet per table, print-ready (A4, fit to width, header repeated)."""
+    """The same figures, one sheet per table, print-ready (A4, fit to width, header repeated),
+    labelled in the reader's language (issue 13.6); names and texts from the data as stored."""
     from openpyxl import Workbook
 
     from bot.render.xlsx_layout import print_ready
 
+    lang = current_locale()
+    levels = {"good": _("Good"), "met": _("Met"), "not_met": _("Not met")}
+    kinds = {NomineeKind.collective: _("Collective"), NomineeKind.individual: _("Individual")}
     wb = Workbook()
     ws = wb.active
-    ws.title = "Tổng hợp"
+    ws.title = _("Summary")
     t = c.tally
-    ws.append([f"Tổng hợp kết quả thực hiện Phong trào thi đua năm {c.year}"])
-    ws.append([f"{c.standing_agency}, lập ngày {d(c.prepared_on)}; số liệu từ {d(c.period[0])} đến {d(c.period[1])}"])
-    ws.append(["Chỉ tiêu", "Giá trị"])
+    ws.append([_("Results of the emulation movement in {year}, all units").format(year=c.year)])
+    ws.append([_("{agency}, prepared on {date}; figures from {start} to {end}").format(
+        agency=c.standing_agency, date=d(c.prepared_on), start=d(c.period[0]), end=d(c.period[1]))])
+    ws.append([_("Indicator"), _("Value")])
     for label, value in (
-        ("Số đơn vị thuộc diện báo cáo", len(c.reporting)), ("Số đơn vị đã gửi báo cáo", c.submitted),
-        ("Số đơn vị chưa gửi báo cáo", len(c.not_submitted)), ("Số người tham gia", c.members),
-        ("Lượt phải tự đánh giá", t.expected), ("Lượt đã tự đánh giá", t.done), ("Lượt vắng có lý do", t.skipped),
-        ("Tỷ lệ hoàn thành", t.done / t.expected if t.expected else 0.0), ("Số đề nghị khen thưởng", len(c.nominations)),
+        (_("Units due to report"), len(c.reporting)), (_("Units that have submitted"), c.submitted),
+        (_("Units that have not submitted"), len(c.not_submitted)), (_("People taking part"), c.members),
+        (_("Self-assessments due"), t.expected), (_("Self-assessments done"), t.done),
+        (_("Absent with a reason"), t.skipped),
+        (_("Completion rate"), t.done / t.expected if t.expected else 0.0), (_("Nominations"), len(c.nominations)),
     ):
         ws.append([label, value])
     print_ready(ws, header_row=3, widths=[40, 18])
     ws["B11"].number_format = "0.0%"
 
     codes = [g.code for g in c.campaign.collective_criteria]
-    units = wb.create_sheet("Theo đơn vị")
-    units.append(["STT", "Mã", "Đơn vị", "Số người", "Lượt phải tự đánh giá", "Lượt đã tự đánh giá", "Lượt vắng có lý do",
-                  "Tỷ lệ hoàn thành", *[f"Tiêu chuẩn {code})" for code in codes], "Ngày gửi báo cáo", "Tệp báo cáo"])
+    units = wb.create_sheet(_("By unit"))
+    units.append([_("No."), _("Code"), _("Unit"), _("People"), _("Self-assessments due"), _("Self-assessments done"),
+                  _("Absent with a reason"), _("Completion rate"),
+                  *[_("Criterion {code})").format(code=code) for code in codes], _("Report submitted on"), _("Report file")])
     for i, line in enumerate(c.lines, start=1):
         units.append([i if line.unit_id else None, line.code, line.name, line.members, line.tally.expected,
                       line.tally.done, line.tally.skipped, line.tally.done / line.tally.expected if line.tally.expected else None,
-                      *[LEVEL_VI.get(line.levels.get(code) or "", "") for code in codes],
+                      *[levels.get(line.levels.get(code) or "", "") for code in codes],
                       _submitted(line, c.timezone), line.file_name or ""])
-    units.append([None, None, "Tổng cộng", c.members, t.expected, t.done, t.skipped,
-                  t.done / t.expected if t.expected else None, *["" for _ in codes], f"{c.submitted}/{len(c.reporting)}", ""])
+    units.append([None, None, _("Total"), c.members, t.expected, t.done, t.skipped,
+                  t.done / t.expected if t.expected else None, *["" for _code in codes], f"{c.submitted}/{len(c.reporting)}", ""])
     print_ready(units, header_row=1, landscape=True, percent_columns=[8],
                 widths=[6, 10, 36, 10, 12, 12, 12, 11, *[11] * len(codes), 14, 24], wrap_columns=[3])
 
-    crit = wb.create_sheet("Tiêu chuẩn tập thể")
-    crit.append(["Điểm", "Tiêu chuẩn", "Tốt", "Đạt", "Chưa đạt", "Chưa đánh giá"])
+    crit = wb.create_sheet(_("Collective criteria"))
+    crit.append([_("Point"), _("Criterion"), _("Good"), _("Met"), _("Not met"), _("Not assessed")])
     for g in c.campaign.collective_criteria:
         n = c.by_criterion[g.code]
-        crit.append([g.code, g.title.vi, n["good"], n["met"], n["not_met"], n["none"]])
+        crit.append([g.code, g.title.get(lang), n["good"], n["met"], n["not_met"], n["none"]])
     print_ready(crit, header_row=1, widths=[7, 70, 8, 8, 10, 14], wrap_columns=[2])
 
-    late = wb.create_sheet("Chưa gửi báo cáo")
-    late.append(["STT", "Mã", "Đơn vị"])
+    late = wb.create_sheet(_("Not submitted"))
+    late.append([_("No."), _("Code"), _("Unit")])
     for i, line in enumerate(c.not_submitted, start=1):
         late.append([i, line.code, line.name])
     print_ready(late, header_row=1, widths=[6, 12, 60])
 
-    noms = wb.create_sheet("Đề nghị khen thưởng")
-    noms.append(["STT", "Họ tên, tên tập thể", "Chức vụ, đơn vị", "Hình thức khen thưởng đề nghị", "Loại", "Đợt",
-                 "Thành tích"])
+    noms = wb.create_sheet(_("Nominations"))
+    noms.append([_("No."), _("Name of the person or collective"), _("Position, unit"), _("Proposed commendation"),
+                 _("Kind"), _("Round"), _("Achievements")])
     n = 0
     for r, rows in c.rounds:
         for row in rows:
             n += 1
-            name, _, position = row.nominee.partition(",")
+            name, _comma, position = row.nominee.partition(",")
             noms.append([n, name.strip(), ", ".join(p for p in (position.strip(), row.unit_name) if p),
-                         c.campaign.awards.award.vi, KIND_VI[row.kind], r.title_vi, row.achievement])
+                         c.campaign.awards.award.get(lang), kinds[row.kind], r.title(lang), row.achievement])
     print_ready(noms, header_row=1, landscape=True, widths=[6, 28, 34, 30, 10, 24, 60], wrap_columns=[2, 3, 4, 7])
     out = io.BytesIO()
     wb.save(out)

@@ -10,6 +10,7 @@ import openpyxl
 from sqlmodel import col, func, select
 
 from bot.campaign.loader import load_campaign
+from bot.i18n import use_locale
 from bot.render.consolidated import render_consolidated_docx, render_consolidated_xlsx
 from bot.services.consolidated import ConsolidatedService, agency_code
 from bot.services.nominations import NominationService
@@ -92,5 +93,13 @@ async def test_consolidated_docx_and_xlsx_totals_are_the_database(session, clock
     noms_sheet = list(book["Đề nghị khen thưởng"].iter_rows(values_only=True))
     assert noms_sheet[0][:4] == ("STT", "Họ tên, tên tập thể", "Chức vụ, đơn vị", "Hình thức khen thưởng đề nghị")
     assert noms_sheet[1][:3] == (1, "Người Số 6104", "Chuyên viên, Đơn vị SO-B")
+    # Issue 13.6: the spreadsheet is labelled in the reader's language, the figures the same.
+    with use_locale("en"):
+        english = openpyxl.load_workbook(io.BytesIO(render_consolidated_xlsx(rep)))
+    assert english.sheetnames == ["Summary", "By unit", "Collective criteria", "Not submitted", "Nominations"]
+    summary_en = {row[0]: row[1] for row in english["Summary"].iter_rows(min_row=4, values_only=True)}
+    assert summary_en["People taking part"] == 9 and summary_en["Self-assessments done"] == done
+    assert list(english["Nominations"].iter_rows(values_only=True))[0][:4] == (
+        "No.", "Name of the person or collective", "Position, unit", "Proposed commendation")
     audit = (await session.exec(select(AuditEntry).where(AuditEntry.action == "report.consolidated"))).one()
     assert audit.detail == "year=2026 units=4"
