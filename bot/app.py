@@ -293,6 +293,7 @@ class Runtime:
     dp: Dispatcher | None = None
     direct: SqliteDirect | None = None
     scheduler: Scheduling | None = None
+    fsm_engine: AsyncEngine | None = None  # conversation state's own pool (PostgreSQL without Redis)
 
     async def close(self) -> None:
         if self.scheduler is not None:
@@ -304,6 +305,8 @@ class Runtime:
             await self.dp.storage.close()
         if self.direct is not None:
             await self.direct.close()
+        if self.fsm_engine is not None:
+            await self.fsm_engine.dispose()
         await self.engine.dispose()
 
 
@@ -348,6 +351,13 @@ async def build_runtime(
         redis_storage = RedisStorage.from_url(settings.redis_url)
         storage, isolation = redis_storage, redis_storage.create_isolation()
         ledger = RedisLedger(redis_storage.redis, rt.bot.id)
+    elif not settings.is_sqlite:
+        # An update's session holds a pooled connection while the update's conversation
+        # state is read and written. From the same pool, twenty updates in flight would each
+        # wait for a second connection that none gives back (a 30 s stall, then "QueuePool
+        # limit reached"): the state has a pool of its own, whose connections wait for nothing.
+        rt.fsm_engine = make_engine(settings.database_url)
+        storage = SqlStorage(make_sessionmaker(rt.fsm_engine), clock)
     if scheduler is True:
         from scheduler.jobs import JobContext
         from scheduler.runner import Scheduler
