@@ -112,7 +112,10 @@ async def test_after_a_429_sending_resumes_at_the_configured_rate(h: Harness) ->
     during = [t for t in started if refused[0].time + 0.05 < t < pause_end - 0.05]
     assert during == []  # what was already under way, and then nothing until retry_after has passed
     after = [t for t in started if t >= pause_end - 0.05]
-    assert len(after) > 50 and max_in_window(after, 1.0) <= 26  # the configured rate (and the one slot's lag)
+    # At the configured rate: aiolimiter's bucket of two lets one send catch up a wake-up's
+    # lag, so any second holds at most 25 + 2 and any three seconds at most 75 + 2 — never the
+    # burst of everyone who waited (that would be 50+ at once, and more 429s above).
+    assert len(after) > 50 and max_in_window(after, 1.0) <= 25 + 2 and max_in_window(after, 3.0) <= 75 + 2
 
 
 async def test_5xx_is_retried_with_backoff(h: Harness) -> None:
