@@ -3,42 +3,13 @@
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import text
-from sqlmodel import SQLModel
-
-import storage.awards  # noqa: F401
-import storage.delivery  # noqa: F401
-import storage.examples  # noqa: F401
-import storage.models  # noqa: F401
-from storage.db import make_engine
+from tests.storage.schema_drift import drift_and_index
 
 MINE = {"nominations", "nomination_rounds"}
 
 
-def _touches_mine(diff: object) -> bool:
-    """compare_metadata's items: ("add_table", Table), ("remove_index", Index), or for a
-    column a list of ("modify_type", schema, table name, column name, ...)."""
-    for op in diff if isinstance(diff, list) else [diff]:
-        for item in op:
-            if item in MINE or getattr(item, "name", None) in MINE or getattr(getattr(item, "table", None), "name", None) in MINE:
-                return True
-    return False
-
-
 async def test_the_awards_tables_match_their_models(db_url: str) -> None:
-    engine = make_engine(db_url)
-    async with engine.connect() as conn:
-        diffs = await conn.run_sync(
-            lambda c: compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), SQLModel.metadata))
-        if conn.dialect.name == "postgresql":
-            found = (await conn.execute(text(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = 'uq_nominations_live_slot'"))).scalar_one()
-        else:
-            found = (await conn.execute(text(
-                "SELECT sql FROM sqlite_master WHERE name = 'uq_nominations_live_slot'"))).scalar_one()
-    await engine.dispose()
-    assert [d for d in diffs if _touches_mine(d)] == []
+    diffs, found = await drift_and_index(db_url, MINE, "uq_nominations_live_slot")
+    assert diffs == []
     assert "UNIQUE" in found.upper() and "round_key" in found and "slot" in found
     assert "withdrawn_at IS NULL" in found.replace("(", "").replace(")", "")
