@@ -30,12 +30,21 @@ CARD = (
 
 def keyboard(data: str) -> InlineKeyboardMarkup:
     week = data.split(":")[1] if data.count(":") >= 2 else "0"
-    row = [InlineKeyboardButton(text=t, callback_data=f"ca:{week}:0:{c}:0") for t, c in (("🟢 Tốt", "g"), ("🟡 Đạt", "o"), ("🔴 Chưa đạt", "n"))]
-    return InlineKeyboardMarkup(inline_keyboard=[row, [InlineKeyboardButton(text="Bỏ qua tuần này", callback_data=f"cx:{week}:sk:-1:-1:0")]])
+    row = [
+        InlineKeyboardButton(text=t, callback_data=f"ca:{week}:0:{c}:0")
+        for t, c in (("🟢 Tốt", "g"), ("🟡 Đạt", "o"), ("🔴 Chưa đạt", "n"))
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[row, [InlineKeyboardButton(text="Bỏ qua tuần này", callback_data=f"cx:{week}:sk:-1:-1:0")]]
+    )
 
 
 async def bare(api: str) -> None:
-    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api)), default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot = Bot(
+        TOKEN,
+        session=AiohttpSession(api=TelegramAPIServer.from_base(api)),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
     dp = Dispatcher()
     counter = {"n": 0}
 

@@ -51,18 +51,24 @@ async def spawn(*args: str, env: dict[str, str] | None = None, log: Path | None 
     """Start a Python process of this project; its stderr goes to `log` (never an unread pipe)."""
     full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     err = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
-    return await asyncio.create_subprocess_exec(PY, *args, cwd=ROOT, env=full, stdout=asyncio.subprocess.DEVNULL, stderr=err)
+    return await asyncio.create_subprocess_exec(
+        PY, *args, cwd=ROOT, env=full, stdout=asyncio.subprocess.DEVNULL, stderr=err
+    )
 
 
 async def stop(proc: asyncio.subprocess.Process) -> None:
     if proc.returncode is None:
         proc.terminate()
         try:
-            await asyncio.wait_for(proc.wait(), 120 if os.environ.get("BENCH_PYINSTRUMENT") or os.environ.get("BENCH_PROFILE") else 10)
+            await asyncio.wait_for(
+                proc.wait(), 120 if os.environ.get("BENCH_PYINSTRUMENT") or os.environ.get("BENCH_PROFILE") else 10
+            )
         except TimeoutError:
             proc.kill()
             await proc.wait()
 
 
 def run_sync(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([PY, *args], cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [PY, *args], cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )

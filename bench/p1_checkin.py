@@ -69,8 +69,16 @@ async def seed(url: str, users: list[int]) -> None:
         await s.flush()
         unit.path = f"/{unit.id}/"
         s.add_all(
-            User(telegram_id=u, full_name=f"Cán bộ {u}", position="Chuyên viên", unit_id=unit.id, role=Role.employee,
-                 locale="vi", onboarded_at=now, created_at=now)
+            User(
+                telegram_id=u,
+                full_name=f"Cán bộ {u}",
+                position="Chuyên viên",
+                unit_id=unit.id,
+                role=Role.employee,
+                locale="vi",
+                onboarded_at=now,
+                created_at=now,
+            )
             for u in users
         )
         await s.commit()
@@ -92,7 +100,7 @@ async def open_cards(emu: TelegramEmulator, users: list[int]) -> dict[int, objec
     # OPEN_BATCH at a time (not measured): 600 /checkin at once would hold every pooled
     # PostgreSQL connection while each asks for a second one (see RESULTS.md, P1).
     for start in range(0, len(listed), OPEN_BATCH):
-        batch = listed[start:start + OPEN_BATCH]
+        batch = listed[start : start + OPEN_BATCH]
         for person in batch:
             person.send_nowait("/checkin")
         deadline = time.monotonic() + 60
@@ -152,7 +160,7 @@ async def one_run(mode: str, template: Path, n_through: int, n_latency: int, pos
         # throughput instead (else its queue, not its latency, is measured), for about
         # LATENCY_SECONDS with as many people as that takes.
         rate = min(RATE, throughput / 2)
-        lat = lat[:max(1, min(len(lat), round(LATENCY_SECONDS * rate / GROUPS)))]
+        lat = lat[: max(1, min(len(lat), round(LATENCY_SECONDS * rate / GROUPS)))]
         queries = []
         t0 = time.monotonic() + 0.2
         for k in range(GROUPS):
@@ -163,15 +171,24 @@ async def one_run(mode: str, template: Path, n_through: int, n_latency: int, pos
                     await asyncio.sleep(delay)
                 queries.append(people[u].press_nowait(f"ca:{week}:{k}:g:0", cards[u]))  # type: ignore[arg-type]
         # A bot slower than RATE falls behind and answers late: waited for, and shown in p50/p99.
-        await asyncio.wait_for(asyncio.gather(*(q.answered_event.wait() for q in queries)),
-                               60 + 2 * len(queries) / throughput)
+        await asyncio.wait_for(
+            asyncio.gather(*(q.answered_event.wait() for q in queries)), 60 + 2 * len(queries) / throughput
+        )
         gc.enable()
         latencies = [(q.answered_at - q.sent_at) * 1000 for q in queries]  # type: ignore[operator]
         errors = [c for c in emu.calls if c.status and c.status >= 400]
         if errors:
-            raise RuntimeError(f"{mode}: {len(errors)} Bot API errors, first: {errors[0].method} {errors[0].description}")
-        return P1Run(mode, throughput, percentile(latencies, 0.5), percentile(latencies, 0.99), len(queries) + n_through * GROUPS,
-                     rate)
+            raise RuntimeError(
+                f"{mode}: {len(errors)} Bot API errors, first: {errors[0].method} {errors[0].description}"
+            )
+        return P1Run(
+            mode,
+            throughput,
+            percentile(latencies, 0.5),
+            percentile(latencies, 0.99),
+            len(queries) + n_through * GROUPS,
+            rate,
+        )
     except Exception:
         print(log.read_text(errors="replace")[-3000:])
         raise
@@ -187,8 +204,9 @@ def people_ids(n_through: int, n_latency: int) -> list[int]:
     return list(range(base, base + n_through + n_latency))
 
 
-async def main(repeats: int = 3, n_through: int = 300, n_latency: int = 300,
-               postgres_url: str | None = None) -> dict[str, list[P1Run]]:
+async def main(
+    repeats: int = 3, n_through: int = 300, n_latency: int = 300, postgres_url: str | None = None
+) -> dict[str, list[P1Run]]:
     """Runs per mode: bare, full (SQLite) and, with `postgres_url`, full-pg; alternating,
     so that each full run has a bare run beside it."""
     template = Path(tempfile.mkdtemp(prefix="p1-template-")) / "template.db"
@@ -199,8 +217,11 @@ async def main(repeats: int = 3, n_through: int = 300, n_latency: int = 300,
         for mode in modes:  # side by side, alternating
             run = await one_run(mode, template, n_through, n_latency, postgres_url)
             runs[mode].append(run)
-            print(f"P1 {mode}: {run.throughput:.0f} updates/s, p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms "
-                  f"at {run.rate:.0f}/s", flush=True)
+            print(
+                f"P1 {mode}: {run.throughput:.0f} updates/s, p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms "
+                f"at {run.rate:.0f}/s",
+                flush=True,
+            )
     shutil.rmtree(template.parent, ignore_errors=True)
     return runs
 

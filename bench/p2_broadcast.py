@@ -23,7 +23,9 @@ from bot.services.delivery import DeliveryService, Outgoing
 from emulator import TelegramEmulator
 from storage.db import make_engine, make_sessionmaker, upgrade
 
-TEXT = "📣 <b>Thông báo</b>: Bộ phát động đợt thi đua thực hiện văn hóa công sở. Đồng chí vui lòng xem chi tiết tại /help."
+TEXT = (
+    "📣 <b>Thông báo</b>: Bộ phát động đợt thi đua thực hiện văn hóa công sở. Đồng chí vui lòng xem chi tiết tại /help."
+)
 
 
 @dataclass
@@ -74,7 +76,9 @@ async def one_run(messages: int, rate: float, cap: int) -> P2Run:
         achieved = (messages - 1) / span if span > 0 else float("inf")
         windows = emu.sends_per_window()
         refused = sum(1 for c in emu.calls_of("sendMessage") if c.status == 429)
-        return P2Run(messages, rate, cap, achieved, sum(1 for n in windows if n > cap), emu.max_sends_per_window(), refused)
+        return P2Run(
+            messages, rate, cap, achieved, sum(1 for n in windows if n > cap), emu.max_sends_per_window(), refused
+        )
     finally:
         gc.enable()
         await emu.stop()
@@ -90,9 +94,12 @@ async def main(repeats: int = 3) -> dict[str, list[P2Run]]:
             started = time.monotonic()
             run = await one_run(n, rate, cap)
             runs[name].append(run)
-            print(f"P2 {name}: {n} messages at {rate:g}/s (cap {cap}): achieved {run.achieved:.1f}/s "
-                  f"(×{run.ratio:.3f}), windows over cap {run.windows_over_cap}, worst second {run.worst_second}, "
-                  f"429s {run.too_many_requests} [{time.monotonic() - started:.0f} s]", flush=True)
+            print(
+                f"P2 {name}: {n} messages at {rate:g}/s (cap {cap}): achieved {run.achieved:.1f}/s "
+                f"(×{run.ratio:.3f}), windows over cap {run.windows_over_cap}, worst second {run.worst_second}, "
+                f"429s {run.too_many_requests} [{time.monotonic() - started:.0f} s]",
+                flush=True,
+            )
     return runs
 
 

@@ -56,8 +56,23 @@ def rows():  # noqa: ANN201 - generators of tuples
     for n in range(USERS):
         unit = 2 + n % (UNITS - 1)
         role = "leader" if n < UNITS - 1 else "employee"
-        users.append((n + 1, 20_000_000 + n, f"Cán bộ số {n}", "Chuyên viên", unit, role, "vi", "Asia/Ho_Chi_Minh", 4,
-                      "15:00", True, now, now))
+        users.append(
+            (
+                n + 1,
+                20_000_000 + n,
+                f"Cán bộ số {n}",
+                "Chuyên viên",
+                unit,
+                role,
+                "vi",
+                "Asia/Ho_Chi_Minh",
+                4,
+                "15:00",
+                True,
+                now,
+                now,
+            )
+        )
     keys = week_keys()
     checkins, answers = [], []
     cid = 0
@@ -70,8 +85,19 @@ def rows():  # noqa: ANN201 - generators of tuples
             cid += 1
             status = "done" if r < 0.85 else ("skipped" if r < 0.92 else "in_progress")
             unit = 2 + (uid - 1) % (UNITS - 1)
-            checkins.append((cid, uid, unit, week, status, "leave" if status == "skipped" else None, now, now,
-                             now if status == "done" else None))
+            checkins.append(
+                (
+                    cid,
+                    uid,
+                    unit,
+                    week,
+                    status,
+                    "leave" if status == "skipped" else None,
+                    now,
+                    now,
+                    now if status == "done" else None,
+                )
+            )
             if status == "done" and k >= WEEKS - ANSWER_WEEKS:
                 for g in GROUPS:
                     x = rnd.random()
@@ -79,8 +105,21 @@ def rows():  # noqa: ANN201 - generators of tuples
     return units, users, checkins, answers
 
 
-USER_COLS = ("id", "telegram_id", "full_name", "position", "unit_id", "role", "locale", "timezone", "checkin_weekday",
-             "checkin_time", "active", "onboarded_at", "created_at")
+USER_COLS = (
+    "id",
+    "telegram_id",
+    "full_name",
+    "position",
+    "unit_id",
+    "role",
+    "locale",
+    "timezone",
+    "checkin_weekday",
+    "checkin_time",
+    "active",
+    "onboarded_at",
+    "created_at",
+)
 UNIT_COLS = ("id", "code", "name", "kind", "parent_id", "path", "created_at")
 CHECKIN_COLS = ("id", "user_id", "unit_id", "week", "status", "skip_reason", "started_at", "updated_at", "completed_at")
 ANSWER_COLS = ("checkin_id", "criterion", "level", "sub_items", "answered_at")
@@ -107,9 +146,9 @@ async def load_sqlite(path: Path, data) -> None:  # noqa: ANN001
     ins("units", UNIT_COLS, units)
     ins("users", USER_COLS, users)
     for start in range(0, len(checkins), 500_000):
-        ins("checkins", CHECKIN_COLS, checkins[start:start + 500_000])
+        ins("checkins", CHECKIN_COLS, checkins[start : start + 500_000])
     for start in range(0, len(answers), 500_000):
-        ins("checkin_answers", ANSWER_COLS, answers[start:start + 500_000])
+        ins("checkin_answers", ANSWER_COLS, answers[start : start + 500_000])
     con.commit()
     con.execute("ANALYZE")
     con.close()
@@ -226,8 +265,11 @@ async def measure(url: str, backend: str) -> P3Run:
 async def main(repeats: int = 3, postgres_url: str | None = None) -> dict[str, list[P3Run]]:
     started = time.monotonic()
     data = rows()
-    print(f"P3 data: {len(data[1])} people, {len(data[0])} units, {len(data[2])} check-ins, {len(data[3])} answers "
-          f"[{time.monotonic() - started:.0f} s]", flush=True)
+    print(
+        f"P3 data: {len(data[1])} people, {len(data[0])} units, {len(data[2])} check-ins, {len(data[3])} answers "
+        f"[{time.monotonic() - started:.0f} s]",
+        flush=True,
+    )
     runs: dict[str, list[P3Run]] = {"sqlite": [], "postgresql": []}
     tmp = Path(tempfile.mkdtemp(prefix="p3-"))
     db = tmp / "p3.db"
@@ -245,8 +287,11 @@ async def main(repeats: int = 3, postgres_url: str | None = None) -> dict[str, l
         for backend, url in targets:
             run = await measure(url, backend)
             runs[backend].append(run)
-            print(f"P3 {backend}: one digest {run.one_digest_ms:.1f} ms, all {UNITS - 1} digests {run.all_digests_s:.2f} s, "
-                  f"annual figures {run.annual_s:.2f} s, plain pass {run.plain_s:.2f} s, all ÷ plain {run.ratio:.2f}", flush=True)
+            print(
+                f"P3 {backend}: one digest {run.one_digest_ms:.1f} ms, all {UNITS - 1} digests {run.all_digests_s:.2f} s, "
+                f"annual figures {run.annual_s:.2f} s, plain pass {run.plain_s:.2f} s, all ÷ plain {run.ratio:.2f}",
+                flush=True,
+            )
     db.unlink(missing_ok=True)
     return runs
 

@@ -59,8 +59,23 @@ async def make_db(path: Path) -> None:
     con.executemany(
         "INSERT INTO users (telegram_id, full_name, position, unit_id, role, locale, timezone, checkin_weekday, checkin_time,"
         " active, onboarded_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        ((10_000_000 + n, f"Cán bộ số {n}", "Chuyên viên", 1 + n % 90, "employee", "vi", "Asia/Ho_Chi_Minh", 4, "15:00",
-          1, now, now) for n in range(USERS)),
+        (
+            (
+                10_000_000 + n,
+                f"Cán bộ số {n}",
+                "Chuyên viên",
+                1 + n % 90,
+                "employee",
+                "vi",
+                "Asia/Ho_Chi_Minh",
+                4,
+                "15:00",
+                1,
+                now,
+                now,
+            )
+            for n in range(USERS)
+        ),
     )
     con.commit()
     con.close()
@@ -88,14 +103,18 @@ async def one_run(template: Path) -> P4Run:
         # The prompt job over everyone, in a process like the bot's (same imports, same code).
         env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
         job = await asyncio.create_subprocess_exec(
-            PY, "-c",
+            PY,
+            "-c",
             "import sys\n"
             "from bot.__main__ import main\n"
             "code = main(['jobs', 'run', 'checkin_prompts', '--now', '2026-11-27T15:00'])\n"
             # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forked parent.
             "print('MAXRSS', [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])\n"
             "sys.exit(code)\n",
-            cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         out, err = await job.communicate()
         text = out.decode()
@@ -148,7 +167,10 @@ def imports(repeats: int = 3) -> list[ImportRun]:
     for _ in range(repeats):
         (o_s, o_mb), (p_s, p_mb) = import_cost(plain=False), import_cost(plain=True)
         runs.append(ImportRun(o_s, o_mb, p_s, p_mb))
-        print(f"P4: import aiogram {o_s:.2f} s, {o_mb:.0f} MB in dependency order; {p_s:.2f} s, {p_mb:.0f} MB plain", flush=True)
+        print(
+            f"P4: import aiogram {o_s:.2f} s, {o_mb:.0f} MB in dependency order; {p_s:.2f} s, {p_mb:.0f} MB plain",
+            flush=True,
+        )
     return runs
 
 
@@ -159,8 +181,11 @@ async def main(repeats: int = 3) -> list[P4Run]:
     for _ in range(repeats):
         run = await one_run(template)
         runs.append(run)
-        print(f"P4: cold start {run.cold_start_s:.2f} s, RSS idle {run.rss_idle_mb:.0f} MB, peak RSS of the prompt job over "
-              f"{USERS} users {run.rss_after_prompts_mb:.0f} MB ({run.prompts_queued} queued)", flush=True)
+        print(
+            f"P4: cold start {run.cold_start_s:.2f} s, RSS idle {run.rss_idle_mb:.0f} MB, peak RSS of the prompt job over "
+            f"{USERS} users {run.rss_after_prompts_mb:.0f} MB ({run.prompts_queued} queued)",
+            flush=True,
+        )
     shutil.rmtree(template.parent, ignore_errors=True)
     return runs
 

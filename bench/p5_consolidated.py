@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import p3_scale
-from bench.common import median
 
 PLAIN = """
 SELECT u.unit_id,
@@ -67,8 +66,14 @@ async def measure(url: str, backend: str) -> P5Run:
     plain_done = sum(int(r[2] or 0) for r in res)
     t = time.perf_counter()
     async with sm() as s:
-        svc = ConsolidatedService(s, clock, campaign, timezone="Asia/Ho_Chi_Minh", ministry_name="Bộ Nông nghiệp và Môi trường",
-                                  standing_agency="Vụ Thi đua, Khen thưởng và Tuyên truyền")
+        svc = ConsolidatedService(
+            s,
+            clock,
+            campaign,
+            timezone="Asia/Ho_Chi_Minh",
+            ministry_name="Bộ Nông nghiệp và Môi trường",
+            standing_agency="Vụ Thi đua, Khen thưởng và Tuyên truyền",
+        )
         rep = await svc.build(2026)
     build = time.perf_counter() - t
     docx_data = render_consolidated_docx(rep)
@@ -83,8 +88,11 @@ async def measure(url: str, backend: str) -> P5Run:
 async def main(repeats: int = 3, postgres_url: str | None = None) -> dict[str, list[P5Run]]:
     started = time.monotonic()
     data = p3_scale.rows()
-    print(f"P5 data: {len(data[1])} people, {len(data[0])} units, {len(data[2])} check-ins "
-          f"[{time.monotonic() - started:.0f} s]", flush=True)
+    print(
+        f"P5 data: {len(data[1])} people, {len(data[0])} units, {len(data[2])} check-ins "
+        f"[{time.monotonic() - started:.0f} s]",
+        flush=True,
+    )
     runs: dict[str, list[P5Run]] = {"sqlite": [], "postgresql": []}
     tmp = Path(tempfile.mkdtemp(prefix="p5-"))
     db = tmp / "p5.db"
@@ -98,8 +106,11 @@ async def main(repeats: int = 3, postgres_url: str | None = None) -> dict[str, l
         for backend, url in targets:
             run = await measure(url, backend)
             runs[backend].append(run)
-            print(f"P5 {backend}: report {run.report_s:.2f} s (build {run.build_s:.2f} s), plain SQL {run.plain_s:.2f} s, "
-                  f"ratio {run.ratio:.2f}", flush=True)
+            print(
+                f"P5 {backend}: report {run.report_s:.2f} s (build {run.build_s:.2f} s), plain SQL {run.plain_s:.2f} s, "
+                f"ratio {run.ratio:.2f}",
+                flush=True,
+            )
     db.unlink(missing_ok=True)
     return runs
 

@@ -105,16 +105,22 @@ async def run(which: list[str]) -> str:
                 continue
             r = median(ratios(mode))
             aim_text = f"; aim ≥ {aim}: {ok(r, aim, True)}" if aim else ""
-            out.append(f"| {label} | {median([x.throughput for x in runs[mode]]):.0f} | {median([x.rate for x in runs[mode]]):.0f}/s | "
-                       f"{median([x.p50_ms for x in runs[mode]]):.1f} ms | {median([x.p99_ms for x in runs[mode]]):.1f} ms | "
-                       f"**{r:.2f}** | ≥ {goal}: {ok(r, goal, True)}{aim_text} |")
+            out.append(
+                f"| {label} | {median([x.throughput for x in runs[mode]]):.0f} | {median([x.rate for x in runs[mode]]):.0f}/s | "
+                f"{median([x.p50_ms for x in runs[mode]]):.1f} ms | {median([x.p99_ms for x in runs[mode]]):.1f} ms | "
+                f"**{r:.2f}** | ≥ {goal}: {ok(r, goal, True)}{aim_text} |"
+            )
         p99 = median([x.p99_ms for x in runs["full"]])
         out += [
             "",
             f"- p99 of this bot on SQLite at {median([x.rate for x in runs['full']]):.0f} updates/s: **{p99:.1f} ms** "
             f"(goal ≤ 50 ms at 200/s: {ok(p99, 50, False)}).",
-            "- Runs: " + "; ".join(f"{r.mode} {r.throughput:.0f}/s p99 {r.p99_ms:.1f} ms at {r.rate:.0f}/s"
-                                 for m in runs.values() for r in m),
+            "- Runs: "
+            + "; ".join(
+                f"{r.mode} {r.throughput:.0f}/s p99 {r.p99_ms:.1f} ms at {r.rate:.0f}/s"
+                for m in runs.values()
+                for r in m
+            ),
             f"- Load average (1 min) at the start: {load:.2f} (a shared machine: the ratios, measured side by side, are what counts).",
             NOTE_P1,
             NOTE_P1_PG,
@@ -124,47 +130,73 @@ async def run(which: list[str]) -> str:
     if "p2" in which:
         t0 = time.monotonic()
         runs2 = await p2_broadcast.main(repeats=3)
-        out += ["## P2 — outbox broadcast", "",
-                "The sender in its own process drains the outbox; the fake server answers 429 above its cap overall "
-                "or above 1 message per second to one chat. The server's process pauses its garbage collector while "
-                "it counts (a pause would bunch arrivals and charge them to the sender). Windows over the cap, the "
-                "worst second and the 429s are the worst of the runs.", "",
-                "| run | messages | configured | server cap | achieved | achieved ÷ configured | 1-s windows over cap | worst second | 429s |",
-                "|---|---|---|---|---|---|---|---|---|"]
+        out += [
+            "## P2 — outbox broadcast",
+            "",
+            "The sender in its own process drains the outbox; the fake server answers 429 above its cap overall "
+            "or above 1 message per second to one chat. The server's process pauses its garbage collector while "
+            "it counts (a pause would bunch arrivals and charge them to the sender). Windows over the cap, the "
+            "worst second and the 429s are the worst of the runs.",
+            "",
+            "| run | messages | configured | server cap | achieved | achieved ÷ configured | 1-s windows over cap | worst second | 429s |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for name, rs in runs2.items():
             ratio = median([r.ratio for r in rs])
-            out.append(f"| {name} | {rs[0].messages} | {rs[0].configured:g}/s | {rs[0].cap}/s | "
-                       f"{median([r.achieved for r in rs]):.1f}/s | **{ratio:.3f}** ({ok(ratio, 0.95, True)}) | "
-                       f"{zero(max(r.windows_over_cap for r in rs))} | {max(r.worst_second for r in rs)} | "
-                       f"{zero(max(r.too_many_requests for r in rs))} |")
-        out += ["", "“scaled” is Telegram's shape (25 configured under a cap of 30) times ten, so that 10,000 messages "
-                "take under a minute; “default” is the real default rate.", ""]
+            out.append(
+                f"| {name} | {rs[0].messages} | {rs[0].configured:g}/s | {rs[0].cap}/s | "
+                f"{median([r.achieved for r in rs]):.1f}/s | **{ratio:.3f}** ({ok(ratio, 0.95, True)}) | "
+                f"{zero(max(r.windows_over_cap for r in rs))} | {max(r.worst_second for r in rs)} | "
+                f"{zero(max(r.too_many_requests for r in rs))} |"
+            )
+        out += [
+            "",
+            "“scaled” is Telegram's shape (25 configured under a cap of 30) times ten, so that 10,000 messages "
+            "take under a minute; “default” is the real default rate.",
+            "",
+        ]
         stamp(out, "p2", t0)
     if "p3" in which:
         t0 = time.monotonic()
         load = os.getloadavg()[0]
         runs3 = await p3_scale.main(repeats=3, postgres_url=PG_URL if postgres_reachable() else None)
-        out += ["## P3 — 100,000 people, 90 units, 52 weeks", "",
-                p3_scale.__doc__.split("\n\n", 1)[1].strip(), "",
-                "| database | one unit's digest | all units' digests | one plain SQL pass (the same rows) | all digests ÷ plain "
-                "| sector's annual figures |", "|---|---|---|---|---|---|"]
+        out += [
+            "## P3 — 100,000 people, 90 units, 52 weeks",
+            "",
+            p3_scale.__doc__.split("\n\n", 1)[1].strip(),
+            "",
+            "| database | one unit's digest | all units' digests | one plain SQL pass (the same rows) | all digests ÷ plain "
+            "| sector's annual figures |",
+            "|---|---|---|---|---|---|",
+        ]
         for backend, rs in runs3.items():
             if not rs:
                 continue
-            one, alld, annual, plain = (median([getattr(r, f) for r in rs])
-                                        for f in ("one_digest_ms", "all_digests_s", "annual_s", "plain_s"))
+            one, alld, annual, plain = (
+                median([getattr(r, f) for r in rs]) for f in ("one_digest_ms", "all_digests_s", "annual_s", "plain_s")
+            )
             ratio = median([r.ratio for r in rs])
-            out.append(f"| {backend} | {one:.1f} ms ({ok(one, 50, False)}) | {alld:.2f} s ({ok(alld, 10, False)}) | "
-                       f"{plain:.2f} s | **{ratio:.2f}** ({ok(ratio, 3, False)}) | {annual:.2f} s ({ok(annual, 5, False)}) |")
-        out += ["", "Goals: one digest ≤ 50 ms, all digests ≤ 10 s and within 3 × the plain pass (the ratio of each "
-                "run, median of 3), annual figures ≤ 5 s.",
-                "- Runs: " + "; ".join(f"{r.backend} all {r.all_digests_s:.2f} s ÷ plain {r.plain_s:.2f} s = {r.ratio:.2f}"
-                                       for rs in runs3.values() for r in rs),
-                f"- Load average (1 min) at the start: {load:.2f}.",
-                "- The digest reads a unit's members as the columns the rule needs and builds people (User objects, "
-                "tens of microseconds each) only for the week's missing, whom it names (bot/services/stats.py, "
-                "`trend(missing_last_only=True)`); the rest is one query per unit for the eight weeks' check-ins and "
-                "one for the week's answers, as the plain pass reads them.", ""]
+            out.append(
+                f"| {backend} | {one:.1f} ms ({ok(one, 50, False)}) | {alld:.2f} s ({ok(alld, 10, False)}) | "
+                f"{plain:.2f} s | **{ratio:.2f}** ({ok(ratio, 3, False)}) | {annual:.2f} s ({ok(annual, 5, False)}) |"
+            )
+        out += [
+            "",
+            "Goals: one digest ≤ 50 ms, all digests ≤ 10 s and within 3 × the plain pass (the ratio of each "
+            "run, median of 3), annual figures ≤ 5 s.",
+            "- Runs: "
+            + "; ".join(
+                f"{r.backend} all {r.all_digests_s:.2f} s ÷ plain {r.plain_s:.2f} s = {r.ratio:.2f}"
+                for rs in runs3.values()
+                for r in rs
+            ),
+            f"- Load average (1 min) at the start: {load:.2f}.",
+            "- The digest reads a unit's members as the columns the rule needs and builds people (User objects, "
+            "tens of microseconds each) only for the week's missing, whom it names (bot/services/stats.py, "
+            "`trend(missing_last_only=True)`); the rest is one query per unit for the eight weeks' check-ins and "
+            "one for the week's answers, as the plain pass reads them.",
+            "",
+        ]
         stamp(out, "p3", t0)
     if "p4" in which:
         t0 = time.monotonic()
@@ -172,21 +204,28 @@ async def run(which: list[str]) -> str:
         cold = median([r.cold_start_s for r in runs4])
         idle = median([r.rss_idle_mb for r in runs4])
         peak = median([r.rss_after_prompts_mb for r in runs4])
-        out += ["## P4 — memory and cold start", "",
-                "| | median | goal |", "|---|---|---|",
-                f"| cold start (process start → first getUpdates) | {cold:.2f} s | ≤ 2 s: {ok(cold, 2, False)} |",
-                f"| RSS of the running bot, 100,000 registered users | {idle:.0f} MB | ≤ 200 MB: {ok(idle, 200, False)} |",
-                f"| peak RSS of the weekly prompt job over all 100,000 | {peak:.0f} MB | ≤ 200 MB: {ok(peak, 200, False)} |",
-                ""]
+        out += [
+            "## P4 — memory and cold start",
+            "",
+            "| | median | goal |",
+            "|---|---|---|",
+            f"| cold start (process start → first getUpdates) | {cold:.2f} s | ≤ 2 s: {ok(cold, 2, False)} |",
+            f"| RSS of the running bot, 100,000 registered users | {idle:.0f} MB | ≤ 200 MB: {ok(idle, 200, False)} |",
+            f"| peak RSS of the weekly prompt job over all 100,000 | {peak:.0f} MB | ≤ 200 MB: {ok(peak, 200, False)} |",
+            "",
+        ]
         runs_imp = p4_memory_start.imports(repeats=3)
-        o_s, o_mb, p_s, p_mb = (median([getattr(r, f) for r in runs_imp]) for f in ("ordered_s", "ordered_mb", "plain_s", "plain_mb"))
+        o_s, o_mb, p_s, p_mb = (
+            median([getattr(r, f) for r in runs_imp]) for f in ("ordered_s", "ordered_mb", "plain_s", "plain_mb")
+        )
         out += [
             "The bot is started as operators start it, `python -m bot` (polling and the scheduler). Most of "
             "the start is `import aiogram`: pydantic builds a validator for each of its ~450 Telegram types. "
             "bot/boot.py builds them in dependency order, so that nested types are built once "
             "(tests/test_boot.py: the same schemas). Side by side, new processes, alternating:",
             "",
-            "| `import aiogram` | seconds | RSS |", "|---|---|---|",
+            "| `import aiogram` | seconds | RSS |",
+            "|---|---|---|",
             f"| aiogram's own order (AIOGRAM_PLAIN_IMPORT=1) | {p_s:.2f} s | {p_mb:.0f} MB |",
             f"| dependency order (bot/boot.py) | {o_s:.2f} s | {o_mb:.0f} MB |",
             f"| ratio | {o_s / p_s:.2f} | {o_mb / p_mb:.2f} |",
@@ -196,16 +235,22 @@ async def run(which: list[str]) -> str:
     if "p5" in which:
         t0 = time.monotonic()
         runs5 = await p5_consolidated.main(repeats=3, postgres_url=PG_URL if postgres_reachable() else None)
-        out += ["## P5 — the consolidated report, 100,000 people and 90 units", "",
-                p5_consolidated.__doc__.split("\n\n", 1)[1].strip(), "",
-                "| database | report (build, DOCX, XLSX) | of which build | one plain SQL pass | report ÷ plain |",
-                "|---|---|---|---|---|"]
+        out += [
+            "## P5 — the consolidated report, 100,000 people and 90 units",
+            "",
+            p5_consolidated.__doc__.split("\n\n", 1)[1].strip(),
+            "",
+            "| database | report (build, DOCX, XLSX) | of which build | one plain SQL pass | report ÷ plain |",
+            "|---|---|---|---|---|",
+        ]
         for backend, rs in runs5.items():
             if not rs:
                 continue
             rep, build, plain = (median([getattr(r, f) for r in rs]) for f in ("report_s", "build_s", "plain_s"))
             ratio = median([r.ratio for r in rs])
-            out.append(f"| {backend} | {rep:.2f} s | {build:.2f} s | {plain:.2f} s | **{ratio:.2f}** ({ok(ratio, 5, False)}) |")
+            out.append(
+                f"| {backend} | {rep:.2f} s | {build:.2f} s | {plain:.2f} s | **{ratio:.2f}** ({ok(ratio, 5, False)}) |"
+            )
         out += ["", "Goal: the report within 5 × the plain pass (the ratio of each run, median of 3).", ""]
         stamp(out, "p5", t0)
     return "\n".join(out) + "\n"
@@ -213,6 +258,7 @@ async def run(which: list[str]) -> str:
 
 def merge(old: str, new: str) -> str:
     """Keep the sections of benchmarks not run this time (`python -m bench.run p4`)."""
+
     def sections(text: str) -> dict[str, str]:
         parts = text.split("\n## ")
         return {p.split(" ", 1)[0]: "## " + p for p in parts[1:]}

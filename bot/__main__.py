@@ -35,10 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
     sub.add_parser("run", help="run the bot with long polling (the default)")
     sub.add_parser("migrate", help="upgrade the database schema to the newest migration")
-    wh = sub.add_parser("webhook", help="serve webhooks with aiohttp (WEBHOOK_URL, WEBHOOK_SECRET); sets the webhook at start")
+    wh = sub.add_parser(
+        "webhook", help="serve webhooks with aiohttp (WEBHOOK_URL, WEBHOOK_SECRET); sets the webhook at start"
+    )
     wh.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")
     wh.add_argument("--port", type=int, default=8443, help="port to listen on (default 8443)")
-    wh.add_argument("--workers", type=int, default=1, help="processes sharing the port (needs PostgreSQL and Redis above 1)")
+    wh.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the port (needs PostgreSQL and Redis above 1)"
+    )
     wh.add_argument("--wait", action="store_true", help="answer Telegram only after handling each update")
     wh.add_argument("--no-set-webhook", dest="set_webhook", action="store_false", help=argparse.SUPPRESS)
 
@@ -52,10 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     ui = usub.add_parser("import", help="create or update units from a CSV file (code,name,parent_code,kind)")
     ui.add_argument("file", type=Path)
     usub.add_parser("list", help="print the unit tree")
-    ud = usub.add_parser("doc", help="the unit's document code and place (Decree 30/2020: Số: …/BC-CODE; PLACE, ngày …)")
+    ud = usub.add_parser(
+        "doc", help="the unit's document code and place (Decree 30/2020: Số: …/BC-CODE; PLACE, ngày …)"
+    )
     ud.add_argument("code", help="the unit's code")
     ud.add_argument("doc_code", help="the code in its documents' numbers, e.g. STNMT")
-    ud.add_argument("--place", help="the place before the date, e.g. \"Hà Nội\"")
+    ud.add_argument("--place", help='the place before the date, e.g. "Hà Nội"')
 
     inv = sub.add_parser("invite", help="create an invitation and print its deep link")
     inv.add_argument("unit", nargs="?", help="unit code (may be omitted for --role admin)")
@@ -72,20 +78,30 @@ def _parser() -> argparse.ArgumentParser:
     jr = jsub.add_parser("run", help="run one job once, as if at --now, and print what it queued")
     jr.add_argument("name")
     jr.add_argument("--now", help="ISO date-time, e.g. 2026-12-07T08:00 (campaign time zone unless it has an offset)")
-    jr.add_argument("--send", action="store_true",
-                    help="also send the queued messages (needs BOT_TOKEN; left to the running bot if it holds the scheduler lock)")
+    jr.add_argument(
+        "--send",
+        action="store_true",
+        help="also send the queued messages (needs BOT_TOKEN; left to the running bot if it holds the scheduler lock)",
+    )
 
     sb = sub.add_parser(
-        "sandbox", help="the whole bot on this machine without Telegram, with a browser chat page",
+        "sandbox",
+        help="the whole bot on this machine without Telegram, with a browser chat page",
         description="Start a fake Telegram Bot API, the bot against it with demo data, and a chat page "
         "where you act as any role and move the clock. No BOT_TOKEN needed.",
     )
     sb.add_argument("--port", type=int, default=8080, help="port of the chat page (default 8080)")
     sb.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
-    sb.add_argument("--db", type=Path, default=Path("data/sandbox.db"), help="the sandbox's own SQLite file (default data/sandbox.db)")
+    sb.add_argument(
+        "--db",
+        type=Path,
+        default=Path("data/sandbox.db"),
+        help="the sandbox's own SQLite file (default data/sandbox.db)",
+    )
     sb.add_argument("--reset", action="store_true", help="start again from fresh demo data")
     sb.add_argument(
-        "--at", metavar="WHEN",
+        "--at",
+        metavar="WHEN",
         help="start the sandbox clock at this ISO date-time (campaign time zone), or `now` for the real time "
         "(default: a fresh sandbox starts on Friday 14:00 of the current week, a restart goes on from its own time)",
     )
@@ -223,14 +239,18 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
                     state = "revoked" if inv.revoked_at else "active"
                     uses = f"{inv.uses}/{inv.max_uses if inv.max_uses is not None else '∞'}"
                     expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
-                    print(f"{inv.token}\t{Role(inv.role).value}\tunit={inv.unit_id}\tuses={uses}\texpires={expires}\t{state}")
+                    print(
+                        f"{inv.token}\t{Role(inv.role).value}\tunit={inv.unit_id}\tuses={uses}\texpires={expires}\t{state}"
+                    )
                 return 0
             username = await _bot_username(settings, args.bot_username)
             inv = await svc.create(args.unit, args.role, valid_days=args.days, max_uses=args.uses)
             print(deep_link(username, inv.token))
             expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
             uses = args.uses if args.uses is not None else "unlimited"
-            print(f"role {Role(inv.role).value}, unit {args.unit or '-'}, expires {expires}, uses {uses}", file=sys.stderr)
+            print(
+                f"role {Role(inv.role).value}, unit {args.unit or '-'}, expires {expires}, uses {uses}", file=sys.stderr
+            )
     finally:
         await engine.dispose()
     return 0
@@ -251,7 +271,9 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     real_now = Clock().now()
     now = _moment(args.now, "--now", "2026-12-07T08:00", settings) if args.now else real_now
     clock = FixedClock(now)
-    campaign = load_campaign(settings.campaign_file, ministry=settings.ministry_name, standing_agency=settings.standing_agency)
+    campaign = load_campaign(
+        settings.campaign_file, ministry=settings.ministry_name, standing_agency=settings.standing_agency
+    )
     engine, sm = await _session(settings)
     try:
         # Queued as of --now, due at once even when --now is later than now (no message
@@ -261,7 +283,9 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
             print(line)
         print(f"{result.job} for {result.period}: {result.queued} message(s) queued")
         if result.queued and now > real_now:
-            print(f"--now is later than the real time: the messages are due now, not at {now.isoformat(timespec='minutes')}")
+            print(
+                f"--now is later than the real time: the messages are due now, not at {now.isoformat(timespec='minutes')}"
+            )
         if args.send:
             from bot.app import create_bot
             from scheduler.outbox import OutboxSender
@@ -270,7 +294,9 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
             # Only the scheduler's leader sends: a running bot would send the same rows too.
             lock = LeaderLock(engine, settings.redis_url)
             if not await lock.acquire():
-                print("not sent from here: the running bot holds the scheduler lock and sends the queued messages itself")
+                print(
+                    "not sent from here: the running bot holds the scheduler lock and sends the queued messages itself"
+                )
                 return 0
             bot = create_bot(settings)
             try:
@@ -293,9 +319,13 @@ async def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
     # No --at: a demo moment on a fresh sandbox (bot.sandbox.runner.demo_moment).
     start_at: datetime | Literal["now"] | None = None
     if args.at:
-        start_at = "now" if args.at.strip().lower() == "now" else _moment(args.at, "--at", "2026-11-27T14:00 or now", settings)
+        start_at = (
+            "now" if args.at.strip().lower() == "now" else _moment(args.at, "--at", "2026-11-27T14:00 or now", settings)
+        )
     try:
-        return await run_sandbox(settings, host=args.host, port=args.port, db_path=args.db, reset=args.reset, start_at=start_at)
+        return await run_sandbox(
+            settings, host=args.host, port=args.port, db_path=args.db, reset=args.reset, start_at=start_at
+        )
     except SandboxError as exc:
         raise CliError(str(exc)) from None
 
@@ -320,7 +350,9 @@ async def cmd_admin(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"{person.id} {person.full_name}: {Role(old).value} -> {Role(person.role).value}")
             else:
                 for e in await AuditService(session, clock).recent(args.limit, refused_only=args.refused):
-                    print(f"{e.at.isoformat(timespec='seconds')}\t{e.outcome}\t{e.action}\t{e.actor_telegram_id or '-'}\t{e.detail}")
+                    print(
+                        f"{e.at.isoformat(timespec='seconds')}\t{e.outcome}\t{e.action}\t{e.actor_telegram_id or '-'}\t{e.detail}"
+                    )
     finally:
         await engine.dispose()
     return 0

@@ -37,10 +37,27 @@ from bot.fsm_storage import SqlStorage
 from bot.retry import RetryAfter
 from bot.services.access import Action
 from bot.services.audit import person_ref
-from handlers import admin, checkin, common, deadlines, errors, history, leader, membership, onboarding
+from handlers import (
+    admin,
+    announce,
+    checkin,
+    common,
+    deadlines,
+    errors,
+    history,
+    leader,
+    membership,
+    nominate,
+    onboarding,
+    privacy,
+    report,
+    review,
+    sector,
+    self_assessment,
+    share,
+    submission,
+)
 from handlers import settings as settings_handlers
-from handlers import announce, nominate, privacy, report, review, sector, share
-from handlers import self_assessment, submission
 from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UpdateOnce, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.direct import SqliteDirect
@@ -189,7 +206,9 @@ async def reach_telegram(bot: Bot, settings: Settings, *, first_delay: float = 1
             log.warning(
                 "cannot reach Telegram at %s (%s); trying again in %g s. Behind a proxy or firewall? "
                 "Set TELEGRAM_API_URL to a Bot API server this machine can reach.",
-                settings.telegram_api_url, reason, delay,
+                settings.telegram_api_url,
+                reason,
+                delay,
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, REACH_BACKOFF_MAX)
@@ -275,7 +294,9 @@ async def set_commands(bot: Bot, settings: Settings, sessionmaker: async_session
                 continue
             with i18n.use_locale(person.locale):
                 try:
-                    await bot.set_my_commands(command_menu(Role(person.role)), scope=BotCommandScopeChat(chat_id=person.telegram_id))
+                    await bot.set_my_commands(
+                        command_menu(Role(person.role)), scope=BotCommandScopeChat(chat_id=person.telegram_id)
+                    )
                 except Exception as exc:  # noqa: BLE001 - blocked, or never opened the bot
                     log.info("%s %s: no menu set: %s", person.role, person_ref(person.telegram_id), exc)
 
@@ -327,7 +348,9 @@ async def build_runtime(
 
     Raises CampaignError, DatabaseUnavailable or ConfigError with one-line messages.
     """
-    campaign = load_campaign(settings.campaign_file, ministry=settings.ministry_name, standing_agency=settings.standing_agency)
+    campaign = load_campaign(
+        settings.campaign_file, ministry=settings.ministry_name, standing_agency=settings.standing_agency
+    )
     clock = clock or Clock()
     engine = make_engine(settings.database_url)
     try:
@@ -366,7 +389,14 @@ async def build_runtime(
     elif scheduler is not False:
         rt.scheduler = scheduler
     rt.dp = create_dispatcher(
-        settings, sessionmaker=sessionmaker, clock=clock, campaign=campaign, scheduler=rt.scheduler,
-        storage=storage, isolation=isolation, direct=rt.direct, ledger=ledger,
+        settings,
+        sessionmaker=sessionmaker,
+        clock=clock,
+        campaign=campaign,
+        scheduler=rt.scheduler,
+        storage=storage,
+        isolation=isolation,
+        direct=rt.direct,
+        ledger=ledger,
     )
     return rt

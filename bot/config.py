@@ -23,9 +23,7 @@ class ConfigError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False)
 
     bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
@@ -118,8 +116,7 @@ class Settings(BaseSettings):
         value = self.bot_token.get_secret_value().strip()
         if not _TOKEN_RE.match(value):
             raise ConfigError(
-                f"BOT_TOKEN is malformed: expected {TOKEN_SHAPE}, "
-                "as @BotFather gives it (e.g. 123456789:AAH…)."
+                f"BOT_TOKEN is malformed: expected {TOKEN_SHAPE}, as @BotFather gives it (e.g. 123456789:AAH…)."
             )
         return value
 

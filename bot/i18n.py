@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.support import LazyProxy, NullTranslations, Translations
@@ -36,13 +36,11 @@ def normalize(locale: str | None) -> str:
     return base if base in LOCALES else DEFAULT_LOCALE
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> NullTranslations:
     mo = LOCALES_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not mo.exists():
-        raise RuntimeError(
-            f"catalog {mo} is not compiled: run `pybabel compile -d locales` (make test does)"
-        )
+        raise RuntimeError(f"catalog {mo} is not compiled: run `pybabel compile -d locales` (make test does)")
     return Translations.load(str(LOCALES_DIR), [locale], DOMAIN)
 
 

@@ -58,8 +58,12 @@ class RetryAfter(BaseRequestMiddleware):
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
                 # getUpdates has its own back-off in aiogram's polling.
-                if (attempt >= self.attempts or exc.retry_after > self.max_wait or not _retry.get()
-                        or isinstance(method, GetUpdates)):
+                if (
+                    attempt >= self.attempts
+                    or exc.retry_after > self.max_wait
+                    or not _retry.get()
+                    or isinstance(method, GetUpdates)
+                ):
                     raise
                 log.warning("429 on %s: sending it again in %s s", method.__api_method__, exc.retry_after)
                 await asyncio.sleep(exc.retry_after)

@@ -87,9 +87,13 @@ def check(settings: Settings, workers: int) -> tuple[str, str]:
         raise ConfigError("WEBHOOK_URL must start with https:// (or http:// for a local test server).")
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
     if not secret or not all(c.isascii() and (c.isalnum() or c in "_-") for c in secret) or len(secret) > 256:
-        raise ConfigError("WEBHOOK_SECRET must be set: 1-256 letters, digits, _ or - (Telegram sends it back in each request).")
+        raise ConfigError(
+            "WEBHOOK_SECRET must be set: 1-256 letters, digits, _ or - (Telegram sends it back in each request)."
+        )
     if workers > 1 and (settings.is_sqlite or not settings.redis_url):
-        raise ConfigError("several webhook workers need DATABASE_URL on PostgreSQL and REDIS_URL (shared state and locks).")
+        raise ConfigError(
+            "several webhook workers need DATABASE_URL on PostgreSQL and REDIS_URL (shared state and locks)."
+        )
     return settings.webhook_url, secret
 
 
@@ -154,7 +158,19 @@ def run(settings: Settings, host: str, port: int, workers: int, wait: bool) -> i
     if workers > 1:
         import subprocess
 
-        args = [sys.executable, "-m", "bot", "webhook", "--host", host, "--port", str(port), "--workers", "1", "--no-set-webhook"]
+        args = [
+            sys.executable,
+            "-m",
+            "bot",
+            "webhook",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--no-set-webhook",
+        ]
         if wait:
             args.append("--wait")
         children = [subprocess.Popen(args) for _ in range(workers - 1)]

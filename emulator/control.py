@@ -35,10 +35,7 @@ def message_json(message: ChatMessage) -> dict[str, Any]:
             "edited": message.edited,
             "html": message.html,
             "buttons": [
-                [
-                    {k: v for k, v in button.items() if k in ("text", "callback_data", "url")}
-                    for button in row
-                ]
+                [{k: v for k, v in button.items() if k in ("text", "callback_data", "url")} for button in row]
                 for row in (message.reply_markup or {}).get("inline_keyboard", [])
             ],
         }
@@ -71,7 +68,12 @@ async def same_origin_only(request: web.Request, handler: Any) -> web.StreamResp
     """A browser POST to a control path must carry X-Sandbox (set by the sandbox page);
     a cross-site form cannot add that header, and clients that are not browsers send no Origin."""
     control_path = request.path.startswith(("/_emu/", "/_sandbox/"))
-    if control_path and request.method == "POST" and request.headers.get("Origin") and not request.headers.get("X-Sandbox"):
+    if (
+        control_path
+        and request.method == "POST"
+        and request.headers.get("Origin")
+        and not request.headers.get("X-Sandbox")
+    ):
         return _fail(403, "cross-site request refused: the sandbox answers its own page only")
     return await handler(request)
 
@@ -219,7 +221,12 @@ class _Control:
                 "cursor": self.emulator._seq,
                 "answer": None
                 if answer is None
-                else {"answered": answer.answered, "text": answer.text, "show_alert": answer.show_alert, "url": answer.url},
+                else {
+                    "answered": answer.answered,
+                    "text": answer.text,
+                    "show_alert": answer.show_alert,
+                    "url": answer.url,
+                },
             }
 
         return await self._act(request, action)

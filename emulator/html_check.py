@@ -184,8 +184,7 @@ def parse_html(html: str, *, strict_ampersand: bool = True) -> tuple[str, list[d
         opened = stack.pop()
         if end_tag and end_tag != opened.tag:
             raise HtmlParseError(
-                f'Unmatched end tag at byte offset {begin}, expected "</{opened.tag}>", '
-                f'found "</{end_tag}>"'
+                f'Unmatched end tag at byte offset {begin}, expected "</{opened.tag}>", found "</{end_tag}>"'
             )
         if utf16 > opened.offset:
             _add_entity(entities, opened, utf16 - opened.offset, out)

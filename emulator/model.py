@@ -186,9 +186,7 @@ class ChatMessage:
     def buttons(self) -> list[list[tuple[str, str | None]]]:
         """Inline keyboard rows as (text, callback_data, or url for link buttons)."""
         rows = (self.reply_markup or {}).get("inline_keyboard") or []
-        return [
-            [(b.get("text", ""), b.get("callback_data", b.get("url"))) for b in row] for row in rows
-        ]
+        return [[(b.get("text", ""), b.get("callback_data", b.get("url"))) for b in row] for row in rows]
 
     @property
     def button_texts(self) -> list[str]:

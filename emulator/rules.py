@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .html_check import HtmlParseError, parse_html, sort_entities, strip_text, utf16_len
-
 from .model import bad_request
 
 TEXT_LIMIT = 4096  # UTF-16 code units, after entity parsing
@@ -56,7 +55,7 @@ def formatted(
         # Not emulated: the text is kept as written, with no entities.
         plain, parsed = text, []
     elif mode:
-        raise bad_request(f"unsupported parse_mode \"{parse_mode}\"")
+        raise bad_request(f'unsupported parse_mode "{parse_mode}"')
     else:
         plain, parsed = text, _given_entities(entities, text)
     return strip_text(plain, parsed)
@@ -71,10 +70,10 @@ def _given_entities(entities: Any, text: str) -> list[dict[str, Any]]:
     result = []
     for entity in entities:
         if not isinstance(entity, dict) or not isinstance(entity.get("type"), str):
-            raise bad_request("can't parse MessageEntity: Field \"type\" must be of type String")
+            raise bad_request('can\'t parse MessageEntity: Field "type" must be of type String')
         offset, length = entity.get("offset"), entity.get("length")
         if not isinstance(offset, int) or not isinstance(length, int):
-            raise bad_request("can't parse MessageEntity: Field \"offset\" must be of type Number")
+            raise bad_request('can\'t parse MessageEntity: Field "offset" must be of type Number')
         end = min(offset + length, total)
         if offset >= 0 and end > offset:
             result.append({**entity, "length": end - offset})
@@ -113,7 +112,7 @@ def check_reply_markup(markup: Any) -> tuple[dict[str, Any] | None, dict[str, An
         return None, markup
     if markup.get("remove_keyboard") or markup.get("force_reply"):
         return None, markup
-    raise bad_request("can't find field \"inline_keyboard\"")
+    raise bad_request('can\'t find field "inline_keyboard"')
 
 
 def _check_inline_keyboard(markup: dict[str, Any]) -> dict[str, Any]:

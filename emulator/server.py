@@ -101,9 +101,7 @@ _INT_FIELDS = frozenset(
 _WEBHOOK_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
-_POLL_CONFLICT = (
-    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
-)
+_POLL_CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 _QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 
 try:  # Pillow reads photo sizes; without it photos are 1×1 and not checked.
@@ -462,7 +460,9 @@ class TelegramEmulator:
 
     # -- commands as a user sees them ---------------------------------------------------
 
-    def commands_for(self, chat_id: int, language_code: str | None = None, user_id: int | None = None) -> list[dict[str, str]]:
+    def commands_for(
+        self, chat_id: int, language_code: str | None = None, user_id: int | None = None
+    ) -> list[dict[str, str]]:
         """The command menu Telegram would show in this chat, following its scope order."""
         chat = self.chat(chat_id)
         lang = language_code or ""
@@ -547,7 +547,9 @@ class TelegramEmulator:
             retry_after = 1
         if description is None:
             description = (
-                f"Too Many Requests: retry after {retry_after}" if status == 429 else DEFAULT_DESCRIPTIONS.get(status, "Error")
+                f"Too Many Requests: retry after {retry_after}"
+                if status == 429
+                else DEFAULT_DESCRIPTIONS.get(status, "Error")
             )
         fault = Fault(
             method=method.lower(),
@@ -793,7 +795,17 @@ class TelegramEmulator:
                         extra={
                             k: v
                             for k, v in obj.items()
-                            if k not in ("message_id", "from", "chat", "date", "text", "entities", "caption", "caption_entities")
+                            if k
+                            not in (
+                                "message_id",
+                                "from",
+                                "chat",
+                                "date",
+                                "text",
+                                "entities",
+                                "caption",
+                                "caption_entities",
+                            )
                         },
                     )
                     obj["message_id"] = message.message_id
@@ -861,7 +873,9 @@ class TelegramEmulator:
                 raise ApiError(413, "Request Entity Too Large") from None
         return Params(values, files)
 
-    async def call(self, name: str, func: Callable[[Params], Awaitable[Any]], params: Params) -> tuple[int, dict[str, Any]]:
+    async def call(
+        self, name: str, func: Callable[[Params], Awaitable[Any]], params: Params
+    ) -> tuple[int, dict[str, Any]]:
         """Carry out one recorded call; return (HTTP status, Bot API answer)."""
         record = CallRecord(
             method=name,
@@ -988,7 +1002,7 @@ class TelegramEmulator:
         chat = self._find_chat(params.get("chat_id"))
         message_id = params.int("message_id")
         if message_id is None:
-            raise bad_request(f"message identifier is not specified")
+            raise bad_request("message identifier is not specified")
         message = chat.messages.get(message_id)
         if message is None or message.deleted:
             raise bad_request(f"message to {action} not found")
@@ -1176,7 +1190,9 @@ class TelegramEmulator:
                             pending.done.set_result(None)
                         else:
                             pending.done.set_exception(
-                                WebhookDeliveryError(f"update {pending.update_id} not delivered to {webhook['url']}: {error}")
+                                WebhookDeliveryError(
+                                    f"update {pending.update_id} not delivered to {webhook['url']}: {error}"
+                                )
                             )
             if error is not None:
                 self._webhook_error = (self._now(), error)
@@ -1342,7 +1358,9 @@ class TelegramEmulator:
         inline, keyboard = rules.check_reply_markup(params.json("reply_markup"))
         self._check_reachable(chat)
         self._check_flood(chat)
-        message = self.new_message(chat, from_bot=True, from_user=self.bot_user, reply_markup=inline, keyboard=keyboard, **fields)
+        message = self.new_message(
+            chat, from_bot=True, from_user=self.bot_user, reply_markup=inline, keyboard=keyboard, **fields
+        )
         self._note_send(chat)
         return {"message_id": message.message_id}
 
@@ -1376,7 +1394,11 @@ class TelegramEmulator:
             raise bad_request("there is no caption in the message to edit")
         new_caption = caption or None
         new_entities = caption_entities if caption else []
-        if new_caption == message.caption and new_entities == message.caption_entities and inline == message.reply_markup:
+        if (
+            new_caption == message.caption
+            and new_entities == message.caption_entities
+            and inline == message.reply_markup
+        ):
             raise bad_request(rules.NOT_MODIFIED)
         self._check_reachable(message.chat)
         self._edit(message, caption=new_caption, caption_entities=new_entities, reply_markup=inline)

@@ -116,7 +116,11 @@ class EmulatedUser:
         lines = []
         for message in self.emulator.messages(self.id, from_bot=None):
             who = "bot" if message.from_bot else self.first_name
-            media = " [photo]" if message.photo else (f" [document {message.document.file_name}]" if message.document else "")
+            media = (
+                " [photo]"
+                if message.photo
+                else (f" [document {message.document.file_name}]" if message.document else "")
+            )
             buttons = " ".join(f"[{text}]" for text in message.button_texts)
             edited = " (edited)" if message.edited else ""
             lines.append(f"#{message.message_id} {who}:{media} {message.text or ''}{edited} {buttons}".rstrip())
@@ -202,7 +206,9 @@ class EmulatedUser:
         await self._deliver(messages, timeout, f"album of {len(photos)} photos from {self.full_name}")
         return self.since_last_action
 
-    async def press(self, text: str, *, message: ChatMessage | int | None = None, timeout: float | None = None) -> list[ChatMessage]:
+    async def press(
+        self, text: str, *, message: ChatMessage | int | None = None, timeout: float | None = None
+    ) -> list[ChatMessage]:
         """Press the inline button labelled ``text`` on the newest bot message that has it.
 
         An exact label wins; otherwise a unique case-insensitive substring match. The bot's
@@ -286,9 +292,7 @@ class EmulatedUser:
                 return candidate, matches[0]
             if len(matches) > 1:
                 labels = ", ".join(repr(b["text"]) for b in matches)
-                raise AssertionError(
-                    f"{text!r} matches several buttons on message #{candidate.message_id}: {labels}"
-                )
+                raise AssertionError(f"{text!r} matches several buttons on message #{candidate.message_id}: {labels}")
         shown = "; ".join(
             f"#{m.message_id} {(m.text or '')[:30]!r}: " + " ".join(f"[{t}]" for t in m.button_texts)
             for m in candidates[:5]
@@ -353,5 +357,7 @@ class EmulatedUser:
                 "new_chat_member": new_member,
             }
         }
-        pending = self.emulator.enqueue(body, f"{self.full_name} {'blocked' if new == 'kicked' else 'unblocked'} the bot")
+        pending = self.emulator.enqueue(
+            body, f"{self.full_name} {'blocked' if new == 'kicked' else 'unblocked'} the bot"
+        )
         await self.emulator.wait_processed([pending], timeout)

@@ -29,8 +29,8 @@ from bot.i18n import N_, _, ngettext
 from bot.services.announcements import TEXT_MAX, AnnouncementService
 from bot.services.errors import InvalidInput, NotFound
 from handlers.callbacks import AnnounceAct, AnnounceCB
-from handlers.filters import TYPED
 from handlers.edit import edit_in_place
+from handlers.filters import TYPED
 from storage.models import Role, Unit, User
 from storage.repositories import UnitRepo
 
@@ -66,9 +66,12 @@ def roles_keyboard() -> InlineKeyboardMarkup:
 async def ask_text(message: Message, state: FSMContext, role: int, unit: Unit | None) -> None:
     await state.set_state(AnnounceStates.text)
     await state.update_data(role=role, unit=unit.id if unit else 0)
-    await message.answer(_("To: {audience}.\nNow type the announcement (up to {max} characters; bold and links are kept). "
-                           "You will see it before it is sent. Or send /cancel.").format(
-        audience=audience_text(role, unit), max=TEXT_MAX))
+    await message.answer(
+        _(
+            "To: {audience}.\nNow type the announcement (up to {max} characters; bold and links are kept). "
+            "You will see it before it is sent. Or send /cancel."
+        ).format(audience=audience_text(role, unit), max=TEXT_MAX)
+    )
 
 
 async def _unit(session: AsyncSession, code: str) -> Unit:
@@ -96,7 +99,9 @@ async def unit_typed(message: Message, state: FSMContext, session: AsyncSession)
     await ask_text(message, state, int(data.get("role", 0)), await _unit(session, message.text or ""))
 
 
-async def text_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings) -> None:
+async def text_typed(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings
+) -> None:
     AnnouncementService.check_text(message.text or "")
     html = message.html_text
     if len(html) > HTML_MAX:
@@ -107,24 +112,32 @@ async def text_typed(message: Message, state: FSMContext, session: AsyncSession,
     people = await AnnouncementService(session, clock).audience(AUDIENCE_ROLES[role], unit)
     if not people:
         await state.clear()
-        await message.answer(_("Nobody registered matches {audience}: nothing to send. Send /announce to choose again.").format(
-            audience=audience_text(role, unit)))
+        await message.answer(
+            _("Nobody registered matches {audience}: nothing to send. Send /announce to choose again.").format(
+                audience=audience_text(role, unit)
+            )
+        )
         return
     await state.set_state(AnnounceStates.confirm)
     await state.update_data(html=html, token=secrets.token_hex(4))
     kb = InlineKeyboardBuilder()
-    kb.button(text=ngettext("📣 Send to {n} person", "📣 Send to {n} people", len(people)).format(n=len(people)),
-              callback_data=AnnounceCB(a=AnnounceAct.send))
+    kb.button(
+        text=ngettext("📣 Send to {n} person", "📣 Send to {n} people", len(people)).format(n=len(people)),
+        callback_data=AnnounceCB(a=AnnounceAct.send),
+    )
     kb.button(text=_("✖ Cancel"), callback_data=AnnounceCB(a=AnnounceAct.cancel))
     kb.adjust(1)
-    preview = "\n".join([
-        _("<b>Preview</b> — recipients: {n} ({audience}). Each reads the heading in their own language.").format(
-            n=len(people), audience=audience_text(role, unit)),
-        "",
-        header(settings),
-        "",
-        html,
-    ])
+    preview = "\n".join(
+        [
+            _("<b>Preview</b> — recipients: {n} ({audience}). Each reads the heading in their own language.").format(
+                n=len(people), audience=audience_text(role, unit)
+            ),
+            "",
+            header(settings),
+            "",
+            html,
+        ]
+    )
     await message.answer(preview, reply_markup=kb.as_markup())
 
 
@@ -132,8 +145,16 @@ async def _edit(query: CallbackQuery, text: str) -> None:
     await edit_in_place(query, text)
 
 
-async def on_announce(query: CallbackQuery, callback_data: AnnounceCB, callback_answer: CallbackAnswer, state: FSMContext,
-                      session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def on_announce(
+    query: CallbackQuery,
+    callback_data: AnnounceCB,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    user: User,
+) -> None:
     act = callback_data.a
     if act == AnnounceAct.cancel:
         await state.clear()
@@ -148,8 +169,10 @@ async def on_announce(query: CallbackQuery, callback_data: AnnounceCB, callback_
         await edit_in_place(
             query,
             _("To: {role}. Which unit? Type its code (its sub-units are included), or tap All units.").format(
-                role=_(AUDIENCE_NAMES[callback_data.v])),
-            kb.as_markup())
+                role=_(AUDIENCE_NAMES[callback_data.v])
+            ),
+            kb.as_markup(),
+        )
     elif act == AnnounceAct.all_units:
         if await state.get_state() != AnnounceStates.unit.state:
             callback_answer.text = _("This button is no longer active.")
@@ -175,12 +198,17 @@ async def on_announce(query: CallbackQuery, callback_data: AnnounceCB, callback_
                 return payload(header(settings) + "\n\n" + html)
 
         _broadcast, queued = await AnnouncementService(session, clock).send(
-            user, AUDIENCE_ROLES[role], unit, str(data.get("token", "")), render)
+            user, AUDIENCE_ROLES[role], unit, str(data.get("token", "")), render
+        )
         callback_answer.text = _("Queued.")
-        await _edit(query, ngettext(
-            "📣 The announcement is queued for {n} person ({audience}). You will get a report once it is delivered.",
-            "📣 The announcement is queued for {n} people ({audience}). You will get a report once it is delivered.",
-            queued).format(n=queued, audience=audience_text(role, unit)))
+        await _edit(
+            query,
+            ngettext(
+                "📣 The announcement is queued for {n} person ({audience}). You will get a report once it is delivered.",
+                "📣 The announcement is queued for {n} people ({audience}). You will get a report once it is delivered.",
+                queued,
+            ).format(n=queued, audience=audience_text(role, unit)),
+        )
 
 
 def make_router() -> Router:

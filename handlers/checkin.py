@@ -37,12 +37,11 @@ from bot.services.checkin import (
 )
 from bot.services.examples import ExampleService
 from handlers import share
-from handlers.filters import TYPED
 from handlers.callbacks import CheckinAct, CheckinActCB, CheckinAnswerCB, CheckinItemCB, LevelCode
 from handlers.edit import edit_in_place
+from handlers.filters import TYPED
 from storage.direct import SqliteDirect
 from storage.models import CheckInStatus, Level, User
-
 
 LEVELS = (Level.good, Level.ok, Level.not_met)
 LEVEL_NAMES = {Level.good: N_("Good"), Level.ok: N_("Met"), Level.not_met: N_("Not met")}
@@ -64,7 +63,9 @@ class CheckinStates(StatesGroup):
     reflection = State()
 
 
-def service(session: AsyncSession, clock: Clock, campaign: Campaign, direct: SqliteDirect | None = None) -> CheckinService:
+def service(
+    session: AsyncSession, clock: Clock, campaign: Campaign, direct: SqliteDirect | None = None
+) -> CheckinService:
     return CheckinService(session, clock, campaign, direct)
 
 
@@ -78,7 +79,7 @@ def week_label(week: int) -> str:
 
 @lru_cache(maxsize=256)
 def _week_label(week: int, locale: str) -> str:
-    """"week 48 (23/11–29/11/2026)": on every card, so worked out once per week and language."""
+    """ "week 48 (23/11–29/11/2026)": on every card, so worked out once per week and language."""
     monday = week_monday(week)
     sunday = monday + timedelta(days=6)
     loc = "vi_VN" if locale == "vi" else "en_GB"
@@ -95,7 +96,7 @@ def _header(view: CheckinView) -> str:
 
 def _group_title(campaign: Campaign, code: str) -> str:
     g = campaign.criterion(code)
-    return "{code}) {title}".format(code=g.code, title=escape(g.short.get(current_locale())))
+    return f"{g.code}) {escape(g.short.get(current_locale()))}"
 
 
 def _item_label(campaign: Campaign, code: str, item: str) -> str:
@@ -122,13 +123,17 @@ def _kept(key: tuple, build: Callable[[], tuple[str, InlineKeyboardMarkup]]) -> 
     return card
 
 
-def question_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+def question_card(
+    campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
     """The card for one criterion group (built once per week, group, language and mode)."""
     key = ("question", id(campaign), current_locale(), view.week, code, editing, view.status == CheckInStatus.done)
     return _kept(key, lambda: _build_question_card(campaign, view, code, editing=editing))
 
 
-def _build_question_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool) -> tuple[str, InlineKeyboardMarkup]:
+def _build_question_card(
+    campaign: Campaign, view: CheckinView, code: str, *, editing: bool
+) -> tuple[str, InlineKeyboardMarkup]:
     g = campaign.criterion(code)
     index = view.order.index(code)
     locale = current_locale()
@@ -136,8 +141,8 @@ def _build_question_card(campaign: Campaign, view: CheckinView, code: str, *, ed
         _header(view),
         _("Question {n}/{total}").format(n=index + 1, total=view.total) if not editing else _("Changing an answer"),
         "",
-        "<b>{}</b>".format(_group_title(campaign, code)),
-        "<i>{}</i>".format(escape(g.hint.get(locale))),
+        f"<b>{_group_title(campaign, code)}</b>",
+        f"<i>{escape(g.hint.get(locale))}</i>",
         _("This week, how well did you do? ({ref})").format(ref=escape(g.ref)),
     ]
     kb = InlineKeyboardBuilder()
@@ -157,8 +162,10 @@ def _build_question_card(campaign: Campaign, view: CheckinView, code: str, *, ed
     return "\n".join(lines), kb.as_markup()
 
 
-def items_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
-    """"Which points were not met?": one button per sub-item with its short label from the
+def items_card(
+    campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    """ "Which points were not met?": one button per sub-item with its short label from the
     campaign file (☑ when marked), the plan's full wording folded below. Built once per
     week, group, language, mode and set of marks; a note typed here is added fresh."""
     marked = frozenset(view.answers[code].sub_items) if code in view.answers else frozenset()
@@ -170,40 +177,50 @@ def items_card(campaign: Campaign, view: CheckinView, code: str, *, editing: boo
     return text, kb
 
 
-def _build_items_card(campaign: Campaign, view: CheckinView, code: str, marked: frozenset[str], *,
-                      editing: bool) -> tuple[str, InlineKeyboardMarkup]:
+def _build_items_card(
+    campaign: Campaign, view: CheckinView, code: str, marked: frozenset[str], *, editing: bool
+) -> tuple[str, InlineKeyboardMarkup]:
     g = campaign.criterion(code)
     index = view.order.index(code)
     locale = current_locale()
     # The plan's wording of each point, under its label, in a quote folded to a few lines:
     # the buttons say enough on a phone, the full text is one tap away.
     wording = "\n".join(
-        "<b>{label}:</b> {text}".format(label=escape(item.label_for(locale)), text=escape(item.text.get(locale)))
+        f"<b>{escape(item.label_for(locale))}:</b> {escape(item.text.get(locale))}"
         for item in g.items
     )
     lines = [
         _header(view),
-        "<b>{}</b> — {}".format(_group_title(campaign, code), level_name(Level.not_met)),
+        f"<b>{_group_title(campaign, code)}</b> — {level_name(Level.not_met)}",
         _("Which points were not met? Tap to mark them (optional), then Continue."),
         f"<blockquote expandable>{wording}</blockquote>",
     ]
     kb = InlineKeyboardBuilder()
     for n, item in enumerate(g.items):
         box = "☑" if item.code in marked else "☐"
-        kb.button(text=f"{box} {item.label_for(locale)}",
-                  callback_data=CheckinItemCB(w=view.week, c=index, i=n, e=editing))
-    kb.button(text=_("Continue ➡"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.items_done, c=index, e=editing))
+        kb.button(
+            text=f"{box} {item.label_for(locale)}", callback_data=CheckinItemCB(w=view.week, c=index, i=n, e=editing)
+        )
+    kb.button(
+        text=_("Continue ➡"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.items_done, c=index, e=editing)
+    )
     kb.adjust(1)  # one label a row: a phone shows each in full
     return "\n".join(lines), kb.as_markup()
 
 
-def note_card(campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+def note_card(
+    campaign: Campaign, view: CheckinView, code: str, *, editing: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
     index = view.order.index(code)
-    text = "\n".join([
-        _header(view),
-        "<b>{}</b> — {}".format(_group_title(campaign, code), level_name(Level.not_met)),
-        _("Add a short note if you wish (at most {max} characters): type it and send. Or tap Skip.").format(max=NOTE_MAX),
-    ])
+    text = "\n".join(
+        [
+            _header(view),
+            f"<b>{_group_title(campaign, code)}</b> — {level_name(Level.not_met)}",
+            _("Add a short note if you wish (at most {max} characters): type it and send. Or tap Skip.").format(
+                max=NOTE_MAX
+            ),
+        ]
+    )
     kb = InlineKeyboardBuilder()
     kb.button(text=_("Skip ➡"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.note_skip, c=index, e=editing))
     return text, kb.as_markup()
@@ -222,7 +239,9 @@ def _build_wrapup_card(view: CheckinView, saved: str | None) -> tuple[str, Inlin
         lines.append(saved)
     lines += [
         "",
-        _("If you wish, type one line of reflection on this week (at most {max} characters) and send it.").format(max=REFLECTION_MAX),
+        _("If you wish, type one line of reflection on this week (at most {max} characters) and send it.").format(
+            max=REFLECTION_MAX
+        ),
         _("Did you see a good example this week, from yourself or a colleague?"),
     ]
     kb = InlineKeyboardBuilder()
@@ -243,9 +262,7 @@ def summary_card(campaign: Campaign, summary: Summary, streak: int) -> tuple[str
         if prev is not None and code in prev.answers:
             delta = SCORE[ans.level] - SCORE[prev.answers[code].level]
             trend = " ↑" if delta > 0 else " ↓" if delta < 0 else ""
-        line = "{icon} {title} — {level}{trend}".format(
-            icon=LEVEL_ICONS[ans.level], title=_group_title(campaign, code), level=level_name(ans.level), trend=trend
-        )
+        line = f"{LEVEL_ICONS[ans.level]} {_group_title(campaign, code)} — {level_name(ans.level)}{trend}"
         if ans.sub_items:  # the points not met, by their labels (never bare codes)
             line += " ({})".format("; ".join(_item_label(campaign, code, item) for item in ans.sub_items))
         lines.append(line)
@@ -280,7 +297,9 @@ def edit_menu_card(campaign: Campaign, view: CheckinView) -> tuple[str, InlineKe
         ans = view.answers.get(code)
         icon = LEVEL_ICONS[ans.level] if ans else "⚪"
         title = campaign.criterion(code).short.get(current_locale())
-        kb.button(text=f"{icon} {code}) {title}", callback_data=CheckinActCB(w=view.week, a=CheckinAct.edit_pick, c=index))
+        kb.button(
+            text=f"{icon} {code}) {title}", callback_data=CheckinActCB(w=view.week, a=CheckinAct.edit_pick, c=index)
+        )
     kb.button(text=_("↩ Back"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.back))
     kb.adjust(1)
     return "\n".join([_header(view), _("Which answer do you want to change?")]), kb.as_markup()
@@ -292,8 +311,13 @@ def skip_card(view: CheckinView) -> tuple[str, InlineKeyboardMarkup]:
         kb.button(text=_(SKIP_NAMES[reason]), callback_data=CheckinActCB(w=view.week, a=CheckinAct.skip_reason, r=n))
     kb.button(text=_("↩ Back"), callback_data=CheckinActCB(w=view.week, a=CheckinAct.skip_back))
     kb.adjust(2, 2, 1)
-    text = "\n".join([_header(view), _("Skip this week's self-assessment. Why?"),
-                      _("A skipped week is recorded as excused, not as missed.")])
+    text = "\n".join(
+        [
+            _header(view),
+            _("Skip this week's self-assessment. Why?"),
+            _("A skipped week is recorded as excused, not as missed."),
+        ]
+    )
     return text, kb.as_markup()
 
 
@@ -305,7 +329,9 @@ def skipped_card(view: CheckinView) -> tuple[str, InlineKeyboardMarkup]:
     return text, kb.as_markup()
 
 
-async def current_card(svc: CheckinService, user: User, view: CheckinView | None = None) -> tuple[str, InlineKeyboardMarkup]:
+async def current_card(
+    svc: CheckinService, user: User, view: CheckinView | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
     """Where the person stands this week: the next question, the wrap-up or the summary.
     `view`: this week's, when the caller already has it (saves two queries)."""
     view = view if view is not None and view.week == svc.current_week(user) else await svc.view(user)
@@ -333,15 +359,26 @@ def _group(svc: CheckinService, index: int) -> str:
     return svc.order[index]
 
 
-async def start(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def start(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     await state.clear()
     text, kb = await current_card(service(session, clock, campaign), user)
     await message.answer(text, reply_markup=kb)
 
 
-async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_answer: CallbackAnswer, state: FSMContext,
-                 raw_state: str | None, session: AsyncSession, clock: Clock, campaign: Campaign, user: User,
-                 direct: SqliteDirect | None = None) -> None:
+async def answer(
+    query: CallbackQuery,
+    callback_data: CheckinAnswerCB,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    raw_state: str | None,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+    direct: SqliteDirect | None = None,
+) -> None:
     svc = service(session, clock, campaign, direct)
     code = _group(svc, callback_data.c)
     res = await svc.answer(user, callback_data.w, code, LEVEL_OF[callback_data.l], editing=callback_data.e)
@@ -371,7 +408,14 @@ async def answer(query: CallbackQuery, callback_data: CheckinAnswerCB, callback_
         await _show(query, await current_card(svc, user, res.view))
 
 
-async def toggle_item(query: CallbackQuery, callback_data: CheckinItemCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def toggle_item(
+    query: CallbackQuery,
+    callback_data: CheckinItemCB,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     svc = service(session, clock, campaign)
     code = _group(svc, callback_data.c)
     group = campaign.criterion(code)
@@ -382,7 +426,15 @@ async def toggle_item(query: CallbackQuery, callback_data: CheckinItemCB, sessio
     await _show(query, items_card(campaign, view, code, editing=callback_data.e))
 
 
-async def items_done(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def items_done(
+    query: CallbackQuery,
+    callback_data: CheckinActCB,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     svc = service(session, clock, campaign)
     code = _group(svc, callback_data.c)
     if callback_data.w != svc.current_week(user):
@@ -400,12 +452,16 @@ async def items_done(query: CallbackQuery, callback_data: CheckinActCB, state: F
     await _show(query, note_card(campaign, view, code, editing=callback_data.e))
 
 
-async def note_skip(query: CallbackQuery, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def note_skip(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     await state.clear()
     await _show(query, await current_card(service(session, clock, campaign), user))
 
 
-async def note_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def note_typed(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     data = await state.get_data()
     svc = service(session, clock, campaign)
     await svc.set_note(user, int(data["week"]), svc.order[int(data["c"])], message.text or "")
@@ -414,7 +470,9 @@ async def note_typed(message: Message, state: FSMContext, session: AsyncSession,
     await message.answer(_("Note saved.") + "\n\n" + text, reply_markup=kb)
 
 
-async def note_typed_at_items(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def note_typed_at_items(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     """Text typed while the points of a "Chưa đạt" are asked: it is kept as the group's note,
     said so, and the points step is shown again (below, where the person is looking)."""
     data = await state.get_data()
@@ -422,21 +480,38 @@ async def note_typed_at_items(message: Message, state: FSMContext, session: Asyn
     code = _group(svc, int(data["c"]))
     view = await svc.set_note(user, int(data["week"]), code, message.text or "")
     text, kb = items_card(campaign, view, code, editing=bool(data.get("e")))
-    saved = _("Your text is kept as the note on {group}. Mark the points not met if you wish, then tap Continue.").format(
-        group=_group_title(campaign, code)
-    )
+    saved = _(
+        "Your text is kept as the note on {group}. Mark the points not met if you wish, then tap Continue."
+    ).format(group=_group_title(campaign, code))
     await message.answer(saved + "\n\n" + text, reply_markup=kb)
 
 
-async def finish(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def finish(
+    query: CallbackQuery,
+    callback_data: CheckinActCB,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     svc = service(session, clock, campaign)
     summary = await svc.finish(user, callback_data.w)
     await state.clear()
     await _show(query, summary_card(campaign, summary, await svc.streak(user)))
 
 
-async def example(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, settings: Settings, user: User) -> None:
-    """"Yes, a good example": the check-in is finished, and /share's flow starts (SPEC §3.2 → §3.4)."""
+async def example(
+    query: CallbackQuery,
+    callback_data: CheckinActCB,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    settings: Settings,
+    user: User,
+) -> None:
+    """ "Yes, a good example": the check-in is finished, and /share's flow starts (SPEC §3.2 → §3.4)."""
     svc = service(session, clock, campaign)
     summary = await svc.finish(user, callback_data.w)
     await _show(query, summary_card(campaign, summary, await svc.streak(user)))
@@ -444,7 +519,9 @@ async def example(query: CallbackQuery, callback_data: CheckinActCB, state: FSMC
         await share.begin(query.message, state, ExampleService(session, clock, settings.timezone), user, settings)
 
 
-async def reflection_or_stray_text(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def reflection_or_stray_text(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     """Text while this week's check-in is open: the reflection at the wrap-up, otherwise a
     hint and the question again. Other text goes on to the catch-all."""
     svc = service(session, clock, campaign)
@@ -460,7 +537,14 @@ async def reflection_or_stray_text(message: Message, state: FSMContext, session:
     await message.answer(_("Please answer with the buttons below.") + "\n\n" + text, reply_markup=kb)
 
 
-async def skip(query: CallbackQuery, callback_data: CheckinActCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def skip(
+    query: CallbackQuery,
+    callback_data: CheckinActCB,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     svc = service(session, clock, campaign)
     if callback_data.w != svc.current_week(user):  # a closed week's button, or a forged one
         raise CheckinClosed("checkin_closed")
@@ -472,7 +556,15 @@ async def skip_back(query: CallbackQuery, session: AsyncSession, clock: Clock, c
     await _show(query, await current_card(service(session, clock, campaign), user))
 
 
-async def skip_reason(query: CallbackQuery, callback_data: CheckinActCB, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def skip_reason(
+    query: CallbackQuery,
+    callback_data: CheckinActCB,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     if not 0 <= callback_data.r < len(SKIP_REASONS):
         raise CheckinClosed("checkin_closed")
         return
@@ -481,13 +573,27 @@ async def skip_reason(query: CallbackQuery, callback_data: CheckinActCB, state: 
     await _show(query, skipped_card(view))
 
 
-async def unskip(query: CallbackQuery, callback_data: CheckinActCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def unskip(
+    query: CallbackQuery,
+    callback_data: CheckinActCB,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     svc = service(session, clock, campaign)
     await svc.unskip(user, callback_data.w)
     await _show(query, await current_card(svc, user))
 
 
-async def edit(query: CallbackQuery, callback_data: CheckinActCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def edit(
+    query: CallbackQuery,
+    callback_data: CheckinActCB,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     svc = service(session, clock, campaign)
     view = await svc.view(user, callback_data.w)
     if view.week != svc.current_week(user) or view.status != CheckInStatus.done:
@@ -496,7 +602,14 @@ async def edit(query: CallbackQuery, callback_data: CheckinActCB, session: Async
     await _show(query, edit_menu_card(campaign, view))
 
 
-async def edit_pick(query: CallbackQuery, callback_data: CheckinActCB, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def edit_pick(
+    query: CallbackQuery,
+    callback_data: CheckinActCB,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     svc = service(session, clock, campaign)
     view = await svc.view(user, callback_data.w)
     if view.week != svc.current_week(user) or not 0 <= callback_data.c < len(svc.order):

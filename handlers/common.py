@@ -50,7 +50,6 @@ async def configure_logging(settings: Settings) -> None:
     configure_log_key(settings)
 
 
-
 def help_text(user: User, campaign: Campaign) -> str:
     """The award, the quota and the report's due day come from the campaign file (SPEC §1)."""
     lines = [
@@ -73,9 +72,13 @@ def help_text(user: User, campaign: Campaign) -> str:
     if allowed(user.role, Action.nominate):
         lines += [
             _("/nominate — nominations for the {award}: {quota}").format(
-                award=escape(campaign.awards.award.get(current_locale())), quota=max_nominations(campaign)),
-            (_("/report — the draft of the annual report (due before {day}), as a Word file").format(day=due)
-             if (due := annual_report_due(campaign)) else _("/report — the draft of the annual report, as a Word file")),
+                award=escape(campaign.awards.award.get(current_locale())), quota=max_nominations(campaign)
+            ),
+            (
+                _("/report — the draft of the annual report (due before {day}), as a Word file").format(day=due)
+                if (due := annual_report_due(campaign))
+                else _("/report — the draft of the annual report, as a Word file")
+            ),
             _("/selfassess — the unit's self-assessment on the collective criteria (§IV.1.1)"),
             _("/submit — submit the signed annual report (PDF or DOCX)"),
         ]

@@ -35,11 +35,14 @@ async def domain_error(event: ErrorEvent, locale: str | None = None) -> None:
 
 
 async def unexpected_error(event: ErrorEvent, locale: str | None = None) -> None:
-    log.error(
-        "update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception
-    )
+    log.error("update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception)
     with use_locale(locale):
-        await _reply(event, _("Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment."))
+        await _reply(
+            event,
+            _(
+                "Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment."
+            ),
+        )
 
 
 def make_router() -> Router:

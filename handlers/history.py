@@ -26,8 +26,11 @@ def history_text(history: History) -> str:
     letters never keep one width across phones, so the order of the groups is said in words."""
     n = len(history.rows)
     if history.since_joined:
-        title = ngettext("<b>Your self-assessments since you joined: {n} week</b>",
-                         "<b>Your self-assessments since you joined: {n} weeks</b>", n).format(n=n)
+        title = ngettext(
+            "<b>Your self-assessments since you joined: {n} week</b>",
+            "<b>Your self-assessments since you joined: {n} weeks</b>",
+            n,
+        ).format(n=n)
     else:
         title = _("<b>Your self-assessments, last {n} weeks</b>").format(n=n)
     lines = [title]
@@ -48,7 +51,9 @@ def history_text(history: History) -> str:
     lines.append("")
     if any(row.status == CheckInStatus.done for row in history.rows):
         lines.append(_("Each row shows groups {order} from left to right.").format(order=", ".join(history.order)))
-    lines.append(ngettext("Streak: {n} week in a row", "Streak: {n} weeks in a row", history.streak).format(n=history.streak))
+    lines.append(
+        ngettext("Streak: {n} week in a row", "Streak: {n} weeks in a row", history.streak).format(n=history.streak)
+    )
     lines.append(_("🟢 Good · 🟡 Met · 🔴 Not met"))
     return "\n".join(lines)
 
@@ -71,8 +76,7 @@ def history_chart(history: History, campaign: Campaign) -> bytes:
         col_labels=[week_monday(r.week).strftime("%d/%m") for r in history.rows],
         cells=cells,
         legend=[_("Not self-assessed"), _("Absent with a reason"), _("Not met"), _("Met"), _("Good")],
-        headline="{done}/{weeks}".format(done=sum(r.status == CheckInStatus.done for r in history.rows),
-                                         weeks=len(history.rows)),
+        headline=f"{sum(r.status == CheckInStatus.done for r in history.rows)}/{len(history.rows)}",
         headline_note=_("weeks self-assessed"),
     )
 
@@ -83,8 +87,9 @@ async def show_history(message: Message, session: AsyncSession, clock: Clock, ca
     if any(r.status is not None for r in history.rows):
         # Drawing takes a moment: keep it off the event loop.
         png = await asyncio.to_thread(history_chart, history, campaign)
-        await message.answer_photo(BufferedInputFile(png, filename="history.png"),
-                                   caption=_("Your trend per criterion group"))
+        await message.answer_photo(
+            BufferedInputFile(png, filename="history.png"), caption=_("Your trend per criterion group")
+        )
 
 
 def make_router() -> Router:

@@ -9,7 +9,8 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
-from aiogram.types import CallbackQuery, Message, TelegramObject, Update, User as TgUser
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+from aiogram.types import User as TgUser
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.callback_answer import CallbackAnswer
 
@@ -98,7 +99,11 @@ class RoleGate(BaseMiddleware):
         from handlers.texts import access_denied_text, finish_setup_text, not_registered_text
 
         user: User | None = data.get("user")
-        if user is not None and (user.onboarded_at is not None or not self.onboarded) and allowed(user.role, self.action):
+        if (
+            user is not None
+            and (user.onboarded_at is not None or not self.onboarded)
+            and allowed(user.role, self.action)
+        ):
             return await handler(event, data)
         tg_user: TgUser | None = data.get("event_from_user")
         actor = tg_user.id if tg_user else None
@@ -143,6 +148,8 @@ class CallbackErrors(BaseMiddleware):
             return None
         except Exception:
             if answer is not None and not answer.answered:
-                answer.text = _("Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment.")[:200]
+                answer.text = _(
+                    "Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment."
+                )[:200]
                 answer.show_alert = True
             raise

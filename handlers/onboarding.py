@@ -5,9 +5,8 @@ position → check-in day and time → welcome. Six interactions when the defaul
 
 from __future__ import annotations
 
-from html import escape
-
 from collections.abc import Awaitable, Callable
+from html import escape
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -28,11 +27,17 @@ from bot.services.audit import person_ref
 from bot.services.errors import AlreadyRegistered, DomainError
 from bot.services.onboarding import InviteAttempts, OnboardingService
 from bot.services.profile import ProfileService
+from handlers.callbacks import Consent, ConsentNotice, Hour, Lang, Schedule, ScheduleStep, Weekday
 from handlers.common import set_chat_menu
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
-from handlers.callbacks import Consent, ConsentNotice, Hour, Lang, Schedule, ScheduleStep, Weekday
-from handlers.keyboards import LANGUAGE_NAMES, hour_keyboard, language_keyboard, schedule_choice_keyboard, weekday_keyboard
+from handlers.keyboards import (
+    LANGUAGE_NAMES,
+    hour_keyboard,
+    language_keyboard,
+    schedule_choice_keyboard,
+    weekday_keyboard,
+)
 from handlers.texts import (
     error_text,
     how_to_get_invite,
@@ -43,7 +48,6 @@ from handlers.texts import (
     schedule_text,
 )
 from storage.models import Role, Unit, User
-
 
 
 class Onboarding(StatesGroup):
@@ -77,7 +81,10 @@ async def start(
     if user is not None and user.onboarded_at is None:
         # Consent was given earlier but onboarding stopped: pick it up again.
         await state.set_state(Onboarding.language)
-        await message.answer(_("Welcome back. Let us finish setting up.\n\nPlease choose your language."), reply_markup=language_keyboard(onboarding=True))
+        await message.answer(
+            _("Welcome back. Let us finish setting up.\n\nPlease choose your language."),
+            reply_markup=language_keyboard(onboarding=True),
+        )
         return
     try:
         preview = await service(session, clock, settings, invite_attempts).preview(message.chat.id, command.args)
@@ -125,14 +132,18 @@ async def notice_details(
     user: User | None,
     invite_attempts: InviteAttempts,
 ) -> None:
-    """"Details" and "Back": the same message shows the full notice or its summary, with the
+    """ "Details" and "Back": the same message shows the full notice or its summary, with the
     same answers under it. Reads the invitation again; stores nothing."""
     if user is not None:  # an old notice, after consenting: the full text, nothing to answer
         unit = await session.get(Unit, user.unit_id) if user.unit_id else None
-        await edit_in_place(query, privacy_notice(campaign, settings.ministry_name, settings.standing_agency, unit, user.role))
+        await edit_in_place(
+            query, privacy_notice(campaign, settings.ministry_name, settings.standing_agency, unit, user.role)
+        )
         return
     try:
-        preview = await service(session, clock, settings, invite_attempts).preview(query.from_user.id, callback_data.token or None)
+        preview = await service(session, clock, settings, invite_attempts).preview(
+            query.from_user.id, callback_data.token or None
+        )
     except DomainError as exc:  # the invitation has expired or been withdrawn meanwhile
         await edit_in_place(query, how_to_get_invite() if exc.code == "invite_missing" else error_text(exc))
         return
@@ -156,8 +167,10 @@ async def typed_at_consent(message: Message) -> None:
     """Text (or anything else) sent instead of answering the notice: point to its buttons.
     Nothing is read or kept."""
     await message.answer(
-        _("Please answer the personal-data notice above with its buttons: “✅ I agree” or "
-          "“I do not agree”. Nothing about you is stored until you agree.")
+        _(
+            "Please answer the personal-data notice above with its buttons: “✅ I agree” or "
+            "“I do not agree”. Nothing about you is stored until you agree."
+        )
     )
 
 
@@ -171,8 +184,10 @@ async def decline(query: CallbackQuery, user: User | None, invite_attempts: Invi
         return
     await edit_in_place(
         query,
-        _("You have not agreed, so nothing about you has been stored. "
-          "If you change your mind, open the invitation link again."),
+        _(
+            "You have not agreed, so nothing about you has been stored. "
+            "If you change your mind, open the invitation link again."
+        ),
     )
 
 
@@ -204,7 +219,9 @@ async def agree(
         notice_version=version,
     )
     await state.set_state(Onboarding.language)
-    await edit_in_place(query, _("Thank you: your consent is recorded (notice version {version}).").format(version=version))
+    await edit_in_place(
+        query, _("Thank you: your consent is recorded (notice version {version}).").format(version=version)
+    )
     if isinstance(query.message, Message):
         await query.message.answer(
             _("You are registered as {role}. Which language shall I use?").format(role=role_name(user.role)),
@@ -244,8 +261,10 @@ async def position_given(message: Message, state: FSMContext, session: AsyncSess
     await ProfileService(session).set_position(user, message.text or "")
     await state.set_state(Onboarding.schedule)
     await message.answer(
-        _("Each week I will ask you a short check-in on the conduct criteria. "
-          "When should it come? Most people keep {schedule}.").format(schedule=schedule_text(user)),
+        _(
+            "Each week I will ask you a short check-in on the conduct criteria. "
+            "When should it come? Most people keep {schedule}."
+        ).format(schedule=schedule_text(user)),
         reply_markup=schedule_choice_keyboard(schedule_text(user)),
     )
 
@@ -266,7 +285,12 @@ async def weekday_chosen(
 
 
 async def hour_chosen(
-    query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, clock: Clock, user: User | None,
+    query: CallbackQuery,
+    callback_data: Hour,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    user: User | None,
     campaign: Campaign,
 ) -> None:
     if user is None or not isinstance(query.message, Message):
@@ -309,11 +333,17 @@ def welcome_text(user: User, campaign: Campaign) -> str:
         _("<b>Welcome, {name}!</b>").format(name=escape(user.full_name)),
         "",
         _("This bot accompanies this campaign: {campaign}.").format(campaign=escape(campaign_reference(campaign))),
-        _("Every {schedule} I will send you a one-minute check-in on {groups} (§IV.1.2 of the plan): "
-          "one tap per group.").format(schedule=schedule_text(user), groups=individual_groups(campaign)),
+        _(
+            "Every {schedule} I will send you a one-minute check-in on {groups} (§IV.1.2 of the plan): "
+            "one tap per group."
+        ).format(schedule=schedule_text(user), groups=individual_groups(campaign)),
     ]
     if user.role == Role.leader:
-        lines.append(_("As a unit leader you will also receive a weekly digest of your unit and reminders of the campaign's deadlines."))
+        lines.append(
+            _(
+                "As a unit leader you will also receive a weekly digest of your unit and reminders of the campaign's deadlines."
+            )
+        )
     elif user.role == Role.comms:
         lines.append(_("As communications staff you will review the good examples that people submit."))
     elif user.role == Role.admin:
@@ -329,7 +359,10 @@ class _Attempts:
         self.attempts = attempts
 
     async def __call__(
-        self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]], event: TelegramObject, data: dict[str, Any]
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
     ) -> Any:
         data["invite_attempts"] = self.attempts
         return await handler(event, data)

@@ -35,14 +35,18 @@ async def mydata(message: Message, session: AsyncSession, clock: Clock, campaign
     word = await asyncio.to_thread(build_mydata_docx, data, campaign, user.timezone)
     await message.answer_document(
         BufferedInputFile(word, filename=_("my-data.docx")),
-        caption=_("Everything the bot keeps about you, to read: who you are, your consent, your settings, "
-                  "your weekly self-assessments week by week, and the good examples and nominations you entered. "
-                  "To erase it all, send /forget."),
+        caption=_(
+            "Everything the bot keeps about you, to read: who you are, your consent, your settings, "
+            "your weekly self-assessments week by week, and the good examples and nominations you entered. "
+            "To erase it all, send /forget."
+        ),
     )
     await message.answer_document(
         BufferedInputFile(body, filename="du-lieu-cua-toi.json"),
-        caption=_("The same data as a JSON file, for a computer to read or to take to another service. "
-                  "Photos are counted, not included."),
+        caption=_(
+            "The same data as a JSON file, for a computer to read or to take to another service. "
+            "Photos are counted, not included."
+        ),
     )
 
 
@@ -54,19 +58,28 @@ async def forget(message: Message, state: FSMContext) -> None:
     kb.button(text=_("✖ Cancel"), callback_data=ForgetCB(a=ForgetAct.cancel))
     kb.adjust(1)
     await message.answer(
-        _("<b>Erase your data?</b>\n"
-          "Your profile, consent records, conversation state and messages waiting for you are deleted, and you "
-          "leave the bot: to come back you will need a new invitation.\n"
-          "Your weekly self-assessments stay only as anonymous figures of your unit, without your name or "
-          "anything you typed. Drafts and their photos are deleted.\n"
-          "Your submitted good examples: remove them, or keep them for the campaign's record without your name?\n\n"
-          "This cannot be undone. You can first download your data with /mydata."),
+        _(
+            "<b>Erase your data?</b>\n"
+            "Your profile, consent records, conversation state and messages waiting for you are deleted, and you "
+            "leave the bot: to come back you will need a new invitation.\n"
+            "Your weekly self-assessments stay only as anonymous figures of your unit, without your name or "
+            "anything you typed. Drafts and their photos are deleted.\n"
+            "Your submitted good examples: remove them, or keep them for the campaign's record without your name?\n\n"
+            "This cannot be undone. You can first download your data with /mydata."
+        ),
         reply_markup=kb.as_markup(),
     )
 
 
-async def on_forget(query: CallbackQuery, callback_data: ForgetCB, state: FSMContext, session: AsyncSession,
-                    clock: Clock, bot: Bot, user: User) -> None:
+async def on_forget(
+    query: CallbackQuery,
+    callback_data: ForgetCB,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    bot: Bot,
+    user: User,
+) -> None:
     if not isinstance(query.message, Message):
         return
     if callback_data.a == ForgetAct.cancel:
@@ -76,10 +89,11 @@ async def on_forget(query: CallbackQuery, callback_data: ForgetCB, state: FSMCon
     await state.clear()
     # The update's language was set from the user's row before it went: the reply keeps it.
     result = await PrivacyService(session, clock).forget(user, keep_examples=callback_data.a == ForgetAct.anonymise)
-    text = _("✅ Your data has been erased: {checkins} weekly self-assessments now count only in your unit's "
-             "anonymous figures; good examples kept without your name: {kept}; removed: {removed}.\n"
-             "Thank you for taking part. To come back, ask your unit for a new invitation.").format(
-        checkins=result.checkins, kept=result.examples_kept, removed=result.examples_removed)
+    text = _(
+        "✅ Your data has been erased: {checkins} weekly self-assessments now count only in your unit's "
+        "anonymous figures; good examples kept without your name: {kept}; removed: {removed}.\n"
+        "Thank you for taking part. To come back, ask your unit for a new invitation."
+    ).format(checkins=result.checkins, kept=result.examples_kept, removed=result.examples_removed)
     if telegram_id is not None:
         await clear_chat_menu(bot, telegram_id)  # their own menu goes with their role
     try:

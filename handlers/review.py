@@ -58,8 +58,8 @@ from bot.services.examples import (
     period_range,
 )
 from handlers.callbacks import HighlightsAct, HighlightsCB, Period, ReviewAct, ReviewCB, ShareAct, ShareCB
-from handlers.filters import TYPED
 from handlers.edit import edit_in_place
+from handlers.filters import TYPED
 from storage.examples import ExampleNoteKind, ExampleStatus, GoodExample
 from storage.models import Unit, User
 
@@ -86,7 +86,9 @@ def service(session: AsyncSession, clock: Clock, settings: Settings) -> ExampleS
 # -- telling the submitter ------------------------------------------------------------------
 
 
-async def notify_person(bot: Bot, person: User | None, build: Callable[[], tuple[str, InlineKeyboardMarkup | None]]) -> bool:
+async def notify_person(
+    bot: Bot, person: User | None, build: Callable[[], tuple[str, InlineKeyboardMarkup | None]]
+) -> bool:
     """The one place a message leaves for someone other than the update's sender, rendered
     in their own language. Sent directly for now; to move to the durable outbox
     (scheduler/outbox.py), change this function only. False if it could not be sent."""
@@ -108,30 +110,37 @@ async def notify_person(bot: Bot, person: User | None, build: Callable[[], tuple
 def decision_message(ex: GoodExample) -> tuple[str, InlineKeyboardMarkup | None]:
     """What the submitter reads about their example's new status (current locale)."""
     head = "#{id} {category}: <i>{story}</i>".format(
-        id=ex.id, category=category_label(ex.category), story=escape(snippet(ex.story or "", 80)))
+        id=ex.id, category=category_label(ex.category), story=escape(snippet(ex.story or "", 80))
+    )
     status = ExampleStatus(ex.status)
     if status == ExampleStatus.approved:
         text = _("✅ <b>Your good example has been approved</b> by the communications staff. Thank you for sharing it!")
         return text + "\n" + head, None
     if status == ExampleStatus.rejected:
-        text = _("Your good example was <b>not accepted</b> this time.\nReason: {reason}\n"
-                 "Thank you all the same; you are welcome to share another one with /share.").format(
-            reason=escape(ex.reject_reason or ""))
+        text = _(
+            "Your good example was <b>not accepted</b> this time.\nReason: {reason}\n"
+            "Thank you all the same; you are welcome to share another one with /share."
+        ).format(reason=escape(ex.reject_reason or ""))
         return text + "\n" + head, None
     if status == ExampleStatus.published:
         text = _("📰 <b>Your good example has been published:</b> {url}\nThank you for helping spread it!").format(
-            url=escape(ex.published_url or ""))
+            url=escape(ex.published_url or "")
+        )
         return text + "\n" + head, None
     if status == ExampleStatus.needs_info:
         kb = InlineKeyboardBuilder()
         kb.button(text=_("✍️ Reply"), callback_data=ShareCB(a=ShareAct.answer, d=ex.id or 0))
-        return _("❓ <b>The communications staff ask for more information</b> about your good example:") + "\n" + head, kb.as_markup()
+        return _(
+            "❓ <b>The communications staff ask for more information</b> about your good example:"
+        ) + "\n" + head, kb.as_markup()
     return head, None
 
 
 def question_message(ex: GoodExample, question: str) -> tuple[str, InlineKeyboardMarkup | None]:
     text, kb = decision_message(ex)
-    return text + "\n\n" + _("Their question: {question}").format(question=escape(question)) + "\n" + _("Tap Reply and type your answer."), kb
+    return text + "\n\n" + _("Their question: {question}").format(question=escape(question)) + "\n" + _(
+        "Tap Reply and type your answer."
+    ), kb
 
 
 async def tell(bot: Bot, decision: Decision, question: str | None = None) -> bool:
@@ -146,7 +155,13 @@ async def tell(bot: Bot, decision: Decision, question: str | None = None) -> boo
 
 def card_text(card: ExampleCard, settings: Settings) -> str:
     """The card in at most 4096 characters: the exchange shrinks first, then the story."""
-    for note_chars, notes, story_chars in ((NOTE_SHOWN, 4, None), (200, 4, None), (200, 2, None), (120, 1, 1500), (80, 1, 800)):
+    for note_chars, notes, story_chars in (
+        (NOTE_SHOWN, 4, None),
+        (200, 4, None),
+        (200, 2, None),
+        (120, 1, 1500),
+        (80, 1, 800),
+    ):
         text = _card_text(card, settings, note_chars, notes, story_chars)
         if telegram_len(text) <= TEXT_LIMIT:
             return text
@@ -164,12 +179,20 @@ def _card_text(card: ExampleCard, settings: Settings, note_chars: int, notes: in
         _("<b>Good example #{id}</b> · {status}").format(id=ex.id, status=status_label(status)),
     ]
     if status == ExampleStatus.submitted:
-        lines.append(ngettext("{n} example waiting for review", "{n} examples waiting for review", card.pending).format(n=card.pending))
+        lines.append(
+            ngettext("{n} example waiting for review", "{n} examples waiting for review", card.pending).format(
+                n=card.pending
+            )
+        )
     lines += [
         _("Category: {category}").format(category=category_label(ex.category)),
-        _("About: {who}").format(who=escape(about(ex.subject, ex.subject_name, submitter.full_name if submitter else None))),
+        _("About: {who}").format(
+            who=escape(about(ex.subject, ex.subject_name, submitter.full_name if submitter else None))
+        ),
         _("Sent by: {who}").format(who=who) + (" — " + escape(card.unit.name) if card.unit else ""),
-        _("Sent on: {date} · photos: {n}").format(date=local_date(ex.submitted_at, settings.timezone), n=card.photo_count),
+        _("Sent on: {date} · photos: {n}").format(
+            date=local_date(ex.submitted_at, settings.timezone), n=card.photo_count
+        ),
         _("Names may be published: {answer}").format(answer=_("yes") if ex.consent_names else _("no")),
     ]
     tags = tag_names(parse_tags(ex.tags))
@@ -180,9 +203,15 @@ def _card_text(card: ExampleCard, settings: Settings, note_chars: int, notes: in
     story = ex.story or ""
     lines += ["", escape(snippet(story, story_chars) if story_chars else story)]
     for note in card.notes[-notes:]:
-        label = _("❓ Question ({date}): {text}") if note.kind == ExampleNoteKind.question else _("💬 Answer ({date}): {text}")
+        label = (
+            _("❓ Question ({date}): {text}")
+            if note.kind == ExampleNoteKind.question
+            else _("💬 Answer ({date}): {text}")
+        )
         lines.append("")
-        lines.append(label.format(date=local_date(note.at, settings.timezone), text=escape(snippet(note.text, note_chars))))
+        lines.append(
+            label.format(date=local_date(note.at, settings.timezone), text=escape(snippet(note.text, note_chars)))
+        )
     return "\n".join(lines)
 
 
@@ -226,7 +255,9 @@ async def send_photos(bot: Bot, chat_id: int, svc: ExampleService, example_id: i
     if not photos:
         return
     media = [
-        InputMediaPhoto(media=p.sent_file_id or BufferedInputFile(p.data, filename=f"example-{example_id}-{p.position}.jpg"))
+        InputMediaPhoto(
+            media=p.sent_file_id or BufferedInputFile(p.data, filename=f"example-{example_id}-{p.position}.jpg")
+        )
         for p in photos
     ]
     if len(media) == 1:
@@ -243,7 +274,9 @@ async def send_card(bot: Bot, chat_id: int, svc: ExampleService, card: ExampleCa
     await bot.send_message(chat_id, card_text(card, settings), reply_markup=card_keyboard(card))
 
 
-async def send_next(bot: Bot, chat_id: int, svc: ExampleService, reviewer: User, settings: Settings, after: int | None = None) -> None:
+async def send_next(
+    bot: Bot, chat_id: int, svc: ExampleService, reviewer: User, settings: Settings, after: int | None = None
+) -> None:
     card = await svc.next_pending(reviewer, after=after)
     if card is None:
         await bot.send_message(chat_id, _("No good example is waiting for review. 🎉"))
@@ -261,13 +294,24 @@ async def _close_card(query: CallbackQuery, outcome: str) -> None:
 # -- /review ----------------------------------------------------------------------------------
 
 
-async def review_command(message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def review_command(
+    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     await state.clear()
     await send_next(bot, message.chat.id, service(session, clock, settings), user, settings)
 
 
-async def on_review(query: CallbackQuery, callback_data: ReviewCB, callback_answer: CallbackAnswer, bot: Bot, state: FSMContext,
-                    session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def on_review(
+    query: CallbackQuery,
+    callback_data: ReviewCB,
+    callback_answer: CallbackAnswer,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    user: User,
+) -> None:
     svc = service(session, clock, settings)
     act, eid = callback_data.a, callback_data.id
     chat_id = query.message.chat.id if query.message else user.telegram_id or 0
@@ -282,12 +326,20 @@ async def on_review(query: CallbackQuery, callback_data: ReviewCB, callback_answ
         wanted = ExampleStatus.approved if act == ReviewAct.publish else ExampleStatus.submitted
         if card.example.status != wanted:
             raise ExampleStateError("example_not_approved" if act == ReviewAct.publish else "example_not_pending")
-        target = {ReviewAct.reject: ReviewStates.reason, ReviewAct.ask: ReviewStates.question, ReviewAct.publish: ReviewStates.link}[act]
+        target = {
+            ReviewAct.reject: ReviewStates.reason,
+            ReviewAct.ask: ReviewStates.question,
+            ReviewAct.publish: ReviewStates.link,
+        }[act]
         await state.set_state(target)
         await state.update_data(example=eid, card=query.message.message_id if query.message else None)
         prompt = {
-            ReviewAct.reject: _("Type the reason why example #{id} is not accepted ({min}–{max} characters). The submitter will read it."),
-            ReviewAct.ask: _("Type your question about example #{id} ({min}–{max} characters). The submitter will be asked to reply."),
+            ReviewAct.reject: _(
+                "Type the reason why example #{id} is not accepted ({min}–{max} characters). The submitter will read it."
+            ),
+            ReviewAct.ask: _(
+                "Type your question about example #{id} ({min}–{max} characters). The submitter will be asked to reply."
+            ),
             ReviewAct.publish: _("Send the link to the article that published example #{id} (starting with https://)."),
         }[act]
         lo, hi = (QUESTION_MIN, QUESTION_MAX) if act == ReviewAct.ask else (REASON_MIN, REASON_MAX)
@@ -327,7 +379,9 @@ async def _drop_card_buttons(message: Message, bot: Bot, data: dict) -> None:
             log.info("card %s of example %s kept its buttons: %s", card, data.get("example"), exc)
 
 
-async def reason_typed(message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def reason_typed(
+    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     svc = service(session, clock, settings)
     data = await state.get_data()
     eid = int(data.get("example", 0))
@@ -335,12 +389,17 @@ async def reason_typed(message: Message, bot: Bot, state: FSMContext, session: A
     await _drop_card_buttons(message, bot, data)
     await state.clear()
     told = await tell(bot, decision)
-    await message.answer(_("✖️ Example #{id} is not accepted; the reason has been sent to the submitter.").format(id=eid)
-                         if told else _("✖️ Example #{id} is not accepted. (The submitter could not be told.)").format(id=eid))
+    await message.answer(
+        _("✖️ Example #{id} is not accepted; the reason has been sent to the submitter.").format(id=eid)
+        if told
+        else _("✖️ Example #{id} is not accepted. (The submitter could not be told.)").format(id=eid)
+    )
     await send_next(bot, message.chat.id, svc, user, settings)
 
 
-async def question_typed(message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def question_typed(
+    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     svc = service(session, clock, settings)
     data = await state.get_data()
     eid = int(data.get("example", 0))
@@ -349,12 +408,19 @@ async def question_typed(message: Message, bot: Bot, state: FSMContext, session:
     await state.clear()
     notes = await svc.notes(eid)
     told = await tell(bot, decision, question=notes[-1].text if notes else "")
-    await message.answer(_("❓ Your question about example #{id} has been sent. It comes back to the queue once answered.").format(id=eid)
-                         if told else _("❓ Question saved, but the submitter could not be told."))
+    await message.answer(
+        _("❓ Your question about example #{id} has been sent. It comes back to the queue once answered.").format(
+            id=eid
+        )
+        if told
+        else _("❓ Question saved, but the submitter could not be told.")
+    )
     await send_next(bot, message.chat.id, svc, user, settings)
 
 
-async def link_typed(message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def link_typed(
+    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     svc = service(session, clock, settings)
     data = await state.get_data()
     eid = int(data.get("example", 0))
@@ -362,7 +428,9 @@ async def link_typed(message: Message, bot: Bot, state: FSMContext, session: Asy
     await _drop_card_buttons(message, bot, data)
     await state.clear()
     told = await tell(bot, decision)
-    text = _("📰 Example #{id} is marked published: {url}").format(id=eid, url=escape(decision.example.published_url or ""))
+    text = _("📰 Example #{id} is marked published: {url}").format(
+        id=eid, url=escape(decision.example.published_url or "")
+    )
     if not told:
         text += "\n" + _("(The submitter could not be told.)")
     await message.answer(text)
@@ -391,7 +459,9 @@ def period_text(flt: HighlightFilter) -> str:
     return "{}–{}".format(flt.start.strftime("%d/%m/%Y"), flt.end.strftime("%d/%m/%Y"))
 
 
-def highlights_card(rows: list[ExampleRow], flt: HighlightFilter, cb: HighlightsCB, unit: Unit | None) -> tuple[str, InlineKeyboardMarkup]:
+def highlights_card(
+    rows: list[ExampleRow], flt: HighlightFilter, cb: HighlightsCB, unit: Unit | None
+) -> tuple[str, InlineKeyboardMarkup]:
     published = sum(1 for r in rows if r.status == ExampleStatus.published)
     pages = max(1, (len(rows) + PAGE - 1) // PAGE)
     page = min(max(cb.pg, 0), pages - 1)
@@ -399,24 +469,32 @@ def highlights_card(rows: list[ExampleRow], flt: HighlightFilter, cb: Highlights
         _("<b>Highlights, {period}</b>").format(period=period_text(flt)),
         _("Unit: {unit} · category: {category}").format(
             unit=escape(unit.name) if unit else _("all"),
-            category=category_name(flt.category) if flt.category else _("all")),
-        ngettext("{n} approved example ({published} published)", "{n} approved examples ({published} published)", len(rows)).format(
-            n=len(rows), published=published),
+            category=category_name(flt.category) if flt.category else _("all"),
+        ),
+        ngettext(
+            "{n} approved example ({published} published)", "{n} approved examples ({published} published)", len(rows)
+        ).format(n=len(rows), published=published),
     ]
     kb = InlineKeyboardBuilder()
-    shown = rows[page * PAGE:(page + 1) * PAGE]
+    shown = rows[page * PAGE : (page + 1) * PAGE]
     for n, row in enumerate(shown, start=page * PAGE + 1):
         mark = " 📰" if row.status == ExampleStatus.published else ""
-        lines += ["", "{n}. {category} — {unit} (#{id}){mark}".format(
-            n=n, category=category_label(row.category), unit=escape(row.unit_name or "—"), id=row.id, mark=mark),
-            "<i>{}</i>".format(escape(snippet(row.story, 120)))]
+        lines += [
+            "",
+            "{n}. {category} — {unit} (#{id}){mark}".format(
+                n=n, category=category_label(row.category), unit=escape(row.unit_name or "—"), id=row.id, mark=mark
+            ),
+            f"<i>{escape(snippet(row.story, 120))}</i>",
+        ]
     if not rows:
         lines += ["", _("No approved example in this period.")]
     periods = [(Period.week, _("This week")), (Period.month, _("This month")), (Period.year, _("This year"))]
     for period, label in periods:
         mark = "• " if cb.p == period else ""
         kb.button(text=mark + label, callback_data=_cb(cb, a=HighlightsAct.show, p=period, s=0, e=0, pg=0))
-    kb.button(text=("• " if cb.p == Period.range else "") + _("📅 Dates…"), callback_data=_cb(cb, a=HighlightsAct.dates, pg=0))
+    kb.button(
+        text=("• " if cb.p == Period.range else "") + _("📅 Dates…"), callback_data=_cb(cb, a=HighlightsAct.dates, pg=0)
+    )
     kb.button(text=_("🏢 Unit"), callback_data=_cb(cb, a=HighlightsAct.units, pg=0))
     kb.button(text=_("🗂 Category"), callback_data=_cb(cb, a=HighlightsAct.categories, pg=0))
     sizes = [4, 2]
@@ -439,21 +517,32 @@ def highlights_card(rows: list[ExampleRow], flt: HighlightFilter, cb: Highlights
     return "\n".join(lines), kb.as_markup()
 
 
-async def _highlights(svc: ExampleService, session: AsyncSession, user: User, cb: HighlightsCB) -> tuple[str, InlineKeyboardMarkup]:
+async def _highlights(
+    svc: ExampleService, session: AsyncSession, user: User, cb: HighlightsCB
+) -> tuple[str, InlineKeyboardMarkup]:
     flt = resolve(cb, svc.today(user.timezone))
     rows = await svc.highlights(user, flt, timezone=user.timezone)
     unit = await session.get(Unit, flt.unit_id) if flt.unit_id else None
     return highlights_card(rows, flt, cb, unit)
 
 
-async def highlights_command(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def highlights_command(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     await state.clear()
     text, kb = await _highlights(service(session, clock, settings), session, user, HighlightsCB(a=HighlightsAct.show))
     await message.answer(text, reply_markup=kb)
 
 
-async def on_highlights(query: CallbackQuery, callback_data: HighlightsCB, state: FSMContext, session: AsyncSession,
-                        clock: Clock, settings: Settings, user: User) -> None:
+async def on_highlights(
+    query: CallbackQuery,
+    callback_data: HighlightsCB,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    user: User,
+) -> None:
     svc = service(session, clock, settings)
     cb = callback_data
     if not isinstance(query.message, Message):
@@ -468,7 +557,12 @@ async def on_highlights(query: CallbackQuery, callback_data: HighlightsCB, state
         for unit in units[:UNITS_SHOWN]:
             builder.button(text=unit.name[:60], callback_data=_cb(cb, a=HighlightsAct.show, u=unit.id or 0))
         builder.adjust(1)
-        text, kb = _("Which unit (with its sub-units)? Units with approved examples in {period}:").format(period=period_text(flt)), builder.as_markup()
+        text, kb = (
+            _("Which unit (with its sub-units)? Units with approved examples in {period}:").format(
+                period=period_text(flt)
+            ),
+            builder.as_markup(),
+        )
     elif cb.a == HighlightsAct.categories:
         builder = InlineKeyboardBuilder()
         builder.button(text=_("All categories"), callback_data=_cb(cb, a=HighlightsAct.show, c=-1))
@@ -479,19 +573,29 @@ async def on_highlights(query: CallbackQuery, callback_data: HighlightsCB, state
     elif cb.a == HighlightsAct.dates:
         await state.set_state(ReviewStates.dates)
         await state.update_data(u=cb.u, c=cb.c)
-        await query.message.answer(_("Type the period as dd/mm/yyyy–dd/mm/yyyy, for example 01/11/2026–30/11/2026. Or send /cancel."))
+        await query.message.answer(
+            _("Type the period as dd/mm/yyyy–dd/mm/yyyy, for example 01/11/2026–30/11/2026. Or send /cancel.")
+        )
         return
     else:
         return
     await edit_in_place(query, text, kb)
 
 
-async def dates_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def dates_typed(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     start, end = parse_date_range(message.text or "")
     data = await state.get_data()
     await state.clear()
-    cb = HighlightsCB(a=HighlightsAct.show, p=Period.range, s=start.toordinal(), e=end.toordinal(),
-                      u=int(data.get("u", 0)), c=int(data.get("c", -1)))
+    cb = HighlightsCB(
+        a=HighlightsAct.show,
+        p=Period.range,
+        s=start.toordinal(),
+        e=end.toordinal(),
+        u=int(data.get("u", 0)),
+        c=int(data.get("c", -1)),
+    )
     text, kb = await _highlights(service(session, clock, settings), session, user, cb)
     await message.answer(text, reply_markup=kb)
 
@@ -500,11 +604,18 @@ async def dates_typed(message: Message, state: FSMContext, session: AsyncSession
 
 
 def _filename(kind: str, flt: HighlightFilter) -> str:
-    return "guong-dien-hinh_{}_{}.{}".format(flt.start.isoformat(), flt.end.isoformat(), kind)
+    return f"guong-dien-hinh_{flt.start.isoformat()}_{flt.end.isoformat()}.{kind}"
 
 
-async def export(query: CallbackQuery, callback_data: HighlightsCB, bot: Bot, session: AsyncSession, clock: Clock,
-                 settings: Settings, user: User) -> None:
+async def export(
+    query: CallbackQuery,
+    callback_data: HighlightsCB,
+    bot: Bot,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    user: User,
+) -> None:
     """Build the period's DOCX or CSV and send it; a long one edits a progress message
     every PROGRESS_EVERY examples. The tap is answered first (the work may take a while)."""
     svc = service(session, clock, settings)
@@ -518,20 +629,29 @@ async def export(query: CallbackQuery, callback_data: HighlightsCB, bot: Bot, se
     total = len(rows)
     progress = None
     if total > PROGRESS_EVERY:
-        progress = await bot.send_message(chat_id, _("Preparing the {kind} file: {done}/{total}…").format(kind=kind.upper(), done=0, total=total))
+        progress = await bot.send_message(
+            chat_id, _("Preparing the {kind} file: {done}/{total}…").format(kind=kind.upper(), done=0, total=total)
+        )
     unit = await session.get(Unit, flt.unit_id) if flt.unit_id else None
     subtitle = _("Period {period} · unit: {unit} · category: {category}").format(
-        period=period_text(flt), unit=unit.name if unit else _("all"),
-        category=category_name(flt.category) if flt.category else _("all"))
+        period=period_text(flt),
+        unit=unit.name if unit else _("all"),
+        category=category_name(flt.category) if flt.category else _("all"),
+    )
     # python-docx and Pillow load on the first export, not at the bot's start.
     from bot.render.csv_examples import ExamplesCsv
     from bot.render.docx_examples import ExamplesDocx, in_order
 
     builder: ExamplesDocx | ExamplesCsv
     if kind == "docx":
-        builder = ExamplesDocx(title=_("Good examples, {period}").format(period=period_text(flt)), subtitle=subtitle,
-                               timezone=user.timezone, generated=clock.now(),
-                               parent_body=settings.ministry_name, issuing_body=settings.standing_agency)
+        builder = ExamplesDocx(
+            title=_("Good examples, {period}").format(period=period_text(flt)),
+            subtitle=subtitle,
+            timezone=user.timezone,
+            generated=clock.now(),
+            parent_body=settings.ministry_name,
+            issuing_body=settings.standing_agency,
+        )
         rows = [row for row, _photos in in_order((row, ()) for row in rows)]  # as they happened
     else:
         builder = ExamplesCsv(timezone=user.timezone)
@@ -542,16 +662,23 @@ async def export(query: CallbackQuery, callback_data: HighlightsCB, bot: Bot, se
         else:
             builder.add(row)
         if progress is not None and n % PROGRESS_EVERY == 0 and n < total:
-            await progress.edit_text(_("Preparing the {kind} file: {done}/{total}…").format(kind=kind.upper(), done=n, total=total))
+            await progress.edit_text(
+                _("Preparing the {kind} file: {done}/{total}…").format(kind=kind.upper(), done=n, total=total)
+            )
     data = await asyncio.to_thread(builder.to_bytes)
     await svc.note_export(user, kind, flt, total)
     caption = ngettext("Good examples, {period}: {n} example.", "Good examples, {period}: {n} examples.", total).format(
-        period=period_text(flt), n=total)
+        period=period_text(flt), n=total
+    )
     if isinstance(builder, ExamplesDocx) and builder.photos_left_out:
-        caption += "\n" + _("Some photos were not embedded, to keep the file small enough to send: export a shorter period for all of them.")
+        caption += "\n" + _(
+            "Some photos were not embedded, to keep the file small enough to send: export a shorter period for all of them."
+        )
     await bot.send_document(chat_id, BufferedInputFile(data, filename=_filename(kind, flt)), caption=caption)
     if progress is not None:
-        await progress.edit_text(_("The {kind} file is ready: {total} examples.").format(kind=kind.upper(), total=total))
+        await progress.edit_text(
+            _("The {kind} file is ready: {total} examples.").format(kind=kind.upper(), total=total)
+        )
 
 
 def make_router() -> Router:
@@ -561,7 +688,8 @@ def make_router() -> Router:
     router.message.register(highlights_command, Command("highlights"), StateFilter("*"))
     router.callback_query.register(on_review, ReviewCB.filter())
     router.callback_query.register(
-        export, HighlightsCB.filter(F.a.in_({HighlightsAct.docx, HighlightsAct.csv})),
+        export,
+        HighlightsCB.filter(F.a.in_({HighlightsAct.docx, HighlightsAct.csv})),
         flags={"callback_answer": {"pre": True}},
     )
     router.callback_query.register(on_highlights, HighlightsCB.filter())

@@ -61,9 +61,13 @@ def dashboard_card(fig: SectorFigures, cb: DashboardCB, svc: FiguresService) -> 
     t = fig.total
     lines = [
         _("<b>Self-assessment across the sector, {period}</b>").format(period=period_label(cb, svc.current_week())),
-        (_("All units: {done}/{expected} ({pct}) · absent with a reason: {skipped} · members: {members}") if t.skipped
-         else _("All units: {done}/{expected} ({pct}) · members: {members}")).format(
-            done=t.done, expected=t.expected, pct=_pct(t.done, t.expected), skipped=t.skipped, members=fig.members),
+        (
+            _("All units: {done}/{expected} ({pct}) · absent with a reason: {skipped} · members: {members}")
+            if t.skipped
+            else _("All units: {done}/{expected} ({pct}) · members: {members}")
+        ).format(
+            done=t.done, expected=t.expected, pct=_pct(t.done, t.expected), skipped=t.skipped, members=fig.members
+        ),
     ]
     if cb.y:
         lines.append(_("Person-weeks over {n} weeks; a unit's figures include its sub-units.").format(n=len(fig.weeks)))
@@ -73,8 +77,13 @@ def dashboard_card(fig: SectorFigures, cb: DashboardCB, svc: FiguresService) -> 
     shown = 0
     for row in fig.units:
         line = "{indent}• <code>{code}</code> {name}: {done}/{expected} ({pct})".format(
-            indent="    " * row.depth, code=escape(row.unit.code), name=escape(row.unit.name),
-            done=row.tally.done, expected=row.tally.expected, pct=_pct(row.tally.done, row.tally.expected))
+            indent="    " * row.depth,
+            code=escape(row.unit.code),
+            name=escape(row.unit.name),
+            done=row.tally.done,
+            expected=row.tally.expected,
+            pct=_pct(row.tally.done, row.tally.expected),
+        )
         if sum(len(x) + 1 for x in lines) + len(line) > TEXT_LIMIT:
             break
         lines.append(line)
@@ -111,7 +120,8 @@ def chart(fig: SectorFigures, cb: DashboardCB, current: int = 0) -> bytes:
     title = _("Self-assessment by unit, {period}").format(period=period)
     if len(rows) > CHART_UNITS:  # those to follow up: the lowest rates, the lowest first
         title = _("Self-assessment, the {n} lowest of {total} units, {period}").format(
-            n=CHART_UNITS, total=len(rows), period=period)
+            n=CHART_UNITS, total=len(rows), period=period
+        )
         rows = sorted(rows, key=lambda r: r.tally.rate)[:CHART_UNITS]
     return sector_participation(
         title=title,
@@ -120,12 +130,13 @@ def chart(fig: SectorFigures, cb: DashboardCB, current: int = 0) -> bytes:
         rate_label=_("Self-assessed, % of expected"),
         empty=_("No registered members yet."),
         headline=f"{fig.total.rate:.0f}%" if fig.total.expected else "—",
-        headline_note=_("whole sector, {done}/{expected}").format(
-            done=fig.total.done, expected=fig.total.expected),
+        headline_note=_("whole sector, {done}/{expected}").format(done=fig.total.done, expected=fig.total.expected),
     )
 
 
-async def _figures(session: AsyncSession, clock: Clock, settings: Settings, cb: DashboardCB) -> tuple[FiguresService, DashboardCB, SectorFigures]:
+async def _figures(
+    session: AsyncSession, clock: Clock, settings: Settings, cb: DashboardCB
+) -> tuple[FiguresService, DashboardCB, SectorFigures]:
     svc = FiguresService(session, clock, settings.timezone)
     cb = resolve(cb, svc)
     fig = await svc.sector(svc.week_or_year(week=cb.w or None, year=cb.y or None))
@@ -134,12 +145,15 @@ async def _figures(session: AsyncSession, clock: Clock, settings: Settings, cb: 
 
 async def send_chart(message: Message, fig: SectorFigures, cb: DashboardCB, current: int = 0) -> None:
     png = await asyncio.to_thread(chart, fig, cb, current)
-    await message.answer_photo(BufferedInputFile(png, filename="dashboard.png"),
-                               caption=_("Self-assessment by unit, {period}").format(period=period_label(cb, current))[:1000])
+    await message.answer_photo(
+        BufferedInputFile(png, filename="dashboard.png"),
+        caption=_("Self-assessment by unit, {period}").format(period=period_label(cb, current))[:1000],
+    )
 
 
-async def dashboard_command(message: Message, command: CommandObject, session: AsyncSession, clock: Clock,
-                            settings: Settings) -> None:
+async def dashboard_command(
+    message: Message, command: CommandObject, session: AsyncSession, clock: Clock, settings: Settings
+) -> None:
     arg = (command.args or "").strip()
     if arg and not re.fullmatch(r"\d{4}", arg):
         raise InvalidInput("dashboard_usage")
@@ -150,8 +164,14 @@ async def dashboard_command(message: Message, command: CommandObject, session: A
     await send_chart(message, fig, cb, svc.current_week())
 
 
-async def on_dashboard(query: CallbackQuery, callback_data: DashboardCB, session: AsyncSession, clock: Clock,
-                       settings: Settings, user: User) -> None:
+async def on_dashboard(
+    query: CallbackQuery,
+    callback_data: DashboardCB,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    user: User,
+) -> None:
     if not isinstance(query.message, Message):
         return
     svc, cb, fig = await _figures(session, clock, settings, callback_data)
@@ -159,12 +179,19 @@ async def on_dashboard(query: CallbackQuery, callback_data: DashboardCB, session
         await send_chart(query.message, fig, cb, svc.current_week())
     elif cb.a == DashboardAct.xlsx:
         data = await asyncio.to_thread(sector_xlsx, fig, period_label(cb, svc.current_week()))
-        AuditService(session, clock).note(user.telegram_id, "sector.export.xlsx",
-                                          detail=f"year={cb.y}" if cb.y else f"week={cb.w}")
+        AuditService(session, clock).note(
+            user.telegram_id, "sector.export.xlsx", detail=f"year={cb.y}" if cb.y else f"week={cb.w}"
+        )
         await session.commit()
-        name = f"tham-gia-tu-danh-gia_{cb.y}.xlsx" if cb.y else f"tham-gia-tu-danh-gia_{cb.w // 100}-W{cb.w % 100:02d}.xlsx"
-        await query.message.answer_document(BufferedInputFile(data, filename=name),
-                                            caption=_("Self-assessment by unit, {period}").format(period=period_label(cb, svc.current_week()))[:1000])
+        name = (
+            f"tham-gia-tu-danh-gia_{cb.y}.xlsx"
+            if cb.y
+            else f"tham-gia-tu-danh-gia_{cb.w // 100}-W{cb.w % 100:02d}.xlsx"
+        )
+        await query.message.answer_document(
+            BufferedInputFile(data, filename=name),
+            caption=_("Self-assessment by unit, {period}").format(period=period_label(cb, svc.current_week()))[:1000],
+        )
     else:
         await edit_in_place(query, *dashboard_card(fig, cb, svc))
 

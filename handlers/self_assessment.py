@@ -75,7 +75,7 @@ def year_of(user: User, clock: Clock) -> int:
 
 
 def group_label(group: CriterionGroup) -> str:
-    return "{code}) {short}".format(code=group.code, short=group.short.get(current_locale()))
+    return f"{group.code}) {group.short.get(current_locale())}"
 
 
 def figure_value(kind: str, value: str | None) -> str:
@@ -89,12 +89,15 @@ def figure_value(kind: str, value: str | None) -> str:
 # -- cards ----------------------------------------------------------------------------------
 
 
-def overview_card(campaign: Campaign, sa: UnitSelfAssessment, *, editable: bool, is_leader: bool,
-                  has_sub_units: bool) -> tuple[str, InlineKeyboardMarkup]:
+def overview_card(
+    campaign: Campaign, sa: UnitSelfAssessment, *, editable: bool, is_leader: bool, has_sub_units: bool
+) -> tuple[str, InlineKeyboardMarkup]:
     total = len(campaign.collective_criteria)
     lines = [
         _("<b>Self-assessment of {unit}, year {year}</b>").format(unit=escape(sa.unit_name), year=sa.year),
-        _("On the collective criteria of the plan (§IV.1.1): {n}/{total} criteria assessed.").format(n=sa.answered, total=total),
+        _("On the collective criteria of the plan (§IV.1.1): {n}/{total} criteria assessed.").format(
+            n=sa.answered, total=total
+        ),
     ]
     if sa.status == "submitted" and sa.submitted_at is not None:
         lines.append(_("✅ Submitted on {date}: read only.").format(date=fmt(sa.submitted_at)))
@@ -110,14 +113,26 @@ def overview_card(campaign: Campaign, sa: UnitSelfAssessment, *, editable: bool,
         if answer and answer.figures:
             extras.append(ngettext("{n} figure", "{n} figures", len(answer.figures)).format(n=len(answer.figures)))
         if answer and answer.evidence:
-            extras.append(ngettext("{n} piece of evidence", "{n} pieces of evidence", len(answer.evidence)).format(n=len(answer.evidence)))
-        lines.append("{mark} <b>{label}</b>: {level}{extras}".format(
-            mark=LEVEL_MARKS[level], label=escape(group_label(group)), level=level_name(level),
-            extras=(" · " + ", ".join(extras)) if extras else ""))
+            extras.append(
+                ngettext("{n} piece of evidence", "{n} pieces of evidence", len(answer.evidence)).format(
+                    n=len(answer.evidence)
+                )
+            )
+        lines.append(
+            "{mark} <b>{label}</b>: {level}{extras}".format(
+                mark=LEVEL_MARKS[level],
+                label=escape(group_label(group)),
+                level=level_name(level),
+                extras=(" · " + ", ".join(extras)) if extras else "",
+            )
+        )
     kb = InlineKeyboardBuilder()
     if sa.assessment_id is not None:
         for index, group in enumerate(campaign.collective_criteria):
-            kb.button(text=group_label(group)[:40], callback_data=SelfAssessCB(a=SelfAssessAct.criterion, c=index, u=sa.unit_id if not editable else 0))
+            kb.button(
+                text=group_label(group)[:40],
+                callback_data=SelfAssessCB(a=SelfAssessAct.criterion, c=index, u=sa.unit_id if not editable else 0),
+            )
     sizes = [1] * len(campaign.collective_criteria)
     if editable:
         kb.button(text=_("✅ Submit the self-assessment"), callback_data=SelfAssessCB(a=SelfAssessAct.submit))
@@ -132,35 +147,59 @@ def overview_card(campaign: Campaign, sa: UnitSelfAssessment, *, editable: bool,
     return "\n".join(lines), kb.as_markup()
 
 
-def criterion_card(campaign: Campaign, sa: UnitSelfAssessment, index: int, *, editable: bool) -> tuple[str, InlineKeyboardMarkup]:
+def criterion_card(
+    campaign: Campaign, sa: UnitSelfAssessment, index: int, *, editable: bool
+) -> tuple[str, InlineKeyboardMarkup]:
     locale = current_locale()
     group = campaign.collective_criteria[index]
     answer = sa.group(group.code)
     lines = [
-        "<b>{label}</b> ({ref})".format(label=escape(group_label(group)), ref=escape(group.ref)),
-        "<i>{}</i>".format(escape(group.title.get(locale))),
+        f"<b>{escape(group_label(group))}</b> ({escape(group.ref)})",
+        f"<i>{escape(group.title.get(locale))}</i>",
         "",
-        _("Level: {level}").format(level=f"{LEVEL_MARKS[answer.level if answer else None]} {level_name(answer.level if answer else None)}"),
+        _("Level: {level}").format(
+            level=f"{LEVEL_MARKS[answer.level if answer else None]} {level_name(answer.level if answer else None)}"
+        ),
     ]
     subs = sa.sub_items(group.code)
     if subs:
         lines.append(_("Sub-items:"))
         for sub in subs:
-            lines.append("  {mark} {code}: {level}".format(mark=LEVEL_MARKS[sub.level], code=escape(sub.item or ""), level=level_name(sub.level)))
+            lines.append(
+                "  {mark} {code}: {level}".format(
+                    mark=LEVEL_MARKS[sub.level], code=escape(sub.item or ""), level=level_name(sub.level)
+                )
+            )
     account = answer.account if answer else ""
-    lines.append(_("What the unit did: {text}").format(
-        text=escape(account[:ACCOUNT_SHOWN] + ("…" if len(account) > ACCOUNT_SHOWN else "")) if account else _("not written yet")))
+    lines.append(
+        _("What the unit did: {text}").format(
+            text=escape(account[:ACCOUNT_SHOWN] + ("…" if len(account) > ACCOUNT_SHOWN else ""))
+            if account
+            else _("not written yet")
+        )
+    )
     for figure in group.figures:
         value = (answer.figures if answer else {}).get(figure.code)
-        lines.append("• {label}: <b>{value}</b>".format(label=escape(figure.label.get(locale)), value=escape(figure_value(figure.kind, value))))
+        lines.append(
+            f"• {escape(figure.label.get(locale))}: <b>{escape(figure_value(figure.kind, value))}</b>"
+        )
     evidence = answer.evidence if answer else []
-    lines.append(_("Evidence: {n}").format(n=len(evidence)) + (" (" + escape(", ".join(e.name for e in evidence[:5])) + ("…" if len(evidence) > 5 else "") + ")" if evidence else ""))
+    lines.append(
+        _("Evidence: {n}").format(n=len(evidence))
+        + (
+            " (" + escape(", ".join(e.name for e in evidence[:5])) + ("…" if len(evidence) > 5 else "") + ")"
+            if evidence
+            else ""
+        )
+    )
     kb = InlineKeyboardBuilder()
     sizes: list[int] = []
     if editable:
         for v, level in enumerate(LEVELS):
             mark = "✓ " if answer and answer.level == level else ""
-            kb.button(text=mark + _(LEVEL_NAMES[level]), callback_data=SelfAssessCB(a=SelfAssessAct.level, c=index, v=v))
+            kb.button(
+                text=mark + _(LEVEL_NAMES[level]), callback_data=SelfAssessCB(a=SelfAssessAct.level, c=index, v=v)
+            )
         sizes.append(len(LEVELS))
         if subs:
             kb.button(text=_("📋 Sub-items"), callback_data=SelfAssessCB(a=SelfAssessAct.sub_items, c=index))
@@ -174,20 +213,33 @@ def criterion_card(campaign: Campaign, sa: UnitSelfAssessment, index: int, *, ed
                 kb.button(text=_("No"), callback_data=SelfAssessCB(a=SelfAssessAct.figure_yes_no, c=index, i=i, v=0))
                 sizes.append(2)
             else:
-                kb.button(text="🔢 " + figure.label.get(locale)[:50], callback_data=SelfAssessCB(a=SelfAssessAct.figure, c=index, i=i))
+                kb.button(
+                    text="🔢 " + figure.label.get(locale)[:50],
+                    callback_data=SelfAssessCB(a=SelfAssessAct.figure, c=index, i=i),
+                )
                 sizes.append(1)
         kb.button(text=_("📎 Add evidence"), callback_data=SelfAssessCB(a=SelfAssessAct.evidence, c=index))
         sizes.append(1)
         if evidence:
-            kb.button(text=_("🗑 Remove the evidence"), callback_data=SelfAssessCB(a=SelfAssessAct.evidence_clear, c=index))
+            kb.button(
+                text=_("🗑 Remove the evidence"), callback_data=SelfAssessCB(a=SelfAssessAct.evidence_clear, c=index)
+            )
             sizes.append(1)
     if evidence:
-        kb.button(text=_("📥 See the evidence"), callback_data=SelfAssessCB(a=SelfAssessAct.evidence_get, c=index, u=0 if editable else sa.unit_id))
+        kb.button(
+            text=_("📥 See the evidence"),
+            callback_data=SelfAssessCB(a=SelfAssessAct.evidence_get, c=index, u=0 if editable else sa.unit_id),
+        )
         sizes.append(1)
     if editable and sum(1 for f in group.figures if f.kind == "yes_no") == 1:
-        lines.append(_("Yes/No buttons answer: {labels}.").format(
-            labels="; ".join(escape(f.label.get(locale)) for f in group.figures if f.kind == "yes_no")))
-    kb.button(text=_("⬅ All criteria"), callback_data=SelfAssessCB(a=SelfAssessAct.overview, u=0 if editable else sa.unit_id))
+        lines.append(
+            _("Yes/No buttons answer: {labels}.").format(
+                labels="; ".join(escape(f.label.get(locale)) for f in group.figures if f.kind == "yes_no")
+            )
+        )
+    kb.button(
+        text=_("⬅ All criteria"), callback_data=SelfAssessCB(a=SelfAssessAct.overview, u=0 if editable else sa.unit_id)
+    )
     sizes.append(1)
     kb.adjust(*sizes)
     return "\n".join(lines), kb.as_markup()
@@ -201,11 +253,15 @@ def sub_items_card(campaign: Campaign, sa: UnitSelfAssessment, index: int) -> tu
     kb = InlineKeyboardBuilder()
     for i, item in enumerate(group.items):
         current = subs.get(item.code)
-        lines.append("{mark} <b>{code}</b> {text}".format(mark=LEVEL_MARKS[current.level if current else None],
-                                                          code=escape(item.code), text=escape(item.text.get(locale))))
+        lines.append(
+            f"{LEVEL_MARKS[current.level if current else None]} <b>{escape(item.code)}</b> {escape(item.text.get(locale))}"
+        )
         for v, level in enumerate(LEVELS):
             mark = "✓" if current and current.level == level else ""
-            kb.button(text=f"{mark}{item.code}: {_(LEVEL_NAMES[level])}", callback_data=SelfAssessCB(a=SelfAssessAct.sub_level, c=index, i=i, v=v))
+            kb.button(
+                text=f"{mark}{item.code}: {_(LEVEL_NAMES[level])}",
+                callback_data=SelfAssessCB(a=SelfAssessAct.sub_level, c=index, i=i, v=v),
+            )
     kb.button(text=_("⬅ Back"), callback_data=SelfAssessCB(a=SelfAssessAct.criterion, c=index))
     kb.adjust(*([len(LEVELS)] * len(group.items)), 1)
     return "\n".join(lines), kb.as_markup()
@@ -228,15 +284,28 @@ async def _has_sub_units(session: AsyncSession, unit_id: int) -> bool:
     return res.first() is not None
 
 
-async def _overview(svc: SelfAssessmentService, session: AsyncSession, user: User, clock: Clock,
-                    campaign: Campaign) -> tuple[str, InlineKeyboardMarkup]:
+async def _overview(
+    svc: SelfAssessmentService, session: AsyncSession, user: User, clock: Clock, campaign: Campaign
+) -> tuple[str, InlineKeyboardMarkup]:
     sa = await _own(svc, user, clock)
-    return overview_card(campaign, sa, editable=sa.status == "draft", is_leader=user.role == Role.leader,
-                         has_sub_units=user.role == Role.leader and await _has_sub_units(session, sa.unit_id))
+    return overview_card(
+        campaign,
+        sa,
+        editable=sa.status == "draft",
+        is_leader=user.role == Role.leader,
+        has_sub_units=user.role == Role.leader and await _has_sub_units(session, sa.unit_id),
+    )
 
 
-async def selfassess(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession, clock: Clock,
-                     campaign: Campaign, user: User) -> None:
+async def selfassess(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     """/selfassess: one's own unit's; /selfassess CODE: a unit's, read only (admins: any
     unit; a leader: a sub-unit)."""
     svc = service(session, clock, campaign)
@@ -250,7 +319,11 @@ async def selfassess(message: Message, command: CommandObject, state: FSMContext
         await message.answer(text, reply_markup=kb)
         return
     if user.role == Role.admin and user.unit_id is None:
-        await message.answer(_("Units assess themselves here. As an administrator, read a unit's with /selfassess UNIT_CODE, and see who has submitted with /submissions."))
+        await message.answer(
+            _(
+                "Units assess themselves here. As an administrator, read a unit's with /selfassess UNIT_CODE, and see who has submitted with /submissions."
+            )
+        )
         return
     await state.set_state(None)
     text, kb = await _overview(svc, session, user, clock, campaign)
@@ -297,9 +370,27 @@ def action(fn: Callable[[Tap], Awaitable[Card]]) -> Callable[..., Awaitable[None
     """One button, one handler: the service call in ``fn``, then the card edited in place.
     A refusal becomes the tap's alert in the person's language; what was stored stays."""
 
-    async def handler(query: CallbackQuery, callback_data: SelfAssessCB, callback_answer: CallbackAnswer, state: FSMContext,
-                      session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
-        tap = Tap(query, callback_data, callback_answer, state, service(session, clock, campaign), session, clock, campaign, user)
+    async def handler(
+        query: CallbackQuery,
+        callback_data: SelfAssessCB,
+        callback_answer: CallbackAnswer,
+        state: FSMContext,
+        session: AsyncSession,
+        clock: Clock,
+        campaign: Campaign,
+        user: User,
+    ) -> None:
+        tap = Tap(
+            query,
+            callback_data,
+            callback_answer,
+            state,
+            service(session, clock, campaign),
+            session,
+            clock,
+            campaign,
+            user,
+        )
         try:
             text, kb = await fn(tap)
         except InvalidInput as exc:
@@ -358,8 +449,9 @@ async def ask_account(t: Tap) -> Card:
     sa = await t.draft()
     await t.state.set_state(SelfAssessStates.account)
     await t.state.update_data(aid=sa.assessment_id, c=t.cb.c)
-    text = _("<b>{label}</b>: type in one message what the unit did (at most {max} characters). It replaces what was written before.").format(
-        label=escape(group_label(group)), max=ACCOUNT_MAX)
+    text = _(
+        "<b>{label}</b>: type in one message what the unit did (at most {max} characters). It replaces what was written before."
+    ).format(label=escape(group_label(group)), max=ACCOUNT_MAX)
     current = sa.group(group.code)
     if current and current.account:
         text += "\n\n" + _("Now: {text}").format(text=escape(current.account[:ACCOUNT_SHOWN]))
@@ -374,18 +466,27 @@ async def ask_figure(t: Tap) -> Card:
     sa = await t.draft()
     await t.state.set_state(SelfAssessStates.figure)
     await t.state.update_data(aid=sa.assessment_id, c=t.cb.c, i=t.cb.i)
-    hint = {"percent": _("a percentage from 0 to 100, e.g. 98,5"), "count": _("a whole number, e.g. 12"),
-            "yes_no": _("yes or no")}[figure.kind]
+    hint = {
+        "percent": _("a percentage from 0 to 100, e.g. 98,5"),
+        "count": _("a whole number, e.g. 12"),
+        "yes_no": _("yes or no"),
+    }[figure.kind]
     return _("<b>{label}</b> ({ref}): type {hint}.").format(
-        label=escape(figure.label.get(current_locale())), ref=escape(figure.ref), hint=hint), _back_kb(t.cb.c)
+        label=escape(figure.label.get(current_locale())), ref=escape(figure.ref), hint=hint
+    ), _back_kb(t.cb.c)
 
 
 async def set_yes_no(t: Tap) -> Card:
     group = t.group()
     if not 0 <= t.cb.i < len(group.figures):
         raise InvalidInput("assessment_stale")
-    await t.svc.set_figure(t.user, (await t.own()).assessment_id or 0, group.code, group.figures[t.cb.i].code,
-                           "yes" if t.cb.v == 1 else "no")
+    await t.svc.set_figure(
+        t.user,
+        (await t.own()).assessment_id or 0,
+        group.code,
+        group.figures[t.cb.i].code,
+        "yes" if t.cb.v == 1 else "no",
+    )
     t.answer.text = _("Saved.")
     return criterion_card(t.campaign, await t.own(), t.cb.c, editable=True)
 
@@ -395,8 +496,11 @@ async def ask_evidence(t: Tap) -> Card:
     sa = await t.draft()
     await t.state.set_state(SelfAssessStates.evidence)
     await t.state.update_data(aid=sa.assessment_id, c=t.cb.c)
-    return _("<b>{label}</b>: send photos or files (PDF, Word, Excel…) as evidence, one by one or together: at most {max} per criterion, {mb} MB each. Tap Done when finished.").format(
-        label=escape(group_label(group)), max=MAX_EVIDENCE, mb=FILE_MAX_BYTES // (1024 * 1024)), _back_kb(t.cb.c, done=True)
+    return _(
+        "<b>{label}</b>: send photos or files (PDF, Word, Excel…) as evidence, one by one or together: at most {max} per criterion, {mb} MB each. Tap Done when finished."
+    ).format(label=escape(group_label(group)), max=MAX_EVIDENCE, mb=FILE_MAX_BYTES // (1024 * 1024)), _back_kb(
+        t.cb.c, done=True
+    )
 
 
 async def clear_evidence(t: Tap) -> Card:
@@ -415,7 +519,9 @@ async def ask_submit(t: Tap) -> Card:
     kb.button(text=_("✅ Yes, submit"), callback_data=SelfAssessCB(a=SelfAssessAct.submit_yes))
     kb.button(text=_("⬅ Not yet"), callback_data=SelfAssessCB(a=SelfAssessAct.overview))
     kb.adjust(1)
-    return _("Submit the unit's self-assessment for {year}? After that it can no longer be changed.").format(year=sa.year), kb.as_markup()
+    return _("Submit the unit's self-assessment for {year}? After that it can no longer be changed.").format(
+        year=sa.year
+    ), kb.as_markup()
 
 
 async def submit(t: Tap) -> Card:
@@ -471,7 +577,9 @@ def _back_kb(c: int, *, done: bool = False) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-async def _sub_units_card(svc: SelfAssessmentService, user: User, clock: Clock, campaign: Campaign) -> tuple[str, InlineKeyboardMarkup]:
+async def _sub_units_card(
+    svc: SelfAssessmentService, user: User, clock: Clock, campaign: Campaign
+) -> tuple[str, InlineKeyboardMarkup]:
     if user.unit_id is None:
         raise InvalidInput("assessment_stale")
     rollup = await svc.rollup(user, user.unit_id, year_of(user, clock))
@@ -484,9 +592,17 @@ async def _sub_units_card(svc: SelfAssessmentService, user: User, clock: Clock, 
     rows, buttons = [], 0
     for unit_id, sa in list(rollup.items())[1:]:
         counts = {lv: sum(1 for i in sa.items if i.item is None and i.level == lv) for lv in LEVELS}
-        rows.append(_("• <b>{unit}</b>: {status}, {n}/{total} assessed (Good {good} · Met {met} · Not met {not_met})").format(
-            unit=escape(sa.unit_name), status=status_names[sa.status], n=sa.answered, total=total,
-            good=counts["good"], met=counts["met"], not_met=counts["not_met"]))
+        rows.append(
+            _("• <b>{unit}</b>: {status}, {n}/{total} assessed (Good {good} · Met {met} · Not met {not_met})").format(
+                unit=escape(sa.unit_name),
+                status=status_names[sa.status],
+                n=sa.answered,
+                total=total,
+                good=counts["good"],
+                met=counts["met"],
+                not_met=counts["not_met"],
+            )
+        )
         if sa.status != "none" and buttons < SUB_UNITS_SHOWN:
             kb.button(text=sa.unit_code[:30], callback_data=SelfAssessCB(a=SelfAssessAct.view_unit, u=unit_id))
             buttons += 1
@@ -504,15 +620,20 @@ async def _officer_card(svc: SelfAssessmentService, user: User) -> tuple[str, In
 
         await deny(svc.session, svc.clock, user, Action.report, "officer card")
     officer = await svc.officer(user.unit_id)  # type: ignore[arg-type]
-    lines = [_("<b>Unit emulation officer</b>"),
-             _("The officer may fill in the unit's self-assessment and submit its signed report on your behalf.")]
+    lines = [
+        _("<b>Unit emulation officer</b>"),
+        _("The officer may fill in the unit's self-assessment and submit its signed report on your behalf."),
+    ]
     lines.append(_("Now: {name}").format(name=escape(officer.full_name) if officer else _("none")))
     kb = InlineKeyboardBuilder()
     members = await svc.unit_members(user)
     for person in members[:20]:
         if officer is not None and person.id == officer.id:
             continue
-        kb.button(text=_("Appoint {name}").format(name=person.full_name[:40]), callback_data=SelfAssessCB(a=SelfAssessAct.appoint, i=person.id or 0))
+        kb.button(
+            text=_("Appoint {name}").format(name=person.full_name[:40]),
+            callback_data=SelfAssessCB(a=SelfAssessAct.appoint, i=person.id or 0),
+        )
     if officer is not None:
         kb.button(text=_("↩ Withdraw the appointment"), callback_data=SelfAssessCB(a=SelfAssessAct.revoke))
     if not members:
@@ -522,8 +643,16 @@ async def _officer_card(svc: SelfAssessmentService, user: User) -> tuple[str, In
     return "\n".join(lines), kb.as_markup()
 
 
-async def send_evidence(query: CallbackQuery, callback_data: SelfAssessCB, callback_answer: CallbackAnswer, bot: Bot,
-                        session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def send_evidence(
+    query: CallbackQuery,
+    callback_data: SelfAssessCB,
+    callback_answer: CallbackAnswer,
+    bot: Bot,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     """The criterion's photos and files, sent to whoever may read the self-assessment (the
     unit, its parent unit's leader, admins)."""
     svc = service(session, clock, campaign)
@@ -537,7 +666,7 @@ async def send_evidence(query: CallbackQuery, callback_data: SelfAssessCB, callb
         return
     chat = user.telegram_id or query.from_user.id
     for row in rows:
-        caption = "{label}: {name}".format(label=group_label(group), name=row.name)[:1024]
+        caption = f"{group_label(group)}: {row.name}"[:1024]
         if row.sent_file_id:
             media = row.sent_file_id
         else:
@@ -556,7 +685,9 @@ async def send_evidence(query: CallbackQuery, callback_data: SelfAssessCB, callb
 # -- typed text, photos and files -----------------------------------------------------------
 
 
-async def typed_account(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def typed_account(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     data = await state.get_data()
     group = _group_index(campaign, int(data.get("c", -1)))
     svc = service(session, clock, campaign)
@@ -571,7 +702,9 @@ async def typed_account(message: Message, state: FSMContext, session: AsyncSessi
     await message.answer(_("Saved.") + "\n\n" + text, reply_markup=kb)
 
 
-async def typed_figure(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def typed_figure(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     data = await state.get_data()
     group = _group_index(campaign, int(data.get("c", -1)))
     index = int(data.get("i", -1))
@@ -589,16 +722,32 @@ async def typed_figure(message: Message, state: FSMContext, session: AsyncSessio
     await message.answer(_("Saved.") + "\n\n" + text, reply_markup=kb)
 
 
-async def evidence(message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def evidence(
+    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     data = await state.get_data()
     group = _group_index(campaign, int(data.get("c", -1)))
     svc = service(session, clock, campaign)
     if message.photo:
         best = message.photo[-1]
-        file_id, unique_id, size, name, mime, kind = best.file_id, best.file_unique_id, best.file_size, "", "image/jpeg", "photo"
+        file_id, unique_id, size, name, mime, kind = (
+            best.file_id,
+            best.file_unique_id,
+            best.file_size,
+            "",
+            "image/jpeg",
+            "photo",
+        )
     elif message.document is not None:
         doc = message.document
-        file_id, unique_id, size, name, mime, kind = doc.file_id, doc.file_unique_id, doc.file_size, doc.file_name or "", doc.mime_type or "", "file"
+        file_id, unique_id, size, name, mime, kind = (
+            doc.file_id,
+            doc.file_unique_id,
+            doc.file_size,
+            doc.file_name or "",
+            doc.mime_type or "",
+            "file",
+        )
     else:
         await message.answer(_("Please send a photo or a file, or tap Done."))
         return
@@ -606,7 +755,9 @@ async def evidence(message: Message, bot: Bot, state: FSMContext, session: Async
         if size is not None and size > FILE_MAX_BYTES:
             raise InvalidInput("file_too_big", max=FILE_MAX_BYTES // (1024 * 1024))
         payload = await download(bot, file_id)
-        result = await svc.add_evidence(user, int(data["aid"]), group.code, kind=kind, name=name, mime=mime, data=payload, source_id=unique_id)
+        result = await svc.add_evidence(
+            user, int(data["aid"]), group.code, kind=kind, name=name, mime=mime, data=payload, source_id=unique_id
+        )
     except InvalidInput as exc:
         await message.answer(error_text(exc))
         return
@@ -614,7 +765,8 @@ async def evidence(message: Message, bot: Bot, state: FSMContext, session: Async
         text = _("⚠️ At most {max} pieces of evidence per criterion: this one was not added.").format(max=MAX_EVIDENCE)
     else:
         text = _("📎 Evidence kept for {label}: {n}/{max}. Send more, or tap Done.").format(
-            label=escape(group_label(group)), n=result.count, max=MAX_EVIDENCE)
+            label=escape(group_label(group)), n=result.count, max=MAX_EVIDENCE
+        )
     await message.answer(text, reply_markup=_back_kb(int(data["c"]), done=True))
 
 
@@ -631,7 +783,9 @@ async def download(bot: Bot, file_id: str) -> bytes:
 # -- errors of this feature, in the person's language ----------------------------------------
 
 MESSAGES = {
-    "account_too_long": N_("The account is at most {max} characters; this one has {length}. Please shorten it and send it again: what was saved before is kept."),
+    "account_too_long": N_(
+        "The account is at most {max} characters; this one has {length}. Please shorten it and send it again: what was saved before is kept."
+    ),
     "account_empty": N_("Please type what the unit did, in one message."),
     "assessment_submitted": N_("The unit's self-assessment has been submitted: it can no longer be changed."),
     "assessment_incomplete": N_("Not yet: assess every criterion first (still missing: {missing})."),
@@ -644,7 +798,9 @@ MESSAGES = {
     "file_unreadable": N_("That file could not be read. Please send it again."),
     "photo_unreadable": N_("That photo could not be read as a picture. Please send it again, or as a file."),
     "photo_too_big": N_("That photo is too large (over {max} MB). Please send a smaller one."),
-    "report_file_type": N_("Only a PDF or a Word (DOCX) file can be submitted; “{name}” is neither. Please send the signed report as a PDF or DOCX file."),
+    "report_file_type": N_(
+        "Only a PDF or a Word (DOCX) file can be submitted; “{name}” is neither. Please send the signed report as a PDF or DOCX file."
+    ),
     "report_already_submitted": N_("Your unit has already submitted “{name}”."),
 }
 

@@ -29,8 +29,6 @@ from handlers.keyboards import (
 from handlers.texts import schedule_text
 from storage.models import User
 
-
-
 BACK = SettingsMenu(action=SettingsAction.back)  # every submenu's way out, to the settings
 
 
@@ -85,7 +83,7 @@ async def _back(query: CallbackQuery, user: User, clock: Clock, note: str | None
 
 
 async def back(query: CallbackQuery, state: FSMContext, user: User, clock: Clock) -> None:
-    """"Back" in a submenu: nothing more changes, the settings are shown again."""
+    """ "Back" in a submenu: nothing more changes, the settings are shown again."""
     await state.clear()
     await _back(query, user, clock)
 
@@ -94,7 +92,9 @@ async def ask_language(query: CallbackQuery) -> None:
     await edit_in_place(query, _("Which language shall I use?"), language_keyboard(back=BACK))
 
 
-async def set_language(query: CallbackQuery, callback_data: Lang, session: AsyncSession, bot: Bot, user: User, clock: Clock) -> None:
+async def set_language(
+    query: CallbackQuery, callback_data: Lang, session: AsyncSession, bot: Bot, user: User, clock: Clock
+) -> None:
     await ProfileService(session).set_locale(user, callback_data.code)
     with use_locale(user.locale):
         await set_chat_menu(bot, user)  # the command menu follows the language chosen here
@@ -106,13 +106,17 @@ async def ask_weekday(query: CallbackQuery, state: FSMContext) -> None:
     await edit_in_place(query, _("Which day of the week?"), weekday_keyboard(back=BACK))
 
 
-async def set_weekday(query: CallbackQuery, callback_data: Weekday, state: FSMContext, session: AsyncSession, user: User) -> None:
+async def set_weekday(
+    query: CallbackQuery, callback_data: Weekday, state: FSMContext, session: AsyncSession, user: User
+) -> None:
     await ProfileService(session).set_schedule(user, weekday=callback_data.day)
     await state.set_state(SettingsStates.hour)
     await edit_in_place(query, _("At what time? Choose one, or type a time such as 16:30."), hour_keyboard(back=BACK))
 
 
-async def set_hour(query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
+async def set_hour(
+    query: CallbackQuery, callback_data: Hour, state: FSMContext, session: AsyncSession, user: User, clock: Clock
+) -> None:
     at = f"{callback_data.minutes // 60:02d}:{callback_data.minutes % 60:02d}"
     await ProfileService(session).set_schedule(user, at=at)
     await state.clear()
@@ -132,7 +136,9 @@ async def ask_pause(query: CallbackQuery) -> None:
     )
 
 
-async def pause_for(query: CallbackQuery, callback_data: Pause, session: AsyncSession, user: User, clock: Clock) -> None:
+async def pause_for(
+    query: CallbackQuery, callback_data: Pause, session: AsyncSession, user: User, clock: Clock
+) -> None:
     # The length comes from the button: checked (1 to 366 days) before any date is computed.
     await ProfileService(session).pause_for_days(user, callback_data.days, local_today(user, clock))
     await _back(query, user, clock, _("Check-ins paused."))
@@ -140,10 +146,14 @@ async def pause_for(query: CallbackQuery, callback_data: Pause, session: AsyncSe
 
 async def pause_ask_date(query: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(SettingsStates.pause_date)
-    await edit_in_place(query, _("Type the date you are back, as dd/mm/yyyy (for example 15/01/2027)."), back_keyboard(BACK))
+    await edit_in_place(
+        query, _("Type the date you are back, as dd/mm/yyyy (for example 15/01/2027)."), back_keyboard(BACK)
+    )
 
 
-async def pause_date_typed(message: Message, state: FSMContext, session: AsyncSession, user: User, clock: Clock) -> None:
+async def pause_date_typed(
+    message: Message, state: FSMContext, session: AsyncSession, user: User, clock: Clock
+) -> None:
     today = local_today(user, clock)
     until = parse_date(message.text or "", today)
     await ProfileService(session).pause_until(user, until, today)

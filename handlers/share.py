@@ -52,8 +52,8 @@ from bot.services.examples import (
     ExampleStateError,
 )
 from handlers.callbacks import ShareAct, ShareCB
-from handlers.filters import TYPED
 from handlers.edit import edit_in_place
+from handlers.filters import TYPED
 from storage.examples import DraftStep, ExampleStatus, ExampleSubject, GoodExample
 from storage.models import User
 
@@ -93,30 +93,48 @@ def service(session: AsyncSession, clock: Clock, settings: Settings | None = Non
 
 
 def _step_header(ex: GoodExample) -> str:
-    return _("<b>🌟 Sharing a good example</b> · step {n}/{total}").format(n=STEP_NUMBER[DraftStep(ex.step)], total=STEPS)
+    return _("<b>🌟 Sharing a good example</b> · step {n}/{total}").format(
+        n=STEP_NUMBER[DraftStep(ex.step)], total=STEPS
+    )
 
 
 def category_card(ex: GoodExample) -> tuple[str, InlineKeyboardMarkup]:
-    text = "\n".join([
-        _step_header(ex),
-        _("The campaign asks us to find, praise and spread good examples (§III.2 of the plan). "
-          "Communications staff review what you send; you will be told of their decision."),
-        "",
-        _("<b>What kind of example is it?</b>"),
-    ])
+    text = "\n".join(
+        [
+            _step_header(ex),
+            _(
+                "The campaign asks us to find, praise and spread good examples (§III.2 of the plan). "
+                "Communications staff review what you send; you will be told of their decision."
+            ),
+            "",
+            _("<b>What kind of example is it?</b>"),
+        ]
+    )
     kb = InlineKeyboardBuilder()
     for n, category in enumerate(CATEGORIES):
-        kb.button(text=f"{CATEGORY_ICONS[category]} {category_name(category)}", callback_data=ShareCB(a=ShareAct.category, d=ex.id, v=n))
+        kb.button(
+            text=f"{CATEGORY_ICONS[category]} {category_name(category)}",
+            callback_data=ShareCB(a=ShareAct.category, d=ex.id, v=n),
+        )
     kb.adjust(1)
     return text, kb.as_markup()
 
 
 def subject_card(ex: GoodExample) -> tuple[str, InlineKeyboardMarkup]:
-    text = "\n".join([_step_header(ex), _("Category: {category}").format(category=category_label(ex.category)), "",
-                      _("<b>About whom?</b>")])
+    text = "\n".join(
+        [
+            _step_header(ex),
+            _("Category: {category}").format(category=category_label(ex.category)),
+            "",
+            _("<b>About whom?</b>"),
+        ]
+    )
     kb = InlineKeyboardBuilder()
     for n, subject in enumerate(SUBJECTS):
-        kb.button(text=f"{SUBJECT_ICONS[subject]} {subject_name(subject)}", callback_data=ShareCB(a=ShareAct.subject, d=ex.id, v=n))
+        kb.button(
+            text=f"{SUBJECT_ICONS[subject]} {subject_name(subject)}",
+            callback_data=ShareCB(a=ShareAct.subject, d=ex.id, v=n),
+        )
     kb.adjust(1)
     return text, kb.as_markup()
 
@@ -130,11 +148,15 @@ def subject_name_card(ex: GoodExample) -> tuple[str, None]:
 
 
 def story_card(ex: GoodExample) -> tuple[str, None]:
-    return "\n".join([
-        _step_header(ex),
-        _("<b>What happened?</b> Describe it in one message of {min} to {max} characters: who did what, when "
-          "and where, and what came of it.").format(min=STORY_MIN, max=STORY_MAX),
-    ]), None
+    return "\n".join(
+        [
+            _step_header(ex),
+            _(
+                "<b>What happened?</b> Describe it in one message of {min} to {max} characters: who did what, when "
+                "and where, and what came of it."
+            ).format(min=STORY_MIN, max=STORY_MAX),
+        ]
+    ), None
 
 
 def photos_keyboard(ex: GoodExample, count: int) -> InlineKeyboardMarkup:
@@ -151,8 +173,10 @@ def photos_keyboard(ex: GoodExample, count: int) -> InlineKeyboardMarkup:
 def photos_card(ex: GoodExample, count: int) -> tuple[str, InlineKeyboardMarkup]:
     lines = [
         _step_header(ex),
-        _("<b>Photos (optional).</b> Send up to {max} photos, one by one or as an album; pictures sent as "
-          "files are accepted too. Location and camera data are removed before anyone else sees them.").format(max=MAX_PHOTOS),
+        _(
+            "<b>Photos (optional).</b> Send up to {max} photos, one by one or as an album; pictures sent as "
+            "files are accepted too. Location and camera data are removed before anyone else sees them."
+        ).format(max=MAX_PHOTOS),
     ]
     if count:
         lines.append(_("Photos so far: {n}/{max}.").format(n=count, max=MAX_PHOTOS))
@@ -161,11 +185,13 @@ def photos_card(ex: GoodExample, count: int) -> tuple[str, InlineKeyboardMarkup]
 
 
 def consent_card(ex: GoodExample) -> tuple[str, InlineKeyboardMarkup]:
-    text = "\n".join([
-        _step_header(ex),
-        _("<b>May the names in this example be published</b> (in the ministry's newspaper, magazine or portal)?"),
-        _("If not, communications staff may still tell the story without naming anyone."),
-    ])
+    text = "\n".join(
+        [
+            _step_header(ex),
+            _("<b>May the names in this example be published</b> (in the ministry's newspaper, magazine or portal)?"),
+            _("If not, communications staff may still tell the story without naming anyone."),
+        ]
+    )
     kb = InlineKeyboardBuilder()
     kb.button(text=_("✅ Yes, names may be published"), callback_data=ShareCB(a=ShareAct.consent, d=ex.id, v=1))
     kb.button(text=_("🚫 No, without names"), callback_data=ShareCB(a=ShareAct.consent, d=ex.id, v=0))
@@ -187,8 +213,12 @@ def example_summary(ex: GoodExample, count: int, submitter: str) -> list[str]:
 
 
 def preview_card(ex: GoodExample, count: int, user: User) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [_step_header(ex), _("<b>Please check it before sending.</b>"), "",
-             *example_summary(ex, count, user.full_name)]
+    lines = [
+        _step_header(ex),
+        _("<b>Please check it before sending.</b>"),
+        "",
+        *example_summary(ex, count, user.full_name),
+    ]
     kb = InlineKeyboardBuilder()
     kb.button(text=_("📨 Send to the communications staff"), callback_data=ShareCB(a=ShareAct.send, d=ex.id))
     kb.button(text=_("✏️ Edit"), callback_data=ShareCB(a=ShareAct.edit, d=ex.id))
@@ -219,8 +249,11 @@ def resume_card(ex: GoodExample, settings: Settings) -> tuple[str, InlineKeyboar
     kb.button(text=_("➡ Go on with it"), callback_data=ShareCB(a=ShareAct.resume, d=ex.id))
     kb.button(text=_("🆕 Start a new one"), callback_data=ShareCB(a=ShareAct.restart, d=ex.id))
     kb.adjust(1)
-    text = _("You have an unfinished good example, last changed on {date} ({category}). Go on with it, or start a new one?").format(
-        date=local_date(ex.updated_at, settings.timezone), category=category_label(ex.category),
+    text = _(
+        "You have an unfinished good example, last changed on {date} ({category}). Go on with it, or start a new one?"
+    ).format(
+        date=local_date(ex.updated_at, settings.timezone),
+        category=category_label(ex.category),
     )
     return text, kb.as_markup()
 
@@ -259,7 +292,9 @@ async def begin(message: Message, state: FSMContext, svc: ExampleService, user: 
     await message.answer(text, reply_markup=kb)
 
 
-async def share_command(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def share_command(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     await begin(message, state, service(session, clock, settings), user, settings)
 
 
@@ -275,8 +310,15 @@ async def _step(query: CallbackQuery, state: FSMContext, svc: ExampleService, ex
 # -- button steps ---------------------------------------------------------------------------
 
 
-async def on_button(query: CallbackQuery, callback_data: ShareCB, state: FSMContext, session: AsyncSession,
-                    clock: Clock, settings: Settings, user: User) -> None:
+async def on_button(
+    query: CallbackQuery,
+    callback_data: ShareCB,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    settings: Settings,
+    user: User,
+) -> None:
     svc = service(session, clock, settings)
     act, d, v = callback_data.a, callback_data.d, callback_data.v
     if act == ShareAct.resume:
@@ -315,15 +357,22 @@ async def on_button(query: CallbackQuery, callback_data: ShareCB, state: FSMCont
     elif act == ShareAct.discard_yes:
         await svc.discard(user, d)
         await state.clear()
-        await _show(query, (_("The draft has been discarded. Send /share whenever you want to share a good example."), None))
+        await _show(
+            query, (_("The draft has been discarded. Send /share whenever you want to share a good example."), None)
+        )
     elif act == ShareAct.send:
         ex = await svc.submit(user, d)
         await state.clear()
-        await _show(query, (
-            _("📨 <b>Sent, thank you!</b> Your good example #{id} is now with the communications staff. "
-              "You will be told of their decision; /myshares shows where it stands.").format(id=ex.id),
-            None,
-        ))
+        await _show(
+            query,
+            (
+                _(
+                    "📨 <b>Sent, thank you!</b> Your good example #{id} is now with the communications staff. "
+                    "You will be told of their decision; /myshares shows where it stands."
+                ).format(id=ex.id),
+                None,
+            ),
+        )
     elif act == ShareAct.answer:
         question = await svc.open_question(user, d)
         await state.set_state(ShareStates.answering)
@@ -331,7 +380,9 @@ async def on_button(query: CallbackQuery, callback_data: ShareCB, state: FSMCont
         if isinstance(query.message, Message):
             await query.message.answer(
                 _("Type your answer to: <i>{question}</i> ({min}–{max} characters).").format(
-                    question=escape(question.text), min=ANSWER_MIN, max=ANSWER_MAX,
+                    question=escape(question.text),
+                    min=ANSWER_MIN,
+                    max=ANSWER_MAX,
                 )
             )
 
@@ -339,7 +390,9 @@ async def on_button(query: CallbackQuery, callback_data: ShareCB, state: FSMCont
 # -- typed text and photos --------------------------------------------------------------------
 
 
-async def typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def typed(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     svc = service(session, clock, settings)
     ex = await svc.draft(user)
     if ex is None:
@@ -353,7 +406,11 @@ async def typed(message: Message, state: FSMContext, session: AsyncSession, cloc
         ex = await svc.tell_story(user, ex.id or 0, message.text or "")
     else:
         text, kb = await step_card(svc, ex, user)
-        hint = _("Please send photos, or tap a button below.") if step == DraftStep.photos else _("Please answer with the buttons below.")
+        hint = (
+            _("Please send photos, or tap a button below.")
+            if step == DraftStep.photos
+            else _("Please answer with the buttons below.")
+        )
         await message.answer(hint + "\n\n" + text, reply_markup=kb)
         return
     text, kb = await step_card(svc, ex, user)
@@ -374,10 +431,19 @@ def _picture_of(message: Message) -> tuple[str, str, int | None]:
 def _photo_status(count: int, refused: int, unreadable: int) -> str:
     lines = [_("📷 Photos kept: {n}/{max}.").format(n=count, max=MAX_PHOTOS)]
     if refused:
-        lines.append(_("⚠️ At most {max} photos: {n} more could not be added; the first {max} are kept.").format(max=MAX_PHOTOS, n=refused))
+        lines.append(
+            _("⚠️ At most {max} photos: {n} more could not be added; the first {max} are kept.").format(
+                max=MAX_PHOTOS, n=refused
+            )
+        )
     if unreadable:
-        lines.append(ngettext("⚠️ {n} file could not be read as a picture and was left out.",
-                              "⚠️ {n} files could not be read as pictures and were left out.", unreadable).format(n=unreadable))
+        lines.append(
+            ngettext(
+                "⚠️ {n} file could not be read as a picture and was left out.",
+                "⚠️ {n} files could not be read as pictures and were left out.",
+                unreadable,
+            ).format(n=unreadable)
+        )
     if count < MAX_PHOTOS and not refused:
         lines.append(_("Send more, or tap Continue."))
     else:
@@ -385,7 +451,9 @@ def _photo_status(count: int, refused: int, unreadable: int) -> str:
     return "\n".join(lines)
 
 
-async def photo(message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def photo(
+    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     """A photo or an image file for the draft. An album arrives as several messages with one
     media_group_id, handled one after the other (event isolation): one status message is
     sent for the album and edited as its photos come in."""
@@ -406,7 +474,7 @@ async def photo(message: Message, bot: Bot, state: FSMContext, session: AsyncSes
         await message.answer(_("Photos come at step 4, after the description.") + "\n\n" + text, reply_markup=kb)
         return
     counts = data.get("album_counts") if same_album else None
-    refused, unreadable = (counts or [0, 0])
+    refused, unreadable = counts or [0, 0]
     try:
         file_id, unique_id, size = _picture_of(message)
         if size is not None and size > MAX_PHOTO_BYTES:
@@ -444,19 +512,25 @@ async def _download(bot: Bot, file_id: str) -> bytes:
     return buffer.read()
 
 
-async def answer_typed(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User) -> None:
+async def answer_typed(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings, user: User
+) -> None:
     data = await state.get_data()
     ex = await service(session, clock, settings).answer_question(user, int(data.get("example", 0)), message.text or "")
     await state.clear()
     await message.answer(
-        _("Thank you: your answer is attached to good example #{id}, which is back with the communications staff.").format(id=ex.id)
+        _(
+            "Thank you: your answer is attached to good example #{id}, which is back with the communications staff."
+        ).format(id=ex.id)
     )
 
 
 # -- /myshares --------------------------------------------------------------------------------
 
 
-def myshares_text(examples: list[GoodExample], draft: GoodExample | None, settings: Settings) -> tuple[str, InlineKeyboardMarkup | None]:
+def myshares_text(
+    examples: list[GoodExample], draft: GoodExample | None, settings: Settings
+) -> tuple[str, InlineKeyboardMarkup | None]:
     if not examples and draft is None:
         return _("You have not shared a good example yet. Send /share to share one."), None
     lines = [_("<b>Your good examples</b>")]
@@ -464,13 +538,14 @@ def myshares_text(examples: list[GoodExample], draft: GoodExample | None, settin
     tail = ["", _("📝 You also have an unfinished draft: send /share to go on with it.")] if draft is not None else []
     for ex in examples:  # every open question gets its button, even past the text's limit
         if ex.status == ExampleStatus.needs_info:
-            kb.button(text=_("✍️ Reply about #{id}").format(id=ex.id), callback_data=ShareCB(a=ShareAct.answer, d=ex.id or 0))
+            kb.button(
+                text=_("✍️ Reply about #{id}").format(id=ex.id), callback_data=ShareCB(a=ShareAct.answer, d=ex.id or 0)
+            )
     for n, ex in enumerate(examples):
         status = ExampleStatus(ex.status)
         block = [
             "",
-            "#{id} {category} · {date}".format(id=ex.id, category=category_label(ex.category),
-                                                date=local_date(ex.submitted_at, settings.timezone)),
+            f"#{ex.id} {category_label(ex.category)} · {local_date(ex.submitted_at, settings.timezone)}",
             "<i>{}</i>".format(escape(snippet(ex.story or "", 90))),
             status_label(status),
         ]

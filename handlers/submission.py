@@ -46,7 +46,9 @@ def fmt(d) -> str:  # noqa: ANN001
 
 
 def fmt_time(d, user: User) -> str:  # noqa: ANN001
-    return format_datetime(d, format="HH:mm dd/MM/yyyy", tzinfo=user.timezone, locale="vi_VN" if current_locale() == "vi" else "en_GB")
+    return format_datetime(
+        d, format="HH:mm dd/MM/yyyy", tzinfo=user.timezone, locale="vi_VN" if current_locale() == "vi" else "en_GB"
+    )
 
 
 def service(session: AsyncSession, clock: Clock, campaign: Campaign) -> ReportSubmissionService:
@@ -60,17 +62,25 @@ def year_of(user: User, clock: Clock) -> int:
 # -- leaders --------------------------------------------------------------------------------
 
 
-async def submit_command(message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def submit_command(
+    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     svc = service(session, clock, campaign)
     await svc._may_submit(user)  # refused (and audited) for everyone but the unit's leader or officer
     year = year_of(user, clock)
     current = await svc.current(user.unit_id or 0, year)
-    lines = [_("<b>Annual report {year} (§VI.1)</b>").format(year=year),
-             _("Send the report signed by the head of the unit as a PDF or Word (DOCX) file, at most {mb} MB. Reminders for this deadline then stop for your unit.").format(
-                 mb=FILE_MAX_BYTES // (1024 * 1024))]
+    lines = [
+        _("<b>Annual report {year} (§VI.1)</b>").format(year=year),
+        _(
+            "Send the report signed by the head of the unit as a PDF or Word (DOCX) file, at most {mb} MB. Reminders for this deadline then stop for your unit."
+        ).format(mb=FILE_MAX_BYTES // (1024 * 1024)),
+    ]
     if current is not None:
-        lines.append(_("Already submitted: “{name}” on {date}. A new file replaces it after you confirm; the earlier one is kept on record.").format(
-            name=escape(current.file_name), date=fmt_time(current.submitted_at, user)))
+        lines.append(
+            _(
+                "Already submitted: “{name}” on {date}. A new file replaces it after you confirm; the earlier one is kept on record."
+            ).format(name=escape(current.file_name), date=fmt_time(current.submitted_at, user))
+        )
     lines.append(_("The draft to sign: /report. The self-assessment: /selfassess."))
     await state.set_state(SubmitStates.file)
     await message.answer("\n".join(lines))
@@ -83,8 +93,9 @@ async def _file_of(message: Message) -> tuple[str, str, str, int | None]:
     return doc.file_id, doc.file_unique_id, doc.file_name or "", doc.file_size
 
 
-async def signed_file(message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock,
-                      campaign: Campaign, user: User) -> None:
+async def signed_file(
+    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     """The signed report. Checked before anything is kept: its size (from Telegram, before
     the download) and its content (a PDF or a Word document, whatever its name)."""
     svc = service(session, clock, campaign)
@@ -99,11 +110,18 @@ async def signed_file(message: Message, bot: Bot, state: FSMContext, session: As
         await state.set_state(SubmitStates.confirm)
         await state.update_data(file_id=file_id, unique=unique_id, name=name)
         kb = InlineKeyboardBuilder()
-        kb.button(text=_("🔁 Replace it with “{name}”").format(name=name[:40]), callback_data=SubmissionCB(a=SubmissionAct.replace_yes))
+        kb.button(
+            text=_("🔁 Replace it with “{name}”").format(name=name[:40]),
+            callback_data=SubmissionCB(a=SubmissionAct.replace_yes),
+        )
         kb.button(text=_("✖ Keep the earlier file"), callback_data=SubmissionCB(a=SubmissionAct.replace_no))
         kb.adjust(1)
-        await message.answer(error_text(exc) + "\n" + _("Replace it with the file you have just sent? The earlier file stays on record."),
-                             reply_markup=kb.as_markup())
+        await message.answer(
+            error_text(exc)
+            + "\n"
+            + _("Replace it with the file you have just sent? The earlier file stays on record."),
+            reply_markup=kb.as_markup(),
+        )
         return
     except InvalidInput as exc:
         if exc.code not in ("report_file_type", "file_too_big"):
@@ -115,31 +133,53 @@ async def signed_file(message: Message, bot: Bot, state: FSMContext, session: As
         await message.answer(error_text(exc))  # the step waits for a good file
         return
     await state.clear()
-    await message.answer(_("✅ Received: “{name}” ({kb} KB), the unit's signed report for {year}. Reminders for this deadline have stopped for your unit.").format(
-        name=escape(row.file_name), kb=max(1, row.size // 1024), year=row.year))
+    await message.answer(
+        _(
+            "✅ Received: “{name}” ({kb} KB), the unit's signed report for {year}. Reminders for this deadline have stopped for your unit."
+        ).format(name=escape(row.file_name), kb=max(1, row.size // 1024), year=row.year)
+    )
 
 
 async def not_a_file(message: Message) -> None:
-    await message.answer(error_text(InvalidInput("report_file_type", name=_("a photo") if message.photo else (message.text or "")[:40])))
+    await message.answer(
+        error_text(InvalidInput("report_file_type", name=_("a photo") if message.photo else (message.text or "")[:40]))
+    )
 
 
-async def replace_yes(query: CallbackQuery, bot: Bot, callback_answer: CallbackAnswer, state: FSMContext, session: AsyncSession,
-                      clock: Clock, campaign: Campaign, user: User) -> None:
+async def replace_yes(
+    query: CallbackQuery,
+    bot: Bot,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     data = await state.get_data()
     if await state.get_state() != SubmitStates.confirm.state or not data.get("file_id"):
         callback_answer.text, callback_answer.show_alert = _("That button is out of date. Send /submit again."), True
         return
     svc = service(session, clock, campaign)
     try:
-        row = await svc.replace(user, year_of(user, clock), file_name=data.get("name", ""),
-                                data=await download(bot, data["file_id"]), source_id=data.get("unique", ""))
+        row = await svc.replace(
+            user,
+            year_of(user, clock),
+            file_name=data.get("name", ""),
+            data=await download(bot, data["file_id"]),
+            source_id=data.get("unique", ""),
+        )
     except InvalidInput as exc:
         callback_answer.text, callback_answer.show_alert = error_text(exc)[:200], True
         return
     await state.clear()
     callback_answer.text = _("Replaced.")
-    await edit_in_place(query, _("🔁 Replaced: the unit's signed report for {year} is now “{name}”. The earlier file is kept on record.").format(
-        year=row.year, name=escape(row.file_name)))
+    await edit_in_place(
+        query,
+        _(
+            "🔁 Replaced: the unit's signed report for {year} is now “{name}”. The earlier file is kept on record."
+        ).format(year=row.year, name=escape(row.file_name)),
+    )
 
 
 async def replace_no(query: CallbackQuery, callback_answer: CallbackAnswer, state: FSMContext) -> None:
@@ -165,42 +205,72 @@ def fit(lines: list[str], more: list[str], limit: int = TEXT_BUDGET) -> list[str
 def board_card(year: int, entries: list[UnitSubmission], user: User) -> tuple[str, InlineKeyboardMarkup]:
     done = [e for e in entries if e.submitted_at is not None]
     pending = [e for e in entries if e.submitted_at is None]
-    lines = [_("<b>Annual report {year} (§VI.1): {done}/{total} units have submitted</b>").format(year=year, done=len(done), total=len(entries))]
+    lines = [
+        _("<b>Annual report {year} (§VI.1): {done}/{total} units have submitted</b>").format(
+            year=year, done=len(done), total=len(entries)
+        )
+    ]
     if pending:  # those to chase first, in full when they fit
-        lines = fit(lines + ["", _("⏳ Not yet submitted ({n}):").format(n=len(pending))],
-                    ["• <b>{code}</b> {name}".format(code=escape(e.unit_code), name=escape(e.unit_name)) for e in pending],
-                    limit=TEXT_BUDGET // 2)
+        lines = fit(
+            lines + ["", _("⏳ Not yet submitted ({n}):").format(n=len(pending))],
+            [f"• <b>{escape(e.unit_code)}</b> {escape(e.unit_name)}" for e in pending],
+            limit=TEXT_BUDGET // 2,
+        )
     if done:
-        lines = fit(lines + ["", _("✅ Submitted ({n}):").format(n=len(done))], [
-            _("✅ <b>{code}</b> {name}: “{file}”, {when}{by}").format(
-                code=escape(e.unit_code), name=escape(e.unit_name), file=escape((e.file_name or "")[:60]),
-                when=fmt_time(e.submitted_at, user), by=_(", by {name}").format(name=escape(e.submitted_by)) if e.submitted_by else "")
-            for e in done])
+        lines = fit(
+            lines + ["", _("✅ Submitted ({n}):").format(n=len(done))],
+            [
+                _("✅ <b>{code}</b> {name}: “{file}”, {when}{by}").format(
+                    code=escape(e.unit_code),
+                    name=escape(e.unit_name),
+                    file=escape((e.file_name or "")[:60]),
+                    when=fmt_time(e.submitted_at, user),
+                    by=_(", by {name}").format(name=escape(e.submitted_by)) if e.submitted_by else "",
+                )
+                for e in done
+            ],
+        )
     if not entries:
         lines.append(_("No unit has a registered leader yet."))
     kb = InlineKeyboardBuilder()
     for e in done[:FILE_BUTTONS]:
-        kb.button(text="📥 " + e.unit_code[:30], callback_data=SubmissionCB(a=SubmissionAct.file, id=e.submission_id or 0))
+        kb.button(
+            text="📥 " + e.unit_code[:30], callback_data=SubmissionCB(a=SubmissionAct.file, id=e.submission_id or 0)
+        )
     if pending:
-        kb.button(text=_("🔔 Remind the {n} units not yet submitted").format(n=len(pending)), callback_data=SubmissionCB(a=SubmissionAct.remind, y=year))
+        kb.button(
+            text=_("🔔 Remind the {n} units not yet submitted").format(n=len(pending)),
+            callback_data=SubmissionCB(a=SubmissionAct.remind, y=year),
+        )
     kb.adjust(*([3] * ((min(len(done), FILE_BUTTONS) + 2) // 3)), 1)
     return "\n".join(lines), kb.as_markup()
 
 
-async def submissions(message: Message, command: CommandObject, session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def submissions(
+    message: Message, command: CommandObject, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+) -> None:
     arg = (command.args or "").strip()
     year = int(arg) if arg.isdigit() and len(arg) == 4 else year_of(user, clock)
     text, kb = board_card(year, await service(session, clock, campaign).board(year), user)
     await message.answer(text, reply_markup=kb)
 
 
-async def send_file(query: CallbackQuery, callback_data: SubmissionCB, bot: Bot, callback_answer: CallbackAnswer,
-                    session: AsyncSession, clock: Clock, campaign: Campaign, user: User) -> None:
+async def send_file(
+    query: CallbackQuery,
+    callback_data: SubmissionCB,
+    bot: Bot,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    user: User,
+) -> None:
     svc = service(session, clock, campaign)
     row = await svc.file(user, callback_data.id)
     unit = await session.get(Unit, row.unit_id)
     caption = _("Signed annual report {year} of {unit}, received {when}.").format(
-        year=row.year, unit=escape(unit.name if unit else str(row.unit_id)), when=fmt_time(row.submitted_at, user))
+        year=row.year, unit=escape(unit.name if unit else str(row.unit_id)), when=fmt_time(row.submitted_at, user)
+    )
     document = row.sent_file_id or BufferedInputFile(row.data, filename=row.file_name)
     sent = await bot.send_document(user.telegram_id or query.from_user.id, document, caption=caption)
     if sent.document is not None and not row.sent_file_id:
@@ -208,8 +278,16 @@ async def send_file(query: CallbackQuery, callback_data: SubmissionCB, bot: Bot,
     callback_answer.text = _("Sent.")
 
 
-async def remind(query: CallbackQuery, callback_data: SubmissionCB, callback_answer: CallbackAnswer, session: AsyncSession,
-                 clock: Clock, campaign: Campaign, settings: Settings, user: User) -> None:
+async def remind(
+    query: CallbackQuery,
+    callback_data: SubmissionCB,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+    clock: Clock,
+    campaign: Campaign,
+    settings: Settings,
+    user: User,
+) -> None:
     """One tap: the deadline's reminder card to every leader of a unit that has not
     submitted, through the outbox (rate limits, retries); at most once a day per leader."""
     from handlers.deadlines import reminder_card
@@ -224,13 +302,22 @@ async def remind(query: CallbackQuery, callback_data: SubmissionCB, callback_ans
     for leader in leaders:
         with i18n.use_locale(leader.locale):
             text, kb = reminder_card(occ, max(0, occ.days_left(today)))
-        out.append(Outgoing(f"remind-now:{occ.key}:{leader.id}:{today.isoformat()}", "reminder", leader.telegram_id,  # type: ignore[arg-type]
-                            payload(text, kb), leader.id))
+        out.append(
+            Outgoing(
+                f"remind-now:{occ.key}:{leader.id}:{today.isoformat()}",
+                "reminder",
+                leader.telegram_id,  # type: ignore[arg-type]
+                payload(text, kb),
+                leader.id,
+            )
+        )
     queued = await DeliveryService(session, clock).enqueue(out)
     svc.audit.note(user.telegram_id, "report.remind", detail=f"year={year} leaders={len(leaders)} queued={queued}")
     await session.commit()
     if queued:
-        callback_answer.text = ngettext("Reminder queued for {n} leader.", "Reminder queued for {n} leaders.", queued).format(n=queued)
+        callback_answer.text = ngettext(
+            "Reminder queued for {n} leader.", "Reminder queued for {n} leaders.", queued
+        ).format(n=queued)
     elif leaders:
         callback_answer.text = _("They have already been reminded today.")
     else:

@@ -51,9 +51,7 @@ def role_name(role: Role | str) -> str:
 
 
 def schedule_text(user: User) -> str:
-    return _("{weekday} at {time}").format(
-        weekday=weekday_name(user.checkin_weekday), time=user.checkin_time
-    )
+    return _("{weekday} at {time}").format(weekday=weekday_name(user.checkin_weekday), time=user.checkin_time)
 
 
 def notice_campaign(campaign: Campaign, *, dated: bool = False) -> str:
@@ -172,7 +170,9 @@ INVITE_REFUSALS = {
     "invite_unknown": N_("This invitation link is not valid. Please check that you opened the whole link."),
     "invite_expired": N_("This invitation link has expired. Please ask your unit for a new one."),
     "invite_revoked": N_("This invitation link has been withdrawn. Please ask your unit for a new one."),
-    "invite_used_up": N_("This invitation link has been used as many times as allowed. Please ask your unit for a new one."),
+    "invite_used_up": N_(
+        "This invitation link has been used as many times as allowed. Please ask your unit for a new one."
+    ),
 }
 
 INVALID_INPUT = {
@@ -186,7 +186,9 @@ INVALID_INPUT = {
     "unit_code": N_("A unit code is 1 to 32 letters, digits, dots, dashes or underscores: “{value}” is not."),
     "unit_name": N_("A unit name must not be empty and is at most 255 characters."),
     "unit_kind": N_("Unknown unit kind “{value}”: use ministry_unit, province_dept or division."),
-    "doc_code": N_("A document code is 1 to 20 capital letters, digits, dots or dashes, for example STNMT: “{value}” is not."),
+    "doc_code": N_(
+        "A document code is 1 to 20 capital letters, digits, dots or dashes, for example STNMT: “{value}” is not."
+    ),
     "doc_place": N_("A place name is 1 to {max} characters, for example Hà Nội."),
     "unit_exists": N_("A unit with the code “{value}” already exists."),
     "role": N_("Unknown role “{value}”: use employee, leader, comms or admin."),
@@ -209,7 +211,9 @@ INVALID_INPUT = {
 }
 
 CHECKIN_CLOSED = {
-    "checkin_closed": N_("This check-in is closed: its week has ended or the step is done. Send /checkin for this week's."),
+    "checkin_closed": N_(
+        "This check-in is closed: its week has ended or the step is done. Send /checkin for this week's."
+    ),
     "checkin_skipped": N_("This week is recorded as skipped. Send /checkin to do the self-assessment after all."),
     "checkin_incomplete": N_("Please answer every group first."),
     "checkin_done": N_("This week's self-assessment is already finished; you can still change an answer."),
@@ -223,12 +227,16 @@ NOT_FOUND = {
 
 # Good examples (bot/services/examples.py): input refused, or a status that does not allow it.
 EXAMPLES = {
-    "example_story": N_("Please describe what happened in {min} to {max} characters; this text has {length}. Nothing was saved: send it again."),
+    "example_story": N_(
+        "Please describe what happened in {min} to {max} characters; this text has {length}. Nothing was saved: send it again."
+    ),
     "example_name": N_("Please type a name of {min} to {max} characters."),
     "example_reason": N_("Please type a reason of {min} to {max} characters."),
     "example_question": N_("Please type a question of {min} to {max} characters."),
     "example_answer": N_("Please type an answer of {min} to {max} characters."),
-    "example_url": N_("Please send the full link of the article, starting with https:// or http://, for example https://monre.gov.vn/tin-tuc/bai-viet."),
+    "example_url": N_(
+        "Please send the full link of the article, starting with https:// or http://, for example https://monre.gov.vn/tin-tuc/bai-viet."
+    ),
     "example_tag": N_("This button is no longer active."),
     "example_step": N_("This button is no longer active."),
     "photo_unreadable": N_("This file could not be read as a picture. Please send a photo (JPEG or PNG)."),
@@ -237,8 +245,12 @@ EXAMPLES = {
     "date_range": N_("Please type the period as dd/mm/yyyy–dd/mm/yyyy, for example 01/11/2026–30/11/2026."),
     "date_range_order": N_("The period must start before it ends and last at most {max} days."),
     "example_gone": N_("This draft has already been sent or discarded. Send /share to start a new one."),
-    "example_not_yours": N_("This good example is someone else's: you may not change it or act on it. The attempt has been noted."),
-    "example_not_pending": N_("This example has already been dealt with, perhaps by a colleague. Send /review for the next one."),
+    "example_not_yours": N_(
+        "This good example is someone else's: you may not change it or act on it. The attempt has been noted."
+    ),
+    "example_not_pending": N_(
+        "This example has already been dealt with, perhaps by a colleague. Send /review for the next one."
+    ),
     "example_not_approved": N_("Only an approved example can be marked as published."),
     "example_no_question": N_("There is no open question about this example any more."),
     "example_incomplete": N_("Some steps are not done yet. Send /share to go on with the draft."),
@@ -247,15 +259,31 @@ EXAMPLES = {
 
 # Leader and admin tools: unit figures, nominations (§IV.2), reports, announcements, roles.
 LEADER_ADMIN = {
-    "round_closed": N_("This nomination round is closed: nothing can be nominated, withdrawn or replaced in it any more."),
-    "quota_full": N_("Your unit has already nominated {quota} in this round, the most the plan allows (§IV.2). Withdraw or replace one first."),
-    "not_eligible": N_("{nominee} cannot be nominated: the standing agency has marked them as not eligible for commendation ({reason}; Decree 98/2023/NĐ-CP, Art. 4). Nothing was saved; you may nominate someone else."),
-    "dossier_withdrawn": N_("This nomination was withdrawn on {date}: it has no dossier. Send /nominate to see the current ones."),
-    "eligibility_reason": N_("Please give the reason in {min} to {max} characters, for example: under discipline until 31/12/2026."),
-    "eligibility_usage": N_("Usage:\n/eligibility — who is not eligible now\n/eligibility person PERSON_NO REASON\n/eligibility unit UNIT_CODE REASON\n/eligibility lift ID"),
-    "nomination_gone": N_("This nomination has already been withdrawn or replaced, perhaps by a colleague. Send /nominate to see the current ones."),
+    "round_closed": N_(
+        "This nomination round is closed: nothing can be nominated, withdrawn or replaced in it any more."
+    ),
+    "quota_full": N_(
+        "Your unit has already nominated {quota} in this round, the most the plan allows (§IV.2). Withdraw or replace one first."
+    ),
+    "not_eligible": N_(
+        "{nominee} cannot be nominated: the standing agency has marked them as not eligible for commendation ({reason}; Decree 98/2023/NĐ-CP, Art. 4). Nothing was saved; you may nominate someone else."
+    ),
+    "dossier_withdrawn": N_(
+        "This nomination was withdrawn on {date}: it has no dossier. Send /nominate to see the current ones."
+    ),
+    "eligibility_reason": N_(
+        "Please give the reason in {min} to {max} characters, for example: under discipline until 31/12/2026."
+    ),
+    "eligibility_usage": N_(
+        "Usage:\n/eligibility — who is not eligible now\n/eligibility person PERSON_NO REASON\n/eligibility unit UNIT_CODE REASON\n/eligibility lift ID"
+    ),
+    "nomination_gone": N_(
+        "This nomination has already been withdrawn or replaced, perhaps by a colleague. Send /nominate to see the current ones."
+    ),
     "nominee": N_("Please type a name of {min} to {max} characters."),
-    "achievement": N_("Please describe the achievements in {min} to {max} characters; this text has {length}. Nothing was saved: send it again."),
+    "achievement": N_(
+        "Please describe the achievements in {min} to {max} characters; this text has {length}. Nothing was saved: send it again."
+    ),
     "round_title": N_("A round's title is {min} to {max} characters."),
     "round_year": N_("The round's year must be from {first} to {last}."),
     "round_usage": N_("Usage:\n/nominations add dd/mm/yyyy [YEAR] TITLE\n/nominations close ID"),
@@ -264,11 +292,17 @@ LEADER_ADMIN = {
     "dashboard_usage": N_("Usage: /dashboard for this week, or /dashboard YEAR, for example /dashboard 2026."),
     "announce_text": N_("An announcement is 1 to {max} characters; this one has {length}."),
     "announce_nobody": N_("Nobody registered matches this audience: nothing was sent."),
-    "announce_usage": N_("Usage: /announce [all|employee|leader|comms] [UNIT_CODE], or /announce alone to choose with buttons."),
+    "announce_usage": N_(
+        "Usage: /announce [all|employee|leader|comms] [UNIT_CODE], or /announce alone to choose with buttons."
+    ),
     "units_usage": N_("Usage:\n{usage}"),
     "role_usage": N_("Usage: /role PERSON_NO employee|leader|comms (the numbers are in /units show UNIT_CODE)."),
-    "role_admin": N_("Administrators are set in the configuration (ADMIN_IDS), not here. Choose employee, leader or comms."),
-    "role_of_admin": N_("This person is an administrator from the configuration (ADMIN_IDS); their role is not changed here."),
+    "role_admin": N_(
+        "Administrators are set in the configuration (ADMIN_IDS), not here. Choose employee, leader or comms."
+    ),
+    "role_of_admin": N_(
+        "This person is an administrator from the configuration (ADMIN_IDS); their role is not changed here."
+    ),
     "role_needs_unit": N_("This person has no unit, so they cannot lead one."),
     "csv_file": N_("Please send a CSV file (UTF-8) of at most {max} KB."),
 }

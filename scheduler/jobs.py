@@ -35,7 +35,9 @@ from storage.models import CheckIn, CheckInStatus, Role, User
 log = logging.getLogger(__name__)
 
 
-def payload(text: str, markup: InlineKeyboardMarkup | None = None, *, method: str = "sendMessage", **extra: Any) -> dict[str, Any]:
+def payload(
+    text: str, markup: InlineKeyboardMarkup | None = None, *, method: str = "sendMessage", **extra: Any
+) -> dict[str, Any]:
     body: dict[str, Any] = {"method": method, **extra}
     body["caption" if method in ("sendPhoto", "sendDocument") else "text"] = text
     if markup is not None:
@@ -151,19 +153,33 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
         where = _slot_filter(since.astimezone(ctx.zone), local)
         fresh: dict[str, dict[str, Any]] = {}  # locale -> the untouched week's prompt
         async for page in _eligible(session, week, *where):
-            started = set((await session.exec(
-                select(CheckIn.user_id).where(CheckIn.week == week, col(CheckIn.user_id).in_([u.id for u in page]))
-            )).all())
+            started = set(
+                (
+                    await session.exec(
+                        select(CheckIn.user_id).where(
+                            CheckIn.week == week, col(CheckIn.user_id).in_([u.id for u in page])
+                        )
+                    )
+                ).all()
+            )
             out: list[Outgoing] = []
             for user in page:
                 slot = _slot(user, week, ZoneInfo(user.timezone))
                 if not since < slot <= now:
                     continue
-                body = fresh.get(user.locale) if user.id not in started and user.timezone == ctx.settings.timezone else None
+                body = (
+                    fresh.get(user.locale)
+                    if user.id not in started and user.timezone == ctx.settings.timezone
+                    else None
+                )
                 if body is None:
                     with i18n.use_locale(user.locale):
                         text, kb = await current_card(svc, user)  # resumes where they stopped
-                        text = i18n.gettext("⏰ Time for this week's self-assessment: one minute, one tap per group.") + "\n\n" + text
+                        text = (
+                            i18n.gettext("⏰ Time for this week's self-assessment: one minute, one tap per group.")
+                            + "\n\n"
+                            + text
+                        )
                     body = payload(text, kb)
                     if user.id not in started and user.timezone == ctx.settings.timezone:
                         fresh[user.locale] = body
@@ -194,8 +210,16 @@ async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -
                     continue
                 with i18n.use_locale(user.locale):
                     text, kb = await current_card(svc, user)
-                    text = i18n.gettext("Last week's self-assessment was not done. This week's is open: it takes a minute.") + "\n\n" + text
-                out.append(Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, payload(text, kb), user.id))  # type: ignore[arg-type]
+                    text = (
+                        i18n.gettext(
+                            "Last week's self-assessment was not done. This week's is open: it takes a minute."
+                        )
+                        + "\n\n"
+                        + text
+                    )
+                out.append(
+                    Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, payload(text, kb), user.id)
+                )  # type: ignore[arg-type]
             result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"nudge -> {m.chat_id}" for m in out]
 
@@ -211,8 +235,11 @@ async def run_leader_digests(ctx: JobContext, now: datetime, result: JobResult) 
     async with ctx.sessionmaker() as session:
         res = await session.exec(
             select(User).where(
-                User.role == Role.leader, col(User.onboarded_at).is_not(None),
-                col(User.active).is_(True), col(User.telegram_id).is_not(None), col(User.unit_id).is_not(None),
+                User.role == Role.leader,
+                col(User.onboarded_at).is_not(None),
+                col(User.active).is_(True),
+                col(User.telegram_id).is_not(None),
+                col(User.unit_id).is_not(None),
             )
         )
         out: list[Outgoing] = []
@@ -224,9 +251,19 @@ async def run_leader_digests(ctx: JobContext, now: datetime, result: JobResult) 
                 png = digest_chart(digest, ctx.campaign)
                 # The caption is HTML: the unit's name is escaped (and cut before, never inside an entity).
                 caption = i18n.gettext("Participation and criteria, {unit}").format(unit=escape(digest.unit.name[:200]))
-            out.append(Outgoing(f"digest:{leader.id}:{week}", "digest", leader.telegram_id, payload(text, kb), leader.id))  # type: ignore[arg-type]
-            out.append(Outgoing(f"digest-chart:{leader.id}:{week}", "digest", leader.telegram_id,  # type: ignore[arg-type]
-                                payload(caption, method="sendPhoto", filename="digest.png"), leader.id, blob=png))
+            out.append(
+                Outgoing(f"digest:{leader.id}:{week}", "digest", leader.telegram_id, payload(text, kb), leader.id)
+            )  # type: ignore[arg-type]
+            out.append(
+                Outgoing(
+                    f"digest-chart:{leader.id}:{week}",
+                    "digest",
+                    leader.telegram_id,  # type: ignore[arg-type]
+                    payload(caption, method="sendPhoto", filename="digest.png"),
+                    leader.id,
+                    blob=png,
+                )
+            )
         result.queued = await DeliveryService(session, ctx.clock).enqueue(out, not_before=ctx.due)
         result.lines += [f"digest -> {m.chat_id}" for m in out if m.payload["method"] == "sendMessage"]
 
@@ -245,8 +282,15 @@ async def run_deadline_reminders(ctx: JobContext, now: datetime, result: JobResu
             for leader in leaders:
                 with i18n.use_locale(leader.locale):
                     text, kb = reminder_card(occ, days)
-                out.append(Outgoing(f"remind:{occ.key}:{leader.id}:{days}", "reminder", leader.telegram_id,  # type: ignore[arg-type]
-                                    payload(text, kb), leader.id))
+                out.append(
+                    Outgoing(
+                        f"remind:{occ.key}:{leader.id}:{days}",
+                        "reminder",
+                        leader.telegram_id,  # type: ignore[arg-type]
+                        payload(text, kb),
+                        leader.id,
+                    )
+                )
         result.queued = await DeliveryService(session, ctx.clock).enqueue(out, not_before=ctx.due)
         result.lines += [f"reminder {m.key.split(':')[1]} ({m.key.rsplit(':', 1)[1]} days) -> {m.chat_id}" for m in out]
 
@@ -264,15 +308,19 @@ async def run_highlights_digest(ctx: JobContext, now: datetime, result: JobResul
         digest = await ExampleService(session, ctx.clock, ctx.settings.timezone).weekly_highlights(week)
         res = await session.exec(
             select(User).where(
-                User.role == Role.comms, col(User.onboarded_at).is_not(None),
-                col(User.active).is_(True), col(User.telegram_id).is_not(None),
+                User.role == Role.comms,
+                col(User.onboarded_at).is_not(None),
+                col(User.active).is_(True),
+                col(User.telegram_id).is_not(None),
             )
         )
         out: list[Outgoing] = []
         for person in res.all():
             with i18n.use_locale(person.locale):
                 text = render_highlights_digest(digest)
-            out.append(Outgoing(f"highlights:{person.id}:{week}", "highlights", person.telegram_id, payload(text), person.id))  # type: ignore[arg-type]
+            out.append(
+                Outgoing(f"highlights:{person.id}:{week}", "highlights", person.telegram_id, payload(text), person.id)
+            )  # type: ignore[arg-type]
         result.queued = await DeliveryService(session, ctx.clock).enqueue(out, not_before=ctx.due)
         result.lines += [f"highlights -> {m.chat_id}" for m in out]
 
@@ -281,16 +329,41 @@ JOB_PROMPTS = "checkin_prompts"
 JOBS: dict[str, JobSpec] = {
     spec.name: spec
     for spec in (
-        JobSpec(JOB_PROMPTS, "weekly check-in prompt at each person's day and time",
-                {"minute": "*"}, lambda t: t.strftime("%Y-%m-%dT%H:%M"), run_checkin_prompts),
-        JobSpec("missed_nudges", "Monday 09:00: one nudge to those who neither checked in nor skipped last week",
-                {"day_of_week": "mon", "hour": 9, "minute": 0}, lambda t: str(previous_week(week_key(t.date()))), run_missed_nudges),
-        JobSpec("leader_digests", "Monday 08:00: each leader's weekly digest of their unit",
-                {"day_of_week": "mon", "hour": 8, "minute": 0}, lambda t: str(previous_week(week_key(t.date()))), run_leader_digests),
-        JobSpec("highlights_digest", "Monday 08:15: last week's approved good examples, to communications staff",
-                {"day_of_week": "mon", "hour": 8, "minute": 15}, lambda t: str(previous_week(week_key(t.date()))), run_highlights_digest),
-        JobSpec("deadline_reminders", "daily 08:30: deadline reminders 30, 14, 7, 3, 1 days ahead and on the day",
-                {"hour": 8, "minute": 30}, lambda t: t.date().isoformat(), run_deadline_reminders),
+        JobSpec(
+            JOB_PROMPTS,
+            "weekly check-in prompt at each person's day and time",
+            {"minute": "*"},
+            lambda t: t.strftime("%Y-%m-%dT%H:%M"),
+            run_checkin_prompts,
+        ),
+        JobSpec(
+            "missed_nudges",
+            "Monday 09:00: one nudge to those who neither checked in nor skipped last week",
+            {"day_of_week": "mon", "hour": 9, "minute": 0},
+            lambda t: str(previous_week(week_key(t.date()))),
+            run_missed_nudges,
+        ),
+        JobSpec(
+            "leader_digests",
+            "Monday 08:00: each leader's weekly digest of their unit",
+            {"day_of_week": "mon", "hour": 8, "minute": 0},
+            lambda t: str(previous_week(week_key(t.date()))),
+            run_leader_digests,
+        ),
+        JobSpec(
+            "highlights_digest",
+            "Monday 08:15: last week's approved good examples, to communications staff",
+            {"day_of_week": "mon", "hour": 8, "minute": 15},
+            lambda t: str(previous_week(week_key(t.date()))),
+            run_highlights_digest,
+        ),
+        JobSpec(
+            "deadline_reminders",
+            "daily 08:30: deadline reminders 30, 14, 7, 3, 1 days ahead and on the day",
+            {"hour": 8, "minute": 30},
+            lambda t: t.date().isoformat(),
+            run_deadline_reminders,
+        ),
     )
 }
 
@@ -320,7 +393,9 @@ async def run_due_jobs(ctx: JobContext, now: datetime) -> list[JobResult]:
         if fired is None:
             continue
         async with ctx.sessionmaker() as session:
-            if spec.name != JOB_PROMPTS and await DeliveryService(session, ctx.clock).has_run(spec.name, spec.period(fired.astimezone(ctx.zone))):
+            if spec.name != JOB_PROMPTS and await DeliveryService(session, ctx.clock).has_run(
+                spec.name, spec.period(fired.astimezone(ctx.zone))
+            ):
                 continue
         results.append(await run_job(ctx, spec.name, now if spec.name == JOB_PROMPTS else fired))
     return results

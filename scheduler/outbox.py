@@ -133,16 +133,29 @@ class OutboxSender:
         with without_retry():  # a 429 here pauses the whole sender instead (see _send)
             await self._call_method(row, method, body, kb, filename)
 
-    async def _call_method(self, row: OutboxMessage, method: str, body: dict, kb: InlineKeyboardMarkup | None,
-                           filename: str) -> None:
+    async def _call_method(
+        self, row: OutboxMessage, method: str, body: dict, kb: InlineKeyboardMarkup | None, filename: str
+    ) -> None:
         if method == "sendMessage":
-            await self.bot.send_message(row.chat_id, body["text"], reply_markup=kb, request_timeout=self.request_timeout)
+            await self.bot.send_message(
+                row.chat_id, body["text"], reply_markup=kb, request_timeout=self.request_timeout
+            )
         elif method == "sendPhoto":
-            await self.bot.send_photo(row.chat_id, BufferedInputFile(row.blob or b"", filename), caption=body.get("caption"),
-                                      reply_markup=kb, request_timeout=self.request_timeout)
+            await self.bot.send_photo(
+                row.chat_id,
+                BufferedInputFile(row.blob or b"", filename),
+                caption=body.get("caption"),
+                reply_markup=kb,
+                request_timeout=self.request_timeout,
+            )
         elif method == "sendDocument":
-            await self.bot.send_document(row.chat_id, BufferedInputFile(row.blob or b"", filename), caption=body.get("caption"),
-                                         reply_markup=kb, request_timeout=self.request_timeout)
+            await self.bot.send_document(
+                row.chat_id,
+                BufferedInputFile(row.blob or b"", filename),
+                caption=body.get("caption"),
+                reply_markup=kb,
+                request_timeout=self.request_timeout,
+            )
         else:
             raise ValueError(f"unknown outbox method {method}")
 
@@ -163,9 +176,11 @@ class OutboxSender:
             except TelegramForbiddenError as exc:
                 dropped = await delivery.recipient_blocked(row.chat_id, str(exc))
                 self.failed += 1
-                log.info("403 for chat %s: marked inactive, %s queued message(s) dropped", person_ref(row.chat_id), dropped)
+                log.info(
+                    "403 for chat %s: marked inactive, %s queued message(s) dropped", person_ref(row.chat_id), dropped
+                )
                 return
-            except (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, TelegramServerError, TelegramNetworkError) as exc:
                 await delivery.mark_retry(row, f"{type(exc).__name__}: {exc}")
                 return
             except TelegramBadRequest as exc:
@@ -231,16 +246,23 @@ class OutboxSender:
             delivery = DeliveryService(session, self.clock)
             for b in await delivery.unreported_broadcasts():
                 progress = await delivery.progress(b.id)  # type: ignore[arg-type]
-                log.info("broadcast %s (%s): %s queued, %s sent, %s failed, %s pending",
-                         b.id, b.kind, b.total, progress.sent, progress.failed, progress.pending)
+                log.info(
+                    "broadcast %s (%s): %s queued, %s sent, %s failed, %s pending",
+                    b.id,
+                    b.kind,
+                    b.total,
+                    progress.sent,
+                    progress.failed,
+                    progress.pending,
+                )
                 if not progress.done:
                     continue
                 if b.started_by:
                     user = await UserRepo(session).by_telegram_id(b.started_by)
                     with i18n.use_locale(user.locale if user else None):
-                        text = i18n.gettext("Broadcast finished: {total} queued, {sent} sent, {failed} not delivered.").format(
-                            total=b.total, sent=progress.sent, failed=progress.failed
-                        )
+                        text = i18n.gettext(
+                            "Broadcast finished: {total} queued, {sent} sent, {failed} not delivered."
+                        ).format(total=b.total, sent=progress.sent, failed=progress.failed)
                     with contextlib.suppress(Exception):
                         await self.bot.send_message(b.started_by, text)
                 await delivery.mark_reported(b)

@@ -64,7 +64,12 @@ class LeaderLock:
 
     def _lock_path(self) -> str | None:
         database = self.engine.url.database
-        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        if (
+            self.engine.dialect.name != "sqlite"
+            or not database
+            or database == ":memory:"
+            or database.startswith("file:")
+        ):
             return None
         return f"{database}.leader"
 
@@ -103,8 +108,10 @@ class LeaderLock:
     async def renew(self) -> bool:
         """Still the leader? (Redis: extend the lease; PostgreSQL: the session holds it.)"""
         if self._redis is not None:
-            script = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
-                      "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end")
+            script = (
+                "if redis.call('get', KEYS[1]) == ARGV[1] then "
+                "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+            )
             return bool(await self._redis.eval(script, 1, "vanhoa:scheduler-leader", self._token, LOCK_TTL_MS))
         if self._conn is not None:
             try:
@@ -176,7 +183,9 @@ class Scheduler:
             if fired is None or spec.name == JOB_PROMPTS:
                 continue  # the prompt job covers its own window on its next minute
             async with self.ctx.sessionmaker() as session:
-                done = await DeliveryService(session, self.ctx.clock).has_run(spec.name, spec.period(fired.astimezone(self.ctx.zone)))
+                done = await DeliveryService(session, self.ctx.clock).has_run(
+                    spec.name, spec.period(fired.astimezone(self.ctx.zone))
+                )
             if not done:
                 log.info("catching up %s missed at %s", spec.name, fired.isoformat())
                 await run_job(self.ctx, spec.name, fired)
@@ -185,8 +194,13 @@ class Scheduler:
         self._aps = AsyncIOScheduler(timezone=self.ctx.zone)
         for spec in JOBS.values():
             self._aps.add_job(
-                self._fire, CronTrigger(timezone=self.ctx.zone, **spec.cron), args=[spec.name], id=spec.name,
-                coalesce=True, max_instances=1, misfire_grace_time=int(self.grace.total_seconds()),
+                self._fire,
+                CronTrigger(timezone=self.ctx.zone, **spec.cron),
+                args=[spec.name],
+                id=spec.name,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=int(self.grace.total_seconds()),
             )
         self._aps.start()
 
@@ -199,7 +213,9 @@ class Scheduler:
                     log.info("this process is the scheduler leader")
                     await self.catch_up()
                     self._start_jobs()
-                    self.sender = OutboxSender(self.bot, self.ctx.sessionmaker, self.ctx.clock, rate=self.ctx.settings.send_rate)
+                    self.sender = OutboxSender(
+                        self.bot, self.ctx.sessionmaker, self.ctx.clock, rate=self.ctx.settings.send_rate
+                    )
                     self._tasks.append(asyncio.create_task(self.sender.run()))
             elif not await self.lock.renew():
                 log.warning("lost the scheduler lock; stopping jobs")

@@ -52,8 +52,13 @@ class Nomination(SQLModel, table=True):
         CheckConstraint("slot >= 1", name="ck_nominations_slot"),
         # The §IV.2 quota, held by the database: one live nomination per slot.
         Index(
-            "uq_nominations_live_slot", "round_key", "unit_id", "slot", unique=True,
-            sqlite_where=text("withdrawn_at IS NULL"), postgresql_where=text("withdrawn_at IS NULL"),
+            "uq_nominations_live_slot",
+            "round_key",
+            "unit_id",
+            "slot",
+            unique=True,
+            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL"),
         ),
         Index("ix_nominations_round_unit", "round_key", "unit_id"),
     )
@@ -79,9 +84,7 @@ class Ineligibility(SQLModel, table=True):
     investigation). Lifting it keeps the row (lifted_at) as the record."""
 
     __tablename__ = "ineligibilities"
-    __table_args__ = (
-        CheckConstraint("(user_id IS NULL) <> (unit_id IS NULL)", name="ck_ineligibilities_one_subject"),
-    )
+    __table_args__ = (CheckConstraint("(user_id IS NULL) <> (unit_id IS NULL)", name="ck_ineligibilities_one_subject"),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="users.id", index=True)

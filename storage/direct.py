@@ -120,8 +120,16 @@ USER_READER = Reader(USERS, USER_COLUMNS)
 USER_BY_TELEGRAM_ID = Statement(select(*USERS.columns).where(USERS.c.telegram_id == bindparam("telegram_id")), USERS)
 CHECKIN_AND_ANSWERS = Statement(
     select(
-        CHECKINS.c.id, CHECKINS.c.status, CHECKINS.c.skip_reason, CHECKINS.c.reflection, CHECKINS.c.example_note,
-        ANSWERS.c.id, ANSWERS.c.criterion, ANSWERS.c.level, ANSWERS.c.sub_items, ANSWERS.c.note,
+        CHECKINS.c.id,
+        CHECKINS.c.status,
+        CHECKINS.c.skip_reason,
+        CHECKINS.c.reflection,
+        CHECKINS.c.example_note,
+        ANSWERS.c.id,
+        ANSWERS.c.criterion,
+        ANSWERS.c.level,
+        ANSWERS.c.sub_items,
+        ANSWERS.c.note,
     )
     .select_from(CHECKINS.outerjoin(ANSWERS, ANSWERS.c.checkin_id == CHECKINS.c.id))
     .where(CHECKINS.c.user_id == bindparam("user_id"), CHECKINS.c.week == bindparam("week")),
@@ -136,7 +144,9 @@ def inserting(table: Table, *columns: str) -> Statement:
 
 def updating(table: Table, *columns: str) -> Statement:
     """UPDATE table SET column = :column, … WHERE id = :id."""
-    return Statement(update(table).where(table.c.id == bindparam("id")).values({c: bindparam(c) for c in columns}), table)
+    return Statement(
+        update(table).where(table.c.id == bindparam("id")).values({c: bindparam(c) for c in columns}), table
+    )
 
 
 INSERT_CHECKIN = inserting(CHECKINS, "user_id", "unit_id", "week", "status", "started_at", "updated_at")
@@ -175,7 +185,9 @@ class SqliteDirect:
     def __init__(self, path: str, *, timeout: float = 30) -> None:
         self.path = path
         self.timeout = timeout
-        self._jobs: queue.SimpleQueue[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]] | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
         self._thread: threading.Thread | None = None
         self._thread_connection: sqlite3.Connection | None = None
         self._loop_connections = threading.local()
@@ -254,6 +266,7 @@ class SqliteDirect:
 
     def _checkpoint_soon(self) -> None:
         """Copy the write-ahead log into the database, in the thread (fire and forget)."""
+
         def checkpoint(conn: sqlite3.Connection) -> None:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
@@ -306,8 +319,15 @@ class SqliteDirect:
                     if r[5] is not None:
                         answers[r[6]] = AnswerRecord(r[5], r[6], r[7], r[8] or "", r[9])
                 if row is None:
-                    cur = INSERT_CHECKIN.run(conn, user_id=user_id, unit_id=unit_id, week=week,
-                                             status=CheckInStatus.in_progress.value, started_at=now, updated_at=now)
+                    cur = INSERT_CHECKIN.run(
+                        conn,
+                        user_id=user_id,
+                        unit_id=unit_id,
+                        week=week,
+                        status=CheckInStatus.in_progress.value,
+                        started_at=now,
+                        updated_at=now,
+                    )
                     row = CheckinRecord(int(cur.lastrowid or 0), CheckInStatus.in_progress.value)
                 result, write = plan(row, answers)
                 if write is not None:

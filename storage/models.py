@@ -50,9 +50,7 @@ class User(SQLModel, table=True):
     __tablename__ = "users"
 
     id: int | None = Field(default=None, primary_key=True)
-    telegram_id: int | None = Field(
-        default=None, sa_column=Column(BigInteger, unique=True, index=True, nullable=True)
-    )
+    telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True, index=True, nullable=True))
     full_name: str = Field(default="", max_length=128)
     position: str = Field(default="", max_length=128)
     unit_id: int | None = Field(default=None, foreign_key="units.id", index=True)
@@ -118,9 +116,7 @@ class AuditEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime
-    actor_telegram_id: int | None = Field(
-        default=None, sa_column=Column(BigInteger, nullable=True)
-    )
+    actor_telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     action: str = Field(max_length=64)
     outcome: str = Field(max_length=16)  # ok | refused
     detail: str = Field(default="", max_length=1024)

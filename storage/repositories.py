@@ -28,9 +28,7 @@ class UnitRepo:
         return res.all()
 
     async def subtree(self, unit: Unit) -> Sequence[Unit]:
-        res = await self.s.exec(
-            select(Unit).where(col(Unit.path).startswith(unit.path)).order_by(col(Unit.path))
-        )
+        res = await self.s.exec(select(Unit).where(col(Unit.path).startswith(unit.path)).order_by(col(Unit.path)))
         return res.all()
 
     async def subtree_by_path(self, path: str) -> Sequence[Unit]:
@@ -54,9 +52,7 @@ class UserRepo:
         return res.first()
 
     async def in_units(self, unit_ids: Sequence[int]) -> Sequence[User]:
-        res = await self.s.exec(
-            select(User).where(col(User.unit_id).in_(unit_ids)).order_by(col(User.full_name))
-        )
+        res = await self.s.exec(select(User).where(col(User.unit_id).in_(unit_ids)).order_by(col(User.full_name)))
         return res.all()
 
     async def with_role(self, role: Role) -> Sequence[User]:
@@ -100,9 +96,7 @@ class ConsentRepo:
 
     async def for_user(self, user_id: int) -> Sequence[ConsentRecord]:
         res = await self.s.exec(
-            select(ConsentRecord)
-            .where(ConsentRecord.user_id == user_id)
-            .order_by(col(ConsentRecord.accepted_at))
+            select(ConsentRecord).where(ConsentRecord.user_id == user_id).order_by(col(ConsentRecord.accepted_at))
         )
         return res.all()
 
@@ -115,7 +109,5 @@ class AuditRepo:
         self.s.add(entry)
 
     async def recent(self, limit: int = 50) -> Sequence[AuditEntry]:
-        res = await self.s.exec(
-            select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)
-        )
+        res = await self.s.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit))
         return res.all()

@@ -46,8 +46,9 @@ TABLE: Table = ProcessedUpdate.__table__  # type: ignore[attr-defined]
 def _record(insert: Any) -> Any:
     """INSERT the update; an older record of the same id with another event date is another
     update's: take its place. Exactly one row is written when the update is new."""
-    stmt = insert(TABLE).values(update_id=bindparam("update_id"), event_date=bindparam("event_date"),
-                                seen_at=bindparam("seen_at"))
+    stmt = insert(TABLE).values(
+        update_id=bindparam("update_id"), event_date=bindparam("event_date"), seen_at=bindparam("seen_at")
+    )
     return stmt.on_conflict_do_update(
         index_elements=["update_id"],
         set_={"event_date": stmt.excluded.event_date, "seen_at": stmt.excluded.seen_at},
@@ -75,7 +76,10 @@ class RedisLedger:
 
 class SqlLedger:
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], clock: Clock, direct: SqliteDirect | None = None,
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        direct: SqliteDirect | None = None,
         keep: timedelta = KEEP,
     ) -> None:
         self.sessionmaker = sessionmaker
@@ -89,6 +93,7 @@ class SqlLedger:
         now = self.clock.now()
         values = {"update_id": update_id, "event_date": event_date, "seen_at": now}
         if self.direct is not None:
+
             def tx(conn: sqlite3.Connection) -> bool:
                 conn.execute("BEGIN IMMEDIATE")
                 try:

@@ -74,9 +74,7 @@ class AssessmentItem(SQLModel, table=True):
     """The unit's answer on one criterion group (item == "") or one of its sub-items."""
 
     __tablename__ = "assessment_items"
-    __table_args__ = (
-        UniqueConstraint("assessment_id", "criterion", "item", name="uq_assessment_items_key"),
-    )
+    __table_args__ = (UniqueConstraint("assessment_id", "criterion", "item", name="uq_assessment_items_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="unit_assessments.id", index=True)
@@ -121,8 +119,12 @@ class ReportSubmission(SQLModel, table=True):
     __table_args__ = (
         # One live submission per unit and year; superseded ones stay as the record.
         Index(
-            "uq_report_submissions_live", "unit_id", "year", unique=True,
-            sqlite_where=text("superseded_at IS NULL"), postgresql_where=text("superseded_at IS NULL"),
+            "uq_report_submissions_live",
+            "unit_id",
+            "year",
+            unique=True,
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
         ),
         Index("ix_report_submissions_year", "year"),
         {"sqlite_autoincrement": True},
@@ -153,8 +155,11 @@ class UnitEmulationOfficer(SQLModel, table=True):
     __tablename__ = "unit_emulation_officers"
     __table_args__ = (
         Index(
-            "uq_unit_emulation_officers_live", "unit_id", unique=True,
-            sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL"),
+            "uq_unit_emulation_officers_live",
+            "unit_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
         ),
     )
 

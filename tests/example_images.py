@@ -16,10 +16,14 @@ def jpeg(color: tuple[int, int, int] = (200, 60, 40), size: tuple[int, int] = (6
     if gps:
         exif = Image.Exif()
         exif[MAKE] = "TestCam"
-        exif.get_ifd(GPS_IFD).update({
-            1: "N", 2: (21.0, 1.0, 41.0),  # Hà Nội, 21°01'41" N
-            3: "E", 4: (105.0, 50.0, 3.0),
-        })
+        exif.get_ifd(GPS_IFD).update(
+            {
+                1: "N",
+                2: (21.0, 1.0, 41.0),  # Hà Nội, 21°01'41" N
+                3: "E",
+                4: (105.0, 50.0, 3.0),
+            }
+        )
         img.save(out, "JPEG", exif=exif.tobytes(), comment=b"secret comment")
     else:
         img.save(out, "JPEG")

@@ -145,7 +145,9 @@ print(json.dumps({"help": after_help, "check": after_check, "code": code, "order
 def _run(code: str, *args: str) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("AIOGRAM_PLAIN_IMPORT", None)
-    res = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=100)
+    res = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=100
+    )
     assert res.returncode == 0, res.stderr[-2000:]
     return json.loads(res.stdout.splitlines()[-1])
 

@@ -13,16 +13,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(env: dict[str, str]) -> dict[str, str]:
-    full = {k: v for k, v in os.environ.items()
-            if not k.startswith(("BOT_", "DATABASE_", "REDIS_", "ADMIN_", "TELEGRAM_", "LOG_"))}
+    full = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("BOT_", "DATABASE_", "REDIS_", "ADMIN_", "TELEGRAM_", "LOG_"))
+    }
     full.update(env)
     return full
 
 
 def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=ROOT, env=_env(env), capture_output=True, text=True,
-        timeout=timeout, stdin=subprocess.DEVNULL,
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=_env(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -67,7 +75,9 @@ def test_bad_settings_name_the_variable(env: dict[str, str]) -> None:
 def test_unreachable_database_is_one_line(env: dict[str, str]) -> None:
     res = run(["migrate"], {**env, "DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"})
     assert res.returncode == 2 and "unreachable" in res.stderr and res.stderr.count("\n") == 1
-    res = run([], {**env, "BOT_TOKEN": "123456:" + "A" * 35, "DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"})
+    res = run(
+        [], {**env, "BOT_TOKEN": "123456:" + "A" * 35, "DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"}
+    )
     assert res.returncode == 2 and "unreachable" in res.stderr and "Traceback" not in res.stderr
 
 
@@ -129,8 +139,16 @@ def test_admin_tasks_from_the_console(env: dict[str, str]) -> None:
             s.add(unit)
             await s.flush()
             unit.path = f"/{unit.id}/"
-            s.add(User(telegram_id=777, full_name="Nguyễn Văn An", position="Chuyên viên", unit_id=unit.id,
-                       onboarded_at=now, created_at=now))
+            s.add(
+                User(
+                    telegram_id=777,
+                    full_name="Nguyễn Văn An",
+                    position="Chuyên viên",
+                    unit_id=unit.id,
+                    onboarded_at=now,
+                    created_at=now,
+                )
+            )
             await s.commit()
         await engine.dispose()
 
@@ -163,8 +181,14 @@ async def test_a_token_telegram_rejects_stops_with_one_line(env: dict[str, str])
     await emu.start()
     try:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=ROOT, env=_env({**env, "BOT_TOKEN": "123:" + "b" * 20, "TELEGRAM_API_URL": emu.url}),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL,
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=ROOT,
+            env=_env({**env, "BOT_TOKEN": "123:" + "b" * 20, "TELEGRAM_API_URL": emu.url}),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            stdin=asyncio.subprocess.DEVNULL,
         )
         _, err = await asyncio.wait_for(proc.communicate(), 60)
     finally:
@@ -173,7 +197,9 @@ async def test_a_token_telegram_rejects_stops_with_one_line(env: dict[str, str])
     assert err.decode() == "error: Telegram rejected BOT_TOKEN: get a new one from @BotFather.\n"
 
 
-async def test_an_unreachable_telegram_is_one_line_per_try_then_the_bot_starts(env: dict[str, str], tmp_path: Path) -> None:
+async def test_an_unreachable_telegram_is_one_line_per_try_then_the_bot_starts(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     """Nothing listens at TELEGRAM_API_URL: one line per try saying what failed, that it
     tries again, and what to check (a proxy, TELEGRAM_API_URL); the tries back off. When
     the server comes up, the bot polls it. No traceback anywhere."""
@@ -190,9 +216,14 @@ async def test_an_unreachable_telegram_is_one_line_per_try_then_the_bot_starts(e
     token = "123456:the-real-token-of-this-bot-000000000"
     log = tmp_path / "bot.log"
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT,
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=ROOT,
         env=_env({**env, "BOT_TOKEN": token, "TELEGRAM_API_URL": f"http://127.0.0.1:{port}"}),
-        stdout=asyncio.subprocess.DEVNULL, stderr=open(log, "wb"), stdin=asyncio.subprocess.DEVNULL,  # noqa: SIM115
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=open(log, "wb"),
+        stdin=asyncio.subprocess.DEVNULL,  # noqa: SIM115
     )
     emu = TelegramEmulator(token=token, port=port)
     try:

@@ -45,9 +45,23 @@ def _undated(text: str) -> str:
 def extract() -> Catalog:
     fresh = POT.with_suffix(".pot.new")
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         *KEYWORDS, "--no-location", "--sort-output", "--no-wrap", "-o", str(fresh), str(ROOT)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            *KEYWORDS,
+            "--no-location",
+            "--sort-output",
+            "--no-wrap",
+            "-o",
+            str(fresh),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
     )
     # messages.pot is rewritten only when its messages change, not for a new date alone
     if POT.exists() and _undated(POT.read_text(encoding="utf-8")) == _undated(fresh.read_text(encoding="utf-8")):

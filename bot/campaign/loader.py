@@ -46,9 +46,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
@@ -142,7 +140,9 @@ def load_campaign(
     unknown = _unknown_placeholder(data)
     if unknown is not None:
         known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-        raise CampaignError(file, f"unknown placeholder {{{unknown[1]}}} (known: {known}; {{year}} in year_title)", unknown[0])
+        raise CampaignError(
+            file, f"unknown placeholder {{{unknown[1]}}} (known: {known}; {{year}} in year_title)", unknown[0]
+        )
     names = _organisation_defaults()
     if ministry:
         names["ministry"] = ministry

@@ -166,7 +166,9 @@ class CriterionGroup(_Model):
         ref = info.data.get("ref")
         for i, figure in enumerate(figures):
             if ref is not None and not figure.ref.startswith(ref):
-                raise _fail("'{fig_ref}' is not inside the group's '{ref}'", at=f"[{i}].ref", fig_ref=figure.ref, ref=ref)
+                raise _fail(
+                    "'{fig_ref}' is not inside the group's '{ref}'", at=f"[{i}].ref", fig_ref=figure.ref, ref=ref
+                )
         return figures
 
     def figure(self, code: str) -> Figure:
@@ -229,7 +231,7 @@ class CriterionGroup(_Model):
                 )
             seen[item.code] = i
             if group is not None:
-                number = item.code[len(group):]
+                number = item.code[len(group) :]
                 if not item.code.startswith(group) or not number.isdigit() or number.startswith("0"):
                     raise _fail(
                         "sub-item code '{code}' should be the group code '{group}' and a number",
@@ -325,9 +327,7 @@ class Deadline(_Model):
                     fields=" and ".join(extra),
                 )
             if self.due is not None and self.due.year != self.year:
-                raise _fail(
-                    "{due} is not in year {year}", at="due", due=self.due.isoformat(), year=self.year
-                )
+                raise _fail("{due} is not in year {year}", at="due", due=self.due.isoformat(), year=self.year)
         return self
 
     @property
@@ -444,8 +444,7 @@ def _check_groups(groups: list[CriterionGroup]) -> list[CriterionGroup]:
         before, after = groups[i - 1].code, groups[i].code
         if _RANK[after] < _RANK[before]:
             raise _fail(
-                "group '{after}' comes after '{before}'; "
-                "codes must follow the Vietnamese alphabet {alphabet}",
+                "group '{after}' comes after '{before}'; codes must follow the Vietnamese alphabet {alphabet}",
                 at=f"[{i}].code",
                 after=after,
                 before=before,
@@ -491,9 +490,7 @@ class Campaign(_Model):
     def _end_after_start(cls, end: date, info: ValidationInfo) -> date:
         start = info.data.get("start")
         if start is not None and start > end:
-            raise _fail(
-                "end {end} is before start {start}", end=end.isoformat(), start=start.isoformat()
-            )
+            raise _fail("end {end} is before start {start}", end=end.isoformat(), start=start.isoformat())
         return end
 
     @field_validator("individual_criteria", "collective_criteria")
@@ -510,14 +507,19 @@ class Campaign(_Model):
             seen: dict[str, int] = {}
             for j, item in enumerate(group.items):
                 if item.label is None:
-                    raise _fail("required for an individual criterion's sub-item (a button's text)",
-                                at=f"[{i}].items[{j}].label")
+                    raise _fail(
+                        "required for an individual criterion's sub-item (a button's text)",
+                        at=f"[{i}].items[{j}].label",
+                    )
                 for language in ("vi", "en"):
                     value = getattr(item.label, language).casefold()
                     key = f"{language}:{value}"
                     if key in seen:
-                        raise _fail("the same label as items[{first}] of this group",
-                                    at=f"[{i}].items[{j}].label.{language}", first=seen[key])
+                        raise _fail(
+                            "the same label as items[{first}] of this group",
+                            at=f"[{i}].items[{j}].label.{language}",
+                            first=seen[key],
+                        )
                     seen[key] = j
         return groups
 
@@ -571,7 +573,7 @@ class Campaign(_Model):
 
     @property
     def period(self) -> str:
-        """"2019–2025"."""
+        """ "2019–2025"."""
         return f"{self.start.year}–{self.end.year}"
 
     def criterion(self, code: str) -> CriterionGroup:

@@ -41,11 +41,12 @@ def campaign_reference(campaign: Campaign) -> str:
         return campaign_name(campaign)
     issued = format_date(campaign.issued, format="dd/MM/yyyy", locale=_babel_locale())
     return _("{name} (plan issued with Decision {code} of {date})").format(
-        name=campaign.title.get(current_locale()), code=campaign.code, date=issued)
+        name=campaign.title.get(current_locale()), code=campaign.code, date=issued
+    )
 
 
 def individual_groups(campaign: Campaign) -> str:
-    """"the 7 groups of individual criteria", counted from the file."""
+    """ "the 7 groups of individual criteria", counted from the file."""
     n = len(campaign.individual_criteria)
     return ngettext("the {n} group of individual criteria", "the {n} groups of individual criteria", n).format(n=n)
 
@@ -59,7 +60,7 @@ def annual_report(campaign: Campaign) -> Deadline | None:
 
 
 def day_and_month(d: date) -> str:
-    """"15 December" / "15 tháng 12"."""
+    """ "15 December" / "15 tháng 12"."""
     return format_date(d, format="d MMMM", locale=_babel_locale())
 
 
@@ -73,7 +74,7 @@ def annual_report_due(campaign: Campaign) -> str | None:
 
 
 def max_nominations(campaign: Campaign) -> str:
-    """"at most 2 per unit and round", from §IV.2 of the file."""
+    """ "at most 2 per unit and round", from §IV.2 of the file."""
     n = campaign.awards.max_per_unit
     return ngettext("at most {n} per unit and round", "at most {n} per unit and round", n).format(n=n)
 

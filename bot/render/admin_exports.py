@@ -53,14 +53,34 @@ def sector_xlsx(figures: SectorFigures, period: str) -> bytes:
 
     wb = Workbook()
     ws = _sheet(
-        wb, _("Participation"), _("Self-assessment participation by unit, {period}").format(period=period),
-        [_("Unit code"), _("Unit"), _("Level in the tree"), _("Members"), _("Expected (person-weeks)"),
-         _("Self-assessed"), _("Skipped with a reason"), _("Rate")],
+        wb,
+        _("Participation"),
+        _("Self-assessment participation by unit, {period}").format(period=period),
+        [
+            _("Unit code"),
+            _("Unit"),
+            _("Level in the tree"),
+            _("Members"),
+            _("Expected (person-weeks)"),
+            _("Self-assessed"),
+            _("Skipped with a reason"),
+            _("Rate"),
+        ],
     )
     for row in figures.units:
         t = row.tally
-        ws.append([neutralise(row.unit.code), neutralise("  " * row.depth + row.unit.name), row.depth + 1, row.members,
-                   t.expected, t.done, t.skipped, round(t.rate / 100, 4)])
+        ws.append(
+            [
+                neutralise(row.unit.code),
+                neutralise("  " * row.depth + row.unit.name),
+                row.depth + 1,
+                row.members,
+                t.expected,
+                t.done,
+                t.skipped,
+                round(t.rate / 100, 4),
+            ]
+        )
     t = figures.total
     ws.append([])
     ws.append(["", _("Whole sector"), "", figures.members, t.expected, t.done, t.skipped, round(t.rate / 100, 4)])
@@ -88,32 +108,71 @@ def nominations_xlsx(r: Round, rows: Sequence[NominationRow], title: str, timezo
     from openpyxl import Workbook  # on the first export: openpyxl is large
 
     wb = Workbook()
-    ws = _sheet(wb, _("Nominations"), title, [
-        _("No."), _("Full name or collective"), _("Position or unit"), _("Collective or individual"),
-        _("Proposed commendation"), _("Achievements"), _("Unit code"), _("Nominated on"), _("Nominated by")])
+    ws = _sheet(
+        wb,
+        _("Nominations"),
+        title,
+        [
+            _("No."),
+            _("Full name or collective"),
+            _("Position or unit"),
+            _("Collective or individual"),
+            _("Proposed commendation"),
+            _("Achievements"),
+            _("Unit code"),
+            _("Nominated on"),
+            _("Nominated by"),
+        ],
+    )
     for n, row in enumerate(rows, start=1):
         name, where = split_nominee(row)
-        ws.append([
-            n, neutralise(name), neutralise(where), kind_name(row.kind), neutralise(award), neutralise(row.achievement),
-            neutralise(row.unit_code), row.nominated_at.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M"),
-            neutralise(row.nominated_by or _("(erased)")),
-        ])
-    print_ready(ws, header_row=HEADER_ROW, landscape=True, widths=[6, 24, 28, 11, 24, 50, 9, 15, 18],
-                wrap_columns=[2, 3, 5, 6, 9])
+        ws.append(
+            [
+                n,
+                neutralise(name),
+                neutralise(where),
+                kind_name(row.kind),
+                neutralise(award),
+                neutralise(row.achievement),
+                neutralise(row.unit_code),
+                row.nominated_at.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M"),
+                neutralise(row.nominated_by or _("(erased)")),
+            ]
+        )
+    print_ready(
+        ws,
+        header_row=HEADER_ROW,
+        landscape=True,
+        widths=[6, 24, 28, 11, 24, 50, 9, 15, 18],
+        wrap_columns=[2, 3, 5, 6, 9],
+    )
     return _bytes(wb)
 
 
 def _nomination_cells(row: NominationRow, timezone: str) -> list[object]:
     return [
-        neutralise(row.unit_code), neutralise(row.unit_name), row.slot, kind_name(row.kind), neutralise(row.nominee),
-        neutralise(row.achievement), row.nominated_at.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M"),
+        neutralise(row.unit_code),
+        neutralise(row.unit_name),
+        row.slot,
+        kind_name(row.kind),
+        neutralise(row.nominee),
+        neutralise(row.achievement),
+        row.nominated_at.astimezone(ZoneInfo(timezone)).strftime("%d/%m/%Y %H:%M"),
         neutralise(row.nominated_by or _("(erased)")),
     ]
 
 
 def _nomination_columns() -> list[str]:
-    return [_("Unit code"), _("Unit"), _("Slot"), _("Collective or individual"), _("Nominee"), _("Achievements"),
-            _("Nominated on"), _("Nominated by")]
+    return [
+        _("Unit code"),
+        _("Unit"),
+        _("Slot"),
+        _("Collective or individual"),
+        _("Nominee"),
+        _("Achievements"),
+        _("Nominated on"),
+        _("Nominated by"),
+    ]
 
 
 def nominations_csv(rows: Sequence[NominationRow], timezone: str) -> bytes:

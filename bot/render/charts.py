@@ -151,7 +151,9 @@ class _Header:
         height = 0.12 + len(self.title_lines) * line_in(TITLE_PT)
         if headline:
             height += line_in(HEADLINE_PT) + 0.02
-        self.height = height + len(self.note_lines) * line_in(NOTE_PT) + len(self.caption_lines) * line_in(LABEL_PT) + 0.16
+        self.height = (
+            height + len(self.note_lines) * line_in(NOTE_PT) + len(self.caption_lines) * line_in(LABEL_PT) + 0.16
+        )
 
 
 BOTTOM_IN = 0.12
@@ -163,8 +165,15 @@ class _Canvas:
     body drawn in one axes whose data units are inches (x from the left margin, y
     downwards from the body's top)."""
 
-    def __init__(self, title: str, headline: str, headline_note: str, body_h: float, caption: str = "",
-                 header: _Header | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        headline: str,
+        headline_note: str,
+        body_h: float,
+        caption: str = "",
+        header: _Header | None = None,
+    ) -> None:
         self.plt = _pyplot()
         self.width = PHONE_WIDTH_IN - 2 * PAD_IN
         self.header = header or _Header(title, headline, headline_note, caption)
@@ -173,7 +182,9 @@ class _Canvas:
         self.fig.patch.set_facecolor("white")
         self._draw_header()
         bottom = BOTTOM_IN / self.height
-        self.ax = self.fig.add_axes((PAD_IN / PHONE_WIDTH_IN, bottom, self.width / PHONE_WIDTH_IN, body_h / self.height))
+        self.ax = self.fig.add_axes(
+            (PAD_IN / PHONE_WIDTH_IN, bottom, self.width / PHONE_WIDTH_IN, body_h / self.height)
+        )
         self.ax.set_xlim(0, self.width)
         self.ax.set_ylim(body_h, 0)
         self.ax.axis("off")
@@ -274,8 +285,13 @@ def _criteria_body_h(criteria: Sequence[str], share_labels: Sequence[str], width
     return _legend_height(share_labels, width) + rows
 
 
-def _criteria_panel(c: _Canvas, criteria: Sequence[str], shares: Sequence[tuple[float, float, float]],
-                    share_labels: Sequence[str], lines: int = 2) -> None:
+def _criteria_panel(
+    c: _Canvas,
+    criteria: Sequence[str],
+    shares: Sequence[tuple[float, float, float]],
+    share_labels: Sequence[str],
+    lines: int = 2,
+) -> None:
     """Per criterion group, its label above one bar: 🟢 Tốt, 🟡 Đạt, 🔴 Chưa đạt in %, stacked."""
     y = _legend(c, 0.0, (GOOD, MET, NOT_MET), share_labels)
     for label, share in zip(criteria, shares, strict=True):
@@ -313,8 +329,15 @@ def _trend_panel(c: _Canvas, weeks: Sequence[str], rates: Sequence[float], y0: f
         c.box(x, top + plot_h - h, bar_w, h, BAR if last else "#9DC3E0")
         pct = f"{rate:.0f}"
         if text_width_in(pct, SMALL_PT, bold=last) <= slot:
-            c.text(x + bar_w / 2, top + plot_h - h - 0.03, pct, SMALL_PT, ha="center", va="bottom",
-                   fontweight="bold" if last else "normal")
+            c.text(
+                x + bar_w / 2,
+                top + plot_h - h - 0.03,
+                pct,
+                SMALL_PT,
+                ha="center",
+                va="bottom",
+                fontweight="bold" if last else "normal",
+            )
         if (len(weeks) - 1 - i) % every == 0:  # the last week always labelled
             c.text(x + bar_w / 2, top + plot_h + 0.05, week, SMALL_PT, ha="center", color=MUTED)
 
@@ -346,8 +369,9 @@ def participation_and_criteria(
     if shares:
         header = _Header(title, headline, headline_note, rate_label)
         lines = label_lines(header, criteria, BAR_H + ROW_GAP, _legend_height(share_labels, width))
-        c = _Canvas(title, headline, headline_note, _criteria_body_h(criteria, share_labels, width, lines), rate_label,
-                    header)
+        c = _Canvas(
+            title, headline, headline_note, _criteria_body_h(criteria, share_labels, width, lines), rate_label, header
+        )
         _criteria_panel(c, criteria, shares, share_labels, lines)
         return c.png()
     note_h = len(wrap(withheld_text.replace("\n", " "), LABEL_PT, width, 4)) * line_in(LABEL_PT) + 0.16
@@ -383,8 +407,16 @@ def _bars_body_h(labels: Sequence[str], width: float, lines: int) -> float:
     return sum(len(wrap(label, LABEL_PT, width, lines)) * line_in(LABEL_PT) + TRACK_ROW + BARS_GAP for label in labels)
 
 
-def sector_participation(*, title: str, units: Sequence[str], rates: Sequence[float], rate_label: str, empty: str,
-                         headline: str = "", headline_note: str = "") -> bytes:
+def sector_participation(
+    *,
+    title: str,
+    units: Sequence[str],
+    rates: Sequence[float],
+    rate_label: str,
+    empty: str,
+    headline: str = "",
+    headline_note: str = "",
+) -> bytes:
     """/dashboard: the sector's rate as the headline; per unit its name across the width,
     below it a bar on a 0–100% track and its % at the right."""
     width = PHONE_WIDTH_IN - 2 * PAD_IN
@@ -451,5 +483,17 @@ def criteria_heatmap(
     return c.png()
 
 
-__all__ = ["COLORS", "DPI", "EMOJI_COLOURS", "GOOD", "MET", "MIN_PT", "NOT_MET", "WIDTH_PX", "criteria_heatmap",
-           "participation_and_criteria", "sector_participation", "unit_overview"]
+__all__ = [
+    "COLORS",
+    "DPI",
+    "EMOJI_COLOURS",
+    "GOOD",
+    "MET",
+    "MIN_PT",
+    "NOT_MET",
+    "WIDTH_PX",
+    "criteria_heatmap",
+    "participation_and_criteria",
+    "sector_participation",
+    "unit_overview",
+]

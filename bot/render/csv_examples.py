@@ -34,11 +34,25 @@ class ExamplesCsv:
         self.timezone = timezone
         self._buf = io.StringIO(newline="")
         self._writer = csv.writer(self._buf, dialect="excel")
-        self._row([
-            _("No."), _("Category"), _("About"), _("Name"), _("Unit"), _("Submitted by"),
-            _("Submitted on"), _("Approved on"), _("Status"), _("Tags"), _("Names may be published"),
-            _("Photos"), _("Published link"), _("Published on"), _("What happened"),
-        ])
+        self._row(
+            [
+                _("No."),
+                _("Category"),
+                _("About"),
+                _("Name"),
+                _("Unit"),
+                _("Submitted by"),
+                _("Submitted on"),
+                _("Approved on"),
+                _("Status"),
+                _("Tags"),
+                _("Names may be published"),
+                _("Photos"),
+                _("Published link"),
+                _("Published on"),
+                _("What happened"),
+            ]
+        )
         self.count = 0
 
     def _row(self, cells: Iterable[object]) -> None:
@@ -46,23 +60,25 @@ class ExamplesCsv:
 
     def add(self, row: ExampleRow) -> None:
         names_ok = row.consent_names
-        self._row([
-            row.id,
-            category_name(row.category),
-            subject_name(row.subject),
-            (row.subject_name or "") if names_ok else (withheld() if row.subject_name else ""),
-            row.unit_name or "",
-            (row.submitter_name or "") if names_ok else withheld(),
-            local_date(row.submitted_at, self.timezone),
-            local_date(row.decided_at, self.timezone),
-            status_name(row.status),
-            ", ".join(tag_names(row.tags)),
-            _("yes") if names_ok else _("no"),
-            row.photo_count,
-            row.published_url or "",
-            local_date(row.published_at, self.timezone),
-            row.story,
-        ])
+        self._row(
+            [
+                row.id,
+                category_name(row.category),
+                subject_name(row.subject),
+                (row.subject_name or "") if names_ok else (withheld() if row.subject_name else ""),
+                row.unit_name or "",
+                (row.submitter_name or "") if names_ok else withheld(),
+                local_date(row.submitted_at, self.timezone),
+                local_date(row.decided_at, self.timezone),
+                status_name(row.status),
+                ", ".join(tag_names(row.tags)),
+                _("yes") if names_ok else _("no"),
+                row.photo_count,
+                row.published_url or "",
+                local_date(row.published_at, self.timezone),
+                row.story,
+            ]
+        )
         self.count += 1
 
     def to_bytes(self) -> bytes:

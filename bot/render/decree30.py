@@ -320,9 +320,20 @@ class Decree30Document:
                 return body[0]
         return (container or self.doc).add_paragraph()
 
-    def paragraph(self, text: str = "", *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
-                  align: int | None = WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = True, before: float = 0,
-                  after: float = 6, container=None, keep_with_next: bool = False) -> Paragraph:  # noqa: ANN001
+    def paragraph(
+        self,
+        text: str = "",
+        *,
+        size: float = BODY_PT,
+        bold: bool = False,
+        italic: bool = False,
+        align: int | None = WD_ALIGN_PARAGRAPH.JUSTIFY,
+        indent: bool = True,
+        before: float = 0,
+        after: float = 6,
+        container=None,
+        keep_with_next: bool = False,
+    ) -> Paragraph:  # noqa: ANN001
         """A body paragraph: 14 pt, justified, first line indented 1.27 cm, 6 pt after."""
         p = self._new(container)
         if text:
@@ -336,8 +347,9 @@ class Decree30Document:
             fmt.keep_with_next = True
         return p
 
-    def rich(self, parts: Iterable[tuple[str, bool]], *, size: float = BODY_PT, indent: bool = True,
-             after: float = 6) -> Paragraph:
+    def rich(
+        self, parts: Iterable[tuple[str, bool]], *, size: float = BODY_PT, indent: bool = True, after: float = 6
+    ) -> Paragraph:
         """A body paragraph of (text, bold) runs: "Về ai: " in bold, then the value."""
         p = self.paragraph("", size=size, indent=indent, after=after)
         for text, bold in parts:
@@ -360,8 +372,17 @@ class Decree30Document:
 
     # -- the heading block, title, recipients -------------------------------------------------
 
-    def _cell(self, cell, text: str, size: float, *, bold: bool = False, italic: bool = False,  # noqa: ANN001
-              first: bool = False, lines: list[str] | None = None) -> Paragraph:
+    def _cell(
+        self,
+        cell,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        italic: bool = False,  # noqa: ANN001
+        first: bool = False,
+        lines: list[str] | None = None,
+    ) -> Paragraph:
         p = cell.paragraphs[0] if first else cell.add_paragraph()
         for i, line in enumerate(lines or [text]):
             if not line:
@@ -410,12 +431,20 @@ class Decree30Document:
         return table
 
     def title(self, kind: str, summary: str | None = None) -> None:
-        """"BÁO CÁO" and its summary line (trích yếu), bold and centred, a short rule under."""
-        self.paragraph(kind.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=18, after=0,
-                       keep_with_next=True)
+        """ "BÁO CÁO" and its summary line (trích yếu), bold and centred, a short rule under."""
+        self.paragraph(
+            kind.upper(),
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            indent=False,
+            before=18,
+            after=0,
+            keep_with_next=True,
+        )
         if summary:
-            p = self.paragraph(summary, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0,
-                               keep_with_next=True)
+            p = self.paragraph(
+                summary, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0, keep_with_next=True
+            )
             p.paragraph_format.left_indent = p.paragraph_format.right_indent = Cm(1)
         rule = self.paragraph("", size=2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
         _tight(rule, after=12)
@@ -423,21 +452,30 @@ class Decree30Document:
         bottom_rule(rule)
 
     def to_whom(self, recipients: Sequence[str]) -> None:
-        """"Kính gửi: …" centred, one line per recipient when there are several."""
+        """ "Kính gửi: …" centred, one line per recipient when there are several."""
         if len(recipients) == 1:
             self.paragraph(f"Kính gửi: {recipients[0]}.", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
             return
         self.paragraph("Kính gửi:", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
         for i, r in enumerate(recipients):
             end = "." if i == len(recipients) - 1 else ";"
-            p = self.paragraph(f"- {r}{end}", align=WD_ALIGN_PARAGRAPH.LEFT, indent=False,
-                               after=12 if end == "." else 0)
+            p = self.paragraph(
+                f"- {r}{end}", align=WD_ALIGN_PARAGRAPH.LEFT, indent=False, after=12 if end == "." else 0
+            )
             p.paragraph_format.left_indent = Cm(4.5)
 
     # -- tables -------------------------------------------------------------------------------
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int], *,
-              left: Sequence[int] = (1,), size: float = 12, bold_last: bool = False) -> Table:
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[int],
+        *,
+        left: Sequence[int] = (1,),
+        size: float = 12,
+        bold_last: bool = False,
+    ) -> Table:
         """A ruled table: bold centred headers repeated on each page, cells 12 pt;
         `left` columns are left-aligned, the rest centred."""
         table = self.doc.add_table(rows=1, cols=len(headers))
@@ -487,7 +525,7 @@ class Decree30Document:
     # -- recipients and signature -----------------------------------------------------------------
 
     def closing(self, recipients: Sequence[str], filing_unit: str, signature: Signature | None) -> Table:
-        """"Nơi nhận:" with its list, and the signature block, side by side."""
+        """ "Nơi nhận:" with its list, and the signature block, side by side."""
         self.paragraph("", after=0, indent=False)
         table = self.doc.add_table(rows=1, cols=2)
         fix_table(table, (Twips(4252), Twips(5102)))  # 7.5 cm + 9 cm = 16.5 cm

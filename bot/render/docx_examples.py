@@ -52,19 +52,38 @@ class ExamplesDocx:
     captioned in the document's font. Examples are listed in the order they happened
     (submitted), oldest first: add them in that order (build_examples_docx sorts)."""
 
-    def __init__(self, *, title: str, subtitle: str, timezone: str, generated: datetime,
-                 parent_body: str = "", issuing_body: str = "", place: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        title: str,
+        subtitle: str,
+        timezone: str,
+        generated: datetime,
+        parent_body: str = "",
+        issuing_body: str = "",
+        place: str | None = None,
+    ) -> None:
         self.timezone = timezone
         self.writer = Decree30Document(title=title, author=issuing_body)
         self.doc = self.writer.doc
         on = generated.astimezone(ZoneInfo(timezone)).date()
         if issuing_body:
-            self.writer.heading(Heading(parent_body=parent_body or issuing_body, issuing_body=issuing_body,
-                                        number=None, place_date=place_and_date(place, on, on.year)))
+            self.writer.heading(
+                Heading(
+                    parent_body=parent_body or issuing_body,
+                    issuing_body=issuing_body,
+                    number=None,
+                    place_date=place_and_date(place, on, on.year),
+                )
+            )
         self.writer.title(_text(title), _text(subtitle))
         self.writer.paragraph(
             _("Prepared on {date} from the office-culture campaign bot.").format(date=local_date(generated, timezone)),
-            italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
+            italic=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            indent=False,
+            after=12,
+        )
         self.count = 0
         self.photo_bytes = 0
         self.photos_left_out = 0
@@ -76,10 +95,13 @@ class ExamplesDocx:
         self.count += 1
         names_ok = row.consent_names
         self.writer.section(
-            _text("{n}. {category} (#{id})".format(n=self.count, category=category_name(row.category), id=row.id)),
-            before=12, indent=False)
-        self._field(_("Person or collective"), whom(row) if names_ok else
-                    "{} {}".format(subject_name(row.subject), withheld()))
+            _text(f"{self.count}. {category_name(row.category)} (#{row.id})"),
+            before=12,
+            indent=False,
+        )
+        self._field(
+            _("Person or collective"), whom(row) if names_ok else f"{subject_name(row.subject)} {withheld()}"
+        )
         self._field(_("Unit"), row.unit_name or "—")
         self._field(_("Submitted by"), (row.submitter_name or "—") if names_ok else withheld())
         self._field(_("Submitted on"), local_date(row.submitted_at, self.timezone))
@@ -89,7 +111,7 @@ class ExamplesDocx:
             self._field(_("Tags"), ", ".join(tag_names(row.tags)))
         self._field(_("Names may be published"), _("yes") if names_ok else _("no"))
         if row.published_url:
-            self._field(_("Published"), "{} {}".format(local_date(row.published_at, self.timezone), row.published_url))
+            self._field(_("Published"), f"{local_date(row.published_at, self.timezone)} {row.published_url}")
         self.writer.paragraph(_("What happened") + ":", bold=True, indent=False, after=2, keep_with_next=True)
         for line in (row.story or "").split("\n"):
             if line.strip():
@@ -99,7 +121,13 @@ class ExamplesDocx:
             picture = _shrink(data)
             if self.photo_bytes + len(picture) > PHOTO_BUDGET:
                 self.photos_left_out += 1
-                self.writer.caption(_text(caption + " — " + _("not embedded: the document would be too large to send; export a shorter period.")))
+                self.writer.caption(
+                    _text(
+                        caption
+                        + " — "
+                        + _("not embedded: the document would be too large to send; export a shorter period.")
+                    )
+                )
                 continue
             self.photo_bytes += len(picture)
             self.writer.picture(picture, _text(caption), max_height=PHOTO_MAX_HEIGHT)
@@ -114,7 +142,11 @@ def whom(row: ExampleRow) -> str:
     if row.subject is None:
         return "—"
     if ExampleSubject(row.subject) == ExampleSubject.myself:
-        return _("{name} (the submitter)").format(name=row.submitter_name) if row.submitter_name else _("The submitter themselves")
+        return (
+            _("{name} (the submitter)").format(name=row.submitter_name)
+            if row.submitter_name
+            else _("The submitter themselves")
+        )
     return row.subject_name or "—"
 
 
@@ -134,8 +166,15 @@ def build_examples_docx(
     issuing_body: str = "",
     place: str | None = None,
 ) -> bytes:
-    doc = ExamplesDocx(title=title, subtitle=subtitle, timezone=timezone, generated=generated,
-                       parent_body=parent_body, issuing_body=issuing_body, place=place)
+    doc = ExamplesDocx(
+        title=title,
+        subtitle=subtitle,
+        timezone=timezone,
+        generated=generated,
+        parent_body=parent_body,
+        issuing_body=issuing_body,
+        place=place,
+    )
     for row, photos in in_order(items):
         doc.add(row, photos)
     return doc.to_bytes()

@@ -91,7 +91,9 @@ def about(subject: ExampleSubject | str | None, name: str | None, submitter: str
         return "—"
     subject = ExampleSubject(subject)
     if subject == ExampleSubject.myself:
-        return _("The submitter themselves: {name}").format(name=submitter) if submitter else _("The submitter themselves")
+        return (
+            _("The submitter themselves: {name}").format(name=submitter) if submitter else _("The submitter themselves")
+        )
     if subject == ExampleSubject.colleague:
         return _("A colleague: {name}").format(name=name or "—")
     return _("A collective or unit: {name}").format(name=name or "—")
@@ -110,7 +112,7 @@ def snippet(text: str, limit: int) -> str:
     if len(line) <= limit:
         return line
     cut = line[: limit - 1]
-    if " " in cut[limit // 2:]:
+    if " " in cut[limit // 2 :]:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.;:") + "…"
 

@@ -22,10 +22,14 @@ def render_highlights_digest(digest: WeeklyHighlights, *, shown: int = SHOWN) ->
     """The examples approved in the digest's week: counts, then the first `shown` items."""
     head = [
         _("<b>🌟 Good examples approved in week {number} ({start}–{end})</b>").format(
-            number=digest.week % 100, start=digest.start.strftime("%d/%m"), end=digest.end.strftime("%d/%m/%Y"),
+            number=digest.week % 100,
+            start=digest.start.strftime("%d/%m"),
+            end=digest.end.strftime("%d/%m/%Y"),
         ),
         _("Approved: {approved} · submitted this week: {submitted} · waiting for review: {pending}").format(
-            approved=len(digest.items), submitted=digest.submitted, pending=digest.pending,
+            approved=len(digest.items),
+            submitted=digest.submitted,
+            pending=digest.pending,
         ),
     ]
     if digest.by_category:
@@ -44,7 +48,7 @@ def render_highlights_digest(digest: WeeklyHighlights, *, shown: int = SHOWN) ->
         item = [
             f"{n}. {category_label(row.category)} — {where} (#{row.id}){mark}{photos}",
             "   " + escape(about(row.subject, row.subject_name, row.submitter_name)),
-            "   <i>{}</i>".format(escape(snippet(row.story, SNIPPET))),
+            f"   <i>{escape(snippet(row.story, SNIPPET))}</i>",
         ]
         if sum(len(x) + 1 for x in lines + item) > TEXT_LIMIT - 200:
             break
@@ -52,7 +56,12 @@ def render_highlights_digest(digest: WeeklyHighlights, *, shown: int = SHOWN) ->
         shown_now = n
     rest = len(digest.items) - shown_now
     if rest > 0:
-        lines += ["", ngettext("…and {n} more example: see /highlights.", "…and {n} more examples: see /highlights.", rest).format(n=rest)]
+        lines += [
+            "",
+            ngettext(
+                "…and {n} more example: see /highlights.", "…and {n} more examples: see /highlights.", rest
+            ).format(n=rest),
+        ]
     else:
         lines += ["", _("Full list, filters and exports: /highlights.")]
     return "\n".join(lines)

@@ -51,7 +51,7 @@ def _when(value: str | None, zone: ZoneInfo) -> datetime | None:
 
 
 def _at(value: str | None, zone: ZoneInfo) -> str:
-    """"15:02 ngày 27/11/2026" / "15:02 on 27/11/2026", in the person's time zone."""
+    """ "15:02 ngày 27/11/2026" / "15:02 on 27/11/2026", in the person's time zone."""
     moment = _when(value, zone)
     if moment is None:
         return "—"
@@ -65,7 +65,7 @@ def _day(value: str | None) -> str:
 
 
 def week_dates(week: str) -> str:
-    """"2026-W48" → "23/11/2026 – 29/11/2026": people know weeks by their dates."""
+    """ "2026-W48" → "23/11/2026 – 29/11/2026": people know weeks by their dates."""
     year, number = week.split("-W")
     monday = date.fromisocalendar(int(year), int(number), 1)
     sunday = monday + timedelta(days=6)
@@ -96,9 +96,15 @@ class _Builder:
         name = profile.get("full_name") or _("(name not given yet)")
         self.doc.title(_("Your personal data"), name)
         self.doc.paragraph(
-            _("Everything the office-culture campaign bot keeps about you, as of {moment}. The JSON file sent with "
-              "this document holds the same data in a form computers read.").format(moment=_at(data["exported_at"], zone)),
-            italic=True, size=12, indent=False, after=12, align=WD_ALIGN_PARAGRAPH.LEFT,
+            _(
+                "Everything the office-culture campaign bot keeps about you, as of {moment}. The JSON file sent with "
+                "this document holds the same data in a form computers read."
+            ).format(moment=_at(data["exported_at"], zone)),
+            italic=True,
+            size=12,
+            indent=False,
+            after=12,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
         )
 
     def section(self, title: str) -> None:
@@ -121,7 +127,9 @@ class _Builder:
         self.line(_("Role"), _(ROLE_NAMES[role]) if role in ROLE_NAMES else (role or "—"))
         self.line(_("Telegram account"), str(p.get("telegram_id") or "—"))
         self.line(_("Registered"), _at(p.get("registered_at"), self.zone))
-        self.line(_("Setting up finished"), _at(p.get("onboarded_at"), self.zone) if p.get("onboarded_at") else _("not yet"))
+        self.line(
+            _("Setting up finished"), _at(p.get("onboarded_at"), self.zone) if p.get("onboarded_at") else _("not yet")
+        )
 
     def consent(self) -> None:
         self.section(_("Consent to the personal-data notice"))
@@ -130,7 +138,10 @@ class _Builder:
             self.doc.paragraph(_("No consent is recorded."), indent=False)
         for c in consents:
             self.line(_("Notice version"), c["notice_version"])
-            self.line(_("Agreed"), "{} ({})".format(_at(c["accepted_at"], self.zone), LANGUAGES.get(c["language"], c["language"])))
+            self.line(
+                _("Agreed"),
+                "{} ({})".format(_at(c["accepted_at"], self.zone), LANGUAGES.get(c["language"], c["language"])),
+            )
             if c.get("withdrawn_at"):
                 self.line(_("Withdrawn"), _at(c["withdrawn_at"], self.zone))
 
@@ -154,8 +165,12 @@ class _Builder:
             self.doc.paragraph(_("No self-assessment yet."), indent=False)
             return
         self.doc.paragraph(
-            ngettext("{n} week, the newest first.", "{n} weeks, the newest first.", len(checkins)).format(n=len(checkins)),
-            indent=False, size=12, italic=True,
+            ngettext("{n} week, the newest first.", "{n} weeks, the newest first.", len(checkins)).format(
+                n=len(checkins)
+            ),
+            indent=False,
+            size=12,
+            italic=True,
         )
         for c in checkins:
             self._week(c)
@@ -164,13 +179,17 @@ class _Builder:
         status = c["status"]
         if status == "skipped":
             state = _("absent with a reason: {reason}").format(
-                reason=_(SKIP_NAMES.get(c.get("skip_reason") or "other", SKIP_NAMES["other"])).lower())
+                reason=_(SKIP_NAMES.get(c.get("skip_reason") or "other", SKIP_NAMES["other"])).lower()
+            )
         elif status == "done":
             state = _("finished {moment}").format(moment=_at(c.get("completed_at"), self.zone))
         else:
             state = _("not finished")
-        self.doc.rich([(_("Week {dates}").format(dates=week_dates(c["week"])), True), (f" — {state}", False)],
-                      indent=False, after=3)
+        self.doc.rich(
+            [(_("Week {dates}").format(dates=week_dates(c["week"])), True), (f" — {state}", False)],
+            indent=False,
+            after=3,
+        )
         answers = c.get("answers") or []
         if answers:
             rows = []
@@ -180,10 +199,20 @@ class _Builder:
                     note = _("Note: {text}").format(text=a["note"])
                     detail = f"{detail}. {note}" if detail else note
                 level = a["level"]
-                rows.append([_group_name(self.campaign, a["criterion"], self.locale),
-                             _(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level, detail])
-            self.doc.table([_("Criterion group"), _("Level"), _("Points not met, note")], rows,
-                           (Cm(5.5), Cm(3), TEXT_WIDTH - Cm(8.5)), left=(0, 2), size=11)
+                rows.append(
+                    [
+                        _group_name(self.campaign, a["criterion"], self.locale),
+                        _(LEVEL_NAMES[level]) if level in LEVEL_NAMES else level,
+                        detail,
+                    ]
+                )
+            self.doc.table(
+                [_("Criterion group"), _("Level"), _("Points not met, note")],
+                rows,
+                (Cm(5.5), Cm(3), TEXT_WIDTH - Cm(8.5)),
+                left=(0, 2),
+                size=11,
+            )
         if c.get("reflection"):
             self.line(_("Your comment on the week"), c["reflection"])
         if c.get("example_note"):
@@ -196,10 +225,14 @@ class _Builder:
             self.doc.paragraph(_("None."), indent=False)
             return
         for n, e in enumerate(examples, start=1):
-            head = "{n}. {category} — {status}".format(n=n, category=category_name(e.get("category")),
-                                                       status=status_name(e["status"]))
-            self.doc.rich([(head, True), (" ({})".format(_day(e.get("submitted_at") or e.get("created_at"))), False)],
-                          indent=False, after=3)
+            head = "{n}. {category} — {status}".format(
+                n=n, category=category_name(e.get("category")), status=status_name(e["status"])
+            )
+            self.doc.rich(
+                [(head, True), (" ({})".format(_day(e.get("submitted_at") or e.get("created_at"))), False)],
+                indent=False,
+                after=3,
+            )
             about = subject_name(e.get("about"))
             if e.get("about_name"):
                 about = f"{about}: {e['about_name']}"
@@ -219,15 +252,27 @@ class _Builder:
             return
         self.section(_("Nominations you entered"))
         rows = [[n["nominee"], n["unit"], _day(n.get("entered_at")), n.get("achievement") or ""] for n in nominations]
-        self.doc.table([_("Nominee"), _("Unit"), _("Entered"), _("Achievements")], rows,
-                       (Cm(4), Cm(2.5), Cm(2.5), TEXT_WIDTH - Cm(9)), left=(0, 3), size=11)
+        self.doc.table(
+            [_("Nominee"), _("Unit"), _("Entered"), _("Achievements")],
+            rows,
+            (Cm(4), Cm(2.5), Cm(2.5), TEXT_WIDTH - Cm(9)),
+            left=(0, 3),
+            size=11,
+        )
 
     def log(self) -> None:
         n = len(self.data.get("actions_logged") or [])
         self.doc.paragraph(
-            ngettext("The bot's log also records {n} action of yours (their times are in the JSON file).",
-                     "The bot's log also records {n} actions of yours (their times are in the JSON file).", n).format(n=n),
-            size=12, italic=True, indent=False, before=12, align=WD_ALIGN_PARAGRAPH.LEFT,
+            ngettext(
+                "The bot's log also records {n} action of yours (their times are in the JSON file).",
+                "The bot's log also records {n} actions of yours (their times are in the JSON file).",
+                n,
+            ).format(n=n),
+            size=12,
+            italic=True,
+            indent=False,
+            before=12,
+            align=WD_ALIGN_PARAGRAPH.LEFT,
         )
 
 

@@ -81,9 +81,7 @@ class SandboxClock(ShiftedClock):
         if self.state_file is None:
             return
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        self.state_file.write_text(
-            json.dumps({"offset_seconds": self.offset.total_seconds()}), encoding="utf-8"
-        )
+        self.state_file.write_text(json.dumps({"offset_seconds": self.offset.total_seconds()}), encoding="utf-8")
 
 
 # -- where the jumps go ---------------------------------------------------------------------
@@ -137,8 +135,10 @@ async def next_prompt(session: AsyncSession, now: datetime, user: User | None = 
         return await next_prompt_for(session, user, now)
     res = await session.exec(
         select(User).where(
-            col(User.onboarded_at).is_not(None), col(User.active).is_(True),
-            col(User.telegram_id).is_not(None), User.role != Role.admin,
+            col(User.onboarded_at).is_not(None),
+            col(User.active).is_(True),
+            col(User.telegram_id).is_not(None),
+            User.role != Role.admin,
         )
     )
     times = [await next_prompt_for(session, u, now) for u in res.all()]
@@ -151,7 +151,9 @@ async def next_reminder(
     """The first 08:30 after ``now`` at which some leader gets a deadline reminder."""
     svc = DeadlineService(session, clock, campaign)
     local = now.astimezone(zone)
-    first = local.date() if datetime.combine(local.date(), REMINDER_AT, zone) > now else local.date() + timedelta(days=1)
+    first = (
+        local.date() if datetime.combine(local.date(), REMINDER_AT, zone) > now else local.date() + timedelta(days=1)
+    )
     occurrences = await svc.occurrences(first, first + timedelta(days=REMINDER_HORIZON + max(REMIND_DAYS)))
     days = sorted(
         {o.last_day - timedelta(days=n) for o in occurrences for n in REMIND_DAYS}

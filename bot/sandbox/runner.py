@@ -19,7 +19,8 @@ import signal
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time as clock_time, timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
@@ -50,8 +51,14 @@ BOT_NAME = "Văn hóa công sở"
 NEWCOMER_IDS = 890001
 # As many Vietnamese write their name in Telegram: all of it, family name first.
 NEWCOMER_NAMES = (
-    "Nguyễn Văn Minh", "Trần Thị An", "Lê Đăng Khoa", "Phạm Phương Thảo",
-    "Hoàng Tiến Dũng", "Vũ Thùy Linh", "Đỗ Nhật Quang", "Bùi Thị Nga",
+    "Nguyễn Văn Minh",
+    "Trần Thị An",
+    "Lê Đăng Khoa",
+    "Phạm Phương Thảo",
+    "Hoàng Tiến Dũng",
+    "Vũ Thùy Linh",
+    "Đỗ Nhật Quang",
+    "Bùi Thị Nga",
 )
 TARGETS = ("checkin", "digest", "deadline")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -219,8 +226,13 @@ class Sandbox:
 
         self._prepare_files()
         self.emulator = TelegramEmulator(
-            TOKEN, bot_username=BOT_USERNAME, bot_first_name=BOT_NAME, host=self.host, port=self.port,
-            update_timeout=60.0, clock=self.clock.timestamp,
+            TOKEN,
+            bot_username=BOT_USERNAME,
+            bot_first_name=BOT_NAME,
+            host=self.host,
+            port=self.port,
+            update_timeout=60.0,
+            clock=self.clock.timestamp,
         )
         add_routes(self.emulator.app, self)
         try:
@@ -229,7 +241,9 @@ class Sandbox:
             await self.emulator.stop()
             if exc.errno == errno.EADDRINUSE:
                 raise SandboxError(
-                    _("Port {port} on {host} is in use: choose another with --port.").format(port=self.port, host=self.host)
+                    _("Port {port} on {host} is in use: choose another with --port.").format(
+                        port=self.port, host=self.host
+                    )
                 ) from None
             raise SandboxError(f"{self.host}:{self.port}: {exc.strerror or exc}") from None
         try:
@@ -262,13 +276,19 @@ class Sandbox:
         await self._register_people()
         polled = asyncio.Event()
         rt.dp.startup.register(lambda: polled.set())
-        self._tasks.append(asyncio.create_task(
-            rt.dp.start_polling(
-                rt.bot, handle_as_tasks=False, handle_signals=False, close_bot_session=False,
-                polling_timeout=10, allowed_updates=rt.dp.resolve_used_update_types(),
-            ),
-            name="sandbox-polling",
-        ))
+        self._tasks.append(
+            asyncio.create_task(
+                rt.dp.start_polling(
+                    rt.bot,
+                    handle_as_tasks=False,
+                    handle_signals=False,
+                    close_bot_session=False,
+                    polling_timeout=10,
+                    allowed_updates=rt.dp.resolve_used_update_types(),
+                ),
+                name="sandbox-polling",
+            )
+        )
         await asyncio.wait_for(polled.wait(), 30)
         self.ready = True
 
@@ -281,7 +301,10 @@ class Sandbox:
             for user in res.all():
                 assert user.telegram_id is not None
                 self.emulator.user(
-                    user.telegram_id, user.full_name or _("Newcomer"), language_code=user.locale, started=True,
+                    user.telegram_id,
+                    user.full_name or _("Newcomer"),
+                    language_code=user.locale,
+                    started=True,
                 )
 
     async def stop(self) -> None:
@@ -370,22 +393,32 @@ class Sandbox:
                 assert user.telegram_id is not None
                 known.add(user.telegram_id)
                 unit = units.get(user.unit_id) if user.unit_id else None
-                out.append({
-                    "id": user.telegram_id,
-                    "name": user.full_name or self._emulated_name(user.telegram_id),
-                    "role": Role(user.role).value if user.onboarded_at else "newcomer",
-                    "position": user.position,
-                    "unit": unit.name if unit else None,
-                    "onboarded": user.onboarded_at is not None,
-                    "active": user.active,
-                    "locale": user.locale,
-                })
+                out.append(
+                    {
+                        "id": user.telegram_id,
+                        "name": user.full_name or self._emulated_name(user.telegram_id),
+                        "role": Role(user.role).value if user.onboarded_at else "newcomer",
+                        "position": user.position,
+                        "unit": unit.name if unit else None,
+                        "onboarded": user.onboarded_at is not None,
+                        "active": user.active,
+                        "locale": user.locale,
+                    }
+                )
         for person in self.emulator.users:
             if person.id not in known:
-                out.append({
-                    "id": person.id, "name": person.full_name, "role": "newcomer", "position": "",
-                    "unit": None, "onboarded": False, "active": True, "locale": person.language_code or "vi",
-                })
+                out.append(
+                    {
+                        "id": person.id,
+                        "name": person.full_name,
+                        "role": "newcomer",
+                        "position": "",
+                        "unit": None,
+                        "onboarded": False,
+                        "active": True,
+                        "locale": person.language_code or "vi",
+                    }
+                )
         return out
 
     def _emulated_name(self, telegram_id: int) -> str:
@@ -481,12 +514,15 @@ def time_line(sandbox: Sandbox) -> str:
 
     locale = current_locale()
     when = format_datetime(
-        sandbox.clock.now().astimezone(sandbox.base.zone), "EEEE dd/MM/yyyy HH:mm",
+        sandbox.clock.now().astimezone(sandbox.base.zone),
+        "EEEE dd/MM/yyyy HH:mm",
         locale="vi_VN" if locale == "vi" else "en_GB",
     )
     if sandbox.origin == "demo":
-        text = _("Sandbox time: {when}, a demo moment (Friday 14:00 of this week), not the real time; "
-                 "--at sets another start, --at now the real time.")
+        text = _(
+            "Sandbox time: {when}, a demo moment (Friday 14:00 of this week), not the real time; "
+            "--at sets another start, --at now the real time."
+        )
     elif sandbox.origin == "now":
         text = _("Sandbox time: {when}, the real time (--at now).")
     elif sandbox.origin == "at":
@@ -498,15 +534,24 @@ def time_line(sandbox: Sandbox) -> str:
 
 def banner(sandbox: Sandbox) -> str:
     with use_locale(sandbox.settings.default_locale):
-        return _(
-            "Local sandbox, not connected to Telegram: open {url} in a browser and chat with the bot "
-            "as any role (demo data in {db}). To go live, put BOT_TOKEN=<token from @BotFather> in .env "
-            "and run `make run` again. Ctrl+C stops the sandbox."
-        ).format(url=sandbox.url, db=sandbox.db_path) + "\n" + time_line(sandbox)
+        return (
+            _(
+                "Local sandbox, not connected to Telegram: open {url} in a browser and chat with the bot "
+                "as any role (demo data in {db}). To go live, put BOT_TOKEN=<token from @BotFather> in .env "
+                "and run `make run` again. Ctrl+C stops the sandbox."
+            ).format(url=sandbox.url, db=sandbox.db_path)
+            + "\n"
+            + time_line(sandbox)
+        )
 
 
 async def run_sandbox(
-    base: Settings, *, host: str, port: int, db_path: Path, reset: bool,
+    base: Settings,
+    *,
+    host: str,
+    port: int,
+    db_path: Path,
+    reset: bool,
     start_at: datetime | Literal["now"] | None = None,
 ) -> int:
     """The CLI entry: start, print the banner, serve until Ctrl+C or SIGTERM."""
@@ -525,8 +570,11 @@ async def run_sandbox(
         if host not in LOOPBACK:
             with use_locale(sandbox.settings.default_locale):
                 print(
-                    _("Warning: {host} can be reached from other machines, and whoever opens the page can act as anyone in the sandbox.").format(host=host),
-                    file=sys.stderr, flush=True,
+                    _(
+                        "Warning: {host} can be reached from other machines, and whoever opens the page can act as anyone in the sandbox."
+                    ).format(host=host),
+                    file=sys.stderr,
+                    flush=True,
                 )
         await stop.wait()
     finally:

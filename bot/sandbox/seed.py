@@ -29,8 +29,8 @@ from bot.services.deadlines import DeadlineService
 from bot.services.delivery import DeliveryService
 from bot.services.invites import InviteService
 from bot.services.onboarding import OnboardingService
-from bot.services.units import UnitService
 from bot.services.stats import paused_for_week
+from bot.services.units import UnitService
 from storage.models import CheckInStatus, Level, Role, Unit, User
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,9 @@ async def seed(
             admin = p.role == Role.admin
             token = None if admin else (await InviteService(session, past).create(p.unit, p.role, max_uses=1)).token
             onboarding = OnboardingService(
-                session, past, admin_ids=frozenset({p.telegram_id}) if admin else frozenset(),
+                session,
+                past,
+                admin_ids=frozenset({p.telegram_id}) if admin else frozenset(),
                 timezone=settings.timezone,
             )
             user = await onboarding.accept(p.telegram_id, token, locale=p.locale, notice_version=NOTICE_VERSION)
@@ -201,8 +203,12 @@ async def seed(
                     at = slot + (now - slot) / 2
                 past.set(at)
                 status = await _one_week(
-                    CheckinService(session, past, campaign), users[p.telegram_id], week, p,
-                    rng, quality=p.quality + 0.012 * index,
+                    CheckinService(session, past, campaign),
+                    users[p.telegram_id],
+                    week,
+                    p,
+                    rng,
+                    quality=p.quality + 0.012 * index,
                 )
                 if status:
                     report.checkins[status] += 1
@@ -210,7 +216,11 @@ async def seed(
 
         deadlines = DeadlineService(session, clock, campaign)
         for days, vi, en in (
-            (3, "Gửi báo cáo sơ kết phong trào văn hóa công sở quý IV", "Q4 progress report on the office-culture campaign"),
+            (
+                3,
+                "Gửi báo cáo sơ kết phong trào văn hóa công sở quý IV",
+                "Q4 progress report on the office-culture campaign",
+            ),
             (11, "Đăng ký danh sách đề nghị khen thưởng năm", "Register the year's award nominations"),
             (40, "Hội nghị tổng kết phong trào văn hóa công sở", "Office-culture campaign review conference"),
         ):
@@ -275,22 +285,46 @@ async def mark_jobs_run(session: AsyncSession, clock: Clock, settings: Settings)
 
 EXAMPLES = (
     # submitter, category, subject, subject name, story, photos, outcome
-    (880101, "new_model", "collective", "Văn phòng Sở Nông nghiệp và Môi trường Hà Nội",
-     "Văn phòng Sở áp dụng “Thứ Sáu không giấy”: mọi tờ trình, báo cáo trong ngày được trình ký "
-     "và phát hành trên hệ thống quản lý văn bản điện tử. Sau hai tháng, lượng giấy in giảm gần một nửa.",
-     2, "published"),
-    (880102, "good_deed", "colleague", "Bùi Thị Thu Trang",
-     "Chị Trang ở lại sau giờ làm để hướng dẫn một cụ già hoàn thiện hồ sơ cấp giấy chứng nhận "
-     "quyền sử dụng đất, rồi gọi điện nhắc cụ mang đủ giấy tờ vào buổi sáng hôm sau.",
-     1, "approved"),
-    (880201, "initiative", "self", None,
-     "Tôi đề xuất mẫu phiếu theo dõi hồ sơ bằng mã QR: người dân quét mã là biết hồ sơ đang ở "
-     "khâu nào, bộ phận một cửa bớt được nhiều cuộc gọi hỏi tiến độ.",
-     1, "submitted"),
-    (880204, "advanced", "collective", "Chi cục Biển và Hải đảo",
-     "Chi cục duy trì ngày Chủ nhật xanh mỗi tháng một lần, cùng đoàn viên thanh niên làm sạch "
-     "bờ biển Mỹ Khê và phân loại rác nhựa tại nguồn.",
-     2, "submitted"),
+    (
+        880101,
+        "new_model",
+        "collective",
+        "Văn phòng Sở Nông nghiệp và Môi trường Hà Nội",
+        "Văn phòng Sở áp dụng “Thứ Sáu không giấy”: mọi tờ trình, báo cáo trong ngày được trình ký "
+        "và phát hành trên hệ thống quản lý văn bản điện tử. Sau hai tháng, lượng giấy in giảm gần một nửa.",
+        2,
+        "published",
+    ),
+    (
+        880102,
+        "good_deed",
+        "colleague",
+        "Bùi Thị Thu Trang",
+        "Chị Trang ở lại sau giờ làm để hướng dẫn một cụ già hoàn thiện hồ sơ cấp giấy chứng nhận "
+        "quyền sử dụng đất, rồi gọi điện nhắc cụ mang đủ giấy tờ vào buổi sáng hôm sau.",
+        1,
+        "approved",
+    ),
+    (
+        880201,
+        "initiative",
+        "self",
+        None,
+        "Tôi đề xuất mẫu phiếu theo dõi hồ sơ bằng mã QR: người dân quét mã là biết hồ sơ đang ở "
+        "khâu nào, bộ phận một cửa bớt được nhiều cuộc gọi hỏi tiến độ.",
+        1,
+        "submitted",
+    ),
+    (
+        880204,
+        "advanced",
+        "collective",
+        "Chi cục Biển và Hải đảo",
+        "Chi cục duy trì ngày Chủ nhật xanh mỗi tháng một lần, cùng đoàn viên thanh niên làm sạch "
+        "bờ biển Mỹ Khê và phân loại rác nhựa tại nguồn.",
+        2,
+        "submitted",
+    ),
 )
 PALETTES = (
     ((120, 180, 230), (70, 140, 80), (240, 200, 60)),

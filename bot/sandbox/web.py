@@ -64,8 +64,10 @@ def _sandbox(request: web.Request) -> Sandbox:
 
 def _json(body: dict[str, Any], status: int = 200) -> web.Response:
     return web.Response(
-        text=json.dumps(body, ensure_ascii=False, default=_default), status=status,
-        content_type="application/json", headers=NO_STORE,
+        text=json.dumps(body, ensure_ascii=False, default=_default),
+        status=status,
+        content_type="application/json",
+        headers=NO_STORE,
     )
 
 
@@ -102,7 +104,9 @@ def _user_id(value: Any) -> int | None:
 
 async def index(request: web.Request) -> web.Response:
     return web.Response(
-        body=(STATIC / "index.html").read_bytes(), content_type="text/html", charset="utf-8",
+        body=(STATIC / "index.html").read_bytes(),
+        content_type="text/html",
+        charset="utf-8",
         headers={**NO_STORE, "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"},
     )
 
@@ -112,7 +116,9 @@ async def asset(request: web.Request) -> web.Response:
     if name not in ASSETS:
         raise web.HTTPNotFound()
     return web.Response(
-        body=(STATIC / name).read_bytes(), content_type=ASSETS[name], charset="utf-8",
+        body=(STATIC / name).read_bytes(),
+        content_type=ASSETS[name],
+        charset="utf-8",
         headers={**NO_STORE, "X-Content-Type-Options": "nosniff"},
     )
 
@@ -121,16 +127,21 @@ async def state(request: web.Request) -> web.Response:
     sandbox = _sandbox(request)
     user_id = _user_id(request.query.get("user_id"))
     now = sandbox.clock.now()
-    return _json({
-        "ok": True,
-        "now": now.astimezone(sandbox.settings.zone),
-        "offset_seconds": sandbox.clock.offset.total_seconds(),
-        "origin": sandbox.origin,  # demo | at | now | kept: how the clock was set at start
-        "timezone": sandbox.settings.timezone,
-        "bot": {"username": sandbox.emulator.me["username"] if sandbox.emulator else None, "name": sandbox.emulator.me["first_name"] if sandbox.emulator else None},
-        "personas": await sandbox.personas(),
-        "next": await sandbox.target_times(user_id),
-    })
+    return _json(
+        {
+            "ok": True,
+            "now": now.astimezone(sandbox.settings.zone),
+            "offset_seconds": sandbox.clock.offset.total_seconds(),
+            "origin": sandbox.origin,  # demo | at | now | kept: how the clock was set at start
+            "timezone": sandbox.settings.timezone,
+            "bot": {
+                "username": sandbox.emulator.me["username"] if sandbox.emulator else None,
+                "name": sandbox.emulator.me["first_name"] if sandbox.emulator else None,
+            },
+            "personas": await sandbox.personas(),
+            "next": await sandbox.target_times(user_id),
+        }
+    )
 
 
 async def newcomer(request: web.Request) -> web.Response:
@@ -161,13 +172,15 @@ async def jump(request: web.Request) -> web.Response:
         except (SandboxError, ClockError) as exc:
             return _fail(400, str(exc) or _("The clock cannot go there."))
     sandbox = _sandbox(request)
-    return _json({
-        "ok": True,
-        "target": result.target,
-        "now": result.now.astimezone(sandbox.settings.zone),
-        "jobs": [{"job": j.job, "period": j.period, "queued": j.queued} for j in result.jobs],
-        "sent": result.sent,
-    })
+    return _json(
+        {
+            "ok": True,
+            "target": result.target,
+            "now": result.now.astimezone(sandbox.settings.zone),
+            "jobs": [{"job": j.job, "period": j.period, "queued": j.queued} for j in result.jobs],
+            "sent": result.sent,
+        }
+    )
 
 
 async def commands(request: web.Request) -> web.Response:

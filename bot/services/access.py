@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-
 from typing import NoReturn
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -71,7 +70,8 @@ async def deny(
 
     loaded = list(session.identity_map.values())
     await AuditService(session, clock).refused(
-        user.telegram_id if user else None, action.value,
+        user.telegram_id if user else None,
+        action.value,
         detail=f"role={Role(user.role).value if user else None} {detail}".strip(),
     )
     # The refusal's rollback expired what the update had loaded (the user first of all);

@@ -37,8 +37,9 @@ class AnnouncementService:
     async def audience(self, role: Role | None, unit: Unit | None) -> list[User]:
         """Registered, reachable people with `role` (None: every role) in `unit` and its
         sub-units (None: everywhere)."""
-        q = select(User).where(col(User.onboarded_at).is_not(None), col(User.active).is_(True),
-                               col(User.telegram_id).is_not(None))
+        q = select(User).where(
+            col(User.onboarded_at).is_not(None), col(User.active).is_(True), col(User.telegram_id).is_not(None)
+        )
         if role is not None:
             q = q.where(User.role == role)
         if unit is not None:
@@ -46,7 +47,11 @@ class AnnouncementService:
         return list((await self.session.exec(q.order_by(col(User.id)))).all())
 
     async def send(
-        self, admin: User, role: Role | None, unit: Unit | None, token: str,
+        self,
+        admin: User,
+        role: Role | None,
+        unit: Unit | None,
+        token: str,
         render: Callable[[User], Awaitable[dict[str, Any]]],
     ) -> tuple[Broadcast, int]:
         """Queue the announcement for everyone in the audience; `render(person)` builds
@@ -60,6 +65,9 @@ class AnnouncementService:
         ]
         actor = admin.telegram_id
         AuditService(self.session, self.clock).note(
-            actor, "announce", detail=f"role={role.value if role else 'all'} unit={unit.code if unit else 'all'} "
-                                      f"recipients={len(people)} key={token}")
+            actor,
+            "announce",
+            detail=f"role={role.value if role else 'all'} unit={unit.code if unit else 'all'} "
+            f"recipients={len(people)} key={token}",
+        )
         return await DeliveryService(self.session, self.clock).start_broadcast(KIND, actor, messages)

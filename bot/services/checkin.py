@@ -151,7 +151,9 @@ class History:
 
 
 class CheckinService:
-    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign, direct: SqliteDirect | None = None) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, campaign: Campaign, direct: SqliteDirect | None = None
+    ) -> None:
         self.session = session
         self.clock = clock
         self.campaign = campaign
@@ -220,9 +222,7 @@ class CheckinService:
         if row is not None:
             return row
         now = self.clock.now()
-        row = CheckIn(
-            user_id=user.id, unit_id=user.unit_id, week=week, started_at=now, updated_at=now
-        )
+        row = CheckIn(user_id=user.id, unit_id=user.unit_id, week=week, started_at=now, updated_at=now)
         self.session.add(row)
         try:
             await self.session.flush()
@@ -281,8 +281,14 @@ class CheckinService:
         return result
 
     def _plan_answer(
-        self, week: int, row: CheckinRow, answers: Mapping[str, AnswerRow], criterion: str, level: Level,
-        editing: bool, now: datetime,
+        self,
+        week: int,
+        row: CheckinRow,
+        answers: Mapping[str, AnswerRow],
+        criterion: str,
+        level: Level,
+        editing: bool,
+        now: datetime,
     ) -> tuple[AnswerResult, AnswerWrite | None]:
         """The rules of a tap, on what is stored: the result, and the write (None: nothing changes)."""
         view = self._view(week, row, answers)
@@ -310,7 +316,10 @@ class CheckinService:
             note=earlier.note if keep and earlier is not None else None,
             at=now,
         )
-        after = {**view.answers, criterion: Answer(criterion, level, tuple(s for s in write.sub_items.split(",") if s), write.note)}
+        after = {
+            **view.answers,
+            criterion: Answer(criterion, level, tuple(s for s in write.sub_items.split(",") if s), write.note),
+        }
         new_view = replace(view, answers={code: after[code] for code in self.order if code in after})
         return AnswerResult(new_view, changed=True, needs_detail=level == Level.not_met), write
 
@@ -442,15 +451,14 @@ class CheckinService:
             )
             for k in keys
         ]
-        return History(rows=out, streak=await self.streak(user), order=self.order, current=current,
-                       since_joined=len(keys) < weeks)
+        return History(
+            rows=out, streak=await self.streak(user), order=self.order, current=current, since_joined=len(keys) < weeks
+        )
 
     async def streak(self, user: User) -> int:
         """Weeks done in a row, counted back from now. Skipped (excused) weeks neither break
         nor add to it; the current week, still open, does not break it either."""
-        res = await self.session.exec(
-            select(CheckIn.week, CheckIn.status).where(CheckIn.user_id == user.id)
-        )
+        res = await self.session.exec(select(CheckIn.week, CheckIn.status).where(CheckIn.user_id == user.id))
         status = {week: CheckInStatus(st) for week, st in res.all()}
         if not status:
             return 0

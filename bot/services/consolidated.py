@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -90,7 +90,7 @@ class ConsolidatedReport:
 
 
 def agency_code(name: str) -> str:
-    """"Vụ Thi đua, Khen thưởng và Tuyên truyền" → "TĐKTTT", as the plan writes "Vụ TĐKTTT":
+    """ "Vụ Thi đua, Khen thưởng và Tuyên truyền" → "TĐKTTT", as the plan writes "Vụ TĐKTTT":
     the initials of the name after its kind (Vụ, Cục, Ban, Văn phòng), without "và"."""
     words = re.findall(r"[^\W\d_]+", name)
     if words and words[0].casefold() in ("vụ", "cục", "ban", "viện", "sở", "phòng"):
@@ -109,8 +109,16 @@ def agency_head(name: str) -> str:
 
 
 class ConsolidatedService:
-    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign, *, timezone: str,
-                 ministry_name: str, standing_agency: str) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        campaign: Campaign,
+        *,
+        timezone: str,
+        ministry_name: str,
+        standing_agency: str,
+    ) -> None:
         self.session = session
         self.clock = clock
         self.campaign = campaign
@@ -168,27 +176,56 @@ class ConsolidatedService:
                 answer = sa.group(g.code) if sa.status != "none" else None
                 levels[g.code] = answer.level if answer is not None else None
                 by_criterion[g.code][levels[g.code] or "none"] += 1
-            lines.append(UnitLine(
-                unit_id=entry.unit_id, code=entry.unit_code, name=entry.unit_name,
-                members=scope_members.get(entry.unit_id, 0), tally=scope_tally.get(entry.unit_id, Tally()), levels=levels,
-                assessment=sa.status, submitted_at=entry.submitted_at, file_name=entry.file_name,
-                nominations=per_unit.get(entry.unit_code, 0),
-            ))
+            lines.append(
+                UnitLine(
+                    unit_id=entry.unit_id,
+                    code=entry.unit_code,
+                    name=entry.unit_name,
+                    members=scope_members.get(entry.unit_id, 0),
+                    tally=scope_tally.get(entry.unit_id, Tally()),
+                    levels=levels,
+                    assessment=sa.status,
+                    submitted_at=entry.submitted_at,
+                    file_name=entry.file_name,
+                    nominations=per_unit.get(entry.unit_code, 0),
+                )
+            )
         if scope_members.get(0) or scope_tally.get(0, Tally()).expected:
-            lines.append(UnitLine(unit_id=0, code="", name=OTHERS, members=scope_members.get(0, 0),
-                                  tally=scope_tally.get(0, Tally()), levels={g.code: None for g in self.campaign.collective_criteria},
-                                  assessment="none", submitted_at=None, file_name=None, nominations=0))
+            lines.append(
+                UnitLine(
+                    unit_id=0,
+                    code="",
+                    name=OTHERS,
+                    members=scope_members.get(0, 0),
+                    tally=scope_tally.get(0, Tally()),
+                    levels={g.code: None for g in self.campaign.collective_criteria},
+                    assessment="none",
+                    submitted_at=None,
+                    file_name=None,
+                    nominations=0,
+                )
+            )
         first = week_monday(weeks[0]) if weeks else date(year, 1, 1)
         last = min(today, week_monday(weeks[-1]) + timedelta(days=6)) if weeks else date(year, 12, 31)
         if admin is not None:
-            AuditService(self.session, self.clock).note(admin.telegram_id, "report.consolidated",
-                                                        detail=f"year={year} units={len(lines)}")
+            AuditService(self.session, self.clock).note(
+                admin.telegram_id, "report.consolidated", detail=f"year={year} units={len(lines)}"
+            )
             await self.session.commit()
         return ConsolidatedReport(
-            year=year, prepared_on=today, period=(first, last), weeks=len(weeks), ministry_name=self.ministry_name,
-            standing_agency=self.standing_agency, campaign=self.campaign, lines=lines,
-            members=sum(line.members for line in lines), tally=sum((line.tally for line in lines), Tally()),
-            by_criterion=by_criterion, rounds=rounds, timezone=self.timezone,
+            year=year,
+            prepared_on=today,
+            period=(first, last),
+            weeks=len(weeks),
+            ministry_name=self.ministry_name,
+            standing_agency=self.standing_agency,
+            campaign=self.campaign,
+            lines=lines,
+            members=sum(line.members for line in lines),
+            tally=sum((line.tally for line in lines), Tally()),
+            by_criterion=by_criterion,
+            rounds=rounds,
+            timezone=self.timezone,
         )
 
 

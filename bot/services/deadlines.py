@@ -123,8 +123,11 @@ class DeadlineService:
             raise InvalidInput("deadline_past")
         vi = self._title(title)
         row = CustomDeadline(
-            title_vi=vi, title_en=self._title(title_en) if title_en else vi, due=due,
-            created_by=by, created_at=self.clock.now(),
+            title_vi=vi,
+            title_en=self._title(title_en) if title_en else vi,
+            due=due,
+            created_by=by,
+            created_at=self.clock.now(),
         )
         self.session.add(row)
         await self.session.flush()
@@ -138,7 +141,9 @@ class DeadlineService:
             raise NotFound("deadline", value=str(deadline_id))
         return row
 
-    async def edit(self, deadline_id: int, *, due: date | None, title: str | None, by: int | None, today: date) -> CustomDeadline:
+    async def edit(
+        self, deadline_id: int, *, due: date | None, title: str | None, by: int | None, today: date
+    ) -> CustomDeadline:
         row = await self._custom(deadline_id)
         if due is not None:
             if due < today:
@@ -179,8 +184,10 @@ class DeadlineService:
     async def leaders(self, unit_id: int) -> list[User]:
         res = await self.session.exec(
             select(User).where(
-                User.unit_id == unit_id, User.role == Role.leader,
-                col(User.onboarded_at).is_not(None), col(User.active).is_(True),
+                User.unit_id == unit_id,
+                User.role == Role.leader,
+                col(User.onboarded_at).is_not(None),
+                col(User.active).is_(True),
                 col(User.telegram_id).is_not(None),
             )
         )
@@ -197,7 +204,9 @@ class DeadlineService:
             raise InvalidInput("deadline_not_leader")
         if leader.unit_id in await self.done_units(key):
             return False
-        self.session.add(DeadlineDone(deadline_key=key, unit_id=leader.unit_id, done_by=leader.id, done_at=self.clock.now()))
+        self.session.add(
+            DeadlineDone(deadline_key=key, unit_id=leader.unit_id, done_by=leader.id, done_at=self.clock.now())
+        )
         self.audit.note(leader.telegram_id, "deadline.done", detail=f"{key} unit={leader.unit_id}")
         await self.session.commit()
         return True
@@ -211,16 +220,25 @@ class DeadlineService:
     def campaign_ended(self) -> Occurrence:
         c = self.campaign
         return Occurrence(
-            key=f"campaign-ended@{c.end.isoformat()}", title_vi=c.title.vi, title_en=c.title.en,
-            due=c.end, last_day=c.end, ref=None if c.is_draft else c.code, notice=True,  # a draft has no number
+            key=f"campaign-ended@{c.end.isoformat()}",
+            title_vi=c.title.vi,
+            title_en=c.title.en,
+            due=c.end,
+            last_day=c.end,
+            ref=None if c.is_draft else c.code,
+            notice=True,  # a draft has no number
         )
 
     async def admins(self) -> list[User]:
         res = await self.session.exec(
-            select(User).where(
-                User.role == Role.admin, col(User.onboarded_at).is_not(None), col(User.active).is_(True),
+            select(User)
+            .where(
+                User.role == Role.admin,
+                col(User.onboarded_at).is_not(None),
+                col(User.active).is_(True),
                 col(User.telegram_id).is_not(None),
-            ).order_by(col(User.id))
+            )
+            .order_by(col(User.id))
         )
         return list(res.all())
 
@@ -236,10 +254,12 @@ class DeadlineService:
         """Leaders (users.id) already sent a reminder of this occurrence: the outbox keys
         the reminder job gives them, "remind:<occurrence>:<user id>:<days left>"."""
         prefix = f"remind:{key}:"
-        res = await self.session.exec(select(OutboxMessage.key).where(col(OutboxMessage.key).startswith(prefix, autoescape=True)))
+        res = await self.session.exec(
+            select(OutboxMessage.key).where(col(OutboxMessage.key).startswith(prefix, autoescape=True))
+        )
         out: set[int] = set()
         for found in res.all():
-            person = found[len(prefix):].split(":", 1)[0]
+            person = found[len(prefix) :].split(":", 1)[0]
             if person.isdigit():
                 out.add(int(person))
         return out

@@ -56,7 +56,7 @@ class Progress:
 
 def backoff(attempts: int) -> timedelta:
     """2, 4, 8, 16, 32 seconds… between retries of a 5xx or a network error."""
-    return timedelta(seconds=min(2 ** attempts, 300))
+    return timedelta(seconds=min(2**attempts, 300))
 
 
 class DeliveryService:
@@ -104,7 +104,9 @@ class DeliveryService:
         await self.session.commit()
         return new
 
-    async def start_broadcast(self, kind: str, started_by: int | None, messages: Sequence[Outgoing]) -> tuple[Broadcast, int]:
+    async def start_broadcast(
+        self, kind: str, started_by: int | None, messages: Sequence[Outgoing]
+    ) -> tuple[Broadcast, int]:
         b = Broadcast(kind=kind, started_by=started_by, created_at=self.clock.now())
         self.session.add(b)
         await self.session.flush()
@@ -119,7 +121,9 @@ class DeliveryService:
         now = self.clock.now()
         due = or_(
             and_(col(OutboxMessage.status) == OutboxStatus.pending, col(OutboxMessage.not_before) <= now),
-            and_(col(OutboxMessage.status) == OutboxStatus.sending, col(OutboxMessage.claimed_at) < now - claim_timeout),
+            and_(
+                col(OutboxMessage.status) == OutboxStatus.sending, col(OutboxMessage.claimed_at) < now - claim_timeout
+            ),
         )
         q = select(OutboxMessage).where(due).order_by(col(OutboxMessage.id)).limit(limit)
         if self._dialect == "postgresql":
@@ -205,9 +209,9 @@ class DeliveryService:
 
     async def pending_count(self) -> int:
         res = await self.session.exec(
-            select(func.count()).select_from(OutboxMessage).where(
-                col(OutboxMessage.status).in_([OutboxStatus.pending, OutboxStatus.sending])
-            )
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(col(OutboxMessage.status).in_([OutboxStatus.pending, OutboxStatus.sending]))
         )
         return int(res.one())
 

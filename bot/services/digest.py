@@ -10,9 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.services.access import Action, deny
 from bot.services.checkin import week_monday
 from bot.services.deadlines import DeadlineService, Occurrence
-from bot.services.access import Action, deny
 from bot.services.examples import ExampleRow, ExampleService
 from bot.services.stats import Participation, StatsService, needs_attention, since_first_expected
 from storage.models import Role, Unit, User
@@ -66,10 +66,18 @@ class DigestService:
         deadlines = await DeadlineService(self.session, self.clock, self.campaign).upcoming(today, days=45)
         monday = week_monday(week)
         examples = await ExampleService(self.session, self.clock, leader.timezone).approved_in(
-            unit, monday, monday + timedelta(days=6))
+            unit, monday, monday + timedelta(days=6)
+        )
         return LeaderDigest(
-            unit=unit, sub_units=len(ids) - 1, week=week, now=now, before=before, trend=trend, deadlines=deadlines,
-            leader_id=leader.id, examples=examples,
+            unit=unit,
+            sub_units=len(ids) - 1,
+            week=week,
+            now=now,
+            before=before,
+            trend=trend,
+            deadlines=deadlines,
+            leader_id=leader.id,
+            examples=examples,
             attention=needs_attention(now.shares, [g.code for g in self.campaign.individual_criteria]),
         )
 
@@ -115,7 +123,9 @@ class NudgeService:
             return [m for m in missing if m.id != leader.id]
         found = [m for m in await stats.members(ids) if m.id == member_id]
         if not found:  # another unit's member (a forged button), or no such person: refused and audited
-            await deny(self.session, self.clock, leader, Action.view_unit, f"nudge member={member_id} outside unit={unit.id}")
+            await deny(
+                self.session, self.clock, leader, Action.view_unit, f"nudge member={member_id} outside unit={unit.id}"
+            )
         return found
 
     def _key(self, member: User) -> str:
@@ -144,10 +154,15 @@ class NudgeService:
         keys = {self._key(m): m for m in to_send}
         found: dict[str, str] = {}
         if keys:
-            res = await self.session.exec(select(OutboxMessage.key, OutboxMessage.status).where(col(OutboxMessage.key).in_(list(keys))))
+            res = await self.session.exec(
+                select(OutboxMessage.key, OutboxMessage.status).where(col(OutboxMessage.key).in_(list(keys)))
+            )
             found = {k: st for k, st in res.all()}
-        out = [Outgoing(key, "nudge", m.telegram_id, await render(m, svc), m.id)  # type: ignore[arg-type]
-               for key, m in keys.items() if key not in found]
+        out = [
+            Outgoing(key, "nudge", m.telegram_id, await render(m, svc), m.id)  # type: ignore[arg-type]
+            for key, m in keys.items()
+            if key not in found
+        ]
         await DeliveryService(self.session, self.clock).enqueue(out)
         return NudgeResult(
             scheduled=[m for k, m in keys.items() if k not in found],

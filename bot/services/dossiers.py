@@ -109,12 +109,20 @@ def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
     if len(line) <= limit:
         return line
     cut = line[: limit - 1]
-    return (cut[: cut.rindex(" ")] if " " in cut[limit // 2:] else cut).rstrip(" ,.;:") + "…"
+    return (cut[: cut.rindex(" ")] if " " in cut[limit // 2 :] else cut).rstrip(" ,.;:") + "…"
 
 
 class DossierService:
-    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign, *, timezone: str,
-                 ministry_name: str, standing_agency: str) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        campaign: Campaign,
+        *,
+        timezone: str,
+        ministry_name: str,
+        standing_agency: str,
+    ) -> None:
         self.session = session
         self.clock = clock
         self.campaign = campaign
@@ -157,8 +165,9 @@ class DossierService:
         flag = await self.nominations.flag_for(match)
         if flag is not None:
             who, reason, flag_id = nominee_name(row.nominee), flag.reason, flag.id
-            await self.audit.refused(viewer.telegram_id, "dossier.not_eligible",
-                                     detail=f"nomination={nomination_id} flag={flag_id}")
+            await self.audit.refused(
+                viewer.telegram_id, "dossier.not_eligible", detail=f"nomination={nomination_id} flag={flag_id}"
+            )
             raise NominationRefused("not_eligible", nominee=who, reason=reason)
         r = await self.nominations.round(row.round_key)
         year = r.year
@@ -175,22 +184,52 @@ class DossierService:
             members = 1
             approved = await ex_svc.approved_in(unit, date(year, 1, 1), date(year, 12, 31))
             name = nominee_name(row.nominee).casefold()
-            examples = [e for e in approved if e.consent_names and (
-                (e.subject_name or "").casefold().startswith(name)
-                or (e.subject is not None and e.subject.value == "myself" and (e.submitter_name or "").casefold() == name))]
+            examples = [
+                e
+                for e in approved
+                if e.consent_names
+                and (
+                    (e.subject_name or "").casefold().startswith(name)
+                    or (
+                        e.subject is not None
+                        and e.subject.value == "myself"
+                        and (e.submitter_name or "").casefold() == name
+                    )
+                )
+            ]
         if collective is not None:
-            report = await ReportService(self.session, self.clock, self.campaign, timezone=self.timezone,
-                                         ministry_name=self.ministry_name,
-                                         standing_agency=self.standing_agency).build(collective, year)
+            report = await ReportService(
+                self.session,
+                self.clock,
+                self.campaign,
+                timezone=self.timezone,
+                ministry_name=self.ministry_name,
+                standing_agency=self.standing_agency,
+            ).build(collective, year)
             tally, members, criteria, examples = report.tally, report.members, report.criteria, report.examples
-        self.audit.note(viewer.telegram_id, "dossier.achievement", detail=f"nomination={nomination_id} form={kind.value}")
+        self.audit.note(
+            viewer.telegram_id, "dossier.achievement", detail=f"nomination={nomination_id} form={kind.value}"
+        )
         await self.session.commit()
         person_unit = await self.session.get(Unit, person.unit_id) if person is not None and person.unit_id else None
         return AchievementReport(
-            nomination=row, round=r, kind=kind, unit=unit, governing_body=await self._governing(unit),
-            award=self.campaign.awards.award.vi, prepared_on=self.today(), person=person, person_unit=person_unit,
-            collective=collective, tally=tally, members=members, criteria=criteria, examples=examples,
-            place=unit.place, doc_code=unit.doc_code or unit.code, campaign_title=self.campaign.title.vi,
+            nomination=row,
+            round=r,
+            kind=kind,
+            unit=unit,
+            governing_body=await self._governing(unit),
+            award=self.campaign.awards.award.vi,
+            prepared_on=self.today(),
+            person=person,
+            person_unit=person_unit,
+            collective=collective,
+            tally=tally,
+            members=members,
+            criteria=criteria,
+            examples=examples,
+            place=unit.place,
+            doc_code=unit.doc_code or unit.code,
+            campaign_title=self.campaign.title.vi,
         )
 
     async def _tally_of(self, person: User, weeks: list[int]) -> Tally:
@@ -219,10 +258,19 @@ class DossierService:
             raise InvalidInput("dossier_usage")
         assert unit is not None
         await self._viewer_unit(viewer, unit, f"dossier round={r.key}")
-        live = list((await self.session.exec(
-            select(Nomination).where(Nomination.round_key == r.key, Nomination.unit_id == unit.id,
-                                     col(Nomination.withdrawn_at).is_(None)).order_by(col(Nomination.slot))
-        )).all())
+        live = list(
+            (
+                await self.session.exec(
+                    select(Nomination)
+                    .where(
+                        Nomination.round_key == r.key,
+                        Nomination.unit_id == unit.id,
+                        col(Nomination.withdrawn_at).is_(None),
+                    )
+                    .order_by(col(Nomination.slot))
+                )
+            ).all()
+        )
         nominees = []
         for n, row in enumerate(live, start=1):
             kind = NomineeKind(row.kind)
@@ -244,19 +292,34 @@ class DossierService:
                 parts = row.nominee.split(",", 1)
                 name = parts[0].strip()
                 position = parts[1].strip() if len(parts) > 1 else unit.name
-            nominees.append(ListedNominee(n, name, position, self.campaign.awards.award.vi, summary(row.achievement), kind))
-        leaders = list((await self.session.exec(
-            select(User).where(User.unit_id == unit.id, User.role == Role.leader, col(User.telegram_id).is_not(None))
-            .order_by(col(User.id))
-        )).all())
+            nominees.append(
+                ListedNominee(n, name, position, self.campaign.awards.award.vi, summary(row.achievement), kind)
+            )
+        leaders = list(
+            (
+                await self.session.exec(
+                    select(User)
+                    .where(User.unit_id == unit.id, User.role == Role.leader, col(User.telegram_id).is_not(None))
+                    .order_by(col(User.id))
+                )
+            ).all()
+        )
         requester = viewer if Role(viewer.role) == Role.leader else (leaders[0] if leaders else None)
         signer = signer_for(requester, leaders) if requester is not None else Signer(title="Thủ trưởng đơn vị", name="")
         self.audit.note(viewer.telegram_id, "dossier.round", detail=f"round={r.key} unit={unit.code} n={len(nominees)}")
         await self.session.commit()
         return RoundDossier(
-            round=r, unit=unit, governing_body=await self._governing(unit), ministry_name=self.ministry_name,
-            standing_agency=self.standing_agency, campaign=self.campaign, award=self.campaign.awards.award.vi,
-            prepared_on=self.today(), nominees=nominees, signer=signer, place=unit.place,
+            round=r,
+            unit=unit,
+            governing_body=await self._governing(unit),
+            ministry_name=self.ministry_name,
+            standing_agency=self.standing_agency,
+            campaign=self.campaign,
+            award=self.campaign.awards.award.vi,
+            prepared_on=self.today(),
+            nominees=nominees,
+            signer=signer,
+            place=unit.place,
             doc_code=unit.doc_code or unit.code,
         )
 
@@ -264,10 +327,15 @@ class DossierService:
         """The leader's unit's live nominations, newest round first (the /dossier menu)."""
         if viewer.unit_id is None:
             return []
-        rows = list((await self.session.exec(
-            select(Nomination).where(Nomination.unit_id == viewer.unit_id, col(Nomination.withdrawn_at).is_(None))
-            .order_by(col(Nomination.id).desc())
-        )).all())
+        rows = list(
+            (
+                await self.session.exec(
+                    select(Nomination)
+                    .where(Nomination.unit_id == viewer.unit_id, col(Nomination.withdrawn_at).is_(None))
+                    .order_by(col(Nomination.id).desc())
+                )
+            ).all()
+        )
         out = []
         for row in rows:
             try:

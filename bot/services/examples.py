@@ -161,7 +161,7 @@ _RANGE_RE = re.compile(
 
 
 def parse_date_range(text: str) -> tuple[date, date]:
-    """"01/11/2026–30/11/2026" (also with - or "đến"), inclusive; start ≤ end."""
+    """ "01/11/2026–30/11/2026" (also with - or "đến"), inclusive; start ≤ end."""
     m = _RANGE_RE.match(text or "")
     if not m:
         raise InvalidInput("date_range")
@@ -289,8 +289,14 @@ class ExampleService:
         that reason, and the person is told it is not theirs (not that it is gone)."""
         from bot.services.access import deny
 
-        await deny(self.session, self.clock, user, Action.share,
-                   detail=f"{action} example={example_id} reason=not_own_example", code="example_not_yours")
+        await deny(
+            self.session,
+            self.clock,
+            user,
+            Action.share,
+            detail=f"{action} example={example_id} reason=not_own_example",
+            code="example_not_yours",
+        )
 
     async def own_draft(self, user: User, example_id: int) -> GoodExample:
         ex = await self.session.get(GoodExample, example_id)
@@ -318,7 +324,7 @@ class ExampleService:
         if ex.previewed:
             ex.step = self._first_missing(ex) or DraftStep.preview
         else:
-            steps = _FLOW[_FLOW.index(done) + 1:]
+            steps = _FLOW[_FLOW.index(done) + 1 :]
             ex.step = next(
                 s for s in steps if not (s == DraftStep.subject_name and ex.subject == ExampleSubject.myself)
             )
@@ -387,8 +393,13 @@ class ExampleService:
         # Decoding takes a moment: off the event loop.
         clean = await asyncio.to_thread(strip_image, data)
         photo = ExamplePhoto(
-            example_id=example_id, position=count + 1, source_id=source_id, data=clean.data,
-            width=clean.width, height=clean.height, created_at=self.clock.now(),
+            example_id=example_id,
+            position=count + 1,
+            source_id=source_id,
+            data=clean.data,
+            width=clean.width,
+            height=clean.height,
+            created_at=self.clock.now(),
         )
         self.session.add(photo)
         ex.updated_at = self.clock.now()
@@ -487,8 +498,11 @@ class ExampleService:
         await self.open_question(user, example_id)
         value = _bounded(text, ANSWER_MIN, ANSWER_MAX, "example_answer")
         ex = await self._move(example_id, ExampleStatus.needs_info, ExampleStatus.submitted, "example_no_question")
-        self.session.add(ExampleNote(example_id=example_id, kind=ExampleNoteKind.answer, author_id=user.id,
-                                     text=value, at=self.clock.now()))
+        self.session.add(
+            ExampleNote(
+                example_id=example_id, kind=ExampleNoteKind.answer, author_id=user.id, text=value, at=self.clock.now()
+            )
+        )
         self.audit.note(user.telegram_id, "example.answer", detail=f"example={example_id}")
         await self.session.commit()
         return ex
@@ -499,8 +513,9 @@ class ExampleService:
         if not allowed(user.role, Action.review):
             raise AccessDenied("access_denied", action="review")
 
-    async def _move(self, example_id: int, before: ExampleStatus, after: ExampleStatus, refusal: str,
-                    **values: Any) -> GoodExample:
+    async def _move(
+        self, example_id: int, before: ExampleStatus, after: ExampleStatus, refusal: str, **values: Any
+    ) -> GoodExample:
         """Change the status only if it still is `before` (one UPDATE: two reviewers
         pressing at once cannot both win). The caller commits."""
         if after not in TRANSITIONS[before]:
@@ -536,8 +551,14 @@ class ExampleService:
             raise ExampleStateError("example_gone", id=example_id)
         submitter = await self.session.get(User, ex.submitter_id) if ex.submitter_id else None
         unit = await self.session.get(Unit, ex.unit_id) if ex.unit_id else None
-        return ExampleCard(ex, submitter, unit, await self.photo_count(example_id),
-                           await self.notes(example_id), await self.queue_size())
+        return ExampleCard(
+            ex,
+            submitter,
+            unit,
+            await self.photo_count(example_id),
+            await self.notes(example_id),
+            await self.queue_size(),
+        )
 
     async def next_pending(self, reviewer: User, after: int | None = None) -> ExampleCard | None:
         """The oldest submitted example (an answered question keeps its place), or the
@@ -560,8 +581,14 @@ class ExampleService:
 
     async def approve(self, reviewer: User, example_id: int) -> Decision:
         self._require_reviewer(reviewer)
-        ex = await self._move(example_id, ExampleStatus.submitted, ExampleStatus.approved, "example_not_pending",
-                              reviewer_id=reviewer.id, decided_at=self.clock.now())
+        ex = await self._move(
+            example_id,
+            ExampleStatus.submitted,
+            ExampleStatus.approved,
+            "example_not_pending",
+            reviewer_id=reviewer.id,
+            decided_at=self.clock.now(),
+        )
         self.audit.note(reviewer.telegram_id, "example.approve", detail=f"example={example_id}")
         await self.session.commit()
         return await self._decision(ex)
@@ -569,8 +596,15 @@ class ExampleService:
     async def reject(self, reviewer: User, example_id: int, reason: str) -> Decision:
         self._require_reviewer(reviewer)
         value = _bounded(reason, REASON_MIN, REASON_MAX, "example_reason")
-        ex = await self._move(example_id, ExampleStatus.submitted, ExampleStatus.rejected, "example_not_pending",
-                              reviewer_id=reviewer.id, decided_at=self.clock.now(), reject_reason=value)
+        ex = await self._move(
+            example_id,
+            ExampleStatus.submitted,
+            ExampleStatus.rejected,
+            "example_not_pending",
+            reviewer_id=reviewer.id,
+            decided_at=self.clock.now(),
+            reject_reason=value,
+        )
         self.audit.note(reviewer.telegram_id, "example.reject", detail=f"example={example_id}")
         await self.session.commit()
         return await self._decision(ex)
@@ -578,10 +612,22 @@ class ExampleService:
     async def ask(self, reviewer: User, example_id: int, question: str) -> Decision:
         self._require_reviewer(reviewer)
         value = _bounded(question, QUESTION_MIN, QUESTION_MAX, "example_question")
-        ex = await self._move(example_id, ExampleStatus.submitted, ExampleStatus.needs_info, "example_not_pending",
-                              reviewer_id=reviewer.id)
-        self.session.add(ExampleNote(example_id=example_id, kind=ExampleNoteKind.question, author_id=reviewer.id,
-                                     text=value, at=self.clock.now()))
+        ex = await self._move(
+            example_id,
+            ExampleStatus.submitted,
+            ExampleStatus.needs_info,
+            "example_not_pending",
+            reviewer_id=reviewer.id,
+        )
+        self.session.add(
+            ExampleNote(
+                example_id=example_id,
+                kind=ExampleNoteKind.question,
+                author_id=reviewer.id,
+                text=value,
+                at=self.clock.now(),
+            )
+        )
         self.audit.note(reviewer.telegram_id, "example.ask", detail=f"example={example_id}")
         await self.session.commit()
         return await self._decision(ex)
@@ -601,8 +647,14 @@ class ExampleService:
         """Mark an approved example published, with the link to the article."""
         self._require_reviewer(reviewer)
         link = validate_url(url)
-        ex = await self._move(example_id, ExampleStatus.approved, ExampleStatus.published, "example_not_approved",
-                              published_url=link, published_at=self.clock.now())
+        ex = await self._move(
+            example_id,
+            ExampleStatus.approved,
+            ExampleStatus.published,
+            "example_not_approved",
+            published_url=link,
+            published_at=self.clock.now(),
+        )
         self.audit.note(reviewer.telegram_id, "example.publish", detail=f"example={example_id} url={link}")
         await self.session.commit()
         return await self._decision(ex)
@@ -634,33 +686,45 @@ class ExampleService:
             counts = {eid: int(n) for eid, n in res.all()}
         user_ids = {e.submitter_id for e in examples if e.submitter_id}
         unit_ids = {e.unit_id for e in examples if e.unit_id}
-        users = {u.id: u for u in (await self.session.exec(select(User).where(col(User.id).in_(user_ids)))).all()} if user_ids else {}
-        units = {u.id: u for u in (await self.session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))).all()} if unit_ids else {}
+        users = (
+            {u.id: u for u in (await self.session.exec(select(User).where(col(User.id).in_(user_ids)))).all()}
+            if user_ids
+            else {}
+        )
+        units = (
+            {u.id: u for u in (await self.session.exec(select(Unit).where(col(Unit.id).in_(unit_ids)))).all()}
+            if unit_ids
+            else {}
+        )
         rows = []
         for e in examples:
             submitter = users.get(e.submitter_id) if e.submitter_id else None
             unit = units.get(e.unit_id) if e.unit_id else None
-            rows.append(ExampleRow(
-                id=e.id or 0,
-                status=ExampleStatus(e.status),
-                category=ExampleCategory(e.category) if e.category else ExampleCategory.good_deed,
-                subject=ExampleSubject(e.subject) if e.subject else ExampleSubject.myself,
-                subject_name=e.subject_name,
-                story=e.story or "",
-                consent_names=bool(e.consent_names),
-                tags=parse_tags(e.tags),
-                unit_id=e.unit_id,
-                unit_name=unit.name if unit else None,
-                submitter_name=submitter.full_name if submitter else None,
-                submitted_at=e.submitted_at,
-                decided_at=e.decided_at,
-                published_at=e.published_at,
-                published_url=e.published_url,
-                photo_count=counts.get(e.id or 0, 0),
-            ))
+            rows.append(
+                ExampleRow(
+                    id=e.id or 0,
+                    status=ExampleStatus(e.status),
+                    category=ExampleCategory(e.category) if e.category else ExampleCategory.good_deed,
+                    subject=ExampleSubject(e.subject) if e.subject else ExampleSubject.myself,
+                    subject_name=e.subject_name,
+                    story=e.story or "",
+                    consent_names=bool(e.consent_names),
+                    tags=parse_tags(e.tags),
+                    unit_id=e.unit_id,
+                    unit_name=unit.name if unit else None,
+                    submitter_name=submitter.full_name if submitter else None,
+                    submitted_at=e.submitted_at,
+                    decided_at=e.decided_at,
+                    published_at=e.published_at,
+                    published_url=e.published_url,
+                    photo_count=counts.get(e.id or 0, 0),
+                )
+            )
         return rows
 
-    async def highlights(self, reviewer: User, flt: HighlightFilter, *, timezone: str | None = None) -> list[ExampleRow]:
+    async def highlights(
+        self, reviewer: User, flt: HighlightFilter, *, timezone: str | None = None
+    ) -> list[ExampleRow]:
         """Approved (and published) examples decided within the period, newest first."""
         self._require_reviewer(reviewer)
         lo, hi = self._utc_bounds(flt.start, flt.end, ZoneInfo(timezone) if timezone else None)
@@ -687,8 +751,12 @@ class ExampleService:
         res = await self.session.exec(
             select(GoodExample)
             .join(Unit, col(Unit.id) == col(GoodExample.unit_id))
-            .where(col(GoodExample.status).in_(HIGHLIGHT_STATUSES), col(Unit.path).startswith(unit.path),
-                   col(GoodExample.decided_at) >= lo, col(GoodExample.decided_at) < hi)
+            .where(
+                col(GoodExample.status).in_(HIGHLIGHT_STATUSES),
+                col(Unit.path).startswith(unit.path),
+                col(GoodExample.decided_at) >= lo,
+                col(GoodExample.decided_at) < hi,
+            )
             .order_by(col(GoodExample.decided_at), col(GoodExample.id))
         )
         return await self._rows(res.all())
@@ -696,7 +764,9 @@ class ExampleService:
     async def highlight_units(self, reviewer: User, flt: HighlightFilter, *, timezone: str | None = None) -> list[Unit]:
         """Units with highlights in the period (for the unit filter's buttons)."""
         self._require_reviewer(reviewer)
-        rows = await self.highlights(reviewer, HighlightFilter(flt.start, flt.end, None, flt.category), timezone=timezone)
+        rows = await self.highlights(
+            reviewer, HighlightFilter(flt.start, flt.end, None, flt.category), timezone=timezone
+        )
         ids = {r.unit_id for r in rows if r.unit_id}
         if not ids:
             return []
@@ -720,9 +790,10 @@ class ExampleService:
     async def note_export(self, reviewer: User, kind: str, flt: HighlightFilter, count: int) -> None:
         self._require_reviewer(reviewer)
         self.audit.note(
-            reviewer.telegram_id, f"example.export.{kind}",
+            reviewer.telegram_id,
+            f"example.export.{kind}",
             detail=f"{flt.start.isoformat()}..{flt.end.isoformat()} unit={flt.unit_id} "
-                   f"category={flt.category.value if flt.category else None} items={count}",
+            f"category={flt.category.value if flt.category else None} items={count}",
         )
         await self.session.commit()
 
@@ -738,20 +809,30 @@ class ExampleService:
         lo, hi = self._utc_bounds(start, end)
         res = await self.session.exec(
             select(GoodExample)
-            .where(col(GoodExample.status).in_(HIGHLIGHT_STATUSES),
-                   col(GoodExample.decided_at) >= lo, col(GoodExample.decided_at) < hi)
+            .where(
+                col(GoodExample.status).in_(HIGHLIGHT_STATUSES),
+                col(GoodExample.decided_at) >= lo,
+                col(GoodExample.decided_at) < hi,
+            )
             .order_by(col(GoodExample.decided_at), col(GoodExample.id))
         )
         items = await self._rows(res.all())
-        submitted = (await self.session.exec(
-            select(func.count()).select_from(GoodExample)
-            .where(col(GoodExample.submitted_at) >= lo, col(GoodExample.submitted_at) < hi)
-        )).one()
+        submitted = (
+            await self.session.exec(
+                select(func.count())
+                .select_from(GoodExample)
+                .where(col(GoodExample.submitted_at) >= lo, col(GoodExample.submitted_at) < hi)
+            )
+        ).one()
         counts = Counter(r.category for r in items)
         return WeeklyHighlights(
-            week=week, start=start, end=end, items=items,
+            week=week,
+            start=start,
+            end=end,
+            items=items,
             by_category={c: counts[c] for c in CATEGORIES if counts[c]},
-            submitted=int(submitted), pending=await self.queue_size(),
+            submitted=int(submitted),
+            pending=await self.queue_size(),
         )
 
     def last_week(self) -> int:

@@ -24,8 +24,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.services.access import Action, deny
-from bot.services.errors import InvalidInput
 from bot.services.checkin import is_week, previous_week, week_key
+from bot.services.errors import InvalidInput
 from bot.services.stats import MIN_GROUP, Participation, Shares, StatsService, Tally, since_first_expected
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit, User
 
@@ -105,7 +105,9 @@ class FiguresService:
 
     # -- who sees what -------------------------------------------------------------------
 
-    async def visible_unit(self, viewer: User, unit_id: int | None, action: Action = Action.view_unit) -> tuple[Unit, Unit | None]:
+    async def visible_unit(
+        self, viewer: User, unit_id: int | None, action: Action = Action.view_unit
+    ) -> tuple[Unit, Unit | None]:
         """The unit `viewer` asks for (default: their own) and the top of what they may see.
 
         Leaders: their unit and its sub-units only; anything else is refused and audited.
@@ -143,7 +145,11 @@ class FiguresService:
         trend = await self.stats.trend(ids, week, TREND_WEEKS, members=members)
         now = replace(trend[-1], shares=await self.stats.shares(ids, week))
         trend = since_first_expected(trend)
-        this_week = await self.stats.participation(ids, current, with_shares=False, members=members) if week == last_closed else None
+        this_week = (
+            await self.stats.participation(ids, current, with_shares=False, members=members)
+            if week == last_closed
+            else None
+        )
         res = await self.session.exec(select(Unit).where(Unit.parent_id == unit.id).order_by(col(Unit.name)))
         subs = []
         for child in res.all():
@@ -152,8 +158,16 @@ class FiguresService:
         parent = None
         if unit.parent_id is not None and (top is None or unit.id != top.id):
             parent = await self.units.get(unit.parent_id)
-        return UnitOverview(unit=unit, parent=parent, week=week, current_week=current, now=now,
-                            this_week=this_week, trend=trend, sub_units=subs)
+        return UnitOverview(
+            unit=unit,
+            parent=parent,
+            week=week,
+            current_week=current,
+            now=now,
+            this_week=this_week,
+            trend=trend,
+            sub_units=subs,
+        )
 
     # -- weeks and years, many units at once ------------------------------------------------
 
@@ -177,7 +191,9 @@ class FiguresService:
             for ancestor in (int(p) for p in unit.path.strip("/").split("/") if p):
                 members[ancestor] += n
         rows = [
-            UnitTally(unit=u, depth=u.path.count("/") - 2, members=members[u.id or 0], tally=subtree.get(u.id or 0, Tally()))
+            UnitTally(
+                unit=u, depth=u.path.count("/") - 2, members=members[u.id or 0], tally=subtree.get(u.id or 0, Tally())
+            )
             for u in units
             if members[u.id or 0] or subtree.get(u.id or 0, Tally()).expected
         ]
@@ -197,16 +213,27 @@ class FiguresService:
         own, counts = await self.stats.person_weeks(weeks, ids)
         tally = sum(own.values(), Tally())
         done = select(CheckIn.id).where(
-            col(CheckIn.unit_id).in_(ids), col(CheckIn.week).in_(weeks), CheckIn.status == CheckInStatus.done)
-        people = (await self.session.exec(
-            select(func.count(func.distinct(CheckIn.user_id))).where(
-                col(CheckIn.unit_id).in_(ids), col(CheckIn.week).in_(weeks), CheckIn.status == CheckInStatus.done)
-        )).one()
-        erased = (await self.session.exec(
-            select(func.count()).select_from(CheckIn).where(
-                col(CheckIn.unit_id).in_(ids), col(CheckIn.week).in_(weeks), CheckIn.status == CheckInStatus.done,
-                col(CheckIn.user_id).is_(None))
-        )).one()
+            col(CheckIn.unit_id).in_(ids), col(CheckIn.week).in_(weeks), CheckIn.status == CheckInStatus.done
+        )
+        people = (
+            await self.session.exec(
+                select(func.count(func.distinct(CheckIn.user_id))).where(
+                    col(CheckIn.unit_id).in_(ids), col(CheckIn.week).in_(weeks), CheckIn.status == CheckInStatus.done
+                )
+            )
+        ).one()
+        erased = (
+            await self.session.exec(
+                select(func.count())
+                .select_from(CheckIn)
+                .where(
+                    col(CheckIn.unit_id).in_(ids),
+                    col(CheckIn.week).in_(weeks),
+                    CheckIn.status == CheckInStatus.done,
+                    col(CheckIn.user_id).is_(None),
+                )
+            )
+        ).one()
         respondents = int(people) + (1 if erased else 0)  # the erased are at least one more person
         shares: dict[str, Shares] | None = None
         if weeks and respondents >= MIN_GROUP:
@@ -218,6 +245,9 @@ class FiguresService:
             found: dict[str, dict[str, int]] = {}
             for criterion, level, n in res.all():
                 found.setdefault(criterion, {})[level] = int(n)
-            shares = {c: Shares(v.get(Level.good, 0), v.get(Level.ok, 0), v.get(Level.not_met, 0)) for c, v in found.items()}
-        return YearFigures(year=year, weeks=weeks, members=sum(counts.values()), tally=tally,
-                           respondents=respondents, shares=shares)
+            shares = {
+                c: Shares(v.get(Level.good, 0), v.get(Level.ok, 0), v.get(Level.not_met, 0)) for c, v in found.items()
+            }
+        return YearFigures(
+            year=year, weeks=weeks, members=sum(counts.values()), tally=tally, respondents=respondents, shares=shares
+        )

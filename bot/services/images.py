@@ -8,7 +8,6 @@ import warnings
 from dataclasses import dataclass
 from io import BytesIO
 
-
 from bot.services.errors import InvalidInput
 
 MAX_SIDE = 2048  # px: plenty for an article, and a photo stays a few hundred kB
@@ -25,6 +24,7 @@ class CleanImage:
 
 def strip_image(data: bytes) -> CleanImage:
     from PIL import Image, ImageOps, UnidentifiedImageError  # on first use: Pillow is large
+
     """Decode, apply the EXIF orientation, drop every metadata block, re-encode as JPEG.
 
     Raises InvalidInput("photo_unreadable") for anything Pillow cannot read as an image.
@@ -50,8 +50,15 @@ def strip_image(data: bytes) -> CleanImage:
                 clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
     except InvalidInput:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         raise InvalidInput("photo_unreadable") from None
     out = BytesIO()
     clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)

@@ -76,9 +76,7 @@ class InviteService:
             created_at=now,
         )
         self.session.add(inv)
-        self.audit.note(
-            created_by, "invite.create", detail=f"unit={unit_code} role={role.value} uses={max_uses}"
-        )
+        self.audit.note(created_by, "invite.create", detail=f"unit={unit_code} role={role.value} uses={max_uses}")
         await self.session.commit()
         return inv
 

@@ -117,7 +117,7 @@ class Flag:
 
 
 def nominee_name(nominee: str) -> str:
-    """"Nguyễn Thị Lan, Chuyên viên chính" → "Nguyễn Thị Lan": the name before the position."""
+    """ "Nguyễn Thị Lan, Chuyên viên chính" → "Nguyễn Thị Lan": the name before the position."""
     return " ".join(nominee.split(",", 1)[0].split())
 
 
@@ -133,7 +133,9 @@ def _insert(session: AsyncSession):  # noqa: ANN202 - the dialect's INSERT const
 
 
 class NominationService:
-    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign, timezone: str = "Asia/Ho_Chi_Minh") -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, campaign: Campaign, timezone: str = "Asia/Ho_Chi_Minh"
+    ) -> None:
         self.session = session
         self.clock = clock
         self.campaign = campaign
@@ -154,24 +156,32 @@ class NominationService:
         for r in c.awards.rounds:
             years = c.annual_years(self.today()) if r.kind == "annual" else [r.year or c.end.year]
             for year in years:
-                out.append(Round(
-                    key=f"{r.code}@{year}",
-                    title_vi=r.title_for(year, "vi"),
-                    title_en=r.title_for(year, "en"),
-                    year=year,
-                    opens_on=max(date(year, 1, 1), c.start),
-                    closes_on=date(year, 12, 31) if year > c.end.year else min(date(year, 12, 31), c.end),
-                    quota=quota,
-                    ref=r.ref,
-                ))
+                out.append(
+                    Round(
+                        key=f"{r.code}@{year}",
+                        title_vi=r.title_for(year, "vi"),
+                        title_en=r.title_for(year, "en"),
+                        year=year,
+                        opens_on=max(date(year, 1, 1), c.start),
+                        closes_on=date(year, 12, 31) if year > c.end.year else min(date(year, 12, 31), c.end),
+                        quota=quota,
+                        ref=r.ref,
+                    )
+                )
         return out
 
     @staticmethod
     def _custom(row: NominationRound) -> Round:
         return Round(
-            key=f"custom-{row.id}", title_vi=row.title_vi, title_en=row.title_en, year=row.year,
-            opens_on=row.created_at.date(), closes_on=row.closes_on, quota=row.max_per_unit,
-            custom_id=row.id, closed_early=row.closed_at is not None,
+            key=f"custom-{row.id}",
+            title_vi=row.title_vi,
+            title_en=row.title_en,
+            year=row.year,
+            opens_on=row.created_at.date(),
+            closes_on=row.closes_on,
+            quota=row.max_per_unit,
+            custom_id=row.id,
+            closed_early=row.closed_at is not None,
         )
 
     async def added_rounds(self) -> list[Round]:
@@ -278,7 +288,8 @@ class NominationService:
             return None
         if NomineeKind(kind) == NomineeKind.individual:
             res = await self.session.exec(
-                select(User).join(Unit, col(Unit.id) == col(User.unit_id))
+                select(User)
+                .join(Unit, col(Unit.id) == col(User.unit_id))
                 .where(col(Unit.path).startswith(unit.path), col(User.telegram_id).is_not(None))
                 .order_by(col(User.id))
             )
@@ -292,7 +303,8 @@ class NominationService:
             return None
         column = Ineligibility.user_id if isinstance(subject, User) else Ineligibility.unit_id
         res = await self.session.exec(
-            select(Ineligibility).where(column == subject.id, col(Ineligibility.lifted_at).is_(None))
+            select(Ineligibility)
+            .where(column == subject.id, col(Ineligibility.lifted_at).is_(None))
             .order_by(col(Ineligibility.id))
         )
         return res.first()
@@ -324,14 +336,17 @@ class NominationService:
                 raise NotFound("person", value=str(user_id))
             row.user_id = person.id
         else:
-            target = (await self.session.exec(select(Unit).where(func.lower(Unit.code) == (unit_code or "").lower()))).first()
+            target = (
+                await self.session.exec(select(Unit).where(func.lower(Unit.code) == (unit_code or "").lower()))
+            ).first()
             if target is None:
                 raise NotFound("unit", value=unit_code or "")
             row.unit_id = target.id
         self.session.add(row)
         await self.session.flush()
-        self.audit.note(admin.telegram_id, "eligibility.flag",
-                        detail=f"id={row.id} user={row.user_id} unit={row.unit_id}")
+        self.audit.note(
+            admin.telegram_id, "eligibility.flag", detail=f"id={row.id} user={row.user_id} unit={row.unit_id}"
+        )
         await self.session.commit()
         return (await self.flags([row.id or 0]))[0]
 
@@ -347,18 +362,38 @@ class NominationService:
     async def flags(self, ids: Sequence[int] | None = None) -> list[Flag]:
         """The flags in force (or these ones), oldest first."""
         q = select(Ineligibility).order_by(col(Ineligibility.id))
-        q = q.where(col(Ineligibility.id).in_(list(ids))) if ids is not None else q.where(col(Ineligibility.lifted_at).is_(None))
+        q = (
+            q.where(col(Ineligibility.id).in_(list(ids)))
+            if ids is not None
+            else q.where(col(Ineligibility.lifted_at).is_(None))
+        )
         out = []
         for row in (await self.session.exec(q)).all():
             if row.user_id is not None:
                 person = await self.session.get(User, row.user_id)
                 unit = await self.session.get(Unit, person.unit_id) if person and person.unit_id else None
-                out.append(Flag(row.id or 0, person.full_name if person else "—", unit.name if unit else "—",
-                                NomineeKind.individual, row.reason, row.set_at))
+                out.append(
+                    Flag(
+                        row.id or 0,
+                        person.full_name if person else "—",
+                        unit.name if unit else "—",
+                        NomineeKind.individual,
+                        row.reason,
+                        row.set_at,
+                    )
+                )
             else:
                 unit = await self.session.get(Unit, row.unit_id)
-                out.append(Flag(row.id or 0, unit.name if unit else "—", unit.name if unit else "—",
-                                NomineeKind.collective, row.reason, row.set_at))
+                out.append(
+                    Flag(
+                        row.id or 0,
+                        unit.name if unit else "—",
+                        unit.name if unit else "—",
+                        NomineeKind.collective,
+                        row.reason,
+                        row.set_at,
+                    )
+                )
         return out
 
     async def nominate(self, leader: User, key: str, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
@@ -385,7 +420,9 @@ class NominationService:
         if row is None:
             raise NominationRefused("nomination_gone")
         if row.unit_id != unit.id:
-            await deny(self.session, self.clock, leader, Action.nominate, f"nomination={nomination_id} of unit={row.unit_id}")
+            await deny(
+                self.session, self.clock, leader, Action.nominate, f"nomination={nomination_id} of unit={row.unit_id}"
+            )
         if row.withdrawn_at is not None:
             raise NominationRefused("nomination_gone")
         return unit, row, await self._open(row.round_key)
@@ -419,7 +456,9 @@ class NominationService:
             "created_at": self.clock.now(),
         }
 
-    async def replace(self, leader: User, nomination_id: int, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
+    async def replace(
+        self, leader: User, nomination_id: int, kind: NomineeKind, nominee: str, achievement: str
+    ) -> Nomination:
         """Withdraw one nomination and put another in its slot, in one transaction."""
         values = self._values(leader, kind, nominee, achievement)
         unit, row, r = await self._own(leader, nomination_id)
@@ -430,7 +469,9 @@ class NominationService:
         if new_id is None:
             await self.session.rollback()
             raise NominationRefused("quota_full", quota=r.quota)
-        self.audit.note(actor, "nomination.replace", detail=f"round={r.key} unit={unit.code} id={nomination_id} by={new_id}")
+        self.audit.note(
+            actor, "nomination.replace", detail=f"round={r.key} unit={unit.code} id={nomination_id} by={new_id}"
+        )
         await self.session.commit()
         new = await self.session.get(Nomination, new_id)
         assert new is not None
@@ -449,12 +490,19 @@ class NominationService:
         if not self.campaign.start.year <= year <= today.year + 1:
             raise InvalidInput("round_year", first=self.campaign.start.year, last=today.year + 1)
         row = NominationRound(
-            title_vi=value, title_en=value, year=year, closes_on=closes_on,
-            max_per_unit=self.campaign.awards.max_per_unit, created_by=admin.id, created_at=self.clock.now(),
+            title_vi=value,
+            title_en=value,
+            year=year,
+            closes_on=closes_on,
+            max_per_unit=self.campaign.awards.max_per_unit,
+            created_by=admin.id,
+            created_at=self.clock.now(),
         )
         self.session.add(row)
         await self.session.flush()
-        self.audit.note(admin.telegram_id, "round.add", detail=f"id={row.id} year={year} closes={closes_on.isoformat()}")
+        self.audit.note(
+            admin.telegram_id, "round.add", detail=f"id={row.id} year={year} closes={closes_on.isoformat()}"
+        )
         await self.session.commit()
         return self._custom(row)
 
@@ -502,9 +550,16 @@ class NominationService:
             names = {uid: name for uid, name in users.all()}
         rows = [
             NominationRow(
-                round_key=r.key, unit_code=u.code, unit_name=u.name, slot=n.slot, kind=NomineeKind(n.kind),
-                nominee=n.nominee, achievement=n.achievement, nominated_at=n.created_at,
-                nominated_by=names.get(n.nominated_by) if n.nominated_by else None, id=n.id or 0,
+                round_key=r.key,
+                unit_code=u.code,
+                unit_name=u.name,
+                slot=n.slot,
+                kind=NomineeKind(n.kind),
+                nominee=n.nominee,
+                achievement=n.achievement,
+                nominated_at=n.created_at,
+                nominated_by=names.get(n.nominated_by) if n.nominated_by else None,
+                id=n.id or 0,
             )
             for n, u in pairs
         ]
@@ -523,15 +578,18 @@ class NominationService:
             return []
         res = await self.session.exec(
             select(Nomination)
-            .where(col(Nomination.round_key).in_(list(rounds)), Nomination.unit_id == unit_id,
-                   col(Nomination.withdrawn_at).is_(None))
+            .where(
+                col(Nomination.round_key).in_(list(rounds)),
+                Nomination.unit_id == unit_id,
+                col(Nomination.withdrawn_at).is_(None),
+            )
             .order_by(col(Nomination.round_key), col(Nomination.slot))
         )
         return [(rounds[n.round_key], n) for n in res.all()]
 
 
 def parse_round_args(args: Sequence[str], today: date) -> tuple[date, int | None, str]:
-    """"/nominations add dd/mm/yyyy [YEAR] TITLE…" → (closes_on, year, title)."""
+    """ "/nominations add dd/mm/yyyy [YEAR] TITLE…" → (closes_on, year, title)."""
     from bot.services.profile import parse_date
 
     if len(args) < 2:

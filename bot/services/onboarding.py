@@ -145,9 +145,11 @@ class OnboardingService:
         except InviteRefused as exc:
             if exc.code == "invite_unknown" and self.attempts.failed(ref, now):
                 self.audit.note(
-                    None, "invite.throttle", "refused",
+                    None,
+                    "invite.throttle",
+                    "refused",
                     detail=f"account={ref} wrong_codes={self.attempts.limit} "
-                           f"within={int(self.attempts.window.total_seconds())}s",
+                    f"within={int(self.attempts.window.total_seconds())}s",
                 )
                 await self.session.commit()
                 raise InviteRefused(
@@ -155,9 +157,7 @@ class OnboardingService:
                 ) from None
             raise
 
-    async def accept(
-        self, telegram_id: int, token: str | None, *, locale: str, notice_version: str
-    ) -> User:
+    async def accept(self, telegram_id: int, token: str | None, *, locale: str, notice_version: str) -> User:
         """Consent given: create the user and the consent record, take one invitation use."""
         existing = await self.users.by_telegram_id(telegram_id)
         if existing is not None:
@@ -199,9 +199,7 @@ class OnboardingService:
                 accepted_at=now,
             )
         )
-        self.audit.note(
-            telegram_id, "user.register", detail=f"role={role.value} invitation={user.invitation_id}"
-        )
+        self.audit.note(telegram_id, "user.register", detail=f"role={role.value} invitation={user.invitation_id}")
         await self.session.commit()
         return user
 

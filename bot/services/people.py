@@ -30,7 +30,9 @@ class PeopleService:
         if unit is None:
             raise NotFound("unit", value=unit_code)
         res = await self.session.exec(
-            select(User).where(User.unit_id == unit.id, col(User.onboarded_at).is_not(None)).order_by(col(User.full_name))
+            select(User)
+            .where(User.unit_id == unit.id, col(User.onboarded_at).is_not(None))
+            .order_by(col(User.full_name))
         )
         return unit, list(res.all())
 

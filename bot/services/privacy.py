@@ -87,26 +87,49 @@ class PrivacyService:
         """Everything kept about `user`, as plain JSON-ready data."""
         s, uid = self.session, user.id
         unit = await s.get(Unit, user.unit_id) if user.unit_id else None
-        consents = (await s.exec(select(ConsentRecord).where(ConsentRecord.user_id == uid).order_by(col(ConsentRecord.id)))).all()
+        consents = (
+            await s.exec(select(ConsentRecord).where(ConsentRecord.user_id == uid).order_by(col(ConsentRecord.id)))
+        ).all()
         checkins = (await s.exec(select(CheckIn).where(CheckIn.user_id == uid).order_by(col(CheckIn.week)))).all()
         answers: dict[int, list[CheckInAnswer]] = {}
         if checkins:
             res = await s.exec(select(CheckInAnswer).where(col(CheckInAnswer.checkin_id).in_([c.id for c in checkins])))
             for a in res.all():
                 answers.setdefault(a.checkin_id, []).append(a)
-        examples = (await s.exec(select(GoodExample).where(GoodExample.submitter_id == uid).order_by(col(GoodExample.id)))).all()
+        examples = (
+            await s.exec(select(GoodExample).where(GoodExample.submitter_id == uid).order_by(col(GoodExample.id)))
+        ).all()
         notes: dict[int, list[ExampleNote]] = {}
         photos: dict[int, int] = {}
         if examples:
             ids = [e.id for e in examples]
-            for n in (await s.exec(select(ExampleNote).where(col(ExampleNote.example_id).in_(ids)).order_by(col(ExampleNote.id)))).all():
+            for n in (
+                await s.exec(
+                    select(ExampleNote).where(col(ExampleNote.example_id).in_(ids)).order_by(col(ExampleNote.id))
+                )
+            ).all():
                 notes.setdefault(n.example_id, []).append(n)
             for p in (await s.exec(select(ExamplePhoto.example_id).where(col(ExamplePhoto.example_id).in_(ids)))).all():
                 photos[p] = photos.get(p, 0) + 1
-        nominations = (await s.exec(select(Nomination, Unit).join(Unit, col(Unit.id) == col(Nomination.unit_id))
-                                    .where(Nomination.nominated_by == uid).order_by(col(Nomination.id)))).all()
-        audit = (await s.exec(select(AuditEntry).where(AuditEntry.actor_telegram_id == user.telegram_id)
-                              .order_by(col(AuditEntry.id)))).all() if user.telegram_id else []
+        nominations = (
+            await s.exec(
+                select(Nomination, Unit)
+                .join(Unit, col(Unit.id) == col(Nomination.unit_id))
+                .where(Nomination.nominated_by == uid)
+                .order_by(col(Nomination.id))
+            )
+        ).all()
+        audit = (
+            (
+                await s.exec(
+                    select(AuditEntry)
+                    .where(AuditEntry.actor_telegram_id == user.telegram_id)
+                    .order_by(col(AuditEntry.id))
+                )
+            ).all()
+            if user.telegram_id
+            else []
+        )
         data = {
             "exported_at": _iso(self.clock.now()),
             "profile": {
@@ -125,8 +148,12 @@ class PrivacyService:
                 "onboarded_at": _iso(user.onboarded_at),
             },
             "consents": [
-                {"notice_version": c.notice_version, "language": c.locale, "accepted_at": _iso(c.accepted_at),
-                 "withdrawn_at": _iso(c.withdrawn_at)}
+                {
+                    "notice_version": c.notice_version,
+                    "language": c.locale,
+                    "accepted_at": _iso(c.accepted_at),
+                    "withdrawn_at": _iso(c.withdrawn_at),
+                }
                 for c in consents
             ],
             "checkins": [
@@ -139,9 +166,13 @@ class PrivacyService:
                     "started_at": _iso(c.started_at),
                     "completed_at": _iso(c.completed_at),
                     "answers": [
-                        {"criterion": a.criterion, "level": _v(a.level),
-                         "unmet_items": [i for i in a.sub_items.split(",") if i], "note": a.note,
-                         "answered_at": _iso(a.answered_at)}
+                        {
+                            "criterion": a.criterion,
+                            "level": _v(a.level),
+                            "unmet_items": [i for i in a.sub_items.split(",") if i],
+                            "note": a.note,
+                            "answered_at": _iso(a.answered_at),
+                        }
                         for a in sorted(answers.get(c.id or 0, []), key=lambda a: a.id or 0)
                     ],
                 }
@@ -149,20 +180,38 @@ class PrivacyService:
             ],
             "good_examples": [
                 {
-                    "id": e.id, "status": _v(e.status), "category": _v(e.category),
-                    "about": _v(e.subject), "about_name": e.subject_name, "story": e.story,
-                    "names_may_be_published": e.consent_names, "tags": [t for t in e.tags.split(",") if t],
-                    "created_at": _iso(e.created_at), "submitted_at": _iso(e.submitted_at),
-                    "decided_at": _iso(e.decided_at), "reject_reason": e.reject_reason,
-                    "published_url": e.published_url, "photos": photos.get(e.id or 0, 0),
-                    "exchange": [{"kind": _v(n.kind), "text": n.text, "at": _iso(n.at), "by_you": n.author_id == uid}
-                                 for n in notes.get(e.id or 0, [])],
+                    "id": e.id,
+                    "status": _v(e.status),
+                    "category": _v(e.category),
+                    "about": _v(e.subject),
+                    "about_name": e.subject_name,
+                    "story": e.story,
+                    "names_may_be_published": e.consent_names,
+                    "tags": [t for t in e.tags.split(",") if t],
+                    "created_at": _iso(e.created_at),
+                    "submitted_at": _iso(e.submitted_at),
+                    "decided_at": _iso(e.decided_at),
+                    "reject_reason": e.reject_reason,
+                    "published_url": e.published_url,
+                    "photos": photos.get(e.id or 0, 0),
+                    "exchange": [
+                        {"kind": _v(n.kind), "text": n.text, "at": _iso(n.at), "by_you": n.author_id == uid}
+                        for n in notes.get(e.id or 0, [])
+                    ],
                 }
                 for e in examples
             ],
             "nominations_entered": [
-                {"round": n.round_key, "unit": u.code, "slot": n.slot, "kind": _v(n.kind), "nominee": n.nominee,
-                 "achievement": n.achievement, "entered_at": _iso(n.created_at), "withdrawn_at": _iso(n.withdrawn_at)}
+                {
+                    "round": n.round_key,
+                    "unit": u.code,
+                    "slot": n.slot,
+                    "kind": _v(n.kind),
+                    "nominee": n.nominee,
+                    "achievement": n.achievement,
+                    "entered_at": _iso(n.created_at),
+                    "withdrawn_at": _iso(n.withdrawn_at),
+                }
                 for n, u in nominations
             ],
             "actions_logged": [{"at": _iso(a.at), "action": a.action, "outcome": a.outcome} for a in audit],
@@ -183,8 +232,11 @@ class PrivacyService:
         checkin_ids = list((await s.exec(select(CheckIn.id).where(CheckIn.user_id == uid))).all())
         if checkin_ids:
             await s.exec(update(CheckInAnswer).where(col(CheckInAnswer.checkin_id).in_(checkin_ids)).values(note=None))  # type: ignore[call-overload]
-            await s.exec(update(CheckIn).where(col(CheckIn.id).in_(checkin_ids))  # type: ignore[call-overload]
-                         .values(user_id=None, reflection=None, example_note=None))
+            await s.exec(
+                update(CheckIn)
+                .where(col(CheckIn.id).in_(checkin_ids))  # type: ignore[call-overload]
+                .values(user_id=None, reflection=None, example_note=None)
+            )
 
         # Good examples: drafts always go; the rest as the person chose.
         mine = list((await s.exec(select(GoodExample).where(GoodExample.submitter_id == uid))).all())
@@ -200,7 +252,9 @@ class PrivacyService:
             e.subject_name = _strike(e.subject_name, names)
             s.add(e)
         if keep and names:
-            for note in (await s.exec(select(ExampleNote).where(col(ExampleNote.example_id).in_([e.id for e in keep])))).all():
+            for note in (
+                await s.exec(select(ExampleNote).where(col(ExampleNote.example_id).in_([e.id for e in keep])))
+            ).all():
                 note.text = _strike(note.text, names) or ""
                 s.add(note)
 
@@ -243,9 +297,16 @@ class PrivacyService:
         if tid is not None:
             await s.exec(delete(FsmRecord).where(col(FsmRecord.key).contains(f":{tid}:")))  # type: ignore[call-overload]
         await s.exec(delete(User).where(col(User.id) == uid))  # type: ignore[call-overload]
-        self.audit.note(None, "privacy.forget",
-                        detail=f"checkins={len(checkin_ids)} examples_kept={len(keep)} examples_removed={len(remove)}")
+        self.audit.note(
+            None,
+            "privacy.forget",
+            detail=f"checkins={len(checkin_ids)} examples_kept={len(keep)} examples_removed={len(remove)}",
+        )
         await s.commit()
         s.expunge_all()  # the person's objects are gone; nothing may lazily reload them
-        return ForgetResult(checkins=len(checkin_ids), examples_kept=len(keep), examples_removed=len(remove),
-                            messages_removed=int(removed))
+        return ForgetResult(
+            checkins=len(checkin_ids),
+            examples_kept=len(keep),
+            examples_removed=len(remove),
+            messages_removed=int(removed),
+        )

@@ -20,9 +20,7 @@ NAME_MAX = 100
 
 def clean_text(text: str) -> str:
     """Drop control and invisible format characters (zero-width, bidi marks), fold spaces."""
-    kept = "".join(
-        ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\n"
-    )
+    kept = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\n")
     return " ".join(kept.split())
 
 

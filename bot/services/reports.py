@@ -123,6 +123,7 @@ def criterion_level(levels: list[str | None]) -> str | None:
 def signer_for(requester: User, leaders: list[User]) -> Signer:
     """The head signs; a deputy signs "KT." for the head; an emulation officer drafts for the
     head. Titles and names are what the people gave the bot."""
+
     def is_head(u: User) -> bool:
         return bool(u.position) and not _DEPUTY.match(u.position) and bool(_HEAD.search(u.position))
 
@@ -138,8 +139,16 @@ def signer_for(requester: User, leaders: list[User]) -> Signer:
 
 
 class ReportService:
-    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign, *, timezone: str,
-                 ministry_name: str, standing_agency: str) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        clock: Clock,
+        campaign: Campaign,
+        *,
+        timezone: str,
+        ministry_name: str,
+        standing_agency: str,
+    ) -> None:
         self.session = session
         self.clock = clock
         self.campaign = campaign
@@ -171,16 +180,21 @@ class ReportService:
         unit, _top = await self.figures.visible_unit(leader, None, Action.report)
         report = await self.build(unit, year, requester=leader)
         AuditService(self.session, self.clock).note(
-            leader.telegram_id, "report.annual", detail=f"unit={unit.code} year={year}")
+            leader.telegram_id, "report.annual", detail=f"unit={unit.code} year={year}"
+        )
         await self.session.commit()
         return report
 
     async def build(self, unit: Unit, year: int, *, requester: User | None = None) -> AnnualReport:
         today = self.figures.today()
         parent = await self.session.get(Unit, unit.parent_id) if unit.parent_id else None
-        subtree = list((await self.session.exec(
-            select(Unit).where(col(Unit.path).startswith(unit.path)).order_by(col(Unit.path))
-        )).all())
+        subtree = list(
+            (
+                await self.session.exec(
+                    select(Unit).where(col(Unit.path).startswith(unit.path)).order_by(col(Unit.path))
+                )
+            ).all()
+        )
         ids = [u.id for u in subtree if u.id is not None]
         subs = [u for u in subtree if u.id != unit.id]
         weeks = weeks_of_year(year, today)
@@ -199,18 +213,26 @@ class ReportService:
             return criterion_level([i.level for i in sa.items if i.item is None])
 
         if counts.get(unit.id or 0) or own.get(unit.id or 0, Tally()).expected or not children:
-            rows.append(AppendixRow(unit=unit, label=f"{unit.name} (lãnh đạo và bộ phận trực thuộc trực tiếp)"
-                                    if children else unit.name,
-                                    members=counts.get(unit.id or 0, 0), tally=own.get(unit.id or 0, Tally()),
-                                    self_assessment=level_of(unit.id)))
+            rows.append(
+                AppendixRow(
+                    unit=unit,
+                    label=f"{unit.name} (lãnh đạo và bộ phận trực thuộc trực tiếp)" if children else unit.name,
+                    members=counts.get(unit.id or 0, 0),
+                    tally=own.get(unit.id or 0, Tally()),
+                    self_assessment=level_of(unit.id),
+                )
+            )
         for child in children:
             members, tally = 0, Tally()
             for u in subs:
                 if u.path.startswith(child.path):
                     members += counts.get(u.id or 0, 0)
                     tally = tally + own.get(u.id or 0, Tally())
-            rows.append(AppendixRow(unit=child, label=child.name, members=members, tally=tally,
-                                    self_assessment=level_of(child.id)))
+            rows.append(
+                AppendixRow(
+                    unit=child, label=child.name, members=members, tally=tally, self_assessment=level_of(child.id)
+                )
+            )
         total = sum((r.tally for r in rows), Tally())
         members = sum(r.members for r in rows)
 
@@ -219,29 +241,58 @@ class ReportService:
         # §IV.1.1: the unit's own self-assessment, criterion by criterion; its sub-units' levels.
         mine = assessments.get(unit.id or 0)
         begun = {uid: sa for uid, sa in assessments.items() if getattr(sa, "status", "none") != "none"}
-        criteria = [self._criterion(group, begun.get(unit.id or 0), [assessments[s.id] for s in subs if s.id in assessments])
-                    for group in self.campaign.collective_criteria]
+        criteria = [
+            self._criterion(group, begun.get(unit.id or 0), [assessments[s.id] for s in subs if s.id in assessments])
+            for group in self.campaign.collective_criteria
+        ]
         examples = await ExampleService(self.session, self.clock, self.timezone).approved_in(
-            unit, date(year, 1, 1), date(year, 12, 31))
-        nominations = await NominationService(self.session, self.clock, self.campaign, self.timezone).of_year(unit.id or 0, year)
-        leaders = list((await self.session.exec(
-            select(User).where(User.unit_id == unit.id, User.role == Role.leader, col(User.telegram_id).is_not(None))
-            .order_by(col(User.id))
-        )).all())
-        signer = signer_for(requester, leaders) if requester is not None else signer_for(
-            leaders[0], leaders) if leaders else Signer(title="Thủ trưởng đơn vị", name="")
+            unit, date(year, 1, 1), date(year, 12, 31)
+        )
+        nominations = await NominationService(self.session, self.clock, self.campaign, self.timezone).of_year(
+            unit.id or 0, year
+        )
+        leaders = list(
+            (
+                await self.session.exec(
+                    select(User)
+                    .where(User.unit_id == unit.id, User.role == Role.leader, col(User.telegram_id).is_not(None))
+                    .order_by(col(User.id))
+                )
+            ).all()
+        )
+        signer = (
+            signer_for(requester, leaders)
+            if requester is not None
+            else signer_for(leaders[0], leaders)
+            if leaders
+            else Signer(title="Thủ trưởng đơn vị", name="")
+        )
         first = week_monday(weeks[0]) if weeks else date(year, 1, 1)
         last = min(today, week_monday(weeks[-1]) + timedelta(days=6)) if weeks else date(year, 12, 31)
         return AnnualReport(
-            year=year, prepared_on=today, unit=unit,
+            year=year,
+            prepared_on=today,
+            unit=unit,
             governing_body=parent.name if parent else self.ministry_name,
-            ministry_name=self.ministry_name, standing_agency=self.standing_agency, campaign=self.campaign,
-            sub_units=subs, period=(first, last), weeks=len(weeks), members=members, tally=total,
-            respondents=respondents, shares=shares, appendix=rows, criteria=criteria,
+            ministry_name=self.ministry_name,
+            standing_agency=self.standing_agency,
+            campaign=self.campaign,
+            sub_units=subs,
+            period=(first, last),
+            weeks=len(weeks),
+            members=members,
+            tally=total,
+            respondents=respondents,
+            shares=shares,
+            appendix=rows,
+            criteria=criteria,
             self_assessment_status=mine.status if mine is not None and mine.status != "none" else None,
             sub_units_assessed=sum(1 for s in subs if s.id in begun),
-            examples=examples, nominations=nominations, signer=signer,
-            doc_code=unit.doc_code or unit.code, place=unit.place,
+            examples=examples,
+            nominations=nominations,
+            signer=signer,
+            doc_code=unit.doc_code or unit.code,
+            place=unit.place,
         )
 
     @staticmethod
@@ -264,7 +315,7 @@ class ReportService:
             items.append((text, sub.level))
         level = answer.level if answer is not None and answer.level else criterion_level([lv for _t, lv in items])
         figures = []
-        for code, value in (answer.figures.items() if answer is not None else ()):
+        for code, value in answer.figures.items() if answer is not None else ():
             try:
                 figure = group.figure(code)
             except KeyError:
@@ -274,9 +325,13 @@ class ReportService:
                 shown = f"{value}%"
             figures.append((figure.label.vi, shown))
         return CriterionResult(
-            code=group.code, level=level, account=(answer.account if answer is not None else "") or "",
-            figures=figures, evidence=len(answer.evidence) if answer is not None else 0,
-            items=items, sub_levels=sub_levels,
+            code=group.code,
+            level=level,
+            account=(answer.account if answer is not None else "") or "",
+            figures=figures,
+            evidence=len(answer.evidence) if answer is not None else 0,
+            items=items,
+            sub_levels=sub_levels,
         )
 
     async def _shares(self, ids: list[int], weeks: list[int]) -> tuple[int, dict[str, Shares] | None]:
@@ -286,8 +341,11 @@ class ReportService:
             return 0, None
         where = (col(CheckIn.unit_id).in_(ids), col(CheckIn.week).in_(weeks), CheckIn.status == CheckInStatus.done)
         people = (await self.session.exec(select(func.count(func.distinct(CheckIn.user_id))).where(*where))).one()
-        erased = (await self.session.exec(
-            select(func.count()).select_from(CheckIn).where(*where, col(CheckIn.user_id).is_(None)))).one()
+        erased = (
+            await self.session.exec(
+                select(func.count()).select_from(CheckIn).where(*where, col(CheckIn.user_id).is_(None))
+            )
+        ).one()
         respondents = int(people) + (1 if erased else 0)  # the erased are at least one more person
         if respondents < MIN_GROUP:
             return respondents, None
@@ -299,5 +357,6 @@ class ReportService:
         found: dict[str, dict[str, int]] = {}
         for criterion, level, n in res.all():
             found.setdefault(criterion, {})[level] = int(n)
-        return respondents, {c: Shares(v.get(Level.good, 0), v.get(Level.ok, 0), v.get(Level.not_met, 0))
-                             for c, v in found.items()}
+        return respondents, {
+            c: Shares(v.get(Level.good, 0), v.get(Level.ok, 0), v.get(Level.not_met, 0)) for c, v in found.items()
+        }

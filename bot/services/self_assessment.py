@@ -161,9 +161,9 @@ class SelfAssessmentService:
     async def officer(self, unit_id: int) -> User | None:
         """The unit's appointed emulation officer, if any."""
         res = await self.session.exec(
-            select(User).join(UnitEmulationOfficer, col(UnitEmulationOfficer.user_id) == col(User.id)).where(
-                UnitEmulationOfficer.unit_id == unit_id, col(UnitEmulationOfficer.revoked_at).is_(None)
-            )
+            select(User)
+            .join(UnitEmulationOfficer, col(UnitEmulationOfficer.user_id) == col(User.id))
+            .where(UnitEmulationOfficer.unit_id == unit_id, col(UnitEmulationOfficer.revoked_at).is_(None))
         )
         return res.first()
 
@@ -172,7 +172,8 @@ class SelfAssessmentService:
             return False
         res = await self.session.exec(
             select(UnitEmulationOfficer.id).where(
-                UnitEmulationOfficer.unit_id == user.unit_id, UnitEmulationOfficer.user_id == user.id,
+                UnitEmulationOfficer.unit_id == user.unit_id,
+                UnitEmulationOfficer.user_id == user.id,
                 col(UnitEmulationOfficer.revoked_at).is_(None),
             )
         )
@@ -183,10 +184,15 @@ class SelfAssessmentService:
         if leader.unit_id is None:
             return []
         res = await self.session.exec(
-            select(User).where(
-                User.unit_id == leader.unit_id, col(User.id) != leader.id, User.role == Role.employee,
-                col(User.onboarded_at).is_not(None), col(User.active).is_(True),
-            ).order_by(col(User.full_name), col(User.id))
+            select(User)
+            .where(
+                User.unit_id == leader.unit_id,
+                col(User.id) != leader.id,
+                User.role == Role.employee,
+                col(User.onboarded_at).is_not(None),
+                col(User.active).is_(True),
+            )
+            .order_by(col(User.full_name), col(User.id))
         )
         return list(res.all())
 
@@ -197,7 +203,13 @@ class SelfAssessmentService:
             await deny(self.session, self.clock, leader, Action.report, "appoint officer: not a leader")
         person = await self.session.get(User, user_id)
         if person is None or person.unit_id != leader.unit_id or person.onboarded_at is None or not person.active:
-            await deny(self.session, self.clock, leader, Action.report, f"appoint officer: user={user_id} not in unit={leader.unit_id}")
+            await deny(
+                self.session,
+                self.clock,
+                leader,
+                Action.report,
+                f"appoint officer: user={user_id} not in unit={leader.unit_id}",
+            )
         assert person is not None and leader.unit_id is not None
         now = self.clock.now()
         res = await self.session.exec(
@@ -211,7 +223,9 @@ class SelfAssessmentService:
             old.revoked_at = now
             self.session.add(old)
         await self.session.flush()
-        self.session.add(UnitEmulationOfficer(unit_id=leader.unit_id, user_id=person.id, appointed_by=leader.id, appointed_at=now))
+        self.session.add(
+            UnitEmulationOfficer(unit_id=leader.unit_id, user_id=person.id, appointed_by=leader.id, appointed_at=now)
+        )
         self.audit.note(leader.telegram_id, "officer.appoint", detail=f"unit={leader.unit_id} user={person.id}")
         await self.session.commit()
         return person
@@ -319,18 +333,31 @@ class SelfAssessmentService:
     async def _item_row(self, assessment: UnitAssessment, criterion: str, item: str | None) -> AssessmentItem:
         res = await self.session.exec(
             select(AssessmentItem).where(
-                AssessmentItem.assessment_id == assessment.id, AssessmentItem.criterion == criterion,
+                AssessmentItem.assessment_id == assessment.id,
+                AssessmentItem.criterion == criterion,
                 AssessmentItem.item == (item or ""),
             )
         )
         row = res.first()
         if row is None:
-            row = AssessmentItem(assessment_id=assessment.id, criterion=criterion, item=item or "", figures={},  # type: ignore[arg-type]
-                                 updated_at=self.clock.now())
+            row = AssessmentItem(
+                assessment_id=assessment.id,
+                criterion=criterion,
+                item=item or "",
+                figures={},  # type: ignore[arg-type]
+                updated_at=self.clock.now(),
+            )
         return row
 
-    async def _change(self, user: User, assessment_id: int, criterion: str, item: str | None, what: str,
-                      apply: Callable[[AssessmentItem], None]) -> None:
+    async def _change(
+        self,
+        user: User,
+        assessment_id: int,
+        criterion: str,
+        item: str | None,
+        what: str,
+        apply: Callable[[AssessmentItem], None],
+    ) -> None:
         """Apply one answer to its row (created on first use) and commit. The leader and the
         officer answering the same new item at the same moment: one insert wins, the other
         is applied again to the row it made."""
@@ -342,8 +369,11 @@ class SelfAssessmentService:
             row.updated_at, row.updated_by, assessment.updated_at = now, user.id, now
             self.session.add(row)
             self.session.add(assessment)
-            self.audit.note(user.telegram_id, f"selfassess.{what}",
-                            detail=f"unit={assessment.unit_id} year={assessment.year} {criterion}/{item or '-'}")
+            self.audit.note(
+                user.telegram_id,
+                f"selfassess.{what}",
+                detail=f"unit={assessment.unit_id} year={assessment.year} {criterion}/{item or '-'}",
+            )
             try:
                 await self.session.commit()
                 return
@@ -395,14 +425,24 @@ class SelfAssessmentService:
 
     async def evidence_count(self, assessment_id: int, criterion: str) -> int:
         res = await self.session.exec(
-            select(func.count()).select_from(AssessmentEvidence).where(
-                AssessmentEvidence.assessment_id == assessment_id, AssessmentEvidence.criterion == criterion
-            )
+            select(func.count())
+            .select_from(AssessmentEvidence)
+            .where(AssessmentEvidence.assessment_id == assessment_id, AssessmentEvidence.criterion == criterion)
         )
         return int(res.one())
 
-    async def add_evidence(self, user: User, assessment_id: int, criterion: str, *, kind: str, name: str,
-                           mime: str, data: bytes, source_id: str) -> EvidenceAdded:
+    async def add_evidence(
+        self,
+        user: User,
+        assessment_id: int,
+        criterion: str,
+        *,
+        kind: str,
+        name: str,
+        mime: str,
+        data: bytes,
+        source_id: str,
+    ) -> EvidenceAdded:
         """Keep a photo (re-encoded without metadata, as good examples' photos are) or a file
         (as sent, at most 20 MB)."""
         assessment = await self._draft(user, assessment_id)
@@ -428,13 +468,26 @@ class SelfAssessmentService:
         else:
             name = " ".join((name or "").split())[:255] or f"file-{count + 1}"
             mime = (mime or "application/octet-stream")[:100]
-        self.session.add(AssessmentEvidence(
-            assessment_id=assessment_id, criterion=criterion, item="", kind=EvidenceKind(kind), name=name,
-            mime=mime, size=len(data), data=data, source_id=source_id, added_by=user.id, created_at=self.clock.now(),
-        ))
+        self.session.add(
+            AssessmentEvidence(
+                assessment_id=assessment_id,
+                criterion=criterion,
+                item="",
+                kind=EvidenceKind(kind),
+                name=name,
+                mime=mime,
+                size=len(data),
+                data=data,
+                source_id=source_id,
+                added_by=user.id,
+                created_at=self.clock.now(),
+            )
+        )
         assessment.updated_at = self.clock.now()
         self.session.add(assessment)
-        self.audit.note(user.telegram_id, "selfassess.evidence", detail=f"unit={assessment.unit_id} {criterion} {kind} {len(data)}B")
+        self.audit.note(
+            user.telegram_id, "selfassess.evidence", detail=f"unit={assessment.unit_id} {criterion} {kind} {len(data)}B"
+        )
         try:
             await self.session.commit()
         except IntegrityError:  # delivered twice at the same moment
@@ -445,8 +498,11 @@ class SelfAssessmentService:
 
     async def remove_evidence(self, user: User, assessment_id: int, criterion: str) -> None:
         assessment = await self._draft(user, assessment_id)
-        await self.session.exec(delete(AssessmentEvidence).where(  # type: ignore[call-overload]
-            col(AssessmentEvidence.assessment_id) == assessment_id, col(AssessmentEvidence.criterion) == criterion))
+        await self.session.exec(
+            delete(AssessmentEvidence).where(  # type: ignore[call-overload]
+                col(AssessmentEvidence.assessment_id) == assessment_id, col(AssessmentEvidence.criterion) == criterion
+            )
+        )
         assessment.updated_at = self.clock.now()
         self.session.add(assessment)
         self.audit.note(user.telegram_id, "selfassess.evidence_clear", detail=f"unit={assessment.unit_id} {criterion}")
@@ -458,8 +514,9 @@ class SelfAssessmentService:
             raise NotFound("assessment", value=str(assessment_id))
         await self._viewable_unit(user, row.unit_id)
         res = await self.session.exec(
-            select(AssessmentEvidence).where(AssessmentEvidence.assessment_id == assessment_id,
-                                             AssessmentEvidence.criterion == criterion).order_by(col(AssessmentEvidence.id))
+            select(AssessmentEvidence)
+            .where(AssessmentEvidence.assessment_id == assessment_id, AssessmentEvidence.criterion == criterion)
+            .order_by(col(AssessmentEvidence.id))
         )
         return list(res.all())
 
@@ -489,7 +546,9 @@ class SelfAssessmentService:
         assessment.submitted_by = user.id
         assessment.updated_at = now
         self.session.add(assessment)
-        self.audit.note(user.telegram_id, "selfassess.submit", detail=f"unit={assessment.unit_id} year={assessment.year}")
+        self.audit.note(
+            user.telegram_id, "selfassess.submit", detail=f"unit={assessment.unit_id} year={assessment.year}"
+        )
         await self.session.commit()
         return assessment
 
@@ -548,19 +607,29 @@ class SelfAssessmentService:
         if missing:
             raise NotFound("unit", value=str(missing[0]))
         assessments = {
-            a.unit_id: a for a in (await self.session.exec(
-                select(UnitAssessment).where(col(UnitAssessment.unit_id).in_(unit_ids), UnitAssessment.year == year)
-            )).all()
+            a.unit_id: a
+            for a in (
+                await self.session.exec(
+                    select(UnitAssessment).where(col(UnitAssessment.unit_id).in_(unit_ids), UnitAssessment.year == year)
+                )
+            ).all()
         }
         ids = [a.id for a in assessments.values() if a.id is not None]
         answers: dict[tuple[int, str, str], AssessmentItem] = {}
         evidence: dict[tuple[int, str], list[EvidenceRef]] = {}
         if ids:
-            for item in (await self.session.exec(select(AssessmentItem).where(col(AssessmentItem.assessment_id).in_(ids)))).all():
+            for item in (
+                await self.session.exec(select(AssessmentItem).where(col(AssessmentItem.assessment_id).in_(ids)))
+            ).all():
                 answers[(item.assessment_id, item.criterion, item.item)] = item
             res = await self.session.exec(
-                select(AssessmentEvidence.assessment_id, AssessmentEvidence.criterion, AssessmentEvidence.name,
-                       AssessmentEvidence.kind).where(col(AssessmentEvidence.assessment_id).in_(ids))
+                select(
+                    AssessmentEvidence.assessment_id,
+                    AssessmentEvidence.criterion,
+                    AssessmentEvidence.name,
+                    AssessmentEvidence.kind,
+                )
+                .where(col(AssessmentEvidence.assessment_id).in_(ids))
                 .order_by(col(AssessmentEvidence.id))
             )
             for aid, criterion, name, kind in res.all():
@@ -574,14 +643,18 @@ class SelfAssessmentService:
             for group in self.campaign.collective_criteria:
                 for key in assessed_items(group):
                     answer = answers.get((aid, group.code, key or "")) if aid is not None else None  # type: ignore[index]
-                    items.append(ItemAssessment(
-                        criterion=group.code,
-                        item=key,
-                        level=AssessmentLevel(answer.level).value if answer is not None and answer.level else None,
-                        account=answer.account if answer is not None else "",
-                        figures=dict(answer.figures or {}) if answer is not None else {},
-                        evidence=list(evidence.get((aid, group.code), [])) if key is None and aid is not None else [],  # type: ignore[arg-type]
-                    ))
+                    items.append(
+                        ItemAssessment(
+                            criterion=group.code,
+                            item=key,
+                            level=AssessmentLevel(answer.level).value if answer is not None and answer.level else None,
+                            account=answer.account if answer is not None else "",
+                            figures=dict(answer.figures or {}) if answer is not None else {},
+                            evidence=list(evidence.get((aid, group.code), []))
+                            if key is None and aid is not None
+                            else [],  # type: ignore[arg-type]
+                        )
+                    )
             out[unit_id] = UnitSelfAssessment(
                 unit_id=unit_id,
                 year=year,

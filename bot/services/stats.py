@@ -181,8 +181,16 @@ def needs_attention(shares: dict[str, Shares] | None, order: Sequence[str]) -> s
 
 
 # What the rule (and the name order) reads of a member, without building a User.
-MEMBER_COLUMNS = (User.id, User.full_name, User.active, User.onboarded_at, User.timezone, User.checkin_weekday,
-                  User.paused_from, User.paused_until)
+MEMBER_COLUMNS = (
+    User.id,
+    User.full_name,
+    User.active,
+    User.onboarded_at,
+    User.timezone,
+    User.checkin_weekday,
+    User.paused_from,
+    User.paused_until,
+)
 
 
 def member_filter(unit_ids: Sequence[int]):  # noqa: ANN201 - a SQL expression
@@ -202,7 +210,9 @@ class StatsService:
         res = await self.session.exec(select(User).where(*member_filter(unit_ids)).order_by(col(User.full_name)))
         return list(res.all())
 
-    async def _statuses(self, unit_ids: Sequence[int], weeks: Sequence[int]) -> tuple[dict[tuple[int, int], str], dict[int, dict[str, int]]]:
+    async def _statuses(
+        self, unit_ids: Sequence[int], weeks: Sequence[int]
+    ) -> tuple[dict[tuple[int, int], str], dict[int, dict[str, int]]]:
         """One indexed query (unit, week) for several weeks: each member's status per week,
         and per week the counts of check-ins detached from a person by /forget."""
         res = await self.session.exec(
@@ -229,8 +239,12 @@ class StatsService:
         return [(m, m.id or 0, first_week(m, since, cutoff), m.paused_until is not None) for m in members]
 
     @staticmethod
-    def _tally(roster: list[tuple[User, int, int, bool]], week: int, status: dict[tuple[int, int], str],
-               detached: dict[str, int]) -> Participation:
+    def _tally(
+        roster: list[tuple[User, int, int, bool]],
+        week: int,
+        status: dict[tuple[int, int], str],
+        detached: dict[str, int],
+    ) -> Participation:
         """One week, by the rule of `expected_in_week` (first week, then the pause)."""
         done = skipped = expected = registered = 0
         missing = []
@@ -282,9 +296,8 @@ class StatsService:
     async def shares(self, unit_ids: Sequence[int], week: int) -> dict[str, Shares] | None:
         """Per criterion group, how many answered Tốt / Đạt / Chưa đạt among finished
         check-ins (also those detached from a person by /forget). None under MIN_GROUP."""
-        done = (
-            select(CheckIn.id)
-            .where(col(CheckIn.unit_id).in_(unit_ids), CheckIn.week == week, CheckIn.status == CheckInStatus.done)
+        done = select(CheckIn.id).where(
+            col(CheckIn.unit_id).in_(unit_ids), CheckIn.week == week, CheckIn.status == CheckInStatus.done
         )
         respondents = (await self.session.exec(select(func.count()).select_from(done.subquery()))).one()
         if respondents < MIN_GROUP:
@@ -297,13 +310,17 @@ class StatsService:
         counts: dict[str, dict[str, int]] = {}
         for criterion, level, n in res.all():
             counts.setdefault(criterion, {})[level] = n
-        return {
-            c: Shares(v.get(Level.good, 0), v.get(Level.ok, 0), v.get(Level.not_met, 0))
-            for c, v in counts.items()
-        }
+        return {c: Shares(v.get(Level.good, 0), v.get(Level.ok, 0), v.get(Level.not_met, 0)) for c, v in counts.items()}
 
-    async def trend(self, unit_ids: Sequence[int], week: int, weeks: int = 8, members: list[User] | None = None,
-                    *, missing_last_only: bool = False) -> list[Participation]:
+    async def trend(
+        self,
+        unit_ids: Sequence[int],
+        week: int,
+        weeks: int = 8,
+        members: list[User] | None = None,
+        *,
+        missing_last_only: bool = False,
+    ) -> list[Participation]:
         """Participation (no shares) for `weeks` weeks ending with `week`, oldest first:
         two queries whatever the number of weeks.
 
@@ -317,14 +334,17 @@ class StatsService:
             keys.append(previous_week(keys[-1]))
         keys.reverse()
         if missing_last_only and members is None:
-            rows = (await self.session.exec(
-                select(*MEMBER_COLUMNS).where(*member_filter(unit_ids)).order_by(col(User.full_name))
-            )).all()
+            rows = (
+                await self.session.exec(
+                    select(*MEMBER_COLUMNS).where(*member_filter(unit_ids)).order_by(col(User.full_name))
+                )
+            ).all()
             status, detached = await self._statuses(unit_ids, keys)
             roster = self._roster(rows, keys[0])  # type: ignore[arg-type]
             out = [self._tally(roster, k, status, detached.get(k, {})) for k in keys]
             out = [replace(p, missing=[]) for p in out[:-1]] + [
-                replace(out[-1], missing=await self._people([m.id for m in out[-1].missing]))]
+                replace(out[-1], missing=await self._people([m.id for m in out[-1].missing]))
+            ]
             return out
         members = members if members is not None else await self.members(unit_ids)
         status, detached = await self._statuses(unit_ids, keys)
@@ -335,11 +355,13 @@ class StatsService:
         """The people of `ids`, in that order."""
         found: dict[int | None, User] = {}
         for start in range(0, len(ids), IN_CHUNK):
-            res = await self.session.exec(select(User).where(col(User.id).in_(ids[start:start + IN_CHUNK])))
+            res = await self.session.exec(select(User).where(col(User.id).in_(ids[start : start + IN_CHUNK])))
             found.update((u.id, u) for u in res.all())
         return [found[i] for i in ids if i in found]
 
-    async def person_weeks(self, weeks: Sequence[int], unit_ids: Sequence[int] | None = None) -> tuple[dict[int, Tally], Counter[int]]:
+    async def person_weeks(
+        self, weeks: Sequence[int], unit_ids: Sequence[int] | None = None
+    ) -> tuple[dict[int, Tally], Counter[int]]:
         """Per unit (its own members, not its sub-units): the person-weeks of `weeks` (a
         year's, or one), by the same rule as the weekly tally, and the members registered now.
 
@@ -351,23 +373,38 @@ class StatsService:
         weeks = sorted(set(weeks))
         if not weeks:
             return {}, Counter()
-        where = [col(User.onboarded_at).is_not(None), col(User.telegram_id).is_not(None),
-                 User.role != Role.admin, col(User.unit_id).is_not(None)]
+        where = [
+            col(User.onboarded_at).is_not(None),
+            col(User.telegram_id).is_not(None),
+            User.role != Role.admin,
+            col(User.unit_id).is_not(None),
+        ]
         if unit_ids is not None:
             where.append(col(User.unit_id).in_(unit_ids))
-        members = (await self.session.exec(
-            select(User.id, User.unit_id, User.active, User.paused_from, User.paused_until, User.checkin_weekday,
-                   User.onboarded_at, User.timezone).where(*where)
-        )).all()
+        members = (
+            await self.session.exec(
+                select(
+                    User.id,
+                    User.unit_id,
+                    User.active,
+                    User.paused_from,
+                    User.paused_until,
+                    User.checkin_weekday,
+                    User.onboarded_at,
+                    User.timezone,
+                ).where(*where)
+            )
+        ).all()
         counted = select(CheckIn.user_id, CheckIn.unit_id, CheckIn.status, func.count()).where(
-            col(CheckIn.week).in_(weeks), col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped]))
+            col(CheckIn.week).in_(weeks), col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped])
+        )
         if unit_ids is not None:
             counted = counted.where(col(CheckIn.unit_id).in_(unit_ids))
         per_user: dict[int, list[int]] = {}
         out: dict[int, Tally] = {}
-        for user_id, unit_id, st, n in (await self.session.exec(
-            counted.group_by(CheckIn.user_id, CheckIn.unit_id, CheckIn.status)
-        )).all():
+        for user_id, unit_id, st, n in (
+            await self.session.exec(counted.group_by(CheckIn.user_id, CheckIn.unit_id, CheckIn.status))
+        ).all():
             done, skipped = (n, 0) if st == CheckInStatus.done else (0, n)
             if user_id is None:  # detached by /forget: expected that week, still counted
                 if unit_id is not None:
@@ -381,13 +418,16 @@ class StatsService:
         if paused:
             ids = list(paused)
             for start in range(0, len(ids), IN_CHUNK):
-                chunk = ids[start:start + IN_CHUNK]
+                chunk = ids[start : start + IN_CHUNK]
                 for uid in chunk:
                     per_user.pop(uid, None)
                 res = await self.session.exec(
                     select(CheckIn.user_id, CheckIn.week, CheckIn.status).where(
-                        col(CheckIn.user_id).in_(chunk), col(CheckIn.week).in_(weeks),
-                        col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped])))
+                        col(CheckIn.user_id).in_(chunk),
+                        col(CheckIn.week).in_(weeks),
+                        col(CheckIn.status).in_([CheckInStatus.done, CheckInStatus.skipped]),
+                    )
+                )
                 for uid, week, st in res.all():
                     if expected_in_week(paused[uid], week):
                         acc = per_user.setdefault(uid, [0, 0])

@@ -100,7 +100,7 @@ class ReportSubmissionService:
         self.audit = AuditService(session, clock)
 
     def deadline_key(self, year: int) -> str:
-        """"annual-report@2026-12-15": the deadline occurrence a submission marks done. The
+        """ "annual-report@2026-12-15": the deadline occurrence a submission marks done. The
         §VI.1 duty recurs every year, also after the campaign file's period (SPEC §3.7)."""
         deadline = annual_report_deadline(self.campaign)
         due = deadline.due_in(year) if deadline is not None else None
@@ -110,7 +110,9 @@ class ReportSubmissionService:
     async def _may_submit(self, user: User) -> Unit:
         from bot.services.self_assessment import SelfAssessmentService
 
-        if user.unit_id is None or not await SelfAssessmentService(self.session, self.clock, self.campaign).may_assess(user):
+        if user.unit_id is None or not await SelfAssessmentService(self.session, self.clock, self.campaign).may_assess(
+            user
+        ):
             await deny(self.session, self.clock, user, Action.report, "report submission")
         unit = await self.session.get(Unit, user.unit_id)
         if unit is None:
@@ -120,7 +122,8 @@ class ReportSubmissionService:
     async def current(self, unit_id: int, year: int) -> ReportSubmission | None:
         res = await self.session.exec(
             select(ReportSubmission).where(
-                ReportSubmission.unit_id == unit_id, ReportSubmission.year == year,
+                ReportSubmission.unit_id == unit_id,
+                ReportSubmission.year == year,
                 col(ReportSubmission.superseded_at).is_(None),
             )
         )
@@ -129,7 +132,8 @@ class ReportSubmissionService:
     async def history(self, unit_id: int, year: int) -> list[ReportSubmission]:
         """Every submission of the unit for the year, newest first (superseded ones too)."""
         res = await self.session.exec(
-            select(ReportSubmission).where(ReportSubmission.unit_id == unit_id, ReportSubmission.year == year)
+            select(ReportSubmission)
+            .where(ReportSubmission.unit_id == unit_id, ReportSubmission.year == year)
             .order_by(col(ReportSubmission.id).desc())
         )
         return list(res.all())
@@ -139,13 +143,15 @@ class ReportSubmissionService:
         try:
             return sniff_report_file(name, data)
         except InvalidInput as exc:
-            self.audit.note(user.telegram_id, "report.submit", "refused",
-                            detail=f"{exc.code} name={name[:80]!r} size={len(data)}")
+            self.audit.note(
+                user.telegram_id, "report.submit", "refused", detail=f"{exc.code} name={name[:80]!r} size={len(data)}"
+            )
             await self.session.commit()
             raise
 
-    async def submit(self, user: User, year: int, *, file_name: str, data: bytes, source_id: str = "",
-                     replace: bool = False) -> ReportSubmission:
+    async def submit(
+        self, user: User, year: int, *, file_name: str, data: bytes, source_id: str = "", replace: bool = False
+    ) -> ReportSubmission:
         """Keep the signed report for the user's unit and mark the year's report deadline
         done for it. A unit that has submitted already gets AlreadySubmitted unless
         ``replace``; then the earlier file is kept, superseded."""
@@ -162,9 +168,17 @@ class ReportSubmissionService:
             await self.session.flush()
         key = self.deadline_key(year)
         row = ReportSubmission(
-            unit_id=unit.id, year=year, deadline_key=key, file_name=(" ".join(file_name.split()) or "report")[:255],  # type: ignore[arg-type]
-            mime=mime, size=len(data), sha256=hashlib.sha256(data).hexdigest(), data=data,
-            source_id=(source_id or "")[:128], submitted_by=user.id, submitted_at=now,
+            unit_id=unit.id,
+            year=year,
+            deadline_key=key,
+            file_name=(" ".join(file_name.split()) or "report")[:255],  # type: ignore[arg-type]
+            mime=mime,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+            source_id=(source_id or "")[:128],
+            submitted_by=user.id,
+            submitted_at=now,
         )
         self.session.add(row)
         done = await self.session.exec(
@@ -175,9 +189,12 @@ class ReportSubmissionService:
         from bot.services.self_assessment import SelfAssessmentService
 
         await SelfAssessmentService(self.session, self.clock, self.campaign).close_if_draft(unit.id, year, user)  # type: ignore[arg-type]
-        self.audit.note(user.telegram_id, "report.replace" if previous is not None else "report.submit",
-                        detail=f"unit={unit.id} year={year} {mime} {len(data)}B sha256={row.sha256[:16]}"
-                        + (f" supersedes={previous.id}" if previous is not None else ""))
+        self.audit.note(
+            user.telegram_id,
+            "report.replace" if previous is not None else "report.submit",
+            detail=f"unit={unit.id} year={year} {mime} {len(data)}B sha256={row.sha256[:16]}"
+            + (f" supersedes={previous.id}" if previous is not None else ""),
+        )
         try:
             await self.session.commit()
         except IntegrityError:  # another upload for the unit landed at the same moment
@@ -187,7 +204,9 @@ class ReportSubmissionService:
             raise AlreadySubmitted(name=current.file_name if current else "") from None
         return row
 
-    async def replace(self, user: User, year: int, *, file_name: str, data: bytes, source_id: str = "") -> ReportSubmission:
+    async def replace(
+        self, user: User, year: int, *, file_name: str, data: bytes, source_id: str = ""
+    ) -> ReportSubmission:
         """A second submission, confirmed: replaces the first, which stays superseded."""
         return await self.submit(user, year, file_name=file_name, data=data, source_id=source_id, replace=True)
 
@@ -200,7 +219,9 @@ class ReportSubmissionService:
             return row
         from bot.services.self_assessment import SelfAssessmentService
 
-        if user.unit_id == row.unit_id and await SelfAssessmentService(self.session, self.clock, self.campaign).may_assess(user):
+        if user.unit_id == row.unit_id and await SelfAssessmentService(
+            self.session, self.clock, self.campaign
+        ).may_assess(user):
             return row
         await deny(self.session, self.clock, user, Action.sector, f"report file id={submission_id}")
 
@@ -236,15 +257,19 @@ class ReportSubmissionService:
         for unit in units:
             found = live.get(unit.id)  # type: ignore[arg-type]
             row, name = found if found is not None else (None, None)
-            out.append(UnitSubmission(
-                unit_id=unit.id, unit_code=unit.code, unit_name=unit.name,  # type: ignore[arg-type]
-                submitted_at=row.submitted_at if row else None,
-                file_name=row.file_name if row else None,
-                submitted_by=(name or "") if row else None,
-                submission_id=row.id if row else None,
-                size=row.size if row else None,
-                replaced=replaced.get(unit.id, 0),  # type: ignore[arg-type]
-            ))
+            out.append(
+                UnitSubmission(
+                    unit_id=unit.id,
+                    unit_code=unit.code,
+                    unit_name=unit.name,  # type: ignore[arg-type]
+                    submitted_at=row.submitted_at if row else None,
+                    file_name=row.file_name if row else None,
+                    submitted_by=(name or "") if row else None,
+                    submission_id=row.id if row else None,
+                    size=row.size if row else None,
+                    replaced=replaced.get(unit.id, 0),  # type: ignore[arg-type]
+                )
+            )
         return out
 
     async def pending_leaders(self, year: int) -> list[User]:

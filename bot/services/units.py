@@ -60,11 +60,9 @@ class UnitService:
             # A moved unit takes its sub-units along.
             for sub in await self.repo.subtree_by_path(old_path):
                 if sub.id != unit.id:
-                    sub.path = unit.path + sub.path[len(old_path):]
+                    sub.path = unit.path + sub.path[len(old_path) :]
 
-    async def add(
-        self, code: str, name: str, parent_code: str | None = None, kind: str = "ministry_unit"
-    ) -> Unit:
+    async def add(self, code: str, name: str, parent_code: str | None = None, kind: str = "ministry_unit") -> Unit:
         code, name = code.strip(), " ".join(name.split())
         unit_kind = self._check(code, name, kind)
         if await self.repo.by_code(code):

@@ -8,10 +8,10 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import storage.delivery  # noqa: F401
-import storage.models  # noqa: F401 - registers the tables (one import per table module)
-import storage.examples  # noqa: F401
 import storage.awards  # noqa: F401
+import storage.delivery  # noqa: F401
+import storage.examples  # noqa: F401
+import storage.models  # noqa: F401 - registers the tables (one import per table module)
 import storage.yearly  # noqa: F401
 
 config = context.config

@@ -6,9 +6,10 @@ from __future__ import annotations
 import copy
 import os
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -145,19 +146,13 @@ def test_counts_match_the_plan_bullets(plan_text: str) -> None:
     assert as_items(_bullets_per_group(collective)) == COLLECTIVE_COUNTS
 
 
-@pytest.mark.parametrize(
-    "code", [f"{g}{n}" for g, count in INDIVIDUAL_COUNTS.items() for n in range(1, count + 1)]
-)
-def test_individual_sub_item_is_the_plans_wording(
-    campaign: Campaign, plan_text: str, code: str
-) -> None:
+@pytest.mark.parametrize("code", [f"{g}{n}" for g, count in INDIVIDUAL_COUNTS.items() for n in range(1, count + 1)])
+def test_individual_sub_item_is_the_plans_wording(campaign: Campaign, plan_text: str, code: str) -> None:
     item = campaign.criterion(code[:-1]).item(code)
     assert _as_printed_in_plan(item.text.vi) in _norm(plan_text)
 
 
-def test_every_other_vietnamese_text_is_the_plans_wording(
-    as_in_the_plan: Campaign, plan_text: str
-) -> None:
+def test_every_other_vietnamese_text_is_the_plans_wording(as_in_the_plan: Campaign, plan_text: str) -> None:
     campaign = as_in_the_plan
     plan = _norm(plan_text)
     texts = []
@@ -170,18 +165,14 @@ def test_every_other_vietnamese_text_is_the_plans_wording(
     missing = [t for t in texts if _as_printed_in_plan(t) not in plan]
     # Deadline titles are phrases lifted from mid-sentence, so only their case differs.
     missing += [
-        d.title.vi
-        for d in campaign.deadlines
-        if _as_printed_in_plan(d.title.vi).casefold() not in plan.casefold()
+        d.title.vi for d in campaign.deadlines if _as_printed_in_plan(d.title.vi).casefold() not in plan.casefold()
     ]
     assert missing == []
 
 
 def test_the_plans_typos_are_corrected(campaign: Campaign, plan_text: str) -> None:
     everything = DEFAULT_CAMPAIGN_FILE.read_text(encoding="utf-8")
-    data_texts = " ".join(
-        item.text.vi for group in campaign.individual_criteria for item in group.items
-    )
+    data_texts = " ".join(item.text.vi for group in campaign.individual_criteria for item in group.items)
     for corrected, printed in CORRECTED_TYPOS.items():
         assert printed in plan_text  # the plan really has the typo...
         assert corrected in data_texts  # ...the data has the correction...
@@ -238,9 +229,7 @@ def test_content_headings(campaign: Campaign) -> None:
     assert by_target["collective"].slogan.vi.startswith("Thi đua xây dựng cơ quan, đơn vị văn minh")
     assert len(by_target["collective"].items) == 5
     assert by_target["individual"].ref == "§II.2.2"
-    assert by_target["individual"].slogan.vi == (
-        "Thi đua thực hiện kỷ cương, trách nhiệm, tận tụy, chuyên nghiệp"
-    )
+    assert by_target["individual"].slogan.vi == ("Thi đua thực hiện kỷ cương, trách nhiệm, tận tụy, chuyên nghiệp")
     assert len(by_target["individual"].items) == 7
 
 
@@ -316,8 +305,15 @@ def test_lookups_raise_key_error(campaign: Campaign) -> None:
 
 @pytest.mark.parametrize(
     "locale, expected",
-    [("vi", "xin chào"), ("en", "hello"), ("en-US", "hello"), ("EN_gb", "hello"),
-     ("fr", "xin chào"), ("", "xin chào"), (None, "xin chào")],
+    [
+        ("vi", "xin chào"),
+        ("en", "hello"),
+        ("en-US", "hello"),
+        ("EN_gb", "hello"),
+        ("fr", "xin chào"),
+        ("", "xin chào"),
+        (None, "xin chào"),
+    ],
 )
 def test_text_get_falls_back_to_vietnamese(locale: str | None, expected: str) -> None:
     assert Text(vi="xin chào", en="hello").get(locale) == expected
@@ -345,15 +341,23 @@ def test_the_2026_2030_draft_keeps_the_criteria_and_the_yearly_duties() -> None:
     for kind in ("individual_criteria", "collective_criteria"):
         old_groups, new_groups = getattr(old, kind), getattr(new, kind)
         assert [(g.code, g.ref, [i.code for i in g.items], g.figures) for g in new_groups] == [
-            (g.code, g.ref, [i.code for i in g.items], g.figures) for g in old_groups]
+            (g.code, g.ref, [i.code for i in g.items], g.figures) for g in old_groups
+        ]
     assert new.individual_criteria == old.individual_criteria  # word for word
     report = new.deadline("annual-report")
-    assert (report.kind, report.month, report.day, report.strictly_before, report.ref) == ("annual", 12, 15, True, "§VI.1")
+    assert (report.kind, report.month, report.day, report.strictly_before, report.ref) == (
+        "annual",
+        12,
+        15,
+        True,
+        "§VI.1",
+    )
     assert report.occurrences(date(2026, 1, 1), date(2026, 12, 31)) == [date(2026, 12, 15)]
     assert new.awards.max_per_unit == 2 and new.awards.round("annual").ref == "§IV.2.1"
     assert [r.code for r in new.awards.rounds_in(2028)] == ["annual", "midterm-2028"]
     assert check_campaign(NEXT_PHASE_FILE).startswith(
-        "…/QĐ-BNNMT 2026–2030 (DRAFT, to be confirmed by the ministry's decision): 7 individual")
+        "…/QĐ-BNNMT 2026–2030 (DRAFT, to be confirmed by the ministry's decision): 7 individual"
+    )
 
 
 def test_an_issued_campaign_needs_its_decision_date(tmp_path: Path) -> None:
@@ -368,7 +372,7 @@ def test_an_issued_campaign_needs_its_decision_date(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", [DEFAULT_CAMPAIGN_FILE, NEXT_PHASE_FILE], ids=["2019-2025", "2026-2030"])
 def test_an_annual_round_is_named_for_its_year_without_saying_the_year_twice(path: Path) -> None:
-    """"Khen thưởng hàng năm năm 2026" must never be shown (issue 13)."""
+    """ "Khen thưởng hàng năm năm 2026" must never be shown (issue 13)."""
     annual = load_campaign(path).awards.round("annual")
     assert annual.title_for(2026, "vi") == "Khen thưởng năm 2026"
     assert annual.title_for(2026, "en") == "Awards for 2026"
@@ -424,48 +428,84 @@ def _swap_d_and_dd(data: dict) -> None:
 
 
 BROKEN = [
-    ("missing English", _delete("individual_criteria[2].items[0].text.en"),
-     "individual_criteria[2].items[0].text.en", "Field required"),
-    ("blank Vietnamese", _set("collective_criteria[0].title.vi", "   "),
-     "collective_criteria[0].title.vi", "at least 1 character"),
-    ("duplicate group", _copy_first_group_over_second,
-     "individual_criteria[1].code", "duplicate group code 'a'"),
-    ("duplicate sub-item", _set("individual_criteria[0].items[2].code", "a1"),
-     "individual_criteria[0].items[2].code", "duplicate sub-item code 'a1'"),
-    ("sub-item of another group", _set("individual_criteria[0].items[0].code", "b1"),
-     "individual_criteria[0].items[0].code", "'b1' should be the group code 'a'"),
-    ("đ before d", _swap_d_and_dd,
-     "individual_criteria[4].code", "group 'd' comes after 'đ'"),
-    ("not a letter", _set("collective_criteria[5].code", "e2"),
-     "collective_criteria[5].code", "not a single letter"),
-    ("empty items", _set("individual_criteria[2].items", []),
-     "individual_criteria[2].items", "at least 1 item"),
-    ("ref without §", _set("individual_criteria[0].items[0].ref", "IV.1.2.a.1"),
-     "individual_criteria[0].items[0].ref", "should match pattern"),
+    (
+        "missing English",
+        _delete("individual_criteria[2].items[0].text.en"),
+        "individual_criteria[2].items[0].text.en",
+        "Field required",
+    ),
+    (
+        "blank Vietnamese",
+        _set("collective_criteria[0].title.vi", "   "),
+        "collective_criteria[0].title.vi",
+        "at least 1 character",
+    ),
+    ("duplicate group", _copy_first_group_over_second, "individual_criteria[1].code", "duplicate group code 'a'"),
+    (
+        "duplicate sub-item",
+        _set("individual_criteria[0].items[2].code", "a1"),
+        "individual_criteria[0].items[2].code",
+        "duplicate sub-item code 'a1'",
+    ),
+    (
+        "sub-item of another group",
+        _set("individual_criteria[0].items[0].code", "b1"),
+        "individual_criteria[0].items[0].code",
+        "'b1' should be the group code 'a'",
+    ),
+    ("đ before d", _swap_d_and_dd, "individual_criteria[4].code", "group 'd' comes after 'đ'"),
+    ("not a letter", _set("collective_criteria[5].code", "e2"), "collective_criteria[5].code", "not a single letter"),
+    ("empty items", _set("individual_criteria[2].items", []), "individual_criteria[2].items", "at least 1 item"),
+    (
+        "ref without §",
+        _set("individual_criteria[0].items[0].ref", "IV.1.2.a.1"),
+        "individual_criteria[0].items[0].ref",
+        "should match pattern",
+    ),
     ("start after end", _set("start", date(2026, 1, 1)), "end", "before start 2026-01-01"),
-    ("annual without day", _delete("deadlines[3].day"),
-     "deadlines[3].day", "required for an annual deadline"),
-    ("31 April", lambda d: (_set("deadlines[3].month", 4)(d), _set("deadlines[3].day", 31)(d)),
-     "deadlines[3].day", "31 is not a day of month 4"),
-    ("29 February", lambda d: (_set("deadlines[3].month", 2)(d), _set("deadlines[3].day", 29)(d)),
-     "deadlines[3].day", "not a day of month 2 in every year"),
+    ("annual without day", _delete("deadlines[3].day"), "deadlines[3].day", "required for an annual deadline"),
+    (
+        "31 April",
+        lambda d: (_set("deadlines[3].month", 4)(d), _set("deadlines[3].day", 31)(d)),
+        "deadlines[3].day",
+        "31 is not a day of month 4",
+    ),
+    (
+        "29 February",
+        lambda d: (_set("deadlines[3].month", 2)(d), _set("deadlines[3].day", 29)(d)),
+        "deadlines[3].day",
+        "not a day of month 2 in every year",
+    ),
     ("month 13", _set("deadlines[3].month", 13), "deadlines[3].month", "less than or equal to 12"),
-    ("once without year", _delete("deadlines[1].year"),
-     "deadlines[1].year", "required for a once deadline"),
-    ("once in the wrong year", _set("deadlines[1].due", date(2023, 1, 10)),
-     "deadlines[1].due", "not in year 2022"),
-    ("once outside the period", _set("deadlines[1].year", 2031),
-     "deadlines[1].year", "outside the campaign period 2019–2025"),
-    ("quota zero", _set("awards.max_per_unit", 0),
-     "awards.max_per_unit", "greater than or equal to 1"),
-    ("once round without year", _delete("awards.rounds[1].year"),
-     "awards.rounds[1].year", "required for a once award round"),
-    ("unknown key in a group", _set("individual_criteria[0].weight", 3),
-     "individual_criteria[0].weight", "Extra inputs are not permitted"),
+    ("once without year", _delete("deadlines[1].year"), "deadlines[1].year", "required for a once deadline"),
+    ("once in the wrong year", _set("deadlines[1].due", date(2023, 1, 10)), "deadlines[1].due", "not in year 2022"),
+    (
+        "once outside the period",
+        _set("deadlines[1].year", 2031),
+        "deadlines[1].year",
+        "outside the campaign period 2019–2025",
+    ),
+    ("quota zero", _set("awards.max_per_unit", 0), "awards.max_per_unit", "greater than or equal to 1"),
+    (
+        "once round without year",
+        _delete("awards.rounds[1].year"),
+        "awards.rounds[1].year",
+        "required for a once award round",
+    ),
+    (
+        "unknown key in a group",
+        _set("individual_criteria[0].weight", 3),
+        "individual_criteria[0].weight",
+        "Extra inputs are not permitted",
+    ),
     ("unknown top-level key", _set("ministry", "BTNMT"), "ministry", "Extra inputs"),
     ("no awards", _delete("awards"), "awards", "Field required"),
-    ("hint too long", _set("individual_criteria[0].hint.en", "x" * 121),
-     "individual_criteria[0].hint.en", "hint longer than 120 characters"),
+    (
+        "hint too long",
+        _set("individual_criteria[0].hint.en", "x" * 121),
+        "individual_criteria[0].hint.en",
+        "hint longer than 120 characters",
+    ),
     ("version as a number", _set("version", 1.0), "version", "valid string"),
 ]
 
@@ -475,9 +515,7 @@ def good_data() -> dict:
     return yaml.safe_load(DEFAULT_CAMPAIGN_FILE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize(
-    "mutate, field, problem", [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN]
-)
+@pytest.mark.parametrize("mutate, field, problem", [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN])
 def test_broken_file_is_refused_naming_the_field(
     tmp_path: Path, good_data: dict, mutate: Callable, field: str, problem: str
 ) -> None:
@@ -507,7 +545,9 @@ def test_several_errors_report_the_first_and_a_count(tmp_path: Path, good_data: 
     del data["collective_criteria"][0]["title"]["en"]
     file = tmp_path / "two.yaml"
     file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(CampaignError, match=r"individual_criteria\[0\]\.title\.en: Field required \(and 1 more error\)$"):
+    with pytest.raises(
+        CampaignError, match=r"individual_criteria\[0\]\.title\.en: Field required \(and 1 more error\)$"
+    ):
         load_campaign(file)
 
 

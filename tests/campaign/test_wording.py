@@ -31,13 +31,18 @@ def test_the_plan_in_force_is_named_with_its_decision() -> None:
     campaign = load_campaign()
     with use_locale("vi"):
         assert campaign_reference(campaign).endswith(
-            "giai đoạn 2019 - 2025 (Kế hoạch ban hành kèm theo Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019)")
+            "giai đoạn 2019 - 2025 (Kế hoạch ban hành kèm theo Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019)"
+        )
         assert individual_groups(campaign) == "7 nhóm tiêu chuẩn đối với cá nhân"
         assert annual_report_due(campaign) == "15 tháng 12"
-        assert award_rounds(campaign) == "Khen thưởng hàng năm, Khen thưởng sơ kết năm 2022, Khen thưởng tổng kết năm 2025"
+        assert (
+            award_rounds(campaign) == "Khen thưởng hàng năm, Khen thưởng sơ kết năm 2022, Khen thưởng tổng kết năm 2025"
+        )
         assert max_nominations(campaign) == "tối đa 2 tập thể hoặc cá nhân mỗi đơn vị, mỗi đợt"
     with use_locale("en"):
-        assert campaign_reference(campaign).endswith("2019–2025 (plan issued with Decision 2497/QĐ-BTNMT of 02/10/2019)")
+        assert campaign_reference(campaign).endswith(
+            "2019–2025 (plan issued with Decision 2497/QĐ-BTNMT of 02/10/2019)"
+        )
         assert individual_groups(campaign) == "the 7 groups of individual criteria"
         assert annual_report_due(campaign) == "15 December"
 

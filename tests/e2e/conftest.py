@@ -17,8 +17,8 @@ from bot.app import Runtime, build_runtime
 from bot.clock import FixedClock
 from bot.config import load_settings
 from bot.services.invites import InviteService
-from bot.services.units import UnitService
 from bot.services.onboarding import OnboardingService
+from bot.services.units import UnitService
 from emulator import TelegramEmulator
 from storage.models import Role, User
 from storage.repositories import UnitRepo
@@ -51,7 +51,13 @@ class Harness:
             await UnitService(s, self.clock).add(code, name, parent)
 
     async def register(
-        self, telegram_id: int, full_name: str, *, unit: str | None = "VP", role: Role = Role.employee, locale: str = "vi"
+        self,
+        telegram_id: int,
+        full_name: str,
+        *,
+        unit: str | None = "VP",
+        role: Role = Role.employee,
+        locale: str = "vi",
     ) -> User:
         """A person who has already onboarded (onboarding itself is tested through the UI)."""
         async with self.sessionmaker() as s:
@@ -60,7 +66,9 @@ class Harness:
             token = None
             if role != Role.admin:
                 token = (await InviteService(s, self.clock).create(unit, role)).token
-            svc = OnboardingService(s, self.clock, admin_ids=frozenset({telegram_id}) if role == Role.admin else frozenset())
+            svc = OnboardingService(
+                s, self.clock, admin_ids=frozenset({telegram_id}) if role == Role.admin else frozenset()
+            )
             user = await svc.accept(telegram_id, token, locale=locale, notice_version="test")
             user.full_name, user.position = full_name, "Chuyên viên"
             return await svc.finish(user)
@@ -71,7 +79,9 @@ class Harness:
             return inv.token
 
 
-async def start_bot(emu: TelegramEmulator, db_url: str, clock: FixedClock, **settings: object) -> tuple[Runtime, asyncio.Task]:
+async def start_bot(
+    emu: TelegramEmulator, db_url: str, clock: FixedClock, **settings: object
+) -> tuple[Runtime, asyncio.Task]:
     cfg = load_settings(
         bot_token=TOKEN, telegram_api_url=emu.url, database_url=db_url, admin_ids=str(ADMIN_ID), **settings
     )
@@ -81,7 +91,9 @@ async def start_bot(emu: TelegramEmulator, db_url: str, clock: FixedClock, **set
     polled = asyncio.Event()
     rt.dp.startup.register(lambda: polled.set())
     task = asyncio.create_task(
-        rt.dp.start_polling(rt.bot, handle_as_tasks=False, handle_signals=False, close_bot_session=False, polling_timeout=1)
+        rt.dp.start_polling(
+            rt.bot, handle_as_tasks=False, handle_signals=False, close_bot_session=False, polling_timeout=1
+        )
     )
     await asyncio.wait_for(polled.wait(), 10)
     return rt, task

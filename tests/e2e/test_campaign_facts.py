@@ -34,10 +34,25 @@ CODE = "15/QĐ-BTN"
 #: Facts of Decision 2497/QĐ-BTNMT, of the national campaign and of the default settings,
 #: none of which belongs to the campaign loaded here.
 FORBIDDEN = (
-    "2497", "BTNMT", "BNNMT", "733/", "tài nguyên và môi trường", "Natural Resources",
-    "Bộ Nông nghiệp", "Agriculture and Environment",
-    "thi đua thực hiện văn hóa công sở", "emulate in practising office culture",
-    "seven", "bảy nhóm", "7 nhóm", "7 groups", "2019", "2022", "15 tháng 12", "15 December", "15/12",
+    "2497",
+    "BTNMT",
+    "BNNMT",
+    "733/",
+    "tài nguyên và môi trường",
+    "Natural Resources",
+    "Bộ Nông nghiệp",
+    "Agriculture and Environment",
+    "thi đua thực hiện văn hóa công sở",
+    "emulate in practising office culture",
+    "seven",
+    "bảy nhóm",
+    "7 nhóm",
+    "7 groups",
+    "2019",
+    "2022",
+    "15 tháng 12",
+    "15 December",
+    "15/12",
 )
 SEVENTH = re.compile(r"\b\d/7\b")  # "Câu 3/7"
 
@@ -46,8 +61,14 @@ def five_group_file(tmp_path: Path) -> Path:
     """The shipped 2026–2030 file made another campaign: issued, renamed, five individual
     groups, the annual report due on 29 November."""
     data = yaml.safe_load(NEXT_PHASE_FILE.read_text(encoding="utf-8"))
-    data.update(id="thu-nghiem-2026", code=CODE, version="1", status="issued", issued="2026-01-05",
-                title={"vi": NAME_VI, "en": NAME_EN})
+    data.update(
+        id="thu-nghiem-2026",
+        code=CODE,
+        version="1",
+        status="issued",
+        issued="2026-01-05",
+        title={"vi": NAME_VI, "en": NAME_EN},
+    )
     data.pop("note", None)
     data["individual_criteria"] = data["individual_criteria"][:5]
     for deadline in data["deadlines"]:
@@ -84,8 +105,11 @@ def seen(h: Harness) -> list[tuple[int, str]]:
 
 
 def assert_no_plan_facts(h: Harness, *, skip: tuple[str, ...] = ()) -> None:
-    bad = [(who, text[:200], offences(text)) for who, text in seen(h)
-           if offences(text) and not any(s in text for s in skip)]
+    bad = [
+        (who, text[:200], offences(text))
+        for who, text in seen(h)
+        if offences(text) and not any(s in text for s in skip)
+    ]
     assert not bad, bad
 
 
@@ -96,8 +120,14 @@ async def drain(h: Harness) -> None:
 
 @pytest.fixture
 async def five(emu: TelegramEmulator, sqlite_url: str, clock: FixedClock, tmp_path: Path) -> AsyncIterator[Harness]:
-    rt, task = await start_bot(emu, sqlite_url, clock, campaign_file=str(five_group_file(tmp_path)),
-                               ministry_name=MINISTRY, standing_agency=AGENCY)
+    rt, task = await start_bot(
+        emu,
+        sqlite_url,
+        clock,
+        campaign_file=str(five_group_file(tmp_path)),
+        ministry_name=MINISTRY,
+        standing_agency=AGENCY,
+    )
     yield Harness(emu, rt, clock)
     await stop_bot(rt, task)
     assert not emu.internal_errors, emu.internal_errors
@@ -186,9 +216,10 @@ async def test_every_flow_follows_a_five_group_campaign_file(five: Harness) -> N
 
     # The Monday digest, then the next check-in prompt.
     async with h.sessionmaker() as s:
+        from sqlmodel import select
+
         from bot.services.checkin import CheckinService
         from storage.models import User
-        from sqlmodel import select
 
         tam = (await s.exec(select(User).where(User.telegram_id == 51003))).one()
         svc = CheckinService(s, h.clock, h.rt.campaign)

@@ -29,7 +29,9 @@ def participation(done: int, expected: int) -> Participation:
 
 def test_the_headline_is_the_weeks_rate_and_its_change() -> None:
     assert chart_headline(participation(5, 7), participation(6, 7)) == {
-        "headline": "71%", "headline_note": "↓15 so với tuần trước"}
+        "headline": "71%",
+        "headline_note": "↓15 so với tuần trước",
+    }
     assert chart_headline(participation(7, 7), participation(5, 7))["headline_note"] == "↑29 so với tuần trước"
     assert chart_headline(participation(1, 2), participation(2, 4))["headline_note"] == "→0 so với tuần trước"
     assert chart_headline(participation(1, 2), participation(0, 0))["headline_note"] == "tuần trước chưa có số liệu"
@@ -76,8 +78,10 @@ def test_dashboard_chart_shows_the_eight_lowest_of_many_units(monkeypatch) -> No
     from storage.models import Unit
 
     when = datetime(2026, 11, 24, tzinfo=UTC)
-    units = [UnitTally(Unit(id=n, code=f"U{n}", name=f"Đơn vị {n}", created_at=when), 0, 4, Tally(4, n % 5, 0))
-             for n in range(12)]
+    units = [
+        UnitTally(Unit(id=n, code=f"U{n}", name=f"Đơn vị {n}", created_at=when), 0, 4, Tally(4, n % 5, 0))
+        for n in range(12)
+    ]
     fig = SectorFigures(weeks=[202648], total=Tally(48, 20, 0), members=48, units=units)
     seen: dict = {}
     monkeypatch.setattr(sector, "sector_participation", lambda **kw: seen.update(kw) or b"")
@@ -118,5 +122,6 @@ async def test_the_leaders_digest_chart_at_phone_width(h: Harness) -> None:
     assert "Bản tổng hợp tuần" in card.text
     image = keep("e2e-digest", chart.photo.data)
     assert image.width == 800 and image.height <= 1280
-    assert {"#78B159", "#FDCB58", "#DD2E44"} <= {"#{:02X}{:02X}{:02X}".format(*rgb)
-                                                   for _n, rgb in image.convert("RGB").getcolors(1 << 20)}
+    assert {"#78B159", "#FDCB58", "#DD2E44"} <= {
+        "#{:02X}{:02X}{:02X}".format(*rgb) for _n, rgb in image.convert("RGB").getcolors(1 << 20)
+    }

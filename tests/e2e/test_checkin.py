@@ -24,12 +24,14 @@ async def test_all_good_week_takes_eight_taps(h: Harness) -> None:
     assert card.button_texts[:3] == ["🟢 Tốt", "🟡 Đạt", "🔴 Chưa đạt"]
     taps = 0
     for n in range(7):
-        await lan.press("🟢 Tốt"); taps += 1
+        await lan.press("🟢 Tốt")
+        taps += 1
         assert lan.last.message_id == card.message_id  # one message, edited in place
         if n < 6:
             assert f"Câu {n + 2}/7" in lan.last.text
     assert "Đã trả lời đủ 7 nhóm" in lan.last.text
-    await lan.press("✅ Hoàn tất"); taps += 1
+    await lan.press("✅ Hoàn tất")
+    taps += 1
     summary = lan.last
     assert taps <= 8 and summary.message_id == card.message_id
     assert "Đã hoàn tất tự đánh giá" in summary.text and "Tốt 7 · Đạt 0 · Chưa đạt 0" in summary.text
@@ -49,15 +51,22 @@ async def test_not_met_with_sub_items_and_a_note_then_compare_next_week(h: Harne
     assert "Những nội dung nào chưa đạt" in items.text
     # One button per point, with its short label from the campaign file; the plan's
     # wording folded in a quote below, not numbers to match with paragraphs.
-    assert items.button_texts == ["☐ Học tập nâng cao trình độ", "☐ Chủ động phối hợp",
-                                  "☐ Báo cáo trung thực, khách quan", "Tiếp tục ➡"]
+    assert items.button_texts == [
+        "☐ Học tập nâng cao trình độ",
+        "☐ Chủ động phối hợp",
+        "☐ Báo cáo trung thực, khách quan",
+        "Tiếp tục ➡",
+    ]
     assert "<blockquote expandable><b>Học tập nâng cao trình độ:</b> Thường xuyên học tập" in items.html
     assert all(len(data.encode()) <= 64 for _, data in sum(items.buttons, []))
     await binh.press("☐ Học tập nâng cao trình độ")
     await binh.press("☐ Báo cáo trung thực, khách quan")
     await binh.press("☑ Học tập nâng cao trình độ")  # changed his mind
-    assert binh.last.button_texts[:3] == ["☐ Học tập nâng cao trình độ", "☐ Chủ động phối hợp",
-                                          "☑ Báo cáo trung thực, khách quan"]
+    assert binh.last.button_texts[:3] == [
+        "☐ Học tập nâng cao trình độ",
+        "☐ Chủ động phối hợp",
+        "☑ Báo cáo trung thực, khách quan",
+    ]
     await binh.press("Tiếp tục ➡")
     assert "ghi chú ngắn" in binh.last.text
     await binh.send("Báo cáo tuần <b>chậm</b> hai ngày")

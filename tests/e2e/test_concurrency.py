@@ -32,7 +32,9 @@ async def test_forty_people_opening_their_check_in_at_once_are_all_answered(
     polled = asyncio.Event()
     rt.dp.startup.register(lambda: polled.set())
     # As in production: each update is its own task, so they are in flight together.
-    task = asyncio.create_task(rt.dp.start_polling(rt.bot, handle_signals=False, close_bot_session=False, polling_timeout=1))
+    task = asyncio.create_task(
+        rt.dp.start_polling(rt.bot, handle_signals=False, close_bot_session=False, polling_timeout=1)
+    )
     try:
         await asyncio.wait_for(polled.wait(), 10)
         h = Harness(emu, rt, clock)

@@ -126,7 +126,12 @@ async def test_5xx_is_retried_with_backoff(h: Harness) -> None:
     await out.send_batch()
     async with h.sessionmaker() as s:
         [row] = (await s.exec(select(OutboxMessage))).all()
-    assert row.status == OutboxStatus.pending and row.attempts == 1 and "502" in (row.last_error or "") or "Bad Gateway" in (row.last_error or "")
+    assert (
+        row.status == OutboxStatus.pending
+        and row.attempts == 1
+        and "502" in (row.last_error or "")
+        or "Bad Gateway" in (row.last_error or "")
+    )
     await asyncio.sleep(2.1)
     await out.drain(timeout=10)
     assert len(h.emu.messages(22001)) == 1
@@ -168,13 +173,28 @@ async def test_kill_9_mid_broadcast_resends_only_what_was_in_flight(h: Harness, 
     for c in chats:
         h.emu.user(c, "Người nhận", started=True)
     async with h.sessionmaker() as s:
-        _, queued = await DeliveryService(s, Clock()).start_broadcast("announce", ADMIN_ID, [
-            Outgoing(f"announce-test:{c}", "announce", c, {"method": "sendMessage", "text": f"Thông báo {c}"}) for c in chats])
+        _, queued = await DeliveryService(s, Clock()).start_broadcast(
+            "announce",
+            ADMIN_ID,
+            [
+                Outgoing(f"announce-test:{c}", "announce", c, {"method": "sendMessage", "text": f"Thông báo {c}"})
+                for c in chats
+            ],
+        )
     assert queued == 320
     db = h.rt.settings.database_url
-    cmd = [sys.executable, str(ROOT / "tests/reliability/send_outbox.py"), h.emu.url, TOKEN, db, "25"]  # SEND_RATE's default
+    cmd = [
+        sys.executable,
+        str(ROOT / "tests/reliability/send_outbox.py"),
+        h.emu.url,
+        TOKEN,
+        db,
+        "25",
+    ]  # SEND_RATE's default
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = await asyncio.create_subprocess_exec(*cmd, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    proc = await asyncio.create_subprocess_exec(
+        *cmd, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
 
     def delivered() -> list:
         return [c for c in h.emu.calls_of("sendMessage") if c.status == 200]
@@ -208,7 +228,9 @@ async def test_kill_9_mid_broadcast_resends_only_what_was_in_flight(h: Harness, 
     # server after the kill).
     in_flight = len(hung) + len([c for c in h.emu.calls[calls_at_kill:] if c.method == "sendMessage"])
     # The emulator lives in this event loop: wait for the restarted sender without blocking it.
-    again = await asyncio.create_subprocess_exec(*cmd, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    again = await asyncio.create_subprocess_exec(
+        *cmd, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
     _, err = await asyncio.wait_for(again.communicate(), 120)
     assert again.returncode == 0, err.decode()
     await h.emu.wait_idle(timeout=10)  # the hung sends have been carried out too
@@ -275,7 +297,8 @@ async def test_deadline_reminder_sequence_and_done_button(h: Harness) -> None:
     await h.register(27002, "Lãnh Đạo B", unit="SO-B", role=Role.leader)
     async with h.sessionmaker() as s:
         occ = await DeadlineService(s, h.clock, h.rt.campaign).add(
-            date(2026, 12, 31), "Báo cáo sơ kết công tác văn hóa công sở năm 2026", None, 1, date(2026, 11, 25))
+            date(2026, 12, 31), "Báo cáo sơ kết công tác văn hóa công sở năm 2026", None, 1, date(2026, 11, 25)
+        )
     key = f"custom-{occ.id}@2026-12-31"
     days_sent: dict[int, list[int]] = {27001: [], 27002: []}
     a = h.emu.user(27001, "A", started=True)
@@ -314,7 +337,9 @@ async def test_leader_digest_content_threshold_and_one_tap_nudge(h: Harness) -> 
         svc = CheckinService(s, h.clock, h.rt.campaign)
         for n, m in enumerate(members[:2]):  # only two answered: shares withheld
             for g in h.rt.campaign.individual_criteria:
-                await svc.answer(m, svc.current_week(m), g.code, Level.not_met if (n, g.code) == (0, "b") else Level.good)
+                await svc.answer(
+                    m, svc.current_week(m), g.code, Level.not_met if (n, g.code) == (0, "b") else Level.good
+                )
             await svc.finish(m, svc.current_week(m))
     lead = h.emu.user(28001, "Trưởng", started=True)
     for m in members:
@@ -370,10 +395,12 @@ async def test_catch_up_runs_a_missed_job_once(h: Harness) -> None:
 
 
 @pytest.mark.parametrize("backend", ["postgres", "redis", "sqlite-file"])
-async def test_only_one_process_leads_the_scheduler(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
-    from tests.conftest import PG_URL, require_service
+async def test_only_one_process_leads_the_scheduler(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
     from scheduler.runner import LeaderLock
     from storage.db import make_engine
+    from tests.conftest import PG_URL, require_service
 
     if backend == "postgres":
         require_service("PostgreSQL", "127.0.0.1", 5432)
@@ -463,7 +490,9 @@ async def test_admins_keep_the_deadline_calendar(h: Harness) -> None:
     h.clock.set(datetime(2026, 12, 11, 1, 30, tzinfo=UTC))  # 7 days before, 08:30
     await run_job(ctx(h), "deadline_reminders", h.clock.now())
     await sender(h).drain()
-    await leader.press("✅ Đơn vị đã hoàn thành", message=[m for m in leader.messages if "Báo cáo năm 2026 (sửa)" in m.text][-1])
+    await leader.press(
+        "✅ Đơn vị đã hoàn thành", message=[m for m in leader.messages if "Báo cáo năm 2026 (sửa)" in m.text][-1]
+    )
     await admin.send("/deadlines status custom-1@2026-12-18")
     assert "Đã xong (1): SO-A" in admin.last.text and "Chưa xong (1): SO-B" in admin.last.text
     await admin.send("/deadlines remove 1")
@@ -478,8 +507,16 @@ async def test_admins_keep_the_deadline_calendar(h: Harness) -> None:
 
 async def run_cli(env: dict[str, str], *args: str) -> str:
     """`python -m bot ARGS` as an operator runs it; its standard output (it must succeed)."""
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, cwd=ROOT, env=env,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode == 0, err.decode()
     return out.decode()
@@ -510,8 +547,14 @@ async def test_jobs_run_send_leaves_sending_to_the_running_bot(h: Harness) -> No
 
     await h.register(33002, "Lãnh Đạo", unit="VP", role=Role.leader)
     h.emu.user(33002, "LĐ", started=True)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": h.rt.settings.database_url, "LOG_LEVEL": "WARNING",
-           "BOT_TOKEN": h.rt.settings.token(), "TELEGRAM_API_URL": h.emu.url}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": h.rt.settings.database_url,
+        "LOG_LEVEL": "WARNING",
+        "BOT_TOKEN": h.rt.settings.token(),
+        "TELEGRAM_API_URL": h.emu.url,
+    }
 
     def cli(*args: str) -> Awaitable[str]:
         return run_cli(env, *args)
@@ -538,8 +581,14 @@ async def test_jobs_run_with_a_later_now_beside_a_running_bot_is_sent_now(h: Har
 
     await h.register(33003, "Lãnh Đạo", unit="VP", role=Role.leader)
     h.emu.user(33003, "LĐ", started=True)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": h.rt.settings.database_url, "LOG_LEVEL": "WARNING",
-           "BOT_TOKEN": h.rt.settings.token(), "TELEGRAM_API_URL": h.emu.url}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": h.rt.settings.database_url,
+        "LOG_LEVEL": "WARNING",
+        "BOT_TOKEN": h.rt.settings.token(),
+        "TELEGRAM_API_URL": h.emu.url,
+    }
     running_bot = LeaderLock(h.rt.engine, None)  # the running bot: it holds the lock and sends, on the real clock
     assert await running_bot.acquire()
     out = sender(h, real_time=True)
@@ -548,7 +597,9 @@ async def test_jobs_run_with_a_later_now_beside_a_running_bot_is_sent_now(h: Har
     try:
         later = (Clock().now() + timedelta(days=60)).astimezone(h.rt.settings.zone)
         monday = (later - timedelta(days=later.weekday())).replace(hour=8, minute=0, second=0, microsecond=0)
-        printed = await run_cli(env, "jobs", "run", "leader_digests", "--now", monday.strftime("%Y-%m-%dT%H:%M"), "--send")
+        printed = await run_cli(
+            env, "jobs", "run", "leader_digests", "--now", monday.strftime("%Y-%m-%dT%H:%M"), "--send"
+        )
         assert "2 message(s) queued" in printed and "not sent from here" in printed
         assert "the messages are due now" in printed
         deadline = time.monotonic() + 15
@@ -561,7 +612,9 @@ async def test_jobs_run_with_a_later_now_beside_a_running_bot_is_sent_now(h: Har
         await running_bot.release()
 
 
-async def test_the_minute_prompt_job_finding_nobody_logs_nothing_at_info(h: Harness, caplog: pytest.LogCaptureFixture) -> None:
+async def test_the_minute_prompt_job_finding_nobody_logs_nothing_at_info(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     """Issue 14.22: the prompt job runs every minute; when it queues nothing it says so
     only at DEBUG. A job that queued something, or another job, is still logged."""
     import logging
@@ -572,4 +625,6 @@ async def test_the_minute_prompt_job_finding_nobody_logs_nothing_at_info(h: Harn
     assert [r for r in caplog.records if r.name == "scheduler.jobs"] == []
     await h.register(34001, "Lãnh Đạo", unit="VP", role=Role.leader)
     await run_job(ctx(h), "leader_digests", datetime(2026, 11, 30, 1, 0, tzinfo=UTC))
-    assert [r.getMessage() for r in caplog.records if r.name == "scheduler.jobs"] == ["job leader_digests for 202648 queued 2"]
+    assert [r.getMessage() for r in caplog.records if r.name == "scheduler.jobs"] == [
+        "job leader_digests for 202648 queued 2"
+    ]

@@ -50,13 +50,18 @@ async def test_dossier_eligibility_and_refusals(h: Harness) -> None:
 
     # The standing agency flags Lan (Decree 98, Art. 4): her dossier and a new nomination are refused.
     await boss.send(f"/eligibility person {lan.id} Đang bị xem xét kỷ luật")
-    assert "Đã ghi nhận chưa đủ điều kiện khen thưởng (số 1): Nguyễn Thị Lan. Lý do: Đang bị xem xét kỷ luật." in boss.last.text
+    assert (
+        "Đã ghi nhận chưa đủ điều kiện khen thưởng (số 1): Nguyễn Thị Lan. Lý do: Đang bị xem xét kỷ luật."
+        in boss.last.text
+    )
     async with h.sessionmaker() as s:
         rows = (await s.exec(select(Nomination).order_by(col(Nomination.id)))).all()
     collective, individual = rows
     await lead.send(f"/dossier {individual.id}")
-    refusal = ("Không thể đề nghị khen thưởng Nguyễn Thị Lan: cơ quan thường trực đã ghi nhận trường hợp này chưa đủ "
-               "điều kiện khen thưởng (Đang bị xem xét kỷ luật; Điều 4 Nghị định số 98/2023/NĐ-CP).")
+    refusal = (
+        "Không thể đề nghị khen thưởng Nguyễn Thị Lan: cơ quan thường trực đã ghi nhận trường hợp này chưa đủ "
+        "điều kiện khen thưởng (Đang bị xem xét kỷ luật; Điều 4 Nghị định số 98/2023/NĐ-CP)."
+    )
     assert lead.last.text.startswith(refusal)
     await lead.send("/nominate")
     await lead.press(f"↩ Rút đề nghị {individual.slot}")
@@ -70,20 +75,31 @@ async def test_dossier_eligibility_and_refusals(h: Harness) -> None:
 
     # The withdrawn nomination's dossier: refused clearly.
     await boss.send(f"/dossier {individual.id}")
-    assert boss.last.text == ("Đề nghị này đã được rút ngày 25/11/2026 nên không có hồ sơ. Gửi "
-                              "/nominate để xem các đề nghị hiện có.")
+    assert boss.last.text == (
+        "Đề nghị này đã được rút ngày 25/11/2026 nên không có hồ sơ. Gửi /nominate để xem các đề nghị hiện có."
+    )
     # An administrator gets any unit's papers; an employee none.
     await boss.send("/dossier custom-1 VP")
-    assert [m.document.file_name for m in boss.since_last_action] == ["to-trinh_VP_custom-1.docx", "danh-sach_VP_custom-1.docx"]
+    assert [m.document.file_name for m in boss.since_last_action] == [
+        "to-trinh_VP_custom-1.docx",
+        "danh-sach_VP_custom-1.docx",
+    ]
     await boss.send(f"/dossier {collective.id}")
     assert boss.last.document.file_name == f"bao-cao-thanh-tich_mau-02_{collective.id}.docx"
     employee = h.emu.user(40100, "Lan")
     await employee.send(f"/dossier {collective.id}")
     assert "không dành cho vai trò của đồng chí" in employee.last.text
     async with h.sessionmaker() as s:
-        refused = (await s.exec(select(AuditEntry).where(AuditEntry.outcome == "refused").order_by(col(AuditEntry.id)))).all()
+        refused = (
+            await s.exec(select(AuditEntry).where(AuditEntry.outcome == "refused").order_by(col(AuditEntry.id)))
+        ).all()
         lan_now = await s.get(User, lan.id)
-    assert [a.action for a in refused] == ["dossier.not_eligible", "nomination.not_eligible", "dossier.withdrawn", "dossier"]
+    assert [a.action for a in refused] == [
+        "dossier.not_eligible",
+        "nomination.not_eligible",
+        "dossier.withdrawn",
+        "dossier",
+    ]
     assert lan_now is not None and lan_now.full_name == "Nguyễn Thị Lan"
 
 

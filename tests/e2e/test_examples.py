@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-import docx
 import pytest
 from sqlmodel import col, select
 
@@ -16,9 +15,9 @@ from emulator import TelegramEmulator
 from handlers import review as review_handlers
 from storage.examples import ExampleNote, ExampleNoteKind, ExamplePhoto, ExampleStatus, GoodExample
 from storage.models import AuditEntry, FsmRecord, Role
-from tests.render.docx_checks import check_decree30
 from tests.e2e.conftest import Harness, start_bot, stop_bot
 from tests.example_images import exif_of, gps_of, jpeg
+from tests.render.docx_checks import check_decree30
 
 STORY = "Đồng chí Bình chủ động hướng dẫn người dân nộp hồ sơ đất đai trực tuyến, giảm một nửa thời gian chờ."
 INJECTION = "Tổ Một cửa <b>số hoá</b> & <script>alert('x')</script> toàn bộ hồ sơ."
@@ -48,7 +47,9 @@ async def finish_sharing(user, *, names: bool = True) -> None:  # noqa: ANN001
     await user.press("📨 Gửi bộ phận truyền thông")
 
 
-async def submit_one(h: Harness, telegram_id: int, name: str, *, story: str = STORY, locale: str = "vi", photos: int = 0):  # noqa: ANN201
+async def submit_one(
+    h: Harness, telegram_id: int, name: str, *, story: str = STORY, locale: str = "vi", photos: int = 0
+):  # noqa: ANN201
     await h.register(telegram_id, name, locale=locale)
     user = h.emu.user(telegram_id, name.split()[-1], language_code=locale)
     await user.send("/share")
@@ -69,8 +70,12 @@ async def test_share_with_an_album_of_five_photos(h: Harness) -> None:
     await lan.send("/share")
     card = lan.last
     assert "bước 1/6" in card.text and "phát hiện, biểu dương và nhân rộng" in card.text
-    assert card.button_texts == ["🏅 Điển hình tiên tiến", "💛 Gương người tốt, việc tốt", "💡 Sáng kiến, giải pháp",
-                                 "🌱 Mô hình hay, cách làm mới"]
+    assert card.button_texts == [
+        "🏅 Điển hình tiên tiến",
+        "💛 Gương người tốt, việc tốt",
+        "💡 Sáng kiến, giải pháp",
+        "🌱 Mô hình hay, cách làm mới",
+    ]
     await lan.press("Mô hình hay, cách làm mới")
     assert lan.last.message_id == card.message_id and "Đối tượng được nêu gương là ai?" in lan.last.text
     await lan.press("Một đồng nghiệp")
@@ -95,7 +100,13 @@ async def test_share_with_an_album_of_five_photos(h: Harness) -> None:
     assert "Đã gửi, xin cảm ơn đồng chí" in lan.last.text and f"#{ex.id}" in lan.last.text
     [ex] = await examples(h)
     assert (ex.status, ex.category, ex.subject, ex.subject_name, ex.story, ex.consent_names) == (
-        ExampleStatus.submitted, "new_model", "colleague", "Trần Văn Bình", STORY, True)
+        ExampleStatus.submitted,
+        "new_model",
+        "colleague",
+        "Trần Văn Bình",
+        STORY,
+        True,
+    )
     photos = await photos_of(h, ex.id)
     assert [p.position for p in photos] == [1, 2, 3, 4, 5] and all(p.data[:2] == b"\xff\xd8" for p in photos)
     assert await h.count(FsmRecord) == 0
@@ -132,7 +143,9 @@ async def test_a_story_over_the_limit_is_refused_with_the_numbers(h: Harness) ->
     await thu.press("Bản thân tôi")
     assert "bước 3/6" in thu.last.text
     await thu.send("x" * 2001)
-    assert "từ 20 đến 2000 ký tự" in thu.last.text and "2001 ký tự" in thu.last.text and "chưa được lưu" in thu.last.text
+    assert (
+        "từ 20 đến 2000 ký tự" in thu.last.text and "2001 ký tự" in thu.last.text and "chưa được lưu" in thu.last.text
+    )
     await thu.send("ngắn quá")
     assert "8 ký tự" in thu.last.text
     [ex] = await examples(h)
@@ -318,12 +331,17 @@ async def test_highlights_exports_and_published_link(h: Harness, monkeypatch: py
     assert progress.text == "Tệp DOCX đã sẵn sàng: 5 gương điển hình."
     word = check_decree30(document.document.data)  # A4, Times New Roman in black, the heading, page numbers
     heading = [p.text for c in word.tables[0].rows[0].cells for p in c.paragraphs]
-    assert heading[:2] == ["BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG", "VỤ THI ĐUA,\nKHEN THƯỞNG VÀ\nTUYÊN TRUYỀN"]  # from settings
+    assert heading[:2] == [
+        "BỘ NÔNG NGHIỆP\nVÀ MÔI TRƯỜNG",
+        "VỤ THI ĐUA,\nKHEN THƯỞNG VÀ\nTUYÊN TRUYỀN",
+    ]  # from settings
     texts = [p.text for p in word.paragraphs]
     assert INJECTION in texts  # literal text, no markup
     assert len(word.inline_shapes) == 2
     assert [p.text for p in word.paragraphs if p.text.startswith("Ảnh ") and p.runs[0].italic] == [
-        "Ảnh 1/2, gương điển hình #1", "Ảnh 2/2, gương điển hình #1"]
+        "Ảnh 1/2, gương điển hình #1",
+        "Ảnh 2/2, gương điển hình #1",
+    ]
     numbers = [int(t.rsplit("#", 1)[1].rstrip(")")) for t in texts if t[:1].isdigit() and "(#" in t]
     assert numbers == sorted(numbers)  # in the order they were sent, not newest first
 
@@ -348,7 +366,10 @@ async def test_highlights_exports_and_published_link(h: Harness, monkeypatch: py
     await ha.send("https://baotainguyenmoitruong.vn/guong-sang-mot-cua-123.html?a=1&b=2")
     assert "Gương điển hình #1 đã được đánh dấu là đã đăng" in ha.last.text
     told = lan.last
-    assert "đã được đăng tải" in told.text and "https://baotainguyenmoitruong.vn/guong-sang-mot-cua-123.html?a=1&b=2" in told.text
+    assert (
+        "đã được đăng tải" in told.text
+        and "https://baotainguyenmoitruong.vn/guong-sang-mot-cua-123.html?a=1&b=2" in told.text
+    )
     ex = (await examples(h))[0]
     assert ex.status == ExampleStatus.published and ex.published_url.endswith("a=1&b=2")
 
@@ -446,8 +467,11 @@ async def test_a_submitter_who_blocked_the_bot_is_not_told_and_the_reviewer_know
     await ha.send("/review")
     card = ha.last
     await ha.press("✅ Duyệt")
-    assert h.emu.chat(3007).messages[card.message_id].text.endswith(
-        "✅ Đã duyệt. (Không gửi được thông báo cho người gửi.)")
+    assert (
+        h.emu.chat(3007)
+        .messages[card.message_id]
+        .text.endswith("✅ Đã duyệt. (Không gửi được thông báo cho người gửi.)")
+    )
     assert (await examples(h))[0].status == ExampleStatus.approved  # the decision stands
     assert not any("duyệt" in (m.text or "") for m in lan.messages)
 

@@ -42,7 +42,9 @@ async def unit_id(h: Harness, code: str) -> int:
 
 async def audit(h: Harness, outcome: str = "refused") -> list[AuditEntry]:
     async with h.sessionmaker() as s:
-        return list((await s.exec(select(AuditEntry).where(AuditEntry.outcome == outcome).order_by(col(AuditEntry.id)))).all())
+        return list(
+            (await s.exec(select(AuditEntry).where(AuditEntry.outcome == outcome).order_by(col(AuditEntry.id)))).all()
+        )
 
 
 async def admin(h: Harness):  # noqa: ANN201
@@ -117,8 +119,13 @@ async def test_nominate_within_the_quota_and_the_admin_exports(h: Harness) -> No
     card = lead.last
     assert "đã dùng 2/2" in card.text and not any("➕" in b for b in card.button_texts)
     # A stale "add" button from the first card: the quota holds.
-    first_card = [m for m in lead.messages if m.reply_markup and any("➕ Đề nghị một cá nhân" == b for b in m.button_texts)
-                  and "Khen thưởng năm 2026" in m.text][0]
+    first_card = [
+        m
+        for m in lead.messages
+        if m.reply_markup
+        and any(b == "➕ Đề nghị một cá nhân" for b in m.button_texts)
+        and "Khen thưởng năm 2026" in m.text
+    ][0]
     await lead.press("➕ Đề nghị một cá nhân", message=first_card)
     assert lead.last_answer.show_alert and "tối đa theo Kế hoạch" in lead.last_answer.text
     # Withdraw one, then its slot takes another.
@@ -133,7 +140,10 @@ async def test_nominate_within_the_quota_and_the_admin_exports(h: Harness) -> No
     async with h.sessionmaker() as s:
         rows = (await s.exec(select(Nomination).order_by(col(Nomination.id)))).all()
     assert [(n.nominee, n.slot, n.withdrawn_at is None) for n in rows] == [
-        ("Phòng Tổng hợp", 1, False), ("Nguyễn Thị Lan, Chuyên viên chính", 2, False), ("Phòng Pháp chế", 2, True)]
+        ("Phòng Tổng hợp", 1, False),
+        ("Nguyễn Thị Lan, Chuyên viên chính", 2, False),
+        ("Phòng Pháp chế", 2, True),
+    ]
 
     # A leader of another unit forges a withdrawal: refused and audited.
     await h.register(32002, "Lãnh Đạo Khác", unit="SO-B", role=Role.leader)
@@ -152,9 +162,19 @@ async def test_nominate_within_the_quota_and_the_admin_exports(h: Harness) -> No
     assert [r[1] for r in cells] == ["Phòng Pháp chế"] and cells[0][8] == "Lãnh Đạo Một"
     assert cells[0][4] == "Bằng khen của Bộ trưởng Bộ Nông nghiệp và Môi trường"  # the file's award, MINISTRY_NAME
     await boss.press("⬇ Tệp CSV")
-    assert boss.last.document.data.decode("utf-8-sig").splitlines()[1].startswith("VP,Văn phòng Bộ,2,Tập thể,Phòng Pháp chế")
-    assert {a.action for a in await audit(h, "ok")} >= {"round.add", "nomination.add", "nomination.withdraw",
-                                                         "nomination.replace", "nomination.export.xlsx", "nomination.export.csv"}
+    assert (
+        boss.last.document.data.decode("utf-8-sig")
+        .splitlines()[1]
+        .startswith("VP,Văn phòng Bộ,2,Tập thể,Phòng Pháp chế")
+    )
+    assert {a.action for a in await audit(h, "ok")} >= {
+        "round.add",
+        "nomination.add",
+        "nomination.withdraw",
+        "nomination.replace",
+        "nomination.export.xlsx",
+        "nomination.export.csv",
+    }
 
 
 async def test_report_is_a_word_document(h: Harness) -> None:
@@ -229,6 +249,7 @@ def monday_digest(h: Harness, monday: datetime):  # noqa: ANN201 - the Monday jo
         h.clock.set(monday)
         await run_job(JobContext(h.sessionmaker, h.clock, h.rt.campaign, h.rt.settings), "leader_digests", monday)
         await drain(h)
+
     return run()
 
 
@@ -244,8 +265,11 @@ async def test_a_newcomer_counts_from_the_week_they_joined(h: Harness) -> None:
     h.clock.set(datetime(2026, 11, 11, 2, 0, tzinfo=UTC))  # Wednesday of week 46
     await h.add_unit("VP", "Văn phòng Bộ")
     members = [await h.register(39100 + n, f"Cán Bộ {n}", unit="VP") for n in range(3)]
-    for wednesday in (datetime(2026, 11, 11, 2, 0, tzinfo=UTC), datetime(2026, 11, 18, 2, 0, tzinfo=UTC),
-                      datetime(2026, 11, 25, 2, 0, tzinfo=UTC)):
+    for wednesday in (
+        datetime(2026, 11, 11, 2, 0, tzinfo=UTC),
+        datetime(2026, 11, 18, 2, 0, tzinfo=UTC),
+        datetime(2026, 11, 25, 2, 0, tzinfo=UTC),
+    ):
         h.clock.set(wednesday)
         for m in members:
             await checked_in(h, m)
@@ -310,14 +334,20 @@ async def test_the_digest_names_what_needs_attention_and_marks_used_nudges(h: Ha
         for n, m in enumerate(members[:3]):
             week = svc.current_week(m)
             for g in h.rt.campaign.individual_criteria:
-                await svc.answer(m, week, g.code, Level.not_met if (n, g.code) == (0, "b") else Level.ok if (n, g.code) == (1, "c") else Level.good)
+                await svc.answer(
+                    m,
+                    week,
+                    g.code,
+                    Level.not_met if (n, g.code) == (0, "b") else Level.ok if (n, g.code) == (1, "c") else Level.good,
+                )
             await svc.finish(m, week)
     await skipped(h, members[3])
     async with h.sessionmaker() as s:
         from bot.services.deadlines import DeadlineService
 
         await DeadlineService(s, h.clock, h.rt.campaign).add(
-            date(2026, 12, 10), "Báo cáo sơ kết văn hóa công sở", None, 1, date(2026, 11, 25))
+            date(2026, 12, 10), "Báo cáo sơ kết văn hóa công sở", None, 1, date(2026, 11, 25)
+        )
     for m in members:
         h.emu.user(m.telegram_id, "CB", started=True)  # type: ignore[arg-type]
     lead = h.emu.user(39501, "Trưởng", started=True)
@@ -332,8 +362,14 @@ async def test_the_digest_names_what_needs_attention_and_marks_used_nudges(h: Ha
     assert card.button_texts == ["🔔 Nhắc tất cả người chưa tự đánh giá (2)", "🔔 Cán Bộ 4", "🔔 Cán Bộ 5"]
 
     await lead.press("🔔 Cán Bộ 4", message=card)
-    assert lead.last_answer.text == "Đã xếp lịch gửi lời nhắc tới đồng chí Cán Bộ 4; lời nhắc sẽ được gửi trong ít phút."
-    assert card.button_texts == ["🔔 Nhắc tất cả người chưa tự đánh giá (2)", "✓ Đã xếp lịch nhắc: Cán Bộ 4", "🔔 Cán Bộ 5"]
+    assert (
+        lead.last_answer.text == "Đã xếp lịch gửi lời nhắc tới đồng chí Cán Bộ 4; lời nhắc sẽ được gửi trong ít phút."
+    )
+    assert card.button_texts == [
+        "🔔 Nhắc tất cả người chưa tự đánh giá (2)",
+        "✓ Đã xếp lịch nhắc: Cán Bộ 4",
+        "🔔 Cán Bộ 5",
+    ]
     assert "Bản tổng hợp tuần" in card.text  # the text stays; only the buttons changed
     await lead.press("✓ Đã xếp lịch nhắc: Cán Bộ 4", message=card)
     assert lead.last_answer.text == "Đồng chí Cán Bộ 4 đã được nhắc hôm nay; lời nhắc sẽ được gửi trong ít phút."
@@ -343,16 +379,24 @@ async def test_the_digest_names_what_needs_attention_and_marks_used_nudges(h: Ha
     assert lead.last_answer.text == "Đồng chí Cán Bộ 4 đã được nhắc hôm nay; lời nhắc đã được gửi."
 
     await lead.press("🔔 Nhắc tất cả người chưa tự đánh giá (2)", message=card)
-    assert lead.last_answer.text == ("Đã xếp lịch gửi 1 lời nhắc; lời nhắc sẽ được gửi trong ít phút. "
-                                     "1 người đã được nhắc hôm nay.")
-    assert card.button_texts == ["✓ Đã xếp lịch nhắc người chưa tự đánh giá (2)", "✓ Đã xếp lịch nhắc: Cán Bộ 4", "✓ Đã xếp lịch nhắc: Cán Bộ 5"]
+    assert lead.last_answer.text == (
+        "Đã xếp lịch gửi 1 lời nhắc; lời nhắc sẽ được gửi trong ít phút. 1 người đã được nhắc hôm nay."
+    )
+    assert card.button_texts == [
+        "✓ Đã xếp lịch nhắc người chưa tự đánh giá (2)",
+        "✓ Đã xếp lịch nhắc: Cán Bộ 4",
+        "✓ Đã xếp lịch nhắc: Cán Bộ 5",
+    ]
     async with h.sessionmaker() as s:
         keys = (await s.exec(select(OutboxMessage.key).where(col(OutboxMessage.key).startswith("leader-nudge:")))).all()
     assert len(keys) == 2  # one reminder each, whatever the taps
     # Cán Bộ 5 does this week's self-assessment; the next tap says so, and reminds nobody.
     await checked_in(h, members[5])
     await lead.press("✓ Đã xếp lịch nhắc người chưa tự đánh giá (2)", message=card)
-    assert lead.last_answer.text == "Không có lời nhắc mới. 1 người đã được nhắc hôm nay. 1 người đã tự đánh giá trong tuần này."
+    assert (
+        lead.last_answer.text
+        == "Không có lời nhắc mới. 1 người đã được nhắc hôm nay. 1 người đã tự đánh giá trong tuần này."
+    )
     assert card.button_texts[2] == "✓ Cán Bộ 5: không cần nhắc"
     # A week in which nobody was missing (forged: its digest had no button): said plainly.
     await lead.press_data(NudgeCB(m=0, w=202647).pack(), message=card)
@@ -390,7 +434,9 @@ async def test_announce_through_the_outbox_with_a_confirmation(h: Harness) -> No
     assert len(rows) == 2 and all(r.key.startswith("announce:") for r in rows)
     assert h.rt.bot is not None
     await OutboxSender(h.rt.bot, h.sessionmaker, h.clock, rate=20).drain(timeout=20)
-    assert "📣 Thông báo của Vụ Thi đua, Khen thưởng và Tuyên truyền" in one.last.text and "Họp giao ban" in one.last.text
+    assert (
+        "📣 Thông báo của Vụ Thi đua, Khen thưởng và Tuyên truyền" in one.last.text and "Họp giao ban" in one.last.text
+    )
     assert "📣 Announcement from" in two.last.text  # each reads the heading in their language
     assert h.emu.messages(35003) == [] and h.emu.messages(35004) == []
     assert "Đã gửi xong thông báo: tổng số 2 tin, đã gửi 2 tin" in boss.last.text
@@ -404,8 +450,11 @@ async def test_units_roles_invitations_and_the_audit_log(h: Harness) -> None:
     await boss.send("/units add VP - Văn phòng Bộ")
     assert "Đã thêm đơn vị: VP Văn phòng Bộ" in boss.last.text
     await boss.send("/units import")
-    await boss.send_document("code,name,parent_code,kind\nVP-TH,Phòng Tổng hợp,VP,division\nSO-HT,Sở Hà Tĩnh,,province_dept\n".encode(),
-                             "don-vi.csv", "text/csv")
+    await boss.send_document(
+        "code,name,parent_code,kind\nVP-TH,Phòng Tổng hợp,VP,division\nSO-HT,Sở Hà Tĩnh,,province_dept\n".encode(),
+        "don-vi.csv",
+        "text/csv",
+    )
     assert "thêm mới 2, cập nhật 0" in boss.last.text
     await boss.send("/units")
     assert "VP-TH" in boss.last.text and "SO-HT" in boss.last.text
@@ -424,7 +473,10 @@ async def test_units_roles_invitations_and_the_audit_log(h: Harness) -> None:
     await boss.send("/invite VP-TH employee 7 5")
     await boss.send("/invites")
     listing = boss.last  # Lan's (used, unlimited) and the new one, newest first
-    assert "Đường dẫn mời còn hiệu lực</b> (2)" in listing.html and listing.button_texts == ["Thu hồi số 2", "Thu hồi số 1"]
+    assert "Đường dẫn mời còn hiệu lực</b> (2)" in listing.html and listing.button_texts == [
+        "Thu hồi số 2",
+        "Thu hồi số 1",
+    ]
     assert "• số 2: VP-TH, cán bộ, công chức, viên chức; hiệu lực đến 02/12/2026; đã dùng 0/5" in listing.text
     await boss.press("Thu hồi số 2")
     assert boss.last_answer.text == "Đã thu hồi lời mời số 2: đường dẫn không còn hiệu lực."
@@ -436,7 +488,12 @@ async def test_units_roles_invitations_and_the_audit_log(h: Harness) -> None:
     await employee.send("/units")
     await boss.send("/audit")
     log = boss.last.text
-    assert "role.change" in log and "invite.revoke" in log and "unit.import" in log and "manage_units · refused · 36002" in log
+    assert (
+        "role.change" in log
+        and "invite.revoke" in log
+        and "unit.import" in log
+        and "manage_units · refused · 36002" in log
+    )
     await boss.send("/audit refused")
     assert "role.change" not in boss.last.text and "manage_units" in boss.last.text
 
@@ -534,7 +591,9 @@ async def test_who_may_do_what(h: Harness) -> None:
             refusals += denied
             await chat.send("/cancel")
     entries = await audit(h)
-    assert len(entries) == refusals and all(e.actor_telegram_id in {p.telegram_id for p in people.values()} for e in entries)
+    assert len(entries) == refusals and all(
+        e.actor_telegram_id in {p.telegram_id for p in people.values()} for e in entries
+    )
     outsider = h.emu.user(38999, "Người lạ")
     for command in COMMANDS:
         await outsider.send(command)

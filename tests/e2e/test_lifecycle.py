@@ -20,7 +20,9 @@ async def polling(rt) -> asyncio.Task:  # noqa: ANN001
     polled = asyncio.Event()
     rt.dp.startup.register(lambda: polled.set())
     task = asyncio.create_task(
-        rt.dp.start_polling(rt.bot, handle_as_tasks=False, handle_signals=False, close_bot_session=False, polling_timeout=1)
+        rt.dp.start_polling(
+            rt.bot, handle_as_tasks=False, handle_signals=False, close_bot_session=False, polling_timeout=1
+        )
     )
     await asyncio.wait_for(polled.wait(), 10)
     return task
@@ -35,7 +37,9 @@ async def stop(rt, task: asyncio.Task | None) -> None:  # noqa: ANN001
 
 
 async def test_polling_starts_the_leader_scheduler_and_stopping_releases_it(
-    emu: TelegramEmulator, sqlite_url: str, clock: FixedClock  # noqa: F811
+    emu: TelegramEmulator,
+    sqlite_url: str,
+    clock: FixedClock,  # noqa: F811
 ) -> None:
     """As `python -m bot` runs: once polling has started, this process holds the lock (a
     `jobs run --send` beside it leaves the sending to it); once polling stops, it does not."""
@@ -75,7 +79,9 @@ class Recorder:
 
 
 async def test_the_dispatcher_starts_a_given_scheduler_once_and_none_when_asked(
-    emu: TelegramEmulator, sqlite_url: str, clock: FixedClock  # noqa: F811
+    emu: TelegramEmulator,
+    sqlite_url: str,
+    clock: FixedClock,  # noqa: F811
 ) -> None:
     cfg = load_settings(bot_token=TOKEN, telegram_api_url=emu.url, database_url=sqlite_url)
     recorder = Recorder()
@@ -95,6 +101,9 @@ async def test_the_dispatcher_starts_a_given_scheduler_once_and_none_when_asked(
         assert none.scheduler is None and none.dp is not None
         hooks = [h.callback for h in [*none.dp.startup.handlers, *none.dp.shutdown.handlers]]
         assert not [c for c in hooks if isinstance(getattr(c, "__self__", None), (Scheduler, Recorder))]
-        assert [h.callback.__name__ for h in none.dp.startup.handlers] == ["set_commands", "log_campaign_in_force"]  # no scheduler
+        assert [h.callback.__name__ for h in none.dp.startup.handlers] == [
+            "set_commands",
+            "log_campaign_in_force",
+        ]  # no scheduler
     finally:
         await none.close()

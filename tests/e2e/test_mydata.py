@@ -47,9 +47,14 @@ async def test_mydata_sends_a_readable_document_and_the_json_in_vietnamese(h: Ha
     check_page(document)  # A4 and the Decree's margins
     check_fonts(document)  # Times New Roman, black, no theme fonts
     text = all_text(document)
-    for heading in ("DỮ LIỆU CÁ NHÂN CỦA ĐỒNG CHÍ", "I. THÔNG TIN CÁ NHÂN",
-                    "II. SỰ ĐỒNG Ý VỚI THÔNG BÁO XỬ LÝ DỮ LIỆU CÁ NHÂN", "III. CÀI ĐẶT CỦA ĐỒNG CHÍ",
-                    "IV. KẾT QUẢ TỰ ĐÁNH GIÁ HẰNG TUẦN", "V. GƯƠNG ĐIỂN HÌNH ĐỒNG CHÍ ĐÃ GỬI"):
+    for heading in (
+        "DỮ LIỆU CÁ NHÂN CỦA ĐỒNG CHÍ",
+        "I. THÔNG TIN CÁ NHÂN",
+        "II. SỰ ĐỒNG Ý VỚI THÔNG BÁO XỬ LÝ DỮ LIỆU CÁ NHÂN",
+        "III. CÀI ĐẶT CỦA ĐỒNG CHÍ",
+        "IV. KẾT QUẢ TỰ ĐÁNH GIÁ HẰNG TUẦN",
+        "V. GƯƠNG ĐIỂN HÌNH ĐỒNG CHÍ ĐÃ GỬI",
+    ):
         assert heading in text, heading
     [consent] = await h.rows(ConsentRecord)
     assert "Họ và tên: Nguyễn Thị Lan" in text and "Chức vụ: Chuyên viên chính" in text
@@ -72,8 +77,12 @@ async def test_mydata_in_english_for_an_english_speaker(h: Harness) -> None:
     word, data = tom.since_last_action
     assert word.document.file_name == "my-data.docx" and data.document.file_name.endswith(".json")
     text = all_text(open_docx(word.document.data))
-    for heading in ("YOUR PERSONAL DATA", "I. WHO YOU ARE", "II. CONSENT TO THE PERSONAL-DATA NOTICE",
-                    "IV. WEEKLY SELF-ASSESSMENTS"):
+    for heading in (
+        "YOUR PERSONAL DATA",
+        "I. WHO YOU ARE",
+        "II. CONSENT TO THE PERSONAL-DATA NOTICE",
+        "IV. WEEKLY SELF-ASSESSMENTS",
+    ):
         assert heading in text, heading
     assert "Full name: Tom Tran" in text and "No self-assessment yet." in text
     assert "Notice version: test" in text

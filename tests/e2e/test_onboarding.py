@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers.texts import NOTICE_VERSION, notice_version
 from storage.models import AuditEntry, ConsentRecord, FsmRecord, Invitation, Role, User
 from tests.e2e.conftest import ADMIN_ID, Harness
-from handlers.texts import NOTICE_VERSION, notice_version
 
 
 def full_version(h: Harness) -> str:
@@ -30,7 +30,8 @@ async def test_invited_employee_onboards_in_six_interactions_in_vietnamese(h: Ha
     lan = h.emu.user(1001, "Lan", "Nguyễn", language_code="vi")
     steps = 0
 
-    await lan.send(f"/start {token}"); steps += 1
+    await lan.send(f"/start {token}")
+    steps += 1
     notice = lan.last.text
     # A summary a phone shows whole: who, what, why, the rights, nothing stored without consent.
     assert "Thông báo về xử lý dữ liệu cá nhân" in notice and "Bộ Nông nghiệp và Môi trường" in notice
@@ -41,23 +42,33 @@ async def test_invited_employee_onboards_in_six_interactions_in_vietnamese(h: Ha
     assert lan.last.button_texts == ["✅ Tôi đồng ý", "Tôi không đồng ý", "📄 Xem chi tiết"]
     assert await h.count(User) == 0 and await h.count(ConsentRecord) == 0  # nothing before consent
 
-    await lan.press("✅ Tôi đồng ý"); steps += 1
+    await lan.press("✅ Tôi đồng ý")
+    steps += 1
     assert "Sự đồng ý đã được ghi nhận" in lan.messages[-2].text
     assert "ngôn ngữ nào" in lan.last.text
-    await lan.press("🇻🇳 Tiếng Việt"); steps += 1
+    await lan.press("🇻🇳 Tiếng Việt")
+    steps += 1
     assert "họ và tên" in lan.last.text
-    await lan.send("Nguyễn Thị Lan"); steps += 1
+    await lan.send("Nguyễn Thị Lan")
+    steps += 1
     assert "Chức vụ" in lan.last.text
-    await lan.send("Chuyên viên"); steps += 1
+    await lan.send("Chuyên viên")
+    steps += 1
     assert "Thứ Sáu lúc 15:00" in lan.last.text
-    await lan.press("✅ Giữ Thứ Sáu lúc 15:00"); steps += 1
+    await lan.press("✅ Giữ Thứ Sáu lúc 15:00")
+    steps += 1
     welcome = lan.last.text
     assert "Chào mừng đồng chí Nguyễn Thị Lan" in welcome and "/help" in welcome
     assert "Thứ Sáu lúc 15:00" in welcome
     assert steps <= 6
 
     [user] = await h.rows(User)
-    assert (user.full_name, user.position, user.locale, user.role) == ("Nguyễn Thị Lan", "Chuyên viên", "vi", Role.employee)
+    assert (user.full_name, user.position, user.locale, user.role) == (
+        "Nguyễn Thị Lan",
+        "Chuyên viên",
+        "vi",
+        Role.employee,
+    )
     assert (user.checkin_weekday, user.checkin_time) == (4, "15:00") and user.onboarded_at is not None
     [consent] = await h.rows(ConsentRecord)
     assert consent.user_id == user.id and consent.notice_version == full_version(h)
@@ -398,8 +409,10 @@ async def test_the_notice_is_a_summary_with_details_and_back_and_consent_keeps_t
     assert "91/2025/QH15" in text and "356/2025/NĐ-CP" in text
     assert full_version(h) in text and full_version(h).startswith(NOTICE_VERSION)
     # The campaign from the campaign file, with its decision and date; the organisation from settings.
-    assert ("Phong trào thi đua “Cán bộ, công chức, viên chức ngành tài nguyên và môi trường thi đua thực hiện "
-            "văn hóa công sở” giai đoạn 2019 - 2025 (Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019)") in text
+    assert (
+        "Phong trào thi đua “Cán bộ, công chức, viên chức ngành tài nguyên và môi trường thi đua thực hiện "
+        "văn hóa công sở” giai đoạn 2019 - 2025 (Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019)"
+    ) in text
     assert "Bộ Nông nghiệp và Môi trường, thông qua Vụ Thi đua, Khen thưởng và Tuyên truyền" in text
     assert len(text) <= 4096
     assert full.button_texts == ["✅ Tôi đồng ý", "Tôi không đồng ý", "↩ Quay lại bản tóm tắt"]
@@ -432,13 +445,17 @@ async def test_details_in_english_and_declining_from_the_full_text_stores_nothin
 
 
 async def test_a_draft_campaign_is_named_as_a_draft_plan_without_a_decision_number(
-    emu, sqlite_url, clock  # noqa: ANN001
+    emu,
+    sqlite_url,
+    clock,  # noqa: ANN001
 ) -> None:
     """The 2026–2030 file has no decision yet: "Kế hoạch … (dự thảo)", never "Quyết định số …"."""
     from bot.campaign.in_force import NEXT_PHASE_FILE
     from tests.e2e.conftest import start_bot, stop_bot
 
-    rt, task = await start_bot(emu, sqlite_url, clock, campaign_file=str(NEXT_PHASE_FILE), ministry_name="Bộ Thử Nghiệm")
+    rt, task = await start_bot(
+        emu, sqlite_url, clock, campaign_file=str(NEXT_PHASE_FILE), ministry_name="Bộ Thử Nghiệm"
+    )
     h = Harness(emu, rt, clock)
     try:
         await h.add_unit("VP", "Văn phòng Bộ")
@@ -449,15 +466,23 @@ async def test_a_draft_campaign_is_named_as_a_draft_plan_without_a_decision_numb
         await an.press("📄 Xem chi tiết")
         full = an.last.text
         for text in (summary, full):
-            assert ("Kế hoạch tổ chức thực hiện Phong trào thi đua “Cán bộ, công chức, viên chức thi đua thực hiện "
-                    "văn hóa công sở” giai đoạn 2026 - 2030 (dự thảo)") in text
+            assert (
+                "Kế hoạch tổ chức thực hiện Phong trào thi đua “Cán bộ, công chức, viên chức thi đua thực hiện "
+                "văn hóa công sở” giai đoạn 2026 - 2030 (dự thảo)"
+            ) in text
             assert "Quyết định" not in text and "QĐ-BNNMT" not in text and "2497" not in text
             assert "tài nguyên và môi trường" not in text and "Bộ Thử Nghiệm" in text
         await an.press("✅ Tôi đồng ý")
         [consent] = await h.rows(ConsentRecord)
-        assert consent.notice_version == full_version(h) != notice_version(
-            __import__("bot.campaign", fromlist=["load_campaign"]).load_campaign(), "Bộ Thử Nghiệm",
-            rt.settings.standing_agency)
+        assert (
+            consent.notice_version
+            == full_version(h)
+            != notice_version(
+                __import__("bot.campaign", fromlist=["load_campaign"]).load_campaign(),
+                "Bộ Thử Nghiệm",
+                rt.settings.standing_agency,
+            )
+        )
     finally:
         await stop_bot(rt, task)
 

@@ -56,13 +56,17 @@ def sender(h: Harness) -> OutboxSender:
     return OutboxSender(h.rt.bot, h.sessionmaker, h.clock, rate=20)
 
 
-async def test_self_assessment_with_a_photo_resumes_after_a_restart(emu: TelegramEmulator, db_url: str, clock: FixedClock,
-                                                                    caplog: pytest.LogCaptureFixture) -> None:
+async def test_self_assessment_with_a_photo_resumes_after_a_restart(
+    emu: TelegramEmulator, db_url: str, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
     clock.set(TODAY)
     rt, task = await start_bot(emu, db_url, clock)
     # The start-up log names the campaign in force, its period, and that it has ended.
-    assert any(r.getMessage().startswith("campaign in force: 2497/QĐ-BTNMT 2019–2025") and "ended on 2025-12-31" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        r.getMessage().startswith("campaign in force: 2497/QĐ-BTNMT 2019–2025")
+        and "ended on 2025-12-31" in r.getMessage()
+        for r in caplog.records
+    )
     h = Harness(emu, rt, clock)
     await h.add_unit("STN", "Sở Nông nghiệp và Môi trường")
     await h.register(41001, "Nguyễn Văn Lãnh", unit="STN", role=Role.leader)
@@ -85,7 +89,11 @@ async def test_self_assessment_with_a_photo_resumes_after_a_restart(emu: Telegra
     await lead.press("✅ Xong")
     assert "Minh chứng: 1 (photo-1.jpg)" in lead.last.text
     await lead.press("📥 Xem minh chứng")
-    assert lead.last_answer.text == "Đã gửi 1 tệp." and lead.last.photo and "c) Công nghệ thông tin: photo-1.jpg" in lead.last.caption
+    assert (
+        lead.last_answer.text == "Đã gửi 1 tệp."
+        and lead.last.photo
+        and "c) Công nghệ thông tin: photo-1.jpg" in lead.last.caption
+    )
     await lead.press("✍️ Kết quả thực hiện")
     await stop_bot(rt, task)  # the bot restarts while the leader is typing
 
@@ -102,8 +110,11 @@ async def test_self_assessment_with_a_photo_resumes_after_a_restart(emu: Telegra
             report = await SelfAssessmentService(s, clock, rt.campaign).for_report(1, 2026)
             [photo] = (await s.exec(select(AssessmentEvidence))).all()
         c = report.group("c")
-        assert (c.level, c.account, c.figures) == ("good", "Đã vận hành Cổng dịch vụ công trực tuyến; 100% hồ sơ được số hóa.",
-                                                   {"on-time-share": "98,5"})
+        assert (c.level, c.account, c.figures) == (
+            "good",
+            "Đã vận hành Cổng dịch vụ công trực tuyến; 100% hồ sơ được số hóa.",
+            {"on-time-share": "98,5"},
+        )
         assert [(e.name, e.kind) for e in c.evidence] == [("photo-1.jpg", "photo")]
         assert photo.data[:2] == b"\xff\xd8" and photo.mime == "image/jpeg"
     finally:
@@ -127,7 +138,10 @@ async def test_employees_are_refused_and_audited_the_officer_may_assess(h: Harne
     assert "Self-assessment of Đơn vị VP, year 2026" in clerk.last.text
     await clerk.press("e) No single-use plastics")
     await clerk.press("No")  # single-use plastic still used at meetings: no
-    assert clerk.last_answer.text == "Saved." and "Single-use plastic still used at conferences and workshops: <b>no" not in clerk.last.text
+    assert (
+        clerk.last_answer.text == "Saved."
+        and "Single-use plastic still used at conferences and workshops: <b>no" not in clerk.last.text
+    )
     assert "Single-use plastic still used at conferences and workshops: no" in clerk.last.text
     async with h.sessionmaker() as s:
         refused = (await s.exec(select(AuditEntry).where(AuditEntry.outcome == "refused"))).all()
@@ -143,14 +157,19 @@ async def test_submission_stops_the_reminders_for_that_unit_and_the_board(hdb: H
     await h.register(43001, "Lãnh Đạo A", unit="SA", role=Role.leader)
     await h.register(43002, "Lãnh Đạo B", unit="SB", role=Role.leader, locale="en")
     await h.register(ADMIN_ID, "Quản Trị", unit=None, role=Role.admin)
-    a, b = h.emu.user(43001, "A", language_code="vi", started=True), h.emu.user(43002, "B", language_code="en", started=True)
+    a, b = (
+        h.emu.user(43001, "A", language_code="vi", started=True),
+        h.emu.user(43002, "B", language_code="en", started=True),
+    )
     admin = h.emu.user(ADMIN_ID, "Admin", language_code="vi", started=True)
 
     # 14/12 is the last day (before 15/12): 13 days left on 01/12, 7 on 07/12.
     h.clock.set(datetime(2026, 11, 30, 1, 30, tzinfo=UTC))
     res = await run_job(ctx(h), "deadline_reminders", h.clock.now())
     assert {line for line in res.lines if "annual-report" in line} == {
-        "reminder annual-report@2026-12-15 (14 days) -> 43001", "reminder annual-report@2026-12-15 (14 days) -> 43002"}
+        "reminder annual-report@2026-12-15 (14 days) -> 43001",
+        "reminder annual-report@2026-12-15 (14 days) -> 43002",
+    }
     await sender(h).drain()
     assert "Nhắc hạn" in a.last.text and "14/12/2026" in a.last.text and "/submit" in a.last.text
 
@@ -173,25 +192,40 @@ async def test_submission_stops_the_reminders_for_that_unit_and_the_board(hdb: H
     async with h.sessionmaker() as s:
         rows = (await s.exec(select(ReportSubmission).order_by(col(ReportSubmission.id)))).all()
         done = (await s.exec(select(DeadlineDone))).all()
-        audit = [e.action for e in (await s.exec(select(AuditEntry).order_by(col(AuditEntry.id)))).all() if e.action.startswith("report.")]
-    assert [(r.file_name, r.superseded_at is not None) for r in rows] == [("bao-cao-da-ky.pdf", True), ("bao-cao-sua.docx", False)]
+        audit = [
+            e.action
+            for e in (await s.exec(select(AuditEntry).order_by(col(AuditEntry.id)))).all()
+            if e.action.startswith("report.")
+        ]
+    assert [(r.file_name, r.superseded_at is not None) for r in rows] == [
+        ("bao-cao-da-ky.pdf", True),
+        ("bao-cao-sua.docx", False),
+    ]
     assert [(d.deadline_key, d.unit_id) for d in done] == [("annual-report@2026-12-15", rows[0].unit_id)]
     assert audit == ["report.submit", "report.submit", "report.replace"]  # refused, submitted, replaced
 
     # The 7-day reminder reaches only the unit that has not submitted.
     h.clock.set(datetime(2026, 12, 7, 1, 30, tzinfo=UTC))
     res = await run_job(ctx(h), "deadline_reminders", h.clock.now())
-    assert [line for line in res.lines if "annual-report" in line] == ["reminder annual-report@2026-12-15 (7 days) -> 43002"]
+    assert [line for line in res.lines if "annual-report" in line] == [
+        "reminder annual-report@2026-12-15 (7 days) -> 43002"
+    ]
     await sender(h).drain()
 
     # The admins' board, the file, and the one-tap reminder to the rest.
     await admin.send("/submissions")
     board = admin.last
     assert "Báo cáo năm 2026 (mục VI.1): 1/2 đơn vị đã nộp" in board.text
-    assert "✅ SA Sở A: “bao-cao-sua.docx”, 08:30 01/12/2026, người gửi: Lãnh Đạo A" in board.text and "Chưa nộp (1)" in board.text and "SB" in board.text
+    assert (
+        "✅ SA Sở A: “bao-cao-sua.docx”, 08:30 01/12/2026, người gửi: Lãnh Đạo A" in board.text
+        and "Chưa nộp (1)" in board.text
+        and "SB" in board.text
+    )
     await admin.press("📥 SA")
     sent = h.emu.messages(ADMIN_ID)[-1]
-    assert sent.document is not None and sent.document.file_name == "bao-cao-sua.docx" and sent.document.data == docx_sent
+    assert (
+        sent.document is not None and sent.document.file_name == "bao-cao-sua.docx" and sent.document.data == docx_sent
+    )
     before = len(b.messages)
     await admin.press("🔔 Nhắc 1 đơn vị chưa nộp", message=board)
     assert admin.last_answer.text == "Đã xếp lịch gửi lời nhắc cho 1 lãnh đạo đơn vị."
@@ -231,7 +265,10 @@ async def test_the_campaign_has_ended_admins_are_told_once_and_see_it(h: Harness
         res = await run_job(ctx(h), "deadline_reminders", h.clock.now())
         reminded += [line for line in res.lines if "annual-report" in line]
         await sender(h).drain()
-    assert reminded == ["reminder annual-report@2026-12-15 (13 days) -> 46001", "reminder annual-report@2026-12-15 (7 days) -> 46001"]
+    assert reminded == [
+        "reminder annual-report@2026-12-15 (13 days) -> 46001",
+        "reminder annual-report@2026-12-15 (7 days) -> 46001",
+    ]
     first = lead.messages[0].text
     assert "Nhắc hạn: còn 13 ngày" in first and "Hạn cuối: 14/12/2026" in first and "§VI.1" in first
     notices = [m for m in h.emu.messages(ADMIN_ID) if "Kế hoạch đã hết thời hạn" in m.text]
@@ -258,7 +295,10 @@ async def test_a_leader_reads_the_sub_units_self_assessments(h: Harness) -> None
     await parent.press("🏢 Tự đánh giá của đơn vị trực thuộc")
     assert "Chi cục Bảo vệ môi trường: bản nháp, đã đánh giá 1/6 (Tốt 0 · Đạt 1 · Chưa đạt 0)" in parent.last.text
     await parent.press("SO-CC")
-    assert "Tự đánh giá của Chi cục Bảo vệ môi trường" in parent.last.text and "🔵 đ) Phong trào thi đua: Đạt" in parent.last.text
+    assert (
+        "Tự đánh giá của Chi cục Bảo vệ môi trường" in parent.last.text
+        and "🔵 đ) Phong trào thi đua: Đạt" in parent.last.text
+    )
     assert not any("Gửi bản tự đánh giá" in t for t in parent.last.button_texts)  # read only
     # An admin reads any unit's; the sub-unit's leader cannot read the parent's (refused and audited).
     await h.register(ADMIN_ID, "Quản Trị", unit=None, role=Role.admin)
@@ -283,7 +323,8 @@ async def test_the_board_of_90_units_fits_one_message(h: Harness) -> None:
     async with h.sessionmaker() as s:
         for leader in leaders[::2]:
             await ReportSubmissionService(s, h.clock, h.rt.campaign).submit(
-                await s.merge(leader), 2026, file_name=f"bao-cao-{leader.unit_id}.pdf", data=PDF)
+                await s.merge(leader), 2026, file_name=f"bao-cao-{leader.unit_id}.pdf", data=PDF
+            )
     admin = h.emu.user(ADMIN_ID, "Admin", language_code="vi")
     await admin.send("/submissions 2026")
     board = admin.last

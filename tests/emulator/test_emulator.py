@@ -228,7 +228,9 @@ async def test_an_unanswered_press_is_noticed(emu: TelegramEmulator, bot: Bot, s
         emu.assert_all_callbacks_answered()
     query_id = seen[-1][1]
     assert await bot.answer_callback_query(query_id) is True
-    with pytest.raises(TelegramBadRequest, match="query is too old and response timeout expired or query ID is invalid"):
+    with pytest.raises(
+        TelegramBadRequest, match="query is too old and response timeout expired or query ID is invalid"
+    ):
         await bot.answer_callback_query(query_id)
     with pytest.raises(TelegramBadRequest, match="query ID is invalid"):
         await bot.answer_callback_query("no-such-query")
@@ -287,7 +289,9 @@ async def test_callback_data_is_limited_to_64_bytes(emu: TelegramEmulator, bot: 
         await bot.send_message(lan.chat_id, "22 letters, 66 bytes", reply_markup=keyboard("ờ" * 22))
     with pytest.raises(TelegramBadRequest, match="Text buttons are unallowed"):
         await bot.send_message(
-            lan.chat_id, "no action", reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="?")]])
+            lan.chat_id,
+            "no action",
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="?")]]),
         )
 
     assert [m.text for m in lan.messages] == ["64 bytes"]
@@ -317,7 +321,8 @@ async def test_escaped_html_is_accepted_with_its_entities(emu: TelegramEmulator,
     lan = emu.user(1001, "Lan", started=True)
 
     sent = await bot.send_message(
-        lan.chat_id, '<a href="https://example.gov.vn">Phòng Tổ chức &amp; Cán bộ</a> &lt;3 <tg-spoiler>bí mật</tg-spoiler>'
+        lan.chat_id,
+        '<a href="https://example.gov.vn">Phòng Tổ chức &amp; Cán bộ</a> &lt;3 <tg-spoiler>bí mật</tg-spoiler>',
     )
 
     assert sent.text == "Phòng Tổ chức & Cán bộ <3 bí mật"
@@ -329,9 +334,13 @@ async def test_an_identical_edit_is_not_modified(emu: TelegramEmulator, bot: Bot
     sent = await bot.send_message(lan.chat_id, "Câu hỏi", reply_markup=rating_keyboard())
 
     with pytest.raises(TelegramBadRequest, match="message is not modified: specified new message content"):
-        await bot.edit_message_text("Câu hỏi", chat_id=lan.chat_id, message_id=sent.message_id, reply_markup=rating_keyboard())
+        await bot.edit_message_text(
+            "Câu hỏi", chat_id=lan.chat_id, message_id=sent.message_id, reply_markup=rating_keyboard()
+        )
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await bot.edit_message_reply_markup(chat_id=lan.chat_id, message_id=sent.message_id, reply_markup=rating_keyboard())
+        await bot.edit_message_reply_markup(
+            chat_id=lan.chat_id, message_id=sent.message_id, reply_markup=rating_keyboard()
+        )
     await bot.edit_message_reply_markup(chat_id=lan.chat_id, message_id=sent.message_id)
     with pytest.raises(TelegramBadRequest, match="message to edit not found"):
         await bot.edit_message_text("Khác", chat_id=lan.chat_id, message_id=999)
@@ -599,7 +608,11 @@ async def test_a_wrong_token_and_an_unknown_method(emu: TelegramEmulator) -> Non
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{emu.url}/bot{TOKEN}/sendPigeon") as response:
             assert response.status == 404
-            assert await response.json() == {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+            assert await response.json() == {
+                "ok": False,
+                "error_code": 404,
+                "description": "Not Found: method not found",
+            }
         async with http.post(f"{emu.url}/bot{TOKEN}/getMe", json={}) as response:
             assert (await response.json())["result"]["username"] == "vanhoa_test_bot"
         async with http.post(f"{emu.url}/bot{TOKEN}/sendMessage", data={"chat_id": "1", "text": "x"}) as response:

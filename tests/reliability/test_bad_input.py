@@ -66,8 +66,10 @@ def say(msgid: str, locale: str = "vi", **params: Any) -> str:
     return text.format(**params) if params else text
 
 
-NOT_REGISTERED = ("You are not registered yet. Please open the invitation link your unit sent you. "
-                  "If you have none, ask your unit's leader or emulation officer for one.")
+NOT_REGISTERED = (
+    "You are not registered yet. Please open the invitation link your unit sent you. "
+    "If you have none, ask your unit's leader or emulation officer for one."
+)
 DENIED = "Sorry, this is not available for your role. The attempt has been noted."
 STALE = "This button is no longer active."
 NOT_UNDERSTOOD = "I did not understand that. Send /help to see what I can do."
@@ -78,8 +80,10 @@ GONE = "This draft has already been sent or discarded. Send /share to start a ne
 EDITED = "Edits are not read. Please send the correction as a new message."
 FINISH_SETUP = "Please finish setting up first: answer the question above, or send /start to go on."
 KEPT_AS_NOTE = "Your text is kept as the note on {group}. Mark the points not met if you wish, then tap Continue."
-AT_CONSENT = ("Please answer the personal-data notice above with its buttons: “✅ I agree” or “I do not agree”. "
-              "Nothing about you is stored until you agree.")
+AT_CONSENT = (
+    "Please answer the personal-data notice above with its buttons: “✅ I agree” or “I do not agree”. "
+    "Nothing about you is stored until you agree."
+)
 NOT_YOURS = "This good example is someone else's: you may not change it or act on it. The attempt has been noted."
 
 
@@ -130,8 +134,15 @@ async def unchanged(h: Harness, *, refusals: int = 0, skip: tuple[str, ...] = ()
 # -- people at a step of a flow ----------------------------------------------------------------
 
 
-async def person(h: Harness, tid: int = 1001, name: str = "Nguyễn Thị Lan", *, unit: str | None = "VP",
-                 role: Role = Role.employee, lang: str = "vi") -> EmulatedUser:
+async def person(
+    h: Harness,
+    tid: int = 1001,
+    name: str = "Nguyễn Thị Lan",
+    *,
+    unit: str | None = "VP",
+    role: Role = Role.employee,
+    lang: str = "vi",
+) -> EmulatedUser:
     await h.register(tid, name, unit=unit, role=role, locale=lang)
     return h.emu.user(tid, name.split()[-1], language_code=lang)
 
@@ -146,8 +157,17 @@ async def onboarding_at(h: Harness, step: str, lang: str = "vi") -> EmulatedUser
     token = await h.invite("VP", max_uses=5)
     user = h.emu.user(1501, "Lan", "Nguyễn", language_code=lang)
     await user.send(f"/start {token}")
-    steps = ["consent", ("press", "✅"), "language", ("press", "🇻🇳" if lang == "vi" else "🇬🇧"), "name",
-             ("send", "Nguyễn Thị Lan"), "position", ("send", "Chuyên viên"), "schedule"]
+    steps = [
+        "consent",
+        ("press", "✅"),
+        "language",
+        ("press", "🇻🇳" if lang == "vi" else "🇬🇧"),
+        "name",
+        ("send", "Nguyễn Thị Lan"),
+        "position",
+        ("send", "Chuyên viên"),
+        "schedule",
+    ]
     for item in steps:
         if item == step:
             return user
@@ -176,8 +196,19 @@ async def share_at(h: Harness, step: str, tid: int = 1001) -> EmulatedUser:
     """Stopped at `step` of /share: category, subject, name, story, photos, consent."""
     user = await person(h, tid)
     await user.send("/share")
-    steps = ["category", ("press", "Mô hình hay, cách làm mới"), "subject", ("press", "Một đồng nghiệp"), "name",
-             ("send", "Trần Văn Bình"), "story", ("send", STORY), "photos", ("press", "Tiếp tục"), "consent"]
+    steps = [
+        "category",
+        ("press", "Mô hình hay, cách làm mới"),
+        "subject",
+        ("press", "Một đồng nghiệp"),
+        "name",
+        ("send", "Trần Văn Bình"),
+        "story",
+        ("send", STORY),
+        "photos",
+        ("press", "Tiếp tục"),
+        "consent",
+    ]
     for item in steps:
         if item == step:
             return user
@@ -224,9 +255,21 @@ async def raw_message(h: Harness, user: EmulatedUser, **fields: Any) -> None:
     await h.emu.send_update({"message": {"from": user.info, "chat": chat, **fields}})
 
 
-STICKER = {"sticker": {"file_id": "CAACAgIAAxkBAAIB", "file_unique_id": "AgADAQAD", "type": "regular",
-                       "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}}
-VOICE = {"voice": {"file_id": "AwACAgIAAxkBAAIC", "file_unique_id": "AgADAgAD", "duration": 3, "mime_type": "audio/ogg"}}
+STICKER = {
+    "sticker": {
+        "file_id": "CAACAgIAAxkBAAIB",
+        "file_unique_id": "AgADAQAD",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": "👍",
+    }
+}
+VOICE = {
+    "voice": {"file_id": "AwACAgIAAxkBAAIC", "file_unique_id": "AgADAgAD", "duration": 3, "mime_type": "audio/ogg"}
+}
 LOCATION = {"location": {"latitude": 21.0285, "longitude": 105.8542}}
 CONTACT = {"contact": {"phone_number": "+84901234567", "first_name": "Bình", "user_id": 7777}}
 
@@ -247,10 +290,12 @@ def case(name: str) -> Callable[[Scenario], Scenario]:
     def register(fn: Scenario) -> Scenario:
         CASES.append(pytest.param(fn, id=name))
         return fn
+
     return register
 
 
 # Free text where buttons are expected.
+
 
 @case("text at a check-in question")
 async def _(h: Harness) -> None:
@@ -336,6 +381,7 @@ async def _(h: Harness) -> None:
 
 
 # Stale and forged buttons.
+
 
 @case("garbage callback data")
 async def _(h: Harness) -> None:
@@ -540,7 +586,11 @@ async def _(h: Harness) -> None:
         await other.press_data(ShareCB(a=ShareAct.discard_yes, d=mine).pack())
     assert alert(other) == say(NOT_YOURS)[:200]  # the true reason, not "already sent or discarded"
     [entry] = [a for a in await audit_rows(h) if a.outcome == "refused"]
-    assert entry.actor_telegram_id == 1002 and "reason=not_own_example" in entry.detail and f"example={mine}" in entry.detail
+    assert (
+        entry.actor_telegram_id == 1002
+        and "reason=not_own_example" in entry.detail
+        and f"example={mine}" in entry.detail
+    )
 
 
 @case("share: a category index out of range")
@@ -630,7 +680,9 @@ async def _(h: Harness) -> None:
     await lead.send("/help")
     async with unchanged(h):
         await lead.press_data(ReportCB(y=1999).pack())
-    assert alert(lead) == say("Please give a year from {first} to {last}, for example /report {last}.", first=2019, last=2026)
+    assert alert(lead) == say(
+        "Please give a year from {first} to {last}, for example /report {last}.", first=2019, last=2026
+    )
 
 
 @case("a nomination round that does not exist")
@@ -644,12 +696,15 @@ async def _(h: Harness) -> None:
 
 # Texts over 4096 characters.
 
+
 @case("a 4102-character name")
 async def _(h: Harness) -> None:
     lan = await onboarding_at(h, "name")
     async with unchanged(h):
         await lan.send(LONG)
-    assert replies(lan) == [say("Please type your full name with letters, 2 to {max} characters, for example: Nguyễn Thị Lan.", max=100)]
+    assert replies(lan) == [
+        say("Please type your full name with letters, 2 to {max} characters, for example: Nguyễn Thị Lan.", max=100)
+    ]
 
 
 @case("a 4102-character position, in English")
@@ -681,8 +736,15 @@ async def _(h: Harness) -> None:
     lan = await share_at(h, "story")
     async with unchanged(h):
         await lan.send("z" * 4097)
-    assert replies(lan) == [say("Please describe what happened in {min} to {max} characters; this text has {length}. "
-                                "Nothing was saved: send it again.", min=20, max=2000, length=4097)]
+    assert replies(lan) == [
+        say(
+            "Please describe what happened in {min} to {max} characters; this text has {length}. "
+            "Nothing was saved: send it again.",
+            min=20,
+            max=2000,
+            length=4097,
+        )
+    ]
 
 
 @case("a 4097-character reason for a rejection")
@@ -695,6 +757,7 @@ async def _(h: Harness) -> None:
 
 
 # Emoji, zero-width and right-to-left characters.
+
 
 @case("a name with zero-width and right-to-left marks is stored cleaned")
 async def _(h: Harness) -> None:
@@ -710,7 +773,9 @@ async def _(h: Harness) -> None:
     lan = await onboarding_at(h, "name")
     async with unchanged(h):
         await lan.send("🌸\u200b🌸\u200d🌸")
-    assert replies(lan) == [say("Please type your full name with letters, 2 to {max} characters, for example: Nguyễn Thị Lan.", max=100)]
+    assert replies(lan) == [
+        say("Please type your full name with letters, 2 to {max} characters, for example: Nguyễn Thị Lan.", max=100)
+    ]
 
 
 @case("a position with right-to-left text")
@@ -739,6 +804,7 @@ async def _(h: Harness) -> None:
 
 
 # Stickers, voice, locations, contacts.
+
 
 @case("a sticker at a check-in question")
 async def _(h: Harness) -> None:
@@ -793,6 +859,7 @@ async def _(h: Harness) -> None:
 
 # Albums where none is expected.
 
+
 @case("an album at the share story step gets one hint")
 async def _(h: Harness) -> None:
     lan = await share_at(h, "story")
@@ -820,6 +887,7 @@ async def _(h: Harness) -> None:
 
 # Edited messages.
 
+
 @case("an edited name during onboarding is not taken")
 async def _(h: Harness) -> None:
     lan = await onboarding_at(h, "name")
@@ -827,7 +895,9 @@ async def _(h: Harness) -> None:
     [sent] = [m for m in h.emu.messages(lan.id, from_bot=False) if m.text == "Nguyễn Thị Lam"]
     lan._mark()
     async with unchanged(h):
-        await h.emu.send_update({"edited_message": {**sent.to_api(), "text": "Nguyễn Thị Lan", "edit_date": sent.date + 5}})
+        await h.emu.send_update(
+            {"edited_message": {**sent.to_api(), "text": "Nguyễn Thị Lan", "edit_date": sent.date + 5}}
+        )
     assert replies(lan) == [say(EDITED)]
     [user] = await h.rows(User)
     assert user.full_name == "Nguyễn Thị Lam"
@@ -840,7 +910,9 @@ async def _(h: Harness) -> None:
     [sent] = [m for m in h.emu.messages(tom.id, from_bot=False) if m.text == "Late twice"]
     tom._mark()
     async with unchanged(h):
-        await h.emu.send_update({"edited_message": {**sent.to_api(), "text": "Late three times", "edit_date": sent.date + 5}})
+        await h.emu.send_update(
+            {"edited_message": {**sent.to_api(), "text": "Late three times", "edit_date": sent.date + 5}}
+        )
     assert replies(tom) == ["Edits are not read. Please send the correction as a new message."]
 
 
@@ -856,6 +928,7 @@ async def _(h: Harness) -> None:
 
 
 # Commands in the middle of a flow.
+
 
 @case("/help during onboarding")
 async def _(h: Harness) -> None:
@@ -938,8 +1011,9 @@ async def _(h: Harness) -> None:
     lan = await person(h)
     async with unchanged(h):
         await lan.send("/start")
-    assert replies(lan) == [say("Hello {name}, you are already registered. Send /help to see what you can do.",
-                                name="Nguyễn Thị Lan")]
+    assert replies(lan) == [
+        say("Hello {name}, you are already registered. Send /help to see what you can do.", name="Nguyễn Thị Lan")
+    ]
 
 
 # Groups and channels: the bot works in private chats only.
@@ -960,8 +1034,16 @@ async def _(h: Harness) -> None:
     lan = await person(h)
     text = f"/checkin@{BOT_USERNAME}"
     async with unchanged(h):
-        await h.emu.send_update({"message": {"from": lan.info, "chat": GROUP, "text": text,
-                                             "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}]}})
+        await h.emu.send_update(
+            {
+                "message": {
+                    "from": lan.info,
+                    "chat": GROUP,
+                    "text": text,
+                    "entities": [{"type": "bot_command", "offset": 0, "length": len(text)}],
+                }
+            }
+        )
     assert h.emu.messages(GROUP["id"]) == [] and h.emu.sends() == []
 
 
@@ -972,8 +1054,16 @@ async def _(h: Harness) -> None:
     someone = stranger(h)
     text = f"/start {token}"
     async with unchanged(h):
-        await h.emu.send_update({"message": {"from": someone.info, "chat": GROUP, "text": text,
-                                             "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}})
+        await h.emu.send_update(
+            {
+                "message": {
+                    "from": someone.info,
+                    "chat": GROUP,
+                    "text": text,
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+                }
+            }
+        )
     assert h.emu.sends() == []
     [inv] = await h.rows(Invitation)
     assert inv.uses == 0
@@ -993,13 +1083,22 @@ async def _(h: Harness) -> None:
     lan = await person(h)
     me = h.emu.bot_user
     async with unchanged(h):
-        await h.emu.send_update({"my_chat_member": {
-            "chat": GROUP, "from": lan.info, "date": 0,
-            "old_chat_member": {"user": me, "status": "left"}, "new_chat_member": {"user": me, "status": "member"}}})
+        await h.emu.send_update(
+            {
+                "my_chat_member": {
+                    "chat": GROUP,
+                    "from": lan.info,
+                    "date": 0,
+                    "old_chat_member": {"user": me, "status": "left"},
+                    "new_chat_member": {"user": me, "status": "member"},
+                }
+            }
+        )
     assert h.emu.sends() == []
 
 
 # People who are not registered: one clear reply, nothing stored.
+
 
 @case("/checkin from someone not registered")
 async def _(h: Harness) -> None:
@@ -1036,6 +1135,7 @@ async def _(h: Harness) -> None:
 
 
 # Leaders of other units.
+
 
 async def two_units(h: Harness) -> tuple[EmulatedUser, EmulatedUser]:
     """The leader of SO-B, and a member of VP who has not checked in."""
@@ -1086,7 +1186,9 @@ async def _(h: Harness) -> None:
     lead, _member = await two_units(h)
     async with unchanged(h):
         await lead.send("/report VP")
-    assert replies(lead) == [say("Please give a year from {first} to {last}, for example /report {last}.", first=2019, last=2026)]
+    assert replies(lead) == [
+        say("Please give a year from {first} to {last}, for example /report {last}.", first=2019, last=2026)
+    ]
 
 
 @case("a leader asks /nominate for another unit")

@@ -177,8 +177,17 @@ async def test_a_person_who_blocked_the_bot_keeps_their_answers(h: Harness) -> N
     lan.chat.blocked = True
     [me] = await h.rows(User)
     async with h.sessionmaker() as s:
-        await DeliveryService(s, h.clock).enqueue([Outgoing(f"leader-nudge:{me.id}:2026-11-25", "nudge", 1001,
-                                                            {"method": "sendMessage", "text": "Nhắc tự đánh giá"}, me.id)])
+        await DeliveryService(s, h.clock).enqueue(
+            [
+                Outgoing(
+                    f"leader-nudge:{me.id}:2026-11-25",
+                    "nudge",
+                    1001,
+                    {"method": "sendMessage", "text": "Nhắc tự đánh giá"},
+                    me.id,
+                )
+            ]
+        )
     assert h.rt.bot is not None
     await OutboxSender(h.rt.bot, h.sessionmaker, h.clock, rate=20).drain(timeout=10)
     [row] = await h.rows(OutboxMessage)
@@ -195,7 +204,9 @@ async def test_a_person_who_blocked_the_bot_keeps_their_answers(h: Harness) -> N
     await finish_all_good(lan, h)
 
 
-async def test_an_interactive_reply_to_a_blocked_chat_is_logged_not_lost(h: Harness, caplog: pytest.LogCaptureFixture) -> None:
+async def test_an_interactive_reply_to_a_blocked_chat_is_logged_not_lost(
+    h: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     """The bot's reply meets 403 (blocked a moment before): the note is stored, and the
     failed apology is only a warning."""
     caplog.set_level(logging.INFO)
@@ -233,7 +244,9 @@ async def terminate_connections(name: str) -> int:
     conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="test")
     try:
         rows = await conn.fetch(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
     finally:
         await conn.close()
     return len(rows)
@@ -297,12 +310,19 @@ async def seed(db: str) -> int:
 
 
 async def start_process(emu: TelegramEmulator, db: str, log: Path) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_", "WEBHOOK_", "ADMIN_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_", "WEBHOOK_", "ADMIN_"))
+    }
     env.update(BOT_TOKEN=TOKEN, TELEGRAM_API_URL=emu.url, DATABASE_URL=db, LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
     polls = len(emu.calls_of("getUpdates"))
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=open(log, "ab"),  # noqa: SIM115
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=open(log, "ab"),  # noqa: SIM115
     )
     deadline = time.monotonic() + 30
     while len(emu.calls_of("getUpdates")) <= polls:

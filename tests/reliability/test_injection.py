@@ -31,7 +31,7 @@ from tests.e2e.conftest import ADMIN_ID, Harness, emu, h  # noqa: F401 - fixture
 
 PAYLOAD = "<b>x</b><script>alert(1)</script>&amp;"
 STORY = f"{PAYLOAD} Tổ Một cửa số hóa toàn bộ hồ sơ, người dân không phải đi lại nhiều lần."
-FORMULA_STORY = f"=HYPERLINK(\"http://evil.example\",\"Bấm\") {PAYLOAD} hướng dẫn hồ sơ trực tuyến cho dân."
+FORMULA_STORY = f'=HYPERLINK("http://evil.example","Bấm") {PAYLOAD} hướng dẫn hồ sơ trực tuyến cho dân.'
 
 
 def literal(message: ChatMessage) -> bool:

@@ -17,9 +17,15 @@ from tests.e2e.conftest import Harness, emu, h  # noqa: F401 - fixtures
 
 OUTSIDER, LEAVER = 880000131, 880000132
 SECRETS = (
-    str(OUTSIDER), str(LEAVER),
-    "Khách Vãng Lai", "Phạm Thị Riêng", "Phạm",  # names (the Telegram profile and the one typed)
-    "tin nhắn riêng tư", "ghi chú riêng tư", "suy nghĩ riêng tư", "sau khi xóa",  # texts typed
+    str(OUTSIDER),
+    str(LEAVER),
+    "Khách Vãng Lai",
+    "Phạm Thị Riêng",
+    "Phạm",  # names (the Telegram profile and the one typed)
+    "tin nhắn riêng tư",
+    "ghi chú riêng tư",
+    "suy nghĩ riêng tư",
+    "sau khi xóa",  # texts typed
 )
 
 

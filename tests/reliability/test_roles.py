@@ -64,8 +64,10 @@ def head(msgid: str) -> str:
     return re.sub(r"<[^>]+>", "", say(msgid)).split("{")[0].strip()
 
 
-NOT_REGISTERED = say("You are not registered yet. Please open the invitation link your unit sent you. "
-                     "If you have none, ask your unit's leader or emulation officer for one.")
+NOT_REGISTERED = say(
+    "You are not registered yet. Please open the invitation link your unit sent you. "
+    "If you have none, ask your unit's leader or emulation officer for one."
+)
 DENIED = say("Sorry, this is not available for your role. The attempt has been noted.")
 
 
@@ -116,17 +118,32 @@ async def world(h: Harness) -> World:
         await svc.set_consent(me, ex.id, True)
         example = await svc.submit(me, ex.id)
     async with h.sessionmaker() as s:
-        r = await NominationService(s, h.clock, h.rt.campaign).add_round(await s.get(User, admin.id), "Khen thưởng năm 2026", date(2026, 12, 10))
+        r = await NominationService(s, h.clock, h.rt.campaign).add_round(
+            await s.get(User, admin.id), "Khen thưởng năm 2026", date(2026, 12, 10)
+        )
     async with h.sessionmaker() as s:
-        deadline = await DeadlineService(s, h.clock, h.rt.campaign).add(date(2026, 12, 20), "Báo cáo sơ kết thử", None, ADMIN_ID, date(2026, 11, 25))
+        deadline = await DeadlineService(s, h.clock, h.rt.campaign).add(
+            date(2026, 12, 20), "Báo cáo sơ kết thử", None, ADMIN_ID, date(2026, 11, 25)
+        )
     token = await h.invite("VP")
     other = await h.invite("SO-B")
     async with h.sessionmaker() as s:
         invitation = (await s.exec(select(Invitation.id).where(Invitation.token == other))).one()
         unit_a = (await s.exec(select(Unit.id).where(Unit.code == "VP"))).one()
         unit_b = (await s.exec(select(Unit.id).where(Unit.code == "SO-B"))).one()
-    return World(h, unit_a, unit_b, member_a.id, member_b.id, target.id, example.id, r.key,
-                 f"custom-{deadline.id}@2026-12-20", token, invitation)
+    return World(
+        h,
+        unit_a,
+        unit_b,
+        member_a.id,
+        member_b.id,
+        target.id,
+        example.id,
+        r.key,
+        f"custom-{deadline.id}@2026-12-20",
+        token,
+        invitation,
+    )
 
 
 # -- actions, and how to tell that one worked ---------------------------------------------------
@@ -151,12 +168,16 @@ def action(name: str, allowed: set[str] | frozenset[str], works: Works) -> Calla
     def register(do: Do) -> Do:
         ACTIONS.append(Action(name, do, frozenset(allowed), works))
         return do
+
     return register
 
 
-def command(name: str, allowed: set[str] | frozenset[str], works: Works, text: Callable[[World], str] | None = None) -> None:
+def command(
+    name: str, allowed: set[str] | frozenset[str], works: Works, text: Callable[[World], str] | None = None
+) -> None:
     async def do(w: World, u: EmulatedUser) -> None:
         await u.send(text(w) if text else name)
+
     ACTIONS.append(Action(name, do, frozenset(allowed), works))
 
 
@@ -164,28 +185,33 @@ def press(name: str, allowed: set[str] | frozenset[str], works: Works, data: Cal
     async def do(w: World, u: EmulatedUser) -> None:
         await u.send("/help")  # a fresh message for the forged button to sit on
         await u.press_data(data(w), message=u.last)
+
     ACTIONS.append(Action(name, do, frozenset(allowed), works))
 
 
 def says(*parts: str) -> Works:
     """Worked: a reply (a message, or the tap's answer) contains every part."""
+
     async def check(w: World, u: EmulatedUser) -> bool:
         texts = [m.text or "" for m in u.since_last_action]
         if u.last_answer is not None and u.last_answer.text:
             texts.append(u.last_answer.text)
         return any(all(p in t for p in parts) for t in texts)
+
     return check
 
 
 def document(suffix: str) -> Works:
     async def check(w: World, u: EmulatedUser) -> bool:
         return any(m.document and m.document.file_name.endswith(suffix) for m in u.since_last_action)
+
     return check
 
 
 def stored(query: Callable[[World], Awaitable[bool]]) -> Works:
     async def check(w: World, u: EmulatedUser) -> bool:
         return await query(w)
+
     return check
 
 
@@ -203,51 +229,98 @@ command("/mydata", EVERYONE, document(".json"))
 # Unit leaders: their own unit (A), never another (B); administrators see any unit.
 command("/unit VP", {"leader", "admin"}, says("Văn phòng Bộ — tuần 47"))
 command("/unit SO-B", ADMIN, says("Sở Nông nghiệp và Môi trường B — tuần 47"))
-press("unit A's figures button", {"leader", "admin"}, says("Văn phòng Bộ — tuần 47"),
-      lambda w: UnitCB(u=w.unit_a, w=WEEK - 1).pack())
-press("unit B's figures button", ADMIN, says("Sở Nông nghiệp và Môi trường B — tuần 47"),
-      lambda w: UnitCB(u=w.unit_b, w=WEEK - 1).pack())
-press("nudge a member of unit A", LEADERS,
-      stored(lambda w: _one_nudge(w)),
-      lambda w: NudgeCB(m=w.member_a, w=WEEK).pack())
+press(
+    "unit A's figures button",
+    {"leader", "admin"},
+    says("Văn phòng Bộ — tuần 47"),
+    lambda w: UnitCB(u=w.unit_a, w=WEEK - 1).pack(),
+)
+press(
+    "unit B's figures button",
+    ADMIN,
+    says("Sở Nông nghiệp và Môi trường B — tuần 47"),
+    lambda w: UnitCB(u=w.unit_b, w=WEEK - 1).pack(),
+)
+press(
+    "nudge a member of unit A", LEADERS, stored(lambda w: _one_nudge(w)), lambda w: NudgeCB(m=w.member_a, w=WEEK).pack()
+)
 press("nudge a member of unit B", set(), says("never"), lambda w: NudgeCB(m=w.member_b, w=WEEK).pack())
-press("deadline done", LEADERS, stored(lambda w: _has(w, DeadlineDone, DeadlineDone.deadline_key == w.deadline_key)),
-      lambda w: DeadlineDoneCB(k=w.deadline_key).pack())
+press(
+    "deadline done",
+    LEADERS,
+    stored(lambda w: _has(w, DeadlineDone, DeadlineDone.deadline_key == w.deadline_key)),
+    lambda w: DeadlineDoneCB(k=w.deadline_key).pack(),
+)
 command("/nominate", LEADERS, says("Các đợt đề nghị khen thưởng đang mở"))  # the annual round and the added one
-press("a nomination round button", LEADERS, says("Khen thưởng năm 2026", "Văn phòng Bộ"),
-      lambda w: NominateCB(a=NominateAct.round, r=w.round_key).pack())
+press(
+    "a nomination round button",
+    LEADERS,
+    says("Khen thưởng năm 2026", "Văn phòng Bộ"),
+    lambda w: NominateCB(a=NominateAct.round, r=w.round_key).pack(),
+)
 command("/report", LEADERS, document(".docx"))
 press("a report year button", LEADERS, document(".docx"), lambda w: ReportCB(y=2025).pack())
 # Communications staff (and administrators): good examples only.
 command("/review", COMMS, says("Gương điển hình #1"))
-press("approve an example", COMMS, stored(lambda w: _has(w, GoodExample, GoodExample.status == ExampleStatus.approved)),
-      lambda w: ReviewCB(a=ReviewAct.approve, id=w.example).pack())
+press(
+    "approve an example",
+    COMMS,
+    stored(lambda w: _has(w, GoodExample, GoodExample.status == ExampleStatus.approved)),
+    lambda w: ReviewCB(a=ReviewAct.approve, id=w.example).pack(),
+)
 command("/highlights", COMMS, says(head("<b>Highlights, {period}</b>")))
-press("a highlights button", COMMS, says(head("<b>Highlights, {period}</b>")),
-      lambda w: HighlightsCB(a=HighlightsAct.show).pack())
+press(
+    "a highlights button",
+    COMMS,
+    says(head("<b>Highlights, {period}</b>")),
+    lambda w: HighlightsCB(a=HighlightsAct.show).pack(),
+)
 # Administrators.
 command("/units", ADMIN, says("VP", "SO-B"))
 command("/invite VP leader", ADMIN, says("Lời mời vào VP với vai trò lãnh đạo đơn vị", "?start="))
-command("/revoke", ADMIN, stored(lambda w: _has(w, Invitation, Invitation.token == w.token, col(Invitation.revoked_at).is_not(None))),
-        text=lambda w: f"/revoke {w.token}")
+command(
+    "/revoke",
+    ADMIN,
+    stored(lambda w: _has(w, Invitation, Invitation.token == w.token, col(Invitation.revoked_at).is_not(None))),
+    text=lambda w: f"/revoke {w.token}",
+)
 command("/invites", ADMIN, says(head("<b>Invitations that work</b> ({n}); withdrawn, expired or used up: {others}")))
-press("withdraw an invitation button", ADMIN,
-      stored(lambda w: _has(w, Invitation, Invitation.id == w.invitation, col(Invitation.revoked_at).is_not(None))),
-      lambda w: InviteCB(id=w.invitation).pack())
-command("/role", ADMIN, stored(lambda w: _has(w, User, User.id == w.role_target, User.role == Role.comms)),
-        text=lambda w: f"/role {w.role_target} comms")
+press(
+    "withdraw an invitation button",
+    ADMIN,
+    stored(lambda w: _has(w, Invitation, Invitation.id == w.invitation, col(Invitation.revoked_at).is_not(None))),
+    lambda w: InviteCB(id=w.invitation).pack(),
+)
+command(
+    "/role",
+    ADMIN,
+    stored(lambda w: _has(w, User, User.id == w.role_target, User.role == Role.comms)),
+    text=lambda w: f"/role {w.role_target} comms",
+)
 press("a role button", ADMIN, says("Phạm Văn Tâm"), lambda w: RoleCB(id=w.role_target).pack())
 command("/audit", ADMIN, says(head("<b>Audit log</b>, newest first ({n}){only}")))
 command("/dashboard", ADMIN, says(head("<b>Self-assessment across the sector, {period}</b>")))
-press("a dashboard button", ADMIN, says(head("<b>Self-assessment across the sector, {period}</b>")),
-      lambda w: DashboardCB(y=2026).pack())
+press(
+    "a dashboard button",
+    ADMIN,
+    says(head("<b>Self-assessment across the sector, {period}</b>")),
+    lambda w: DashboardCB(y=2026).pack(),
+)
 command("/announce", ADMIN, says(head("<b>Announcement</b>: who should receive it?")))
-press("an announcement audience button", ADMIN, says(head("To: {role}. Which unit? Type its code (its sub-units are included), or tap All units.")),
-      lambda w: AnnounceCB(a=AnnounceAct.role, v=1).pack())
+press(
+    "an announcement audience button",
+    ADMIN,
+    says(head("To: {role}. Which unit? Type its code (its sub-units are included), or tap All units.")),
+    lambda w: AnnounceCB(a=AnnounceAct.role, v=1).pack(),
+)
 command("/deadlines", ADMIN, says("Báo cáo sơ kết thử"))
 command("/nominations", ADMIN, says("Khen thưởng năm 2026"))
-press("a nominations round button", ADMIN, says("Khen thưởng năm 2026"),
-      lambda w: NominationsCB(a=NominationsAct.open, r=w.round_key).pack())
+press(
+    "a nominations round button",
+    ADMIN,
+    says("Khen thưởng năm 2026"),
+    lambda w: NominationsCB(a=NominationsAct.open, r=w.round_key).pack(),
+)
 
 
 async def _has(w: World, model: type, *where: object) -> bool:
@@ -265,7 +338,9 @@ async def snapshot(h: Harness, *, with_audit: bool = False) -> dict[str, list[tu
     out = {}
     async with h.sessionmaker() as s:
         for table in SQLModel.metadata.sorted_tables:
-            if table.name == "audit_log" and not with_audit or table.name == "processed_updates":  # update ids: no one's data
+            if (
+                table.name == "audit_log" and not with_audit or table.name == "processed_updates"
+            ):  # update ids: no one's data
                 continue
             out[table.name] = sorted((tuple(r) for r in (await s.execute(table.select())).all()), key=repr)
     return out
@@ -273,7 +348,9 @@ async def snapshot(h: Harness, *, with_audit: bool = False) -> dict[str, list[tu
 
 async def refusals(h: Harness) -> list[AuditEntry]:
     async with h.sessionmaker() as s:
-        return list((await s.exec(select(AuditEntry).where(AuditEntry.outcome == "refused").order_by(col(AuditEntry.id)))).all())
+        return list(
+            (await s.exec(select(AuditEntry).where(AuditEntry.outcome == "refused").order_by(col(AuditEntry.id)))).all()
+        )
 
 
 def refused_reply(u: EmulatedUser, outsider: bool) -> bool:
@@ -286,8 +363,23 @@ def refused_reply(u: EmulatedUser, outsider: bool) -> bool:
 
 def test_the_matrix_covers_the_restricted_commands_and_buttons() -> None:
     names = {a.name.split()[0] for a in ACTIONS}
-    for cmd in ("/units", "/invite", "/revoke", "/invites", "/role", "/audit", "/dashboard", "/announce", "/deadlines",
-                "/review", "/highlights", "/nominate", "/report", "/unit", "/nominations"):
+    for cmd in (
+        "/units",
+        "/invite",
+        "/revoke",
+        "/invites",
+        "/role",
+        "/audit",
+        "/dashboard",
+        "/announce",
+        "/deadlines",
+        "/review",
+        "/highlights",
+        "/nominate",
+        "/report",
+        "/unit",
+        "/nominations",
+    ):
         assert cmd in names, cmd
     assert len(ACTIONS) * len(ACTORS) >= 150
 
@@ -307,12 +399,16 @@ async def test_role_matrix(h: Harness, actor: str, caplog: pytest.LogCaptureFixt
         await act.do(w, u)
         if allowed:
             if not await act.works(w, u):
-                problems.append(f"{actor} may {act_text} but it did not work: {[m.text for m in u.since_last_action]} "
-                                f"{u.last_answer.text if u.last_answer else ''}")
+                problems.append(
+                    f"{actor} may {act_text} but it did not work: {[m.text for m in u.since_last_action]} "
+                    f"{u.last_answer.text if u.last_answer else ''}"
+                )
         else:
             if not refused_reply(u, outsider):
-                problems.append(f"{actor} may not {act_text} but got {[m.text for m in u.since_last_action]} "
-                                f"{u.last_answer.text if u.last_answer else ''}")
+                problems.append(
+                    f"{actor} may not {act_text} but got {[m.text for m in u.since_last_action]} "
+                    f"{u.last_answer.text if u.last_answer else ''}"
+                )
             if await snapshot(h, with_audit=outsider) != before:
                 problems.append(f"{actor}'s refused {act_text} changed what is stored")
             new = (await refusals(h))[logged:]
@@ -327,10 +423,16 @@ async def test_role_matrix(h: Harness, actor: str, caplog: pytest.LogCaptureFixt
         from bot.services.audit import person_ref
 
         ref = person_ref(4040)  # the log names an outsider by a keyed hash, never the account
-        logged = [r.getMessage() for r in caplog.records if r.name == "handlers.middlewares" and f"unregistered {ref}" in r.getMessage()]
+        logged = [
+            r.getMessage()
+            for r in caplog.records
+            if r.name == "handlers.middlewares" and f"unregistered {ref}" in r.getMessage()
+        ]
         assert len(logged) >= len(ACTIONS), logged  # each attempt in the Python log
         assert not [r.getMessage() for r in caplog.records if "4040" in r.getMessage()]
         async with h.sessionmaker() as s:
             assert (await s.exec(select(User).where(User.telegram_id == 4040))).first() is None
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR
+    ]
     assert not [c for c in h.emu.calls if c.status is not None and c.status >= 500]

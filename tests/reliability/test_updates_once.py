@@ -19,7 +19,9 @@ from tests.e2e.conftest import Harness, emu, start_bot, stop_bot  # noqa: F401 -
 
 
 @pytest.fixture(params=["database", "redis"])
-async def hb(request: pytest.FixtureRequest, emu: TelegramEmulator, sqlite_url: str, clock: FixedClock) -> AsyncIterator[Harness]:  # noqa: F811
+async def hb(
+    request: pytest.FixtureRequest, emu: TelegramEmulator, sqlite_url: str, clock: FixedClock
+) -> AsyncIterator[Harness]:  # noqa: F811
     """The bot polling the fake Bot API, its record of updates in the database or in Redis."""
     extra: dict[str, object] = {}
     if request.param == "redis":

@@ -43,17 +43,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-async def start_workers(emu: TelegramEmulator, db: str, port: int, log: Path, workers: int = 1, redis: str | None = None,
-                        wait: bool = True) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_", "WEBHOOK_", "ADMIN_"))}
-    env.update(BOT_TOKEN=TOKEN, TELEGRAM_API_URL=emu.url, DATABASE_URL=db, WEBHOOK_URL=f"http://127.0.0.1:{port}/tg",
-               WEBHOOK_SECRET=SECRET, PYTHONPATH=str(ROOT), LOG_LEVEL="INFO")
+async def start_workers(
+    emu: TelegramEmulator, db: str, port: int, log: Path, workers: int = 1, redis: str | None = None, wait: bool = True
+) -> asyncio.subprocess.Process:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_", "WEBHOOK_", "ADMIN_"))
+    }
+    env.update(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=emu.url,
+        DATABASE_URL=db,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/tg",
+        WEBHOOK_SECRET=SECRET,
+        PYTHONPATH=str(ROOT),
+        LOG_LEVEL="INFO",
+    )
     if redis:
         env["REDIS_URL"] = redis
     proc = await asyncio.create_subprocess_exec(
-        os.sys.executable, "-m", "bot", "webhook", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        os.sys.executable,
+        "-m",
+        "bot",
+        "webhook",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
         *(["--wait"] if wait else []),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=open(log, "wb"),  # noqa: SIM115
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=open(log, "wb"),  # noqa: SIM115
     )
     deadline = time.monotonic() + 30
     while not emu.webhook:
@@ -86,8 +108,16 @@ async def seed(db: str, people: list[int], leader: int | None = None) -> None:
         await s.flush()
         unit.path = f"/{unit.id}/"
         for p in people:
-            s.add(User(telegram_id=p, full_name=f"Cán bộ {p}", unit_id=unit.id, onboarded_at=now, created_at=now,
-                       role=Role.leader if p == leader else Role.employee))
+            s.add(
+                User(
+                    telegram_id=p,
+                    full_name=f"Cán bộ {p}",
+                    unit_id=unit.id,
+                    onboarded_at=now,
+                    created_at=now,
+                    role=Role.leader if p == leader else Role.employee,
+                )
+            )
         await s.commit()
     await engine.dispose()
 
@@ -100,13 +130,23 @@ async def test_a_missing_or_wrong_secret_gets_401_and_nothing_is_handled(tmp_pat
     port = free_port()
     proc = await start_workers(emu, db, port, tmp_path / "worker.log")
     try:
-        update = {"update_id": 99, "message": {"message_id": 1, "date": 0, "chat": {"id": 5001, "type": "private"},
-                                               "from": {"id": 5001, "is_bot": False, "first_name": "A"}, "text": "/help"}}
+        update = {
+            "update_id": 99,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 5001, "type": "private"},
+                "from": {"id": 5001, "is_bot": False, "first_name": "A"},
+                "text": "/help",
+            },
+        }
         async with aiohttp.ClientSession() as http:
             for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
                 async with http.post(f"http://127.0.0.1:{port}/tg", json=update, headers=headers) as resp:
                     assert resp.status == 401
-        assert await post(port, {"update_id": 9, "a_kind_from_a_later_bot_api": {}}) == 200  # an update, of a kind not handled
+        assert (
+            await post(port, {"update_id": 9, "a_kind_from_a_later_bot_api": {}}) == 200
+        )  # an update, of a kind not handled
         assert emu.calls_of("sendMessage") == []
         person = emu.user(5001, "A")
         await person.send("/help")  # the emulator sends the right secret
@@ -118,15 +158,25 @@ async def test_a_missing_or_wrong_secret_gets_401_and_nothing_is_handled(tmp_pat
 
 
 def help_update(update_id: int, chat: int, message_id: int = 1) -> dict:
-    return {"update_id": update_id, "message": {"message_id": message_id, "date": 1764900000, "chat": {"id": chat, "type": "private"},
-                                                "from": {"id": chat, "is_bot": False, "first_name": "A"}, "text": "/help"}}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": message_id,
+            "date": 1764900000,
+            "chat": {"id": chat, "type": "private"},
+            "from": {"id": chat, "is_bot": False, "first_name": "A"},
+            "text": "/help",
+        },
+    }
 
 
 async def post(port: int, body: object, *, raw: bytes | None = None) -> int:
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Connection": "close"}
     async with aiohttp.ClientSession() as http:
         if raw is not None:
-            resp = await http.post(f"http://127.0.0.1:{port}/tg", data=raw, headers={**headers, "Content-Type": "application/json"})
+            resp = await http.post(
+                f"http://127.0.0.1:{port}/tg", data=raw, headers={**headers, "Content-Type": "application/json"}
+            )
         else:
             resp = await http.post(f"http://127.0.0.1:{port}/tg", json=body, headers=headers)
         async with resp:
@@ -158,7 +208,9 @@ async def test_a_malformed_update_with_the_right_secret_gets_400_and_one_log_lin
         assert await post(port, {"update_id": "abc"}) == 400
         assert await post(port, {"update_id": 7, "message": "hello"}) == 400
         assert await post(port, {"update_id": 8, "message": {"message_id": "x", "chat": 5}}) == 400
-        assert await post(port, {"update_id": 9, "a_kind_from_a_later_bot_api": {}}) == 200  # an update, of a kind not handled
+        assert (
+            await post(port, {"update_id": 9, "a_kind_from_a_later_bot_api": {}}) == 200
+        )  # an update, of a kind not handled
         assert emu.calls_of("sendMessage") == []
         person = emu.user(5001, "A")
         await person.send("/help")

@@ -64,7 +64,9 @@ def check_fonts(document) -> None:  # noqa: ANN001
         for color in root.iter(qn("w:color")):
             assert color.get(qn("w:themeColor")) is None
             assert color.get(qn("w:val")) in ("000000", "auto")
-    defaults = document.styles.element.find(qn("w:docDefaults")).find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(
+        f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}"
+    )
     assert {defaults.get(qn(a)) for a in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")} == {FONT}
     for style in document.styles:
         rpr = style.element.find(qn("w:rPr"))
@@ -94,8 +96,9 @@ def check_heading_on_one_line(document) -> None:  # noqa: ANN001
         assert [int(c._tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for c in row.cells] == grid
     tblw = tbl.tblPr.find(qn("w:tblW"))
     assert tblw.get(qn("w:type")) == "dxa" and int(tblw.get(qn("w:w"))) == sum(grid)
-    text_area = (document.sections[0].page_width - document.sections[0].left_margin
-                 - document.sections[0].right_margin) / 635  # EMU → twips
+    text_area = (
+        document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
+    ) / 635  # EMU → twips
     assert sum(grid) <= text_area + 1
     right = table.cell(0, 1)
     usable = grid[1] - 2 * 108  # Word's default cell margins, 0.19 cm each side
@@ -142,10 +145,18 @@ def look(data: bytes, name: str) -> list[Path]:
     if os.environ.get("DOCX_LOOK") != "1" or not os.path.exists(office) or not os.path.exists("/usr/bin/pdftoppm"):
         return []
     try:
-        subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(out / f"{name}.docx")],
-                       check=True, capture_output=True, timeout=180)
-        subprocess.run(["/usr/bin/pdftoppm", "-png", "-r", "60", str(out / f"{name}.pdf"), str(out / name)],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [office, "--headless", "--convert-to", "pdf", "--outdir", str(out), str(out / f"{name}.docx")],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        subprocess.run(
+            ["/usr/bin/pdftoppm", "-png", "-r", "60", str(out / f"{name}.pdf"), str(out / name)],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     except (subprocess.SubprocessError, OSError):
         return []
     return sorted(out.glob(f"{name}*.png"))

@@ -29,8 +29,12 @@ PHONE = 390
 OUT = ARTIFACTS / "charts"
 
 CRITERIA = [
-    "a) Kỷ cương, kỷ luật hành chính", "b) Tác phong, lề lối làm việc", "c) Giao tiếp, ứng xử với nhân dân",
-    "d) Trang phục, đeo thẻ công chức", "đ) Bài trí công sở", "e) Phòng, chống tham nhũng, lãng phí",
+    "a) Kỷ cương, kỷ luật hành chính",
+    "b) Tác phong, lề lối làm việc",
+    "c) Giao tiếp, ứng xử với nhân dân",
+    "d) Trang phục, đeo thẻ công chức",
+    "đ) Bài trí công sở",
+    "e) Phòng, chống tham nhũng, lãng phí",
     "f) Học tập, rèn luyện, nâng cao trình độ chuyên môn, nghiệp vụ",
 ]
 WEEKS = ["05/10", "12/10", "19/10", "26/10", "02/11", "09/11", "16/11", "23/11"]
@@ -46,8 +50,11 @@ class Drawn:
 
         self.png = png
         self.texts = [(t.get_text(), t.get_fontsize()) for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
-        self.colours = {to_hex(p.get_facecolor()).upper() for p in fig.findobj(Rectangle) if p.get_visible()
-                        and p is not fig.patch and p.axes is not None}
+        self.colours = {
+            to_hex(p.get_facecolor()).upper()
+            for p in fig.findobj(Rectangle)
+            if p.get_visible() and p is not fig.patch and p.axes is not None
+        }
         self.axes = [ax for ax in fig.axes if ax.get_visible()]
 
     @property
@@ -104,12 +111,20 @@ def test_the_palette_is_the_emojis() -> None:
 
 
 def test_leaders_digest_chart(draw) -> None:  # noqa: ANN001
-    d = draw("digest", charts.participation_and_criteria,
-             title=TITLE, weeks=WEEKS, rates=[50, 60, 72, 80, 85, 90, 86, 71], rate_label="Tỷ lệ đã tự đánh giá (%)",
-             criteria=CRITERIA, shares=[(60, 30, 10), (100, 0, 0), (20, 50, 30), (45, 45, 10), (5, 90, 5), (70, 25, 5),
-                                        (33, 33, 34)],
-             share_labels=["Tốt", "Đạt", "Chưa đạt"], withheld_text="—",
-             headline="71%", headline_note="↓15 so với tuần trước")
+    d = draw(
+        "digest",
+        charts.participation_and_criteria,
+        title=TITLE,
+        weeks=WEEKS,
+        rates=[50, 60, 72, 80, 85, 90, 86, 71],
+        rate_label="Tỷ lệ đã tự đánh giá (%)",
+        criteria=CRITERIA,
+        shares=[(60, 30, 10), (100, 0, 0), (20, 50, 30), (45, 45, 10), (5, 90, 5), (70, 25, 5), (33, 33, 34)],
+        share_labels=["Tốt", "Đạt", "Chưa đạt"],
+        withheld_text="—",
+        headline="71%",
+        headline_note="↓15 so với tuần trước",
+    )
     assert_readable_on_a_phone(d)
     assert ("71%", charts.HEADLINE_PT) in d.texts and "↓15 so với tuần trước" in d.text
     assert charts.HEADLINE_PT >= 2 * 12, "the headline in large type"
@@ -120,33 +135,63 @@ def test_leaders_digest_chart(draw) -> None:  # noqa: ANN001
 
 
 def test_digest_chart_when_the_criteria_are_withheld(draw) -> None:  # noqa: ANN001
-    d = draw("digest-withheld", charts.participation_and_criteria,
-             title="Phòng Tổng hợp: tuần 48 (23/11–29/11/2026)", weeks=WEEKS[-3:], rates=[100, 50, 0],
-             rate_label="Tỷ lệ đã tự đánh giá (%)", criteria=CRITERIA, shares=None, share_labels=["Tốt", "Đạt", "Chưa đạt"],
-             withheld_text="Số liệu theo tiêu chuẩn được ẩn:\ncó dưới 3 người trả lời.",
-             headline="0%", headline_note="↓50 so với tuần trước")
+    d = draw(
+        "digest-withheld",
+        charts.participation_and_criteria,
+        title="Phòng Tổng hợp: tuần 48 (23/11–29/11/2026)",
+        weeks=WEEKS[-3:],
+        rates=[100, 50, 0],
+        rate_label="Tỷ lệ đã tự đánh giá (%)",
+        criteria=CRITERIA,
+        shares=None,
+        share_labels=["Tốt", "Đạt", "Chưa đạt"],
+        withheld_text="Số liệu theo tiêu chuẩn được ẩn:\ncó dưới 3 người trả lời.",
+        headline="0%",
+        headline_note="↓50 so với tuần trước",
+    )
     assert_readable_on_a_phone(d)
     assert "Số liệu theo tiêu chuẩn được ẩn: có dưới 3 người trả lời." in " ".join(d.text.split())
     assert charts.NOT_MET not in d.colours
 
 
 def test_unit_chart(draw) -> None:  # noqa: ANN001
-    d = draw("unit", charts.unit_overview,
-             title=TITLE, weeks=WEEKS, rates=[50, 60, 72, 80, 85, 90, 86, 71], rate_label="Tỷ lệ đã tự đánh giá (%)",
-             headline="71%", headline_note="↓15 so với tuần trước")
+    d = draw(
+        "unit",
+        charts.unit_overview,
+        title=TITLE,
+        weeks=WEEKS,
+        rates=[50, 60, 72, 80, 85, 90, 86, 71],
+        rate_label="Tỷ lệ đã tự đánh giá (%)",
+        headline="71%",
+        headline_note="↓15 so với tuần trước",
+    )
     assert_readable_on_a_phone(d)
     assert "71%" in d.text and "↓15 so với tuần trước" in d.text and "23/11" in d.text
     assert "71" in d.text.split("\n"), "each week's rate above its bar"
 
 
 def test_dashboard_chart(draw) -> None:  # noqa: ANN001
-    units = ["Văn phòng Bộ", "Vụ Thi đua, Khen thưởng và Tuyên truyền", "Sở Nông nghiệp và Môi trường Hà Tĩnh",
-             "Sở Nông nghiệp và Môi trường thành phố Hồ Chí Minh", "Cục Quản lý đất đai", "Cục Biến đổi khí hậu",
-             "Sở Nông nghiệp và Môi trường Điện Biên", "Sở Nông nghiệp và Môi trường Quảng Ngãi"]
-    d = draw("dashboard", charts.sector_participation,
-             title="Tự đánh giá theo đơn vị, tuần 48 (23/11–29/11/2026)", units=units,
-             rates=[100, 92, 75, 64, 50, 33, 12, 0], rate_label="Tỷ lệ đã tự đánh giá trên số lượt phải làm",
-             empty="—", headline="67%", headline_note="toàn ngành: 46/60 lượt")
+    units = [
+        "Văn phòng Bộ",
+        "Vụ Thi đua, Khen thưởng và Tuyên truyền",
+        "Sở Nông nghiệp và Môi trường Hà Tĩnh",
+        "Sở Nông nghiệp và Môi trường thành phố Hồ Chí Minh",
+        "Cục Quản lý đất đai",
+        "Cục Biến đổi khí hậu",
+        "Sở Nông nghiệp và Môi trường Điện Biên",
+        "Sở Nông nghiệp và Môi trường Quảng Ngãi",
+    ]
+    d = draw(
+        "dashboard",
+        charts.sector_participation,
+        title="Tự đánh giá theo đơn vị, tuần 48 (23/11–29/11/2026)",
+        units=units,
+        rates=[100, 92, 75, 64, 50, 33, 12, 0],
+        rate_label="Tỷ lệ đã tự đánh giá trên số lượt phải làm",
+        empty="—",
+        headline="67%",
+        headline_note="toàn ngành: 46/60 lượt",
+    )
     assert_readable_on_a_phone(d)
     assert "67%" in d.text and "toàn ngành: 46/60 lượt" in d.text
     assert "Sở Nông nghiệp và Môi trường thành phố Hồ Chí Minh" in " ".join(d.text.split("\n")), "long names wrap"
@@ -156,26 +201,40 @@ def test_dashboard_chart(draw) -> None:  # noqa: ANN001
 def test_history_chart(draw) -> None:  # noqa: ANN001
     weeks = ["21/09", "28/09", "05/10", "12/10", "19/10", "26/10", "02/11", "09/11", "16/11", "23/11"]
     cells = [[4, 4, 3, 1, 0, 4, 3, 2, 4, 4] for _ in CRITERIA]
-    d = draw("history", charts.criteria_heatmap,
-             title="Kết quả tự đánh giá theo nhóm tiêu chuẩn, từng tuần", row_labels=CRITERIA, col_labels=weeks,
-             cells=cells, legend=["Chưa tự đánh giá", "Vắng có lý do", "Chưa đạt", "Đạt", "Tốt"],
-             headline="8/10", headline_note="tuần đã tự đánh giá")
+    d = draw(
+        "history",
+        charts.criteria_heatmap,
+        title="Kết quả tự đánh giá theo nhóm tiêu chuẩn, từng tuần",
+        row_labels=CRITERIA,
+        col_labels=weeks,
+        cells=cells,
+        legend=["Chưa tự đánh giá", "Vắng có lý do", "Chưa đạt", "Đạt", "Tốt"],
+        headline="8/10",
+        headline_note="tuần đã tự đánh giá",
+    )
     assert_readable_on_a_phone(d)
     assert "8/10" in d.text and "tuần đã tự đánh giá" in d.text and "23/11" in d.text
     assert set(charts.COLORS) <= d.colours and {charts.GOOD, charts.MET, charts.NOT_MET} <= pixels(d.png)
 
 
 def test_artifacts_are_kept() -> None:
-    assert OUT == Path(ARTIFACTS) / "charts"
+    assert Path(ARTIFACTS) / "charts" == OUT
 
 
 def test_dashboard_chart_of_the_eight_lowest_with_long_names(draw) -> None:  # noqa: ANN001
     """The longest names on one line each, cut in the middle: their ends tell them apart."""
     units = [f"Sở Nông nghiệp và Môi trường thành phố Hồ Chí Minh {n}" for n in range(8)]
-    d = draw("dashboard-lowest", charts.sector_participation,
-             title="Tự đánh giá: 8 đơn vị có tỷ lệ thấp nhất trong 63 đơn vị, tuần 48 (23/11–29/11/2026)",
-             units=units, rates=[3 * n for n in range(8)], rate_label="Tỷ lệ đã tự đánh giá trên số lượt phải làm",
-             empty="—", headline="50%", headline_note="toàn ngành, 1234/5678 lượt")
+    d = draw(
+        "dashboard-lowest",
+        charts.sector_participation,
+        title="Tự đánh giá: 8 đơn vị có tỷ lệ thấp nhất trong 63 đơn vị, tuần 48 (23/11–29/11/2026)",
+        units=units,
+        rates=[3 * n for n in range(8)],
+        rate_label="Tỷ lệ đã tự đánh giá trên số lượt phải làm",
+        empty="—",
+        headline="50%",
+        headline_note="toàn ngành, 1234/5678 lượt",
+    )
     assert_readable_on_a_phone(d)
     lines = d.text.split("\n")
     assert all(any(line.startswith("Sở ") and line.endswith(f"Hồ Chí Minh {n}") for line in lines) for n in range(8))

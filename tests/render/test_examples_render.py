@@ -29,12 +29,22 @@ INJECTION = "<b>Đậm</b> & <script>alert(1)</script>"
 
 def row(n: int = 1, **kw: object) -> ExampleRow:
     base = ExampleRow(
-        id=n, status=ExampleStatus.approved, category=ExampleCategory.new_model,
-        subject=ExampleSubject.colleague, subject_name="Trần Văn Bình", consent_names=True,
+        id=n,
+        status=ExampleStatus.approved,
+        category=ExampleCategory.new_model,
+        subject=ExampleSubject.colleague,
+        subject_name="Trần Văn Bình",
+        consent_names=True,
         story="Tổ một cửa số hoá hồ sơ đất đai,\nrút ngắn thời gian giải quyết còn 3 ngày.",
-        tags=("digital", "reform"), unit_id=1, unit_name="Văn phòng Sở Tài nguyên và Môi trường Hà Nội",
-        submitter_name="Nguyễn Thị Lan", submitted_at=WHEN, decided_at=WHEN, published_at=None,
-        published_url=None, photo_count=0,
+        tags=("digital", "reform"),
+        unit_id=1,
+        unit_name="Văn phòng Sở Tài nguyên và Môi trường Hà Nội",
+        submitter_name="Nguyễn Thị Lan",
+        submitted_at=WHEN,
+        decided_at=WHEN,
+        published_at=None,
+        published_url=None,
+        photo_count=0,
     )
     return replace(base, **kw)
 
@@ -47,12 +57,29 @@ def read_csv(data: bytes) -> list[list[str]]:
 def test_csv_has_a_bom_vietnamese_and_no_formulas() -> None:
     rows = [
         row(1),
-        row(2, subject_name="=HYPERLINK(\"http://evil\",\"bấm\")", story="+84 912 345 678 gọi ngay",
-            unit_name="@SUM(A1)", consent_names=True),
-        row(3, story="-2+3 là kết quả\r\nvà dòng sau", subject=ExampleSubject.myself, subject_name=None,
-            submitter_name="\tTab", consent_names=True),
-        row(4, story=INJECTION + " " * 20, consent_names=False, status=ExampleStatus.published,
-            published_url="https://monre.gov.vn/a", published_at=WHEN),
+        row(
+            2,
+            subject_name='=HYPERLINK("http://evil","bấm")',
+            story="+84 912 345 678 gọi ngay",
+            unit_name="@SUM(A1)",
+            consent_names=True,
+        ),
+        row(
+            3,
+            story="-2+3 là kết quả\r\nvà dòng sau",
+            subject=ExampleSubject.myself,
+            subject_name=None,
+            submitter_name="\tTab",
+            consent_names=True,
+        ),
+        row(
+            4,
+            story=INJECTION + " " * 20,
+            consent_names=False,
+            status=ExampleStatus.published,
+            published_url="https://monre.gov.vn/a",
+            published_at=WHEN,
+        ),
         row(5, story="  =1+1 sau khoảng trắng"),
     ]
     table = read_csv(build_examples_csv(rows, timezone="Asia/Ho_Chi_Minh"))
@@ -64,7 +91,7 @@ def test_csv_has_a_bom_vietnamese_and_no_formulas() -> None:
     assert first["Loại"] == "Mô hình hay, cách làm mới" and first["Ngày gửi"] == "25/11/2026"
     assert first["Họ và tên"] == "Trần Văn Bình" and first["Người gửi"] == "Nguyễn Thị Lan"
     second = dict(zip(header, body[1]))
-    assert second["Họ và tên"] == "'=HYPERLINK(\"http://evil\",\"bấm\")"
+    assert second["Họ và tên"] == '\'=HYPERLINK("http://evil","bấm")'
     assert second["Nội dung"] == "'+84 912 345 678 gọi ngay" and second["Đơn vị"] == "'@SUM(A1)"
     third = dict(zip(header, body[2]))
     assert third["Nội dung"].startswith("'-2+3") and third["Người gửi"] == "'\tTab"
@@ -88,8 +115,13 @@ def test_csv_in_english() -> None:
 
 def captions(doc) -> list[str]:  # noqa: ANN001
     """The photos' captions: centred, italic, in the document's font (no Word "Caption" style)."""
-    return [p.text for p in doc.paragraphs if p.text.startswith("Ảnh ") and p.alignment == 1
-            and all(r.italic and r.font.name == "Times New Roman" for r in p.runs)]
+    return [
+        p.text
+        for p in doc.paragraphs
+        if p.text.startswith("Ảnh ")
+        and p.alignment == 1
+        and all(r.italic and r.font.name == "Times New Roman" for r in p.runs)
+    ]
 
 
 def test_docx_has_the_text_the_photos_and_their_captions() -> None:
@@ -99,9 +131,15 @@ def test_docx_has_the_text_the_photos_and_their_captions() -> None:
         (row(8, consent_names=False, category=ExampleCategory.advanced, submitted_at=WHEN - timedelta(days=2)), []),
         (row(9, subject=ExampleSubject.myself, subject_name=None, submitted_at=WHEN + timedelta(days=1)), []),
     ]
-    data = build_examples_docx(items, title="Gương điển hình tháng 11/2026", subtitle="Từ 01/11/2026 đến 30/11/2026",
-                               generated=WHEN, parent_body="Bộ Nông nghiệp và Môi trường",
-                               issuing_body="Vụ Thi đua, Khen thưởng và Tuyên truyền", place="Hà Nội")
+    data = build_examples_docx(
+        items,
+        title="Gương điển hình tháng 11/2026",
+        subtitle="Từ 01/11/2026 đến 30/11/2026",
+        generated=WHEN,
+        parent_body="Bộ Nông nghiệp và Môi trường",
+        issuing_body="Vụ Thi đua, Khen thưởng và Tuyên truyền",
+        place="Hà Nội",
+    )
     look(data, "good-examples")
     doc = check_decree30(data)  # A4, margins, Times New Roman in black, heading, page numbers from page 2
     assert doc.tables[0].cell(1, 1).paragraphs[0].text == "Hà Nội, ngày 25 tháng 11 năm 2026"
@@ -109,7 +147,11 @@ def test_docx_has_the_text_the_photos_and_their_captions() -> None:
     assert texts[0] == "GƯƠNG ĐIỂN HÌNH THÁNG 11/2026" and texts[1] == "Từ 01/11/2026 đến 30/11/2026"
     # In the order they happened (#8 two days before #7, #9 a day after): not newest first.
     headings = [t for t in texts if t[:2] in ("1.", "2.", "3.")]
-    assert headings == ["1. Điển hình tiên tiến (#8)", "2. Mô hình hay, cách làm mới (#7)", "3. Mô hình hay, cách làm mới (#9)"]
+    assert headings == [
+        "1. Điển hình tiên tiến (#8)",
+        "2. Mô hình hay, cách làm mới (#7)",
+        "3. Mô hình hay, cách làm mới (#9)",
+    ]
     assert INJECTION in texts and "Dòng hai: kết quả rõ ràng." in texts  # literal text, not markup
     assert "Đơn vị: Văn phòng Sở Tài nguyên và Môi trường Hà Nội" in texts
     # The person, without a doubled colon ("Về ai: Chính người gửi: …").
@@ -125,7 +167,7 @@ def test_docx_has_the_text_the_photos_and_their_captions() -> None:
     images = [rel.target_part.blob for rel in doc.part.rels.values() if "image" in rel.reltype]
     assert len(images) == 2 and all(b[:2] == b"\xff\xd8" for b in images)
     assert all(exif_of(b) == {} for b in images)  # no GPS travels into the export
-    withheld_part = texts[texts.index("1. Điển hình tiên tiến (#8)"):texts.index("2. Mô hình hay, cách làm mới (#7)")]
+    withheld_part = texts[texts.index("1. Điển hình tiên tiến (#8)") : texts.index("2. Mô hình hay, cách làm mới (#7)")]
     assert not any("Trần Văn Bình" in t or "Nguyễn Thị Lan" in t for t in withheld_part)
     assert any("không đồng ý công bố" in t for t in withheld_part)
 
@@ -144,16 +186,22 @@ def digest(items: list[ExampleRow], **kw: object) -> WeeklyHighlights:
     counts: dict[ExampleCategory, int] = {}
     for r in items:
         counts[r.category] = counts.get(r.category, 0) + 1
-    return WeeklyHighlights(week=202648, start=date(2026, 11, 23), end=date(2026, 11, 29), items=items,
-                            by_category=counts, **kw)  # type: ignore[arg-type]
+    return WeeklyHighlights(
+        week=202648, start=date(2026, 11, 23), end=date(2026, 11, 29), items=items, by_category=counts, **kw
+    )  # type: ignore[arg-type]
 
 
 def test_weekly_digest_lists_the_week_escaped() -> None:
-    text = render_highlights_digest(digest(
-        [row(1, story=INJECTION + " và nhiều việc tốt khác nữa", photo_count=3),
-         row(2, status=ExampleStatus.published, category=ExampleCategory.initiative)],
-        submitted=5, pending=2,
-    ))
+    text = render_highlights_digest(
+        digest(
+            [
+                row(1, story=INJECTION + " và nhiều việc tốt khác nữa", photo_count=3),
+                row(2, status=ExampleStatus.published, category=ExampleCategory.initiative),
+            ],
+            submitted=5,
+            pending=2,
+        )
+    )
     assert "tuần 48 (23/11–29/11/2026)" in text
     assert "Đã duyệt: 2 · gửi trong tuần: 5 · đang chờ xem xét: 2" in text
     assert "&lt;b&gt;Đậm&lt;/b&gt; &amp; &lt;script&gt;" in text and "<script>" not in text

@@ -32,23 +32,40 @@ def figures() -> SectorFigures:
 
 def nomination(slot: int, kind: NomineeKind, nominee: str) -> NominationRow:
     return NominationRow(
-        round_key="annual@2026", unit_code="VP", unit_name="Văn phòng Bộ", slot=slot, kind=kind, nominee=nominee,
-        achievement="Hoàn thành xuất sắc nhiệm vụ; số hoá 100% hồ sơ một cửa.", nominated_at=WHEN,
-        nominated_by="Lãnh Đạo Một")
+        round_key="annual@2026",
+        unit_code="VP",
+        unit_name="Văn phòng Bộ",
+        slot=slot,
+        kind=kind,
+        nominee=nominee,
+        achievement="Hoàn thành xuất sắc nhiệm vụ; số hoá 100% hồ sơ một cửa.",
+        nominated_at=WHEN,
+        nominated_by="Lãnh Đạo Một",
+    )
 
 
-ROUND = Round(key="annual@2026", title_vi="Khen thưởng năm 2026", title_en="Awards 2026", year=2026,
-              opens_on=date(2026, 1, 1), closes_on=date(2026, 12, 31), quota=2)
+ROUND = Round(
+    key="annual@2026",
+    title_vi="Khen thưởng năm 2026",
+    title_en="Awards 2026",
+    year=2026,
+    opens_on=date(2026, 1, 1),
+    closes_on=date(2026, 12, 31),
+    quota=2,
+)
 
 
 def sheet(data: bytes):  # noqa: ANN201
     return openpyxl.load_workbook(io.BytesIO(data)).active
 
 
-@pytest.mark.parametrize(("locale", "headers"), [
-    ("vi", ["Mã đơn vị", "Đơn vị", "Số người", "Tỷ lệ"]),
-    ("en", ["Unit code", "Unit", "Members", "Rate"]),
-])
+@pytest.mark.parametrize(
+    ("locale", "headers"),
+    [
+        ("vi", ["Mã đơn vị", "Đơn vị", "Số người", "Tỷ lệ"]),
+        ("en", ["Unit code", "Unit", "Members", "Rate"]),
+    ],
+)
 def test_sector_xlsx_prints_on_a4_with_rates_as_percentages(locale: str, headers: list[str]) -> None:
     with use_locale(locale):
         ws = sheet(sector_xlsx(figures(), "2026"))
@@ -56,23 +73,45 @@ def test_sector_xlsx_prints_on_a4_with_rates_as_percentages(locale: str, headers
     header = [c.value for c in ws[3]]
     assert [header[0], header[1], header[3], header[7]] == headers
     assert not any("(%)" in h for h in header), "the format says it is a percentage"
-    rates = {ws.cell(row=r, column=1).value or ws.cell(row=r, column=2).value: ws.cell(row=r, column=8)
-             for r in range(4, ws.max_row + 1) if ws.cell(row=r, column=8).value is not None}
+    rates = {
+        ws.cell(row=r, column=1).value or ws.cell(row=r, column=2).value: ws.cell(row=r, column=8)
+        for r in range(4, ws.max_row + 1)
+        if ws.cell(row=r, column=8).value is not None
+    }
     assert rates["VP"].value == pytest.approx(34 / 48, abs=1e-4) and rates["VP"].number_format == PERCENT
     assert rates["SO-HN"].value == 1.0
     total = rates["Toàn ngành" if locale == "vi" else "Whole sector"]
     assert total.value == pytest.approx(46 / 60, abs=1e-4) and total.number_format == PERCENT and total.font.b
 
 
-@pytest.mark.parametrize(("locale", "headers", "kinds"), [
-    ("vi", ["STT", "Họ và tên cá nhân, tên tập thể", "Chức vụ, đơn vị công tác", "Tập thể hay cá nhân",
-            "Hình thức khen thưởng đề nghị"], ["Cá nhân", "Tập thể"]),
-    ("en", ["No.", "Full name or collective", "Position or unit", "Collective or individual",
-            "Proposed commendation"], ["Individual", "Collective"]),
-])
-def test_nominations_xlsx_is_the_list_the_standing_agency_files(locale: str, headers: list[str], kinds: list[str]) -> None:
-    rows = [nomination(1, NomineeKind.individual, "Nguyễn Thị Lan, Chuyên viên chính"),
-            nomination(2, NomineeKind.collective, "Phòng Tổng hợp")]
+@pytest.mark.parametrize(
+    ("locale", "headers", "kinds"),
+    [
+        (
+            "vi",
+            [
+                "STT",
+                "Họ và tên cá nhân, tên tập thể",
+                "Chức vụ, đơn vị công tác",
+                "Tập thể hay cá nhân",
+                "Hình thức khen thưởng đề nghị",
+            ],
+            ["Cá nhân", "Tập thể"],
+        ),
+        (
+            "en",
+            ["No.", "Full name or collective", "Position or unit", "Collective or individual", "Proposed commendation"],
+            ["Individual", "Collective"],
+        ),
+    ],
+)
+def test_nominations_xlsx_is_the_list_the_standing_agency_files(
+    locale: str, headers: list[str], kinds: list[str]
+) -> None:
+    rows = [
+        nomination(1, NomineeKind.individual, "Nguyễn Thị Lan, Chuyên viên chính"),
+        nomination(2, NomineeKind.collective, "Phòng Tổng hợp"),
+    ]
     with use_locale(locale):
         ws = sheet(nominations_xlsx(ROUND, rows, "Đề nghị khen thưởng năm 2026", "Asia/Ho_Chi_Minh", AWARD))
     assert_print_ready(ws, header_row=3, landscape=True)
@@ -83,12 +122,16 @@ def test_nominations_xlsx_is_the_list_the_standing_agency_files(locale: str, hea
         [1, "Nguyễn Thị Lan", "Chuyên viên chính, Văn phòng Bộ", kinds[0], AWARD],
         [2, "Phòng Tổng hợp", "Văn phòng Bộ", kinds[1], AWARD],
     ]
-    assert values[0][5].startswith("Hoàn thành xuất sắc") and values[0][6:] == ["VP", "24/11/2026 10:00", "Lãnh Đạo Một"]
+    assert values[0][5].startswith("Hoàn thành xuất sắc") and values[0][6:] == [
+        "VP",
+        "24/11/2026 10:00",
+        "Lãnh Đạo Một",
+    ]
     assert ws["F4"].alignment.wrap_text, "long achievements wrap inside the page's width"
 
 
 def test_nominations_xlsx_neutralises_formulas_in_every_typed_cell() -> None:
-    rows = [nomination(1, NomineeKind.individual, "=HYPERLINK(\"x\"), =1+1")]
+    rows = [nomination(1, NomineeKind.individual, '=HYPERLINK("x"), =1+1')]
     ws = sheet(nominations_xlsx(ROUND, rows, "t", "Asia/Ho_Chi_Minh", AWARD))
-    assert ws["B4"].value == "'=HYPERLINK(\"x\")" and ws["C4"].value == "'=1+1, Văn phòng Bộ"
+    assert ws["B4"].value == '\'=HYPERLINK("x")' and ws["C4"].value == "'=1+1, Văn phòng Bộ"
     assert ws["B4"].data_type == "s"

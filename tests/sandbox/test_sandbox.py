@@ -185,7 +185,9 @@ async def test_the_monday_digest_jump_runs_the_job_and_drains_the_outbox(sandbox
     done = await rows(sandbox, select(CheckIn).where(CheckIn.week == 202648, CheckIn.status == CheckInStatus.done))
     assert len(done) >= 8
 
-    assert (await sandbox.target_times())["digest"] == datetime(2026, 12, 7, 8, 0, tzinfo=HN)  # never the same Monday twice
+    assert (await sandbox.target_times())["digest"] == datetime(
+        2026, 12, 7, 8, 0, tzinfo=HN
+    )  # never the same Monday twice
 
 
 async def test_the_check_in_jump_lands_on_the_persons_own_time(sandbox: Sandbox) -> None:
@@ -288,8 +290,15 @@ def test_the_cli_offers_the_sandbox(tmp_path: Path) -> None:
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=60, stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
 
     usage = run("sandbox", "--help").stdout
     for option in ("--port", "--host", "--db", "--reset", "--at"):
@@ -299,16 +308,25 @@ def test_the_cli_offers_the_sandbox(tmp_path: Path) -> None:
     # `python -m bot` itself still stops with its one line when there is no token (tests/test_cli.py).
 
 
-def _make_run(tmp_path: Path, *make_args: str, env: dict[str, str] | None = None, dotenv: str = "", target: str = "run") -> str:
+def _make_run(
+    tmp_path: Path, *make_args: str, env: dict[str, str] | None = None, dotenv: str = "", target: str = "run"
+) -> str:
     """What `make run …` would start, as make itself expands it (`make -n`, PY=echo), run in
     a directory with the given .env."""
     clean = {"PATH": os.environ["PATH"], **(env or {})}
-    dry = subprocess.run(["make", "-s", "-n", "-C", str(ROOT), target, "PY=echo", *make_args], env=clean,
-                         capture_output=True, text=True, timeout=30, check=True).stdout
+    dry = subprocess.run(
+        ["make", "-s", "-n", "-C", str(ROOT), target, "PY=echo", *make_args],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
     script = [line for line in dry.splitlines() if "-m bot" in line][-1]
     (tmp_path / ".env").write_text(dotenv)
-    return subprocess.run(["sh", "-c", script], cwd=tmp_path, env=clean, capture_output=True, text=True,
-                          timeout=10).stdout.strip()
+    return subprocess.run(
+        ["sh", "-c", script], cwd=tmp_path, env=clean, capture_output=True, text=True, timeout=10
+    ).stdout.strip()
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -319,7 +337,10 @@ def test_make_run_starts_the_sandbox_without_a_token_on_the_port_given(tmp_path:
     assert _make_run(tmp_path, dotenv="BOT_TOKEN=\n") == "-m bot sandbox"
     # Issue 14, item 26: the port, and any other option, as the README says.
     assert _make_run(tmp_path, "PORT=9000") == "-m bot sandbox --port 9000"
-    assert _make_run(tmp_path, "PORT=9001", "SANDBOX_ARGS=--reset --at now") == "-m bot sandbox --port 9001 --reset --at now"
+    assert (
+        _make_run(tmp_path, "PORT=9001", "SANDBOX_ARGS=--reset --at now")
+        == "-m bot sandbox --port 9001 --reset --at now"
+    )
     assert _make_run(tmp_path, env={"PORT": "9002"}) == "-m bot sandbox --port 9002"
     assert _make_run(tmp_path, "PORT=9000", dotenv="BOT_TOKEN=123:abc\n") == "-m bot"  # live: no port
     assert _make_run(tmp_path, "PORT=9003", target="sandbox") == "-m bot sandbox --port 9003"
@@ -332,10 +353,15 @@ def test_the_readme_says_how_to_change_the_port_and_lists_the_real_defaults() ->
     section = readme.split("## Try it without Telegram", 1)[1].split("\n## ", 1)[0]
     assert "make run PORT=9000" in section and 'SANDBOX_ARGS="' in section
     sandbox_parser = next(
-        a for a in _parser()._subparsers._group_actions if a.dest == "cmd"  # type: ignore[union-attr]
+        a
+        for a in _parser()._subparsers._group_actions
+        if a.dest == "cmd"  # type: ignore[union-attr]
     ).choices["sandbox"]
-    rows = {line.split("|")[1].strip().strip("`").split()[0]: line.split("|")[2] for line in section.splitlines()
-            if line.startswith("| `--")}
+    rows = {
+        line.split("|")[1].strip().strip("`").split()[0]: line.split("|")[2]
+        for line in section.splitlines()
+        if line.startswith("| `--")
+    }
     options = [a for a in sandbox_parser._actions if a.option_strings and a.dest != "help"]
     assert sorted(rows) == sorted(a.option_strings[0] for a in options)
     for action in options:
@@ -345,7 +371,6 @@ def test_the_readme_says_how_to_change_the_port_and_lists_the_real_defaults() ->
     assert "Friday 14:00 of the current week" in rows["--at"]
     # No example line that reads as if --reset and --at were defaults.
     assert not any("# the same" in line and "--at 20" in line for line in section.splitlines())
-
 
 
 # -- issue 14, item 24: a fresh sandbox starts at a demo moment, and says so ------------------
@@ -374,7 +399,9 @@ async def test_without_at_a_fresh_sandbox_starts_on_friday_14_of_this_week_and_s
 
             assert "Friday" in time_line(box) and "demo moment" in time_line(box)
         # Something to see: Nguyễn Thị Lan's Friday 15:00 prompt is an hour away.
-        assert (await box.target_times(880101))["checkin"] == datetime.combine(friday, datetime.min.time(), HN).replace(hour=15)
+        assert (await box.target_times(880101))["checkin"] == datetime.combine(friday, datetime.min.time(), HN).replace(
+            hour=15
+        )
     # A restart goes on from the sandbox's own time, and says so.
     async with Sandbox(settings(), db_path=db, port=0) as again:
         assert again.origin == "kept" and local(again.clock.now()).date() == friday
@@ -387,8 +414,14 @@ async def test_without_at_a_fresh_sandbox_starts_on_friday_14_of_this_week_and_s
 
 def test_the_cli_takes_at_now(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "REDIS_", "ADMIN_"))}
-    usage = subprocess.run([sys.executable, "-m", "bot", "sandbox", "--help"], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=60).stdout
+    usage = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--help"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
     flat = " ".join(usage.split())
     assert "`now`" in flat and "Friday 14:00 of the current week" in flat
 

@@ -32,8 +32,14 @@ SHOTS = ARTIFACTS / "sandbox"
 START = "2026-11-25T10:00"  # a Wednesday morning in Hà Nội: the sandbox clock starts here
 WAIT_MS = 20_000  # any one thing the page waits for
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 pytestmark = pytest.mark.timeout(240)
@@ -69,14 +75,19 @@ def _running_sandbox(db: Path, log_path: Path, *args: str) -> Iterator[str]:
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "sandbox", "--port", str(port), "--db", str(db), *args],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"the sandbox exited with {proc.returncode}:\n{log_path.read_text(encoding='utf-8')[-3000:]}")
+                pytest.fail(
+                    f"the sandbox exited with {proc.returncode}:\n{log_path.read_text(encoding='utf-8')[-3000:]}"
+                )
             try:
                 status, _ = _get(f"{url}/_sandbox/state")
                 if status == 200:
@@ -115,8 +126,13 @@ def browser() -> Iterator[object]:
         _missing("the playwright package is not installed")
     with tempfile.TemporaryDirectory(prefix="sandbox-chromium-") as profile, sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 860}, accept_downloads=True, timeout=60_000,
+            profile,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 860},
+            accept_downloads=True,
+            timeout=60_000,
         )
         context.set_default_timeout(WAIT_MS)
         context.set_default_navigation_timeout(WAIT_MS)
@@ -313,7 +329,9 @@ def test_comms_download_an_export_and_a_photo_goes_to_the_bot(sandbox: tuple[str
 
     photo = io.BytesIO()
     Image.new("RGB", (320, 200), (40, 140, 90)).save(photo, "JPEG")
-    page.locator("#photo").set_input_files(files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}])
+    page.locator("#photo").set_input_files(
+        files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": photo.getvalue()}]
+    )
     page.locator(".msg.out img.photo").last.wait_for(state="visible")
     assert not chat.errors, chat.errors
 
@@ -471,9 +489,13 @@ def test_on_a_phone_the_share_photo_step_keeps_its_buttons_in_view(sandbox: tupl
     chat.bot_says("bước 2/")
     first_button()  # about oneself
     chat.bot_says("bước 3/")
-    chat.send("Đồng chí đã chủ động sắp xếp lại hồ sơ của phòng, hướng dẫn đồng nghiệp mới làm quen với quy trình số hóa.")
+    chat.send(
+        "Đồng chí đã chủ động sắp xếp lại hồ sơ của phòng, hướng dẫn đồng nghiệp mới làm quen với quy trình số hóa."
+    )
     chat.bot_says("bước 4/")
-    page.locator("#photo").set_input_files(files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((900, 1200), (200, 120, 40))}])
+    page.locator("#photo").set_input_files(
+        files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": _jpeg((900, 1200), (200, 120, 40))}]
+    )
     chat.bot_says("📷")
     try:
         page.locator(".msg.out img.photo").last.wait_for(state="visible")
@@ -487,7 +509,9 @@ def test_on_a_phone_the_share_photo_step_keeps_its_buttons_in_view(sandbox: tupl
     assert not chat.errors, chat.errors
 
 
-def test_the_language_switch_changes_the_bots_language_for_the_person_shown(sandbox: tuple[str, Path], browser: object) -> None:
+def test_the_language_switch_changes_the_bots_language_for_the_person_shown(
+    sandbox: tuple[str, Path], browser: object
+) -> None:
     """Issue 14, item 25: VI / EN is not only the page's labels."""
     url, _ = sandbox
     chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
@@ -545,8 +569,10 @@ def test_many_open_tabs_do_not_starve_the_one_in_front(sandbox: tuple[str, Path]
     """A trainer with a tab per person: the background tabs stop polling, so the browser's six
     connections to the sandbox stay free for the tab in front (its pictures, its buttons)."""
     url, _ = sandbox
-    hide = ("Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
-            "document.dispatchEvent(new Event('visibilitychange'))")
+    hide = (
+        "Object.defineProperty(document, 'hidden', {value: true, configurable: true});"
+        "document.dispatchEvent(new Event('visibilitychange'))"
+    )
     for telegram_id in (880101, 880102, 880103, 880104, 880105, 880106, 880201):
         tab = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
         tab.open()

@@ -17,8 +17,14 @@ async def unit(session: AsyncSession, clock: Clock, code: str, parent: str | Non
         await units.add(code, f"Đơn vị {code}", parent, "division" if parent else "ministry_unit")
 
 
-async def person(session: AsyncSession, clock: Clock, telegram_id: int, unit_code: str | None,
-                 role: Role = Role.employee, name: str | None = None) -> User:
+async def person(
+    session: AsyncSession,
+    clock: Clock,
+    telegram_id: int,
+    unit_code: str | None,
+    role: Role = Role.employee,
+    name: str | None = None,
+) -> User:
     """A registered, onboarded person (admins without an invitation, as configured)."""
     if unit_code:
         await unit(session, clock, unit_code)

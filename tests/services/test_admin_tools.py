@@ -44,7 +44,10 @@ async def test_an_announcement_goes_through_the_outbox_once(session, clock) -> N
     admin = await person(session, clock, 6101, None, Role.admin)
     await unit(session, clock, "VP")
     await unit(session, clock, "VP-TH", "VP")
-    leaders = [await person(session, clock, 6102, "VP", Role.leader), await person(session, clock, 6103, "VP-TH", Role.leader)]
+    leaders = [
+        await person(session, clock, 6102, "VP", Role.leader),
+        await person(session, clock, 6103, "VP-TH", Role.leader),
+    ]
     await person(session, clock, 6104, "VP-TH")
     await person(session, clock, 6105, "SO-B", Role.leader)
     svc = AnnouncementService(session, clock)

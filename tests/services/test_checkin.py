@@ -107,7 +107,7 @@ async def test_not_met_takes_sub_items_and_a_note(session, clock, user, direct) 
 
 
 async def test_changing_an_answer_keeps_or_clears_its_details(session, clock, user, direct) -> None:  # noqa: ANN001
-    """"Chưa đạt" again keeps the marked sub-items and the note; another level clears both."""
+    """ "Chưa đạt" again keeps the marked sub-items and the note; another level clears both."""
     svc = CheckinService(session, clock, CAMPAIGN, direct)
     week = svc.current_week(user)
     await svc.answer(user, week, "a", Level.not_met)

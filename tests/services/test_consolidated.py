@@ -37,8 +37,10 @@ async def test_consolidated_docx_and_xlsx_totals_are_the_database(session, clock
     lead_avp = await person(session, clock, 6002, "SO-A-VP", Role.leader)  # a nested reporting unit
     lead_b = await person(session, clock, 6003, "SO-B", Role.leader)
     admin = await person(session, clock, 6009, None, Role.admin)
-    people = [await person(session, clock, 6100 + n, code) for n, code in
-              enumerate(["SO-A", "SO-A-VP", "SO-A-VP", "SO-B", "SO-B", "SO-C"])]
+    people = [
+        await person(session, clock, 6100 + n, code)
+        for n, code in enumerate(["SO-A", "SO-A-VP", "SO-A-VP", "SO-B", "SO-B", "SO-C"])
+    ]
     for p in people[:5]:
         await check_in(session, clock, p)
     await self_assess(session, clock, lead_a, "good")
@@ -46,15 +48,26 @@ async def test_consolidated_docx_and_xlsx_totals_are_the_database(session, clock
     await ReportSubmissionService(session, clock, CAMPAIGN).submit(lead_a, 2026, file_name="bao-cao.pdf", data=PDF)
     noms = NominationService(session, clock, CAMPAIGN)
     r = await noms.add_round(admin, "Khen thưởng năm 2026", date(2026, 12, 10))
-    await noms.nominate(lead_b, r.key, NomineeKind.individual, "Người Số 6104, Chuyên viên",
-                        "Hoàn thành xuất sắc nhiệm vụ, tận tụy với người dân trong năm 2026.")
+    await noms.nominate(
+        lead_b,
+        r.key,
+        NomineeKind.individual,
+        "Người Số 6104, Chuyên viên",
+        "Hoàn thành xuất sắc nhiệm vụ, tận tụy với người dân trong năm 2026.",
+    )
 
-    svc = ConsolidatedService(session, clock, CAMPAIGN, timezone="Asia/Ho_Chi_Minh", ministry_name=MINISTRY,
-                              standing_agency=AGENCY)
+    svc = ConsolidatedService(
+        session, clock, CAMPAIGN, timezone="Asia/Ho_Chi_Minh", ministry_name=MINISTRY, standing_agency=AGENCY
+    )
     rep = await svc.build(2026, admin=admin)
-    registered = (await session.exec(select(func.count()).select_from(User).where(
-        col(User.onboarded_at).is_not(None), User.role != Role.admin))).one()
-    done = (await session.exec(select(func.count()).select_from(CheckIn).where(CheckIn.status == CheckInStatus.done))).one()
+    registered = (
+        await session.exec(
+            select(func.count()).select_from(User).where(col(User.onboarded_at).is_not(None), User.role != Role.admin)
+        )
+    ).one()
+    done = (
+        await session.exec(select(func.count()).select_from(CheckIn).where(CheckIn.status == CheckInStatus.done))
+    ).one()
     assert rep.members == registered == 9 and rep.tally.done == done == 5
     assert [line.code for line in rep.lines] == ["SO-A", "SO-A-VP", "SO-B", ""]
     assert [line.members for line in rep.lines] == [2, 3, 3, 1]  # each person once
@@ -81,7 +94,13 @@ async def test_consolidated_docx_and_xlsx_totals_are_the_database(session, clock
     assert signature == ["VỤ TRƯỞNG"]
 
     book = openpyxl.load_workbook(io.BytesIO(render_consolidated_xlsx(rep)))
-    assert book.sheetnames == ["Tổng hợp", "Theo đơn vị", "Tiêu chuẩn tập thể", "Chưa gửi báo cáo", "Đề nghị khen thưởng"]
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Theo đơn vị",
+        "Tiêu chuẩn tập thể",
+        "Chưa gửi báo cáo",
+        "Đề nghị khen thưởng",
+    ]
     summary = {row[0]: row[1] for row in book["Tổng hợp"].iter_rows(min_row=4, values_only=True)}
     assert summary["Số người tham gia"] == 9 and summary["Lượt đã tự đánh giá"] == done
     assert summary["Số đơn vị chưa gửi báo cáo"] == 2
@@ -100,6 +119,10 @@ async def test_consolidated_docx_and_xlsx_totals_are_the_database(session, clock
     summary_en = {row[0]: row[1] for row in english["Summary"].iter_rows(min_row=4, values_only=True)}
     assert summary_en["People taking part"] == 9 and summary_en["Self-assessments done"] == done
     assert list(english["Nominations"].iter_rows(values_only=True))[0][:4] == (
-        "No.", "Name of the person or collective", "Position, unit", "Proposed commendation")
+        "No.",
+        "Name of the person or collective",
+        "Position, unit",
+        "Proposed commendation",
+    )
     audit = (await session.exec(select(AuditEntry).where(AuditEntry.action == "report.consolidated"))).one()
     assert audit.detail == "year=2026 units=4"

@@ -10,8 +10,11 @@ from bot.services.delivery import DeliveryService, Outgoing
 async def test_concurrent_claims_never_share_a_row(sessionmaker, clock, db_url) -> None:  # noqa: ANN001
     async with sessionmaker() as s:
         new = await DeliveryService(s, clock).enqueue(
-            [Outgoing(f"t:{n}", "t", 1000 + n, {"method": "sendMessage", "text": "x"}) for n in range(60)])
-        again = await DeliveryService(s, clock).enqueue([Outgoing("t:0", "t", 1000, {"method": "sendMessage", "text": "y"})])
+            [Outgoing(f"t:{n}", "t", 1000 + n, {"method": "sendMessage", "text": "x"}) for n in range(60)]
+        )
+        again = await DeliveryService(s, clock).enqueue(
+            [Outgoing("t:0", "t", 1000, {"method": "sendMessage", "text": "y"})]
+        )
     assert (new, again) == (60, 0)  # the same key twice is one row
 
     async def claim() -> list[int]:

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from bot.campaign.loader import load_campaign
 from bot.render.dossier_docx import render_achievement, render_cover, render_list
-from bot.services.errors import AccessDenied
 from bot.services.dossiers import DossierService
+from bot.services.errors import AccessDenied
 from bot.services.nominations import NominationRefused, NominationService
 from storage.awards import NomineeKind
 from storage.models import AuditEntry, Role, Unit
@@ -34,8 +34,9 @@ async def fresh(session, world) -> None:  # noqa: ANN001
 
 
 def dossiers(session, clock) -> DossierService:  # noqa: ANN001
-    return DossierService(session, clock, CAMPAIGN, timezone="Asia/Ho_Chi_Minh", ministry_name=MINISTRY,
-                          standing_agency=AGENCY)
+    return DossierService(
+        session, clock, CAMPAIGN, timezone="Asia/Ho_Chi_Minh", ministry_name=MINISTRY, standing_agency=AGENCY
+    )
 
 
 @pytest.fixture
@@ -64,9 +65,18 @@ async def world(session, clock):  # noqa: ANN001, ANN201
     noms = NominationService(session, clock, CAMPAIGN)
     r = await noms.add_round(admin, "Khen thưởng năm 2026", date(2026, 12, 10))
     collective = await noms.nominate(chief, r.key, NomineeKind.collective, "Phòng Tổng hợp", ACHIEVEMENT)
-    individual = await noms.nominate(chief, r.key, NomineeKind.individual, "Nguyễn Thị Lan, Chuyên viên chính", ACHIEVEMENT)
-    return {"chief": chief, "lan": lan, "admin": admin, "round": r, "collective": collective,
-            "individual": individual, "th_leader": th_leader}
+    individual = await noms.nominate(
+        chief, r.key, NomineeKind.individual, "Nguyễn Thị Lan, Chuyên viên chính", ACHIEVEMENT
+    )
+    return {
+        "chief": chief,
+        "lan": lan,
+        "admin": admin,
+        "round": r,
+        "collective": collective,
+        "individual": individual,
+        "th_leader": th_leader,
+    }
 
 
 async def test_a_collective_and_an_individual_get_their_forms(session, clock, world) -> None:  # noqa: ANN001
@@ -82,7 +92,9 @@ async def test_a_collective_and_an_individual_get_their_forms(session, clock, wo
     assert "Tên tập thể đề nghị: Phòng Tổng hợp" in texts and ACHIEVEMENT in texts
     for g in CAMPAIGN.collective_criteria:  # the collective's own self-assessment
         assert f"- Tiêu chuẩn {g.code}): Tốt. Xây dựng quy chế ({g.code})." in texts
-    assert any(t.startswith("- Tự đánh giá hằng tuần của cán bộ, công chức, viên chức năm 2026: 3/4 lượt") for t in texts)
+    assert any(
+        t.startswith("- Tự đánh giá hằng tuần của cán bộ, công chức, viên chức năm 2026: 3/4 lượt") for t in texts
+    )
     assert "THỦ TRƯỞNG ĐƠN VỊ CẤP TRÊN TRỰC TIẾP XÁC NHẬN, ĐỀ NGHỊ" in all_text(doc)
 
     a03 = await svc.achievement(world["admin"], world["individual"].id)  # admins see every unit's
@@ -104,10 +116,16 @@ async def test_a_collective_and_an_individual_get_their_forms(session, clock, wo
     assert doc.tables[0].cell(1, 0).paragraphs[0].text == "Số: …/DS-VP"
     table = doc.tables[1]
     assert [c.text for c in table.rows[0].cells] == [
-        "STT", "Tên tập thể, cá nhân", "Chức vụ, đơn vị", "Hình thức khen thưởng đề nghị", "Tóm tắt thành tích"]
+        "STT",
+        "Tên tập thể, cá nhân",
+        "Chức vụ, đơn vị",
+        "Hình thức khen thưởng đề nghị",
+        "Tóm tắt thành tích",
+    ]
     assert [[c.text for c in row.cells][:4] for row in table.rows[1:]] == [
         ["1", "Phòng Tổng hợp", "Văn phòng Bộ", CAMPAIGN.awards.award.vi],
-        ["2", "Nguyễn Thị Lan", "Chuyên viên chính, Phòng Tổng hợp", CAMPAIGN.awards.award.vi]]
+        ["2", "Nguyễn Thị Lan", "Chuyên viên chính, Phòng Tổng hợp", CAMPAIGN.awards.award.vi],
+    ]
     cover = render_cover(rd)
     look(cover, "dossier-cover")
     doc = check_decree30(cover)
@@ -140,8 +158,9 @@ async def test_not_eligible_and_withdrawn_are_refused_with_the_reason(session, c
     await fresh(session, world)  # a refusal rolls back its update: read the people again
     assert gone.value.code == "dossier_withdrawn" and gone.value.params["date"] == "25/11/2026"
     await noms.lift(world["admin"], flag.id)
-    again_ok = await noms.nominate(world["chief"], world["round"].key, NomineeKind.individual,
-                                   "Nguyễn Thị Lan, Chuyên viên chính", ACHIEVEMENT)
+    again_ok = await noms.nominate(
+        world["chief"], world["round"].key, NomineeKind.individual, "Nguyễn Thị Lan, Chuyên viên chính", ACHIEVEMENT
+    )
     assert again_ok.withdrawn_at is None
     # Another unit's leader is refused the dossier.
     other = await person(session, clock, 9500, "SO-B", Role.leader)
@@ -149,5 +168,10 @@ async def test_not_eligible_and_withdrawn_are_refused_with_the_reason(session, c
         await dossiers(session, clock).achievement(other, again_ok.id)
     await fresh(session, world)  # a refusal rolls back its update: read the people again
     refused_rows = (await session.exec(select(AuditEntry).where(AuditEntry.outcome == "refused"))).all()
-    assert [a.action for a in refused_rows] == ["dossier.not_eligible", "nomination.not_eligible",
-                                                "nomination.not_eligible", "dossier.withdrawn", "dossier"]
+    assert [a.action for a in refused_rows] == [
+        "dossier.not_eligible",
+        "nomination.not_eligible",
+        "nomination.not_eligible",
+        "dossier.withdrawn",
+        "dossier",
+    ]

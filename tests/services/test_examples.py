@@ -61,8 +61,14 @@ async def comms(session, clock) -> User:  # noqa: ANN001
     return await person(session, clock, 601, "TT", Role.comms)
 
 
-async def submitted(svc: ExampleService, user: User, *, category: ExampleCategory = ExampleCategory.good_deed,
-                    story: str = STORY, photos: int = 0) -> GoodExample:
+async def submitted(
+    svc: ExampleService,
+    user: User,
+    *,
+    category: ExampleCategory = ExampleCategory.good_deed,
+    story: str = STORY,
+    photos: int = 0,
+) -> GoodExample:
     ex = await svc.start(user, fresh=True)
     await svc.choose_category(user, ex.id, category)
     await svc.choose_subject(user, ex.id, ExampleSubject.myself)
@@ -239,7 +245,10 @@ async def test_approve_then_publish_with_a_link_and_audit(session, clock, lan, c
     done = await svc.publish(comms, ex.id, " https://monre.gov.vn/tin-tuc/guong-sang?id=7 ")
     assert done.example.status == ExampleStatus.published
     assert done.example.published_url == "https://monre.gov.vn/tin-tuc/guong-sang?id=7"
-    actions = [(a.action, a.actor_telegram_id) for a in (await session.exec(select(AuditEntry).order_by(col(AuditEntry.id)))).all()]
+    actions = [
+        (a.action, a.actor_telegram_id)
+        for a in (await session.exec(select(AuditEntry).order_by(col(AuditEntry.id)))).all()
+    ]
     assert ("example.submit", 501) in actions
     assert ("example.approve", 601) in actions and ("example.publish", 601) in actions
 
@@ -280,8 +289,13 @@ async def test_ask_for_more_then_the_answer_returns_it_to_the_queue(session, clo
     with pytest.raises(ExampleStateError) as twice:
         await svc.answer_question(lan, first.id, "Lần nữa")
     assert twice.value.code == "example_no_question"
-    notes = (await session.exec(select(ExampleNote).where(ExampleNote.example_id == first.id).order_by(col(ExampleNote.id)))).all()
-    assert [(n.kind, n.author_id) for n in notes] == [(ExampleNoteKind.question, comms.id), (ExampleNoteKind.answer, lan.id)]
+    notes = (
+        await session.exec(select(ExampleNote).where(ExampleNote.example_id == first.id).order_by(col(ExampleNote.id)))
+    ).all()
+    assert [(n.kind, n.author_id) for n in notes] == [
+        (ExampleNoteKind.question, comms.id),
+        (ExampleNoteKind.answer, lan.id),
+    ]
     # Back in the queue at its old place (the oldest submission comes first).
     card = await svc.next_pending(comms)
     assert card.example.id == first.id and [n.text for n in card.notes][-1].startswith("Tại Bộ phận")
@@ -336,7 +350,11 @@ async def test_highlights_by_period_unit_subtree_and_category(session, clock, la
     ids = [r.id for r in await svc.highlights(comms, week)]
     assert ids == [pending.id, c.id, b.id, a.id]  # newest decision first
     vp = await units.get_by_code("VP")
-    assert {r.id for r in await svc.highlights(comms, HighlightFilter(week.start, week.end, unit_id=vp.id))} == {a.id, b.id, pending.id}
+    assert {r.id for r in await svc.highlights(comms, HighlightFilter(week.start, week.end, unit_id=vp.id))} == {
+        a.id,
+        b.id,
+        pending.id,
+    }
     models = await svc.highlights(comms, HighlightFilter(week.start, week.end, category=ExampleCategory.new_model))
     assert {r.id for r in models} == {a.id, c.id}
     assert models[0].unit_name and models[0].submitter_name and models[0].photo_count == 0
@@ -384,8 +402,17 @@ async def test_export_is_audited(session, clock, comms) -> None:  # noqa: ANN001
 def test_urls_dates_and_periods() -> None:
     for good in ("https://monre.gov.vn/a", "http://baotainguyenmoitruong.vn/x?y=1#z"):
         assert validate_url(good) == good
-    for bad in ("javascript:alert(1)", "ftp://x.vn/a", "https://", "monre.gov.vn", "https://exa mple.vn",
-                "https://localhost/a", "data:text/html,<b>", "https://x.vn/" + "a" * 1100, ""):
+    for bad in (
+        "javascript:alert(1)",
+        "ftp://x.vn/a",
+        "https://",
+        "monre.gov.vn",
+        "https://exa mple.vn",
+        "https://localhost/a",
+        "data:text/html,<b>",
+        "https://x.vn/" + "a" * 1100,
+        "",
+    ):
         with pytest.raises(InvalidInput):
             validate_url(bad)
     assert parse_date_range("01/11/2026–30/11/2026") == (date(2026, 11, 1), date(2026, 11, 30))

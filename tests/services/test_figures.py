@@ -13,8 +13,8 @@ from sqlmodel import select
 from bot.campaign.loader import load_campaign
 from bot.render.charts import sector_participation, unit_overview
 from bot.services.checkin import CheckinService, previous_week, week_key
-from bot.services.errors import AccessDenied
 from bot.services.digest import DigestService
+from bot.services.errors import AccessDenied
 from bot.services.figures import FiguresService, Tally, weeks_of_year
 from bot.services.stats import Shares, StatsService, count_expected, expected_in_week, needs_attention
 from storage.models import AuditEntry, Level, Role, User
@@ -124,16 +124,29 @@ def test_charts_render_vietnamese_without_missing_glyphs() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         png = unit_overview(
-            title="Văn phòng Bộ: tuần 48 (23/11–29/11/2026)", weeks=["05/10", "12/10"], rates=[50.0, 75.0],
-            rate_label="Tỷ lệ đã tự đánh giá (%)", headline="75%", headline_note="↑25 so với tuần trước")
-        png2 = sector_participation(title="Tự đánh giá theo đơn vị, năm 2026", units=["Sở Nông nghiệp và Môi trường Hà Tĩnh"],
-                                    rates=[42.0], rate_label="Tỷ lệ (%)", empty="Chưa có")
-    missing = [str(w.message) for w in caught if "missing from" in str(w.message).lower() or "glyph" in str(w.message).lower()]
+            title="Văn phòng Bộ: tuần 48 (23/11–29/11/2026)",
+            weeks=["05/10", "12/10"],
+            rates=[50.0, 75.0],
+            rate_label="Tỷ lệ đã tự đánh giá (%)",
+            headline="75%",
+            headline_note="↑25 so với tuần trước",
+        )
+        png2 = sector_participation(
+            title="Tự đánh giá theo đơn vị, năm 2026",
+            units=["Sở Nông nghiệp và Môi trường Hà Tĩnh"],
+            rates=[42.0],
+            rate_label="Tỷ lệ (%)",
+            empty="Chưa có",
+        )
+    missing = [
+        str(w.message) for w in caught if "missing from" in str(w.message).lower() or "glyph" in str(w.message).lower()
+    ]
     assert missing == []
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png2[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 # -- one rule for who is expected (issue 14, item 4) ---------------------------------------
+
 
 def at(day: date, hour_utc: int = 2) -> datetime:
     return datetime(day.year, day.month, day.day, hour_utc, tzinfo=UTC)
@@ -208,7 +221,8 @@ def test_the_rule_week_by_week_and_by_bisection_agree() -> None:
         joined = datetime(2025, 12, 1, tzinfo=UTC) + timedelta(hours=rnd.randrange(0, 24 * 400))
         paused_from = date(2026, 1, 1) + timedelta(days=rnd.randrange(0, 365)) if rnd.random() < 0.5 else None
         person_ = SimpleNamespace(
-            active=rnd.random() < 0.9, onboarded_at=joined,
+            active=rnd.random() < 0.9,
+            onboarded_at=joined,
             timezone=rnd.choice(["Asia/Ho_Chi_Minh", "Pacific/Kiritimati", "America/Los_Angeles", "UTC"]),
             checkin_weekday=rnd.randrange(7),
             paused_from=paused_from if rnd.random() < 0.8 else None,

@@ -28,4 +28,6 @@ async def test_a_newcomers_history_starts_at_their_first_week(session, clock) ->
     # Ten weeks on, the window is full: the last ten weeks, as before.
     clock.set(datetime(2027, 3, 3, 3, 0, tzinfo=UTC))
     history = await svc.history(newcomer, weeks=10)
-    assert len(history.rows) == 10 and not history.since_joined and history.rows[0].week == 202653  # 2026 has 53 ISO weeks
+    assert (
+        len(history.rows) == 10 and not history.since_joined and history.rows[0].week == 202653
+    )  # 2026 has 53 ISO weeks

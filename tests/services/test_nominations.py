@@ -46,12 +46,17 @@ async def round_key(session, clock, admin) -> str:  # noqa: ANN001
 
 
 async def live(session, key: str, unit_id: int) -> list[Nomination]:  # noqa: ANN001
-    res = await session.exec(select(Nomination).where(Nomination.round_key == key, Nomination.unit_id == unit_id,
-                                                      col(Nomination.withdrawn_at).is_(None)).order_by(col(Nomination.slot)))
+    res = await session.exec(
+        select(Nomination)
+        .where(Nomination.round_key == key, Nomination.unit_id == unit_id, col(Nomination.withdrawn_at).is_(None))
+        .order_by(col(Nomination.slot))
+    )
     return list(res.all())
 
 
-async def test_the_campaign_files_once_rounds_close_with_its_period_the_annual_one_goes_on(session, clock, lead_a) -> None:  # noqa: ANN001
+async def test_the_campaign_files_once_rounds_close_with_its_period_the_annual_one_goes_on(
+    session, clock, lead_a
+) -> None:  # noqa: ANN001
     s = svc(session, clock)
     keys = [r.key for r in s.campaign_rounds()]
     assert "annual@2019" in keys and "annual@2025" in keys and "midterm-2022@2022" in keys and "final-2025@2025" in keys
@@ -72,12 +77,17 @@ async def test_a_third_nomination_is_refused(session, clock, lead_a, round_key) 
     s = svc(session, clock)
     assert [r.key for r in await s.open_rounds()] == ["annual@2026", round_key]
     first = await s.nominate(lead_a, round_key, NomineeKind.collective, "Phòng Tổng hợp", ACHIEVEMENT)
-    second = await s.nominate(lead_a, round_key, NomineeKind.individual, "Nguyễn Thị Lan, Chuyên viên chính", ACHIEVEMENT)
+    second = await s.nominate(
+        lead_a, round_key, NomineeKind.individual, "Nguyễn Thị Lan, Chuyên viên chính", ACHIEVEMENT
+    )
     assert (first.slot, second.slot) == (1, 2)
     with pytest.raises(NominationRefused) as refused:
         await s.nominate(lead_a, round_key, NomineeKind.individual, "Trần Văn Bình", ACHIEVEMENT)
     assert refused.value.code == "quota_full" and refused.value.params == {"quota": 2}
-    assert [n.nominee for n in await live(session, round_key, lead_a.unit_id)] == ["Phòng Tổng hợp", "Nguyễn Thị Lan, Chuyên viên chính"]
+    assert [n.nominee for n in await live(session, round_key, lead_a.unit_id)] == [
+        "Phòng Tổng hợp",
+        "Nguyễn Thị Lan, Chuyên viên chính",
+    ]
     # Another unit has its own quota.
     lead_b = await person(session, clock, 9102, "SO-B", Role.leader)
     assert (await s.nominate(lead_b, round_key, NomineeKind.collective, "Sở B", ACHIEVEMENT)).slot == 1
@@ -85,16 +95,36 @@ async def test_a_third_nomination_is_refused(session, clock, lead_a, round_key) 
     assert actions.count("nomination.add") == 3
 
 
-async def test_the_database_itself_refuses_a_second_live_nomination_in_a_slot(session, clock, lead_a, round_key) -> None:  # noqa: ANN001
+async def test_the_database_itself_refuses_a_second_live_nomination_in_a_slot(
+    session, clock, lead_a, round_key
+) -> None:  # noqa: ANN001
     first = await svc(session, clock).nominate(lead_a, round_key, NomineeKind.collective, "Phòng Tổng hợp", ACHIEVEMENT)
     unit_id, slot = first.unit_id, first.slot  # a rollback below expires the objects
-    session.add(Nomination(round_key=round_key, unit_id=unit_id, slot=slot, kind=NomineeKind.individual,
-                           nominee="Chen ngang", achievement=ACHIEVEMENT, created_at=clock.now()))
+    session.add(
+        Nomination(
+            round_key=round_key,
+            unit_id=unit_id,
+            slot=slot,
+            kind=NomineeKind.individual,
+            nominee="Chen ngang",
+            achievement=ACHIEVEMENT,
+            created_at=clock.now(),
+        )
+    )
     with pytest.raises(IntegrityError):
         await session.commit()
     await session.rollback()
-    session.add(Nomination(round_key=round_key, unit_id=unit_id, slot=0, kind=NomineeKind.individual,
-                           nominee="Ô số 0", achievement=ACHIEVEMENT, created_at=clock.now()))
+    session.add(
+        Nomination(
+            round_key=round_key,
+            unit_id=unit_id,
+            slot=0,
+            kind=NomineeKind.individual,
+            nominee="Ô số 0",
+            achievement=ACHIEVEMENT,
+            created_at=clock.now(),
+        )
+    )
     with pytest.raises(IntegrityError):  # slots start at 1
         await session.commit()
 
@@ -157,7 +187,11 @@ async def test_a_leader_acts_on_their_own_unit_only(session, clock, lead_a, roun
     with pytest.raises(AccessDenied):
         await s.nominate(employee, round_key, NomineeKind.collective, "Phòng Tổng hợp", ACHIEVEMENT)
     refused = (await session.exec(select(AuditEntry).where(AuditEntry.outcome == "refused"))).all()
-    assert [(a.actor_telegram_id, a.action) for a in refused] == [(9103, "nominate"), (9103, "nominate"), (9104, "nominate")]
+    assert [(a.actor_telegram_id, a.action) for a in refused] == [
+        (9103, "nominate"),
+        (9103, "nominate"),
+        (9104, "nominate"),
+    ]
     assert (await session.get(Nomination, theirs)).withdrawn_at is None
 
 
@@ -176,19 +210,30 @@ async def test_input_is_checked_and_closed_rounds_are_final(session, clock, admi
     assert closed.value.code == "round_closed"
     with pytest.raises(InvalidInput):
         await s.add_round(admin, "Quá hạn", date(2026, 1, 1))
-    assert parse_round_args(["10/12/2026", "2026", "Khen", "thưởng"], date(2026, 11, 25)) == (date(2026, 12, 10), 2026, "Khen thưởng")
-    assert parse_round_args(["10/12/2026", "Khen", "thưởng"], date(2026, 11, 25)) == (date(2026, 12, 10), None, "Khen thưởng")
+    assert parse_round_args(["10/12/2026", "2026", "Khen", "thưởng"], date(2026, 11, 25)) == (
+        date(2026, 12, 10),
+        2026,
+        "Khen thưởng",
+    )
+    assert parse_round_args(["10/12/2026", "Khen", "thưởng"], date(2026, 11, 25)) == (
+        date(2026, 12, 10),
+        None,
+        "Khen thưởng",
+    )
 
 
 async def test_admins_see_every_unit_and_export(session, clock, admin, lead_a, round_key) -> None:  # noqa: ANN001
     s = svc(session, clock)
     lead_b = await person(session, clock, 9105, "SO-B", Role.leader, name="Phạm Văn Dũng")
     await s.nominate(lead_a, round_key, NomineeKind.collective, "Phòng Tổng hợp", ACHIEVEMENT)
-    await s.nominate(lead_b, round_key, NomineeKind.individual, "=HYPERLINK(\"x\")", ACHIEVEMENT)
+    await s.nominate(lead_b, round_key, NomineeKind.individual, '=HYPERLINK("x")', ACHIEVEMENT)
     withdrawn = await s.nominate(lead_b, round_key, NomineeKind.individual, "Rút lại", ACHIEVEMENT)
     await s.withdraw(lead_b, withdrawn.id)
     r, rows = await s.listing(round_key)
-    assert [(x.unit_code, x.slot, x.nominee) for x in rows] == [("VP", 1, "Phòng Tổng hợp"), ("SO-B", 1, "=HYPERLINK(\"x\")")]
+    assert [(x.unit_code, x.slot, x.nominee) for x in rows] == [
+        ("VP", 1, "Phòng Tổng hợp"),
+        ("SO-B", 1, '=HYPERLINK("x")'),
+    ]
     assert rows[1].nominated_by == "Phạm Văn Dũng"
     [summary] = [x for x in await s.summaries() if x.round.key == round_key]
     assert (summary.nominations, summary.units) == (2, 2)
@@ -197,12 +242,14 @@ async def test_admins_see_every_unit_and_export(session, clock, admin, lead_a, r
     sheet = book.active
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
     assert values[0][:4] == [1, "Phòng Tổng hợp", "Đơn vị VP", "Tập thể"] and values[0][6] == "VP"
-    assert values[1][1] == "'=HYPERLINK(\"x\")"  # not a formula
+    assert values[1][1] == '\'=HYPERLINK("x")'  # not a formula
     text = nominations_csv(rows, "Asia/Ho_Chi_Minh").decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(text)))
-    assert parsed[0][0] == "Mã đơn vị" and parsed[2][4] == "'=HYPERLINK(\"x\")" and len(parsed) == 3
+    assert parsed[0][0] == "Mã đơn vị" and parsed[2][4] == '\'=HYPERLINK("x")' and len(parsed) == 3
     await s.note_export(admin, round_key, "xlsx", len(rows))
-    assert (await session.exec(select(AuditEntry).where(AuditEntry.action == "nomination.export.xlsx"))).one().actor_telegram_id == 9001
+    assert (
+        await session.exec(select(AuditEntry).where(AuditEntry.action == "nomination.export.xlsx"))
+    ).one().actor_telegram_id == 9001
 
 
 async def test_the_years_nominations_feed_the_report(session, clock, admin, lead_a, round_key) -> None:  # noqa: ANN001

@@ -11,7 +11,9 @@ from bot.services.stats import paused_for_week
 
 
 async def test_pause_covers_its_own_weeks_only(session, clock) -> None:  # noqa: ANN001
-    user = await OnboardingService(session, clock, admin_ids=frozenset({1})).accept(1, None, locale="vi", notice_version="v1")
+    user = await OnboardingService(session, clock, admin_ids=frozenset({1})).accept(
+        1, None, locale="vi", notice_version="v1"
+    )
     svc = ProfileService(session)
     today = date(2026, 11, 25)  # Wednesday of week 48; prompts on Fridays
     await svc.pause_until(user, date(2026, 12, 14), today)

@@ -42,19 +42,13 @@ async def scan(session, *, telegram_id: int, name: str, user_id: int) -> list[st
     found = []
     conn = await session.connection()
     for table in SQLModel.metadata.sorted_tables:
-        user_fks = {fk.parent.name for fk in table.foreign_keys if fk.column.table.name == "users" and fk.column.name == "id"}
+        user_fks = {
+            fk.parent.name for fk in table.foreign_keys if fk.column.table.name == "users" and fk.column.name == "id"
+        }
         for row in (await conn.execute(table.select())).mappings().all():
             for column, value in row.items():
                 where = f"{table.name}.{column}={value!r:.60}"
-                if column in user_fks and value == user_id:
-                    found.append(where)
-                elif table.name == "users" and column == "id" and value == user_id:
-                    found.append(where)
-                elif isinstance(value, int) and not isinstance(value, bool) and value == telegram_id:
-                    found.append(where)
-                elif isinstance(value, str) and (name in value or str(telegram_id) in value):
-                    found.append(where)
-                elif isinstance(value, bytes) and (name.encode() in value or str(telegram_id).encode() in value):
+                if column in user_fks and value == user_id or table.name == "users" and column == "id" and value == user_id or isinstance(value, int) and not isinstance(value, bool) and value == telegram_id or isinstance(value, str) and (name in value or str(telegram_id) in value) or isinstance(value, bytes) and (name.encode() in value or str(telegram_id).encode() in value):
                     found.append(where)
     return found
 
@@ -98,13 +92,26 @@ async def world(session, clock):  # noqa: ANN001, ANN201
     await nominations.nominate(me, r.key, NomineeKind.collective, "Phòng Tổng hợp", ACHIEVEMENT)
     with pytest.raises(AccessDenied):
         await FiguresService(session, clock).overview(me, (await person(session, clock, 4444500, "SO-X")).unit_id)
-    session.add(FsmRecord(key=f"fsm:123456:{TID}:{TID}:default", state="ShareStates:drafting", data="{}", updated_at=clock.now()))
+    session.add(
+        FsmRecord(
+            key=f"fsm:123456:{TID}:{TID}:default", state="ShareStates:drafting", data="{}", updated_at=clock.now()
+        )
+    )
     await session.commit()
-    await DeliveryService(session, clock).enqueue([
-        Outgoing(f"digest:{me.id}:{WEEK}", "digest", TID, {"method": "sendMessage", "text": "Bản tổng hợp tuần"}, me.id),
-        Outgoing(f"digest:{other_leader.id}:{WEEK}", "digest", other_leader.telegram_id,
-                 {"method": "sendMessage", "text": f"Chưa tự đánh giá (1): {NAME}"}, other_leader.id),
-    ])
+    await DeliveryService(session, clock).enqueue(
+        [
+            Outgoing(
+                f"digest:{me.id}:{WEEK}", "digest", TID, {"method": "sendMessage", "text": "Bản tổng hợp tuần"}, me.id
+            ),
+            Outgoing(
+                f"digest:{other_leader.id}:{WEEK}",
+                "digest",
+                other_leader.telegram_id,
+                {"method": "sendMessage", "text": f"Chưa tự đánh giá (1): {NAME}"},
+                other_leader.id,
+            ),
+        ]
+    )
     return me
 
 
@@ -121,7 +128,11 @@ async def test_mydata_has_everything_about_the_person(session, clock, world) -> 
     assert data["profile"]["unit"] == {"code": "VP", "name": "Đơn vị VP"} and data["profile"]["role"] == "leader"
     assert [c["notice_version"] for c in data["consents"]] == ["test"]
     [week] = data["checkins"]
-    assert week["week"] == "2026-W48" and week["status"] == "done" and week["reflection"] == "Tuần này tôi cần cố gắng hơn."
+    assert (
+        week["week"] == "2026-W48"
+        and week["status"] == "done"
+        and week["reflection"] == "Tuần này tôi cần cố gắng hơn."
+    )
     assert week["answers"][0]["level"] == "not_met" and week["answers"][0]["note"] == f"{NAME} đến muộn vì con ốm"
     assert week["answers"][0]["unmet_items"] == [CAMPAIGN.individual_criteria[0].items[0].code]
     assert len(week["answers"]) == len(CAMPAIGN.individual_criteria)

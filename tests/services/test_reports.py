@@ -32,7 +32,9 @@ ACHIEVEMENT = "Tổ một cửa số hóa toàn bộ hồ sơ, không để tr�
 
 
 def service(session, clock) -> ReportService:  # noqa: ANN001
-    return ReportService(session, clock, CAMPAIGN, timezone="Asia/Ho_Chi_Minh", ministry_name=MINISTRY, standing_agency=AGENCY)
+    return ReportService(
+        session, clock, CAMPAIGN, timezone="Asia/Ho_Chi_Minh", ministry_name=MINISTRY, standing_agency=AGENCY
+    )
 
 
 async def self_assess(session, clock, user: User, level: str, account: str | None = None) -> None:  # noqa: ANN001
@@ -109,8 +111,10 @@ async def test_the_report_is_a_decree_30_document_ready_to_sign(session, clock, 
 
     texts = [p.text for p in document.paragraphs]
     title = texts.index("BÁO CÁO")
-    assert texts[title + 1] == ("Kết quả thực hiện Phong trào thi đua “Cán bộ, công chức, viên chức ngành tài nguyên "
-                                "và môi trường thi đua thực hiện văn hóa công sở” năm 2026")
+    assert texts[title + 1] == (
+        "Kết quả thực hiện Phong trào thi đua “Cán bộ, công chức, viên chức ngành tài nguyên "
+        "và môi trường thi đua thực hiện văn hóa công sở” năm 2026"
+    )
     assert f"Kính gửi: {MINISTRY} (qua {AGENCY})." in texts
     parts = [t for t in texts if re.match(r"^(I|II|III|IV|V|VI)\. ", t)]
     assert [p.split(".")[0] for p in parts] == ["I", "II", "III", "IV", "V", "VI"]
@@ -127,11 +131,17 @@ async def test_the_report_is_a_decree_30_document_ready_to_sign(session, clock, 
     assert "Quyết định số 2497/QĐ-BTNMT ngày 02/10/2019" in body
     assert "Sáng kiến, giải pháp: Nhân Viên 0. " + STORY in body
     assert "a) Tập thể: Văn phòng Sở (Khen thưởng năm 2026)" in body
-    assert "đơn vị tự đánh giá đạt mức Tốt ở các tiêu chuẩn tại các điểm a, b, d, đ và e" in body and "Thành tích: " + ACHIEVEMENT in body
+    assert (
+        "đơn vị tự đánh giá đạt mức Tốt ở các tiêu chuẩn tại các điểm a, b, d, đ và e" in body
+        and "Thành tích: " + ACHIEVEMENT in body
+    )
 
     # The numbers of the text are the appendix's total row, and the database's.
-    m = re.search(r"có (\d+) cán bộ, công chức, viên chức tham gia .* đã hoàn thành là (\d+)/(\d+) lượt, "
-                  r"đạt ([\d,]+%); (\d+) lượt vắng có lý do", body)
+    m = re.search(
+        r"có (\d+) cán bộ, công chức, viên chức tham gia .* đã hoàn thành là (\d+)/(\d+) lượt, "
+        r"đạt ([\d,]+%); (\d+) lượt vắng có lý do",
+        body,
+    )
     assert m is not None
     members, done, expected, rate, skipped = m.groups()
     appendix = document.tables[-1]
@@ -143,13 +153,25 @@ async def test_the_report_is_a_decree_30_document_ready_to_sign(session, clock, 
         assert sum(int(r.cells[col_no].text) for r in lines) == int(total[col_no])
     assert [r.cells[1].text for r in lines] == [
         "Sở Tài nguyên và Môi trường tỉnh Hà Tĩnh (lãnh đạo và bộ phận trực thuộc trực tiếp)",
-        "Đơn vị STNMT-HT-VP", "Đơn vị STNMT-HT-TN"]  # the tree's order
+        "Đơn vị STNMT-HT-VP",
+        "Đơn vị STNMT-HT-TN",
+    ]  # the tree's order
     assert [r.cells[7].text for r in lines] == ["Đạt", "Đạt", "—"]
     ids = (await session.exec(select(Unit.id).where(col(Unit.code).startswith("STNMT-HT")))).all()
-    in_db = (await session.exec(select(func.count()).select_from(CheckIn).where(
-        col(CheckIn.unit_id).in_(ids), CheckIn.status == CheckInStatus.done))).one()
-    registered = (await session.exec(select(func.count()).select_from(User).where(
-        col(User.unit_id).in_(ids), col(User.onboarded_at).is_not(None)))).one()
+    in_db = (
+        await session.exec(
+            select(func.count())
+            .select_from(CheckIn)
+            .where(col(CheckIn.unit_id).in_(ids), CheckIn.status == CheckInStatus.done)
+        )
+    ).one()
+    registered = (
+        await session.exec(
+            select(func.count())
+            .select_from(User)
+            .where(col(User.unit_id).in_(ids), col(User.onboarded_at).is_not(None))
+        )
+    ).one()
     assert int(done) == in_db == 4 and int(members) == registered == 7 and rate == "57,1%"
 
     closing = document.tables[-2]

@@ -110,7 +110,9 @@ async def test_rollup_reads_the_sub_units(session, clock, leader) -> None:  # no
         await s.view(sub_leader, leader.unit_id, YEAR)
 
 
-async def test_submission_marks_the_deadline_done_and_a_second_replaces_after_confirmation(session, clock, leader) -> None:  # noqa: ANN001
+async def test_submission_marks_the_deadline_done_and_a_second_replaces_after_confirmation(
+    session, clock, leader
+) -> None:  # noqa: ANN001
     s = ReportSubmissionService(session, clock, CAMPAIGN)
     first = await s.submit(leader, YEAR, file_name="bao-cao.pdf", data=PDF)
     assert first.mime == "application/pdf"
@@ -120,17 +122,23 @@ async def test_submission_marks_the_deadline_done_and_a_second_replaces_after_co
         await s.submit(leader, YEAR, file_name="bao-cao-2.docx", data=docx_bytes())
     second = await s.replace(leader, YEAR, file_name="bao-cao-2.docx", data=docx_bytes())
     rows = (await session.exec(select(ReportSubmission).order_by(col(ReportSubmission.id)))).all()
-    assert [(r.file_name, r.superseded_at is not None) for r in rows] == [("bao-cao.pdf", True), ("bao-cao-2.docx", False)]
+    assert [(r.file_name, r.superseded_at is not None) for r in rows] == [
+        ("bao-cao.pdf", True),
+        ("bao-cao-2.docx", False),
+    ]
     board = await s.board(YEAR)
     assert [(b.unit_code, b.file_name, b.replaced) for b in board] == [("VP", "bao-cao-2.docx", 1)]
     assert second.id == board[0].submission_id
 
 
-@pytest.mark.parametrize("name,data", [
-    ("anh.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 100),  # a picture named .pdf
-    ("bang.docx", b"PK\x03\x04" + b"0" * 100),  # not a Word document inside
-    ("to.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024)),  # over 20 MB
-])
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("anh.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 100),  # a picture named .pdf
+        ("bang.docx", b"PK\x03\x04" + b"0" * 100),  # not a Word document inside
+        ("to.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024)),  # over 20 MB
+    ],
+)
 async def test_bad_files_are_refused_audited_and_nothing_kept(session, clock, leader, name, data) -> None:  # noqa: ANN001
     s = ReportSubmissionService(session, clock, CAMPAIGN)
     with pytest.raises(InvalidInput) as refused:
@@ -154,7 +162,7 @@ async def test_only_the_unit_and_admins_get_a_submitted_file_and_the_officer_may
     assert (await s.file(leader, row.id)).file_name == "bc.pdf"
     with pytest.raises(AccessDenied):
         await s.file(other, row.id)
-    assessment = (await sa(session, clock).for_report(leader.unit_id, YEAR))
+    assessment = await sa(session, clock).for_report(leader.unit_id, YEAR)
     assert assessment.status == "none"  # nothing begun: nothing to close
     refused = (await session.exec(select(AuditEntry).where(AuditEntry.outcome == "refused"))).all()
     assert [(a.actor_telegram_id, a.action) for a in refused] == [(9202, "report"), (9301, "sector")]

@@ -27,9 +27,15 @@ async def test_on_1_december_2026_the_report_due_before_15_december_is_reminded(
     notice, report = due
     assert notice[0].notice and notice[0].key == "campaign-ended@2025-12-31" and [u.id for u in notice[2]] == [admin.id]
     assert (report[0].key, report[0].last_day, report[1], [u.id for u in report[2]]) == (
-        "annual-report@2026-12-15", date(2026, 12, 14), 13, [leader.id])
+        "annual-report@2026-12-15",
+        date(2026, 12, 14),
+        13,
+        [leader.id],
+    )
     # Once the reminder is in the outbox, no catch-up the next day; the 7-day mark still comes.
-    await DeliveryService(session, clock).enqueue([Outgoing(f"remind:{report[0].key}:{leader.id}:13", "reminder", 9101, {"text": "x"})])
+    await DeliveryService(session, clock).enqueue(
+        [Outgoing(f"remind:{report[0].key}:{leader.id}:13", "reminder", 9101, {"text": "x"})]
+    )
     assert [o.key for o, _d, _l in await svc.reminders_due(date(2026, 12, 2)) if not o.notice] == []
     assert [d for o, d, _l in await svc.reminders_due(date(2026, 12, 7)) if not o.notice] == [7]
     # The unit submits its signed report: no more reminders for it.

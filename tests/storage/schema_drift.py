@@ -21,7 +21,11 @@ def _touches(diff: object, tables: set[str]) -> bool:
     column a list of ("modify_type", schema, table name, column name, ...)."""
     for op in diff if isinstance(diff, list) else [diff]:
         for item in op:
-            if item in tables or getattr(item, "name", None) in tables or getattr(getattr(item, "table", None), "name", None) in tables:
+            if (
+                item in tables
+                or getattr(item, "name", None) in tables
+                or getattr(getattr(item, "table", None), "name", None) in tables
+            ):
                 return True
     return False
 
@@ -31,7 +35,8 @@ async def drift_and_index(db_url: str, tables: set[str], index: str) -> tuple[li
     engine = make_engine(db_url)
     async with engine.connect() as conn:
         diffs = await conn.run_sync(
-            lambda c: compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), SQLModel.metadata))
+            lambda c: compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), SQLModel.metadata)
+        )
         if conn.dialect.name == "postgresql":
             query = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
         else:

@@ -107,7 +107,10 @@ async def test_a_failing_plan_rolls_back(sm, clock, direct) -> None:  # noqa: AN
         assert (await s.exec(select(func.count()).select_from(CheckIn))).one() == 0
     # The thread and its connection go on working after the error.
     ok = await direct.record_answer(
-        user.id, user.unit_id, 202648, clock.now(),
+        user.id,
+        user.unit_id,
+        202648,
+        clock.now(),
         lambda row, answers: ("ok", AnswerWrite(row.id, None, "a", Level.good.value, "", None, clock.now())),
     )
     assert ok == "ok"
