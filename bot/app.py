@@ -58,7 +58,7 @@ from handlers import (
     submission,
 )
 from handlers import settings as settings_handlers
-from handlers.middlewares import CallbackErrors, DbSessionMiddleware, RoleGate, UpdateOnce, UserMiddleware
+from handlers.middlewares import CallbackErrors, DbSessionMiddleware, Inject, RoleGate, UpdateOnce, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.direct import SqliteDirect
 from storage.models import Role
@@ -156,6 +156,10 @@ def create_dispatcher(
     dp.update.outer_middleware(UserMiddleware())
     dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
     dp.callback_query.middleware(CallbackErrors())
+    # Services reach handlers one way: named as parameters, built per update (bot/services/provider.py).
+    inject = Inject({"direct": direct})
+    for observer in (dp.message, dp.callback_query, dp.edited_message, dp.my_chat_member):
+        observer.middleware(inject)
     dp.include_routers(*build_routers())
     dp.startup.register(set_commands)
     dp.startup.register(log_campaign_in_force)

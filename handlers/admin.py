@@ -26,7 +26,7 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.services.invites import InviteService, deep_link
 from bot.services.people import ASSIGNABLE, PeopleService
 from bot.services.units import CSV_COLUMNS, UnitService
-from handlers.callbacks import InviteCB, RoleCB
+from bot.channels.telegram.callbacks import InviteCB, RoleCB
 from handlers.edit import edit_in_place
 from handlers.texts import role_name
 from storage.models import Invitation, Role, UnitKind, User

@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.i18n import N_, _, ngettext
 from bot.services.announcements import TEXT_MAX, AnnouncementService
 from bot.services.errors import InvalidInput, NotFound
-from handlers.callbacks import AnnounceAct, AnnounceCB
+from bot.channels.telegram.callbacks import AnnounceAct, AnnounceCB
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.models import Role, Unit, User

@@ -37,7 +37,7 @@ from bot.services.checkin import (
 )
 from bot.services.examples import ExampleService
 from handlers import share
-from handlers.callbacks import CheckinAct, CheckinActCB, CheckinAnswerCB, CheckinItemCB, LevelCode
+from bot.channels.telegram.callbacks import CheckinAct, CheckinActCB, CheckinAnswerCB, CheckinItemCB, LevelCode
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.direct import SqliteDirect
@@ -185,10 +185,7 @@ def _build_items_card(
     locale = current_locale()
     # The plan's wording of each point, under its label, in a quote folded to a few lines:
     # the buttons say enough on a phone, the full text is one tap away.
-    wording = "\n".join(
-        f"<b>{escape(item.label_for(locale))}:</b> {escape(item.text.get(locale))}"
-        for item in g.items
-    )
+    wording = "\n".join(f"<b>{escape(item.label_for(locale))}:</b> {escape(item.text.get(locale))}" for item in g.items)
     lines = [
         _header(view),
         f"<b>{_group_title(campaign, code)}</b> — {level_name(Level.not_met)}",

@@ -24,7 +24,7 @@ from bot.services.deadlines import DeadlineService, Occurrence
 from bot.services.errors import InvalidInput
 from bot.services.profile import parse_date
 from bot.services.submissions import ANNUAL_REPORT
-from handlers.callbacks import DeadlineDoneCB
+from bot.channels.telegram.callbacks import DeadlineDoneCB
 from storage.models import User
 
 MAX_UNITS_LISTED = 40

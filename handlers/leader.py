@@ -30,7 +30,7 @@ from bot.services.digest import LeaderDigest, NudgeResult, NudgeService
 from bot.services.errors import NotFound
 from bot.services.figures import FiguresService, UnitOverview
 from bot.services.stats import MIN_GROUP, Participation, needs_attention
-from handlers.callbacks import NudgeCB, UnitCB
+from bot.channels.telegram.callbacks import NudgeCB, UnitCB
 from handlers.checkin import current_card, week_label
 from handlers.edit import edit_in_place, edit_markup_in_place
 from storage.models import Level, User
@@ -158,9 +158,7 @@ def digest_card(d: LeaderDigest, campaign: Campaign) -> tuple[str, InlineKeyboar
             ),
         ]
         for ex in d.examples[:MAX_EXAMPLES]:
-            lines.append(
-                f"• {category_label(ex.category)}: {escape(snippet(ex.story, 90))}"
-            )
+            lines.append(f"• {category_label(ex.category)}: {escape(snippet(ex.story, 90))}")
     if d.deadlines:
         lines += ["", _("<b>Upcoming deadlines</b>")]
         for occ in d.deadlines[:5]:
@@ -366,9 +364,7 @@ def unit_card(ov: UnitOverview, campaign: Campaign) -> tuple[str, InlineKeyboard
             ngettext("<b>Sub-unit</b> ({n})", "<b>Sub-units</b> ({n})", len(ov.sub_units)).format(n=len(ov.sub_units)),
         ]
         for child, p in ov.sub_units[:MAX_SUB_UNITS_LISTED]:
-            lines.append(
-                f"• {escape(child.name)}: {p.done}/{p.expected} ({_pct(p.done, p.expected)})"
-            )
+            lines.append(f"• {escape(child.name)}: {p.done}/{p.expected} ({_pct(p.done, p.expected)})")
         if len(ov.sub_units) > MAX_SUB_UNITS_LISTED:
             lines.append(_("… and {count} more.").format(count=len(ov.sub_units) - MAX_SUB_UNITS_LISTED))
     kb = InlineKeyboardBuilder()

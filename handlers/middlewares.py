@@ -17,6 +17,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot.i18n import normalize, use_locale
 from bot.services.access import Action, allowed
 from bot.services.audit import AuditService, person_ref
+from bot.services.provider import PROVIDED, Services
 from storage.models import User
 from storage.repositories import UserRepo
 from storage.updates import UpdateLedger
@@ -60,6 +61,29 @@ class DbSessionMiddleware(BaseMiddleware):
         async with data["sessionmaker"]() as session:
             data["session"] = session
             return await handler(event, data)
+
+
+class Inject(BaseMiddleware):
+    """The one way services reach handlers: after a handler matched, each parameter it
+    names that is a service (bot/services/provider.py) is handed over, built on first use
+    from the update's session, clock, campaign and settings. A handler asks for only what
+    it uses, so a tap builds one service, not twenty."""
+
+    def __init__(self, extras: dict[str, Any] | None = None) -> None:
+        self.extras = extras or {}
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        wanted = data["handler"].params & PROVIDED
+        if wanted:
+            services = data.get("services")
+            if services is None:
+                services = data["services"] = Services(
+                    data["session"], data["clock"], data["campaign"], data["settings"], self.extras
+                )
+            for name in wanted:
+                if name not in data:
+                    data[name] = getattr(services, name)
+        return await handler(event, data)
 
 
 class UserMiddleware(BaseMiddleware):

@@ -39,7 +39,7 @@ from bot.services.nominations import (
     UnitNominations,
     parse_round_args,
 )
-from handlers.callbacks import DossierCB, NominateAct, NominateCB, NominationsAct, NominationsCB
+from bot.channels.telegram.callbacks import DossierCB, NominateAct, NominateCB, NominationsAct, NominationsCB
 from handlers.deadlines import fmt
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED

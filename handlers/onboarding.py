@@ -27,7 +27,7 @@ from bot.services.audit import person_ref
 from bot.services.errors import AlreadyRegistered, DomainError
 from bot.services.onboarding import InviteAttempts, OnboardingService
 from bot.services.profile import ProfileService
-from handlers.callbacks import Consent, ConsentNotice, Hour, Lang, Schedule, ScheduleStep, Weekday
+from bot.channels.telegram.callbacks import Consent, ConsentNotice, Hour, Lang, Schedule, ScheduleStep, Weekday
 from handlers.common import set_chat_menu
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED

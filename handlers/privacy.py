@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.i18n import _
 from bot.render.mydata_docx import build_mydata_docx
 from bot.services.privacy import PrivacyService
-from handlers.callbacks import ForgetAct, ForgetCB
+from bot.channels.telegram.callbacks import ForgetAct, ForgetCB
 from handlers.common import clear_chat_menu
 from handlers.edit import edit_in_place
 from storage.models import User

@@ -23,7 +23,7 @@ from bot.i18n import _, ngettext
 from bot.render.example_labels import snippet
 from bot.services.errors import InvalidInput
 from bot.services.reports import AnnualReport, ReportService
-from handlers.callbacks import ReportCB
+from bot.channels.telegram.callbacks import ReportCB
 from storage.models import User
 
 YEARS_OFFERED = 3

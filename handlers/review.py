@@ -57,7 +57,7 @@ from bot.services.examples import (
     parse_tags,
     period_range,
 )
-from handlers.callbacks import HighlightsAct, HighlightsCB, Period, ReviewAct, ReviewCB, ShareAct, ShareCB
+from bot.channels.telegram.callbacks import HighlightsAct, HighlightsCB, Period, ReviewAct, ReviewCB, ShareAct, ShareCB
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.examples import ExampleNoteKind, ExampleStatus, GoodExample

@@ -24,7 +24,7 @@ from bot.services.audit import AuditService
 from bot.services.checkin import is_week, previous_week, week_key, week_monday
 from bot.services.errors import InvalidInput
 from bot.services.figures import FiguresService, SectorFigures
-from handlers.callbacks import DashboardAct, DashboardCB
+from bot.channels.telegram.callbacks import DashboardAct, DashboardCB
 from handlers.checkin import week_label
 from handlers.edit import edit_in_place
 from storage.models import User

@@ -37,7 +37,7 @@ from bot.services.self_assessment import (
     UnitSelfAssessment,
     assessed_items,
 )
-from handlers.callbacks import SelfAssessAct, SelfAssessCB
+from bot.channels.telegram.callbacks import SelfAssessAct, SelfAssessCB
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.models import Role, Unit, User
@@ -180,9 +180,7 @@ def criterion_card(
     )
     for figure in group.figures:
         value = (answer.figures if answer else {}).get(figure.code)
-        lines.append(
-            f"• {escape(figure.label.get(locale))}: <b>{escape(figure_value(figure.kind, value))}</b>"
-        )
+        lines.append(f"• {escape(figure.label.get(locale))}: <b>{escape(figure_value(figure.kind, value))}</b>")
     evidence = answer.evidence if answer else []
     lines.append(
         _("Evidence: {n}").format(n=len(evidence))

@@ -51,7 +51,7 @@ from bot.services.examples import (
     ExampleService,
     ExampleStateError,
 )
-from handlers.callbacks import ShareAct, ShareCB
+from bot.channels.telegram.callbacks import ShareAct, ShareCB
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.examples import DraftStep, ExampleStatus, ExampleSubject, GoodExample

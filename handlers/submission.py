@@ -26,7 +26,7 @@ from bot.services.deadlines import DeadlineService
 from bot.services.delivery import DeliveryService, Outgoing
 from bot.services.errors import InvalidInput
 from bot.services.submissions import AlreadySubmitted, ReportSubmissionService, UnitSubmission
-from handlers.callbacks import SubmissionAct, SubmissionCB
+from bot.channels.telegram.callbacks import SubmissionAct, SubmissionCB
 from handlers.edit import edit_in_place
 from handlers.self_assessment import download, error_text
 from storage.models import Unit, User

@@ -14,18 +14,12 @@ its slot for a replacement.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Column, Index, String, Text, text
 from sqlmodel import Field, SQLModel
 
-
-class NomineeKind(str, enum.Enum):
-    """§IV.2: "tập thể hoặc cá nhân"."""
-
-    collective = "collective"
-    individual = "individual"
+from bot.domain import NomineeKind  # noqa: F401 - re-exported
 
 
 class NominationRound(SQLModel, table=True):

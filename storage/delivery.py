@@ -6,19 +6,12 @@ idempotency key (recipient, kind, period): queuing it twice is a no-op.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-class OutboxStatus(str, enum.Enum):
-    pending = "pending"
-    sending = "sending"  # claimed by a sender; reclaimed if it stays so too long (a crash)
-    sent = "sent"
-    failed = "failed"  # gave up after retries
-    dropped = "dropped"  # the recipient blocked the bot
+from bot.domain import OutboxStatus  # noqa: F401 - re-exported
 
 
 class OutboxMessage(SQLModel, table=True):

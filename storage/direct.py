@@ -17,6 +17,7 @@ no such path: the ORM's cost is spread over the workers there.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import sqlite3
 import threading
@@ -231,10 +232,8 @@ class SqliteDirect:
                 result, error = fn(self._thread_connection), None
             except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
                 result, error = None, exc
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits any more
                 future.get_loop().call_soon_threadsafe(_settle, future, result, error)
-            except RuntimeError:  # the loop has closed: nobody waits any more
-                pass
         if self._thread_connection is not None:
             self._thread_connection.close()
             self._thread_connection = None

@@ -9,51 +9,12 @@ erasure need no second store, and several bot processes see the same bytes.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Column, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-class ExampleCategory(str, enum.Enum):
-    """The plan's own words (§II.2.3, §III.2, §VI.5)."""
-
-    advanced = "advanced"  # điển hình tiên tiến
-    good_deed = "good_deed"  # gương người tốt, việc tốt
-    initiative = "initiative"  # sáng kiến, giải pháp
-    new_model = "new_model"  # mô hình hay, cách làm mới
-
-
-class ExampleSubject(str, enum.Enum):
-    """About whom the example is."""
-
-    myself = "self"
-    colleague = "colleague"
-    collective = "collective"  # tập thể, đơn vị
-
-
-class ExampleStatus(str, enum.Enum):
-    """draft → submitted → (needs_info → submitted) → approved | rejected; approved → published."""
-
-    draft = "draft"
-    submitted = "submitted"
-    needs_info = "needs_info"
-    approved = "approved"
-    rejected = "rejected"
-    published = "published"
-
-
-class DraftStep(str, enum.Enum):
-    """Where a draft stands: the next thing to ask."""
-
-    category = "category"
-    subject = "subject"
-    subject_name = "subject_name"
-    story = "story"
-    photos = "photos"
-    consent = "consent"
-    preview = "preview"
+from bot.domain import DraftStep, ExampleCategory, ExampleNoteKind, ExampleStatus, ExampleSubject  # noqa: F401 - re-exported
 
 
 class GoodExample(SQLModel, table=True):
@@ -108,11 +69,6 @@ class ExamplePhoto(SQLModel, table=True):
     # file_id of the stripped copy once the bot has uploaded it: reused, never the original.
     sent_file_id: str | None = Field(default=None, max_length=255)
     created_at: datetime
-
-
-class ExampleNoteKind(str, enum.Enum):
-    question = "question"  # comms ask for more information
-    answer = "answer"  # the submitter's reply, attached to the example
 
 
 class ExampleNote(SQLModel, table=True):

@@ -7,26 +7,12 @@ value needs no database type change.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-
-class Role(str, enum.Enum):
-    """Who a person is to the campaign (SPEC §2)."""
-
-    employee = "employee"  # cán bộ, công chức, viên chức
-    leader = "leader"  # thủ trưởng đơn vị or the unit's emulation officer
-    comms = "comms"  # Báo, Tạp chí, Cổng TTĐT, Trung tâm Truyền thông (§III.2, §VI.5)
-    admin = "admin"  # Vụ Thi đua, Khen thưởng và Tuyên truyền (§VI.2)
-
-
-class UnitKind(str, enum.Enum):
-    ministry_unit = "ministry_unit"  # đơn vị trực thuộc Bộ (§II.1.1)
-    province_dept = "province_dept"  # Sở ... các tỉnh, thành phố (§II.1.1)
-    division = "division"  # phòng, ban, chi cục
+from bot.domain import CheckInStatus, Level, Role, UnitKind  # noqa: F401 - re-exported
 
 
 class Unit(SQLModel, table=True):
@@ -136,20 +122,6 @@ __all__ = [
     "UnitKind",
     "User",
 ]
-
-
-class CheckInStatus(str, enum.Enum):
-    in_progress = "in_progress"
-    done = "done"
-    skipped = "skipped"  # excused (leave, business trip, sick): not counted as missed
-
-
-class Level(str, enum.Enum):
-    """The three answers to a criterion group: Tốt / Đạt / Chưa đạt."""
-
-    good = "good"
-    ok = "ok"
-    not_met = "not_met"
 
 
 class CheckIn(SQLModel, table=True):

@@ -19,37 +19,12 @@ emulation officer a leader appoints to do the paperwork.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-#: The longest account of one criterion or sub-item, in characters (a short paragraph:
-#: the annual report quotes it as it stands).
-ACCOUNT_MAX = 1000
-#: The longest figure value, in characters ("97,5", "12/12", "có").
-FIGURE_MAX = 40
-#: §VI.1 report files and evidence files: at most 20 MB each.
-FILE_MAX_BYTES = 20 * 1024 * 1024
-
-
-class AssessmentStatus(str, enum.Enum):
-    draft = "draft"  # editable by the unit
-    submitted = "submitted"  # closed: the unit has submitted it
-
-
-class AssessmentLevel(str, enum.Enum):
-    """Tốt / Đạt / Chưa đạt for a collective criterion."""
-
-    good = "good"
-    met = "met"
-    not_met = "not_met"
-
-
-class EvidenceKind(str, enum.Enum):
-    photo = "photo"
-    file = "file"
+from bot.domain import ACCOUNT_MAX, FIGURE_MAX, FILE_MAX_BYTES, AssessmentLevel, AssessmentStatus, EvidenceKind  # noqa: F401 - re-exported
 
 
 class UnitAssessment(SQLModel, table=True):

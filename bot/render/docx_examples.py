@@ -99,9 +99,7 @@ class ExamplesDocx:
             before=12,
             indent=False,
         )
-        self._field(
-            _("Person or collective"), whom(row) if names_ok else f"{subject_name(row.subject)} {withheld()}"
-        )
+        self._field(_("Person or collective"), whom(row) if names_ok else f"{subject_name(row.subject)} {withheld()}")
         self._field(_("Unit"), row.unit_name or "—")
         self._field(_("Submitted by"), (row.submitter_name or "—") if names_ok else withheld())
         self._field(_("Submitted on"), local_date(row.submitted_at, self.timezone))

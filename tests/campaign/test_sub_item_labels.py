@@ -12,7 +12,7 @@ import yaml
 from bot.campaign import CampaignError, load_campaign
 from bot.campaign.loader import DEFAULT_CAMPAIGN_FILE
 from bot.campaign.schema import LABEL_MAX_CHARS
-from handlers.callbacks import CheckinItemCB
+from bot.channels.telegram.callbacks import CheckinItemCB
 
 FILES = sorted((DEFAULT_CAMPAIGN_FILE.parent).glob("*.yaml"))
 

@@ -74,7 +74,7 @@ def test_dashboard_chart_shows_the_eight_lowest_of_many_units(monkeypatch) -> No
 
     from bot.services.figures import SectorFigures, Tally, UnitTally
     from handlers import sector
-    from handlers.callbacks import DashboardCB
+    from bot.channels.telegram.callbacks import DashboardCB
     from storage.models import Unit
 
     when = datetime(2026, 11, 24, tzinfo=UTC)

@@ -522,7 +522,7 @@ async def test_long_texts_still_fit_one_message(h: Harness) -> None:
 
 async def test_someone_elses_example_through_a_passed_on_button_is_refused_and_audited(h: Harness) -> None:
     """Issue 14, item 16: the refusal was not audited and said "already sent or discarded"."""
-    from handlers.callbacks import ShareAct, ShareCB
+    from bot.channels.telegram.callbacks import ShareAct, ShareCB
 
     lan = await submit_one(h, 2010, "Nguyễn Thị Lan")
     await h.register(3010, "Vũ Hà", unit="TT", role=Role.comms)

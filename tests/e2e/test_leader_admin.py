@@ -13,7 +13,7 @@ import openpyxl
 from sqlmodel import col, select
 
 from bot.services.checkin import CheckinService, week_key
-from handlers.callbacks import NominateAct, NominateCB, NudgeCB, UnitCB
+from bot.channels.telegram.callbacks import NominateAct, NominateCB, NudgeCB, UnitCB
 from scheduler.outbox import OutboxSender
 from storage.awards import Nomination
 from storage.delivery import OutboxMessage, OutboxStatus

@@ -24,7 +24,7 @@ from sqlmodel import SQLModel, col, select
 
 from bot import i18n
 from emulator import EmulatedUser
-from handlers.callbacks import (
+from bot.channels.telegram.callbacks import (
     CheckinAct,
     CheckinActCB,
     CheckinAnswerCB,
@@ -500,7 +500,7 @@ async def _(h: Harness) -> None:
 
 @case("settings: a forged weekday and hour")
 async def _(h: Harness) -> None:
-    from handlers.callbacks import Hour, SettingsAction, SettingsMenu, Weekday
+    from bot.channels.telegram.callbacks import Hour, SettingsAction, SettingsMenu, Weekday
 
     lan = await person(h)
     await lan.send("/settings")
@@ -516,7 +516,7 @@ async def _(h: Harness) -> None:
 
 @case("settings: a forged pause of a billion days, or of 367")
 async def _(h: Harness) -> None:
-    from handlers.callbacks import Pause, SettingsAction, SettingsMenu
+    from bot.channels.telegram.callbacks import Pause, SettingsAction, SettingsMenu
 
     lan = await person(h)
     await lan.send("/settings")
@@ -543,7 +543,7 @@ async def _(h: Harness) -> None:
 
 @case("an administrator's dashboard for a week that does not exist")
 async def _(h: Harness) -> None:
-    from handlers.callbacks import DashboardCB
+    from bot.channels.telegram.callbacks import DashboardCB
 
     admin = await person(h, 90001, "Quản Trị", unit=None, role=Role.admin)
     await admin.send("/dashboard")
@@ -556,7 +556,7 @@ async def _(h: Harness) -> None:
 
 @case("an administrator's role button for nobody")
 async def _(h: Harness) -> None:
-    from handlers.callbacks import InviteCB, RoleCB
+    from bot.channels.telegram.callbacks import InviteCB, RoleCB
 
     admin = await person(h, 90001, "Quản Trị", unit=None, role=Role.admin)
     await admin.send("/help")

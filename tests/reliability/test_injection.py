@@ -21,7 +21,7 @@ import docx
 import pytest
 
 from emulator import ChatMessage, EmulatedUser
-from handlers.callbacks import NominateAct, NominateCB, NominationsAct, NominationsCB
+from bot.channels.telegram.callbacks import NominateAct, NominateCB, NominationsAct, NominationsCB
 from scheduler.jobs import JobContext, run_job
 from scheduler.outbox import OutboxSender
 from storage.awards import Nomination

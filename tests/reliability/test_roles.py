@@ -25,7 +25,7 @@ from bot.services.deadlines import DeadlineService
 from bot.services.examples import ExampleService
 from bot.services.nominations import NominationService
 from emulator import EmulatedUser
-from handlers.callbacks import (
+from bot.channels.telegram.callbacks import (
     AnnounceAct,
     AnnounceCB,
     DashboardCB,

@@ -1,20 +1,25 @@
-"""CallbackData factories. Small enum and int fields only: never free text (64-byte limit)."""
+"""What a button does, said apart from any channel: one small model per kind of tap.
+
+Telegram packs each into callback_data through its CallbackData factory
+(bot/channels/telegram/callbacks.py), hence small enum and int fields only, never free
+text (64 bytes); Zalo keeps the actions of the menu it showed and maps a numbered reply
+back to one."""
 
 from __future__ import annotations
 
 import enum
 
-from aiogram.filters.callback_data import CallbackData
+from bot.views.screen import Action
 
 
-class Consent(CallbackData, prefix="cs"):
+class Consent(Action):
     agree: bool
     # The invitation token rides along so nothing is stored before consent (SPEC §3.1).
     # Tokens are ASCII (A-Z a-z 0-9 _ -), at most 43 characters here.
     token: str = ""
 
 
-class ConsentNotice(CallbackData, prefix="cn"):
+class ConsentNotice(Action):
     """The notice's "Details" (full=True) and the way back to its summary (full=False).
     The token rides along as in Consent: nothing is stored before consent."""
 
@@ -22,7 +27,7 @@ class ConsentNotice(CallbackData, prefix="cn"):
     token: str = ""
 
 
-class Lang(CallbackData, prefix="lg"):
+class Lang(Action):
     code: str  # "vi" | "en"
     onboarding: bool = False
 
@@ -32,15 +37,15 @@ class ScheduleStep(str, enum.Enum):
     change = "change"
 
 
-class Schedule(CallbackData, prefix="sc"):
+class Schedule(Action):
     step: ScheduleStep
 
 
-class Weekday(CallbackData, prefix="wd"):
+class Weekday(Action):
     day: int  # 0 = Monday
 
 
-class Hour(CallbackData, prefix="hr"):
+class Hour(Action):
     minutes: int  # minutes after midnight
 
 
@@ -53,11 +58,11 @@ class SettingsAction(str, enum.Enum):
     back = "back"  # from a submenu back to the settings
 
 
-class SettingsMenu(CallbackData, prefix="st"):
+class SettingsMenu(Action):
     action: SettingsAction
 
 
-class Pause(CallbackData, prefix="ps"):
+class Pause(Action):
     days: int  # 0 = type a date
 
 
@@ -67,14 +72,14 @@ class LevelCode(str, enum.Enum):
     not_met = "n"
 
 
-class CheckinAnswerCB(CallbackData, prefix="ca"):
+class CheckinAnswer(Action):
     w: int  # ISO week key, 202648: a tap from a closed week changes nothing
     c: int  # index of the criterion group in the campaign's order
     l: LevelCode  # noqa: E741 - kept short for the 64-byte limit
     e: bool = False  # editing a finished check-in
 
 
-class CheckinItemCB(CallbackData, prefix="ci"):
+class CheckinItem(Action):
     w: int
     c: int
     i: int  # index of the sub-item within its group
@@ -95,7 +100,7 @@ class CheckinAct(str, enum.Enum):
     back = "bk"  # leave a menu: where the person stands this week (the summary once done)
 
 
-class CheckinActCB(CallbackData, prefix="cx"):
+class CheckinStep(Action):
     w: int
     a: CheckinAct
     c: int = -1
@@ -103,12 +108,12 @@ class CheckinActCB(CallbackData, prefix="cx"):
     e: bool = False
 
 
-class NudgeCB(CallbackData, prefix="nu"):
+class Nudge(Action):
     m: int  # the member's user id; 0 = everyone the digest lists as not done
     w: int  # the digest's week
 
 
-class DeadlineDoneCB(CallbackData, prefix="dd"):
+class DeadlineDone(Action):
     k: str  # occurrence key, ASCII: "annual-report@2026-12-15" (at most 51 characters)
 
 
@@ -132,7 +137,7 @@ class ShareAct(str, enum.Enum):
     answer = "an"  # answer the reviewers' question about example d
 
 
-class ShareCB(CallbackData, prefix="sh"):
+class Share(Action):
     a: ShareAct
     d: int  # the example's id: a button of a sent or discarded draft changes nothing
     v: int = -1
@@ -150,7 +155,7 @@ class ReviewAct(str, enum.Enum):
     publish = "pb"  # asks for the link
 
 
-class ReviewCB(CallbackData, prefix="rv"):
+class Review(Action):
     a: ReviewAct
     id: int
     v: int = -1
@@ -172,7 +177,7 @@ class HighlightsAct(str, enum.Enum):
     csv = "cv"
 
 
-class HighlightsCB(CallbackData, prefix="hl"):
+class Highlights(Action):
     """The whole filter rides in the button, so a list outlives any restart."""
 
     a: HighlightsAct
@@ -188,7 +193,7 @@ class HighlightsCB(CallbackData, prefix="hl"):
 #    announce.py, admin.py, privacy.py) -------------------------------------------------
 
 
-class UnitCB(CallbackData, prefix="un"):
+class Unit(Action):
     u: int  # the unit's id (the viewer's own, or a sub-unit)
     w: int  # ISO week key of the week in focus
     c: bool = False  # send the chart of this view
@@ -203,14 +208,14 @@ class NominateAct(str, enum.Enum):
     rounds = "rs"  # back to the list of open rounds
 
 
-class NominateCB(CallbackData, prefix="nm"):
+class Nominate(Action):
     a: NominateAct
     r: str = ""  # round key, ASCII: "annual@2026", "custom-12" (at most 20 characters)
     id: int = 0  # a nomination
     v: int = -1
 
 
-class DossierCB(CallbackData, prefix="ds"):
+class Dossier(Action):
     """Nomination dossiers (Decree 98/2023): id set → one nomination's achievement report;
     otherwise round r's list and cover submission for unit u (0: the leader's own)."""
 
@@ -225,12 +230,12 @@ class NominationsAct(str, enum.Enum):
     csv = "cv"
 
 
-class NominationsCB(CallbackData, prefix="na"):
+class Nominations(Action):
     a: NominationsAct
     r: str  # round key
 
 
-class ReportCB(CallbackData, prefix="rp"):
+class Report(Action):
     y: int  # the year
 
 
@@ -240,7 +245,7 @@ class DashboardAct(str, enum.Enum):
     xlsx = "xl"
 
 
-class DashboardCB(CallbackData, prefix="db"):
+class Dashboard(Action):
     a: DashboardAct = DashboardAct.show
     w: int = 0  # ISO week key; 0 with y: a whole year
     y: int = 0
@@ -253,7 +258,7 @@ class AnnounceAct(str, enum.Enum):
     cancel = "cc"
 
 
-class AnnounceCB(CallbackData, prefix="an"):
+class Announce(Action):
     a: AnnounceAct
     v: int = -1
 
@@ -264,15 +269,15 @@ class ForgetAct(str, enum.Enum):
     cancel = "cc"
 
 
-class ForgetCB(CallbackData, prefix="fg"):
+class Forget(Action):
     a: ForgetAct
 
 
-class InviteCB(CallbackData, prefix="iv"):
+class Invite(Action):
     id: int  # the invitation to withdraw
 
 
-class RoleCB(CallbackData, prefix="rl"):
+class Role(Action):
     id: int  # the person (users.id)
     r: int = -1  # index in bot.services.people.ASSIGNABLE; -1: show the choices
 
@@ -301,7 +306,7 @@ class SelfAssessAct(str, enum.Enum):
     revoke = "rv"
 
 
-class SelfAssessCB(CallbackData, prefix="sa"):
+class SelfAssess(Action):
     a: SelfAssessAct
     c: int = -1
     i: int = -1
@@ -317,7 +322,7 @@ class SubmissionAct(str, enum.Enum):
     board = "bd"  # y: the board again
 
 
-class SubmissionCB(CallbackData, prefix="rs"):
+class Submission(Action):
     a: SubmissionAct
     id: int = 0
     y: int = 0

@@ -1,0 +1,1 @@
+"""Telegram: the CallbackData factories of the actions, and the renderer of screens."""
