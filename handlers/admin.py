@@ -18,6 +18,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.channels.telegram.callbacks import InviteCB, RoleCB
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, use_locale
@@ -26,7 +27,6 @@ from bot.services.errors import InvalidInput, NotFound
 from bot.services.invites import InviteService, deep_link
 from bot.services.people import ASSIGNABLE, PeopleService
 from bot.services.units import CSV_COLUMNS, UnitService
-from bot.channels.telegram.callbacks import InviteCB, RoleCB
 from handlers.edit import edit_in_place
 from handlers.texts import role_name
 from storage.models import Invitation, Role, UnitKind, User

@@ -23,12 +23,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import i18n
+from bot.channels.telegram.callbacks import AnnounceAct, AnnounceCB
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import N_, _, ngettext
 from bot.services.announcements import TEXT_MAX, AnnouncementService
 from bot.services.errors import InvalidInput, NotFound
-from bot.channels.telegram.callbacks import AnnounceAct, AnnounceCB
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.models import Role, Unit, User

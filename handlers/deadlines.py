@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.campaign.in_force import NEXT_PHASE_FILE, campaign_file, shown_path
 from bot.campaign.schema import Campaign
 from bot.campaign.wording import annual_report_due
+from bot.channels.telegram.callbacks import DeadlineDoneCB
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, current_locale, ngettext
@@ -24,7 +25,6 @@ from bot.services.deadlines import DeadlineService, Occurrence
 from bot.services.errors import InvalidInput
 from bot.services.profile import parse_date
 from bot.services.submissions import ANNUAL_REPORT
-from bot.channels.telegram.callbacks import DeadlineDoneCB
 from storage.models import User
 
 MAX_UNITS_LISTED = 40

@@ -6,8 +6,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import _
 from bot.channels.telegram.callbacks import Hour, Lang, Pause, Schedule, ScheduleStep, Weekday
+from bot.i18n import _
 from handlers.texts import WEEKDAYS_SHORT
 
 HOURS = tuple(range(7, 18))  # office hours, 07:00–17:00

@@ -20,6 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import i18n
 from bot.campaign.schema import Campaign
+from bot.channels.telegram.callbacks import NudgeCB, UnitCB
+from bot.channels.telegram.render import payload as render_payload
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, current_locale, ngettext
@@ -30,8 +32,7 @@ from bot.services.digest import LeaderDigest, NudgeResult, NudgeService
 from bot.services.errors import NotFound
 from bot.services.figures import FiguresService, UnitOverview
 from bot.services.stats import MIN_GROUP, Participation, needs_attention
-from bot.channels.telegram.callbacks import NudgeCB, UnitCB
-from handlers.checkin import current_card, week_label
+from bot.views.checkin import current_screen, week_label
 from handlers.edit import edit_in_place, edit_markup_in_place
 from storage.models import Level, User
 from storage.repositories import UnitRepo
@@ -226,12 +227,9 @@ def digest_chart(d: LeaderDigest, campaign: Campaign) -> bytes:
 
 
 async def nudge_payload(member: User, svc: CheckinService) -> dict[str, Any]:
-    from scheduler.jobs import payload
-
     with i18n.use_locale(member.locale):
-        text, kb = await current_card(svc, member)
-        text = _("Your unit's leader reminds you of this week's self-assessment.") + "\n\n" + text
-    return payload(text, kb)
+        screen = current_screen(svc.campaign, await svc.position(member))
+        return render_payload(screen.above(_("Your unit's leader reminds you of this week's self-assessment.")))
 
 
 def _name(member: User) -> str:

@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.campaign.wording import award_rounds
+from bot.channels.telegram.callbacks import DossierCB, NominateAct, NominateCB, NominationsAct, NominationsCB
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, current_locale, ngettext
@@ -39,7 +40,6 @@ from bot.services.nominations import (
     UnitNominations,
     parse_round_args,
 )
-from bot.channels.telegram.callbacks import DossierCB, NominateAct, NominateCB, NominationsAct, NominationsCB
 from handlers.deadlines import fmt
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED

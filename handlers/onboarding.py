@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.campaign.wording import campaign_reference, individual_groups
+from bot.channels.telegram.callbacks import Consent, ConsentNotice, Hour, Lang, Schedule, ScheduleStep, Weekday
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, use_locale
@@ -27,7 +28,6 @@ from bot.services.audit import person_ref
 from bot.services.errors import AlreadyRegistered, DomainError
 from bot.services.onboarding import InviteAttempts, OnboardingService
 from bot.services.profile import ProfileService
-from bot.channels.telegram.callbacks import Consent, ConsentNotice, Hour, Lang, Schedule, ScheduleStep, Weekday
 from handlers.common import set_chat_menu
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED

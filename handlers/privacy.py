@@ -17,11 +17,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
+from bot.channels.telegram.callbacks import ForgetAct, ForgetCB
 from bot.clock import Clock
 from bot.i18n import _
 from bot.render.mydata_docx import build_mydata_docx
 from bot.services.privacy import PrivacyService
-from bot.channels.telegram.callbacks import ForgetAct, ForgetCB
 from handlers.common import clear_chat_menu
 from handlers.edit import edit_in_place
 from storage.models import User

@@ -17,13 +17,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.campaign.wording import annual_report_due
+from bot.channels.telegram.callbacks import ReportCB
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, ngettext
 from bot.render.example_labels import snippet
 from bot.services.errors import InvalidInput
 from bot.services.reports import AnnualReport, ReportService
-from bot.channels.telegram.callbacks import ReportCB
 from storage.models import User
 
 YEARS_OFFERED = 3

@@ -25,6 +25,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.channels.telegram.callbacks import HighlightsAct, HighlightsCB, Period, ReviewAct, ReviewCB, ShareAct, ShareCB
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, ngettext, use_locale
@@ -57,7 +58,6 @@ from bot.services.examples import (
     parse_tags,
     period_range,
 )
-from bot.channels.telegram.callbacks import HighlightsAct, HighlightsCB, Period, ReviewAct, ReviewCB, ShareAct, ShareCB
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.examples import ExampleNoteKind, ExampleStatus, GoodExample

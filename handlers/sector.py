@@ -15,6 +15,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.channels.telegram.callbacks import DashboardAct, DashboardCB
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _
@@ -24,8 +25,7 @@ from bot.services.audit import AuditService
 from bot.services.checkin import is_week, previous_week, week_key, week_monday
 from bot.services.errors import InvalidInput
 from bot.services.figures import FiguresService, SectorFigures
-from bot.channels.telegram.callbacks import DashboardAct, DashboardCB
-from handlers.checkin import week_label
+from bot.views.checkin import week_label
 from handlers.edit import edit_in_place
 from storage.models import User
 

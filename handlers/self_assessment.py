@@ -26,6 +26,7 @@ from babel.dates import format_date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, CriterionGroup
+from bot.channels.telegram.callbacks import SelfAssessAct, SelfAssessCB
 from bot.clock import Clock
 from bot.i18n import N_, _, current_locale, ngettext
 from bot.services.checkin import local_now
@@ -37,7 +38,6 @@ from bot.services.self_assessment import (
     UnitSelfAssessment,
     assessed_items,
 )
-from bot.channels.telegram.callbacks import SelfAssessAct, SelfAssessCB
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.models import Role, Unit, User

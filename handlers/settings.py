@@ -11,10 +11,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.channels.telegram.callbacks import Hour, Lang, Pause, SettingsAction, SettingsMenu, Weekday
 from bot.clock import Clock
 from bot.i18n import _, use_locale
 from bot.services.profile import ProfileService, parse_date
-from bot.channels.telegram.callbacks import Hour, Lang, Pause, SettingsAction, SettingsMenu, Weekday
 from handlers.common import set_chat_menu
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED

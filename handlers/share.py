@@ -20,6 +20,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.channels.telegram.callbacks import ShareAct, ShareCB
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import N_, _, ngettext
@@ -51,7 +52,6 @@ from bot.services.examples import (
     ExampleService,
     ExampleStateError,
 )
-from bot.channels.telegram.callbacks import ShareAct, ShareCB
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.examples import DraftStep, ExampleStatus, ExampleSubject, GoodExample

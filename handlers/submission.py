@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import i18n
 from bot.campaign.schema import Campaign
+from bot.channels.telegram.callbacks import SubmissionAct, SubmissionCB
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, current_locale, ngettext
@@ -26,7 +27,6 @@ from bot.services.deadlines import DeadlineService
 from bot.services.delivery import DeliveryService, Outgoing
 from bot.services.errors import InvalidInput
 from bot.services.submissions import AlreadySubmitted, ReportSubmissionService, UnitSubmission
-from bot.channels.telegram.callbacks import SubmissionAct, SubmissionCB
 from handlers.edit import edit_in_place
 from handlers.self_assessment import download, error_text
 from storage.models import Unit, User

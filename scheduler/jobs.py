@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import i18n
 from bot.campaign.schema import Campaign
+from bot.channels.telegram.render import payload as render_payload
 from bot.clock import Clock
 from bot.config import Settings
 from bot.services.checkin import CheckinService, current_week, previous_week, week_key
@@ -30,6 +31,7 @@ from bot.services.deadlines import DeadlineService
 from bot.services.delivery import DeliveryService, Outgoing
 from bot.services.digest import DigestService
 from bot.services.stats import paused_for_week
+from bot.views.checkin import current_screen
 from storage.models import CheckIn, CheckInStatus, Role, User
 
 log = logging.getLogger(__name__)
@@ -139,8 +141,6 @@ def _slot_filter(since: datetime, now: datetime) -> tuple[Any, ...]:
 async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult) -> None:
     """Everyone whose check-in time fell since the previous run (at most PROMPT_GRACE ago)
     gets this week's prompt, which carries the first question."""
-    from handlers.checkin import current_card
-
     async with ctx.sessionmaker() as session:
         delivery = DeliveryService(session, ctx.clock)
         last = await delivery.last_run(JOB_PROMPTS)
@@ -174,13 +174,12 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
                 )
                 if body is None:
                     with i18n.use_locale(user.locale):
-                        text, kb = await current_card(svc, user)  # resumes where they stopped
-                        text = (
-                            i18n.gettext("⏰ Time for this week's self-assessment: one minute, one tap per group.")
-                            + "\n\n"
-                            + text
+                        screen = current_screen(ctx.campaign, await svc.position(user))  # resumes where they stopped
+                        body = render_payload(
+                            screen.above(
+                                i18n.gettext("⏰ Time for this week's self-assessment: one minute, one tap per group.")
+                            )
                         )
-                    body = payload(text, kb)
                     if user.id not in started and user.timezone == ctx.settings.timezone:
                         fresh[user.locale] = body
                 out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id, body, user.id))  # type: ignore[arg-type]
@@ -192,8 +191,6 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
 
 
 async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -> None:
-    from handlers.checkin import current_card
-
     local = now.astimezone(ctx.zone)
     this_week = week_key(local.date())
     last_week = previous_week(this_week)
@@ -209,16 +206,13 @@ async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -
                 if paused_for_week(user, this_week) or current_week(user, ctx.clock) != this_week:
                     continue
                 with i18n.use_locale(user.locale):
-                    text, kb = await current_card(svc, user)
-                    text = (
+                    screen = current_screen(ctx.campaign, await svc.position(user)).above(
                         i18n.gettext(
                             "Last week's self-assessment was not done. This week's is open: it takes a minute."
                         )
-                        + "\n\n"
-                        + text
                     )
                 out.append(
-                    Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, payload(text, kb), user.id)
+                    Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, render_payload(screen), user.id)
                 )  # type: ignore[arg-type]
             result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"nudge -> {m.chat_id}" for m in out]

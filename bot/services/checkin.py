@@ -134,6 +134,16 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Position:
+    """Where a person stands this week: the week's answers and, once done, the summary
+    with last week's and the streak."""
+
+    view: CheckinView
+    summary: Summary | None = None
+    streak: int = 0
+
+
+@dataclass(frozen=True)
 class HistoryRow:
     week: int
     status: CheckInStatus | None  # None: missed (or before the person joined)
@@ -413,6 +423,15 @@ class CheckinService:
         return await self.view(user, week)
 
     # -- summaries and history -----------------------------------------------------------
+
+    async def position(self, user: User, view: CheckinView | None = None) -> Position:
+        """This week's position. `view`: this week's, when the caller already has it (saves
+        two queries)."""
+        if view is None or view.week != self.current_week(user):
+            view = await self.view(user)
+        if view.status == CheckInStatus.done:
+            return Position(view, await self.summary(user, view.week), await self.streak(user))
+        return Position(view)
 
     async def summary(self, user: User, week: int) -> Summary:
         this = await self.view(user, week)

@@ -77,13 +77,17 @@ async def _attachments(bot: Bot, chat_id: int, screen: Screen) -> list[Message]:
     return sent
 
 
-async def send(bot: Bot, chat_id: int, screen: Screen) -> Message:
-    """Send a screen as a new message: its attachments first, then the text and buttons."""
+async def send(bot: Bot, chat_id: int, screen: Screen) -> Message | None:
+    """Send a screen as new messages: the text and buttons, then each attachment (a screen
+    with no text is its attachments alone). Returns the text's message."""
+    message = None
+    if screen.text:
+        message = await bot.send_message(chat_id, screen.text, reply_markup=markup(screen))
     await _attachments(bot, chat_id, screen)
-    return await bot.send_message(chat_id, screen.text, reply_markup=markup(screen))
+    return message
 
 
-async def reply(message: Message, screen: Screen) -> Message:
+async def reply(message: Message, screen: Screen) -> Message | None:
     """Answer a message with a screen (in the same chat)."""
     if message.bot is None:
         raise RuntimeError("a message without its bot")
