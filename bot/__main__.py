@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if isinstance(exc, DomainError):
             from bot.i18n import use_locale
-            from handlers.texts import error_text
+            from bot.views.texts import error_text
 
             with use_locale("en"):
                 print(f"error: {error_text(exc)}", file=sys.stderr)

@@ -28,7 +28,7 @@ from bot.services.invites import InviteService, deep_link
 from bot.services.people import ASSIGNABLE, PeopleService
 from bot.services.units import CSV_COLUMNS, UnitService
 from handlers.edit import edit_in_place
-from handlers.texts import role_name
+from bot.views.texts import role_name
 from storage.models import Invitation, Role, UnitKind, User
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.i18n import _, current_locale
 from bot.services.access import Action, allowed
 from bot.services.audit import configure_log_key, person_ref
-from handlers.texts import finish_setup_text, not_registered_text, role_name
+from bot.views.texts import finish_setup_text, not_registered_text, role_name
 from storage.models import Role, User
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from aiogram.types import ErrorEvent
 
 from bot.i18n import _, use_locale
 from bot.services.errors import DomainError
-from handlers.texts import error_text
+from bot.views.texts import error_text
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.channels.telegram.callbacks import Hour, Lang, Pause, Schedule, ScheduleStep, Weekday
 from bot.i18n import _
-from handlers.texts import WEEKDAYS_SHORT
+from bot.views.texts import WEEKDAYS_SHORT
 
 HOURS = tuple(range(7, 18))  # office hours, 07:00–17:00
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language

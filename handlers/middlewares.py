@@ -120,7 +120,7 @@ class RoleGate(BaseMiddleware):
         self.onboarded = onboarded
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        from handlers.texts import access_denied_text, finish_setup_text, not_registered_text
+        from bot.views.texts import access_denied_text, finish_setup_text, not_registered_text
 
         user: User | None = data.get("user")
         if (
@@ -160,7 +160,7 @@ class CallbackErrors(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         from bot.i18n import _
         from bot.services.errors import DomainError
-        from handlers.texts import error_text
+        from bot.views.texts import error_text
 
         answer: CallbackAnswer | None = data.get("callback_answer")
         try:

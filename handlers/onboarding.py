@@ -38,7 +38,7 @@ from handlers.keyboards import (
     schedule_choice_keyboard,
     weekday_keyboard,
 )
-from handlers.texts import (
+from bot.views.texts import (
     error_text,
     how_to_get_invite,
     notice_version,

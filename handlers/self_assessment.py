@@ -804,7 +804,7 @@ MESSAGES = {
 
 
 def error_text(exc: DomainError) -> str:
-    from handlers.texts import error_text as common_error_text
+    from bot.views.texts import error_text as common_error_text
 
     if exc.code in MESSAGES:
         params = {k: escape(str(v)) for k, v in exc.params.items()}

@@ -26,7 +26,7 @@ from handlers.keyboards import (
     pause_keyboard,
     weekday_keyboard,
 )
-from handlers.texts import schedule_text
+from bot.views.texts import schedule_text
 from storage.models import User
 
 BACK = SettingsMenu(action=SettingsAction.back)  # every submenu's way out, to the settings

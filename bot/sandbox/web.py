@@ -146,7 +146,7 @@ async def state(request: web.Request) -> web.Response:
 
 async def newcomer(request: web.Request) -> web.Response:
     from bot.sandbox.runner import SandboxError
-    from handlers.texts import error_text
+    from bot.views.texts import error_text
 
     body = await _body(request)
     lang = _lang(body.get("lang"))
@@ -192,7 +192,7 @@ async def commands(request: web.Request) -> web.Response:
 
 async def language(request: web.Request) -> web.Response:
     from bot.sandbox.runner import SandboxError
-    from handlers.texts import error_text
+    from bot.views.texts import error_text
 
     user_id = _user_id(request.match_info["user_id"])
     if user_id is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.texts import NOTICE_VERSION, notice_version
+from bot.views.texts import NOTICE_VERSION, notice_version
 from storage.models import AuditEntry, ConsentRecord, FsmRecord, Invitation, Role, User
 from tests.e2e.conftest import ADMIN_ID, Harness
 

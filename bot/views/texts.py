@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 from html import escape
+from typing import TYPE_CHECKING
 
 from bot.campaign.schema import Campaign
+from bot.domain import Person, Role
 from bot.i18n import N_, _, current_locale, ngettext
 from bot.services.errors import (
     AccessDenied,
@@ -17,7 +19,9 @@ from bot.services.errors import (
     NotFound,
     NotRegistered,
 )
-from storage.models import Role, Unit, User
+
+if TYPE_CHECKING:
+    from storage.models import Unit
 
 # Bump when the notice's wording changes: consent records keep the version they agreed to,
 # with a fingerprint of the campaign file and organisation names (notice_version()).
@@ -50,7 +54,7 @@ def role_name(role: Role | str) -> str:
     return _(ROLE_NAMES[Role(role)])
 
 
-def schedule_text(user: User) -> str:
+def schedule_text(user: Person) -> str:
     return _("{weekday} at {time}").format(weekday=weekday_name(user.checkin_weekday), time=user.checkin_time)
 
 
