@@ -1,0 +1,1 @@
+"""Zalo, the second channel: its client, its renderer and its text-first conversations."""
