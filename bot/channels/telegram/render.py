@@ -57,8 +57,9 @@ def input_file(item: Attachment) -> InputFile | str:
 
 
 def payload(screen: Screen, *, method: str = "sendMessage", **extra: Any) -> dict[str, Any]:
-    """A Bot API request body for the outbox (its sender posts it as it is)."""
-    body: dict[str, Any] = {"method": method, **extra}
+    """An outbox body: the Bot API request Telegram's sender posts, and under "screen" the
+    screen itself, which a channel without Telegram's markup (Zalo) renders its own way."""
+    body: dict[str, Any] = {"method": method, **extra, "screen": screen.dump()}
     body["caption" if method in ("sendPhoto", "sendDocument") else "text"] = screen.text
     kb = markup(screen)
     if kb is not None:
