@@ -212,9 +212,10 @@ class Turn:
     def campaign(self) -> Campaign:
         return self.services.campaign
 
-    def show(self, screen: Screen, *, step: str | None = None, **data: Any) -> None:
-        """Send a screen; it becomes the chat's question (its menu) and step."""
-        self.out.append(screen)
+    def show(self, screen: Screen, *, above: str = "", step: str | None = None, **data: Any) -> None:
+        """Send a screen (with a line `above` it: a confirmation, a hint); the screen becomes
+        the chat's question (its menu) and step, asked again as it is after a bad reply."""
+        self.out.append(screen.above(above))
         self.state.shown = screen.dump()
         self.state.step = step
         self.state.data = dict(data)
@@ -291,7 +292,7 @@ async def checkin_answer(turn: Turn, action: CheckinAnswer) -> None:
     if not res.changed and not action.e:
         if res.view.status == CheckInStatus.done:
             raise CheckinClosed("checkin_done")
-        turn.show((await turn.checkin_position()).above(_("Already recorded.")))
+        turn.show(await turn.checkin_position(), above=_("Already recorded."))
         return
     if res.needs_detail:
         turn.show(items_screen(turn.campaign, res.view, code, editing=action.e), step="items", c=action.c, e=action.e)
@@ -313,7 +314,7 @@ async def _stand(turn: Turn, view: Any, *, saved: str = "") -> None:
     screen = zalo_checkin(
         turn.campaign, views.current_screen(turn.campaign, await turn.checkin.position(_person(turn), view))
     )
-    turn.show(screen.above(saved) if saved else screen)
+    turn.show(screen, above=saved)
 
 
 async def _quick(turn: Turn, week: int, levels: list[int], *, saved: str = "") -> None:
@@ -332,7 +333,8 @@ async def _quick(turn: Turn, week: int, levels: list[int], *, saved: str = "") -
         if res.needs_detail:
             screen = items_screen(turn.campaign, view, code, editing=False)
             turn.show(
-                screen.above(saved) if saved else screen,
+                screen,
+                above=saved,
                 step="items",
                 c=turn.checkin.order.index(code),
                 queue=levels,
@@ -342,7 +344,7 @@ async def _quick(turn: Turn, week: int, levels: list[int], *, saved: str = "") -
     if view.complete and view.status != CheckInStatus.done:
         summary = await turn.checkin.finish(user, week)
         card = views.summary_card(turn.campaign, summary, await turn.checkin.streak(user))
-        turn.show(card.above(saved) if saved else card)
+        turn.show(card, above=saved)
         return
     await _stand(turn, view, saved=saved)
 
@@ -367,7 +369,7 @@ async def checkin_all_good(turn: Turn) -> None:
     """ "tốt hết": asks to confirm first."""
     view = await turn.checkin.view(_person(turn))
     if view.status in (CheckInStatus.done, CheckInStatus.skipped) or view.complete:
-        turn.show((await turn.checkin_position()).above(_("There is no question left to answer this week.")))
+        turn.show(await turn.checkin_position(), above=_("There is no question left to answer this week."))
         return
     turn.show(screens.all_good_card(view))
 
@@ -429,7 +431,7 @@ async def note_typed_at_items(turn: Turn, text: str) -> None:
     code = _group(turn, int(data["c"]))
     view = await turn.checkin.set_note(_person(turn), turn.checkin.current_week(_person(turn)), code, text)
     saved = _("Your text is kept as the note on {group}.").format(group=views.group_title(turn.campaign, code))
-    turn.show(items_screen(turn.campaign, view, code, editing=bool(data.get("e"))).above(saved), step="items", **data)
+    turn.show(items_screen(turn.campaign, view, code, editing=bool(data.get("e"))), above=saved, step="items", **data)
 
 
 async def checkin_step(turn: Turn, action: CheckinStep) -> None:
@@ -524,9 +526,8 @@ async def checkin_text(turn: Turn, text: str) -> None:
         turn.show(zalo_checkin(turn.campaign, views.wrapup_card(view, saved=_("Reflection saved."))))
         return
     turn.show(
-        (await turn.checkin_position()).above(
-            _("Please reply with a number: {levels}.").format(levels=screens.levels_hint())
-        )
+        await turn.checkin_position(),
+        above=_("Please reply with a number: {levels}.").format(levels=screens.levels_hint()),
     )
 
 
@@ -742,7 +743,7 @@ class ZaloConversations:
         text = error_text(exc)
         if isinstance(exc, CheckinClosed) and turn.user is not None and turn.user.onboarded_at is not None:
             turn.out = []
-            turn.show((await turn.checkin_position()).above(text))
+            turn.show(await turn.checkin_position(), above=text)
             return
         turn.out = []
         turn.reask(text)
