@@ -131,6 +131,7 @@ class Person(Protocol):
 
     id: int | None
     telegram_id: int | None
+    zalo_id: str | None  # a person on Zalo has this instead of a telegram_id
     full_name: str
     position: str
     unit_id: int | None

@@ -24,7 +24,11 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)  # kind:recipient:period
     kind: str = Field(max_length=32)
-    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    # The recipient's channel (issue 16): "telegram" sends to chat_id, "zalo" to zalo_chat_id
+    # (Zalo's ids are strings); DeliveryService.enqueue picks it from the recipient's identity.
+    channel: str = Field(default="telegram", sa_column=Column(String(8), nullable=False, server_default="telegram"))
+    chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True, index=True))
+    zalo_chat_id: str | None = Field(default=None, sa_column=Column(String(64), nullable=True, index=True))
     user_id: int | None = Field(default=None, foreign_key="users.id")
     # {"method": "sendMessage"|"sendPhoto"|"sendDocument", "text"/"caption", "reply_markup", "filename"}
     payload: str = Field(sa_column=Column(Text, nullable=False))

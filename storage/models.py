@@ -37,6 +37,9 @@ class User(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     telegram_id: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True, index=True, nullable=True))
+    # A person's one channel: Telegram (telegram_id) or Zalo (zalo_id, the Zalo Bot API's
+    # string id of the person, which is also their private chat's id). Never both.
+    zalo_id: str | None = Field(default=None, sa_column=Column(String(64), unique=True, index=True, nullable=True))
     full_name: str = Field(default="", max_length=128)
     position: str = Field(default="", max_length=128)
     unit_id: int | None = Field(default=None, foreign_key="units.id", index=True)
@@ -54,12 +57,14 @@ class User(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    """A per-unit deep link `t.me/<bot>?start=<token>` (SPEC §2)."""
+    """A per-unit deep link `t.me/<bot>?start=<token>` (SPEC §2), and its short code for
+    Zalo, whose links carry no payload: the person sends the code to the bot (issue 16.2)."""
 
     __tablename__ = "invitations"
 
     id: int | None = Field(default=None, primary_key=True)
     token: str = Field(max_length=64, unique=True, index=True)
+    code: str | None = Field(default=None, sa_column=Column(String(16), unique=True, index=True, nullable=True))
     unit_id: int | None = Field(default=None, foreign_key="units.id", index=True)
     role: Role = Field(default=Role.employee, sa_type=String(16))
     expires_at: datetime | None = None

@@ -51,6 +51,10 @@ class UserRepo:
         res = await self.s.exec(select(User).where(User.telegram_id == telegram_id))
         return res.first()
 
+    async def by_zalo_id(self, zalo_id: str) -> User | None:
+        res = await self.s.exec(select(User).where(User.zalo_id == zalo_id))
+        return res.first()
+
     async def in_units(self, unit_ids: Sequence[int]) -> Sequence[User]:
         res = await self.s.exec(select(User).where(col(User.unit_id).in_(unit_ids)).order_by(col(User.full_name)))
         return res.all()
@@ -66,6 +70,10 @@ class InvitationRepo:
 
     async def by_token(self, token: str) -> Invitation | None:
         res = await self.s.exec(select(Invitation).where(Invitation.token == token))
+        return res.first()
+
+    async def by_code(self, code: str) -> Invitation | None:
+        res = await self.s.exec(select(Invitation).where(Invitation.code == code))
         return res.first()
 
     async def list(self, unit_id: int | None = None) -> Sequence[Invitation]:

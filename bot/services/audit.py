@@ -48,11 +48,13 @@ def configure_log_key(settings: Settings) -> None:
     _log_key = log_key(settings)
 
 
-def person_ref(telegram_id: int | None) -> str:
-    """How a person appears in the log: "p:" and 12 hex digits of a keyed hash, never the id."""
+def person_ref(telegram_id: int | str | None) -> str:
+    """How a person appears in the log: "p:" and 12 hex digits of a keyed hash, never the id
+    (a Telegram number, or a Zalo id, which is a string)."""
     if telegram_id is None:
         return "-"
-    digest = hmac.new(_log_key, str(int(telegram_id)).encode(), hashlib.sha256).hexdigest()
+    key = f"zalo:{telegram_id}" if isinstance(telegram_id, str) else str(int(telegram_id))
+    digest = hmac.new(_log_key, key.encode(), hashlib.sha256).hexdigest()
     return "p:" + digest[:12]
 
 

@@ -30,16 +30,24 @@ CLAIM_TIMEOUT = timedelta(seconds=60)
 MAX_ATTEMPTS = 6
 
 
+TELEGRAM, ZALO = "telegram", "zalo"  # the outbox's channels (OutboxMessage.channel)
+
+
 @dataclass(frozen=True)
 class Outgoing:
-    """A message to queue. payload: {"method": "sendMessage", "text": ..., "reply_markup": {...}}."""
+    """A message to queue. payload: {"method": "sendMessage", "text": ..., "reply_markup": {...}}
+    (and "screen" when it was drawn from a screen: a Zalo recipient gets that, rendered as
+    text). The row goes to the recipient's channel: `enqueue` looks up the person `user_id`
+    (Telegram: their chat, `chat_id`; Zalo: their Zalo id); a message without `user_id` goes
+    to `chat_id` on Telegram, or to `zalo_chat_id` on Zalo."""
 
     key: str
     kind: str
-    chat_id: int
+    chat_id: int | None
     payload: dict[str, Any]
     user_id: int | None = None
     blob: bytes | None = None
+    zalo_chat_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,11 +87,14 @@ class DeliveryService:
         if not messages:
             return 0
         now = self.clock.now()
+        addresses = await self._addresses(messages)
         rows = [
             {
                 "key": m.key[:200],
                 "kind": m.kind,
-                "chat_id": m.chat_id,
+                "channel": channel,
+                "chat_id": chat_id,
+                "zalo_chat_id": zalo_chat_id,
                 "user_id": m.user_id,
                 "payload": json.dumps(m.payload, ensure_ascii=False),
                 "blob": m.blob,
@@ -93,8 +104,11 @@ class DeliveryService:
                 "broadcast_id": broadcast_id,
                 "created_at": now,
             }
-            for m in messages
+            for m, (channel, chat_id, zalo_chat_id) in zip(messages, addresses, strict=True)
+            if channel
         ]
+        if not rows:
+            return 0
         new = 0
         for start in range(0, len(rows), 500):
             stmt = self._insert(OutboxMessage).values(rows[start : start + 500])
@@ -103,6 +117,28 @@ class DeliveryService:
             new += res.rowcount or 0
         await self.session.commit()
         return new
+
+    async def _addresses(self, messages: Sequence[Outgoing]) -> list[tuple[str, int | None, str | None]]:
+        """Each message's (channel, Telegram chat, Zalo chat): the recipient's own channel (a
+        person has one, Telegram or Zalo); ("", None, None) for one who has neither (not queued)."""
+        user_ids = {m.user_id for m in messages if m.user_id is not None}
+        people: dict[int, tuple[int | None, str | None]] = {}
+        if user_ids:
+            res = await self.session.exec(
+                select(User.id, User.telegram_id, User.zalo_id).where(col(User.id).in_(user_ids))
+            )
+            people = {uid: (tg, zalo) for uid, tg, zalo in res.all() if uid is not None}
+        out: list[tuple[str, int | None, str | None]] = []
+        for m in messages:
+            telegram_id, zalo_id = people.get(m.user_id, (None, None)) if m.user_id is not None else (None, None)
+            if zalo_id or (m.zalo_chat_id and m.chat_id is None and telegram_id is None):
+                out.append((ZALO, None, zalo_id or m.zalo_chat_id))
+            elif m.chat_id is not None or telegram_id is not None:
+                out.append((TELEGRAM, m.chat_id if m.chat_id is not None else telegram_id, None))
+            else:
+                log.warning("outbox %s: the recipient has neither a Telegram nor a Zalo chat; not queued", m.key)
+                out.append(("", None, None))
+        return out
 
     async def start_broadcast(
         self, kind: str, started_by: int | None, messages: Sequence[Outgoing]
@@ -116,8 +152,11 @@ class DeliveryService:
         await self.session.commit()
         return b, new
 
-    async def claim(self, limit: int, claim_timeout: timedelta = CLAIM_TIMEOUT) -> list[OutboxMessage]:
-        """Take up to `limit` due rows for sending (including ones a crash left behind)."""
+    async def claim(
+        self, limit: int, claim_timeout: timedelta = CLAIM_TIMEOUT, *, channels: Sequence[str] | None = None
+    ) -> list[OutboxMessage]:
+        """Take up to `limit` due rows for sending (including ones a crash left behind); only
+        the rows of `channels` when given (a sender without a Zalo client leaves Zalo's rows)."""
         now = self.clock.now()
         due = or_(
             and_(col(OutboxMessage.status) == OutboxStatus.pending, col(OutboxMessage.not_before) <= now),
@@ -126,6 +165,8 @@ class DeliveryService:
             ),
         )
         q = select(OutboxMessage).where(due).order_by(col(OutboxMessage.id)).limit(limit)
+        if channels is not None:
+            q = q.where(col(OutboxMessage.channel).in_(list(channels)))
         if self._dialect == "postgresql":
             q = q.with_for_update(skip_locked=True)
         rows = list((await self.session.exec(q)).all())
@@ -159,9 +200,17 @@ class DeliveryService:
             last_error=error[:500],
         )
 
-    async def release(self, row_id: int, not_before: datetime) -> None:
-        """Give a claimed row back untouched (a 429 paused all sending)."""
-        await self._set(row_id, status=OutboxStatus.pending, not_before=not_before)
+    async def release(self, row_id: int, not_before: datetime, *, payload: dict[str, Any] | None = None) -> None:
+        """Give a claimed row back untouched (a 429 paused all sending); `payload`: what is
+        left of it to send (a Zalo row whose first messages went out before the 429)."""
+        values: dict[str, Any] = {"status": OutboxStatus.pending, "not_before": not_before}
+        if payload is not None:
+            values["payload"] = json.dumps(payload, ensure_ascii=False)
+        await self._set(row_id, **values)
+
+    async def keep_remaining(self, row_id: int, payload: dict[str, Any]) -> None:
+        """What is left of a row to send, once part of it went out (retries send only that)."""
+        await self._set(row_id, payload=json.dumps(payload, ensure_ascii=False))
 
     async def mark_failed(self, row_id: int, error: str) -> None:
         await self._set(row_id, status=OutboxStatus.failed, last_error=error[:500])
@@ -174,6 +223,20 @@ class DeliveryService:
         res = await self.session.exec(  # type: ignore[call-overload]
             update(OutboxMessage)
             .where(col(OutboxMessage.chat_id) == chat_id)
+            .where(col(OutboxMessage.status).in_([OutboxStatus.pending, OutboxStatus.sending]))
+            .values(status=OutboxStatus.dropped, last_error=error[:500])
+        )
+        await self.session.commit()
+        return res.rowcount or 0
+
+    async def zalo_recipient_blocked(self, zalo_chat_id: str, error: str) -> int:
+        """403 from Zalo: as `recipient_blocked`, for the person with this Zalo id."""
+        await self.session.exec(  # type: ignore[call-overload]
+            update(User).where(col(User.zalo_id) == zalo_chat_id).values(active=False)
+        )
+        res = await self.session.exec(  # type: ignore[call-overload]
+            update(OutboxMessage)
+            .where(col(OutboxMessage.zalo_chat_id) == zalo_chat_id)
             .where(col(OutboxMessage.status).in_([OutboxStatus.pending, OutboxStatus.sending]))
             .values(status=OutboxStatus.dropped, last_error=error[:500])
         )
@@ -207,12 +270,15 @@ class DeliveryService:
         self.session.add(broadcast)
         await self.session.commit()
 
-    async def pending_count(self) -> int:
-        res = await self.session.exec(
+    async def pending_count(self, channels: Sequence[str] | None = None) -> int:
+        q = (
             select(func.count())
             .select_from(OutboxMessage)
             .where(col(OutboxMessage.status).in_([OutboxStatus.pending, OutboxStatus.sending]))
         )
+        if channels is not None:
+            q = q.where(col(OutboxMessage.channel).in_(list(channels)))
+        res = await self.session.exec(q)
         return int(res.one())
 
     # -- job bookkeeping ------------------------------------------------------------------

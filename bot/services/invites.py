@@ -18,6 +18,12 @@ from storage.repositories import InvitationRepo, UnitRepo
 # Telegram deep-link payloads: up to 64 characters of A-Z, a-z, 0-9, _ and -.
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 DEFAULT_VALID_DAYS = 14
+# Zalo's links carry no payload: the person types the invitation's short code instead
+# (issue 16.2). Eight characters of an alphabet without look-alikes (no 0/O, 1/I/L): about
+# 40 bits, against which wrong codes are throttled per account (InviteAttempts).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+_CODE_SEPARATORS = re.compile(r"[\s\-_.]+")
 
 
 def new_token() -> str:
@@ -26,6 +32,21 @@ def new_token() -> str:
     while (token := secrets.token_urlsafe(16)).startswith("-"):
         pass
     return token
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str | None) -> str | None:
+    """What a person typed, as a stored code: upper case, spaces and dashes dropped ("abcd-
+    efgh" → "ABCDEFGH"); None when it cannot be a code."""
+    if not text:
+        return None
+    code = _CODE_SEPARATORS.sub("", text).upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    return code
 
 
 def deep_link(bot_username: str, token: str) -> str:
@@ -68,6 +89,7 @@ class InviteService:
         now = self.clock.now()
         inv = Invitation(
             token=new_token(),
+            code=await self._unused_code(),
             unit_id=unit_id,
             role=role,
             expires_at=now + timedelta(days=valid_days) if valid_days else None,
@@ -96,6 +118,23 @@ class InviteService:
         if inv.max_uses is not None and inv.uses >= inv.max_uses:
             raise InviteRefused("invite_used_up")
         return inv
+
+    async def check_code(self, text: str | None) -> Invitation:
+        """The invitation behind a short code as a person typed it on Zalo, or InviteRefused
+        saying why (as `check`). Writes nothing."""
+        code = normalize_code(text)
+        if code is None:
+            raise InviteRefused("invite_unknown" if text else "invite_missing")
+        inv = await self.repo.by_code(code)
+        if inv is None:
+            raise InviteRefused("invite_unknown")
+        return await self.check(inv.token)
+
+    async def _unused_code(self) -> str:
+        # 31**8 codes: a clash is rare; the unique index is the guarantee.
+        while await self.repo.by_code(code := new_code()) is not None:
+            pass
+        return code
 
     async def revoke(self, token: str, by: int | None = None) -> Invitation:
         inv = await self.repo.by_token(token)

@@ -203,6 +203,84 @@ class OnboardingService:
         await self.session.commit()
         return user
 
+    # -- Zalo (issue 16.2): the person types the invitation's short code ---------------------
+
+    async def preview_zalo(self, zalo_id: str, code: str | None) -> InvitePreview:
+        """As `preview`, for a person on Zalo who sent `code`: raises AlreadyRegistered or
+        InviteRefused (wrong codes are throttled per account); writes nothing about them."""
+        existing = await self.users.by_zalo_id(zalo_id)
+        if existing is not None and existing.onboarded_at is not None:
+            raise AlreadyRegistered()
+        inv = await self._check_code(zalo_id, code)
+        unit = await self.units.get(inv.unit_id) if inv.unit_id else None
+        return InvitePreview(token=inv.token, role=Role(inv.role), unit=unit)
+
+    async def _check_code(self, zalo_id: str, code: str | None) -> Invitation:
+        if self.attempts is None or not code:
+            return await self.invites.check_code(code)
+        ref, now = person_ref(zalo_id), self.clock.now()
+        wait = self.attempts.retry_after(ref, now)
+        if wait is not None:
+            raise InviteRefused("invite_throttled", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
+        try:
+            return await self.invites.check_code(code)
+        except InviteRefused as exc:
+            if exc.code == "invite_unknown" and self.attempts.failed(ref, now):
+                self.audit.note(
+                    None,
+                    "invite.throttle",
+                    "refused",
+                    detail=f"account={ref} channel=zalo wrong_codes={self.attempts.limit} "
+                    f"within={int(self.attempts.window.total_seconds())}s",
+                )
+                await self.session.commit()
+                raise InviteRefused(
+                    "invite_throttled", minutes=max(1, math.ceil(self.attempts.pause.total_seconds() / 60))
+                ) from None
+            raise
+
+    async def accept_zalo(self, zalo_id: str, token: str, *, locale: str, notice_version: str) -> User:
+        """Consent given on Zalo: create the person (their channel is Zalo), the consent record,
+        and take one use of the invitation (`token`: InvitePreview.token from `preview_zalo`)."""
+        existing = await self.users.by_zalo_id(zalo_id)
+        if existing is not None:
+            return existing  # a second "agree": nothing new
+        now = self.clock.now()
+        inv = await self.invites.check(token)
+        assert inv.id is not None
+        if not await self.invites.repo.take_one_use(inv.id, now):
+            await self.session.rollback()
+            raise InviteRefused("invite_used_up")
+        user = User(
+            zalo_id=zalo_id,
+            unit_id=inv.unit_id,
+            role=Role(inv.role),
+            locale=normalize(locale),
+            timezone=self.timezone,
+            invitation_id=inv.id,
+            created_at=now,
+        )
+        self.session.add(user)
+        try:
+            await self.session.flush()
+        except IntegrityError:
+            await self.session.rollback()
+            again = await self.users.by_zalo_id(zalo_id)
+            if again is None:
+                raise
+            return again
+        assert user.id is not None
+        self.session.add(
+            ConsentRecord(user_id=user.id, notice_version=notice_version, locale=user.locale, accepted_at=now)
+        )
+        self.audit.note(
+            None,
+            "user.register",
+            detail=f"person={person_ref(zalo_id)} channel=zalo role={user.role.value} invitation={inv.id}",
+        )
+        await self.session.commit()
+        return user
+
     async def finish(self, user: User) -> User:
         if user.onboarded_at is None:
             user.onboarded_at = self.clock.now()

@@ -6,6 +6,7 @@ The client (bot/channels/zalo/client.py) turns a getUpdates result or a webhook 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -30,6 +31,16 @@ class Incoming:
     photo_url: str | None = None
     caption: str | None = None
     private: bool = True
+    sticker: str | None = None  # the sticker's id, for "sticker"
+    event: str = ""  # the update's event_name as it came ("message.text.received")
+
+    @property
+    def ledger_id(self) -> int:
+        """The event as a number for the ledger of updates handled once (storage/updates.py),
+        apart from Telegram's update ids, which are positive: a negative 63-bit digest of the
+        message id."""
+        digest = hashlib.blake2b(f"zalo:{self.message_id}".encode(), digest_size=8).digest()
+        return -(int.from_bytes(digest, "big") >> 1) - 1
 
 
 class Sender(Protocol):
