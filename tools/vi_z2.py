@@ -109,4 +109,32 @@ VI = {
     "Please answer the question above, or send /cancel to stop.": (
         "Đề nghị đồng chí trả lời câu hỏi ở trên, hoặc gửi /cancel để dừng."
     ),
+    "That is done on Telegram for now.": "Chức năng này hiện thực hiện trên Telegram.",
+    # profile.py (/mydata on Zalo)
+    "<b>What the bot keeps about you</b>": "<b>Dữ liệu bot đang lưu về đồng chí</b>",
+    "Full name: {name}": "Họ và tên: {name}",
+    "Position: {position}": "Chức vụ, chức danh: {position}",
+    "Role: {role}": "Vai trò: {role}",
+    "Consent: notice version {version}, given on {date}.": (
+        "Sự đồng ý: phiên bản thông báo {version}, ghi nhận ngày {date}."
+    ),
+    "Weekly self-assessments: {n} week kept ({done} done, {absent} absent with a reason).": (
+        "Tự đánh giá hằng tuần: {n} tuần được lưu ({done} tuần đã hoàn thành, {absent} tuần vắng có lý do)."
+    ),
+    "Good examples you entered: {n}.": "Gương điển hình đồng chí đã gửi: {n}.",
+    "Nominations you entered: {n}.": "Đề nghị khen thưởng đồng chí đã nhập: {n}.",
+    "To erase it all, send “xóa dữ liệu” (/forget).": "Để xóa toàn bộ, đồng chí gửi “xóa dữ liệu” (/forget).",
+    "Your data as a Word document (the link works for 24 hours)": (
+        "Dữ liệu của đồng chí dạng tệp Word (đường dẫn có hiệu lực trong 24 giờ)"
+    ),
+    "The same data as a JSON file (the link works for 24 hours)": (
+        "Cùng dữ liệu dạng tệp JSON (đường dẫn có hiệu lực trong 24 giờ)"
+    ),
+    "Your data as a Word document and a JSON file": "Dữ liệu của đồng chí dạng tệp Word và tệp JSON",
+    # bot/render/mydata_docx.py
+    "Zalo account": "Tài khoản Zalo",
+    # scheduler/jobs.py (the prompt, on Zalo)
+    "⏰ Time for this week's self-assessment: one minute, one number per group.": (
+        "⏰ Đã đến giờ tự đánh giá tuần này: một phút, mỗi nhóm trả lời một số."
+    ),
 }

@@ -184,3 +184,37 @@ async def test_onboarding_by_invitation_code(zalo: Zalo) -> None:
         assert user.onboarded_at is not None
         assert (await s.exec(select(ConsentRecord))).one().user_id == user.id
     assert "Câu 1/7" in await an.says("tự đánh giá")
+
+
+async def test_settings_mydata_and_forget(zalo: Zalo) -> None:
+    await zalo.register("zl-9", "Đinh Thu")
+    thu = zalo.person("zl-9")
+    menu = await thu.says("cài đặt")
+    assert "Thứ Sáu lúc 15:00" in menu and "1 Ngôn ngữ" in menu
+    days = await thu.says("2")
+    hours = await thu.says("3")  # Wednesday
+    assert "3 T4" in days and "07:00" in hours
+    assert "Thứ Tư lúc 08:30" in await thu.says("08:30")
+    english = await thu.says("1")
+    assert "English" in english
+    assert "Language changed." in await thu.says("2")
+    async with zalo.sessionmaker() as s:
+        user = (await s.exec(select(User))).one()
+        assert (user.locale, user.checkin_weekday, user.checkin_time) == ("en", 2, "08:30")
+    await thu.says("tự đánh giá")
+    await thu.says("1")
+    summary = await thu.says("dữ liệu của tôi")
+    assert "What the bot keeps about you" in summary and "Full name: Đinh Thu" in summary
+    assert "1 week kept (0 done, 0 absent with a reason)" in summary
+    assert "can be downloaded on Telegram" in summary
+    ask = await thu.says("/forget")
+    assert "Erase your data?" in ask and ask.endswith("3 Cancel")
+    assert "Nothing was erased" in await thu.says("3")
+    await thu.says("xóa dữ liệu")
+    done = await thu.says("1")
+    assert "Your data has been erased: 1 weekly self-assessments" in done
+    async with zalo.sessionmaker() as s:
+        assert (await s.exec(select(User))).first() is None
+        assert (await s.exec(select(FsmRecord))).first() is None
+        assert (await s.exec(select(CheckIn))).one().user_id is None
+    assert "mã mời" in await thu.says("tự đánh giá")  # a stranger again (in the default language)

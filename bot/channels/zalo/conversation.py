@@ -26,15 +26,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
-from bot.channels.zalo import screens
+from bot.channels.zalo import profile, screens
 from bot.channels.zalo.render import Picture, Publish, Text, render
 from bot.channels.zalo.types import Incoming, Sender
 from bot.clock import Clock
 from bot.config import Settings
-from bot.domain import CheckInStatus, Level
+from bot.domain import CheckInStatus, Level, OutboxStatus
 from bot.i18n import _, use_locale
 from bot.services.checkin import SKIP_REASONS, CheckinClosed, CheckinService
 from bot.services.errors import DomainError
@@ -45,6 +46,7 @@ from bot.views.actions import CheckinAct, CheckinAnswer, CheckinItem, CheckinSte
 from bot.views.history import history_screen
 from bot.views.screen import Action, Screen
 from bot.views.texts import error_text
+from storage.delivery import OutboxMessage
 from storage.models import FsmRecord, User
 from storage.repositories import UserRepo
 
@@ -66,6 +68,7 @@ class ChatState:
     step: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
     shown: dict[str, Any] | None = None
+    outbox: int = 0  # the newest outbox row to this chat already taken into account
 
     @property
     def screen(self) -> Screen | None:
@@ -79,13 +82,14 @@ class ChatState:
         return tuple(b.action for b in screen.buttons if b.action is not None)
 
     def dumps(self) -> str:
-        return json.dumps({"data": self.data, "shown": self.shown}, ensure_ascii=False, sort_keys=True)
+        body = {"data": self.data, "shown": self.shown, "outbox": self.outbox}
+        return json.dumps(body, ensure_ascii=False, sort_keys=True)
 
     @staticmethod
     def loads(step: str | None, raw: str) -> ChatState:
         try:
             body = json.loads(raw or "{}")
-            return ChatState(step, dict(body.get("data") or {}), body.get("shown"))
+            return ChatState(step, dict(body.get("data") or {}), body.get("shown"), int(body.get("outbox") or 0))
         except (ValueError, KeyError, TypeError):  # a record from an older layout: start afresh
             return ChatState()
 
@@ -110,7 +114,7 @@ class ChatStates:
     async def save(self, chat_id: str, state: ChatState) -> None:
         async with self.sessionmaker() as s:
             rec = await s.get(FsmRecord, self.key(chat_id))
-            if state.step is None and not state.data and not state.shown:
+            if state.step is None and not state.data and not state.shown and not state.outbox:
                 if rec is not None:
                     await s.delete(rec)
                     await s.commit()
@@ -121,20 +125,37 @@ class ChatStates:
             s.add(rec)
             await s.commit()
 
+    async def sent_since(self, chat_id: str, state: ChatState) -> ChatState:
+        """What the outbox sent this chat since the chat's last event (a prompt, a nudge, a
+        reminder): when the newest of it asks something, a numbered reply answers that now."""
+        seen = state.outbox
+        async with self.sessionmaker() as s:
+            res = await s.exec(
+                select(OutboxMessage.id, OutboxMessage.payload)
+                .where(
+                    OutboxMessage.zalo_chat_id == chat_id,
+                    col(OutboxMessage.id) > seen,
+                    col(OutboxMessage.status).in_([OutboxStatus.sent, OutboxStatus.sending]),
+                )
+                .order_by(col(OutboxMessage.id).desc())
+            )
+            rows = res.all()
+        if not rows:
+            return state
+        state.outbox = max(int(row_id or 0) for row_id, _ in rows)
+        for _row_id, payload in rows:  # the newest first
+            try:
+                screen = json.loads(payload).get("screen")
+            except ValueError:
+                continue
+            if isinstance(screen, dict):
+                if screen.get("rows"):
+                    state.step, state.data, state.shown = None, {}, screen
+                break
+        return state
+
     async def drop(self, chat_id: str) -> None:
         await self.save(chat_id, ChatState())
-
-    async def shown(self, chat_id: str, screen: Screen) -> None:
-        """A screen the bot sent on its own (a prompt, a nudge, from the outbox): a reply with
-        a number now refers to its menu. A step in progress is left as it is unless the
-        screen asks something itself."""
-        if not screen.buttons:
-            return
-        state = await self.load(chat_id)
-        state.shown = screen.dump()
-        state.step = None
-        state.data = {}
-        await self.save(chat_id, state)
 
 
 # -- reading what a person sends ------------------------------------------------------------
@@ -154,6 +175,9 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "history": ("history", "lich su"),
     "help": ("help", "tro giup", "giup", "huong dan"),
     "cancel": ("cancel", "huy", "thoi", "dung"),
+    "settings": ("settings", "cai dat"),
+    "mydata": ("mydata", "du lieu cua toi", "du lieu"),
+    "forget": ("forget", "xoa du lieu"),
 }
 COMMANDS_BY_WORD = {word: name for name, words in COMMAND_WORDS.items() for word in words}
 ALL_GOOD_WORDS = ("tot het", "tat ca tot", "all good")
@@ -552,12 +576,14 @@ ACTIONS: dict[type[Action], Handler] = {
     CheckinItem: checkin_item,
     CheckinStep: checkin_step,
     screens.AllGood: all_good,
+    **profile.ACTIONS,
 }
 
 #: Text a step expects: the step's name → what to do with it.
 TYPED: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "items": note_typed_at_items,
     "note": note_typed,
+    **profile.TYPED,
 }
 
 #: Several numbers in one reply, where a step reads them.
@@ -595,6 +621,7 @@ MEMBER_COMMANDS: dict[str, Callable[[Turn], Awaitable[None]]] = {
     "help": help_,
     "cancel": cancel,
     "start": start,
+    **profile.COMMANDS,
 }
 
 
@@ -622,7 +649,10 @@ async def member(turn: Turn) -> None:
         menu = turn.state.menu
         if len(numbers) == 1 and 1 <= numbers[0] <= len(menu):
             action = menu[numbers[0] - 1]
-            await ACTIONS[action.action_type()](turn, action)
+            handler = ACTIONS.get(action.action_type())
+            if handler is None:  # a tool of Telegram's (a leader's digest, a review) in a message sent to all
+                raise Hint(_("That is done on Telegram for now."))
+            await handler(turn, action)
             return
         if len(numbers) > 1 and menu and isinstance(menu[0], CheckinAnswer) and not menu[0].e:
             await checkin_quick(turn, numbers)
@@ -685,7 +715,7 @@ class ZaloConversations:
                 return ChatState(kept[1].step, dict(kept[1].data), kept[1].shown)
             self._pending.pop(chat_id, None)
             return ChatState()
-        return await self.states.load(chat_id)
+        return await self.states.sent_since(chat_id, await self.states.load(chat_id))
 
     async def _save(self, chat_id: str, user: User | None, state: ChatState) -> None:
         if user is None:
@@ -704,10 +734,11 @@ class ZaloConversations:
             log.info("zalo: an event from a group chat, not handled")
             return
         async with self._lock(incoming.chat_id):
-            out = await self._handle(incoming)
-            await self._send(incoming.chat_id, out)
+            locale, out = await self._handle(incoming)
+            with use_locale(locale):  # the renderer's own lines (a picture not sent) too
+                await self._send(incoming.chat_id, out)
 
-    async def _handle(self, incoming: Incoming) -> list[Screen]:
+    async def _handle(self, incoming: Incoming) -> tuple[str, list[Screen]]:
         async with self.sessionmaker() as session:
             services = Services(session, self.clock, self.campaign, self.settings, self.extras)
             user = await self.person(session, incoming.user_id)
@@ -715,7 +746,7 @@ class ZaloConversations:
             with use_locale(locale):
                 state = await self._load(incoming.chat_id, user)
                 turn = Turn(self, incoming, services, user, state)
-                before = ChatState(state.step, dict(state.data), state.shown)
+                before = ChatState(state.step, dict(state.data), state.shown, state.outbox)
                 try:
                     await self._route(turn)
                 except Hint as hint:
@@ -726,7 +757,7 @@ class ZaloConversations:
                     turn.state = before
                     await self._refused(turn, exc)
                 await self._save(incoming.chat_id, turn.user, turn.state)
-                return turn.out
+                return (turn.user.locale if turn.user else locale), turn.out
 
     async def _route(self, turn: Turn) -> None:
         if turn.user is None or turn.user.onboarded_at is None:
