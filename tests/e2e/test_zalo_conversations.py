@@ -1,0 +1,252 @@
+"""Zalo end to end: the bot's runtime polls the fake Zalo server (emulator/zalo.py) and the
+conversations answer over its HTTP interface, as a person has them on their phone:
+onboarding by invitation code, a self-assessment with a Chưa đạt and its points, the
+one-message week, a restart in the middle, bad input, and the scheduler's prompt and nudge
+through the outbox. On SQLite and PostgreSQL (CI=true)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.app import Runtime, build_runtime
+from bot.clock import FixedClock
+from bot.config import load_settings
+from bot.domain import CheckInStatus, Level
+from bot.services.invites import InviteService
+from bot.services.onboarding import OnboardingService
+from bot.services.units import UnitService
+from emulator.zalo import ZaloEmulator, ZaloUser
+from scheduler.jobs import JobContext, run_job
+from scheduler.outbox import OutboxSender, ZaloOutbox
+from storage.models import CheckIn, CheckInAnswer, ConsentRecord, User
+from storage.repositories import UnitRepo
+
+pytestmark = pytest.mark.timeout(120)
+
+ZTOKEN = "1234567890:zalo-TEST-secret-token"
+MENU = "1 Tốt · 2 Đạt · 3 Chưa đạt · 4 Vắng tuần này"
+
+
+@dataclass
+class ZaloHarness:
+    emu: ZaloEmulator
+    db_url: str
+    clock: FixedClock
+    rt: Runtime | None = None
+
+    async def start(self) -> None:
+        cfg = load_settings(database_url=self.db_url, bot_token=None, zalo_bot_token=ZTOKEN, zalo_api_url=self.emu.url)
+        self.rt = await build_runtime(cfg, clock=self.clock, scheduler=False, zalo_concurrent=False)
+        assert self.rt.zalo is not None
+        self.rt.zalo.poll_wait = 1
+        self.rt.zalo.start_polling()
+
+    async def restart(self) -> None:
+        """The process stops and starts again: nothing is kept in memory."""
+        assert self.rt is not None
+        await self.rt.close()
+        await self.start()
+
+    @property
+    def sessionmaker(self):  # noqa: ANN201
+        assert self.rt is not None
+        return self.rt.sessionmaker
+
+    async def register(self, zalo_id: str, full_name: str, *, unit: str = "VP") -> User:
+        async with self.sessionmaker() as s:
+            if await UnitRepo(s).by_code(unit) is None:
+                await UnitService(s, self.clock).add(unit, f"Đơn vị {unit}")
+            token = (await InviteService(s, self.clock).create(unit)).token
+            svc = OnboardingService(s, self.clock)
+            user = await svc.accept_zalo(zalo_id, token, locale="vi", notice_version="test")
+            user.full_name, user.position = full_name, "Chuyên viên"
+            return await svc.finish(user)
+
+    async def answers(self) -> dict[str, CheckInAnswer]:
+        async with self.sessionmaker() as s:
+            return {a.criterion: a for a in (await s.exec(select(CheckInAnswer))).all()}
+
+    async def checkin(self) -> CheckIn | None:
+        async with self.sessionmaker() as s:
+            return (await s.exec(select(CheckIn))).first()
+
+    async def send_outbox(self) -> None:
+        assert self.rt is not None and self.rt.zalo_client is not None
+        zalo = ZaloOutbox(self.rt.zalo_client, rate=20, per_chat_interval=0)
+        await OutboxSender(None, self.sessionmaker, self.clock, zalo=zalo).drain(timeout=20)
+
+
+async def says(person: ZaloUser, text: str) -> str:
+    """What the bot answered, its messages joined."""
+    await person.send(text)
+    return "\n".join(m.shown for m in person.since_last_action)
+
+
+@pytest.fixture
+async def zh(db_url: str, clock: FixedClock) -> AsyncIterator[ZaloHarness]:
+    async with ZaloEmulator(ZTOKEN) as emu:
+        harness = ZaloHarness(emu, db_url, clock)
+        await harness.start()
+        yield harness
+        assert harness.rt is not None
+        await harness.rt.close()
+
+
+async def test_onboarding_by_invitation_code(zh: ZaloHarness) -> None:
+    async with zh.sessionmaker() as s:
+        await UnitService(s, zh.clock).add("SO-TN", "Sở Tài nguyên và Môi trường")
+        code = (await InviteService(s, zh.clock).create("SO-TN")).code
+    assert code is not None
+    an = zh.emu.user("zl-an", "An")
+    assert "mã mời" in await says(an, "Chào bot")
+    assert "Mã mời không hợp lệ" in await says(an, "ABCD-EFGH")
+    notice = await says(an, f"{code[:4].lower()} {code[4:].lower()}")
+    assert "Sở Tài nguyên và Môi trường" in notice and "1 Tôi đồng ý · 2 Tôi không đồng ý" in notice
+    async with zh.sessionmaker() as s:  # nothing stored before consent
+        assert (await s.exec(select(User))).first() is None
+    assert "1 Tiếng Việt · 2 English" in await says(an, "1")
+    assert "họ và tên" in await says(an, "1")
+    assert "Chức vụ" in await says(an, "Nguyễn Văn An")
+    assert "1 Giữ Thứ Sáu lúc 15:00 · 2 Chọn ngày giờ khác" in await says(an, "Chuyên viên")
+    welcome = await says(an, "1")
+    assert "Chào mừng đồng chí Nguyễn Văn An!" in welcome and "mỗi nhóm trả lời một số" in welcome
+    assert all("<" not in m.shown for m in an.messages)  # plain text throughout
+    async with zh.sessionmaker() as s:
+        user = (await s.exec(select(User))).one()
+        assert (user.zalo_id, user.telegram_id, user.full_name, user.position) == (
+            "zl-an",
+            None,
+            "Nguyễn Văn An",
+            "Chuyên viên",
+        )
+        assert user.onboarded_at is not None and user.unit_id is not None
+        assert (await s.exec(select(ConsentRecord))).one().user_id == user.id
+
+
+async def test_a_full_week_with_a_not_met_and_its_points(zh: ZaloHarness) -> None:
+    await zh.register("zl-lan", "Nguyễn Thị Lan")
+    lan = zh.emu.user("zl-lan", "Lan")
+    first = await says(lan, "Tự đánh giá")
+    assert "Câu 1/7" in first and first.endswith(MENU)
+    await says(lan, "1")
+    points = await says(lan, "3")  # b) Chưa đạt
+    assert "b) Chuyên môn, nghiệp vụ — Chưa đạt" in points
+    assert "1 Học tập nâng cao trình độ\n2 Chủ động phối hợp\n3 Báo cáo trung thực, khách quan\n4 Tiếp tục" in points
+    assert "1 Bỏ qua" in await says(lan, "2 3")
+    assert "Đã lưu ghi chú." in await says(lan, "Chưa chủ động phối hợp với phòng bạn.")
+    for _ in range(5):
+        await says(lan, "1")
+    wrapup = await says(lan, "2")  # f) Đạt: the wrap-up
+    assert "Đã trả lời cả 7 nhóm" in wrapup and wrapup.endswith("1 Hoàn tất")
+    assert "Đã lưu cảm nhận." in await says(lan, "Một tuần làm việc tốt.")
+    summary = await says(lan, "1")
+    assert "Tốt 5 · Đạt 1 · Chưa đạt 1" in summary
+    assert "Chưa đạt (Chủ động phối hợp; Báo cáo trung thực, khách quan)" in summary
+    answers = await zh.answers()
+    assert answers["b"].level == Level.not_met and answers["b"].sub_items == "b2,b3"
+    assert answers["b"].note == "Chưa chủ động phối hợp với phòng bạn."
+    assert answers["f"].level == Level.ok
+    row = await zh.checkin()
+    assert row is not None and row.status == CheckInStatus.done and row.reflection == "Một tuần làm việc tốt."
+    assert all(len(m.shown) <= 2000 for m in lan.messages)
+
+
+async def test_the_one_message_week(zh: ZaloHarness) -> None:
+    await zh.register("zl-hoa", "Lê Thị Hoa")
+    hoa = zh.emu.user("zl-hoa", "Hoa")
+    assert "“1111111”" in await says(hoa, "/checkin")
+    summary = await says(hoa, "1111111")
+    assert "Tốt 7 · Đạt 0 · Chưa đạt 0" in summary
+    row = await zh.checkin()
+    assert row is not None and row.status == CheckInStatus.done
+    assert {a.level for a in (await zh.answers()).values()} == {Level.good}
+    # "tốt hết" on a finished week: nothing left to answer, the summary again.
+    assert "không còn câu hỏi" in await says(hoa, "tốt hết")
+
+
+async def test_all_good_in_words_after_a_confirmation(zh: ZaloHarness) -> None:
+    await zh.register("zl-minh", "Phạm Minh")
+    minh = zh.emu.user("zl-minh", "Minh")
+    ask = await says(minh, "tốt hết")
+    assert "cả 7 nhóm tiêu chí còn lại đều đạt mức Tốt?" in ask
+    assert ask.endswith("1 Đúng, tất cả đều Tốt · 2 Không, trả lời từng câu")
+    assert await zh.checkin() is None
+    assert "Câu 1/7" in await says(minh, "2")  # no: one by one
+    await says(minh, "tốt hết")
+    assert "Tốt 7 · Đạt 0 · Chưa đạt 0" in await says(minh, "1")
+
+
+async def test_restart_in_the_middle_resumes(zh: ZaloHarness) -> None:
+    await zh.register("zl-nam", "Vũ Nam")
+    nam = zh.emu.user("zl-nam", "Nam")
+    await says(nam, "tự đánh giá")
+    await says(nam, "1")
+    await says(nam, "3")  # b) Chưa đạt: the points step
+    await zh.restart()
+    assert "1 Bỏ qua" in await says(nam, "1")  # b1, read against the menu shown before the restart
+    assert "Câu 3/7" in await says(nam, "1")  # no note
+    await zh.restart()
+    summary = await says(nam, "11111")
+    assert "Tốt 6 · Đạt 0 · Chưa đạt 1" in summary
+    assert (await zh.answers())["b"].sub_items == "b1"
+
+
+async def test_bad_input_gets_a_hint_and_the_question_again(zh: ZaloHarness) -> None:
+    await zh.register("zl-yen", "Hoàng Yến")
+    yen = zh.emu.user("zl-yen", "Yến")
+    await says(yen, "tự đánh giá")
+    await says(yen, "1")
+    await yen.send_sticker()
+    sticker = "\n".join(m.shown for m in yen.since_last_action)
+    assert "nhãn dán" in sticker and "Câu 2/7" in sticker and sticker.endswith(MENU)
+    await yen.send_image("https://photo.zalo.me/abc.jpg", "ảnh")
+    assert "Câu 2/7" in "\n".join(m.shown for m in yen.since_last_action)
+    out_of_range = await says(yen, "7")
+    assert "từ 1 đến 4" in out_of_range and "Câu 2/7" in out_of_range
+    unknown = await says(yen, "hôm nay thế nào")
+    assert "1 Tốt · 2 Đạt · 3 Chưa đạt" in unknown and "Câu 2/7" in unknown
+    wrong_count = await says(yen, "1234")
+    assert "6 chữ số" in wrong_count
+    await says(yen, "3")
+    await says(yen, "0")  # no points: the note
+    too_long = await says(yen, "Ghi chú " + "x" * 600)
+    assert "500 ký tự" in too_long and too_long.endswith("1 Bỏ qua")
+    answers = await zh.answers()
+    assert answers["a"].level == Level.good and answers["b"].level == Level.not_met and answers["b"].note is None
+    assert "Câu 3/7" in await says(yen, "Ghi chú ngắn.")
+    # A reply to last week's question, once that week has closed: this week's question instead.
+    zh.clock.advance(days=7)
+    closed = await says(yen, "1")
+    assert "tuần đã kết thúc" in closed or "đã đóng" in closed
+    assert "Câu 1/7" in closed and "tuần 49" in closed
+    assert (await zh.answers())["a"].level == Level.good  # last week's answers kept
+
+
+async def test_the_prompt_and_the_nudge_reach_a_zalo_person(zh: ZaloHarness) -> None:
+    await zh.register("zl-ha", "Trần Thu Hà")
+    ha = zh.emu.user("zl-ha", "Hà")
+    assert zh.rt is not None
+    ctx = JobContext(zh.sessionmaker, zh.clock, zh.rt.campaign, zh.rt.settings)
+    friday = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)  # Friday 15:00 in Hà Nội
+    zh.clock.set(friday)
+    assert (await run_job(ctx, "checkin_prompts", friday)).queued == 1
+    await zh.send_outbox()
+    prompt = ha.last.shown
+    assert "Đã đến giờ tự đánh giá tuần này: một phút, mỗi nhóm trả lời một số." in prompt
+    assert "Câu 1/7" in prompt and prompt.endswith(MENU)
+    assert "Câu 2/7" in await says(ha, "1")  # the prompt's own question, answered by its number
+    monday = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 09:00: last week not finished
+    zh.clock.set(monday)
+    assert (await run_job(ctx, "missed_nudges", monday)).queued == 1
+    await zh.send_outbox()
+    nudge = ha.last.shown
+    assert "Tuần trước" in nudge and "Câu 1/7" in nudge and "tuần 49" in nudge
+    assert "Câu 2/7" in await says(ha, "2")
+    async with zh.sessionmaker() as s:
+        weeks = {c.week: c for c in (await s.exec(select(CheckIn))).all()}
+    assert set(weeks) == {202648, 202649}
