@@ -293,16 +293,21 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
                     expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
                     print(
                         f"{inv.token}\t{Role(inv.role).value}\tunit={inv.unit_id}\tuses={uses}\texpires={expires}\t{state}"
+                        f"\tcode={inv.code or '-'}"
                     )
                 return 0
-            username = await _bot_username(settings, args.bot_username)
+            # A bot on Zalo alone has no Telegram link to print: its invitations are their codes.
+            zalo_only = settings.has_zalo and not settings.has_telegram and not (args.bot_username or settings.bot_username)
+            username = None if zalo_only else await _bot_username(settings, args.bot_username)
             inv = await svc.create(args.unit, args.role, valid_days=args.days, max_uses=args.uses)
-            print(deep_link(username, inv.token))
+            print(deep_link(username, inv.token) if username is not None else inv.code)
             expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
             uses = args.uses if args.uses is not None else "unlimited"
             print(
                 f"role {Role(inv.role).value}, unit {args.unit or '-'}, expires {expires}, uses {uses}", file=sys.stderr
             )
+            # Zalo's links carry no payload: there the person sends this code to the bot.
+            print(f"Zalo code: {inv.code} (on Zalo, the person sends it to the bot)", file=sys.stderr)
     finally:
         await engine.dispose()
     return 0
