@@ -152,18 +152,70 @@ async def _session(settings: Settings):  # noqa: ANN202 - (engine, sessionmaker)
 async def cmd_run(settings: Settings) -> int:
     from bot.app import build_runtime, reach_telegram
 
-    settings.token()  # fail fast, before touching the database
+    # Fail fast, before touching the database.
+    if settings.has_zalo:
+        settings.zalo_token()
+        if settings.zalo_webhook() is not None:
+            raise ConfigError(
+                "ZALO_WEBHOOK_URL is set: Zalo then posts its events to the bot's web server, which "
+                "`python -m bot webhook` runs; unset it to poll Zalo with `python -m bot`."
+            )
+    if settings.has_telegram or not settings.has_zalo:
+        settings.token()
     rt = await build_runtime(settings)
-    assert rt.bot is not None and rt.dp is not None
     boot.freeze_startup_objects()
     try:
-        me = await reach_telegram(rt.bot, settings)
-        log.info("@%s is polling (database %s)", me.username, rt.engine.url.render_as_string(hide_password=True))
-        # The dispatcher's startup starts the scheduler, its shutdown stops it (bot/app.py).
-        await rt.dp.start_polling(rt.bot, allowed_updates=rt.dp.resolve_used_update_types())
+        served: list[asyncio.Task[None]] = []
+        if rt.zalo is not None:
+            served.append(asyncio.create_task(_serve_zalo(rt, settings)))
+        if rt.bot is not None and rt.dp is not None:
+            bot, dp = rt.bot, rt.dp
+
+            async def telegram() -> None:
+                me = await reach_telegram(bot, settings)
+                log.info(
+                    "@%s is polling (database %s)", me.username, rt.engine.url.render_as_string(hide_password=True)
+                )
+                # The dispatcher's startup starts the scheduler, its shutdown stops it (bot/app.py).
+                await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types())
+
+            served.append(asyncio.create_task(telegram()))
+        else:
+            served.append(asyncio.create_task(_until_signalled()))
+        # Telegram and Zalo apart: one unreachable does not hold up the other. The first to
+        # end (a signal, or a rejected token) ends both.
+        done, pending = await asyncio.wait(served, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            task.result()
     finally:
         await rt.close()
     return 0
+
+
+async def _serve_zalo(rt, settings: Settings) -> None:  # noqa: ANN001 - bot.app.Runtime
+    """Zalo's side of `run`: once Zalo answers, the scheduler (for a bot on Zalo alone; beside
+    Telegram, the first of the two to answer starts it) and the long polling."""
+    from bot.channels.zalo.runner import reach_zalo
+
+    assert rt.zalo is not None and rt.zalo_client is not None
+    me = await reach_zalo(rt.zalo_client, settings)
+    log.info("Zalo bot %s is polling", me.get("account_name") or me.get("id") or "?")
+    if rt.scheduler is not None:
+        await rt.scheduler.start(None)
+    await rt.zalo.poll()
+
+
+async def _until_signalled() -> None:
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
 
 
 async def cmd_migrate(settings: Settings) -> int:
@@ -241,16 +293,21 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
                     expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
                     print(
                         f"{inv.token}\t{Role(inv.role).value}\tunit={inv.unit_id}\tuses={uses}\texpires={expires}\t{state}"
+                        f"\tcode={inv.code or '-'}"
                     )
                 return 0
-            username = await _bot_username(settings, args.bot_username)
+            # A bot on Zalo alone has no Telegram link to print: its invitations are their codes.
+            zalo_only = settings.has_zalo and not settings.has_telegram and not (args.bot_username or settings.bot_username)
+            username = None if zalo_only else await _bot_username(settings, args.bot_username)
             inv = await svc.create(args.unit, args.role, valid_days=args.days, max_uses=args.uses)
-            print(deep_link(username, inv.token))
+            print(deep_link(username, inv.token) if username is not None else inv.code)
             expires = inv.expires_at.isoformat(timespec="minutes") if inv.expires_at else "never"
             uses = args.uses if args.uses is not None else "unlimited"
             print(
                 f"role {Role(inv.role).value}, unit {args.unit or '-'}, expires {expires}, uses {uses}", file=sys.stderr
             )
+            # Zalo's links carry no payload: there the person sends this code to the bot.
+            print(f"Zalo code: {inv.code} (on Zalo, the person sends it to the bot)", file=sys.stderr)
     finally:
         await engine.dispose()
     return 0

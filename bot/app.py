@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
@@ -31,6 +31,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import i18n
 from bot.campaign.loader import load_campaign
 from bot.campaign.schema import Campaign
+from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.runner import Feed, ZaloChannel
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.fsm_storage import SqlStorage
@@ -305,6 +307,13 @@ async def set_commands(bot: Bot, settings: Settings, sessionmaker: async_session
                     log.info("%s %s: no menu set: %s", person.role, person_ref(person.telegram_id), exc)
 
 
+@runtime_checkable
+class ZaloSending(Protocol):
+    """A scheduler that also sends Zalo's rows of the outbox (scheduler.runner.Scheduler)."""
+
+    zalo: Any
+
+
 @dataclass
 class Runtime:
     """What a running bot holds; closed in one place."""
@@ -319,11 +328,21 @@ class Runtime:
     direct: SqliteDirect | None = None
     scheduler: Scheduling | None = None
     fsm_engine: AsyncEngine | None = None  # conversation state's own pool (PostgreSQL without Redis)
+    # Zalo, when ZALO_BOT_TOKEN is set (issue 16): its client, and its events' way in.
+    zalo_client: ZaloClient | None = None
+    zalo: ZaloChannel | None = None
+    redis: Any = None  # the Redis client of a Zalo-only bot's ledger (else aiogram's storage holds it)
 
     async def close(self) -> None:
         if self.scheduler is not None:
             # Stopped by the dispatcher's shutdown already, unless its startup failed midway.
             await self.scheduler.stop()
+        if self.zalo is not None:
+            await self.zalo.stop()
+        if self.zalo_client is not None:
+            await self.zalo_client.close()
+        if self.redis is not None:
+            await self.redis.aclose()
         if self.bot is not None:
             await self.bot.session.close()
         if self.dp is not None:
@@ -341,6 +360,8 @@ async def build_runtime(
     clock: Clock | None = None,
     token: str | None = None,
     scheduler: Scheduling | bool = True,
+    zalo_feed: Feed | None = None,
+    zalo_concurrent: bool = True,
 ) -> Runtime:
     """Load the campaign, migrate the database and build bot and dispatcher.
 
@@ -350,8 +371,14 @@ async def build_runtime(
     `Scheduling` (the sandbox's, on its own clock). Either way the dispatcher's startup
     starts it and its shutdown stops it.
 
+    With ZALO_BOT_TOKEN, Zalo is served too (`rt.zalo`: its events go to `zalo_feed`, by
+    default the Zalo conversations; its rows of the outbox are sent by the same scheduler);
+    without BOT_TOKEN (and no `token`), Zalo alone: `rt.bot` and `rt.dp` stay None.
+
     Raises CampaignError, DatabaseUnavailable or ConfigError with one-line messages.
     """
+    zalo_token = settings.zalo_token() if settings.has_zalo else None  # a malformed one stops here
+    telegram = token is not None or settings.has_telegram or zalo_token is None
     campaign = load_campaign(
         settings.campaign_file, ministry=settings.ministry_name, standing_agency=settings.standing_agency
     )
@@ -364,20 +391,30 @@ async def build_runtime(
         raise
     sessionmaker = make_sessionmaker(engine)
     rt = Runtime(settings, engine, sessionmaker, campaign, clock, direct=SqliteDirect.for_url(settings.database_url))
-    rt.bot = create_bot(settings, token)
+    if telegram:
+        rt.bot = create_bot(settings, token)
     storage: BaseStorage | None = None
     isolation: BaseEventIsolation | None = None
     ledger: UpdateLedger | None = None
+    zalo_ledger: UpdateLedger | None = None
     if settings.redis_url:
         # Several processes share conversation state, per-user locks and the updates
         # already handled through Redis.
-        from aiogram.fsm.storage.redis import RedisStorage
-
         from storage.updates import RedisLedger
 
-        redis_storage = RedisStorage.from_url(settings.redis_url)
-        storage, isolation = redis_storage, redis_storage.create_isolation()
-        ledger = RedisLedger(redis_storage.redis, rt.bot.id)
+        if rt.bot is not None:
+            from aiogram.fsm.storage.redis import RedisStorage
+
+            redis_storage = RedisStorage.from_url(settings.redis_url)
+            storage, isolation = redis_storage, redis_storage.create_isolation()
+            ledger = RedisLedger(redis_storage.redis, rt.bot.id)
+            redis = redis_storage.redis
+        else:
+            from redis.asyncio import Redis
+
+            redis = rt.redis = Redis.from_url(settings.redis_url)
+        if zalo_token is not None:
+            zalo_ledger = RedisLedger(redis, f"zalo{zalo_token.split(':', 1)[0]}")
     elif not settings.is_sqlite:
         # An update's session holds a pooled connection while the update's conversation
         # state is read and written. From the same pool, twenty updates in flight would each
@@ -385,6 +422,18 @@ async def build_runtime(
         # limit reached"): the state has a pool of its own, whose connections wait for nothing.
         rt.fsm_engine = make_engine(settings.database_url)
         storage = SqlStorage(make_sessionmaker(rt.fsm_engine), clock)
+    if zalo_token is not None:
+        rt.zalo_client = ZaloClient(zalo_token, settings.zalo_api_url)
+        if zalo_feed is None:
+            from bot.channels.zalo.conversation import ZaloConversations
+
+            zalo_feed = ZaloConversations(rt.zalo_client, sessionmaker, clock, campaign, settings).feed
+        rt.zalo = ZaloChannel(
+            rt.zalo_client,
+            zalo_feed,
+            zalo_ledger or SqlLedger(sessionmaker, clock, rt.direct),
+            concurrent=zalo_concurrent,
+        )
     if scheduler is True:
         from scheduler.jobs import JobContext
         from scheduler.runner import Scheduler
@@ -392,6 +441,12 @@ async def build_runtime(
         rt.scheduler = Scheduler(JobContext(sessionmaker, clock, campaign, settings), engine)
     elif scheduler is not False:
         rt.scheduler = scheduler
+    if rt.zalo_client is not None and isinstance(rt.scheduler, ZaloSending):
+        from scheduler.outbox import ZaloOutbox
+
+        rt.scheduler.zalo = ZaloOutbox(rt.zalo_client, rate=settings.zalo_send_rate)
+    if rt.bot is None:
+        return rt
     rt.dp = create_dispatcher(
         settings,
         sessionmaker=sessionmaker,

@@ -16,6 +16,10 @@ SUPPORTED_LOCALES = ("vi", "en")
 # What is checked, and said when it fails: the bot's number, a colon, then its secret.
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 TOKEN_SHAPE = "<the bot's number, 3 or more digits>:<20 or more letters, digits, - or _>"
+# A Zalo bot's token, as the Zalo Bot Creator gives it: its number, a colon, its secret.
+_ZALO_TOKEN_RE = re.compile(r"^\d{3,}:[!-~]{8,}$")
+ZALO_TOKEN_SHAPE = "<the bot's number>:<its secret, 8 or more characters without spaces>"
+ZALO_API_URL = "https://bot-api.zaloplatforms.com"
 
 
 class ConfigError(Exception):
@@ -41,6 +45,17 @@ class Settings(BaseSettings):
     ministry_name: str = "Bộ Nông nghiệp và Môi trường"
     standing_agency: str = "Vụ Thi đua, Khen thưởng và Tuyên truyền"
     log_level: str = "INFO"
+    # Zalo, the second channel (issue 16): served beside Telegram when its token is set.
+    zalo_bot_token: SecretStr | None = None
+    zalo_api_url: str = ZALO_API_URL
+    zalo_webhook_url: str | None = None
+    zalo_webhook_secret: SecretStr | None = None
+    # Zalo publishes no rate limits for bots: the outbox keeps well below what a person could
+    # be sent, overall and (as on Telegram) one a second per chat.
+    zalo_send_rate: float = 5.0
+    # The bot's public address (https://bot.example.gov.vn), when its web server is reachable:
+    # Zalo is sent pictures and files as links to it.
+    public_url: str | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -79,7 +94,33 @@ class Settings(BaseSettings):
             raise ValueError("must be above 0 and at most 30 messages per second")
         return value
 
-    @field_validator("telegram_api_url")
+    @field_validator("zalo_send_rate")
+    @classmethod
+    def _zalo_rate(cls, value: float) -> float:
+        if not 0 < value <= 30:
+            raise ValueError("must be above 0 and at most 30 messages per second")
+        return value
+
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _zalo_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        secret = value.get_secret_value()
+        if not 8 <= len(secret) <= 256 or not all("!" <= c <= "~" for c in secret):
+            raise ValueError("must have 8 to 256 characters, letters, digits or punctuation without spaces")
+        return value
+
+    @field_validator("zalo_webhook_url", "public_url")
+    @classmethod
+    def _https_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// for a local test server)")
+        return value
+
+    @field_validator("telegram_api_url", "zalo_api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -119,6 +160,46 @@ class Settings(BaseSettings):
                 f"BOT_TOKEN is malformed: expected {TOKEN_SHAPE}, as @BotFather gives it (e.g. 123456789:AAH…)."
             )
         return value
+
+    @property
+    def public_base(self) -> str | None:
+        """PUBLIC_URL without a trailing slash (links are made by appending a path)."""
+        return self.public_url.rstrip("/") if self.public_url else None
+
+    @property
+    def has_telegram(self) -> bool:
+        return self.bot_token is not None and bool(self.bot_token.get_secret_value().strip())
+
+    @property
+    def has_zalo(self) -> bool:
+        return self.zalo_bot_token is not None and bool(self.zalo_bot_token.get_secret_value().strip())
+
+    def zalo_token(self) -> str:
+        """The Zalo bot's token, checked: raises ConfigError with a one-line reason."""
+        if not self.has_zalo:
+            raise ConfigError(
+                "ZALO_BOT_TOKEN is not set. Create a bot with the Zalo Bot Creator "
+                "(https://zalo.me/s/botcreator/), then put ZALO_BOT_TOKEN=<token> in .env or the environment."
+            )
+        assert self.zalo_bot_token is not None
+        value = self.zalo_bot_token.get_secret_value().strip()
+        if not _ZALO_TOKEN_RE.match(value):
+            raise ConfigError(
+                f"ZALO_BOT_TOKEN is malformed: expected {ZALO_TOKEN_SHAPE}, as the Zalo Bot Creator gives it."
+            )
+        return value
+
+    def zalo_webhook(self) -> tuple[str, str] | None:
+        """Zalo's webhook URL and secret when Zalo posts its events to the bot (None: the bot
+        polls Zalo); ConfigError when the URL is set without its secret."""
+        if not self.zalo_webhook_url:
+            return None
+        if self.zalo_webhook_secret is None:
+            raise ConfigError(
+                "ZALO_WEBHOOK_SECRET is not set: 8 to 256 characters Zalo sends back with each event "
+                "(X-Bot-Api-Secret-Token), required with ZALO_WEBHOOK_URL."
+            )
+        return self.zalo_webhook_url, self.zalo_webhook_secret.get_secret_value()
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -9,6 +9,7 @@ kernel spreads Telegram's connections over them). They share PostgreSQL and Redi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -79,7 +80,16 @@ class UpdateHandler(SimpleRequestHandler):
 
 
 def check(settings: Settings, workers: int) -> tuple[str, str]:
-    """The webhook URL and secret, or a ConfigError saying what is missing."""
+    """The webhook URL and secret, or a ConfigError saying what is missing (a bot on Zalo
+    alone: Zalo's, see `check_zalo`)."""
+    if settings.has_zalo and not settings.has_telegram:
+        hook = check_zalo(settings, workers)
+        if hook is None:
+            raise ConfigError(
+                "ZALO_WEBHOOK_URL is not set: the public HTTPS address Zalo posts events to "
+                "(or run `python -m bot` to poll Zalo)."
+            )
+        return hook
     settings.token()
     if not settings.webhook_url:
         raise ConfigError("WEBHOOK_URL is not set: the public HTTPS address Telegram posts updates to.")
@@ -97,6 +107,42 @@ def check(settings: Settings, workers: int) -> tuple[str, str]:
     return settings.webhook_url, secret
 
 
+def check_zalo(settings: Settings, workers: int) -> tuple[str, str] | None:
+    """Zalo's webhook URL and secret (None: Zalo is polled, or not served), or ConfigError."""
+    if not settings.has_zalo:
+        return None
+    settings.zalo_token()
+    hook = settings.zalo_webhook()
+    if (
+        hook is not None
+        and settings.has_telegram
+        and settings.webhook_url
+        and (urlparse(hook[0]).path or "/") == (urlparse(settings.webhook_url).path or "/")
+    ):
+        raise ConfigError("ZALO_WEBHOOK_URL and WEBHOOK_URL need different paths (e.g. /zalo and /tg).")
+    if workers > 1 and (settings.is_sqlite or not settings.redis_url):
+        raise ConfigError(
+            "several webhook workers need DATABASE_URL on PostgreSQL and REDIS_URL (shared state and locks)."
+        )
+    return hook
+
+
+async def _serve_zalo(rt: Any, settings: Settings, hook: tuple[str, str] | None, *, main: bool) -> None:
+    """Zalo's side of a worker: once Zalo answers, the main worker sets Zalo's webhook (or,
+    without one, polls Zalo), then the scheduler starts (it may before Telegram answers)."""
+    from bot.channels.zalo.runner import reach_zalo
+
+    assert rt.zalo is not None and rt.zalo_client is not None
+    await reach_zalo(rt.zalo_client, settings)
+    if main and hook is not None:
+        await rt.zalo_client.set_webhook(hook[0], hook[1])
+        log.info("Zalo posts its events to %s", hook[0])
+    if rt.scheduler is not None:
+        await rt.scheduler.start(None)
+    if main and hook is None:
+        await rt.zalo.poll()
+
+
 async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, wait: bool) -> None:
     """One worker: the bot's runtime and the web server; the dispatcher's startup starts the
     scheduler (which schedules and sends if this worker wins the lock), its shutdown stops it."""
@@ -104,10 +150,18 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
     from bot.boot import freeze_startup_objects
 
     url, secret = check(settings, 1)
+    zalo_hook = check_zalo(settings, 1)
     rt = await build_runtime(settings)
-    assert rt.bot is not None and rt.dp is not None
     freeze_startup_objects()
     app = web.Application()
+    if rt.zalo is not None and zalo_hook is not None:
+        app.router.add_post(urlparse(zalo_hook[0]).path or "/", rt.zalo.webhook_handler(zalo_hook[1], wait=wait))
+    zalo_task = (
+        asyncio.ensure_future(_serve_zalo(rt, settings, zalo_hook, main=set_webhook)) if rt.zalo is not None else None
+    )
+    if rt.bot is None or rt.dp is None:  # Zalo alone
+        await _serve_zalo_alone(rt, app, host, port, zalo_task)
+        return
     # wait=True: answer Telegram only once the update is handled (back-pressure, and exact tests).
     UpdateHandler(dispatcher=rt.dp, bot=rt.bot, secret_token=secret, handle_in_background=not wait).register(
         app, path=urlparse(url).path or "/"
@@ -125,14 +179,12 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        # Until Telegram answers (one line per try), or until told to stop meanwhile.
+        # Until Telegram answers (one line per try), or until told to stop meanwhile (or
+        # Zalo rejects its token).
         reach = asyncio.ensure_future(reach_telegram(rt.bot, settings))
-        stopping = asyncio.ensure_future(stop.wait())
-        await asyncio.wait({reach, stopping}, return_when=asyncio.FIRST_COMPLETED)
-        if not reach.done():
+        if not await _until(stop, zalo_task, reach):
             reach.cancel()
             return
-        stopping.cancel()
         reach.result()  # a rejected token stops here (ConfigError)
         if set_webhook:
             await rt.bot.set_webhook(
@@ -141,14 +193,67 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
         started = True
         await rt.dp.emit_startup(**hook_data)  # the menus, then the scheduler (bot/app.py)
         log.info("worker %s serving webhooks on %s:%s", os.getpid(), host, port)
-        await stop.wait()
+        await _until(stop, zalo_task)
     finally:
         try:
+            if zalo_task is not None and not zalo_task.done():
+                zalo_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await zalo_task
             if started:
                 await rt.dp.emit_shutdown(**hook_data)
         finally:
             await runner.cleanup()
             await rt.close()
+
+
+async def _until(
+    stop: asyncio.Event, zalo: asyncio.Future[None] | None, goal: asyncio.Future[Any] | None = None
+) -> bool:
+    """Wait for `goal` (True), or for the signal to stop (False). Zalo's side ending with an
+    error (a rejected token: ConfigError) raises it here; ending well (its webhook set) is
+    nothing to wait for any more."""
+    stopping: asyncio.Future[Any] = asyncio.ensure_future(stop.wait())
+    waiting: set[asyncio.Future[Any]] = {stopping}
+    if goal is not None:
+        waiting.add(goal)
+    if zalo is not None and not zalo.done():
+        waiting.add(zalo)
+    try:
+        while True:
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if zalo is not None and zalo in done:
+                waiting.discard(zalo)
+                if not zalo.cancelled() and zalo.exception() is not None:
+                    zalo.result()
+            if goal is not None and goal in done:
+                return True
+            if stopping in done:
+                return False
+    finally:
+        stopping.cancel()
+
+
+async def _serve_zalo_alone(rt: Any, app: web.Application, host: str, port: int, zalo_task: Any) -> None:
+    """A worker of a bot on Zalo alone: the web server (Zalo's webhook), Zalo's side and the
+    scheduler it starts, until a signal."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port, reuse_port=True).start()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("worker %s serving Zalo's webhook on %s:%s", os.getpid(), host, port)
+        await _until(stop, zalo_task)
+    finally:
+        if not zalo_task.done():
+            zalo_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await zalo_task
+        await runner.cleanup()
+        await rt.close()
 
 
 def run(settings: Settings, host: str, port: int, workers: int, wait: bool) -> int:

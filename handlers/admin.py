@@ -298,7 +298,9 @@ async def invite(
             role=role_name(role),
             days=days,
             uses=uses_text,
-            link=escape(deep_link(me.username or "", inv.token)),
+            link=escape(deep_link(me.username or "", inv.token))
+            + "\n"
+            + _("Zalo code: {code} (on Zalo, the person sends it to the bot)").format(code=f"<code>{inv.code}</code>"),
             token=inv.token,
         )
     )

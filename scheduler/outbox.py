@@ -90,7 +90,7 @@ class Pacer:
     async def wait(self) -> None:
         """Until this task's slot (one task, one slot)."""
         while True:
-            while (delay := self.paused_until - time.monotonic()) > 0:
+            while (delay := self.paused_until - time.monotonic()) > 0:  # noqa: ASYNC110 - a deadline, not an event
                 await asyncio.sleep(delay)
             await self.limiter.acquire()
             if time.monotonic() < self.paused_until:  # a pause began while it waited
@@ -192,6 +192,12 @@ class OutboxSender:
         self._unnoted: list[int] = []  # delivered, not yet noted as sent (see _note_sent)
         self._noter: asyncio.Task[None] | None = None
         self.retry_after_seen = 0
+
+    def attach_bot(self, bot: Bot) -> None:
+        """Telegram answered after the sender started for Zalo: its rows are sent from now on."""
+        self.bot = bot
+        if TELEGRAM not in self.channels:
+            self.channels.insert(0, TELEGRAM)
 
     async def _wait_for_chat(self, chat_id: int | str) -> None:
         """At most one message a second to one chat, counted from the sends themselves (a
@@ -427,7 +433,7 @@ class OutboxSender:
     def stop(self) -> None:
         self._stop.set()
 
-    async def drain(self, timeout: float = 30.0) -> None:
+    async def drain(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - its callers name it so
         """Send until nothing waits, retries and pauses included (tests, `jobs run`, the sandbox)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -30,7 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from scheduler.jobs import JOB_PROMPTS, JOBS, JobContext, JobSpec, run_job
-from scheduler.outbox import OutboxSender
+from scheduler.outbox import OutboxSender, ZaloOutbox
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=6)
@@ -148,7 +148,7 @@ class Scheduling(Protocol):
     """What runs beside the dispatcher, from its startup to its shutdown: the scheduled jobs
     and the outbox sender. `stop` may be called again, or before `start`."""
 
-    async def start(self, bot: Bot) -> None: ...
+    async def start(self, bot: Bot | None) -> None: ...
 
     async def stop(self) -> None: ...
 
@@ -161,6 +161,7 @@ class Scheduler:
         self.lock = LeaderLock(engine, ctx.settings.redis_url)
         self.grace = grace
         self.bot: Bot | None = None
+        self.zalo: ZaloOutbox | None = None  # Zalo's side of the outbox, when the bot serves Zalo
         self.sender: OutboxSender | None = None  # while leading
         self._aps: AsyncIOScheduler | None = None
         self._tasks: list[asyncio.Task] = []
@@ -205,7 +206,7 @@ class Scheduler:
         self._aps.start()
 
     async def _lead(self) -> None:
-        assert self.bot is not None
+        assert self.bot is not None or self.zalo is not None
         while True:
             if not self.leader:
                 self.leader = await self.lock.acquire()
@@ -214,7 +215,11 @@ class Scheduler:
                     await self.catch_up()
                     self._start_jobs()
                     self.sender = OutboxSender(
-                        self.bot, self.ctx.sessionmaker, self.ctx.clock, rate=self.ctx.settings.send_rate
+                        self.bot,
+                        self.ctx.sessionmaker,
+                        self.ctx.clock,
+                        rate=self.ctx.settings.send_rate,
+                        zalo=self.zalo,
                     )
                     self._tasks.append(asyncio.create_task(self.sender.run()))
             elif not await self.lock.renew():
@@ -237,10 +242,17 @@ class Scheduler:
                 await task
         self._tasks.clear()
 
-    async def start(self, bot: Bot) -> None:
-        """The dispatcher's startup: try for the lock now and then every LOCK_TTL/3."""
-        self.bot = bot
-        self._lead_task = asyncio.create_task(self._lead())
+    async def start(self, bot: Bot | None) -> None:
+        """The dispatcher's startup (or, for a bot on Zalo alone, its runner with None): try
+        for the lock now and then every LOCK_TTL/3."""
+        if bot is not None:
+            self.bot = bot
+            if self.sender is not None:
+                self.sender.attach_bot(bot)
+        # Started once: Zalo may start it before Telegram answers, and the dispatcher's
+        # startup then only hands over the bot.
+        if self._lead_task is None:
+            self._lead_task = asyncio.create_task(self._lead())
 
     async def stop(self) -> None:
         """The dispatcher's shutdown (and Runtime.close, once more: harmless)."""

@@ -65,7 +65,7 @@ class UpdateLedger(Protocol):
 
 
 class RedisLedger:
-    def __init__(self, redis: Any, bot_id: int, keep: timedelta = KEEP) -> None:
+    def __init__(self, redis: Any, bot_id: int | str, keep: timedelta = KEEP) -> None:
         self.redis = redis
         self.prefix = f"vanhoa:update:{bot_id}:"
         self.keep = int(keep.total_seconds())
