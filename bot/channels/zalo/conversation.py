@@ -264,11 +264,17 @@ class Turn:
 def zalo_checkin(campaign: Campaign, screen: Screen) -> Screen:
     """A check-in card as Zalo shows it: "a good example" goes to /share, which is on
     Telegram for now, so the wrap-up offers the reflection and Finish."""
-    kept = tuple(
-        tuple(b for b in row if not (isinstance(b.action, CheckinStep) and b.action.a == CheckinAct.example))
-        for row in screen.rows
+
+    def example(b: Any) -> bool:
+        return isinstance(b.action, CheckinStep) and b.action.a == CheckinAct.example
+
+    if not any(example(b) for b in screen.buttons):
+        return screen
+    kept = tuple(tuple(b for b in row if not example(b)) for row in screen.rows)
+    question = "\n" + _("Did you see a good example this week, from yourself or a colleague?")
+    return Screen(
+        screen.text.replace(question, ""), tuple(r for r in kept if r), screen.attachments, screen.notice, screen.alert
     )
-    return Screen(screen.text, tuple(r for r in kept if r), screen.attachments, screen.notice, screen.alert)
 
 
 def items_screen(campaign: Campaign, view: Any, code: str, *, editing: bool) -> Screen:
