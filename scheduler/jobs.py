@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import i18n
@@ -109,7 +109,8 @@ async def _eligible(session: AsyncSession, week: int, *where: Any) -> AsyncItera
                 col(User.id) > after,
                 col(User.onboarded_at).is_not(None),
                 col(User.active).is_(True),
-                col(User.telegram_id).is_not(None),
+                # Reachable on their channel: Telegram or Zalo (issue 16).
+                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),
                 User.role != Role.admin,
                 col(User.id).not_in(answered),
                 *where,
@@ -136,6 +137,19 @@ def _slot_filter(since: datetime, now: datetime) -> tuple[Any, ...]:
         )
     days = {(since + timedelta(days=n)).weekday() for n in range((now.date() - since.date()).days + 1)}
     return (col(User.checkin_weekday).in_(sorted(days)),)
+
+
+def _prompt_line(user: User, fresh: bool, groups: int) -> str:
+    """The prompt's first line; on Zalo, where a question is answered with a number, with the
+    one-message week explained on a week not started (bot/channels/zalo/screens.py)."""
+    if user.zalo_id is None:
+        return i18n.gettext("⏰ Time for this week's self-assessment: one minute, one tap per group.")
+    line = i18n.gettext("⏰ Time for this week's self-assessment: one minute, one number per group.")
+    if not fresh:
+        return line
+    from bot.channels.zalo.screens import quick_answer_hint
+
+    return f"{line}\n{quick_answer_hint(groups)}"
 
 
 async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult) -> None:
@@ -167,21 +181,18 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
                 slot = _slot(user, week, ZoneInfo(user.timezone))
                 if not since < slot <= now:
                     continue
-                body = (
-                    fresh.get(user.locale)
-                    if user.id not in started and user.timezone == ctx.settings.timezone
-                    else None
-                )
+                kept = f"{user.locale}:{'zalo' if user.zalo_id else 'telegram'}"
+                body = fresh.get(kept) if user.id not in started and user.timezone == ctx.settings.timezone else None
                 if body is None:
                     with i18n.use_locale(user.locale):
                         screen = current_screen(ctx.campaign, await svc.position(user))  # resumes where they stopped
                         body = render_payload(
                             screen.above(
-                                i18n.gettext("⏰ Time for this week's self-assessment: one minute, one tap per group.")
+                                _prompt_line(user, user.id not in started, len(ctx.campaign.individual_criteria))
                             )
                         )
                     if user.id not in started and user.timezone == ctx.settings.timezone:
-                        fresh[user.locale] = body
+                        fresh[kept] = body
                 out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id, body, user.id))  # type: ignore[arg-type]
             result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"prompt -> {m.chat_id}" for m in out]

@@ -125,7 +125,10 @@ class _Builder:
         self.line(_("Unit"), f"{unit['name']} ({unit['code']})" if unit else "—")
         role = p.get("role")
         self.line(_("Role"), _(ROLE_NAMES[role]) if role in ROLE_NAMES else (role or "—"))
-        self.line(_("Telegram account"), str(p.get("telegram_id") or "—"))
+        if p.get("zalo_id"):  # a person on Zalo (issue 16) has no Telegram account
+            self.line(_("Zalo account"), str(p["zalo_id"]))
+        else:
+            self.line(_("Telegram account"), str(p.get("telegram_id") or "—"))
         self.line(_("Registered"), _at(p.get("registered_at"), self.zone))
         self.line(
             _("Setting up finished"), _at(p.get("onboarded_at"), self.zone) if p.get("onboarded_at") else _("not yet")

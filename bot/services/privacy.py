@@ -134,6 +134,7 @@ class PrivacyService:
             "exported_at": _iso(self.clock.now()),
             "profile": {
                 "telegram_id": user.telegram_id,
+                "zalo_id": user.zalo_id,
                 "full_name": user.full_name,
                 "position": user.position,
                 "unit": {"code": unit.code, "name": unit.name} if unit else None,
@@ -286,6 +287,8 @@ class PrivacyService:
         where_theirs = col(OutboxMessage.user_id) == uid
         if tid is not None:
             where_theirs = where_theirs | (col(OutboxMessage.chat_id) == tid)
+        if user.zalo_id is not None:
+            where_theirs = where_theirs | (col(OutboxMessage.zalo_chat_id) == user.zalo_id)
         removed = (await s.exec(delete(OutboxMessage).where(where_theirs))).rowcount or 0  # type: ignore[call-overload]
         if names:
             for row in (await s.exec(select(OutboxMessage).where(col(OutboxMessage.payload).contains(name)))).all():
@@ -296,6 +299,8 @@ class PrivacyService:
         await s.exec(delete(ConsentRecord).where(col(ConsentRecord.user_id) == uid))  # type: ignore[call-overload]
         if tid is not None:
             await s.exec(delete(FsmRecord).where(col(FsmRecord.key).contains(f":{tid}:")))  # type: ignore[call-overload]
+        if user.zalo_id is not None:  # the Zalo chat's state (bot/channels/zalo/conversation.py)
+            await s.exec(delete(FsmRecord).where(col(FsmRecord.key) == f"zalo:{user.zalo_id}"))
         await s.exec(delete(User).where(col(User.id) == uid))  # type: ignore[call-overload]
         self.audit.note(
             None,

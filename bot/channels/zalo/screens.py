@@ -1,0 +1,80 @@
+"""Screens only Zalo needs: a text channel asks for numbers where Telegram shows buttons, and
+offers the one-message week ("1111111", "tốt hết"). Pure functions, as the views are
+(bot/views); the actions here exist on Zalo only, so they have no Telegram factory."""
+
+from __future__ import annotations
+
+from bot.campaign.schema import Campaign
+from bot.domain import Person
+from bot.i18n import _
+from bot.services.checkin import CheckinView
+from bot.views.checkin import LEVELS, level_name, week_label
+from bot.views.screen import Action, Button, Screen, rows
+
+
+class AllGood(Action):
+    """ "tốt hết": every group not answered yet is Good, once the person confirms (yes=True)."""
+
+    w: int
+    yes: bool
+
+
+def levels_hint() -> str:
+    """ "1 Tốt · 2 Đạt · 3 Chưa đạt": how a question is answered, said in the hint."""
+    return " · ".join(f"{n} {level_name(level)}" for n, level in enumerate(LEVELS, start=1))
+
+
+def all_good_card(view: CheckinView) -> Screen:
+    left = view.total - view.answered
+    text = "\n".join(
+        [
+            _("<b>Weekly self-assessment, {week}</b>").format(week=week_label(view.week)),
+            _("Do you confirm that this week every one of the {n} groups left is Good?").format(n=left),
+        ]
+    )
+    kb = [
+        Button(_("Yes, all Good"), AllGood(w=view.week, yes=True)),
+        Button(_("No, answer one by one"), AllGood(w=view.week, yes=False)),
+    ]
+    return Screen(text, rows(kb))
+
+
+def items_instruction(count: int) -> str:
+    return _(
+        "Which points were not met? Reply with their numbers, for example “1 3”, or {go_on} to go on without marking."
+    ).format(go_on=count + 1)
+
+
+def quick_answer_hint(total: int) -> str:
+    return _(
+        "Tip: you can answer all {n} groups in one message, one digit per group in order, "
+        "for example “{example}”; or send “tốt hết” when every group is Good."
+    ).format(n=total, example="1" * total)
+
+
+def help_text(user: Person, campaign: Campaign) -> str:
+    """What works on Zalo, with the words to send (a slash is optional)."""
+    lines = [
+        _("<b>What I can do on Zalo</b>"),
+        "",
+        _("“tự đánh giá” or /checkin — this week's self-assessment"),
+        _("“lịch sử” or /history — your recent weeks and how many in a row"),
+        _("“cài đặt” or /settings — language, self-assessment day and time"),
+        _("“hủy” or /cancel — stop what you are doing"),
+        _("“trợ giúp” or /help — this list"),
+        _("“dữ liệu của tôi” or /mydata — what is kept about you"),
+        _("“xóa dữ liệu” or /forget — erase your data"),
+        "",
+        _("When a question lists numbered answers, reply with the number."),
+        quick_answer_hint(len(campaign.individual_criteria)),
+        _("The other tools (reviewing good examples, administration) are on Telegram."),
+    ]
+    return "\n".join(lines)
+
+
+def how_to_join() -> str:
+    return _(
+        "This bot serves civil servants taking part in their sector's emulation campaign, and it works "
+        "by invitation only.\n\nTo join on Zalo, send the invitation code your unit's leader or emulation "
+        "officer gave you (it is printed beside the invitation link).\nNothing about you has been stored."
+    )
