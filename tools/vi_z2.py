@@ -137,4 +137,16 @@ VI = {
     "⏰ Time for this week's self-assessment: one minute, one number per group.": (
         "⏰ Đã đến giờ tự đánh giá tuần này: một phút, mỗi nhóm trả lời một số."
     ),
+    # share.py (/share on Zalo)
+    "Then send 1 to continue.": "Sau đó gửi 1 để tiếp tục.",
+    "Send more, or send 1 to continue.": "Đồng chí gửi thêm ảnh, hoặc gửi 1 để tiếp tục.",
+    "Send 1 to continue.": "Đồng chí gửi 1 để tiếp tục.",
+    "Please reply with the number of your answer.": "Đề nghị đồng chí trả lời bằng số thứ tự của phương án.",
+    "Please send photos, or reply with a number below.": ("Đề nghị đồng chí gửi ảnh, hoặc trả lời bằng một số ở dưới."),
+    "“chia sẻ” or /share — share a good example, with up to 5 photos": (
+        "“chia sẻ” hoặc /share — chia sẻ gương điển hình, kèm tối đa 5 ảnh"
+    ),
+    "“gương của tôi” or /myshares — your good examples and what became of them": (
+        "“gương của tôi” hoặc /myshares — các gương điển hình đồng chí đã gửi và kết quả xem xét"
+    ),
 }

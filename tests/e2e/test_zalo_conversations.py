@@ -146,10 +146,9 @@ async def test_a_full_week_with_a_not_met_and_its_points(zh: ZaloHarness) -> Non
     for _ in range(4):  # c, d, đ, e
         await says(lan, "1")
     wrapup = await says(lan, "2")  # f) Đạt: the wrap-up
-    assert "Đã trả lời đủ 7 nhóm" in wrapup and wrapup.endswith("1 Hoàn tất")
-    assert "gương điển hình" not in wrapup  # /share is not on Zalo yet: not offered
+    assert "Đã trả lời đủ 7 nhóm" in wrapup and wrapup.endswith("1 Có gương điển hình · 2 Hoàn tất")
     assert "Đã lưu cảm nhận." in await says(lan, "Một tuần làm việc tốt.")
-    summary = await says(lan, "1")
+    summary = await says(lan, "2")
     assert "Tốt 5 · Đạt 1 · Chưa đạt 1" in summary
     assert "Chưa đạt (Chủ động phối hợp; Báo cáo trung thực, khách quan)" in summary
     answers = await zh.answers()
@@ -255,3 +254,76 @@ async def test_the_prompt_and_the_nudge_reach_a_zalo_person(zh: ZaloHarness) -> 
     async with zh.sessionmaker() as s:
         weeks = {c.week: c for c in (await s.exec(select(CheckIn))).all()}
     assert set(weeks) == {202648, 202649}
+
+
+@pytest.fixture
+async def pictures() -> AsyncIterator[str]:
+    """Where Zalo keeps the pictures people send: a local server (two photos, one too large,
+    one that is not a picture)."""
+    from aiohttp import web
+
+    from bot.services.examples import MAX_PHOTO_BYTES
+    from tests.example_images import jpeg
+
+    files = {
+        "a.jpg": jpeg((200, 60, 40), gps=True),
+        "b.jpg": jpeg((40, 160, 60)),
+        "big.jpg": b"\xff" * (MAX_PHOTO_BYTES + 1),
+        "text.jpg": b"not a picture at all",
+    }
+
+    async def serve(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in files:
+            return web.Response(status=404)
+        return web.Response(body=files[name], content_type="image/jpeg")
+
+    app = web.Application()
+    app.router.add_get("/p/{name}", serve)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}/p"
+    await runner.cleanup()
+
+
+async def test_share_with_two_photos(zh: ZaloHarness, pictures: str) -> None:
+    from bot.domain import ExampleStatus
+    from storage.examples import ExamplePhoto, GoodExample
+    from tests.example_images import gps_of
+
+    await zh.register("zl-thao", "Lý Thảo")
+    thao = zh.emu.user("zl-thao", "Thảo")
+    start = await says(thao, "chia sẻ")
+    assert "bước 1/6" in start and "\n1 " in start
+    assert "bước 2/6" in await says(thao, "1")
+    assert "họ và tên" in (await says(thao, "2")).lower()  # a colleague: their name
+    assert "bước 3/6" in await says(thao, "Trần Văn Bình")
+    await thao.send_image(f"{pictures}/a.jpg")
+    assert "bước 4" in "\n".join(m.shown for m in thao.since_last_action)  # photos come after the story
+    photos = await says(
+        thao, "Đồng chí Bình ở lại đến 20 giờ để hoàn thành hồ sơ cấp giấy chứng nhận cho người dân đúng hẹn."
+    )
+    assert "bước 4/6" in photos and "gửi 1 để tiếp tục" in photos
+    await thao.send_image(f"{pictures}/a.jpg", "ảnh 1")
+    assert "1/5" in "\n".join(m.shown for m in thao.since_last_action)
+    await thao.send_image(f"{pictures}/big.jpg")
+    assert "10 MB" in "\n".join(m.shown for m in thao.since_last_action)  # too large: refused, said so
+    await thao.send_image(f"{pictures}/text.jpg")
+    unreadable = "\n".join(m.shown for m in thao.since_last_action)
+    assert "Không đọc được tệp này dưới dạng hình ảnh" in unreadable and "1/5" in unreadable
+    await thao.send_image(f"{pictures}/b.jpg")
+    assert "2/5" in "\n".join(m.shown for m in thao.since_last_action)
+    assert "bước 5/6" in await says(thao, "1")  # continue
+    preview = await says(thao, "1")  # names may be published
+    assert "bước 6/6" in preview and "Trần Văn Bình" in preview and "Ảnh: 2" in preview
+    sent = await says(thao, "1")
+    assert "#" in sent and "/myshares" in sent
+    async with zh.sessionmaker() as s:
+        ex = (await s.exec(select(GoodExample))).one()
+        assert ex.status == ExampleStatus.submitted and ex.subject_name == "Trần Văn Bình" and ex.consent_names
+        photos_kept = (await s.exec(select(ExamplePhoto))).all()
+        assert len(photos_kept) == 2 and all(not gps_of(p.data) for p in photos_kept)  # stripped
+    mine = await says(thao, "gương của tôi")
+    assert "#1" in mine and "Đồng chí Bình ở lại đến 20 giờ" in mine and "đang chờ xem xét" in mine

@@ -96,6 +96,14 @@ class ZaloNetworkError(ZaloError):
     """No answer: connection refused, reset, or timed out."""
 
 
+class FileTooBig(ValueError):
+    """A picture larger than the caller takes (ZaloClient.download)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(f"larger than {max_bytes} bytes")
+        self.max_bytes = max_bytes
+
+
 class TextTooLong(ValueError):
     """Refused before sending: a text or caption over Zalo's 2,000 characters, or empty."""
 
@@ -286,6 +294,27 @@ class ZaloClient:
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         await self.call("sendChatAction", {"chat_id": chat_id, "action": action})
+
+    async def download(self, url: str, max_bytes: int) -> bytes:
+        """A picture a person sent (message.image.received carries its address), read through
+        this client's session: at most `max_bytes` (FileTooBig as soon as it is known to be
+        larger, without reading the rest); http(s) only; a failed fetch is ZaloNetworkError."""
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("a picture's address is http:// or https://")
+        try:
+            async with self._http().get(url, timeout=aiohttp.ClientTimeout(total=self.request_timeout)) as response:
+                if response.status != 200:
+                    raise ZaloNetworkError("download", response.status, "the picture could not be fetched")
+                if response.content_length is not None and response.content_length > max_bytes:
+                    raise FileTooBig(max_bytes)
+                data = bytearray()
+                async for chunk in response.content.iter_chunked(64 * 1024):
+                    data += chunk
+                    if len(data) > max_bytes:
+                        raise FileTooBig(max_bytes)
+                return bytes(data)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise ZaloNetworkError("download", 0, f"{type(exc).__name__}: {exc}") from exc
 
 
 def _message_id(result: Any) -> str:

@@ -30,7 +30,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
-from bot.channels.zalo import profile, screens
+from bot.channels.zalo import profile, screens, share
 from bot.channels.zalo.render import Picture, Publish, Text, render
 from bot.channels.zalo.types import Incoming, Sender
 from bot.clock import Clock
@@ -178,6 +178,8 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "settings": ("settings", "cai dat"),
     "mydata": ("mydata", "du lieu cua toi", "du lieu"),
     "forget": ("forget", "xoa du lieu"),
+    "share": ("share", "chia se", "guong dien hinh"),
+    "myshares": ("myshares", "guong cua toi"),
 }
 COMMANDS_BY_WORD = {word: name for name, words in COMMAND_WORDS.items() for word in words}
 ALL_GOOD_WORDS = ("tot het", "tat ca tot", "all good")
@@ -258,23 +260,7 @@ class Turn:
 
     async def checkin_position(self) -> Screen:
         assert self.user is not None
-        return zalo_checkin(self.campaign, views.current_screen(self.campaign, await self.checkin.position(self.user)))
-
-
-def zalo_checkin(campaign: Campaign, screen: Screen) -> Screen:
-    """A check-in card as Zalo shows it: "a good example" goes to /share, which is on
-    Telegram for now, so the wrap-up offers the reflection and Finish."""
-
-    def example(b: Any) -> bool:
-        return isinstance(b.action, CheckinStep) and b.action.a == CheckinAct.example
-
-    if not any(example(b) for b in screen.buttons):
-        return screen
-    kept = tuple(tuple(b for b in row if not example(b)) for row in screen.rows)
-    question = "\n" + _("Did you see a good example this week, from yourself or a colleague?")
-    return Screen(
-        screen.text.replace(question, ""), tuple(r for r in kept if r), screen.attachments, screen.notice, screen.alert
-    )
+        return views.current_screen(self.campaign, await self.checkin.position(self.user))
 
 
 def items_screen(campaign: Campaign, view: Any, code: str, *, editing: bool) -> Screen:
@@ -341,9 +327,7 @@ async def _next(turn: Turn, view: Any, *, saved: str = "") -> None:
 
 async def _stand(turn: Turn, view: Any, *, saved: str = "") -> None:
     """Where the person stands this week: the next question, the wrap-up or the summary."""
-    screen = zalo_checkin(
-        turn.campaign, views.current_screen(turn.campaign, await turn.checkin.position(_person(turn), view))
-    )
+    screen = views.current_screen(turn.campaign, await turn.checkin.position(_person(turn), view))
     turn.show(screen, above=saved)
 
 
@@ -518,8 +502,9 @@ async def edit_pick(turn: Turn, action: CheckinStep) -> None:
 
 
 async def example(turn: Turn, action: CheckinStep) -> None:
-    """Not offered on Zalo (the wrap-up drops it, see zalo_checkin): an old menu's number."""
+    """ "Yes, a good example": the self-assessment is finished, and /share begins (SPEC §3.2 → §3.4)."""
     await finish(turn, action)
+    await share.begin(turn)
 
 
 STEPS: dict[CheckinAct, Callable[[Turn, CheckinStep], Awaitable[None]]] = {
@@ -553,7 +538,7 @@ async def checkin_text(turn: Turn, text: str) -> None:
         raise Hint(_("I did not understand that. Send “trợ giúp” to see what I can do."))
     if view.complete:
         view = await turn.checkin.set_reflection(user, view.week, text)
-        turn.show(zalo_checkin(turn.campaign, views.wrapup_card(view, saved=_("Reflection saved."))))
+        turn.show(views.wrapup_card(view, saved=_("Reflection saved.")))
         return
     turn.show(
         await turn.checkin_position(),
@@ -583,6 +568,7 @@ ACTIONS: dict[type[Action], Handler] = {
     CheckinStep: checkin_step,
     screens.AllGood: all_good,
     **profile.ACTIONS,
+    **share.ACTIONS,
 }
 
 #: Text a step expects: the step's name → what to do with it.
@@ -590,6 +576,7 @@ TYPED: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     "items": note_typed_at_items,
     "note": note_typed,
     **profile.TYPED,
+    **share.TYPED,
 }
 
 #: Several numbers in one reply, where a step reads them.
@@ -628,12 +615,16 @@ MEMBER_COMMANDS: dict[str, Callable[[Turn], Awaitable[None]]] = {
     "cancel": cancel,
     "start": start,
     **profile.COMMANDS,
+    **share.COMMANDS,
 }
 
 
 async def member(turn: Turn) -> None:
     """An event from a registered person who has finished setting up."""
     incoming = turn.incoming
+    if incoming.kind == "image" and turn.state.step == "share":
+        await share.picture(turn)
+        return
     if incoming.kind != "text" or not (incoming.text or "").strip():
         raise Hint(_("Stickers, pictures and other messages are not read here. Please answer with text."))
     text = (incoming.text or "").strip()
@@ -648,7 +639,7 @@ async def member(turn: Turn) -> None:
         return
     numbers = numbers_of(text)
     step = turn.state.step
-    if numbers is not None:
+    if numbers is not None and not (step in TYPED and not turn.state.menu):
         if step in SEVERAL:
             await SEVERAL[step](turn, numbers)
             return
@@ -687,6 +678,7 @@ class ZaloConversations:
         settings: Settings,
         *,
         publish: Publish | None = None,
+        download: share.Download | None = None,
         extras: dict[str, Any] | None = None,
     ) -> None:
         self.sender = sender
@@ -695,6 +687,8 @@ class ZaloConversations:
         self.campaign = campaign
         self.settings = settings
         self.publish = publish
+        # Reads a picture a person sent (its address): the Zalo client's `download`.
+        self.download: share.Download | None = download or getattr(sender, "download", None)
         # Wrong invitation codes are counted per account, in memory (as on Telegram).
         self.extras = {"invite_attempts": InviteAttempts(), **(extras or {})}
         self.states = ChatStates(sessionmaker, clock)
