@@ -146,7 +146,7 @@ VI = {
     "“chia sẻ” or /share — share a good example, with up to 5 photos": (
         "“chia sẻ” hoặc /share — chia sẻ gương điển hình, kèm tối đa 5 ảnh"
     ),
-    "“gương của tôi” or /myshares — your good examples and what became of them": (
-        "“gương của tôi” hoặc /myshares — các gương điển hình đồng chí đã gửi và kết quả xem xét"
+    "“gương điển hình của tôi” or /myshares — your good examples and what became of them": (
+        "“gương điển hình của tôi” hoặc /myshares — các gương điển hình đồng chí đã gửi và kết quả xem xét"
     ),
 }

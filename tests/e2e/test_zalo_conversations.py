@@ -325,5 +325,5 @@ async def test_share_with_two_photos(zh: ZaloHarness, pictures: str) -> None:
         assert ex.status == ExampleStatus.submitted and ex.subject_name == "Trần Văn Bình" and ex.consent_names
         photos_kept = (await s.exec(select(ExamplePhoto))).all()
         assert len(photos_kept) == 2 and all(not gps_of(p.data) for p in photos_kept)  # stripped
-    mine = await says(thao, "gương của tôi")
+    mine = await says(thao, "gương điển hình của tôi")
     assert "#1" in mine and "Đồng chí Bình ở lại đến 20 giờ" in mine and "đang chờ xem xét" in mine

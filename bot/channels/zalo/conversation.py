@@ -179,7 +179,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "mydata": ("mydata", "du lieu cua toi", "du lieu"),
     "forget": ("forget", "xoa du lieu"),
     "share": ("share", "chia se", "guong dien hinh"),
-    "myshares": ("myshares", "guong cua toi"),
+    "myshares": ("myshares", "guong dien hinh cua toi"),
 }
 COMMANDS_BY_WORD = {word: name for name, words in COMMAND_WORDS.items() for word in words}
 ALL_GOOD_WORDS = ("tot het", "tat ca tot", "all good")

@@ -60,7 +60,7 @@ def help_text(user: Person, campaign: Campaign) -> str:
         _("“tự đánh giá” or /checkin — this week's self-assessment"),
         _("“lịch sử” or /history — your recent weeks and how many in a row"),
         _("“chia sẻ” or /share — share a good example, with up to 5 photos"),
-        _("“gương của tôi” or /myshares — your good examples and what became of them"),
+        _("“gương điển hình của tôi” or /myshares — your good examples and what became of them"),
         _("“cài đặt” or /settings — language, self-assessment day and time"),
         _("“hủy” or /cancel — stop what you are doing"),
         _("“trợ giúp” or /help — this list"),
