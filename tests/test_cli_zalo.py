@@ -25,26 +25,37 @@ def env(tmp_path: Path) -> dict[str, str]:
     return {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", "BOT_TOKEN": ""}
 
 
-def test_bad_zalo_settings_are_one_line(env: dict[str, str]) -> None:
-    res = run([], {**env, "ZALO_BOT_TOKEN": "not a token"})
-    assert res.returncode == 2 and res.stderr.count("\n") == 1
-    assert "ZALO_BOT_TOKEN is malformed" in res.stderr and "Traceback" not in res.stderr
-    res = run([], {**env, "ZALO_BOT_TOKEN": ZTOKEN, "ZALO_WEBHOOK_SECRET": "short"})
-    assert res.returncode == 2 and res.stderr.startswith("error: ZALO_WEBHOOK_SECRET") and res.stderr.count("\n") == 1
-    res = run([], {**env, "ZALO_BOT_TOKEN": ZTOKEN, "ZALO_WEBHOOK_URL": "https://bot.example.gov.vn/zalo"})
-    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "ZALO_WEBHOOK_SECRET is not set" in res.stderr
-    res = run(
+def test_bad_zalo_settings_are_one_line(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    monkeypatch.chdir(ROOT)  # no .env there
+
+    def start(args: list[str], **extra: str) -> tuple[int, str]:
+        for key, value in {**env, **extra}.items():
+            monkeypatch.setenv(key, value)
+        code = main(args)
+        for key in extra:
+            monkeypatch.delenv(key)
+        return code, capsys.readouterr().err
+
+    code, err = start([], ZALO_BOT_TOKEN="not a token")
+    assert code == 2 and err.count("\n") == 1
+    assert "ZALO_BOT_TOKEN is malformed" in err and "Traceback" not in err
+    code, err = start([], ZALO_BOT_TOKEN=ZTOKEN, ZALO_WEBHOOK_SECRET="short")
+    assert code == 2 and err.startswith("error: ZALO_WEBHOOK_SECRET") and err.count("\n") == 1
+    code, err = start([], ZALO_BOT_TOKEN=ZTOKEN, ZALO_WEBHOOK_URL="https://bot.example.gov.vn/zalo")
+    assert code == 2 and err.count("\n") == 1 and "ZALO_WEBHOOK_SECRET is not set" in err
+    code, err = start(
         [],
-        {
-            **env,
-            "ZALO_BOT_TOKEN": ZTOKEN,
-            "ZALO_WEBHOOK_URL": "https://bot.example.gov.vn/zalo",
-            "ZALO_WEBHOOK_SECRET": "a-long-enough-secret",
-        },
+        ZALO_BOT_TOKEN=ZTOKEN,
+        ZALO_WEBHOOK_URL="https://bot.example.gov.vn/zalo",
+        ZALO_WEBHOOK_SECRET="a-long-enough-secret",
     )
-    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "python -m bot webhook" in res.stderr
-    res = run(["webhook"], {**env, "ZALO_BOT_TOKEN": ZTOKEN})
-    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "ZALO_WEBHOOK_URL is not set" in res.stderr
+    assert code == 2 and err.count("\n") == 1 and "python -m bot webhook" in err
+    code, err = start(["webhook"], ZALO_BOT_TOKEN=ZTOKEN)
+    assert code == 2 and err.count("\n") == 1 and "ZALO_WEBHOOK_URL is not set" in err
 
 
 async def start(env: dict[str, str], *args: str) -> asyncio.subprocess.Process:
