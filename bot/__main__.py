@@ -85,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     jr.add_argument(
         "--send",
         action="store_true",
-        help="also send the queued messages (needs BOT_TOKEN; left to the running bot if it holds the scheduler lock)",
+        help="also send the queued messages (needs BOT_TOKEN or ZALO_BOT_TOKEN; left to the running bot if it "
+        "holds the scheduler lock)",
     )
 
     sb = sub.add_parser(
@@ -380,15 +381,35 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
                     "not sent from here: the running bot holds the scheduler lock and sends the queued messages itself"
                 )
                 return 0
-            bot = create_bot(settings)
+            # Each channel the bot has a token for (Zalo's rows with ZALO_BOT_TOKEN).
+            bot = create_bot(settings) if settings.has_telegram or not settings.has_zalo else None
+            zalo_client = None
+            zalo = None
+            if settings.has_zalo:
+                from bot.channels.zalo.client import ZaloClient
+                from bot.channels.zalo.files import FileLinks, link_key
+                from scheduler.outbox import ZaloOutbox
+
+                zalo_client = ZaloClient(settings.zalo_token(), settings.zalo_api_url)
+                files = (
+                    FileLinks(sm, Clock(), settings.public_base, link_key(settings.zalo_token()))
+                    if settings.public_base
+                    else None
+                )
+                zalo = ZaloOutbox(
+                    zalo_client, rate=settings.zalo_send_rate, publish=files.publish if files is not None else None
+                )
             try:
                 # From --now on, in real time: what was queued "at" --now is due, and retries
                 # wait their real seconds.
-                sender = OutboxSender(bot, sm, ShiftedClock.starting_at(now), rate=settings.send_rate)
+                sender = OutboxSender(bot, sm, ShiftedClock.starting_at(now), rate=settings.send_rate, zalo=zalo)
                 await sender.drain(timeout=3600)
                 print(f"sent {sender.sent}, failed {sender.failed}")
             finally:
-                await bot.session.close()
+                if bot is not None:
+                    await bot.session.close()
+                if zalo_client is not None:
+                    await zalo_client.close()
                 await lock.release()
     finally:
         await engine.dispose()
