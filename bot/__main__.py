@@ -33,7 +33,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Văn hóa công sở: the office-culture campaign bot (the campaign of CAMPAIGN_FILE).",
     )
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND")
-    sub.add_parser("run", help="run the bot with long polling (the default)")
+    rn = sub.add_parser("run", help="run the bot with long polling (the default)")
+    rn.add_argument(
+        "--host", default="127.0.0.1", help="with PUBLIC_URL and Zalo: address of the web server for file links"
+    )
+    rn.add_argument("--port", type=int, default=8080, help="with PUBLIC_URL and Zalo: its port (default 8080)")
     sub.add_parser("migrate", help="upgrade the database schema to the newest migration")
     wh = sub.add_parser(
         "webhook", help="serve webhooks with aiohttp (WEBHOOK_URL, WEBHOOK_SECRET); sets the webhook at start"
@@ -81,7 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     jr.add_argument(
         "--send",
         action="store_true",
-        help="also send the queued messages (needs BOT_TOKEN; left to the running bot if it holds the scheduler lock)",
+        help="also send the queued messages (needs BOT_TOKEN or ZALO_BOT_TOKEN; left to the running bot if it "
+        "holds the scheduler lock)",
     )
 
     sb = sub.add_parser(
@@ -149,7 +154,7 @@ async def _session(settings: Settings):  # noqa: ANN202 - (engine, sessionmaker)
     return engine, make_sessionmaker(engine)
 
 
-async def cmd_run(settings: Settings) -> int:
+async def cmd_run(settings: Settings, *, host: str = "127.0.0.1", port: int = 8080) -> int:
     from bot.app import build_runtime, reach_telegram
 
     # Fail fast, before touching the database.
@@ -164,7 +169,24 @@ async def cmd_run(settings: Settings) -> int:
         settings.token()
     rt = await build_runtime(settings)
     boot.freeze_startup_objects()
+    files = None
     try:
+        if rt.zalo_files is not None:
+            # Polling needs no web server, but Zalo's links to pictures and files do.
+            from aiohttp import web
+
+            app = web.Application()
+            rt.zalo_files.add_route(app)
+            files = web.AppRunner(app, access_log=None)
+            await files.setup()
+            try:
+                await web.TCPSite(files, host, port).start()
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot listen on {host}:{port} for Zalo's file links (PUBLIC_URL): {exc.strerror}; "
+                    "choose another with --port."
+                ) from None
+            log.info("file links for Zalo served on %s:%s as %s", host, port, settings.public_base)
         served: list[asyncio.Task[None]] = []
         if rt.zalo is not None:
             served.append(asyncio.create_task(_serve_zalo(rt, settings)))
@@ -191,6 +213,8 @@ async def cmd_run(settings: Settings) -> int:
         for task in done:
             task.result()
     finally:
+        if files is not None:
+            await files.cleanup()
         await rt.close()
     return 0
 
@@ -297,7 +321,9 @@ async def cmd_invite(settings: Settings, args: argparse.Namespace) -> int:
                     )
                 return 0
             # A bot on Zalo alone has no Telegram link to print: its invitations are their codes.
-            zalo_only = settings.has_zalo and not settings.has_telegram and not (args.bot_username or settings.bot_username)
+            zalo_only = (
+                settings.has_zalo and not settings.has_telegram and not (args.bot_username or settings.bot_username)
+            )
             username = None if zalo_only else await _bot_username(settings, args.bot_username)
             inv = await svc.create(args.unit, args.role, valid_days=args.days, max_uses=args.uses)
             print(deep_link(username, inv.token) if username is not None else inv.code)
@@ -355,15 +381,35 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
                     "not sent from here: the running bot holds the scheduler lock and sends the queued messages itself"
                 )
                 return 0
-            bot = create_bot(settings)
+            # Each channel the bot has a token for (Zalo's rows with ZALO_BOT_TOKEN).
+            bot = create_bot(settings) if settings.has_telegram or not settings.has_zalo else None
+            zalo_client = None
+            zalo = None
+            if settings.has_zalo:
+                from bot.channels.zalo.client import ZaloClient
+                from bot.channels.zalo.files import FileLinks, link_key
+                from scheduler.outbox import ZaloOutbox
+
+                zalo_client = ZaloClient(settings.zalo_token(), settings.zalo_api_url)
+                files = (
+                    FileLinks(sm, Clock(), settings.public_base, link_key(settings.zalo_token()))
+                    if settings.public_base
+                    else None
+                )
+                zalo = ZaloOutbox(
+                    zalo_client, rate=settings.zalo_send_rate, publish=files.publish if files is not None else None
+                )
             try:
                 # From --now on, in real time: what was queued "at" --now is due, and retries
                 # wait their real seconds.
-                sender = OutboxSender(bot, sm, ShiftedClock.starting_at(now), rate=settings.send_rate)
+                sender = OutboxSender(bot, sm, ShiftedClock.starting_at(now), rate=settings.send_rate, zalo=zalo)
                 await sender.drain(timeout=3600)
                 print(f"sent {sender.sent}, failed {sender.failed}")
             finally:
-                await bot.session.close()
+                if bot is not None:
+                    await bot.session.close()
+                if zalo_client is not None:
+                    await zalo_client.close()
                 await lock.release()
     finally:
         await engine.dispose()
@@ -452,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
             format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s",
         )
         if cmd == "run":
-            return _run_async(lambda: cmd_run(settings))
+            host, port = getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8080)
+            return _run_async(lambda: cmd_run(settings, host=host, port=port))
         if cmd == "webhook":
             from bot import webhook
 

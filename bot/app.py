@@ -32,6 +32,7 @@ from bot import i18n
 from bot.campaign.loader import load_campaign
 from bot.campaign.schema import Campaign
 from bot.channels.zalo.client import ZaloClient
+from bot.channels.zalo.files import FileLinks, link_key
 from bot.channels.zalo.runner import Feed, ZaloChannel
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
@@ -331,6 +332,7 @@ class Runtime:
     # Zalo, when ZALO_BOT_TOKEN is set (issue 16): its client, and its events' way in.
     zalo_client: ZaloClient | None = None
     zalo: ZaloChannel | None = None
+    zalo_files: FileLinks | None = None  # PUBLIC_URL set: pictures and files as signed links
     redis: Any = None  # the Redis client of a Zalo-only bot's ledger (else aiogram's storage holds it)
 
     async def close(self) -> None:
@@ -424,10 +426,13 @@ async def build_runtime(
         storage = SqlStorage(make_sessionmaker(rt.fsm_engine), clock)
     if zalo_token is not None:
         rt.zalo_client = ZaloClient(zalo_token, settings.zalo_api_url)
+        if settings.public_base:
+            rt.zalo_files = FileLinks(sessionmaker, clock, settings.public_base, link_key(zalo_token))
+        publish = rt.zalo_files.publish if rt.zalo_files is not None else None
         if zalo_feed is None:
             from bot.channels.zalo.conversation import ZaloConversations
 
-            zalo_feed = ZaloConversations(rt.zalo_client, sessionmaker, clock, campaign, settings).feed
+            zalo_feed = ZaloConversations(rt.zalo_client, sessionmaker, clock, campaign, settings, publish=publish).feed
         rt.zalo = ZaloChannel(
             rt.zalo_client,
             zalo_feed,
@@ -444,7 +449,11 @@ async def build_runtime(
     if rt.zalo_client is not None and isinstance(rt.scheduler, ZaloSending):
         from scheduler.outbox import ZaloOutbox
 
-        rt.scheduler.zalo = ZaloOutbox(rt.zalo_client, rate=settings.zalo_send_rate)
+        rt.scheduler.zalo = ZaloOutbox(
+            rt.zalo_client,
+            rate=settings.zalo_send_rate,
+            publish=rt.zalo_files.publish if rt.zalo_files is not None else None,
+        )
     if rt.bot is None:
         return rt
     rt.dp = create_dispatcher(

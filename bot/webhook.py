@@ -154,6 +154,8 @@ async def serve(settings: Settings, host: str, port: int, *, set_webhook: bool, 
     rt = await build_runtime(settings)
     freeze_startup_objects()
     app = web.Application()
+    if rt.zalo_files is not None:
+        rt.zalo_files.add_route(app)  # Zalo's pictures and files, by signed link (PUBLIC_URL)
     if rt.zalo is not None and zalo_hook is not None:
         app.router.add_post(urlparse(zalo_hook[0]).path or "/", rt.zalo.webhook_handler(zalo_hook[1], wait=wait))
     zalo_task = (

@@ -109,3 +109,18 @@ class ProcessedUpdate(SQLModel, table=True):
     # date is another update (a fake Bot API restarted, or Telegram's ids after a silent week).
     event_date: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
     seen_at: datetime
+
+
+class PublishedFile(SQLModel, table=True):
+    """A picture or a file given to a Zalo person as a link (Zalo sends pictures by address
+    and no documents): served by the bot's web server under a signed address until it
+    expires (24 hours), then pruned (issue 16.4)."""
+
+    __tablename__ = "published_files"
+
+    id: str = Field(primary_key=True, max_length=32)  # random; the link's signature guards it too
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime
+    expires_at: datetime = Field(index=True)

@@ -121,13 +121,13 @@ class DeliveryService:
     async def _addresses(self, messages: Sequence[Outgoing]) -> list[tuple[str, int | None, str | None]]:
         """Each message's (channel, Telegram chat, Zalo chat): the recipient's own channel (a
         person has one, Telegram or Zalo); ("", None, None) for one who has neither (not queued)."""
-        user_ids = {m.user_id for m in messages if m.user_id is not None}
+        user_ids = sorted({m.user_id for m in messages if m.user_id is not None})
         people: dict[int, tuple[int | None, str | None]] = {}
-        if user_ids:
+        for start in range(0, len(user_ids), 500):  # a bounded IN list (SQLite's variables)
             res = await self.session.exec(
-                select(User.id, User.telegram_id, User.zalo_id).where(col(User.id).in_(user_ids))
+                select(User.id, User.telegram_id, User.zalo_id).where(col(User.id).in_(user_ids[start : start + 500]))
             )
-            people = {uid: (tg, zalo) for uid, tg, zalo in res.all() if uid is not None}
+            people.update({uid: (tg, zalo) for uid, tg, zalo in res.all() if uid is not None})
         out: list[tuple[str, int | None, str | None]] = []
         for m in messages:
             telegram_id, zalo_id = people.get(m.user_id, (None, None)) if m.user_id is not None else (None, None)

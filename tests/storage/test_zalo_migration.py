@@ -22,7 +22,7 @@ from storage.models import Role, Unit, User
 from tests.conftest import PG_URL, _reset_postgres, require_service
 from tests.storage.schema_drift import drift_and_index
 
-MINE = {"users", "invitations", "outbox"}
+MINE = {"users", "invitations", "outbox", "published_files"}
 
 
 async def test_the_tables_match_their_models(db_url: str) -> None:

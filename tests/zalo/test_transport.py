@@ -31,7 +31,7 @@ from emulator import TelegramEmulator
 from emulator.zalo import ZaloEmulator
 from scheduler.outbox import OutboxSender, ZaloOutbox
 from storage.db import make_engine, make_sessionmaker
-from storage.delivery import OutboxMessage, OutboxStatus
+from storage.delivery import OutboxMessage, OutboxStatus, PublishedFile
 from storage.models import User
 
 pytestmark = pytest.mark.timeout(60)
@@ -346,3 +346,51 @@ async def test_zalo_5xx_is_retried_and_403_marks_the_person_inactive(
         person = await s.get(User, zl.id)
     assert statuses == {"a": OutboxStatus.dropped, "b": OutboxStatus.dropped}
     assert person is not None and person.active is False
+
+
+# -- pictures and files as signed links (PUBLIC_URL) -------------------------------------------------
+
+
+async def test_file_links_work_for_a_day_and_refuse_altered_addresses(
+    sm: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from bot.channels.zalo.files import FileLinks, link_key
+
+    links = FileLinks(sm, clock, "https://bot.example.gov.vn/", link_key(ZTOKEN))
+    app = web.Application()
+    links.add_route(app)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        url = await links.publish(b"%PDF-1.7 the report", "Báo cáo năm 2026.pdf")
+        parts = urlsplit(url)
+        assert url.startswith("https://bot.example.gov.vn/f/") and parts.path.endswith("/B%C3%A1o_c%C3%A1o_n%C4%83m_2026.pdf")
+        local = f"{base}{parts.path}?{parts.query}"
+        query = parse_qs(parts.query)
+        async with aiohttp.ClientSession() as http:
+
+            async def get(address: str) -> tuple[int, bytes, str]:
+                async with http.get(address) as r:
+                    return r.status, await r.read(), r.headers.get("Content-Type", "")
+
+            status, body, kind = await get(local)
+            assert (status, body, kind) == (200, b"%PDF-1.7 the report", "application/pdf")
+            later = int(query["e"][0]) + 3600
+            assert (await get(local.replace(f"e={query['e'][0]}", f"e={later}")))[0] == 403  # expiry moved
+            assert (await get(local.replace(query["s"][0], "0" * 32)))[0] == 403  # signature altered
+            other = await links.publish(b"another", "b.csv")
+            other_id = urlsplit(other).path.split("/")[2]
+            swapped = local.replace(parts.path.split("/")[2], other_id)
+            assert (await get(swapped))[0] == 403  # another file's id under this signature
+            clock.advance(hours=24)
+            assert (await get(local))[0] == 410  # expired
+            await links.publish(b"new", "c.png")  # prunes what expired
+            async with sm() as s:
+                left = {row.filename for row in (await s.exec(select(PublishedFile))).all()}
+            assert left == {"c.png"}
+    finally:
+        await runner.cleanup()
