@@ -39,9 +39,16 @@ class ZaloHarness:
     db_url: str
     clock: FixedClock
     rt: Runtime | None = None
+    public_url: str | None = None  # the bot's web server (PUBLIC_URL): files as signed links
 
     async def start(self) -> None:
-        cfg = load_settings(database_url=self.db_url, bot_token=None, zalo_bot_token=ZTOKEN, zalo_api_url=self.emu.url)
+        cfg = load_settings(
+            database_url=self.db_url,
+            bot_token=None,
+            zalo_bot_token=ZTOKEN,
+            zalo_api_url=self.emu.url,
+            public_url=self.public_url,
+        )
         self.rt = await build_runtime(cfg, clock=self.clock, scheduler=False, zalo_concurrent=False)
         assert self.rt.zalo is not None
         self.rt.zalo.poll_wait = 1
@@ -327,3 +334,57 @@ async def test_share_with_two_photos(zh: ZaloHarness, pictures: str) -> None:
         assert len(photos_kept) == 2 and all(not gps_of(p.data) for p in photos_kept)  # stripped
     mine = await says(thao, "gương điển hình của tôi")
     assert "#1" in mine and "Đồng chí Bình ở lại đến 20 giờ" in mine and "đang chờ xem xét" in mine
+
+
+async def test_with_public_url_the_chart_is_a_photo_and_mydata_gives_links(db_url: str, clock: FixedClock) -> None:
+    """PUBLIC_URL set: /history's chart goes as a photo by its signed address, and /mydata's
+    Word and JSON files as links that work (the bot's own web server serves them)."""
+    import json
+
+    import aiohttp
+    from aiohttp import web
+
+    harness: ZaloHarness | None = None
+
+    async def serve(request: web.Request) -> web.Response:
+        assert harness is not None and harness.rt is not None and harness.rt.zalo_files is not None
+        return await harness.rt.zalo_files.handler(request)
+
+    app = web.Application()
+    app.router.add_get("/f/{id}/{name}", serve)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        async with ZaloEmulator(ZTOKEN) as emu, aiohttp.ClientSession() as http:
+            harness = ZaloHarness(emu, db_url, clock, public_url=base)
+            await harness.start()
+            try:
+                await harness.register("zl-lan", "Nguyễn Thị Lan")
+                lan = emu.user("zl-lan", "Lan")
+                await says(lan, "tự đánh giá")
+                await says(lan, "1111111")
+                await lan.send("lịch sử")
+                [text, photo] = lan.since_last_action
+                assert "Số tuần liên tiếp: 1" in text.shown and photo.kind == "photo"
+                assert photo.photo_url.startswith(f"{base}/f/") and "Xu hướng" in (photo.caption or "")
+                async with http.get(photo.photo_url) as response:
+                    assert response.status == 200 and (await response.read()).startswith(b"\x89PNG")
+                summary = await says(lan, "dữ liệu của tôi")
+                assert "Họ và tên: Nguyễn Thị Lan" in summary and "1 tuần được lưu (1 tuần đã hoàn thành" in summary
+                links = [line.rsplit(": ", 1)[1] for line in summary.splitlines() if f"{base}/f/" in line]
+                assert len(links) == 2
+                async with http.get(links[0]) as response:
+                    assert response.status == 200 and (await response.read()).startswith(b"PK")  # DOCX
+                async with http.get(links[1]) as response:
+                    data = json.loads(await response.read())
+                    assert data["profile"]["zalo_id"] == "zl-lan" and data["checkins"][0]["status"] == "done"
+                async with http.get(links[1].replace("e=", "e=1")) as response:
+                    assert response.status == 403  # altered
+            finally:
+                assert harness.rt is not None
+                await harness.rt.close()
+    finally:
+        await runner.cleanup()
