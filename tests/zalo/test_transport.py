@@ -368,7 +368,9 @@ async def test_file_links_work_for_a_day_and_refuse_altered_addresses(
     try:
         url = await links.publish(b"%PDF-1.7 the report", "Báo cáo năm 2026.pdf")
         parts = urlsplit(url)
-        assert url.startswith("https://bot.example.gov.vn/f/") and parts.path.endswith("/B%C3%A1o_c%C3%A1o_n%C4%83m_2026.pdf")
+        assert url.startswith("https://bot.example.gov.vn/f/") and parts.path.endswith(
+            "/B%C3%A1o_c%C3%A1o_n%C4%83m_2026.pdf"
+        )
         local = f"{base}{parts.path}?{parts.query}"
         query = parse_qs(parts.query)
         async with aiohttp.ClientSession() as http:
