@@ -37,10 +37,11 @@ def _tapped_rows(query: CallbackQuery) -> Rows:
             action: Action | None = None
             for factory in FACTORIES.values():
                 try:
-                    action = factory.unpack(b.callback_data or "")  # type: ignore[attr-defined]
-                    break
+                    found = factory.unpack(b.callback_data or "")
                 except (TypeError, ValueError):
                     continue
+                action = found if isinstance(found, Action) else None
+                break
             buttons.append(Button(b.text, action, b.url))
         out.append(tuple(buttons))
     return tuple(out)
@@ -72,7 +73,9 @@ async def unit_command(
     await reply(message, await asyncio.to_thread(unit_chart_screen, ov, campaign))  # drawing takes a moment
 
 
-async def unit_view(query: CallbackQuery, callback_data: UnitCB, figures: FiguresService, campaign: Campaign, user: Person) -> None:
+async def unit_view(
+    query: CallbackQuery, callback_data: UnitCB, figures: FiguresService, campaign: Campaign, user: Person
+) -> None:
     ov = await figures.overview(user, callback_data.u, callback_data.w)
     await show(query, unit_screen(ov, campaign))
 
@@ -93,4 +96,3 @@ def make_router() -> Router:
     router.callback_query.register(unit_view, UnitCB.filter(~F.c))
     router.callback_query.register(unit_chart, UnitCB.filter(F.c))
     return router
-

@@ -178,7 +178,7 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
                         )
                     if user.id not in started and user.timezone == ctx.settings.timezone:
                         fresh[user.locale] = body
-                out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id, body, user.id))  # type: ignore[arg-type]
+                out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id or 0, body, user.id))
             result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"prompt -> {m.chat_id}" for m in out]
 
@@ -207,9 +207,8 @@ async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -
                             "Last week's self-assessment was not done. This week's is open: it takes a minute."
                         )
                     )
-                out.append(
-                    Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, payload(screen), user.id)
-                )  # type: ignore[arg-type]
+                chat = user.telegram_id or 0  # _eligible: only people with a chat
+                out.append(Outgoing(f"nudge:{user.id}:{last_week}", "nudge", chat, payload(screen), user.id))
             result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"nudge -> {m.chat_id}" for m in out]
 
@@ -266,7 +265,9 @@ async def run_deadline_reminders(ctx: JobContext, now: datetime, result: JobResu
                 with i18n.use_locale(leader.locale):
                     body = payload(reminder_screen(occ, days))
                 out.append(
-                    Outgoing(f"remind:{occ.key}:{leader.id}:{days}", "reminder", leader.telegram_id or 0, body, leader.id)
+                    Outgoing(
+                        f"remind:{occ.key}:{leader.id}:{days}", "reminder", leader.telegram_id or 0, body, leader.id
+                    )
                 )
         result.queued = await services.delivery.enqueue(out, not_before=ctx.due)
         result.lines += [f"reminder {m.key.split(':')[1]} ({m.key.rsplit(':', 1)[1]} days) -> {m.chat_id}" for m in out]
@@ -285,7 +286,9 @@ async def run_highlights_digest(ctx: JobContext, now: datetime, result: JobResul
         for person in await services.announcements.audience(Role.comms, None):
             with i18n.use_locale(person.locale):
                 body = payload(Screen(render_highlights_digest(digest)))
-            out.append(Outgoing(f"highlights:{person.id}:{week}", "highlights", person.telegram_id or 0, body, person.id))
+            out.append(
+                Outgoing(f"highlights:{person.id}:{week}", "highlights", person.telegram_id or 0, body, person.id)
+            )
         result.queued = await services.delivery.enqueue(out, not_before=ctx.due)
         result.lines += [f"highlights -> {m.chat_id}" for m in out]
 

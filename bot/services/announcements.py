@@ -109,7 +109,7 @@ class AnnouncementService:
         if not people:
             raise InvalidInput("announce_nobody")
         messages = [
-            Outgoing(f"{KIND}:{token}:{p.id}", KIND, p.telegram_id, await render(p), p.id)  # type: ignore[arg-type]
+            Outgoing(f"{KIND}:{token}:{p.id}", KIND, p.telegram_id or 0, await render(p), p.id)  # audience: with a chat
             for p in people
         ]
         actor = admin.telegram_id

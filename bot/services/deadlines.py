@@ -17,11 +17,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-
-from zoneinfo import ZoneInfo
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
@@ -158,9 +157,7 @@ class DeadlineService:
     async def edit_typed(self, admin: Person, deadline_id: int, day: str, title: str | None) -> CustomDeadline:
         """/deadlines edit ID dd/mm/yyyy [TITLE], as typed."""
         today = self.today(admin)
-        return await self.edit(
-            deadline_id, due=parse_date(day, today), title=title, by=admin.telegram_id, today=today
-        )
+        return await self.edit(deadline_id, due=parse_date(day, today), title=title, by=admin.telegram_id, today=today)
 
     def _title(self, text: str) -> str:
         title = clean_text(text)
@@ -264,7 +261,7 @@ class DeadlineService:
                 .values(deadline_key=key, unit_id=leader.unit_id, done_by=leader.id, done_at=self.clock.now())
                 .on_conflict_do_nothing(index_elements=["deadline_key", "unit_id"])
             )
-            new = bool((await self.session.exec(stmt)).rowcount)  # type: ignore[call-overload]
+            new = bool((await self.session.exec(stmt)).rowcount)
         if new:
             self.audit.note(leader.telegram_id, "deadline.done", detail=f"{key} unit={leader.unit_id}")
             await self.session.commit()

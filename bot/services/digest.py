@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.checkin import CheckinService, Position, week_monday
 from bot.services.deadlines import DeadlineService, Occurrence
@@ -56,7 +57,7 @@ class DigestService:
         self.campaign = campaign
         self.stats = StatsService(session)
 
-    async def unit_ids(self, leader: User) -> tuple[Unit, list[int]]:
+    async def unit_ids(self, leader: Person) -> tuple[Unit, list[int]]:
         """A leader sees their own unit and its sub-units only (SPEC §2)."""
         if leader.role not in (Role.leader, Role.admin) or leader.unit_id is None:
             await deny(self.session, self.clock, leader, Action.view_unit, "no unit to lead")
@@ -137,7 +138,7 @@ class NudgeService:
         self.clock = clock
         self.campaign = campaign
 
-    async def targets(self, leader: User, member_id: int | None, week: int) -> list[User]:
+    async def targets(self, leader: Person, member_id: int | None, week: int) -> list[User]:
         """The members the leader may nudge: in their unit or sub-units only. Everyone:
         those the digest of `week` lists as not done."""
         unit, ids = await DigestService(self.session, self.clock, self.campaign).unit_ids(leader)
@@ -157,7 +158,7 @@ class NudgeService:
         today = self.clock.now().astimezone(ZoneInfo(member.timezone)).date()
         return f"leader-nudge:{member.id}:{today.isoformat()}"
 
-    async def nudge(self, leader: User, member_id: int | None, week: int, render: NudgeRender) -> NudgeResult:
+    async def nudge(self, leader: Person, member_id: int | None, week: int, render: NudgeRender) -> NudgeResult:
         """Queue a reminder to one member (`member_id`) or everyone the digest of `week`
         lists as not done; `render(member, position)` draws each one's message."""
         svc = CheckinService(self.session, self.clock, self.campaign)
@@ -177,7 +178,8 @@ class NudgeService:
             )
             found = {k: st for k, st in res.all()}
         out = [
-            Outgoing(key, "nudge", m.telegram_id, render(m, await svc.position(m, to_send[id(m)][1])), m.id)  # type: ignore[arg-type]
+            # Members are people with a chat (stats.member_filter).
+            Outgoing(key, "nudge", m.telegram_id or 0, render(m, await svc.position(m, to_send[id(m)][1])), m.id)
             for key, m in keys.items()
             if key not in found
         ]

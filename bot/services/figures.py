@@ -29,7 +29,7 @@ from bot.services.audit import AuditService
 from bot.services.checkin import is_week, previous_week, week_key
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.stats import MIN_GROUP, Participation, Shares, StatsService, Tally, since_first_expected
-from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit, User
+from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit
 from storage.repositories import UnitRepo
 
 __all__ = [

@@ -113,7 +113,9 @@ def marked_screen(marked: Marked) -> Screen:
 
 
 def added_screen(row_id: int | None, due: date, title: str) -> Screen:
-    return Screen(_("Deadline added (no. {id}): {date}, {title}.").format(id=row_id, date=fmt(due), title=escape(title)))
+    return Screen(
+        _("Deadline added (no. {id}): {date}, {title}.").format(id=row_id, date=fmt(due), title=escape(title))
+    )
 
 
 def edited_screen(row_id: int | None, due: date, title: str) -> Screen:

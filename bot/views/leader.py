@@ -225,9 +225,8 @@ def chart_caption(unit_name: str) -> str:
 
 
 def digest_chart(d: LeaderDigest, campaign: Campaign) -> bytes:
-    return participation_and_criteria(
-        **_chart_args(d.unit.name, d.week, d.trend, d.now, campaign), **chart_headline(d.now, d.before)
-    )
+    args = _chart_args(d.unit.name, d.week, d.trend, d.now, campaign) | chart_headline(d.now, d.before)
+    return participation_and_criteria(**args)
 
 
 def digest_chart_screen(d: LeaderDigest, campaign: Campaign) -> Screen:
@@ -242,9 +241,7 @@ def digest_chart_screen(d: LeaderDigest, campaign: Campaign) -> Screen:
 def nudge_screen(campaign: Campaign, position: Position) -> Screen:
     """What a nudged member gets: this week's self-assessment where they stand, the
     leader's reminder above it (in the member's language: the caller sets it)."""
-    return current_screen(campaign, position).above(
-        _("Your unit's leader reminds you of this week's self-assessment.")
-    )
+    return current_screen(campaign, position).above(_("Your unit's leader reminds you of this week's self-assessment."))
 
 
 def nudge_answer(res: NudgeResult, one: bool) -> str:

@@ -127,5 +127,9 @@ def chart_screen(d: Dashboard) -> Screen:
 def xlsx_screen(d: Dashboard) -> Screen:
     """The sector's figures as an XLSX file (built in a thread by callers on the event loop)."""
     data = sector_xlsx(d.figures, period_label(_period(d), d.current_week))
-    name = f"tham-gia-tu-danh-gia_{d.year}.xlsx" if d.year else f"tham-gia-tu-danh-gia_{d.week // 100}-W{d.week % 100:02d}.xlsx"
+    name = (
+        f"tham-gia-tu-danh-gia_{d.year}.xlsx"
+        if d.year
+        else f"tham-gia-tu-danh-gia_{d.week // 100}-W{d.week % 100:02d}.xlsx"
+    )
     return Screen("", attachments=(Document(data, name, _caption(d)),))
