@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
@@ -235,7 +235,7 @@ class DeadlineService:
                 User.role == Role.leader,
                 col(User.onboarded_at).is_not(None),
                 col(User.active).is_(True),
-                col(User.telegram_id).is_not(None),
+                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),
             )
         )
         return list(res.all())
@@ -292,7 +292,7 @@ class DeadlineService:
                 User.role == Role.admin,
                 col(User.onboarded_at).is_not(None),
                 col(User.active).is_(True),
-                col(User.telegram_id).is_not(None),
+                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),
             )
             .order_by(col(User.id))
         )

@@ -30,7 +30,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
-from bot.channels.zalo import profile, screens, share
+from bot.channels.zalo import leader, profile, screens, share
 from bot.channels.zalo.render import Picture, Publish, Text, render
 from bot.channels.zalo.types import Incoming, Sender
 from bot.clock import Clock
@@ -127,7 +127,8 @@ class ChatStates:
 
     async def sent_since(self, chat_id: str, state: ChatState) -> ChatState:
         """What the outbox sent this chat since the chat's last event (a prompt, a nudge, a
-        reminder): when the newest of it asks something, a numbered reply answers that now."""
+        digest, a reminder): the newest of it that asks something is what a numbered reply
+        answers now."""
         seen = state.outbox
         async with self.sessionmaker() as s:
             res = await s.exec(
@@ -148,9 +149,8 @@ class ChatStates:
                 screen = json.loads(payload).get("screen")
             except ValueError:
                 continue
-            if isinstance(screen, dict):
-                if screen.get("rows"):
-                    state.step, state.data, state.shown = None, {}, screen
+            if isinstance(screen, dict) and screen.get("rows"):  # a picture after its card asks nothing
+                state.step, state.data, state.shown = None, {}, screen
                 break
         return state
 
@@ -174,12 +174,15 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "checkin": ("checkin", "check-in", "tu danh gia", "danh gia"),
     "history": ("history", "lich su"),
     "help": ("help", "tro giup", "giup", "huong dan"),
-    "cancel": ("cancel", "huy", "thoi", "dung"),
+    "cancel": ("cancel", "huy", "thoi"),  # not "dừng": folded, it is "đúng" (yes)
     "settings": ("settings", "cai dat"),
     "mydata": ("mydata", "du lieu cua toi", "du lieu"),
     "forget": ("forget", "xoa du lieu"),
     "share": ("share", "chia se", "guong dien hinh"),
     "myshares": ("myshares", "guong dien hinh cua toi"),
+    "unit": ("unit", "don vi"),
+    "nudge": ("nhac", "nhac nho"),
+    "done": ("xong", "da xong", "hoan thanh"),
 }
 COMMANDS_BY_WORD = {word: name for name, words in COMMAND_WORDS.items() for word in words}
 ALL_GOOD_WORDS = ("tot het", "tat ca tot", "all good")
@@ -569,6 +572,7 @@ ACTIONS: dict[type[Action], Handler] = {
     screens.AllGood: all_good,
     **profile.ACTIONS,
     **share.ACTIONS,
+    **leader.ACTIONS,
 }
 
 #: Text a step expects: the step's name → what to do with it.
@@ -616,6 +620,7 @@ MEMBER_COMMANDS: dict[str, Callable[[Turn], Awaitable[None]]] = {
     "start": start,
     **profile.COMMANDS,
     **share.COMMANDS,
+    **leader.COMMANDS,
 }
 
 

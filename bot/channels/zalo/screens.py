@@ -7,6 +7,8 @@ from __future__ import annotations
 from bot.campaign.schema import Campaign
 from bot.domain import Person
 from bot.i18n import _
+from bot.services.access import Action as Permission
+from bot.services.access import allowed
 from bot.services.checkin import CheckinView
 from bot.views.checkin import LEVELS, level_name, week_label
 from bot.views.screen import Action, Button, Screen, rows
@@ -66,6 +68,16 @@ def help_text(user: Person, campaign: Campaign) -> str:
         _("“trợ giúp” or /help — this list"),
         _("“dữ liệu của tôi” or /mydata — what is kept about you"),
         _("“xóa dữ liệu” or /forget — erase your data"),
+    ]
+    if allowed(user.role, Permission.view_unit):
+        lines += [
+            "",
+            _("<b>Your unit</b>"),
+            _("“đơn vị” or /unit — participation week by week, criteria and sub-units, with a chart"),
+            _("“nhắc” — in reply to the Monday digest: remind everyone not yet done"),
+            _("“xong” — in reply to a deadline reminder: done for your unit"),
+        ]
+    lines += [
         "",
         _("When a question lists numbered answers, reply with the number."),
         quick_answer_hint(len(campaign.individual_criteria)),
