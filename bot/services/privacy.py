@@ -20,6 +20,8 @@ Both leave an audit entry that names no one.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 from dataclasses import dataclass
 from html import escape
@@ -29,7 +31,10 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.domain import Person
+from bot.render.mydata_docx import build_mydata_docx
 from bot.services.audit import AuditService
 from storage.awards import Nomination, NominationRound
 from storage.delivery import Broadcast, CustomDeadline, DeadlineDone, OutboxMessage
@@ -47,6 +52,15 @@ from storage.models import (
 
 STRUCK = "***"  # what replaces the person's name in texts that stay
 MIN_NAME_TO_STRIKE = 5  # shorter "names" would strike parts of ordinary words
+
+
+@dataclass(frozen=True)
+class MyData:
+    """/mydata's two files: a document to read (DOCX, in the person's language) and the
+    same data as JSON."""
+
+    docx: bytes
+    json: bytes
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,15 @@ class PrivacyService:
 
     # -- /mydata ------------------------------------------------------------------------
 
-    async def export(self, user: User) -> dict[str, Any]:
+    async def download(self, user: Person, campaign: Campaign) -> MyData:
+        """Everything kept about `user` as the two files of /mydata (the DOCX is laid out
+        in a thread, in the current language)."""
+        data = await self.export(user)
+        body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        word = await asyncio.to_thread(build_mydata_docx, data, campaign, user.timezone)
+        return MyData(docx=word, json=body)
+
+    async def export(self, user: Person) -> dict[str, Any]:
         """Everything kept about `user`, as plain JSON-ready data."""
         s, uid = self.session, user.id
         unit = await s.get(Unit, user.unit_id) if user.unit_id else None
@@ -222,7 +244,7 @@ class PrivacyService:
 
     # -- /forget ---------------------------------------------------------------------------
 
-    async def forget(self, user: User, *, keep_examples: bool) -> ForgetResult:
+    async def forget(self, user: Person, *, keep_examples: bool) -> ForgetResult:
         """Erase `user` (see the module's docstring). One transaction: all or nothing."""
         s, uid, tid = self.session, user.id, user.telegram_id
         name = (user.full_name or "").strip()
