@@ -145,9 +145,7 @@ async def _set_role(bot: Bot, people: PeopleService, admin: Person, person_id: i
     return views.role_changed(person, old)
 
 
-async def role_command(
-    message: Message, command: CommandObject, bot: Bot, people: PeopleService, user: Person
-) -> None:
+async def role_command(message: Message, command: CommandObject, bot: Bot, people: PeopleService, user: Person) -> None:
     parts = (command.args or "").split()
     if len(parts) != 2 or not parts[0].lstrip("#").isdigit():
         raise InvalidInput("role_usage")

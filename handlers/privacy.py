@@ -64,7 +64,5 @@ def make_router() -> Router:
     router.message.register(mydata, Command("mydata"), StateFilter("*"))
     router.message.register(forget, Command("forget"), StateFilter("*"))
     router.callback_query.register(forget_cancel, ForgetCB.filter(F.a == ForgetAct.cancel))
-    router.callback_query.register(
-        forget_confirmed, ForgetCB.filter(F.a.in_({ForgetAct.remove, ForgetAct.anonymise}))
-    )
+    router.callback_query.register(forget_confirmed, ForgetCB.filter(F.a.in_({ForgetAct.remove, ForgetAct.anonymise})))
     return router

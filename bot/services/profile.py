@@ -129,11 +129,8 @@ class ProfileService:
             user.paused_until = today
         return await self._save(user)
 
-
     async def set_reachable(self, telegram_id: int, reachable: bool) -> bool:
         """A my_chat_member update: the person blocked (or unblocked) the bot. Commits."""
-        res = await self.session.exec(  # type: ignore[call-overload]
-            update(User).where(col(User.telegram_id) == telegram_id).values(active=reachable)
-        )
+        res = await self.session.exec(update(User).where(col(User.telegram_id) == telegram_id).values(active=reachable))
         await self.session.commit()
         return bool(res.rowcount)

@@ -67,9 +67,7 @@ def csv_prompt() -> Screen:
 
 
 def unit_added(unit: Unit) -> Screen:
-    return Screen(
-        _("Unit added: <code>{code}</code> {name}.").format(code=escape(unit.code), name=escape(unit.name))
-    )
+    return Screen(_("Unit added: <code>{code}</code> {name}.").format(code=escape(unit.code), name=escape(unit.name)))
 
 
 def units_imported(result: ImportResult) -> Screen:
@@ -128,9 +126,7 @@ def role_choices(person: Person) -> Screen:
 
 def role_changed(person: Person, old: Role) -> Screen:
     if old == Role(person.role):
-        return Screen(
-            _("{name} is already {role}.").format(name=escape(person.full_name), role=role_name(person.role))
-        )
+        return Screen(_("{name} is already {role}.").format(name=escape(person.full_name), role=role_name(person.role)))
     return Screen(
         _("{name} is now {role} (was {old}).").format(
             name=escape(person.full_name), role=role_name(person.role), old=role_name(old)

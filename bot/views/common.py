@@ -101,9 +101,7 @@ def not_understood_screen(user: Person | None) -> Screen:
 
 
 def unexpected_in_flow_screen() -> Screen:
-    return Screen(
-        _("Please answer the question above (use the buttons if there are any), or send /cancel to stop.")
-    )
+    return Screen(_("Please answer the question above (use the buttons if there are any), or send /cancel to stop."))
 
 
 def edited_screen(user: Person | None) -> Screen:
@@ -118,8 +116,5 @@ def stale_button_notice() -> str:
 
 def unexpected_error_screen() -> Screen:
     return Screen(
-        _(
-            "Sorry, something went wrong on our side. What you entered before is kept; "
-            "please try again in a moment."
-        )
+        _("Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment.")
     )

@@ -104,15 +104,11 @@ def hour_question(back: Action | None = BACK) -> Screen:
 
 
 def pause_question() -> Screen:
-    return Screen(
-        _("Pause the weekly check-in (for leave or a long business trip) until when?"), pause_rows(back=BACK)
-    )
+    return Screen(_("Pause the weekly check-in (for leave or a long business trip) until when?"), pause_rows(back=BACK))
 
 
 def pause_date_question() -> Screen:
-    return Screen(
-        _("Type the date you are back, as dd/mm/yyyy (for example 15/01/2027)."), _with_back([], BACK)
-    )
+    return Screen(_("Type the date you are back, as dd/mm/yyyy (for example 15/01/2027)."), _with_back([], BACK))
 
 
 def language_changed(user: Person, today: date) -> Screen:
