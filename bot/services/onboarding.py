@@ -187,9 +187,6 @@ class OnboardingService:
         inv: Invitation | None = None
         if token or telegram_id not in self.admin_ids:
             inv = await self.invites.check(token)
-            assert inv.id is not None
-            if not await self.invites.repo.take_one_use(inv.id, now):
-                raise InviteRefused("invite_used_up")  # nothing was written
         role = Role.admin if telegram_id in self.admin_ids else Role(inv.role if inv else "admin")
         user = User(
             telegram_id=telegram_id,
@@ -201,11 +198,17 @@ class OnboardingService:
             created_at=now,
         )
         try:
+            # A savepoint: the invitation's use and the new row go together, or neither.
             async with self.session.begin_nested():
+                if inv is not None:
+                    assert inv.id is not None
+                    if not await self.invites.repo.take_one_use(inv.id, now):
+                        raise InviteRefused("invite_used_up")
                 self.session.add(user)
         except IntegrityError:
             # Two taps raced (two workers): the other one created the user. Only the
-            # savepoint is undone; the other's row is read.
+            # savepoint (this tap's use of the invitation and its row) is undone; the
+            # other's row is read.
             again = await self.users.by_telegram_id(telegram_id)
             if again is None:
                 raise
