@@ -159,6 +159,9 @@ async def test_onboarding_by_invitation_code(zalo: Zalo) -> None:
         assert (await s.exec(select(User))).first() is None
         assert (await s.exec(select(FsmRecord))).first() is None
     assert "số" in await an.says("tôi đồng ý")  # text instead of a number: the notice's numbers again
+    full = await an.says("3")  # the full notice
+    assert len(full) > len(notice) and full.endswith("3 Quay lại bản tóm tắt")
+    assert (await an.says("3")).endswith("3 Xem chi tiết")  # and back to the summary
     lang = await an.says("1")
     assert "Tiếng Việt" in lang and "English" in lang
     assert "họ và tên" in (await an.says("1")).lower()
