@@ -165,4 +165,5 @@ VI = {
     "“xong” answers a deadline reminder: there is none open in this chat.": (
         "“xong” dùng để trả lời lời nhắc hạn; hiện không có lời nhắc hạn nào đang chờ."
     ),
+    "At what time? Type it, for example 8:00 or 16:30.": "Vào giờ nào? Đồng chí nhập giờ, ví dụ 8:00 hoặc 16:30.",
 }

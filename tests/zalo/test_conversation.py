@@ -171,7 +171,7 @@ async def test_onboarding_by_invitation_code(zalo: Zalo) -> None:
     days = await an.says("2")
     assert "1 T2 · 2 T3" in days
     hours = await an.says("2")  # Tuesday
-    assert "07:00" in hours
+    assert "ví dụ 8:00 hoặc 16:30" in hours
     welcome = await an.says("16:30")
     assert "Nguyễn Văn An" in welcome and "16:30" in welcome
     async with zalo.sessionmaker() as s:
@@ -195,8 +195,12 @@ async def test_settings_mydata_and_forget(zalo: Zalo) -> None:
     assert "Thứ Sáu lúc 15:00" in menu and "1 Ngôn ngữ" in menu
     days = await thu.says("2")
     hours = await thu.says("3")  # Wednesday
-    assert "3 T4" in days and "07:00" in hours
-    assert "Thứ Tư lúc 08:30" in await thu.says("08:30")
+    assert "3 T4" in days and hours.endswith("ví dụ 8:00 hoặc 16:30.\n\n1 Quay lại")
+    assert "Thứ Tư lúc 08:00" in await thu.says("8")  # a bare hour
+    await thu.says("cài đặt")
+    await thu.says("2")
+    await thu.says("3")
+    assert "Thứ Tư lúc 08:30" in await thu.says("8h30")
     english = await thu.says("1")
     assert "English" in english
     assert "Language changed." in await thu.says("2")

@@ -583,6 +583,9 @@ TYPED: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     **share.TYPED,
 }
 
+#: Steps that read a time, where a bare number is an hour.
+TIME_STEPS = frozenset({"settings.hour"})
+
 #: Several numbers in one reply, where a step reads them.
 SEVERAL: dict[str, Callable[[Turn, list[int]], Awaitable[None]]] = {
     "items": items_chosen,
@@ -644,6 +647,9 @@ async def member(turn: Turn) -> None:
         return
     numbers = numbers_of(text)
     step = turn.state.step
+    menu_size = len(turn.state.menu)
+    if numbers is not None and step in TIME_STEPS and not (len(numbers) == 1 and 1 <= numbers[0] <= menu_size):
+        numbers = None  # "8" at "what time?" is 08:00, not a menu's eighth
     if numbers is not None and not (step in TYPED and not turn.state.menu):
         if step in SEVERAL:
             await SEVERAL[step](turn, numbers)

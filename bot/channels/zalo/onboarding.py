@@ -14,6 +14,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from bot.campaign.wording import campaign_reference, individual_groups
+from bot.channels.zalo.screens import hour_question, typed_time
 from bot.domain import Person, Role
 from bot.i18n import _, use_locale
 from bot.services.errors import AlreadyRegistered, DomainError
@@ -177,7 +178,7 @@ async def schedule(turn: Turn, action: Schedule) -> None:
 
 async def weekday(turn: Turn, action: Weekday) -> None:
     await turn.services.profile.set_schedule(_registered(turn), weekday=action.day)
-    turn.show(views.hour_question(), step="hour")
+    turn.show(hour_question(), step="hour")
 
 
 async def hour(turn: Turn, action: Hour) -> None:
@@ -187,7 +188,7 @@ async def hour(turn: Turn, action: Hour) -> None:
 
 
 async def hour_typed(turn: Turn, text: str) -> None:
-    await turn.services.profile.set_schedule(_registered(turn), at=text)
+    await turn.services.profile.set_schedule(_registered(turn), at=typed_time(text))
     await _finish(turn)
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.channels.zalo.screens import hour_question, typed_time
 from bot.domain import CheckInStatus
 from bot.i18n import _, ngettext, use_locale
 from bot.services.profile import parse_date
@@ -74,7 +75,7 @@ async def ask_weekday(turn: Turn) -> None:
 
 async def set_weekday(turn: Turn, action: Weekday) -> None:
     await turn.services.profile.set_schedule(_user(turn), weekday=action.day)
-    turn.show(settings_views.hour_question(), step="settings.hour")
+    turn.show(hour_question(settings_views.BACK), step="settings.hour")
 
 
 async def set_hour(turn: Turn, action: Hour) -> None:
@@ -84,7 +85,7 @@ async def set_hour(turn: Turn, action: Hour) -> None:
 
 
 async def hour_typed(turn: Turn, text: str) -> None:
-    await turn.services.profile.set_schedule(_user(turn), at=text)
+    await turn.services.profile.set_schedule(_user(turn), at=typed_time(text))
     await _settings_again(turn, _("Check-in time changed."))
 
 

@@ -4,6 +4,8 @@ offers the one-message week ("1111111", "tốt hết"). Pure functions, as the v
 
 from __future__ import annotations
 
+import re
+
 from bot.campaign.schema import Campaign
 from bot.domain import Person
 from bot.i18n import _
@@ -39,6 +41,22 @@ def all_good_card(view: CheckinView) -> Screen:
         Button(_("No, answer one by one"), AllGood(w=view.week, yes=False)),
     ]
     return Screen(text, rows(kb))
+
+
+def hour_question(back: Action | None = None) -> Screen:
+    """The time, typed: on a text channel "16:30" is quicker than a list of eleven numbers
+    (and "8" could be read as the eighth of them or as 08:00)."""
+    kb = [Button(_("↩ Back"), back)] if back is not None else []
+    return Screen(_("At what time? Type it, for example 8:00 or 16:30."), rows(kb))
+
+
+HOUR_ONLY = re.compile(r"^\s*([01]?\d|2[0-3])\s*(?:h|g|giờ|gio)?\s*$", re.IGNORECASE)
+
+
+def typed_time(text: str) -> str:
+    """ "8", "8h", "8 giờ" → "08:00"; anything else as it is (the service reads "16:30", "16h30")."""
+    m = HOUR_ONLY.match(text)
+    return f"{int(m.group(1)):02d}:00" if m else text
 
 
 def items_instruction(count: int) -> str:
