@@ -248,3 +248,17 @@ async def test_change_an_answer_and_absent_this_week(zalo: Zalo) -> None:
     async with zalo.sessionmaker() as s:
         row = (await s.exec(select(CheckIn).where(CheckIn.user_id != None))).all()  # noqa: E711
         assert {r.status for r in row} == {CheckInStatus.done, CheckInStatus.skipped}
+
+
+async def test_a_good_example_at_the_wrap_up_leads_into_share(zalo: Zalo) -> None:
+    await zalo.register("zl-12", "Cao Vy")
+    vy = zalo.person("zl-12")
+    await vy.says("tự đánh giá")
+    for _ in range(6):
+        await vy.says("1")
+    wrapup = await vy.says("1")
+    assert wrapup.endswith("1 Có gương điển hình · 2 Hoàn tất")
+    both = await vy.says("1")
+    assert "✅ Đã hoàn tất tự đánh giá" in both and "bước 1/6" in both  # the summary, then /share
+    assert (await _checkin(zalo)).status == CheckInStatus.done
+    assert "bước 2/6" in await vy.says("1")  # a category: the draft goes on
