@@ -4,6 +4,7 @@ onboarding by invitation code. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot.domain import CheckInStatus, Level
@@ -262,3 +263,20 @@ async def test_a_good_example_at_the_wrap_up_leads_into_share(zalo: Zalo) -> Non
     assert "✅ Đã hoàn tất tự đánh giá" in both and "bước 1/6" in both  # the summary, then /share
     assert (await _checkin(zalo)).status == CheckInStatus.done
     assert "bước 2/6" in await vy.says("1")  # a category: the draft goes on
+
+
+async def test_an_unexpected_failure_is_said_and_the_question_kept(zalo: Zalo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.services.checkin import CheckinService
+
+    await zalo.register("zl-13", "Tạ Lâm")
+    lam = zalo.person("zl-13")
+    await lam.says("tự đánh giá")
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(CheckinService, "answer", broken)
+    sorry = await lam.says("1")
+    assert sorry.startswith("Xin lỗi, hệ thống đang gặp sự cố.")
+    monkeypatch.undo()
+    assert "Câu 2/7" in await lam.says("1")  # the question was kept: answered now

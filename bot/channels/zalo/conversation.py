@@ -37,12 +37,14 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import CheckInStatus, Level, OutboxStatus
 from bot.i18n import _, use_locale
+from bot.services.audit import person_ref
 from bot.services.checkin import SKIP_REASONS, CheckinClosed, CheckinService
 from bot.services.errors import DomainError
 from bot.services.onboarding import InviteAttempts
 from bot.services.provider import Services
 from bot.views import checkin as views
 from bot.views.actions import CheckinAct, CheckinAnswer, CheckinItem, CheckinStep
+from bot.views.common import unexpected_error_screen
 from bot.views.history import history_screen
 from bot.views.screen import Action, Screen
 from bot.views.texts import error_text
@@ -767,6 +769,11 @@ class ZaloConversations:
                     # Services refuse before they write (and own their commits): nothing to undo.
                     turn.state = before
                     await self._refused(turn, exc)
+                except Exception:
+                    # As Telegram's errors router: logged with its context, and the person told
+                    # in their language; the chat stays where it was.
+                    log.exception("zalo: the %s event from %s failed", incoming.kind, person_ref(incoming.user_id))
+                    return locale, [unexpected_error_screen()]
                 await self._save(incoming.chat_id, turn.user, turn.state)
                 return (turn.user.locale if turn.user else locale), turn.out
 
