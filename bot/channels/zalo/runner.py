@@ -133,6 +133,7 @@ class ZaloChannel:
                 await asyncio.sleep(POLL_BACKOFF_MAX)
                 continue
             except ZaloError as exc:
+                checked = checked and exc.code != 409  # a webhook set meanwhile: look again
                 log.warning("Zalo getUpdates failed (%s); trying again in %g s", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, POLL_BACKOFF_MAX)
