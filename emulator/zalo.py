@@ -38,6 +38,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 TEXT_MAX = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 CHAT_ACTIONS = frozenset({"typing", "upload_photo"})
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DESCRIPTIONS = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -633,7 +635,10 @@ class ZaloEmulator:
             pending = self._queue[0]
             hook = self.webhook
             error: str | None = None
+            host = urlsplit(hook["url"]).hostname or ""
             try:
+                if host not in LOOPBACK:  # a test server posts to this machine only
+                    raise aiohttp.ClientConnectionError(f"the fake server posts to this machine only, not {host}")
                 async with self._client.post(
                     hook["url"],
                     json={"ok": True, "result": pending.body},

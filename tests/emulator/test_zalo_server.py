@@ -378,3 +378,10 @@ def test_ledger_ids_are_negative_and_stable_per_message() -> None:
     assert a.ledger_id == b.ledger_id < 0
     assert a.ledger_id != c.ledger_id
     assert a.ledger_id >= -(2**63)
+
+
+async def test_the_fake_server_posts_webhooks_to_this_machine_only(emu: ZaloEmulator, client: ZaloClient) -> None:
+    await client.set_webhook("https://bot.example.gov.vn/zalo", "secret-of-sixteen")
+    with pytest.raises(RuntimeError, match="this machine only"):
+        await emu.user("u-lan").send("1")
+    assert len(emu.webhook_errors) == 3

@@ -120,6 +120,27 @@ async def test_a_webhook_set_before_is_deleted_to_poll(db_url: str, clock: Fixed
         await rt.close()
 
 
+async def test_a_webhook_set_while_polling_is_deleted_again(db_url: str, clock: FixedClock, zemu: ZaloEmulator) -> None:
+    rec = Recorder()
+    rt = await runtime(db_url, clock, rec.feed, zalo_bot_token=ZTOKEN, zalo_api_url=zemu.url)
+    assert rt.zalo is not None
+    rt.zalo.poll_wait = 1
+    rt.zalo.start_polling()
+    try:
+        await zemu.user("u1").send("1")
+        async with ZaloClient(ZTOKEN, zemu.url) as other:
+            await other.set_webhook("https://other.example.gov.vn/zalo", "an-other-secret")
+        for _ in range(100):  # getUpdates meets a 409, and polling deletes that webhook
+            if zemu.webhook is None:
+                break
+            await asyncio.sleep(0.05)
+        await zemu.user("u1").send("2")
+        assert zemu.webhook is None and [i.text for i in rec.seen] == ["1", "2"]
+        assert any(c.status == 409 for c in zemu.calls_of("getUpdates"))
+    finally:
+        await rt.close()
+
+
 async def test_webhook_checks_the_secret_and_refuses_what_is_not_an_event(
     db_url: str, clock: FixedClock, zemu: ZaloEmulator
 ) -> None:
