@@ -10,7 +10,7 @@ VI = {
     "Yes, all Good": "Đúng, tất cả đều Tốt",
     "No, answer one by one": "Không, trả lời từng câu",
     "Do you confirm that this week every one of the {n} groups left is Good?": (
-        "Đồng chí xác nhận tuần này cả {n} nhóm tiêu chí còn lại đều đạt mức Tốt?"
+        "Đồng chí xác nhận tuần này cả {n} nhóm tiêu chuẩn còn lại đều đạt mức Tốt?"
     ),
     "Which points were not met? Reply with their numbers, for example “1 3”, or {go_on} to go on without marking.": (
         "Những nội dung nào chưa đạt? Đồng chí trả lời bằng số thứ tự, ví dụ “1 3”, "
