@@ -18,7 +18,7 @@ VI = {
     ),
     "Tip: you can answer all {n} groups in one message, one digit per group in order, "
     "for example “{example}”; or send “tốt hết” when every group is Good.": (
-        "Mẹo: đồng chí có thể trả lời cả {n} nhóm trong một tin nhắn, mỗi nhóm một chữ số theo thứ tự, "
+        "Lưu ý: đồng chí có thể trả lời cả {n} nhóm trong một tin nhắn, mỗi nhóm một chữ số theo thứ tự, "
         "ví dụ “{example}”; hoặc gửi “tốt hết” khi mọi nhóm đều Tốt."
     ),
     "<b>What I can do on Zalo</b>": "<b>Các chức năng trên Zalo</b>",
