@@ -41,7 +41,8 @@ def render_consolidated_docx(c: ConsolidatedReport, place: str | None = None) ->
     doc.title("Báo cáo", f"Tổng hợp kết quả thực hiện {campaign_name(c.campaign.title.vi)} năm {c.year}")
     doc.to_whom([f"Hội đồng Thi đua - Khen thưởng {c.ministry_name}"])
     doc.paragraph(
-        f"Thực hiện khoản 2 mục VI {plan_basis(c.campaign)}, {c.standing_agency} tổng hợp kết quả thực hiện Phong trào thi đua năm "
+        f"Thực hiện khoản 2 mục VI {plan_basis(c.campaign)}, {c.standing_agency} "
+        "tổng hợp kết quả thực hiện Phong trào thi đua năm "
         f"{c.year} của các cơ quan, đơn vị như sau:"
     )
     reporting = c.reporting

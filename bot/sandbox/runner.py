@@ -571,7 +571,8 @@ async def run_sandbox(
             with use_locale(sandbox.settings.default_locale):
                 print(
                     _(
-                        "Warning: {host} can be reached from other machines, and whoever opens the page can act as anyone in the sandbox."
+                        "Warning: {host} can be reached from other machines, "
+                        "and whoever opens the page can act as anyone in the sandbox."
                     ).format(host=host),
                     file=sys.stderr,
                     flush=True,

@@ -350,8 +350,8 @@ def demo_photo(seed: int) -> bytes:
     x = rng.randint(80, 260)
     draw.rectangle((x, 140, x + 180, 300), fill=(235, 230, 220), outline=(120, 110, 100), width=3)
     for row in range(3):
-        for col in range(4):
-            wx, wy = x + 16 + col * 42, 158 + row * 44
+        for column in range(4):
+            wx, wy = x + 16 + column * 42, 158 + row * 44
             draw.rectangle((wx, wy, wx + 24, wy + 26), fill=(150, 190, 220))
     draw.polygon(((x - 10, 140), (x + 90, 100), (x + 190, 140)), fill=(180, 70, 60))
     for _ in range(5):
@@ -436,9 +436,9 @@ async def simulate_colleagues(
                 if since < slot and at <= until and not paused_for_week(user, week):
                     svc = CheckinService(session, FixedClock(at), campaign)
                     view = await svc.view(user, week)
-                    if view.status is None or view.status == CheckInStatus.in_progress:
-                        if await _one_week(svc, user, week, p, rng, quality=p.quality + 0.1) == "done":
-                            done += 1
+                    open_week = view.status is None or view.status == CheckInStatus.in_progress
+                    if open_week and await _one_week(svc, user, week, p, rng, quality=p.quality + 0.1) == "done":
+                        done += 1
                 week = next_week(week)
     return done
 
