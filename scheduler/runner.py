@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -31,6 +31,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from scheduler.jobs import JOB_PROMPTS, JOBS, JobContext, JobSpec, run_job
 from scheduler.outbox import OutboxSender
+
+if TYPE_CHECKING:  # redis is imported when a Redis URL is configured (see LeaderLock.acquire)
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=6)
@@ -58,7 +61,7 @@ class LeaderLock:
         self.engine = engine
         self.redis_url = redis_url
         self._conn: AsyncConnection | None = None
-        self._redis = None
+        self._redis: Redis | None = None
         self._file: int | None = None  # the lock file's descriptor while we hold it
         self._token = f"{socket.gethostname()}:{os.getpid()}"
 

@@ -312,14 +312,14 @@ def render_consolidated_xlsx(c: ConsolidatedReport) -> bytes:
             _("Achievements"),
         ]
     )
-    n = 0
+    number = 0
     for r, rows in c.rounds:
         for row in rows:
-            n += 1
+            number += 1
             name, _comma, position = row.nominee.partition(",")
             noms.append(
                 [
-                    n,
+                    number,
                     name.strip(),
                     ", ".join(p for p in (position.strip(), row.unit_name) if p),
                     c.campaign.awards.award.get(lang),
