@@ -13,12 +13,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 from PIL import Image
 
+from bot.domain import ExampleSubject
 from bot.i18n import _
 from bot.render.csv_examples import withheld
 from bot.render.decree30 import Decree30Document, Heading, place_and_date
 from bot.render.example_labels import category_name, local_date, status_name, subject_name, tag_names
 from bot.services.examples import ExampleRow
-from storage.examples import ExampleSubject
 
 PHOTO_MAX_HEIGHT = Cm(12)  # a photo fills the text width (16.5 cm) unless that makes it taller
 PHOTO_SIDE = 1280  # px: about 200 dpi at 16.5 cm, and the file stays small

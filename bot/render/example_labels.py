@@ -8,8 +8,8 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from bot.domain import ExampleCategory, ExampleStatus, ExampleSubject
 from bot.i18n import N_, _
-from storage.examples import ExampleCategory, ExampleStatus, ExampleSubject
 
 # The plan's own words (§II.2.3, §III.2, §VI.5): điển hình tiên tiến; gương người tốt,
 # việc tốt; sáng kiến, giải pháp; mô hình hay, cách làm mới.

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from html import escape
 
+from bot.domain import ExampleStatus
 from bot.i18n import _, ngettext
 from bot.render.example_labels import about, category_label, snippet
 from bot.services.examples import WeeklyHighlights
-from storage.examples import ExampleStatus
 
 TEXT_LIMIT = 4096
 SHOWN = 10  # items listed; the rest are counted and found with /highlights

@@ -19,24 +19,25 @@ import asyncio
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, allowed
 from bot.services.audit import AuditService
 from bot.services.checkin import week_key, week_monday
 from bot.services.errors import AccessDenied, DomainError, InvalidInput
 from bot.services.images import strip_image
+from storage.db import dialect_insert
 from storage.examples import (
     DraftStep,
     ExampleCategory,
@@ -191,6 +192,48 @@ class PhotoAdded:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A draft as its screen shows it: the row, its id (always set once stored) and how
+    many photos it holds."""
+
+    example: GoodExample
+    id: int
+    photos: int
+
+
+@dataclass(frozen=True)
+class Drafting:
+    """What /share finds: the unfinished draft to resume (`resume`), or the step to show."""
+
+    draft: Draft
+    resume: bool
+
+
+@dataclass(frozen=True)
+class Typed:
+    """Text typed while drafting: `taken` when it filled the step (the name, the story);
+    `draft` None when there is no draft any more."""
+
+    draft: Draft | None
+    taken: bool
+
+
+@dataclass(frozen=True)
+class MyShares:
+    """/myshares: the person's sent examples, newest first, and their unfinished draft."""
+
+    examples: list[GoodExample]
+    draft: GoodExample | None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """⏭ Next: the next example waiting, or None when only the current one waits."""
+
+    card: ExampleCard | None
+
+
+@dataclass(frozen=True)
 class ExampleCard:
     """One example as a reviewer sees it."""
 
@@ -206,6 +249,7 @@ class ExampleCard:
 class Decision:
     example: GoodExample
     submitter: User | None  # to be told, in their own language
+    question: str | None = None  # what the reviewer asked (ask)
 
 
 @dataclass(frozen=True)
@@ -239,6 +283,25 @@ class HighlightFilter:
 
 
 @dataclass(frozen=True)
+class Highlights:
+    """/highlights: the approved examples of a filter, and the unit it names (if any)."""
+
+    filter: HighlightFilter
+    rows: list[ExampleRow]
+    unit: Unit | None
+
+
+@dataclass(frozen=True)
+class Export:
+    """A built DOCX or CSV of highlights."""
+
+    kind: str  # "docx" | "csv"
+    data: bytes
+    count: int
+    photos_left_out: bool
+
+
+@dataclass(frozen=True)
 class WeeklyHighlights:
     """What comms staff get each week: the examples approved in that ISO week."""
 
@@ -263,7 +326,7 @@ class ExampleService:
 
     # -- drafting (the submitter) --------------------------------------------------------
 
-    async def draft(self, user: User) -> GoodExample | None:
+    async def draft(self, user: Person) -> GoodExample | None:
         res = await self.session.exec(
             select(GoodExample)
             .where(GoodExample.submitter_id == user.id, GoodExample.status == ExampleStatus.draft)
@@ -271,7 +334,7 @@ class ExampleService:
         )
         return res.first()
 
-    async def start(self, user: User, *, fresh: bool = False) -> GoodExample:
+    async def start(self, user: Person, *, fresh: bool = False) -> GoodExample:
         """The person's draft, or a new one; fresh=True discards the old draft first."""
         current = await self.draft(user)
         if current is not None and not fresh:
@@ -284,7 +347,7 @@ class ExampleService:
         await self.session.commit()
         return ex
 
-    async def _not_yours(self, user: User, example_id: int, action: str) -> NoReturn:
+    async def _not_yours(self, user: Person, example_id: int, action: str) -> NoReturn:
         """Someone else's example through a forged or passed-on button: refused, audited with
         that reason, and the person is told it is not theirs (not that it is gone)."""
         from bot.services.access import deny
@@ -292,19 +355,62 @@ class ExampleService:
         await deny(
             self.session,
             self.clock,
-            user,
+            cast("User", user),  # deny reads only the role and the Telegram id, as Person has them
             Action.share,
             detail=f"{action} example={example_id} reason=not_own_example",
             code="example_not_yours",
         )
 
-    async def own_draft(self, user: User, example_id: int) -> GoodExample:
+    async def own_draft(self, user: Person, example_id: int) -> GoodExample:
         ex = await self.session.get(GoodExample, example_id)
         if ex is not None and ex.submitter_id != user.id:
             await self._not_yours(user, example_id, "example.draft")
         if ex is None or ex.status != ExampleStatus.draft:
             raise ExampleStateError("example_gone", id=example_id)
         return ex
+
+    async def shown(self, ex: GoodExample) -> Draft:
+        """A stored draft as its screen shows it (with its photo count)."""
+        if ex.id is None:
+            raise ExampleStateError("example_gone")
+        return Draft(ex, ex.id, await self.photo_count(ex.id))
+
+    async def begin(self, user: Person) -> Drafting:
+        """/share and the check-in's "Yes, a good example": the unfinished draft (to resume,
+        once it has a category), or a new draft at its first step."""
+        current = await self.draft(user)
+        if current is not None and current.category is not None:
+            return Drafting(await self.shown(current), resume=True)
+        return Drafting(await self.shown(current or await self.start(user)), resume=False)
+
+    async def current(self, user: Person) -> Draft | None:
+        """The draft being written, if any."""
+        ex = await self.draft(user)
+        return await self.shown(ex) if ex is not None else None
+
+    async def resume(self, user: Person, example_id: int) -> Draft:
+        return await self.shown(await self.own_draft(user, example_id))
+
+    async def restart(self, user: Person, example_id: int) -> Draft:
+        """ "Start a new one": the draft the button names is discarded (an old button of a
+        draft since sent or discarded does nothing)."""
+        await self.own_draft(user, example_id)
+        return await self.shown(await self.start(user, fresh=True))
+
+    async def type_text(self, user: Person, text: str) -> Typed:
+        """Text typed while drafting: the name or the story when the draft asks for it;
+        otherwise nothing changes (the person is shown the step again)."""
+        ex = await self.draft(user)
+        if ex is None:
+            return Typed(None, taken=False)
+        step = DraftStep(ex.step)
+        if step == DraftStep.subject_name:
+            ex = await self.name_subject(user, ex.id or 0, text)
+        elif step == DraftStep.story:
+            ex = await self.tell_story(user, ex.id or 0, text)
+        else:
+            return Typed(await self.shown(ex), taken=False)
+        return Typed(await self.shown(ex), taken=True)
 
     def _first_missing(self, ex: GoodExample) -> DraftStep | None:
         if ex.category is None:
@@ -337,13 +443,13 @@ class ExampleService:
         await self.session.commit()
         return ex
 
-    async def choose_category(self, user: User, example_id: int, category: ExampleCategory) -> GoodExample:
+    async def choose_category(self, user: Person, example_id: int, category: ExampleCategory) -> GoodExample:
         ex = await self.own_draft(user, example_id)
         ex.category = ExampleCategory(category)
         self._advance(ex, DraftStep.category)
         return await self._save(ex)
 
-    async def choose_subject(self, user: User, example_id: int, subject: ExampleSubject) -> GoodExample:
+    async def choose_subject(self, user: Person, example_id: int, subject: ExampleSubject) -> GoodExample:
         ex = await self.own_draft(user, example_id)
         subject = ExampleSubject(subject)
         if subject != ex.subject:
@@ -355,7 +461,7 @@ class ExampleService:
             ex.step = DraftStep.subject_name  # always ask (again) for the name
         return await self._save(ex)
 
-    async def name_subject(self, user: User, example_id: int, text: str) -> GoodExample:
+    async def name_subject(self, user: Person, example_id: int, text: str) -> GoodExample:
         ex = await self.own_draft(user, example_id)
         if ex.subject in (None, ExampleSubject.myself):
             raise ExampleStateError("example_gone", id=example_id)
@@ -363,7 +469,7 @@ class ExampleService:
         self._advance(ex, DraftStep.subject_name)
         return await self._save(ex)
 
-    async def tell_story(self, user: User, example_id: int, text: str) -> GoodExample:
+    async def tell_story(self, user: Person, example_id: int, text: str) -> GoodExample:
         ex = await self.own_draft(user, example_id)
         ex.story = _bounded(text, STORY_MIN, STORY_MAX, "example_story")
         self._advance(ex, DraftStep.story)
@@ -375,7 +481,7 @@ class ExampleService:
         )
         return int(res.one())
 
-    async def add_photo(self, user: User, example_id: int, data: bytes, source_id: str) -> PhotoAdded:
+    async def add_photo(self, user: Person, example_id: int, data: bytes, source_id: str) -> PhotoAdded:
         """Keep a stripped copy of one photo; the sixth and later are refused, the first
         five kept. Raises InvalidInput("photo_unreadable") for what is not an image."""
         ex = await self.own_draft(user, example_id)
@@ -392,46 +498,49 @@ class ExampleService:
             raise InvalidInput("photo_too_big", max=MAX_PHOTO_BYTES // (1024 * 1024))
         # Decoding takes a moment: off the event loop.
         clean = await asyncio.to_thread(strip_image, data)
-        photo = ExamplePhoto(
-            example_id=example_id,
-            position=count + 1,
-            source_id=source_id,
-            data=clean.data,
-            width=clean.width,
-            height=clean.height,
-            created_at=self.clock.now(),
+        # The same file delivered twice at the same moment: the unique index decides, and
+        # INSERT … ON CONFLICT DO NOTHING leaves the update's other work as it was.
+        stmt = (
+            dialect_insert(self.session)(ExamplePhoto)
+            .values(
+                example_id=example_id,
+                position=count + 1,
+                source_id=source_id,
+                data=clean.data,
+                width=clean.width,
+                height=clean.height,
+                created_at=self.clock.now(),
+            )
+            .on_conflict_do_nothing(index_elements=["example_id", "source_id"])
+            .returning(col(ExamplePhoto.id))
         )
-        self.session.add(photo)
+        new_id = (await self.session.exec(stmt)).scalar_one_or_none()
+        if new_id is None:
+            return PhotoAdded(ex, await self.photo_count(example_id), added=False, full=False)
         ex.updated_at = self.clock.now()
         self.session.add(ex)
-        try:
-            await self.session.commit()
-        except IntegrityError:  # the same file, delivered twice at the same moment
-            await self.session.rollback()
-            await self.session.refresh(user)  # the rollback expired it; the caller reads it again
-            ex = await self.own_draft(user, example_id)
-            return PhotoAdded(ex, await self.photo_count(example_id), added=False, full=False)
+        await self.session.commit()
         return PhotoAdded(ex, count + 1, added=True, full=False)
 
-    async def remove_photos(self, user: User, example_id: int) -> GoodExample:
+    async def remove_photos(self, user: Person, example_id: int) -> GoodExample:
         ex = await self.own_draft(user, example_id)
-        await self.session.exec(delete(ExamplePhoto).where(col(ExamplePhoto.example_id) == example_id))  # type: ignore[call-overload]
+        await self.session.exec(delete(ExamplePhoto).where(col(ExamplePhoto.example_id) == example_id))
         return await self._save(ex)
 
-    async def photos_done(self, user: User, example_id: int) -> GoodExample:
+    async def photos_done(self, user: Person, example_id: int) -> GoodExample:
         ex = await self.own_draft(user, example_id)
         if ex.step == DraftStep.photos:
             self._advance(ex, DraftStep.photos)
             return await self._save(ex)
         return ex  # a second tap on an old Continue button: nothing to do
 
-    async def set_consent(self, user: User, example_id: int, publish_names: bool) -> GoodExample:
+    async def set_consent(self, user: Person, example_id: int, publish_names: bool) -> GoodExample:
         ex = await self.own_draft(user, example_id)
         ex.consent_names = bool(publish_names)
         self._advance(ex, DraftStep.consent)
         return await self._save(ex)
 
-    async def edit(self, user: User, example_id: int, step: DraftStep) -> GoodExample:
+    async def edit(self, user: Person, example_id: int, step: DraftStep) -> GoodExample:
         """From the preview, go back to one field; after it, the preview again."""
         ex = await self.own_draft(user, example_id)
         if step not in EDITABLE_STEPS:
@@ -439,7 +548,7 @@ class ExampleService:
         ex.step = DraftStep(step)
         return await self._save(ex)
 
-    async def back_to_preview(self, user: User, example_id: int) -> GoodExample:
+    async def back_to_preview(self, user: Person, example_id: int) -> GoodExample:
         """Leave a field being edited as it was: the preview, or the first missing field."""
         ex = await self.own_draft(user, example_id)
         if ex.previewed:
@@ -447,7 +556,7 @@ class ExampleService:
             return await self._save(ex)
         return ex
 
-    async def submit(self, user: User, example_id: int) -> GoodExample:
+    async def submit(self, user: Person, example_id: int) -> GoodExample:
         ex = await self.own_draft(user, example_id)
         if self._first_missing(ex) is not None or ex.step != DraftStep.preview:
             raise ExampleStateError("example_incomplete", id=example_id)
@@ -460,18 +569,18 @@ class ExampleService:
         await self.session.commit()
         return ex
 
-    async def discard(self, user: User, example_id: int) -> None:
+    async def discard(self, user: Person, example_id: int) -> None:
         ex = await self.own_draft(user, example_id)
         await self._delete_draft(ex)
 
     async def _delete_draft(self, ex: GoodExample) -> None:
-        await self.session.exec(delete(ExamplePhoto).where(col(ExamplePhoto.example_id) == ex.id))  # type: ignore[call-overload]
+        await self.session.exec(delete(ExamplePhoto).where(col(ExamplePhoto.example_id) == ex.id))
         await self.session.delete(ex)
         await self.session.commit()
 
     # -- the submitter's own examples ----------------------------------------------------
 
-    async def mine(self, user: User, limit: int = 20) -> list[GoodExample]:
+    async def mine(self, user: Person, limit: int = 20) -> list[GoodExample]:
         res = await self.session.exec(
             select(GoodExample)
             .where(GoodExample.submitter_id == user.id, GoodExample.status != ExampleStatus.draft)
@@ -480,7 +589,7 @@ class ExampleService:
         )
         return list(res.all())
 
-    async def open_question(self, user: User, example_id: int) -> ExampleNote:
+    async def open_question(self, user: Person, example_id: int) -> ExampleNote:
         """The question the submitter is to answer; refused once answered or decided."""
         ex = await self.session.get(GoodExample, example_id)
         if ex is not None and ex.submitter_id != user.id:
@@ -493,7 +602,7 @@ class ExampleService:
             raise ExampleStateError("example_no_question", id=example_id)
         return questions[-1]
 
-    async def answer_question(self, user: User, example_id: int, text: str) -> GoodExample:
+    async def answer_question(self, user: Person, example_id: int, text: str) -> GoodExample:
         """The submitter's reply attaches to the example, which goes back to the queue."""
         await self.open_question(user, example_id)
         value = _bounded(text, ANSWER_MIN, ANSWER_MAX, "example_answer")
@@ -507,9 +616,12 @@ class ExampleService:
         await self.session.commit()
         return ex
 
+    async def my_shares(self, user: Person, limit: int = 20) -> MyShares:
+        return MyShares(await self.mine(user, limit), await self.draft(user))
+
     # -- review (communications staff) ----------------------------------------------------
 
-    def _require_reviewer(self, user: User) -> None:
+    def _require_reviewer(self, user: Person) -> None:
         if not allowed(user.role, Action.review):
             raise AccessDenied("access_denied", action="review")
 
@@ -525,7 +637,7 @@ class ExampleService:
             .where(col(GoodExample.id) == example_id, col(GoodExample.status) == before)
             .values(status=after, updated_at=self.clock.now(), **values)
         )
-        res = await self.session.exec(stmt)  # type: ignore[call-overload]
+        res = await self.session.exec(stmt)
         if not res.rowcount:  # nothing was written: the caller's session stays usable
             raise ExampleStateError(refusal, id=example_id)
         ex = await self.session.get(GoodExample, example_id, populate_existing=True)
@@ -544,7 +656,7 @@ class ExampleService:
         )
         return list(res.all())
 
-    async def card(self, reviewer: User, example_id: int) -> ExampleCard:
+    async def card(self, reviewer: Person, example_id: int) -> ExampleCard:
         self._require_reviewer(reviewer)
         ex = await self.session.get(GoodExample, example_id)
         if ex is None or ex.status == ExampleStatus.draft:
@@ -560,7 +672,7 @@ class ExampleService:
             await self.queue_size(),
         )
 
-    async def next_pending(self, reviewer: User, after: int | None = None) -> ExampleCard | None:
+    async def next_pending(self, reviewer: Person, after: int | None = None) -> ExampleCard | None:
         """The oldest submitted example (an answered question keeps its place), or the
         next one after `after`, wrapping round to the first."""
         self._require_reviewer(reviewer)
@@ -579,7 +691,31 @@ class ExampleService:
             found = (await self.session.exec(base.order_by(*order))).first()
         return await self.card(reviewer, found) if found is not None else None
 
-    async def approve(self, reviewer: User, example_id: int) -> Decision:
+    async def skip(self, reviewer: Person, example_id: int) -> Skipped:
+        """⏭ Next: the example after this one in the queue (None when no other waits)."""
+        card = await self.next_pending(reviewer, after=example_id)
+        return Skipped(None if card is None or card.example.id == example_id else card)
+
+    async def to_decide(self, reviewer: Person, example_id: int) -> ExampleCard:
+        """The card of an example waiting for a decision (before its reason or question is typed)."""
+        card = await self.card(reviewer, example_id)
+        if card.example.status != ExampleStatus.submitted:
+            raise ExampleStateError("example_not_pending", id=example_id)
+        return card
+
+    async def to_publish(self, reviewer: Person, example_id: int) -> ExampleCard:
+        """The card of an approved example (before its link is typed)."""
+        card = await self.card(reviewer, example_id)
+        if card.example.status != ExampleStatus.approved:
+            raise ExampleStateError("example_not_approved", id=example_id)
+        return card
+
+    async def tag(self, reviewer: Person, example_id: int, tag: str) -> ExampleCard:
+        """Toggle a tag; the card as it now reads."""
+        await self.toggle_tag(reviewer, example_id, tag)
+        return await self.card(reviewer, example_id)
+
+    async def approve(self, reviewer: Person, example_id: int) -> Decision:
         self._require_reviewer(reviewer)
         ex = await self._move(
             example_id,
@@ -593,7 +729,7 @@ class ExampleService:
         await self.session.commit()
         return await self._decision(ex)
 
-    async def reject(self, reviewer: User, example_id: int, reason: str) -> Decision:
+    async def reject(self, reviewer: Person, example_id: int, reason: str) -> Decision:
         self._require_reviewer(reviewer)
         value = _bounded(reason, REASON_MIN, REASON_MAX, "example_reason")
         ex = await self._move(
@@ -609,7 +745,7 @@ class ExampleService:
         await self.session.commit()
         return await self._decision(ex)
 
-    async def ask(self, reviewer: User, example_id: int, question: str) -> Decision:
+    async def ask(self, reviewer: Person, example_id: int, question: str) -> Decision:
         self._require_reviewer(reviewer)
         value = _bounded(question, QUESTION_MIN, QUESTION_MAX, "example_question")
         ex = await self._move(
@@ -630,9 +766,9 @@ class ExampleService:
         )
         self.audit.note(reviewer.telegram_id, "example.ask", detail=f"example={example_id}")
         await self.session.commit()
-        return await self._decision(ex)
+        return await self._decision(ex, question=value)
 
-    async def toggle_tag(self, reviewer: User, example_id: int, tag: str) -> GoodExample:
+    async def toggle_tag(self, reviewer: Person, example_id: int, tag: str) -> GoodExample:
         self._require_reviewer(reviewer)
         if tag not in TAGS:
             raise InvalidInput("example_tag", value=tag)
@@ -643,7 +779,7 @@ class ExampleService:
         ex.tags = ",".join(t for t in TAGS if t in tags)  # the fixed order, whatever the taps
         return await self._save(ex)
 
-    async def publish(self, reviewer: User, example_id: int, url: str) -> Decision:
+    async def publish(self, reviewer: Person, example_id: int, url: str) -> Decision:
         """Mark an approved example published, with the link to the article."""
         self._require_reviewer(reviewer)
         link = validate_url(url)
@@ -659,9 +795,9 @@ class ExampleService:
         await self.session.commit()
         return await self._decision(ex)
 
-    async def _decision(self, ex: GoodExample) -> Decision:
+    async def _decision(self, ex: GoodExample, question: str | None = None) -> Decision:
         submitter = await self.session.get(User, ex.submitter_id) if ex.submitter_id else None
-        return Decision(ex, submitter)
+        return Decision(ex, submitter, question)
 
     # -- highlights, exports, the weekly digest ---------------------------------------------
 
@@ -723,7 +859,7 @@ class ExampleService:
         return rows
 
     async def highlights(
-        self, reviewer: User, flt: HighlightFilter, *, timezone: str | None = None
+        self, reviewer: Person, flt: HighlightFilter, *, timezone: str | None = None
     ) -> list[ExampleRow]:
         """Approved (and published) examples decided within the period, newest first."""
         self._require_reviewer(reviewer)
@@ -743,6 +879,63 @@ class ExampleService:
         res = await self.session.exec(q.order_by(col(GoodExample.decided_at).desc(), col(GoodExample.id).desc()))
         return await self._rows(res.all())
 
+    async def highlights_page(
+        self, reviewer: Person, flt: HighlightFilter, *, timezone: str | None = None
+    ) -> Highlights:
+        """/highlights: the filter's examples and the unit it names."""
+        rows = await self.highlights(reviewer, flt, timezone=timezone)
+        unit = await self.session.get(Unit, flt.unit_id) if flt.unit_id else None
+        return Highlights(flt, rows, unit)
+
+    async def export(
+        self,
+        reviewer: Person,
+        kind: str,
+        found: Highlights,
+        *,
+        title: str,
+        subtitle: str,
+        timezone: str,
+        parent_body: str,
+        issuing_body: str,
+        progress: Callable[[int], Awaitable[None]] | None = None,
+        every: int = 10,
+    ) -> Export:
+        """The highlights as a DOCX (photos embedded, oldest first) or a CSV; `progress` is
+        awaited with the count done every `every` examples. Audited."""
+        self._require_reviewer(reviewer)
+        # python-docx and Pillow load on the first export, not at the bot's start.
+        from bot.render.csv_examples import ExamplesCsv
+        from bot.render.docx_examples import ExamplesDocx, in_order
+
+        rows = found.rows
+        builder: ExamplesDocx | ExamplesCsv
+        if kind == "docx":
+            builder = ExamplesDocx(
+                title=title,
+                subtitle=subtitle,
+                timezone=timezone,
+                generated=self.clock.now(),
+                parent_body=parent_body,
+                issuing_body=issuing_body,
+            )
+            rows = [row for row, _photos in in_order((row, ()) for row in rows)]  # as they happened
+        else:
+            builder = ExamplesCsv(timezone=timezone)
+        total = len(rows)
+        for n, row in enumerate(rows, start=1):
+            if isinstance(builder, ExamplesDocx):
+                photos = [p.data for p in await self.photos(row.id)]
+                await asyncio.to_thread(builder.add, row, photos)
+            else:
+                builder.add(row)
+            if progress is not None and n % every == 0 and n < total:
+                await progress(n)
+        data = await asyncio.to_thread(builder.to_bytes)
+        await self.note_export(reviewer, kind, found.filter, total)
+        left_out = isinstance(builder, ExamplesDocx) and bool(builder.photos_left_out)
+        return Export(kind, data, total, left_out)
+
     async def approved_in(self, unit: Unit, start: date, end: date) -> list[ExampleRow]:
         """Approved (and published) examples of a unit and its sub-units decided within
         [start, end], oldest first: for the unit's annual report. The caller has checked
@@ -761,7 +954,9 @@ class ExampleService:
         )
         return await self._rows(res.all())
 
-    async def highlight_units(self, reviewer: User, flt: HighlightFilter, *, timezone: str | None = None) -> list[Unit]:
+    async def highlight_units(
+        self, reviewer: Person, flt: HighlightFilter, *, timezone: str | None = None
+    ) -> list[Unit]:
         """Units with highlights in the period (for the unit filter's buttons)."""
         self._require_reviewer(reviewer)
         rows = await self.highlights(
@@ -787,7 +982,7 @@ class ExampleService:
             self.session.add(photo)
             await self.session.commit()
 
-    async def note_export(self, reviewer: User, kind: str, flt: HighlightFilter, count: int) -> None:
+    async def note_export(self, reviewer: Person, kind: str, flt: HighlightFilter, count: int) -> None:
         self._require_reviewer(reviewer)
         self.audit.note(
             reviewer.telegram_id,
