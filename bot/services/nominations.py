@@ -89,6 +89,36 @@ class UnitNominations:
 
 
 @dataclass(frozen=True)
+class UnitCard:
+    """What /nominate shows a leader for one round: the unit's nominations, today, and
+    whether other rounds are open too (a way back to the list)."""
+
+    nominations: UnitNominations
+    today: date
+    several_rounds: bool = False
+
+
+@dataclass(frozen=True)
+class OpenRounds:
+    """/nominate's first answer: the rounds open now, and the card when only one is."""
+
+    rounds: list[Round]
+    today: date
+    campaign_end: date
+    card: UnitCard | None = None
+
+
+@dataclass(frozen=True)
+class RoundsBoard:
+    """The administrators' /nominations: every round with its counts."""
+
+    summaries: list[RoundSummary]
+    today: date
+    quota: int
+    campaign_end: date
+
+
+@dataclass(frozen=True)
 class NominationRow:
     """One live nomination, flattened for the administrators' list and exports."""
 
@@ -277,6 +307,67 @@ class NominationService:
             prefer = None
         return None
 
+    # -- what /nominate shows ---------------------------------------------------------------
+
+    async def opening(self, leader: User) -> OpenRounds:
+        """The rounds open now; the unit's card when only one is. Someone without a unit is
+        refused (and audited) even when no round is open."""
+        rounds = await self.open_rounds()
+        today = self.today()
+        if not rounds:
+            await self.leader_unit(leader)
+            return OpenRounds(rounds, today, self.campaign.end)
+        card = UnitCard(await self.for_unit(leader, rounds[0].key), today) if len(rounds) == 1 else None
+        return OpenRounds(rounds, today, self.campaign.end, card)
+
+    async def card(self, leader: User, key: str) -> UnitCard:
+        several = len(await self.open_rounds()) > 1
+        return UnitCard(await self.for_unit(leader, key), self.today(), several)
+
+    async def may_add(self, leader: User, key: str) -> UnitNominations:
+        """A new nomination may be typed: the round is open and a slot is free."""
+        un = await self.for_unit(leader, key)
+        if not un.round.is_open(self.today()):
+            raise NominationRefused("round_closed")
+        if not un.left:
+            raise NominationRefused("quota_full", quota=un.round.quota)
+        return un
+
+    async def live_one(self, leader: User, key: str, nomination_id: int, *, open_round: bool = False) -> Nomination:
+        """One of the unit's live nominations in the round (to withdraw or replace)."""
+        un = await self.for_unit(leader, key)
+        if open_round and not un.round.is_open(self.today()):
+            raise NominationRefused("round_closed")
+        target = next((n for n in un.live if n.id == nomination_id), None)
+        if target is None:
+            raise NominationRefused("nomination_gone")
+        return target
+
+    async def withdraw_shown(self, leader: User, key: str, nomination_id: int) -> UnitCard:
+        """Withdraw, and the round's card as it is now."""
+        await self.withdraw(leader, nomination_id)
+        return await self.card(leader, key)
+
+    async def save(
+        self, leader: User, key: str, kind: NomineeKind, nominee: str, achievement: str, *, replacing: int = 0
+    ) -> UnitCard:
+        """The last step of /nominate: a new nomination, or one in place of ``replacing``;
+        the round's card as it is then."""
+        if replacing:
+            await self.replace(leader, replacing, kind, nominee, achievement)
+        else:
+            await self.nominate(leader, key, kind, nominee, achievement)
+        return await self.card(leader, key)
+
+    async def board(self) -> RoundsBoard:
+        return RoundsBoard(await self.summaries(), self.today(), self.campaign.awards.max_per_unit, self.campaign.end)
+
+    async def export(self, admin: User, key: str, kind: str) -> tuple[Round, list[NominationRow]]:
+        """A round's nominations for an export (XLSX or CSV), noted in the audit log."""
+        r, rows = await self.listing(key)
+        await self.note_export(admin, r.key, kind, len(rows))
+        return r, rows
+
     # -- eligibility (Decree 98/2023, Art. 4) ---------------------------------------------------
 
     async def nominee_match(self, unit: Unit, kind: NomineeKind, nominee: str) -> User | Unit | None:
@@ -405,8 +496,9 @@ class NominationService:
         await self.check_eligible(leader, unit, kind, str(values["nominee"]))
         actor = leader.telegram_id
         new_id = await self._take_slot(r, unit.id or 0, values)
-        if new_id is None:
-            await self.session.commit()  # nothing was written; ends the transaction (SQLite's lock)
+        if new_id is None:  # nothing was written: the refusal alone is kept
+            self.audit.note(actor, "nomination.quota_full", "refused", detail=f"round={r.key} unit={unit.code}")
+            await self.session.commit()
             raise NominationRefused("quota_full", quota=r.quota)
         self.audit.note(actor, "nomination.add", detail=f"round={r.key} unit={unit.code} id={new_id}")
         await self.session.commit()
@@ -428,19 +520,24 @@ class NominationService:
         return unit, row, await self._open(row.round_key)
 
     async def _withdraw(self, leader: User, row: Nomination) -> None:
+        """Mark the nomination withdrawn; NominationRefused when someone else withdrew it a
+        moment ago (nothing is written then)."""
         res = await self.session.exec(  # type: ignore[call-overload]
             update(Nomination)
             .where(col(Nomination.id) == row.id, col(Nomination.withdrawn_at).is_(None))
             .values(withdrawn_at=self.clock.now(), withdrawn_by=leader.id)
         )
-        if not res.rowcount:  # withdrawn by someone else a moment ago; nothing was written
-            await self.session.commit()
+        if not res.rowcount:
             raise NominationRefused("nomination_gone")
 
     async def withdraw(self, leader: User, nomination_id: int) -> Nomination:
         unit, row, r = await self._own(leader, nomination_id)
         actor = leader.telegram_id
-        await self._withdraw(leader, row)
+        try:
+            await self._withdraw(leader, row)
+        except NominationRefused:
+            await self.session.commit()  # nothing was written; ends the transaction (SQLite's lock)
+            raise
         self.audit.note(actor, "nomination.withdraw", detail=f"round={r.key} unit={unit.code} id={nomination_id}")
         await self.session.commit()
         await self.session.refresh(row)
@@ -464,11 +561,19 @@ class NominationService:
         unit, row, r = await self._own(leader, nomination_id)
         await self.check_eligible(leader, unit, kind, str(values["nominee"]))
         actor = leader.telegram_id
-        await self._withdraw(leader, row)
-        new_id = await self._take_slot(r, unit.id or 0, values, prefer=row.slot)
-        if new_id is None:
-            await self.session.rollback()
-            raise NominationRefused("quota_full", quota=r.quota)
+        try:
+            # The withdrawal and the new row stand or fall together.
+            async with self.session.begin_nested():
+                await self._withdraw(leader, row)
+                new_id = await self._take_slot(r, unit.id or 0, values, prefer=row.slot)
+                if new_id is None:
+                    raise NominationRefused("quota_full", quota=r.quota)
+        except NominationRefused as exc:
+            # The savepoint undid both; the refusal alone is kept.
+            detail = f"round={r.key} unit={unit.code} id={nomination_id}"
+            self.audit.note(actor, f"nomination.{exc.code}", "refused", detail=detail)
+            await self.session.commit()
+            raise
         self.audit.note(
             actor, "nomination.replace", detail=f"round={r.key} unit={unit.code} id={nomination_id} by={new_id}"
         )

@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.checkin import week_monday
+from bot.services.documents import DocumentService
 from bot.services.errors import InvalidInput
 from bot.services.examples import ExampleRow, ExampleService
 from bot.services.figures import FiguresService, Tally, weeks_of_year
@@ -138,7 +139,7 @@ def signer_for(requester: User, leaders: list[User]) -> Signer:
     return Signer(title="Thủ trưởng đơn vị", name="")
 
 
-class ReportService:
+class ReportService(DocumentService):
     def __init__(
         self,
         session: AsyncSession,
@@ -149,12 +150,9 @@ class ReportService:
         ministry_name: str,
         standing_agency: str,
     ) -> None:
-        self.session = session
-        self.clock = clock
-        self.campaign = campaign
-        self.timezone = timezone
-        self.ministry_name = ministry_name
-        self.standing_agency = standing_agency
+        super().__init__(
+            session, clock, campaign, timezone=timezone, ministry_name=ministry_name, standing_agency=standing_agency
+        )
         self.figures = FiguresService(session, clock, timezone)
 
     def years(self) -> list[int]:

@@ -297,16 +297,16 @@ class SelfAssessmentService:
             return row
         now = self.clock.now()
         row = UnitAssessment(unit_id=unit.id, year=year, created_by=user.id, created_at=now, updated_at=now)  # type: ignore[arg-type]
-        self.session.add(row)
         try:
-            self.audit.note(user.telegram_id, "selfassess.start", detail=f"unit={unit.id} year={year}")
-            await self.session.commit()
+            async with self.session.begin_nested():
+                self.session.add(row)
         except IntegrityError:  # a second tap at the same moment began it
-            await self.session.rollback()
-            await self.session.refresh(user)
             again = await self._assessment(unit.id, year)  # type: ignore[arg-type]
             assert again is not None
+            await self.session.commit()
             return again
+        self.audit.note(user.telegram_id, "selfassess.start", detail=f"unit={unit.id} year={year}")
+        await self.session.commit()
         return row
 
     async def _draft(self, user: User, assessment_id: int) -> UnitAssessment:
@@ -367,21 +367,21 @@ class SelfAssessmentService:
             apply(row)
             now = self.clock.now()
             row.updated_at, row.updated_by, assessment.updated_at = now, user.id, now
-            self.session.add(row)
-            self.session.add(assessment)
+            try:
+                async with self.session.begin_nested():
+                    self.session.add(row)
+                    self.session.add(assessment)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                continue
             self.audit.note(
                 user.telegram_id,
                 f"selfassess.{what}",
                 detail=f"unit={assessment.unit_id} year={assessment.year} {criterion}/{item or '-'}",
             )
-            try:
-                await self.session.commit()
-                return
-            except IntegrityError:
-                await self.session.rollback()
-                await self.session.refresh(user)
-                if attempt == 2:
-                    raise
+            await self.session.commit()
+            return
 
     async def set_level(self, user: User, assessment_id: int, criterion: str, item: str | None, level: str) -> None:
         if level not in LEVELS:
@@ -468,32 +468,31 @@ class SelfAssessmentService:
         else:
             name = " ".join((name or "").split())[:255] or f"file-{count + 1}"
             mime = (mime or "application/octet-stream")[:100]
-        self.session.add(
-            AssessmentEvidence(
-                assessment_id=assessment_id,
-                criterion=criterion,
-                item="",
-                kind=EvidenceKind(kind),
-                name=name,
-                mime=mime,
-                size=len(data),
-                data=data,
-                source_id=source_id,
-                added_by=user.id,
-                created_at=self.clock.now(),
-            )
+        evidence = AssessmentEvidence(
+            assessment_id=assessment_id,
+            criterion=criterion,
+            item="",
+            kind=EvidenceKind(kind),
+            name=name,
+            mime=mime,
+            size=len(data),
+            data=data,
+            source_id=source_id,
+            added_by=user.id,
+            created_at=self.clock.now(),
         )
         assessment.updated_at = self.clock.now()
-        self.session.add(assessment)
+        try:
+            async with self.session.begin_nested():
+                self.session.add(evidence)
+                self.session.add(assessment)
+        except IntegrityError:  # delivered twice at the same moment
+            await self.session.commit()
+            return EvidenceAdded(await self.evidence_count(assessment_id, criterion), added=False)
         self.audit.note(
             user.telegram_id, "selfassess.evidence", detail=f"unit={assessment.unit_id} {criterion} {kind} {len(data)}B"
         )
-        try:
-            await self.session.commit()
-        except IntegrityError:  # delivered twice at the same moment
-            await self.session.rollback()
-            await self.session.refresh(user)
-            return EvidenceAdded(await self.evidence_count(assessment_id, criterion), added=False)
+        await self.session.commit()
         return EvidenceAdded(count + 1, added=True)
 
     async def remove_evidence(self, user: User, assessment_id: int, criterion: str) -> None:

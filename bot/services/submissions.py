@@ -161,11 +161,6 @@ class ReportSubmissionService:
         if previous is not None and not replace:
             raise AlreadySubmitted(name=previous.file_name)
         now = self.clock.now()
-        if previous is not None:
-            previous.superseded_at = now
-            previous.superseded_by = user.id
-            self.session.add(previous)
-            await self.session.flush()
         key = self.deadline_key(year)
         row = ReportSubmission(
             unit_id=unit.id,
@@ -180,7 +175,18 @@ class ReportSubmissionService:
             submitted_by=user.id,
             submitted_at=now,
         )
-        self.session.add(row)
+        try:
+            async with self.session.begin_nested():
+                if previous is not None:
+                    previous.superseded_at = now
+                    previous.superseded_by = user.id
+                    self.session.add(previous)
+                    await self.session.flush()
+                self.session.add(row)
+        except IntegrityError:  # another upload for the unit landed at the same moment
+            current = await self.current(unit.id, year)  # type: ignore[arg-type]
+            await self.session.commit()  # nothing was written; ends the transaction
+            raise AlreadySubmitted(name=current.file_name if current else "") from None
         done = await self.session.exec(
             select(DeadlineDone.id).where(DeadlineDone.deadline_key == key, DeadlineDone.unit_id == unit.id)
         )
@@ -195,13 +201,7 @@ class ReportSubmissionService:
             detail=f"unit={unit.id} year={year} {mime} {len(data)}B sha256={row.sha256[:16]}"
             + (f" supersedes={previous.id}" if previous is not None else ""),
         )
-        try:
-            await self.session.commit()
-        except IntegrityError:  # another upload for the unit landed at the same moment
-            await self.session.rollback()
-            await self.session.refresh(user)
-            current = await self.current(unit.id, year)  # type: ignore[arg-type]
-            raise AlreadySubmitted(name=current.file_name if current else "") from None
+        await self.session.commit()
         return row
 
     async def replace(
