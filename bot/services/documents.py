@@ -6,6 +6,7 @@ ministry's name and the standing agency's."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.services.errors import InvalidInput
 
 
 class DocumentService:
@@ -35,3 +37,15 @@ class DocumentService:
 
     def today(self) -> date:
         return self.clock.now().astimezone(ZoneInfo(self.timezone)).date()
+
+    def years(self) -> list[int]:
+        """The years a document can be drawn up for: from the campaign's start to this year."""
+        return list(range(self.campaign.start.year, self.today().year + 1))
+
+    def year_asked(self, text: str | None) -> int:
+        """The year a command names ("/report 2025"); none named: this year."""
+        arg = (text or "").strip()
+        years = self.years()
+        if arg and not re.fullmatch(r"\d{4}", arg):
+            raise InvalidInput("report_year", first=years[0], last=years[-1])
+        return int(arg) if arg else years[-1]

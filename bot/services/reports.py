@@ -155,11 +155,6 @@ class ReportService(DocumentService):
         )
         self.figures = FiguresService(session, clock, timezone)
 
-    def years(self) -> list[int]:
-        """The years a report can be drafted for: from the campaign's start to this year."""
-        today = self.figures.today()
-        return list(range(self.campaign.start.year, today.year + 1))
-
     async def _self_assessments(self, unit_id: int, year: int) -> dict[int, Any]:
         """The unit's and its sub-units' self-assessments (F's rollup), by unit id."""
         try:
