@@ -13,8 +13,11 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -22,12 +25,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, Deadline
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
 from storage.delivery import DeadlineDone
 from storage.models import Role, Unit, User
 from storage.yearly import FILE_MAX_BYTES, ReportSubmission
+
+if TYPE_CHECKING:
+    from bot.services.deadlines import Occurrence
 
 __all__ = [
     "FILE_MAX_BYTES",
@@ -92,12 +99,91 @@ def sniff_report_file(name: str, data: bytes) -> str:
     raise InvalidInput("report_file_type", name=name or "")
 
 
+@dataclass(frozen=True)
+class SubmitOpening:
+    """/submit's first answer: the year, and the unit's file in force if it has one."""
+
+    year: int
+    current: ReportSubmission | None
+
+
+@dataclass(frozen=True)
+class SubmittedFile:
+    """A submitted file to send (an administrator's or the unit's own download)."""
+
+    row: ReportSubmission
+    unit_name: str
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """What the one-tap reminder did: messages queued, and the leaders it was for."""
+
+    queued: int
+    leaders: int
+
+
+#: Draws the deadline's reminder for one leader: (leader, occurrence, days left) → an outbox body.
+ReminderDraw = Callable[[User, "Occurrence", int], dict[str, Any]]
+
+
 class ReportSubmissionService:
-    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, campaign: Campaign, timezone: str = "Asia/Ho_Chi_Minh"
+    ) -> None:
         self.session = session
         self.clock = clock
         self.campaign = campaign
+        self.tz = ZoneInfo(timezone)
         self.audit = AuditService(session, clock)
+
+    def year_of(self, user: Person) -> int:
+        """The year in the person's own time zone (the report they are busy with)."""
+        return self.clock.now().astimezone(ZoneInfo(user.timezone)).year
+
+    async def opening(self, user: User) -> SubmitOpening:
+        """/submit: refused (and audited) for everyone but the unit's leader or officer."""
+        unit = await self._may_submit(user)
+        year = self.year_of(user)
+        return SubmitOpening(year, await self.current(unit.id or 0, year))
+
+    async def check_size(self, user: User, size: int | None) -> None:
+        """A file too big is refused (and audited) from the size Telegram gives, before the download."""
+        if size is not None and size > FILE_MAX_BYTES:
+            self.audit.note(user.telegram_id, "report.submit", "refused", detail=f"file_too_big size={size}")
+            await self.session.commit()
+            raise InvalidInput("file_too_big", max=FILE_MAX_BYTES // (1024 * 1024))
+
+    async def file_shown(self, user: User, submission_id: int) -> SubmittedFile:
+        row = await self.file(user, submission_id)
+        unit = await self.session.get(Unit, row.unit_id)
+        return SubmittedFile(row, unit.name if unit else str(row.unit_id))
+
+    async def remind(self, admin: User, year: int, draw: ReminderDraw) -> Reminded:
+        """One tap: the deadline's reminder to every leader of a unit that has not submitted,
+        through the outbox (rate limits, retries); at most once a day per leader."""
+        from bot.services.deadlines import DeadlineService
+        from bot.services.delivery import DeliveryService, Outgoing
+
+        occ = await DeadlineService(self.session, self.clock, self.campaign).find(self.deadline_key(year))
+        today = self.clock.now().astimezone(self.tz).date()
+        leaders = await self.pending_leaders(year)
+        out = [
+            Outgoing(
+                f"remind-now:{occ.key}:{leader.id}:{today.isoformat()}",
+                "reminder",
+                leader.telegram_id,  # type: ignore[arg-type]
+                draw(leader, occ, max(0, occ.days_left(today))),
+                leader.id,
+            )
+            for leader in leaders
+        ]
+        queued = await DeliveryService(self.session, self.clock).enqueue(out)
+        self.audit.note(
+            admin.telegram_id, "report.remind", detail=f"year={year} leaders={len(leaders)} queued={queued}"
+        )
+        await self.session.commit()
+        return Reminded(queued, len(leaders))
 
     def deadline_key(self, year: int) -> str:
         """ "annual-report@2026-12-15": the deadline occurrence a submission marks done. The
