@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, CriterionGroup, Figure
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
@@ -147,6 +149,22 @@ def clean_figure(figure: Figure, value: str) -> str:
     if not 0 <= number <= 100:
         raise InvalidInput("figure_percent", figure=figure.code)
     return raw.replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The /selfassess card: the assessment, and what the person may do with it."""
+
+    sa: UnitSelfAssessment
+    editable: bool
+    is_leader: bool = False
+    has_sub_units: bool = False
+
+
+@dataclass(frozen=True)
+class OfficerCard:
+    officer: User | None
+    members: list[User]
 
 
 class SelfAssessmentService:
@@ -559,6 +577,164 @@ class SelfAssessmentService:
             now = self.clock.now()
             row.status, row.submitted_at, row.submitted_by, row.updated_at = AssessmentStatus.submitted, now, by.id, now
             self.session.add(row)
+
+    # -- what /selfassess shows (one call per tap) ------------------------------------------
+
+    def year_of(self, user: Person) -> int:
+        """§VI.1: the report covers the calendar year it is due in (before 15 December)."""
+        return self.clock.now().astimezone(ZoneInfo(user.timezone)).year
+
+    def group_at(self, index: int) -> CriterionGroup:
+        """The collective criterion a button names; a stale or forged index is refused."""
+        if not 0 <= index < len(self.campaign.collective_criteria):
+            raise InvalidInput("assessment_stale")
+        return self.campaign.collective_criteria[index]
+
+    async def _has_sub_units(self, unit_id: int) -> bool:
+        unit = await self.session.get(Unit, unit_id)
+        if unit is None:
+            return False
+        res = await self.session.exec(
+            select(Unit.id).where(col(Unit.path).startswith(unit.path), Unit.id != unit_id).limit(1)
+        )
+        return res.first() is not None
+
+    async def own(self, user: User) -> UnitSelfAssessment:
+        return await self.mine(user, self.year_of(user))
+
+    async def draft_of(self, user: User) -> UnitSelfAssessment:
+        sa = await self.own(user)
+        if sa.status != AssessmentStatus.draft.value:
+            raise InvalidInput("assessment_submitted")
+        return sa
+
+    async def overview(self, user: User) -> Overview:
+        """One's own unit's card (begun if it was not)."""
+        sa = await self.own(user)
+        leader = user.role == Role.leader
+        return Overview(
+            sa,
+            editable=sa.status == AssessmentStatus.draft.value,
+            is_leader=leader,
+            has_sub_units=leader and await self._has_sub_units(sa.unit_id),
+        )
+
+    async def unit_overview(self, user: User, unit_id: int) -> Overview:
+        """A sub-unit's (the parent unit's leader) or any unit's (admins), read only."""
+        return Overview(await self.view(user, unit_id, self.year_of(user)), editable=False)
+
+    async def overview_by_code(self, user: User, code: str) -> Overview:
+        from bot.services.units import UnitService
+
+        unit = await UnitService(self.session, self.clock).get_by_code(code)
+        return await self.unit_overview(user, unit.id or 0)
+
+    async def criterion_shown(self, user: User, index: int, unit_id: int = 0) -> Overview:
+        """A criterion's card: one's own (editable while a draft) or a unit's, read only."""
+        self.group_at(index)
+        if unit_id:
+            return await self.unit_overview(user, unit_id)
+        sa = await self.own(user)
+        return Overview(sa, editable=sa.status == AssessmentStatus.draft.value)
+
+    async def level_at(self, user: User, index: int, item: int | None, level: int) -> UnitSelfAssessment:
+        """A level tapped for a criterion (item None) or one of its sub-items (by index)."""
+        group = self.group_at(index)
+        key: str | None = None
+        if item is not None:
+            keys = [k for k in assessed_items(group) if k is not None]
+            if not 0 <= item < len(keys):
+                raise InvalidInput("assessment_stale")
+            key = keys[item]
+        if not 0 <= level < len(LEVELS):
+            raise InvalidInput("assessment_stale")
+        await self.set_level(user, (await self.own(user)).assessment_id or 0, group.code, key, LEVELS[level])
+        return await self.own(user)
+
+    def figure_at(self, index: int, figure: int) -> tuple[CriterionGroup, Figure]:
+        group = self.group_at(index)
+        if not 0 <= figure < len(group.figures):
+            raise InvalidInput("assessment_stale")
+        return group, group.figures[figure]
+
+    async def yes_no_at(self, user: User, index: int, figure: int, yes: bool) -> UnitSelfAssessment:
+        group, fig = self.figure_at(index, figure)
+        await self.set_figure(
+            user, (await self.own(user)).assessment_id or 0, group.code, fig.code, "yes" if yes else "no"
+        )
+        return await self.own(user)
+
+    async def clear_evidence_at(self, user: User, index: int) -> UnitSelfAssessment:
+        group = self.group_at(index)
+        await self.remove_evidence(user, (await self.own(user)).assessment_id or 0, group.code)
+        return await self.own(user)
+
+    async def ready_to_submit(self, user: User) -> UnitSelfAssessment:
+        """Every criterion assessed: the unit's draft, to confirm."""
+        sa = await self.draft_of(user)
+        missing = await self.missing(sa.assessment_id or 0)
+        if missing:
+            raise InvalidInput("assessment_incomplete", missing=", ".join(f"{m})" for m in missing))
+        return sa
+
+    async def submit_own(self, user: User) -> Overview:
+        await self.submit(user, (await self.draft_of(user)).assessment_id or 0)
+        return await self.overview(user)
+
+    async def sub_units(self, user: User) -> tuple[int, dict[int, UnitSelfAssessment]]:
+        """The year and the unit's roll-up: itself first, then its sub-units."""
+        if user.unit_id is None:
+            raise InvalidInput("assessment_stale")
+        year = self.year_of(user)
+        return year, await self.rollup(user, user.unit_id, year)
+
+    async def officer_card(self, leader: User) -> OfficerCard:
+        """The unit's emulation officer and who could be appointed (the unit's leader only)."""
+        if leader.role != Role.leader or leader.unit_id is None:
+            await deny(self.session, self.clock, leader, Action.report, "officer card")
+        return OfficerCard(await self.officer(leader.unit_id or 0), await self.unit_members(leader))
+
+    async def appoint_shown(self, leader: User, user_id: int) -> OfficerCard:
+        await self.appoint_officer(leader, user_id)
+        return await self.officer_card(leader)
+
+    async def revoke_shown(self, leader: User) -> OfficerCard:
+        await self.revoke_officer(leader)
+        return await self.officer_card(leader)
+
+    async def evidence_at(self, user: User, index: int, unit_id: int = 0) -> list[AssessmentEvidence]:
+        """A criterion's evidence, for whoever may read the self-assessment."""
+        group = self.group_at(index)
+        sa = await self.view(user, unit_id, self.year_of(user)) if unit_id else await self.own(user)
+        return await self.evidence(user, sa.assessment_id or 0, group.code)
+
+    async def account_typed(self, user: User, assessment_id: int, index: int, text: str) -> UnitSelfAssessment:
+        await self.set_account(user, assessment_id, self.group_at(index).code, text)
+        return await self.for_assessment(assessment_id)
+
+    async def figure_typed(
+        self, user: User, assessment_id: int, index: int, figure: int, text: str
+    ) -> UnitSelfAssessment:
+        group, fig = self.figure_at(index, figure)
+        await self.set_figure(user, assessment_id, group.code, fig.code, text)
+        return await self.for_assessment(assessment_id)
+
+    async def evidence_sent(
+        self,
+        user: User,
+        assessment_id: int,
+        index: int,
+        *,
+        kind: str,
+        name: str,
+        mime: str,
+        data: bytes,
+        source_id: str,
+    ) -> EvidenceAdded:
+        group = self.group_at(index)
+        return await self.add_evidence(
+            user, assessment_id, group.code, kind=kind, name=name, mime=mime, data=data, source_id=source_id
+        )
 
     # -- reading --------------------------------------------------------------------------
 
