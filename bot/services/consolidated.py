@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.campaign.schema import Campaign
+from bot.domain import Person
 from bot.services.audit import AuditService
 from bot.services.checkin import week_monday
 from bot.services.documents import DocumentService
@@ -24,7 +25,6 @@ from bot.services.errors import InvalidInput
 from bot.services.figures import FiguresService, Tally, weeks_of_year
 from bot.services.nominations import NominationRow, NominationService, Round
 from bot.services.reports import criterion_level
-from storage.models import User
 
 LEVELS = ("good", "met", "not_met", "none")
 OTHERS = "Các đơn vị chưa có lãnh đạo trên hệ thống"  # people of units under no reporting unit
@@ -108,7 +108,7 @@ def agency_head(name: str) -> str:
 class ConsolidatedService(DocumentService):
     """Every unit's report and self-assessment gathered (plan §VI.2)."""
 
-    async def build(self, year: int, admin: User | None = None) -> ConsolidatedReport:
+    async def build(self, year: int, admin: Person | None = None) -> ConsolidatedReport:
         from bot.services.self_assessment import SelfAssessmentService
         from bot.services.submissions import ReportSubmissionService
 

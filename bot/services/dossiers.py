@@ -27,6 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.checkin import week_monday
@@ -131,7 +132,7 @@ class DossierService(DocumentService):
         self.figures = FiguresService(session, clock, timezone)
         self.audit = AuditService(session, clock)
 
-    async def _viewer_unit(self, viewer: User, unit: Unit, what: str) -> None:
+    async def _viewer_unit(self, viewer: Person, unit: Unit, what: str) -> None:
         """Leaders: their own unit only; administrators: any; nobody else."""
         role = Role(viewer.role)
         if role == Role.admin:
@@ -143,7 +144,7 @@ class DossierService(DocumentService):
         parent = await self.session.get(Unit, unit.parent_id) if unit.parent_id else None
         return parent.name if parent else self.ministry_name
 
-    async def achievement(self, viewer: User, nomination_id: int) -> AchievementReport:
+    async def achievement(self, viewer: Person, nomination_id: int) -> AchievementReport:
         """The draft achievement report of one nomination (Mẫu 02 / Mẫu 03)."""
         row = await self.session.get(Nomination, nomination_id)
         if row is None:
@@ -240,7 +241,7 @@ class DossierService(DocumentService):
         expected = sum(1 for w in weeks if joined is None or week_monday(w) + timedelta(days=6) >= joined)
         return Tally(expected, min(done, expected), min(skipped, expected))
 
-    async def round_dossier(self, viewer: User, round_key: str, unit_code: str | None = None) -> RoundDossier:
+    async def round_dossier(self, viewer: Person, round_key: str, unit_code: str | None = None) -> RoundDossier:
         """A unit's list of nominees and its cover submission for one round."""
         r = await self.nominations.round(round_key)
         if unit_code:
@@ -319,7 +320,7 @@ class DossierService(DocumentService):
         )
 
     async def whole_round(
-        self, viewer: User, round_key: str, unit_code: str | None = None, *, with_reports: bool = False
+        self, viewer: Person, round_key: str, unit_code: str | None = None, *, with_reports: bool = False
     ) -> tuple[RoundDossier, list[AchievementReport]]:
         """A unit's list and cover submission for a round; ``with_reports``: the leader's
         whole dossier, every live nomination's achievement report of the round too."""
@@ -331,7 +332,7 @@ class DossierService(DocumentService):
                     reports.append(await self.achievement(viewer, n.id))
         return rd, reports
 
-    async def live_of_unit(self, viewer: User) -> list[tuple[Round, Nomination]]:
+    async def live_of_unit(self, viewer: Person) -> list[tuple[Round, Nomination]]:
         """The leader's unit's live nominations, newest round first (the /dossier menu)."""
         if viewer.unit_id is None:
             return []

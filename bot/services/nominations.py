@@ -32,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.errors import DomainError, InvalidInput, NotFound
@@ -248,7 +249,7 @@ class NominationService:
 
     # -- a leader's unit ------------------------------------------------------------------
 
-    async def leader_unit(self, leader: User, action: Action = Action.nominate) -> Unit:
+    async def leader_unit(self, leader: Person, action: Action = Action.nominate) -> Unit:
         if Role(leader.role) != Role.leader or leader.unit_id is None:
             await deny(self.session, self.clock, leader, action, "not a unit's leader")
         unit = await self.session.get(Unit, leader.unit_id)
@@ -264,7 +265,7 @@ class NominationService:
         )
         return list(res.all())
 
-    async def for_unit(self, leader: User, key: str) -> UnitNominations:
+    async def for_unit(self, leader: Person, key: str) -> UnitNominations:
         unit = await self.leader_unit(leader)
         r = await self.round(key)
         return UnitNominations(r, unit, await self._live(r.key, unit.id or 0))
@@ -301,7 +302,7 @@ class NominationService:
                 .on_conflict_do_nothing()
                 .returning(col(Nomination.id))
             )
-            new_id = (await self.session.exec(stmt)).scalar_one_or_none()  # type: ignore[call-overload]
+            new_id = (await self.session.exec(stmt)).scalar_one_or_none()
             if new_id is not None:
                 return int(new_id)
             prefer = None
@@ -309,7 +310,7 @@ class NominationService:
 
     # -- what /nominate shows ---------------------------------------------------------------
 
-    async def opening(self, leader: User) -> OpenRounds:
+    async def opening(self, leader: Person) -> OpenRounds:
         """The rounds open now; the unit's card when only one is. Someone without a unit is
         refused (and audited) even when no round is open."""
         rounds = await self.open_rounds()
@@ -320,11 +321,11 @@ class NominationService:
         card = UnitCard(await self.for_unit(leader, rounds[0].key), today) if len(rounds) == 1 else None
         return OpenRounds(rounds, today, self.campaign.end, card)
 
-    async def card(self, leader: User, key: str) -> UnitCard:
+    async def card(self, leader: Person, key: str) -> UnitCard:
         several = len(await self.open_rounds()) > 1
         return UnitCard(await self.for_unit(leader, key), self.today(), several)
 
-    async def may_add(self, leader: User, key: str) -> UnitNominations:
+    async def may_add(self, leader: Person, key: str) -> UnitNominations:
         """A new nomination may be typed: the round is open and a slot is free."""
         un = await self.for_unit(leader, key)
         if not un.round.is_open(self.today()):
@@ -333,7 +334,7 @@ class NominationService:
             raise NominationRefused("quota_full", quota=un.round.quota)
         return un
 
-    async def live_one(self, leader: User, key: str, nomination_id: int, *, open_round: bool = False) -> Nomination:
+    async def live_one(self, leader: Person, key: str, nomination_id: int, *, open_round: bool = False) -> Nomination:
         """One of the unit's live nominations in the round (to withdraw or replace)."""
         un = await self.for_unit(leader, key)
         if open_round and not un.round.is_open(self.today()):
@@ -343,13 +344,13 @@ class NominationService:
             raise NominationRefused("nomination_gone")
         return target
 
-    async def withdraw_shown(self, leader: User, key: str, nomination_id: int) -> UnitCard:
+    async def withdraw_shown(self, leader: Person, key: str, nomination_id: int) -> UnitCard:
         """Withdraw, and the round's card as it is now."""
         await self.withdraw(leader, nomination_id)
         return await self.card(leader, key)
 
     async def save(
-        self, leader: User, key: str, kind: NomineeKind, nominee: str, achievement: str, *, replacing: int = 0
+        self, leader: Person, key: str, kind: NomineeKind, nominee: str, achievement: str, *, replacing: int = 0
     ) -> UnitCard:
         """The last step of /nominate: a new nomination, or one in place of ``replacing``;
         the round's card as it is then."""
@@ -362,7 +363,7 @@ class NominationService:
     async def board(self) -> RoundsBoard:
         return RoundsBoard(await self.summaries(), self.today(), self.campaign.awards.max_per_unit, self.campaign.end)
 
-    async def export(self, admin: User, key: str, kind: str) -> tuple[Round, list[NominationRow]]:
+    async def export(self, admin: Person, key: str, kind: str) -> tuple[Round, list[NominationRow]]:
         """A round's nominations for an export (XLSX or CSV), noted in the audit log."""
         r, rows = await self.listing(key)
         await self.note_export(admin, r.key, kind, len(rows))
@@ -385,9 +386,11 @@ class NominationService:
                 .order_by(col(User.id))
             )
             return next((u for u in res.all() if " ".join(u.full_name.split()).casefold() == name), None)
-        res = await self.session.exec(select(Unit).where(col(Unit.path).startswith(unit.path)).order_by(col(Unit.path)))
+        tree = await self.session.exec(
+            select(Unit).where(col(Unit.path).startswith(unit.path)).order_by(col(Unit.path))
+        )
         whole = " ".join(nominee.split()).casefold()
-        return next((u for u in res.all() if u.name.casefold() in (name, whole) or u.code.casefold() == name), None)
+        return next((u for u in tree.all() if u.name.casefold() in (name, whole) or u.code.casefold() == name), None)
 
     async def flag_for(self, subject: User | Unit | None) -> Ineligibility | None:
         if subject is None or subject.id is None:
@@ -400,7 +403,7 @@ class NominationService:
         )
         return res.first()
 
-    async def check_eligible(self, leader: User, unit: Unit, kind: NomineeKind, nominee: str) -> None:
+    async def check_eligible(self, leader: Person, unit: Unit, kind: NomineeKind, nominee: str) -> None:
         """Refuse (and audit) a nominee an administrator flagged as not eligible."""
         flag = await self.flag_for(await self.nominee_match(unit, kind, nominee))
         if flag is not None:
@@ -408,14 +411,16 @@ class NominationService:
             await self.audit.refused(leader.telegram_id, "nomination.not_eligible", detail=detail)
             raise NominationRefused("not_eligible", nominee=nominee_name(nominee), reason=reason)
 
-    async def precheck(self, leader: User, kind: NomineeKind, nominee: str) -> str:
+    async def precheck(self, leader: Person, kind: NomineeKind, nominee: str) -> str:
         """The name step of /nominate: a well-formed name that is not flagged."""
         value = self.check_nominee(nominee)
         unit = await self.leader_unit(leader)
         await self.check_eligible(leader, unit, kind, value)
         return value
 
-    async def flag(self, admin: User, *, reason: str, user_id: int | None = None, unit_code: str | None = None) -> Flag:
+    async def flag(
+        self, admin: Person, *, reason: str, user_id: int | None = None, unit_code: str | None = None
+    ) -> Flag:
         """An administrator marks a person (by number) or a unit (by code) as not eligible."""
         value = clean_line(reason)
         if not REASON_MIN <= len(value) <= REASON_MAX:
@@ -441,7 +446,7 @@ class NominationService:
         await self.session.commit()
         return (await self.flags([row.id or 0]))[0]
 
-    async def lift(self, admin: User, flag_id: int) -> None:
+    async def lift(self, admin: Person, flag_id: int) -> None:
         row = await self.session.get(Ineligibility, flag_id)
         if row is None or row.lifted_at is not None:
             raise NotFound("eligibility", value=str(flag_id))
@@ -487,7 +492,7 @@ class NominationService:
                 )
         return out
 
-    async def nominate(self, leader: User, key: str, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
+    async def nominate(self, leader: Person, key: str, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
         """§IV.2: a live nomination of the leader's unit in an open round, if a slot is free
         and the nominee is eligible (Decree 98/2023, Art. 4)."""
         unit = await self.leader_unit(leader)
@@ -506,7 +511,7 @@ class NominationService:
         assert row is not None
         return row
 
-    async def _own(self, leader: User, nomination_id: int) -> tuple[Unit, Nomination, Round]:
+    async def _own(self, leader: Person, nomination_id: int) -> tuple[Unit, Nomination, Round]:
         unit = await self.leader_unit(leader)
         row = await self.session.get(Nomination, nomination_id)
         if row is None:
@@ -519,10 +524,10 @@ class NominationService:
             raise NominationRefused("nomination_gone")
         return unit, row, await self._open(row.round_key)
 
-    async def _withdraw(self, leader: User, row: Nomination) -> None:
+    async def _withdraw(self, leader: Person, row: Nomination) -> None:
         """Mark the nomination withdrawn; NominationRefused when someone else withdrew it a
         moment ago (nothing is written then)."""
-        res = await self.session.exec(  # type: ignore[call-overload]
+        res = await self.session.exec(
             update(Nomination)
             .where(col(Nomination.id) == row.id, col(Nomination.withdrawn_at).is_(None))
             .values(withdrawn_at=self.clock.now(), withdrawn_by=leader.id)
@@ -530,7 +535,7 @@ class NominationService:
         if not res.rowcount:
             raise NominationRefused("nomination_gone")
 
-    async def withdraw(self, leader: User, nomination_id: int) -> Nomination:
+    async def withdraw(self, leader: Person, nomination_id: int) -> Nomination:
         unit, row, r = await self._own(leader, nomination_id)
         actor = leader.telegram_id
         try:
@@ -543,7 +548,7 @@ class NominationService:
         await self.session.refresh(row)
         return row
 
-    def _values(self, leader: User, kind: NomineeKind, nominee: str, achievement: str) -> dict[str, object]:
+    def _values(self, leader: Person, kind: NomineeKind, nominee: str, achievement: str) -> dict[str, object]:
         """A nomination's checked content, for a new row or a replacement."""
         return {
             "kind": NomineeKind(kind).value,
@@ -554,7 +559,7 @@ class NominationService:
         }
 
     async def replace(
-        self, leader: User, nomination_id: int, kind: NomineeKind, nominee: str, achievement: str
+        self, leader: Person, nomination_id: int, kind: NomineeKind, nominee: str, achievement: str
     ) -> Nomination:
         """Withdraw one nomination and put another in its slot, in one transaction."""
         values = self._values(leader, kind, nominee, achievement)
@@ -584,7 +589,7 @@ class NominationService:
 
     # -- administrators ---------------------------------------------------------------------
 
-    async def add_round(self, admin: User, title: str, closes_on: date, year: int | None = None) -> Round:
+    async def add_round(self, admin: Person, title: str, closes_on: date, year: int | None = None) -> Round:
         today = self.today()
         value = clean_line(title)
         if not ROUND_TITLE_MIN <= len(value) <= ROUND_TITLE_MAX:
@@ -611,7 +616,7 @@ class NominationService:
         await self.session.commit()
         return self._custom(row)
 
-    async def close_round(self, admin: User, round_id: int) -> Round:
+    async def close_round(self, admin: Person, round_id: int) -> Round:
         row = await self.session.get(NominationRound, round_id)
         if row is None:
             raise NotFound("round", value=f"custom-{round_id}")
@@ -670,7 +675,7 @@ class NominationService:
         ]
         return r, rows
 
-    async def note_export(self, admin: User, key: str, kind: str, count: int) -> None:
+    async def note_export(self, admin: Person, key: str, kind: str, count: int) -> None:
         self.audit.note(admin.telegram_id, f"nomination.export.{kind}", detail=f"round={key} rows={count}")
         await self.session.commit()
 

@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, CriterionGroup
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.checkin import week_monday
@@ -121,11 +122,11 @@ def criterion_level(levels: list[str | None]) -> str | None:
     return "met"
 
 
-def signer_for(requester: User, leaders: list[User]) -> Signer:
+def signer_for(requester: Person, leaders: list[User]) -> Signer:
     """The head signs; a deputy signs "KT." for the head; an emulation officer drafts for the
     head. Titles and names are what the people gave the bot."""
 
-    def is_head(u: User) -> bool:
+    def is_head(u: Person) -> bool:
         return bool(u.position) and not _DEPUTY.match(u.position) and bool(_HEAD.search(u.position))
 
     head = next((u for u in leaders if is_head(u)), None)
@@ -164,7 +165,7 @@ class ReportService(DocumentService):
         svc = SelfAssessmentService(self.session, self.clock, self.campaign)
         return dict(await svc.for_report_rollup(unit_id, year))
 
-    async def annual(self, leader: User, year: int) -> AnnualReport:
+    async def annual(self, leader: Person, year: int) -> AnnualReport:
         """The leader's own unit (and its sub-units), one year."""
         if Role(leader.role) != Role.leader or leader.unit_id is None:
             await deny(self.session, self.clock, leader, Action.report, "not a unit's leader")
@@ -178,7 +179,7 @@ class ReportService(DocumentService):
         await self.session.commit()
         return report
 
-    async def build(self, unit: Unit, year: int, *, requester: User | None = None) -> AnnualReport:
+    async def build(self, unit: Unit, year: int, *, requester: Person | None = None) -> AnnualReport:
         today = self.figures.today()
         parent = await self.session.get(Unit, unit.parent_id) if unit.parent_id else None
         subtree = list(

@@ -141,25 +141,25 @@ class ReportSubmissionService:
         """The year in the person's own time zone (the report they are busy with)."""
         return self.clock.now().astimezone(ZoneInfo(user.timezone)).year
 
-    async def opening(self, user: User) -> SubmitOpening:
+    async def opening(self, user: Person) -> SubmitOpening:
         """/submit: refused (and audited) for everyone but the unit's leader or officer."""
         unit = await self._may_submit(user)
         year = self.year_of(user)
         return SubmitOpening(year, await self.current(unit.id or 0, year))
 
-    async def check_size(self, user: User, size: int | None) -> None:
+    async def check_size(self, user: Person, size: int | None) -> None:
         """A file too big is refused (and audited) from the size Telegram gives, before the download."""
         if size is not None and size > FILE_MAX_BYTES:
             self.audit.note(user.telegram_id, "report.submit", "refused", detail=f"file_too_big size={size}")
             await self.session.commit()
             raise InvalidInput("file_too_big", max=FILE_MAX_BYTES // (1024 * 1024))
 
-    async def file_shown(self, user: User, submission_id: int) -> SubmittedFile:
+    async def file_shown(self, user: Person, submission_id: int) -> SubmittedFile:
         row = await self.file(user, submission_id)
         unit = await self.session.get(Unit, row.unit_id)
         return SubmittedFile(row, unit.name if unit else str(row.unit_id))
 
-    async def remind(self, admin: User, year: int, draw: ReminderDraw) -> Reminded:
+    async def remind(self, admin: Person, year: int, draw: ReminderDraw) -> Reminded:
         """One tap: the deadline's reminder to every leader of a unit that has not submitted,
         through the outbox (rate limits, retries); at most once a day per leader."""
         from bot.services.deadlines import DeadlineService
@@ -193,7 +193,7 @@ class ReportSubmissionService:
         code = deadline.code if deadline is not None else ANNUAL_REPORT
         return f"{code}@{(due or date(year, 12, 15)).isoformat()}"
 
-    async def _may_submit(self, user: User) -> Unit:
+    async def _may_submit(self, user: Person) -> Unit:
         from bot.services.self_assessment import SelfAssessmentService
 
         if user.unit_id is None or not await SelfAssessmentService(self.session, self.clock, self.campaign).may_assess(
@@ -224,7 +224,7 @@ class ReportSubmissionService:
         )
         return list(res.all())
 
-    async def check_upload(self, user: User, name: str, data: bytes) -> str:
+    async def check_upload(self, user: Person, name: str, data: bytes) -> str:
         """Refuse a file that is not a PDF/DOCX or is over 20 MB (audited); its MIME type."""
         try:
             return sniff_report_file(name, data)
@@ -236,7 +236,7 @@ class ReportSubmissionService:
             raise
 
     async def submit(
-        self, user: User, year: int, *, file_name: str, data: bytes, source_id: str = "", replace: bool = False
+        self, user: Person, year: int, *, file_name: str, data: bytes, source_id: str = "", replace: bool = False
     ) -> ReportSubmission:
         """Keep the signed report for the user's unit and mark the year's report deadline
         done for it. A unit that has submitted already gets AlreadySubmitted unless
@@ -249,10 +249,10 @@ class ReportSubmissionService:
         now = self.clock.now()
         key = self.deadline_key(year)
         row = ReportSubmission(
-            unit_id=unit.id,
+            unit_id=unit.id or 0,
             year=year,
             deadline_key=key,
-            file_name=(" ".join(file_name.split()) or "report")[:255],  # type: ignore[arg-type]
+            file_name=(" ".join(file_name.split()) or "report")[:255],
             mime=mime,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
@@ -291,12 +291,12 @@ class ReportSubmissionService:
         return row
 
     async def replace(
-        self, user: User, year: int, *, file_name: str, data: bytes, source_id: str = ""
+        self, user: Person, year: int, *, file_name: str, data: bytes, source_id: str = ""
     ) -> ReportSubmission:
         """A second submission, confirmed: replaces the first, which stays superseded."""
         return await self.submit(user, year, file_name=file_name, data=data, source_id=source_id, replace=True)
 
-    async def file(self, user: User, submission_id: int) -> ReportSubmission:
+    async def file(self, user: Person, submission_id: int) -> ReportSubmission:
         """A submitted file, for an admin (any unit) or the unit's own leader or officer."""
         row = await self.session.get(ReportSubmission, submission_id)
         if row is None:
@@ -334,26 +334,26 @@ class ReportSubmissionService:
         )
         live: dict[int, tuple[ReportSubmission, str | None]] = {}
         replaced: dict[int, int] = {}
-        for row, name in res.all():
-            if row.superseded_at is None:
-                live[row.unit_id] = (row, name)
+        for sub, who in res.all():
+            if sub.superseded_at is None:
+                live[sub.unit_id] = (sub, who)
             else:
-                replaced[row.unit_id] = replaced.get(row.unit_id, 0) + 1
+                replaced[sub.unit_id] = replaced.get(sub.unit_id, 0) + 1
         out = []
         for unit in units:
-            found = live.get(unit.id)  # type: ignore[arg-type]
+            found = live.get(unit.id or 0)
             row, name = found if found is not None else (None, None)
             out.append(
                 UnitSubmission(
-                    unit_id=unit.id,
+                    unit_id=unit.id or 0,
                     unit_code=unit.code,
-                    unit_name=unit.name,  # type: ignore[arg-type]
+                    unit_name=unit.name,
                     submitted_at=row.submitted_at if row else None,
                     file_name=row.file_name if row else None,
                     submitted_by=(name or "") if row else None,
                     submission_id=row.id if row else None,
                     size=row.size if row else None,
-                    replaced=replaced.get(unit.id, 0),  # type: ignore[arg-type]
+                    replaced=replaced.get(unit.id or 0, 0),
                 )
             )
         return out

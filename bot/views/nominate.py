@@ -174,7 +174,7 @@ def rounds_usage() -> str:
 def board_screen(board: RoundsBoard) -> Screen:
     today = board.today
     lines = [_("<b>Nomination rounds</b> (§IV.2: at most {quota} per unit and round)").format(quota=board.quota)]
-    buttons = []
+    buttons: list[Button] = []
     for s in board.summaries:
         r = s.round
         state = _("open until {date}").format(date=date_text(r.closes_on)) if r.is_open(today) else _("closed")
@@ -321,7 +321,7 @@ def dossier_menu_screen(live: Sequence[tuple[Round, Nomination]]) -> Screen:
     if not live:
         return Screen(_("Your unit has no nomination in force.") + "\n\n" + escape(dossier_usage()))
     lines = [_("<b>Nomination dossiers</b> (Decree 98/2023/NĐ-CP)")]
-    buttons = []
+    buttons: list[Button] = []
     rounds: dict[str, Round] = {}
     for r, n in live:
         rounds.setdefault(r.key, r)

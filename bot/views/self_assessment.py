@@ -94,7 +94,7 @@ def overview_screen(campaign: Campaign, ov: Overview) -> Screen:
                 extras=(" · " + ", ".join(extras)) if extras else "",
             )
         )
-    buttons = []
+    buttons: list[Button] = []
     if sa.assessment_id is not None:
         for index, group in enumerate(campaign.collective_criteria):
             buttons.append(
@@ -299,7 +299,7 @@ def sub_units_screen(campaign: Campaign, year: int, rollup: dict[int, UnitSelfAs
     total = len(campaign.collective_criteria)
     status_names = {"none": _("not begun"), "draft": _("draft"), "submitted": _("submitted")}
     lines = [_("<b>Sub-units' self-assessments, year {year}</b>").format(year=year), ""]
-    buttons = []
+    buttons: list[Button] = []
     found = []
     for unit_id, sa in list(rollup.items())[1:]:
         counts = {lv: sum(1 for i in sa.items if i.item is None and i.level == lv) for lv in LEVELS}
@@ -330,7 +330,7 @@ def officer_screen(card: OfficerCard) -> Screen:
         _("The officer may fill in the unit's self-assessment and submit its signed report on your behalf."),
         _("Now: {name}").format(name=escape(officer.full_name) if officer else _("none")),
     ]
-    buttons = []
+    buttons: list[Button] = []
     for person in card.members[:MEMBERS_SHOWN]:
         if officer is not None and person.id == officer.id:
             continue

@@ -8,7 +8,7 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone
 
 from bot.i18n import _, current_locale, ngettext
 from bot.services.errors import InvalidInput
@@ -26,7 +26,10 @@ FILE_BUTTONS = 30
 
 def fmt_time(d: datetime, timezone: str) -> str:
     return format_datetime(
-        d, format="HH:mm dd/MM/yyyy", tzinfo=timezone, locale="vi_VN" if current_locale() == "vi" else "en_GB"
+        d,
+        format="HH:mm dd/MM/yyyy",
+        tzinfo=get_timezone(timezone),
+        locale="vi_VN" if current_locale() == "vi" else "en_GB",
     )
 
 
