@@ -88,10 +88,11 @@ async def replace(
 ) -> None:
     """Replace a nomination: first a collective or an individual, then as /nominate's add."""
     cb = callback_data
-    target = await nominations.live_one(user, cb.r, cb.id, open_round=True)
     if cb.v not in (0, 1):
+        target = await nominations.live_one(user, cb.r, cb.id, open_round=True)
         await show(query, views.replace_kind_screen(cb.r, target))
         return
+    await nominations.open_for(user, cb.r)
     await _ask_nominee(query, state, cb.r, cb.v, cb.id)
 
 

@@ -325,11 +325,16 @@ class NominationService:
         several = len(await self.open_rounds()) > 1
         return UnitCard(await self.for_unit(leader, key), self.today(), several)
 
-    async def may_add(self, leader: Person, key: str) -> UnitNominations:
-        """A new nomination may be typed: the round is open and a slot is free."""
+    async def open_for(self, leader: Person, key: str) -> UnitNominations:
+        """The unit's nominations in a round that is open (to add or replace one)."""
         un = await self.for_unit(leader, key)
         if not un.round.is_open(self.today()):
             raise NominationRefused("round_closed")
+        return un
+
+    async def may_add(self, leader: Person, key: str) -> UnitNominations:
+        """A new nomination may be typed: the round is open and a slot is free."""
+        un = await self.open_for(leader, key)
         if not un.left:
             raise NominationRefused("quota_full", quota=un.round.quota)
         return un
