@@ -23,6 +23,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.checkin import is_week, previous_week, week_key
 from bot.services.errors import InvalidInput
@@ -106,7 +107,7 @@ class FiguresService:
     # -- who sees what -------------------------------------------------------------------
 
     async def visible_unit(
-        self, viewer: User, unit_id: int | None, action: Action = Action.view_unit
+        self, viewer: Person, unit_id: int | None, action: Action = Action.view_unit
     ) -> tuple[Unit, Unit | None]:
         """The unit `viewer` asks for (default: their own) and the top of what they may see.
 

@@ -148,7 +148,7 @@ class Services:
 
     @cached_property
     def submissions(self) -> ReportSubmissionService:
-        return ReportSubmissionService(self.session, self.clock, self.campaign)
+        return ReportSubmissionService(self.session, self.clock, self.campaign, self.settings.timezone)
 
     @cached_property
     def units(self) -> UnitService:

@@ -6,8 +6,11 @@ Translate first, then .format(); user text is escaped with html.escape before it
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
+
+from babel.dates import format_date
 
 from bot.campaign.schema import Campaign
 from bot.domain import Person, Role
@@ -365,3 +368,8 @@ def error_text(exc: DomainError) -> str:
         except (KeyError, IndexError):
             return _(messages[exc.code])
     return _("That could not be done. Please check and try again.")
+
+
+def date_text(d: date) -> str:
+    """A date as the documents write it: dd/mm/yyyy."""
+    return format_date(d, format="dd/MM/yyyy", locale="vi_VN" if current_locale() == "vi" else "en_GB")
