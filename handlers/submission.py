@@ -16,13 +16,14 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import i18n
 from bot.channels.telegram.callbacks import SubmissionAct, SubmissionCB
-from bot.channels.telegram.render import input_file, reply, show
+from bot.channels.telegram.render import input_file, payload, reply, show
 from bot.domain import Person
 from bot.i18n import _
 from bot.services.deadlines import Occurrence
 from bot.services.errors import InvalidInput
 from bot.services.submissions import FILE_MAX_BYTES, AlreadySubmitted, ReportSubmissionService
 from bot.views import submission as views
+from bot.views.deadlines import reminder_screen
 from handlers.self_assessment import download
 
 MAX_MB = FILE_MAX_BYTES // (1024 * 1024)
@@ -143,12 +144,8 @@ async def send_file(
 
 def _reminder(leader: Any, occ: Occurrence, days: int) -> dict[str, Any]:
     """The deadline's reminder card in the leader's language, as an outbox body."""
-    from handlers.deadlines import reminder_card
-    from scheduler.jobs import payload
-
     with i18n.use_locale(leader.locale):
-        text, kb = reminder_card(occ, days)
-    return payload(text, kb)
+        return payload(reminder_screen(occ, days))
 
 
 async def remind(

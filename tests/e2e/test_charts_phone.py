@@ -9,7 +9,7 @@ from datetime import timedelta
 from PIL import Image
 
 from bot.services.stats import Participation
-from handlers.leader import chart_headline
+from bot.views.leader import chart_headline
 from storage.models import Role
 from tests.conftest import ARTIFACTS
 from tests.e2e.conftest import Harness
@@ -74,7 +74,7 @@ def test_dashboard_chart_shows_the_eight_lowest_of_many_units(monkeypatch) -> No
 
     from bot.channels.telegram.callbacks import DashboardCB
     from bot.services.figures import SectorFigures, Tally, UnitTally
-    from handlers import sector
+    from bot.views import sector
     from storage.models import Unit
 
     when = datetime(2026, 11, 24, tzinfo=UTC)
