@@ -60,9 +60,10 @@ from handlers import (
 from handlers import settings as settings_handlers
 from handlers.middlewares import CallbackErrors, DbSessionMiddleware, Inject, RoleGate, UpdateOnce, UserMiddleware
 from storage.db import make_engine, make_sessionmaker, upgrade
-from storage.direct import SqliteDirect
+from storage.checkins import SQL_CHECKINS, CheckinStores
+from storage.direct import SqliteDirect, SqliteUsers
 from storage.models import Role
-from storage.repositories import UserRepo
+from storage.repositories import SessionUsers, UserLookup, UserRepo
 from storage.updates import SqlLedger, UpdateLedger
 
 if TYPE_CHECKING:
@@ -148,16 +149,19 @@ def create_dispatcher(
         sessionmaker=sessionmaker,
         clock=clock,
         campaign=campaign,
-        direct=direct,  # SQLite's hot path (storage/direct.py); None on PostgreSQL
     )
     # Each update once, across workers: Redis when shared, else the database (storage/updates.py).
     dp.update.outer_middleware(UpdateOnce(ledger or SqlLedger(sessionmaker, clock, direct)))
     dp.update.outer_middleware(DbSessionMiddleware())
-    dp.update.outer_middleware(UserMiddleware())
+    # The check-in's store and the person's lookup are chosen here, once: SQLite's direct path
+    # on a SQLite file (storage/direct.py), else Core and ORM statements on the update's session.
+    users: UserLookup = SessionUsers() if direct is None else SqliteUsers(direct)
+    checkins: CheckinStores = SQL_CHECKINS if direct is None else direct
+    dp.update.outer_middleware(UserMiddleware(users))
     dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
     dp.callback_query.middleware(CallbackErrors())
     # Services reach handlers one way: named as parameters, built per update (bot/services/provider.py).
-    inject = Inject({"direct": direct})
+    inject = Inject({"checkins": checkins})
     for observer in (dp.message, dp.callback_query, dp.edited_message, dp.my_chat_member):
         observer.middleware(inject)
     dp.include_routers(*build_routers())

@@ -14,12 +14,14 @@ from aiogram.types import User as TgUser
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import normalize, use_locale
+from bot.i18n import _, normalize, use_locale
 from bot.services.access import Action, allowed
 from bot.services.audit import AuditService, person_ref
+from bot.services.errors import DomainError
 from bot.services.provider import PROVIDED, Services
+from bot.views.texts import access_denied_text, error_text, finish_setup_text, not_registered_text
 from storage.models import User
-from storage.repositories import UserRepo
+from storage.repositories import SessionUsers, UserLookup
 from storage.updates import UpdateLedger
 
 log = logging.getLogger(__name__)
@@ -87,19 +89,17 @@ class Inject(BaseMiddleware):
 
 
 class UserMiddleware(BaseMiddleware):
-    """Loads the registered user (or None) and sets the language for the update."""
+    """Loads the registered user (or None) and sets the language for the update. `users`:
+    how, chosen once at start (storage/repositories.py `UserLookup`)."""
+
+    def __init__(self, users: UserLookup | None = None) -> None:
+        self.users: UserLookup = users or SessionUsers()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
         user: User | None = None
         if tg_user is not None:
-            direct = data.get("direct")
-            if direct is not None:  # SQLite: one plain sqlite3 statement (storage/direct.py)
-                user = await direct.user_by_telegram_id(tg_user.id)
-                if user is not None:
-                    data["session"].add(user)  # the update's session knows it, as if it had loaded it
-            else:
-                user = await UserRepo(data["session"]).by_telegram_id(tg_user.id)
+            user = await self.users.by_telegram_id(data["session"], tg_user.id)
         data["user"] = user
         locale = user.locale if user else normalize(tg_user.language_code if tg_user else None)
         data["locale"] = locale
@@ -120,8 +120,6 @@ class RoleGate(BaseMiddleware):
         self.onboarded = onboarded
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        from bot.views.texts import access_denied_text, finish_setup_text, not_registered_text
-
         user: User | None = data.get("user")
         if (
             user is not None
@@ -158,10 +156,6 @@ class CallbackErrors(BaseMiddleware):
     user's language, so the person sees why (the query can be answered only once)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        from bot.i18n import _
-        from bot.services.errors import DomainError
-        from bot.views.texts import error_text
-
         answer: CallbackAnswer | None = data.get("callback_answer")
         try:
             return await handler(event, data)
