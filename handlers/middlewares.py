@@ -14,6 +14,7 @@ from aiogram.types import User as TgUser
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.fsm_storage import update_session
 from bot.i18n import _, normalize, use_locale
 from bot.services.access import Action, allowed
 from bot.services.audit import AuditService, person_ref
@@ -29,25 +30,31 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class UpdateOnce(BaseMiddleware):
-    """Outermost: an update whose id was already taken, by this worker or another, is not
-    handled again (Telegram delivers one again after a slow or failed webhook answer, or
-    to a polling bot that restarted before confirming it; SPEC §6)."""
+    """Just inside the session: an update whose id was already taken, by this worker or
+    another, is not handled again (Telegram delivers one again after a slow or failed
+    webhook answer, or to a polling bot that restarted before confirming it; SPEC §6)."""
 
     def __init__(self, ledger: UpdateLedger) -> None:
         self.ledger = ledger
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if isinstance(event, Update) and not await self.ledger.first_time(event.update_id, event_date(event)):
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        session = data["session"]
+        if not await self.ledger.claim(session, event.update_id, event_date(event)):
             log.info("update %s was delivered again: already handled, skipped", event.update_id)
             return UNHANDLED
-        return await handler(event, data)
+        try:
+            return await handler(event, data)
+        finally:
+            await self.ledger.settle(session)
 
 
 def event_date(update: Update) -> int:
     """When the update's event happened (Unix seconds; 0 if it has no date): a message's
     date; for a tap, the date of the message tapped."""
     try:
-        inner = update.event
+        inner: object = update.event
     except UpdateTypeLookupError:  # a kind this aiogram does not know: aiogram skips it anyway
         return 0
     if isinstance(inner, CallbackQuery):
@@ -57,12 +64,17 @@ def event_date(update: Update) -> int:
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """Opens the update's session; services commit their own unit of work."""
+    """Outermost: opens the update's session; services commit their own unit of work. The
+    conversation state is read through it (bot/fsm_storage.py `update_session`)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with data["sessionmaker"]() as session:
             data["session"] = session
-            return await handler(event, data)
+            token = update_session.set(session)
+            try:
+                return await handler(event, data)
+            finally:
+                update_session.reset(token)
 
 
 class Inject(BaseMiddleware):
@@ -167,7 +179,8 @@ class CallbackErrors(BaseMiddleware):
         except Exception:
             if answer is not None and not answer.answered:
                 answer.text = _(
-                    "Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment."
+                    "Sorry, something went wrong on our side. What you entered before is kept; "
+                    "please try again in a moment."
                 )[:200]
                 answer.show_alert = True
             raise

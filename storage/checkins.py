@@ -152,7 +152,7 @@ class SqlCheckinStore:
         self.session = session
 
     async def _rows(self, stmt: Any) -> Sequence[Any]:
-        return (await self.session.exec(stmt)).all()  # type: ignore[no-any-return]
+        return (await self.session.exec(stmt)).all()
 
     async def week(self, user_id: int, week: int) -> tuple[CheckinRecord | None, dict[str, AnswerRecord]]:
         return week_rows(
@@ -203,10 +203,10 @@ class SqlCheckinStore:
         return row
 
     async def update_checkin(self, checkin_id: int, **values: Any) -> None:
-        await self.session.exec(update(CHECKINS).where(CHECKINS.c.id == checkin_id).values(**values))  # type: ignore[call-overload]
+        await self.session.exec(update(CHECKINS).where(CHECKINS.c.id == checkin_id).values(**values))
 
     async def update_answer(self, answer_id: int, **values: Any) -> None:
-        await self.session.exec(update(ANSWERS).where(ANSWERS.c.id == answer_id).values(**values))  # type: ignore[call-overload]
+        await self.session.exec(update(ANSWERS).where(ANSWERS.c.id == answer_id).values(**values))
 
     async def commit(self) -> None:
         await self.session.commit()
@@ -222,7 +222,7 @@ class SqlCheckinStore:
             return result
         values = {"level": write.level, "sub_items": write.sub_items, "note": write.note, "answered_at": write.at}
         if write.answer_id is None:
-            await self.session.exec(  # type: ignore[call-overload]
+            await self.session.exec(
                 insert(ANSWERS).values(checkin_id=write.checkin_id, criterion=write.criterion, **values)
             )
         else:

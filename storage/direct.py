@@ -57,7 +57,7 @@ class Statement:
     def __init__(self, stmt: ClauseElement, table: Table) -> None:
         compiled = stmt.compile(dialect=DIALECT)
         self.sql = str(compiled)
-        self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        self.names: tuple[str, ...] = tuple(getattr(compiled, "positiontup", None) or ())
         # Bind values through the columns' own types (datetimes as SQLAlchemy stores them).
         processors = {}
         for name in self.names:
