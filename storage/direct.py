@@ -7,7 +7,10 @@ whole short transaction is one plain call: on the event loop's thread when the d
 free (tens of microseconds, never waiting), else in a thread that waits for the lock.
 
 Only the two operations every tap runs go this way: finding the person who pressed (every
-update) and recording a check-in answer. Everything else stays on SQLAlchemy. The
+update: `SqliteUsers`, storage/repositories.py's `UserLookup`) and recording a check-in
+answer (`SqliteCheckinStore`, storage/checkins.py's `CheckinStore`; the rest of that store
+is the session's). bot/app.py chooses these implementations once, at start, for a SQLite
+file; the service and the middleware never ask which they have. The
 statements are compiled once by SQLAlchemy from the models, and values are converted with
 the models' own column types, so the rows read and written here are the ones the ORM reads
 and writes (tests/storage/test_direct.py compares them). PostgreSQL (several workers) has
