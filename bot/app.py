@@ -60,11 +60,12 @@ from handlers import (
 )
 from handlers import settings as settings_handlers
 from handlers.middlewares import CallbackErrors, DbSessionMiddleware, Inject, RoleGate, UpdateOnce, UserMiddleware
+from storage.checkins import SQL_CHECKINS, CheckinStores
 from storage.db import make_engine, make_sessionmaker, upgrade
-from storage.direct import SqliteDirect
+from storage.direct import SqliteDirect, SqliteUsers
 from storage.models import Role
-from storage.repositories import UserRepo
-from storage.updates import SqlLedger, UpdateLedger
+from storage.repositories import SessionUsers, UserLookup, UserRepo
+from storage.updates import SessionLedger, SqlLedger, UpdateLedger
 
 if TYPE_CHECKING:
     from scheduler.runner import Scheduling
@@ -141,6 +142,7 @@ def create_dispatcher(
     it (tests that drive the jobs and the sender themselves, bench)."""
     i18n.set_default_locale(settings.default_locale)
     dp = Dispatcher(
+        disable_fsm=True,  # its middleware is registered below, inside the update's session
         # SQLite means one process: the FSM copy in memory is safe there.
         storage=storage or SqlStorage(sessionmaker, clock, cache=settings.is_sqlite),
         # Two fast taps from one person are handled one after the other, never at once.
@@ -149,17 +151,25 @@ def create_dispatcher(
         sessionmaker=sessionmaker,
         clock=clock,
         campaign=campaign,
-        direct=direct,  # SQLite's hot path (storage/direct.py); None on PostgreSQL
     )
+    # The update's session first: the updates ledger (on PostgreSQL) and the conversation
+    # state's read (bot/fsm_storage.py) share its transaction.
+    dp.update.outer_middleware(DbSessionMiddleware())
     # Each update once, across workers: Redis when shared, else the database (storage/updates.py).
     dp.update.outer_middleware(UpdateOnce(ledger or SqlLedger(sessionmaker, clock, direct)))
-    dp.update.outer_middleware(DbSessionMiddleware())
-    dp.update.outer_middleware(UserMiddleware())
+    # Conversation state, and two fast taps from one person handled one after the other.
+    dp.update.outer_middleware(dp.fsm)
+    # The check-in's store and the person's lookup are chosen here, once: SQLite's direct path
+    # on a SQLite file (storage/direct.py), else Core and ORM statements on the update's session.
+    users: UserLookup = SessionUsers() if direct is None else SqliteUsers(direct)
+    checkins: CheckinStores = SQL_CHECKINS if direct is None else direct
+    dp.update.outer_middleware(UserMiddleware(users))
     dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
     dp.callback_query.middleware(CallbackErrors())
     # Services reach handlers one way: named as parameters, built per update (bot/services/provider.py).
-    # The onboarding service's memory of wrong invitation codes and unanswered notices: one per dispatcher.
-    inject = Inject({"direct": direct, "invite_attempts": InviteAttempts()})
+    # The check-in's store, chosen once; the onboarding service's memory of wrong invitation
+    # codes and unanswered notices: one per dispatcher.
+    inject = Inject({"checkins": checkins, "invite_attempts": InviteAttempts()})
     for observer in (dp.message, dp.callback_query, dp.edited_message, dp.my_chat_member):
         observer.middleware(inject)
     dp.include_routers(*build_routers())
@@ -387,6 +397,8 @@ async def build_runtime(
         # limit reached"): the state has a pool of its own, whose connections wait for nothing.
         rt.fsm_engine = make_engine(settings.database_url)
         storage = SqlStorage(make_sessionmaker(rt.fsm_engine), clock)
+        # The record of each update is the first statement of its own transaction.
+        ledger = SessionLedger(sessionmaker, clock)
     if scheduler is True:
         from scheduler.jobs import JobContext
         from scheduler.runner import Scheduler

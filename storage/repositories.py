@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
@@ -60,6 +61,21 @@ class UserRepo:
         return res.all()
 
 
+class UserLookup(Protocol):
+    """How each update finds the person who sent it: chosen once at start (bot/app.py),
+    the session's query here, or one plain statement on a SQLite file (storage/direct.py
+    `SqliteUsers`). Either way the person is known to the update's session."""
+
+    async def by_telegram_id(self, session: AsyncSession, telegram_id: int) -> User | None: ...
+
+
+class SessionUsers:
+    """`UserLookup` through the update's session (any database)."""
+
+    async def by_telegram_id(self, session: AsyncSession, telegram_id: int) -> User | None:
+        return await UserRepo(session).by_telegram_id(telegram_id)
+
+
 class InvitationRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -86,7 +102,7 @@ class InvitationRepo:
             .where((col(inv.expires_at).is_(None)) | (col(inv.expires_at) > now))
             .values(uses=inv.uses + 1)
         )
-        res = await self.s.exec(stmt)  # type: ignore[call-overload]
+        res = await self.s.exec(stmt)
         return bool(res.rowcount)
 
 

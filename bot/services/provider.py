@@ -69,7 +69,7 @@ class Services:
 
     @cached_property
     def checkin(self) -> CheckinService:
-        return CheckinService(self.session, self.clock, self.campaign, self.extras.get("direct"))
+        return CheckinService(self.session, self.clock, self.campaign, self.extras.get("checkins"))
 
     @cached_property
     def consolidated(self) -> ConsolidatedService:
