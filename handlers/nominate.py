@@ -154,7 +154,7 @@ def make_router() -> Router:
     router.callback_query.register(rounds, act(F.a == NominateAct.rounds))
     router.callback_query.register(round_card, act(F.a == NominateAct.round))
     router.callback_query.register(add, act(F.a == NominateAct.add))
-    router.callback_query.register(replace, act(F.a == NominateAct.replace))
+    router.callback_query.register(replace, act(F.a == NominateAct.replace_one))
     router.callback_query.register(withdraw, act(F.a == NominateAct.withdraw))
     router.callback_query.register(withdraw_yes, act(F.a == NominateAct.withdraw_yes))
     router.message.register(nominee_typed, NominateStates.nominee, TYPED)

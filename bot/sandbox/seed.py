@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.campaign.schema import Campaign
 from bot.clock import Clock, FixedClock
 from bot.config import Settings
+from bot.domain import Person as Member
 from bot.services.checkin import CheckinService, previous_week, week_key, week_monday
 from bot.services.deadlines import DeadlineService
 from bot.services.delivery import DeliveryService
@@ -174,7 +175,7 @@ async def seed(
             await units.add(code, name, parent, kind)
             report.units += 1
 
-        users: dict[int, User] = {}
+        users: dict[int, Member] = {}
         for p in PEOPLE:
             past.set(joined + timedelta(minutes=len(users) * 7))
             admin = p.role == Role.admin
@@ -238,7 +239,7 @@ async def seed(
 
 
 async def _one_week(
-    svc: CheckinService, user: User, week: int, p: Person, rng: random.Random, *, quality: float
+    svc: CheckinService, user: Member, week: int, p: Person, rng: random.Random, *, quality: float
 ) -> str | None:
     r = rng.random()
     if r < 0.05:
@@ -363,7 +364,7 @@ def demo_photo(seed: int) -> bytes:
     return out.getvalue()
 
 
-async def seed_examples(session: AsyncSession, users: dict[int, User], now: datetime, zone: ZoneInfo) -> int:
+async def seed_examples(session: AsyncSession, users: dict[int, Member], now: datetime, zone: ZoneInfo) -> int:
     try:
         from bot.services.examples import ExampleService
         from storage.examples import ExampleCategory, ExampleSubject

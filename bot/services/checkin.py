@@ -20,10 +20,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, CriterionGroup
 from bot.clock import Clock
+from bot.domain import CheckInStatus, Level, Person
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.profile import clean_text
 from storage.checkins import SQL_CHECKINS, AnswerRecord, AnswerWrite, CheckinRecord, CheckinStores
-from storage.models import CheckInStatus, Level, User
 
 SKIP_REASONS = ("leave", "business_trip", "sick", "other")
 NOTE_MAX = 500
@@ -59,11 +59,11 @@ def previous_week(key: int) -> int:
     return week_key(week_monday(key) - timedelta(days=7))
 
 
-def local_now(user: User, clock: Clock) -> datetime:
+def local_now(user: Person, clock: Clock) -> datetime:
     return clock.now().astimezone(ZoneInfo(user.timezone))
 
 
-def current_week(user: User, clock: Clock) -> int:
+def current_week(user: Person, clock: Clock) -> int:
     return week_key(local_now(user, clock).date())
 
 
@@ -170,15 +170,15 @@ class CheckinService:
         except KeyError:
             raise InvalidInput("criterion", value=code) from None
 
-    def current_week(self, user: User) -> int:
+    def current_week(self, user: Person) -> int:
         return current_week(user, self.clock)
 
     @staticmethod
-    def _id(user: User) -> int:
+    def _id(user: Person) -> int:
         assert user.id is not None, "a registered person has an id"
         return user.id
 
-    async def _row(self, user: User, week: int) -> CheckinRecord | None:
+    async def _row(self, user: Person, week: int) -> CheckinRecord | None:
         return (await self.store.week(self._id(user), week))[0]
 
     def _view(self, week: int, row: CheckinRecord | None, answers: Mapping[str, AnswerRecord]) -> CheckinView:
@@ -203,22 +203,22 @@ class CheckinService:
             example_note=row.example_note,
         )
 
-    async def view(self, user: User, week: int | None = None) -> CheckinView:
+    async def view(self, user: Person, week: int | None = None) -> CheckinView:
         week = week or self.current_week(user)
         row, answers = await self.store.week(self._id(user), week)
         return self._view(week, row, answers)
 
     # -- writing -----------------------------------------------------------------------
 
-    def _open_week(self, user: User, week: int) -> None:
+    def _open_week(self, user: Person, week: int) -> None:
         if week != self.current_week(user):
             raise CheckinClosed("checkin_closed", week=week)
 
-    async def _get_or_create(self, user: User, week: int) -> CheckinRecord:
+    async def _get_or_create(self, user: Person, week: int) -> CheckinRecord:
         return await self.store.get_or_create(self._id(user), user.unit_id, week, self.clock.now())
 
     async def answer(
-        self, user: User, week: int, criterion: str, level: Level, *, editing: bool = False
+        self, user: Person, week: int, criterion: str, level: Level, *, editing: bool = False
     ) -> AnswerResult:
         self._open_week(user, week)
         self.group(criterion)
@@ -273,7 +273,7 @@ class CheckinService:
         new_view = replace(view, answers={code: after[code] for code in self.order if code in after})
         return AnswerResult(new_view, changed=True, needs_detail=level == Level.not_met), write
 
-    async def _unmet_answer(self, user: User, week: int, criterion: str) -> AnswerRecord:
+    async def _unmet_answer(self, user: Person, week: int, criterion: str) -> AnswerRecord:
         self._open_week(user, week)
         row, answers = await self.store.week(self._id(user), week)
         ans = answers.get(criterion)
@@ -281,7 +281,7 @@ class CheckinService:
             raise CheckinClosed("checkin_closed", week=week)
         return ans
 
-    async def toggle_sub_item(self, user: User, week: int, criterion: str, item: str) -> CheckinView:
+    async def toggle_sub_item(self, user: Person, week: int, criterion: str, item: str) -> CheckinView:
         group = self.group(criterion)
         if item not in {i.code for i in group.items}:
             raise InvalidInput("criterion", value=item)
@@ -294,7 +294,7 @@ class CheckinService:
         await self.store.commit()
         return await self.view(user, week)
 
-    async def set_note(self, user: User, week: int, criterion: str, text: str) -> CheckinView:
+    async def set_note(self, user: Person, week: int, criterion: str, text: str) -> CheckinView:
         note = clean_text(text)
         if not note or len(note) > NOTE_MAX:
             raise InvalidInput("note", max=NOTE_MAX)
@@ -304,7 +304,7 @@ class CheckinService:
         await self.store.commit()
         return await self.view(user, week)
 
-    async def _set_text(self, user: User, week: int, attr: str, text: str, limit: int, code: str) -> CheckinView:
+    async def _set_text(self, user: Person, week: int, attr: str, text: str, limit: int, code: str) -> CheckinView:
         self._open_week(user, week)
         value = clean_text(text)
         if not value or len(value) > limit:
@@ -316,13 +316,13 @@ class CheckinService:
         await self.store.commit()
         return await self.view(user, week)
 
-    async def set_reflection(self, user: User, week: int, text: str) -> CheckinView:
+    async def set_reflection(self, user: Person, week: int, text: str) -> CheckinView:
         return await self._set_text(user, week, "reflection", text, REFLECTION_MAX, "reflection")
 
-    async def set_example_note(self, user: User, week: int, text: str) -> CheckinView:
+    async def set_example_note(self, user: Person, week: int, text: str) -> CheckinView:
         return await self._set_text(user, week, "example_note", text, EXAMPLE_MAX, "example_note")
 
-    async def finish(self, user: User, week: int) -> Summary:
+    async def finish(self, user: Person, week: int) -> Summary:
         self._open_week(user, week)
         row, answers = await self.store.week(self._id(user), week)
         if row is None:
@@ -336,7 +336,7 @@ class CheckinService:
             await self.store.commit()
         return await self.summary(user, week)
 
-    async def skip(self, user: User, week: int, reason: str) -> CheckinView:
+    async def skip(self, user: Person, week: int, reason: str) -> CheckinView:
         self._open_week(user, week)
         if reason not in SKIP_REASONS:
             raise InvalidInput("skip_reason", value=reason)
@@ -349,7 +349,7 @@ class CheckinService:
         await self.store.commit()
         return await self.view(user, week)
 
-    async def unskip(self, user: User, week: int) -> CheckinView:
+    async def unskip(self, user: Person, week: int) -> CheckinView:
         self._open_week(user, week)
         row = await self._row(user, week)
         if row is not None and row.status == CheckInStatus.skipped:
@@ -361,7 +361,7 @@ class CheckinService:
 
     # -- summaries and history -----------------------------------------------------------
 
-    async def position(self, user: User, view: CheckinView | None = None) -> Position:
+    async def position(self, user: Person, view: CheckinView | None = None) -> Position:
         """This week's position. `view`: this week's, when the caller already has it (saves
         two queries)."""
         if view is None or view.week != self.current_week(user):
@@ -370,12 +370,12 @@ class CheckinService:
             return Position(view, await self.summary(user, view.week), await self.streak(user))
         return Position(view)
 
-    async def summary(self, user: User, week: int) -> Summary:
+    async def summary(self, user: Person, week: int) -> Summary:
         this = await self.view(user, week)
         before = await self.view(user, previous_week(week))
         return Summary(this, before if before.status == CheckInStatus.done else None)
 
-    async def history(self, user: User, weeks: int = 12) -> History:
+    async def history(self, user: Person, weeks: int = 12) -> History:
         """Up to `weeks` weeks ending with this one; a person's history starts at the week
         they joined (no "not done" weeks from before they were registered)."""
         from bot.services.stats import joined_week  # stats builds on this module
@@ -401,7 +401,7 @@ class CheckinService:
             rows=out, streak=await self.streak(user), order=self.order, current=current, since_joined=len(keys) < weeks
         )
 
-    async def streak(self, user: User) -> int:
+    async def streak(self, user: Person) -> int:
         """Weeks done in a row, counted back from now. Skipped (excused) weeks neither break
         nor add to it; the current week, still open, does not break it either."""
         status = {week: CheckInStatus(st) for week, st in (await self.store.statuses(self._id(user))).items()}

@@ -103,7 +103,7 @@ def unit_screen(card: UnitCard) -> Screen:
                     ),
                     Button(
                         _("🔁 Replace {slot}").format(slot=n.slot),
-                        Nominate(a=NominateAct.replace, r=r.key, id=n.id or 0),
+                        Nominate(a=NominateAct.replace_one, r=r.key, id=n.id or 0),
                     ),
                 )
             )
@@ -117,8 +117,8 @@ def unit_screen(card: UnitCard) -> Screen:
 def replace_kind_screen(key: str, target: Nomination) -> Screen:
     """Replace a nomination: with a collective or an individual?"""
     buttons = [
-        Button(_("A collective"), Nominate(a=NominateAct.replace, r=key, id=target.id or 0, v=0)),
-        Button(_("An individual"), Nominate(a=NominateAct.replace, r=key, id=target.id or 0, v=1)),
+        Button(_("A collective"), Nominate(a=NominateAct.replace_one, r=key, id=target.id or 0, v=0)),
+        Button(_("An individual"), Nominate(a=NominateAct.replace_one, r=key, id=target.id or 0, v=1)),
         Button(_("◀ Back"), Nominate(a=NominateAct.round, r=key)),
     ]
     text = _("Replace nomination {slot} ({nominee}) with a collective or an individual?").format(

@@ -31,8 +31,8 @@ def callback_data(action: Action) -> str:
     """The action packed by its CallbackData factory (at most 64 bytes, checked by aiogram)."""
     factory = FACTORIES[action.action_type()]
     if isinstance(action, factory):
-        return action.pack()  # type: ignore[attr-defined]
-    return factory(**action.model_dump()).pack()  # type: ignore[attr-defined]
+        return action.pack()
+    return factory(**action.model_dump()).pack()
 
 
 def button(b: Button) -> InlineKeyboardButton:
