@@ -222,12 +222,17 @@ class SqlCheckinStore:
             return result
         values = {"level": write.level, "sub_items": write.sub_items, "note": write.note, "answered_at": write.at}
         if write.answer_id is None:
-            await self.session.exec(
-                insert(ANSWERS).values(checkin_id=write.checkin_id, criterion=write.criterion, **values)
-            )
+            answer: Any = insert(ANSWERS).values(checkin_id=write.checkin_id, criterion=write.criterion, **values)
         else:
-            await self.update_answer(write.answer_id, **values)
-        await self.update_checkin(write.checkin_id, updated_at=write.at)
+            answer = update(ANSWERS).where(ANSWERS.c.id == write.answer_id).values(**values)
+        touch = update(CHECKINS).where(CHECKINS.c.id == write.checkin_id).values(updated_at=write.at)
+        if self.session.get_bind().dialect.name == "postgresql":
+            # One statement, one round trip: the answer's write as a data-modifying CTE of
+            # the check-in's UPDATE (bench/RESULTS.md, P1 on PostgreSQL).
+            await self.session.exec(touch.add_cte(answer.cte("answer")))
+        else:  # SQLite has no writes inside WITH
+            await self.session.exec(answer)
+            await self.session.exec(touch)
         await self.session.commit()
         return result
 
