@@ -22,7 +22,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType, ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.types import User as BotUser
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -31,6 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import i18n
 from bot.campaign.loader import load_campaign
 from bot.campaign.schema import Campaign
+from bot.channels.telegram.menus import command_menu
 from bot.clock import Clock
 from bot.config import ConfigError, Settings
 from bot.fsm_storage import SqlStorage
@@ -228,57 +229,6 @@ async def reach_telegram(bot: Bot, settings: Settings, *, first_delay: float = 1
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, REACH_BACKOFF_MAX)
-
-
-def command_menu(role: Role | None) -> list[BotCommand]:
-    """The command menu in the current locale; admins see their commands too."""
-    _ = i18n.gettext
-    cmds = [
-        BotCommand(command="checkin", description=_("This week's self-assessment")),
-        BotCommand(command="history", description=_("Your recent weeks and trend")),
-        BotCommand(command="share", description=_("Share a good example")),
-        BotCommand(command="myshares", description=_("Your good examples and their status")),
-        BotCommand(command="help", description=_("What the bot can do")),
-        BotCommand(command="settings", description=_("Language, check-in time, pause")),
-        BotCommand(command="cancel", description=_("Stop the current step")),
-    ]
-    if role in (Role.leader, Role.admin):
-        cmds += [BotCommand(command="unit", description=_("Your unit's figures"))]
-    if role == Role.leader:
-        cmds += [
-            BotCommand(command="nominate", description=_("Nominations for awards (§IV.2)")),
-            BotCommand(command="report", description=_("The annual report, ready to sign (DOCX)")),
-            BotCommand(command="selfassess", description=_("The unit's self-assessment (§IV.1.1)")),
-            BotCommand(command="submit", description=_("Submit the signed annual report")),
-            BotCommand(command="dossier", description=_("Nomination dossiers (Decree 98/2023)")),
-        ]
-    if role in (Role.comms, Role.admin):
-        cmds += [
-            BotCommand(command="review", description=_("Review submitted good examples")),
-            BotCommand(command="highlights", description=_("Approved examples, exports")),
-        ]
-    if role == Role.admin:
-        cmds += [
-            BotCommand(command="units", description=_("Unit tree")),
-            BotCommand(command="invite", description=_("Create an invitation link")),
-            BotCommand(command="revoke", description=_("Withdraw an invitation")),
-            BotCommand(command="deadlines", description=_("Deadline calendar")),
-            BotCommand(command="submissions", description=_("Who has submitted the annual report")),
-            BotCommand(command="consolidated", description=_("The consolidated report of all units")),
-            BotCommand(command="dossier", description=_("Nomination dossiers (Decree 98/2023)")),
-            BotCommand(command="eligibility", description=_("Not eligible for commendation (Decree 98, Art. 4)")),
-            BotCommand(command="campaign", description=_("The campaign in force and its period")),
-            BotCommand(command="invites", description=_("Invitations that work")),
-            BotCommand(command="dashboard", description=_("Participation across the sector")),
-            BotCommand(command="nominations", description=_("Nomination rounds and exports")),
-            BotCommand(command="announce", description=_("Announcement to a role or unit")),
-            BotCommand(command="audit", description=_("Audit log")),
-        ]
-    cmds += [
-        BotCommand(command="mydata", description=_("Download your data")),
-        BotCommand(command="forget", description=_("Erase your data")),
-    ]
-    return cmds
 
 
 async def log_campaign_in_force(campaign: Campaign, settings: Settings, clock: Clock) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
@@ -14,6 +14,7 @@ from aiogram.types import User as TgUser
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.callback_answer import CallbackAnswer
 
+from bot.domain import Person
 from bot.fsm_storage import update_session
 from bot.i18n import _, normalize, use_locale
 from bot.services.access import Action, allowed
@@ -21,12 +22,21 @@ from bot.services.audit import AuditService, person_ref
 from bot.services.errors import DomainError
 from bot.services.provider import PROVIDED, Services
 from bot.views.texts import access_denied_text, error_text, finish_setup_text, not_registered_text
-from storage.models import User
-from storage.repositories import SessionUsers, UserLookup
-from storage.updates import UpdateLedger
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+# What the middlewares need of storage, said here; storage's implementations (storage/updates.py,
+# storage/repositories.py, storage/direct.py), chosen once at start by bot/app.py, fit them.
+class UpdateLedger(Protocol):
+    async def claim(self, session: Any, update_id: int, event_date: int = 0) -> bool: ...
+
+    async def settle(self, session: Any) -> None: ...
+
+
+class UserLookup(Protocol):
+    async def by_telegram_id(self, session: Any, telegram_id: int) -> Any: ...
 
 
 class UpdateOnce(BaseMiddleware):
@@ -104,12 +114,12 @@ class UserMiddleware(BaseMiddleware):
     """Loads the registered user (or None) and sets the language for the update. `users`:
     how, chosen once at start (storage/repositories.py `UserLookup`)."""
 
-    def __init__(self, users: UserLookup | None = None) -> None:
-        self.users: UserLookup = users or SessionUsers()
+    def __init__(self, users: UserLookup) -> None:
+        self.users = users
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
-        user: User | None = None
+        user: Person | None = None
         if tg_user is not None:
             user = await self.users.by_telegram_id(data["session"], tg_user.id)
         data["user"] = user
@@ -132,7 +142,7 @@ class RoleGate(BaseMiddleware):
         self.onboarded = onboarded
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user: User | None = data.get("user")
+        user: Person | None = data.get("user")
         if (
             user is not None
             and (user.onboarded_at is not None or not self.onboarded)

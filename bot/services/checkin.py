@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -61,6 +62,21 @@ def previous_week(key: int) -> int:
 
 def local_now(user: Person, clock: Clock) -> datetime:
     return clock.now().astimezone(ZoneInfo(user.timezone))
+
+
+NEVER = 999_999  # a week key after every week: never expected
+
+
+class Registered(Protocol):
+    onboarded_at: datetime | None
+    timezone: str
+
+
+def joined_week(user: Registered) -> int:
+    """The ISO week, in the person's own time zone, in which they finished registering."""
+    if user.onboarded_at is None:
+        return NEVER
+    return week_key(user.onboarded_at.astimezone(ZoneInfo(user.timezone)).date())
 
 
 def current_week(user: Person, clock: Clock) -> int:
@@ -378,8 +394,6 @@ class CheckinService:
     async def history(self, user: Person, weeks: int = 12) -> History:
         """Up to `weeks` weeks ending with this one; a person's history starts at the week
         they joined (no "not done" weeks from before they were registered)."""
-        from bot.services.stats import joined_week  # stats builds on this module
-
         current = self.current_week(user)
         first = min(joined_week(user), current) if user.onboarded_at is not None else 0
         keys = [current]

@@ -17,6 +17,7 @@ from bot.services.errors import DomainError
 from bot.views.actions import SelfAssess, SelfAssessAct
 from bot.views.screen import Button, Screen, rows
 from bot.views.texts import error_text as common_error_text
+from bot.views.texts import fit
 
 if TYPE_CHECKING:
     from bot.services.self_assessment import EvidenceAdded, OfficerCard, Overview, UnitSelfAssessment
@@ -294,8 +295,6 @@ def submit_confirm_screen(sa: UnitSelfAssessment) -> Screen:
 
 
 def sub_units_screen(campaign: Campaign, year: int, rollup: dict[int, UnitSelfAssessment]) -> Screen:
-    from bot.views.submission import fit
-
     total = len(campaign.collective_criteria)
     status_names = {"none": _("not begun"), "draft": _("draft"), "submitted": _("submitted")}
     lines = [_("<b>Sub-units' self-assessments, year {year}</b>").format(year=year), ""]

@@ -15,12 +15,12 @@ from bot.services.errors import InvalidInput
 from bot.views.actions import Submission, SubmissionAct
 from bot.views.screen import Button, Document, Screen, rows
 from bot.views.self_assessment import error_text
+from bot.views.texts import TEXT_BUDGET, fit
 
 if TYPE_CHECKING:
     from bot.services.submissions import AlreadySubmitted, Reminded, SubmitOpening, SubmittedFile, UnitSubmission
     from storage.yearly import ReportSubmission
 
-TEXT_BUDGET = 3900  # characters of a card, below Telegram's 4096
 FILE_BUTTONS = 30
 
 
@@ -31,17 +31,6 @@ def fmt_time(d: datetime, timezone: str) -> str:
         tzinfo=get_timezone(timezone),
         locale="vi_VN" if current_locale() == "vi" else "en_GB",
     )
-
-
-def fit(lines: list[str], more: list[str], limit: int = TEXT_BUDGET) -> list[str]:
-    """``lines`` and as many of ``more`` as fit in one message (4096 characters, with room
-    for the closing line); the rest is counted."""
-    size = sum(len(line) + 1 for line in lines)
-    for i, line in enumerate(more):
-        if size + len(line) + 1 > limit:
-            return lines + more[:i] + [_("… and {n} more.").format(n=len(more) - i)]
-        size += len(line) + 1
-    return lines + more
 
 
 # -- leaders ----------------------------------------------------------------------------------

@@ -373,3 +373,17 @@ def error_text(exc: DomainError) -> str:
 def date_text(d: date) -> str:
     """A date as the documents write it: dd/mm/yyyy."""
     return format_date(d, format="dd/MM/yyyy", locale="vi_VN" if current_locale() == "vi" else "en_GB")
+
+
+TEXT_BUDGET = 3900  # characters of a card, below Telegram's 4096
+
+
+def fit(lines: list[str], more: list[str], limit: int = TEXT_BUDGET) -> list[str]:
+    """``lines`` and as many of ``more`` as fit in one message (4096 characters, with room
+    for the closing line); the rest is counted."""
+    size = sum(len(line) + 1 for line in lines)
+    for i, line in enumerate(more):
+        if size + len(line) + 1 > limit:
+            return lines + more[:i] + [_("… and {n} more.").format(n=len(more) - i)]
+        size += len(line) + 1
+    return lines + more
