@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -30,6 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from scheduler.jobs import JOB_PROMPTS, JOBS, JobContext, latest_fire_time, run_job
 from scheduler.outbox import OutboxSender, ZaloOutbox
+
+if TYPE_CHECKING:  # redis is imported when a Redis URL is configured (see LeaderLock.acquire)
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=6)
@@ -45,7 +48,7 @@ class LeaderLock:
         self.engine = engine
         self.redis_url = redis_url
         self._conn: AsyncConnection | None = None
-        self._redis: Any = None  # redis.asyncio.Redis, once asked for
+        self._redis: Redis | None = None
         self._file: int | None = None  # the lock file's descriptor while we hold it
         self._token = f"{socket.gethostname()}:{os.getpid()}"
 

@@ -32,7 +32,7 @@ from bot.channels.zalo.client import (
 from bot.channels.zalo.types import Incoming
 from bot.config import ConfigError, Settings
 from bot.services.audit import person_ref
-from storage.updates import UpdateLedger
+from storage.updates import OwnTransaction as UpdateLedger
 
 log = logging.getLogger(__name__)
 
