@@ -69,7 +69,7 @@ from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.direct import SqliteDirect, SqliteUsers
 from storage.models import Role
 from storage.repositories import SessionUsers, UserLookup, UserRepo
-from storage.updates import SessionLedger, SqlLedger, UpdateLedger
+from storage.updates import OwnTransaction, SessionLedger, SqlLedger, UpdateLedger
 
 if TYPE_CHECKING:
     from scheduler.runner import Scheduling
@@ -360,7 +360,7 @@ async def build_runtime(
     storage: BaseStorage | None = None
     isolation: BaseEventIsolation | None = None
     ledger: UpdateLedger | None = None
-    zalo_ledger: UpdateLedger | None = None
+    zalo_ledger: OwnTransaction | None = None
     if settings.redis_url:
         # Several processes share conversation state, per-user locks and the updates
         # already handled through Redis.

@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler

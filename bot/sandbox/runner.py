@@ -102,9 +102,9 @@ class SandboxScheduler:
         self.sender: OutboxSender | None = None
         self._task: asyncio.Task[None] | None = None
 
-    async def start(self, bot: Bot) -> None:
+    async def start(self, bot: Bot | None) -> None:
         ctx = self.sandbox.ctx
-        assert ctx is not None
+        assert ctx is not None and bot is not None, "the sandbox always has its Telegram side"
         self.sender = OutboxSender(bot, ctx.sessionmaker, ctx.clock, rate=ctx.settings.send_rate, idle_poll=0.5)
         self._task = asyncio.create_task(self._tick(), name="sandbox-scheduler")
 

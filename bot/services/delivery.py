@@ -242,11 +242,6 @@ class DeliveryService:
     async def _set(self, row_id: int | None, **values: Any) -> None:
         await self.session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values))
         await self.session.commit()
-        return res.rowcount or 0
-
-    async def _set(self, row_id: int | None, **values: Any) -> None:
-        await self.session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values))
-        await self.session.commit()
 
     async def progress(self, broadcast_id: int) -> Progress:
         res = await self.session.exec(

@@ -172,7 +172,7 @@ class ReportSubmissionService:
             Outgoing(
                 f"remind-now:{occ.key}:{leader.id}:{today.isoformat()}",
                 "reminder",
-                leader.telegram_id,  # type: ignore[arg-type]
+                leader.telegram_id,
                 draw(leader, occ, max(0, occ.days_left(today))),
                 leader.id,
             )
