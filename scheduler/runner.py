@@ -28,6 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.services.delivery import DeliveryService
 from scheduler.jobs import JOB_PROMPTS, JOBS, JobContext, latest_fire_time, run_job
 from scheduler.outbox import OutboxSender, ZaloOutbox
 
@@ -166,8 +167,6 @@ class Scheduler:
 
     async def catch_up(self) -> None:
         """Run once each job whose last fire time within GRACE has no recorded run."""
-        from bot.services.delivery import DeliveryService
-
         now = self.ctx.clock.now()
         for spec in JOBS.values():
             fired = latest_fire_time(spec, now, self.ctx.zone, self.grace)

@@ -25,6 +25,8 @@ from bot.services.errors import InvalidInput
 from bot.services.figures import FiguresService, Tally, weeks_of_year
 from bot.services.nominations import NominationRow, NominationService, Round
 from bot.services.reports import criterion_level
+from bot.services.self_assessment import SelfAssessmentService
+from bot.services.submissions import ReportSubmissionService
 
 LEVELS = ("good", "met", "not_met", "none")
 OTHERS = "Các đơn vị chưa có lãnh đạo trên hệ thống"  # people of units under no reporting unit
@@ -109,9 +111,6 @@ class ConsolidatedService(DocumentService):
     """Every unit's report and self-assessment gathered (plan §VI.2)."""
 
     async def build(self, year: int, admin: Person | None = None) -> ConsolidatedReport:
-        from bot.services.self_assessment import SelfAssessmentService
-        from bot.services.submissions import ReportSubmissionService
-
         today = self.today()
         if not self.campaign.start.year <= year <= today.year:
             raise InvalidInput("report_year", first=self.campaign.start.year, last=today.year)

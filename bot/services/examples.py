@@ -32,7 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.domain import Person
-from bot.services.access import Action, allowed
+from bot.services.access import Action, allowed, deny
 from bot.services.audit import AuditService
 from bot.services.checkin import week_key, week_monday
 from bot.services.errors import AccessDenied, DomainError, InvalidInput
@@ -350,8 +350,6 @@ class ExampleService:
     async def _not_yours(self, user: Person, example_id: int, action: str) -> NoReturn:
         """Someone else's example through a forged or passed-on button: refused, audited with
         that reason, and the person is told it is not theirs (not that it is gone)."""
-        from bot.services.access import deny
-
         await deny(
             self.session,
             self.clock,

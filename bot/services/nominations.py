@@ -37,6 +37,7 @@ from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.errors import DomainError, InvalidInput, NotFound
 from bot.services.examples import clean_line, clean_multiline
+from bot.services.profile import parse_date
 from storage.awards import Ineligibility, Nomination, NominationRound, NomineeKind
 from storage.db import dialect_insert
 from storage.models import Role, Unit, User
@@ -705,8 +706,6 @@ class NominationService:
 
 def parse_round_args(args: Sequence[str], today: date) -> tuple[date, int | None, str]:
     """ "/nominations add dd/mm/yyyy [YEAR] TITLE…" → (closes_on, year, title)."""
-    from bot.services.profile import parse_date
-
     if len(args) < 2:
         raise InvalidInput("round_usage")
     closes = parse_date(args[0], today)

@@ -36,6 +36,7 @@ from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
+from bot.services.units import UnitService
 from storage.models import Role, Unit, User
 from storage.yearly import (
     ACCOUNT_MAX,
@@ -624,8 +625,6 @@ class SelfAssessmentService:
         return Overview(await self.view(user, unit_id, self.year_of(user)), editable=False)
 
     async def overview_by_code(self, user: Person, code: str) -> Overview:
-        from bot.services.units import UnitService
-
         unit = await UnitService(self.session, self.clock).get_by_code(code)
         return await self.unit_overview(user, unit.id or 0)
 

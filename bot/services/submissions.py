@@ -28,7 +28,10 @@ from bot.clock import Clock
 from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
+from bot.services.deadlines import DeadlineService
+from bot.services.delivery import DeliveryService, Outgoing
 from bot.services.errors import InvalidInput, NotFound
+from bot.services.self_assessment import SelfAssessmentService
 from storage.delivery import DeadlineDone
 from storage.models import Role, Unit, User
 from storage.yearly import FILE_MAX_BYTES, ReportSubmission
@@ -162,9 +165,6 @@ class ReportSubmissionService:
     async def remind(self, admin: Person, year: int, draw: ReminderDraw) -> Reminded:
         """One tap: the deadline's reminder to every leader of a unit that has not submitted,
         through the outbox (rate limits, retries); at most once a day per leader."""
-        from bot.services.deadlines import DeadlineService
-        from bot.services.delivery import DeliveryService, Outgoing
-
         occ = await DeadlineService(self.session, self.clock, self.campaign).find(self.deadline_key(year))
         today = self.clock.now().astimezone(self.tz).date()
         leaders = await self.pending_leaders(year)
@@ -194,8 +194,6 @@ class ReportSubmissionService:
         return f"{code}@{(due or date(year, 12, 15)).isoformat()}"
 
     async def _may_submit(self, user: Person) -> Unit:
-        from bot.services.self_assessment import SelfAssessmentService
-
         if user.unit_id is None or not await SelfAssessmentService(self.session, self.clock, self.campaign).may_assess(
             user
         ):
@@ -278,8 +276,6 @@ class ReportSubmissionService:
         )
         if done.first() is None:
             self.session.add(DeadlineDone(deadline_key=key, unit_id=unit.id, done_by=user.id, done_at=now))  # type: ignore[arg-type]
-        from bot.services.self_assessment import SelfAssessmentService
-
         await SelfAssessmentService(self.session, self.clock, self.campaign).close_if_draft(unit.id, year, user)  # type: ignore[arg-type]
         self.audit.note(
             user.telegram_id,
@@ -303,8 +299,6 @@ class ReportSubmissionService:
             raise NotFound("submission", value=str(submission_id))
         if user.role == Role.admin:
             return row
-        from bot.services.self_assessment import SelfAssessmentService
-
         if user.unit_id == row.unit_id and await SelfAssessmentService(
             self.session, self.clock, self.campaign
         ).may_assess(user):
@@ -319,8 +313,6 @@ class ReportSubmissionService:
             await self.session.commit()
 
     async def reporting_units(self) -> list[Unit]:
-        from bot.services.deadlines import DeadlineService
-
         return await DeadlineService(self.session, self.clock, self.campaign).reporting_units()
 
     async def board(self, year: int) -> list[UnitSubmission]:
@@ -360,8 +352,6 @@ class ReportSubmissionService:
 
     async def pending_leaders(self, year: int) -> list[User]:
         """The leaders of the units that have not submitted for ``year`` (one-tap reminder)."""
-        from bot.services.deadlines import DeadlineService
-
         deadlines = DeadlineService(self.session, self.clock, self.campaign)
         out: list[User] = []
         for entry in await self.board(year):
