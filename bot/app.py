@@ -360,7 +360,7 @@ async def build_runtime(
     storage: BaseStorage | None = None
     isolation: BaseEventIsolation | None = None
     ledger: UpdateLedger | None = None
-    zalo_ledger: OwnTransaction | None = None
+    zalo_ledger: OwnTransaction | None = None  # a Zalo event is recorded in a transaction of its own
     if settings.redis_url:
         # Several processes share conversation state, per-user locks and the updates
         # already handled through Redis.

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot import i18n
 from bot.channels.telegram.render import payload
+from bot.channels.zalo.turn import Hint, Turn, person_of
 from bot.i18n import _
 from bot.services.access import Action as Permission
 from bot.services.access import allowed
@@ -25,16 +26,12 @@ from bot.views.leader import marked_nudges, nudge_screen, unit_chart_screen, uni
 from bot.views.screen import Action, Screen
 from bot.views.texts import access_denied_text
 
-if TYPE_CHECKING:
-    from bot.channels.zalo.conversation import Turn
-
 
 async def _leader(turn: Turn, permission: Permission) -> Any:
     """The person, if their role may do this; otherwise refused (audited, as RoleGate does on
     Telegram) and said so."""
-    from bot.channels.zalo.conversation import Hint, _person
 
-    user = _person(turn)
+    user = person_of(turn)
     if not allowed(user.role, permission):
         turn.services.audit.note(None, permission.value, "refused", detail=f"role={user.role} channel=zalo")
         await turn.services.session.commit()
@@ -74,7 +71,6 @@ async def nudge(turn: Turn, action: Nudge) -> None:
 
 async def nudge_everyone(turn: Turn) -> None:
     """ "nhắc": the digest's "remind everyone not done"."""
-    from bot.channels.zalo.conversation import Hint
 
     await _leader(turn, Permission.view_unit)
     action = _menu_action(turn, Nudge, m=0)
@@ -96,7 +92,6 @@ async def deadline_done(turn: Turn, action: DeadlineDone) -> None:
 
 async def done_word(turn: Turn) -> None:
     """ "xong": the reminder's "done for our unit"."""
-    from bot.channels.zalo.conversation import Hint
 
     await _leader(turn, Permission.deadline_done)
     action = _menu_action(turn, DeadlineDone)
