@@ -167,6 +167,35 @@ async def test_a_full_week_with_a_not_met_and_its_points(zh: ZaloHarness) -> Non
     assert all(len(m.shown) <= 2000 for m in lan.messages)
 
 
+async def test_forget_erases_the_person_and_the_chat_starts_again(zh: ZaloHarness) -> None:
+    """/forget over Zalo: asked first; a "cancel" keeps everything; "xóa dữ liệu" then the
+    first choice erases the person, their chat's step and what waited for them, keeps the
+    unit's figures without a name, and the chat is a stranger's again."""
+    from storage.delivery import OutboxMessage
+    from storage.models import FsmRecord
+
+    await zh.register("zl-an", "Lê Văn An")
+    an = zh.emu.user("zl-an", "An")
+    await says(an, "tự đánh giá")
+    await says(an, "1")  # a) Tốt: a week begun
+    ask = await says(an, "/forget")
+    assert "xóa" in ask.lower() and ask.endswith("3 Hủy")
+    assert "Không có dữ liệu nào bị xóa" in await says(an, "3")
+    async with zh.sessionmaker() as s:
+        assert (await s.exec(select(User))).one().zalo_id == "zl-an"
+    await says(an, "xóa dữ liệu")
+    done = await says(an, "1")
+    assert "Đã xóa dữ liệu của đồng chí: 1 phiếu tự đánh giá hằng tuần" in done
+    async with zh.sessionmaker() as s:
+        assert (await s.exec(select(User))).first() is None
+        assert (await s.exec(select(FsmRecord))).first() is None
+        assert (await s.exec(select(OutboxMessage).where(OutboxMessage.zalo_chat_id == "zl-an"))).first() is None
+        week = (await s.exec(select(CheckIn))).one()
+        assert week.user_id is None and week.unit_id is not None  # the unit's figures, without a name
+    assert "mã mời" in await says(an, "tự đánh giá")  # a stranger again: join by invitation code
+    assert all(len(m.shown) <= 2000 for m in an.messages)
+
+
 async def test_the_one_message_week(zh: ZaloHarness) -> None:
     await zh.register("zl-hoa", "Lê Thị Hoa")
     hoa = zh.emu.user("zl-hoa", "Hoa")
