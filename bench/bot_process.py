@@ -1,8 +1,10 @@
 """A bot process for the benchmarks: `full` is this project's bot; `bare` is a bare aiogram
 bot making the same Telegram calls per button press (answerCallbackQuery + editMessageText)
-with no logic and no database.
+with no logic and no database; `bare-pg` is that bare bot keeping each press in PostgreSQL
+with the same driver as the full bot (asyncpg): one upsert per press on a pooled connection,
+the least a bot that remembers a tap does.
 
-    python bench/bot_process.py full|bare API_URL DATABASE_URL
+    python bench/bot_process.py full|bare|bare-pg API_URL DATABASE_URL
 """
 
 from __future__ import annotations
@@ -60,6 +62,47 @@ async def bare(api: str) -> None:
             await query.message.edit_text(CARD.format(n=counter["n"]), reply_markup=keyboard(query.data or ""))
 
     await dp.start_polling(bot, handle_signals=True)
+
+
+PRESS_TABLE = """CREATE TABLE IF NOT EXISTS bench_presses (
+    user_id BIGINT, week INTEGER, criterion INTEGER, level TEXT, at TIMESTAMPTZ,
+    PRIMARY KEY (user_id, week, criterion))"""
+PRESS = """INSERT INTO bench_presses (user_id, week, criterion, level, at) VALUES ($1, $2, $3, $4, now())
+    ON CONFLICT (user_id, week, criterion) DO UPDATE SET level = excluded.level, at = excluded.at"""
+
+
+async def bare_pg(api: str, db: str) -> None:
+    import asyncpg
+
+    pool = await asyncpg.create_pool(db.replace("postgresql+asyncpg://", "postgresql://"), min_size=10, max_size=10)
+    async with pool.acquire() as conn:
+        await conn.execute(PRESS_TABLE)
+        await conn.execute("TRUNCATE bench_presses")
+    bot = Bot(
+        TOKEN,
+        session=AiohttpSession(api=TelegramAPIServer.from_base(api)),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+    dp = Dispatcher()
+    counter = {"n": 0}
+
+    @dp.message(F.text)
+    async def on_text(message: Message) -> None:
+        await message.answer(CARD.format(n=1), reply_markup=keyboard("ca:0:0"))
+
+    @dp.callback_query()
+    async def on_press(query: CallbackQuery) -> None:
+        counter["n"] += 1
+        _, week, criterion, level, _ = (query.data or "ca:0:0:g:0").split(":")
+        await pool.execute(PRESS, query.from_user.id, int(week), int(criterion), level)
+        await query.answer()
+        if isinstance(query.message, Message):
+            await query.message.edit_text(CARD.format(n=counter["n"]), reply_markup=keyboard(query.data or ""))
+
+    try:
+        await dp.start_polling(bot, handle_signals=True)
+    finally:
+        await pool.close()
 
 
 async def full(api: str, db: str) -> None:
@@ -122,6 +165,8 @@ def main() -> None:
     mode, api = sys.argv[1], sys.argv[2]
     if mode == "bare":
         asyncio.run(bare(api))
+    elif mode == "bare-pg":
+        asyncio.run(bare_pg(api, sys.argv[3]))
     else:
         asyncio.run(full(api, sys.argv[3]))
 

@@ -112,7 +112,8 @@ async def open_cards(emu: TelegramEmulator, users: list[int]) -> dict[int, objec
 
 
 async def one_run(mode: str, template: Path, n_through: int, n_latency: int, postgres_url: str | None = None) -> P1Run:
-    """`mode`: bare, full (SQLite, a copy of `template`) or full-pg (PostgreSQL at `postgres_url`, seeded afresh)."""
+    """`mode`: bare, full (SQLite, a copy of `template`), bare-pg (the bare bot keeping each press
+    in PostgreSQL with asyncpg) or full-pg (PostgreSQL at `postgres_url`, seeded afresh)."""
     emu = TelegramEmulator(token=TOKEN, bot_username="bench_bot")
     await emu.start()
     tmp = Path(tempfile.mkdtemp(prefix="p1-"))
@@ -123,8 +124,12 @@ async def one_run(mode: str, template: Path, n_through: int, n_latency: int, pos
         assert postgres_url
         url = postgres_url
         await seed(url, people_ids(n_through, n_latency))
+    elif mode == "bare-pg":
+        assert postgres_url
+        url = postgres_url
     log = tmp / "bot.log"
-    proc = await spawn("bench/bot_process.py", "bare" if mode == "bare" else "full", emu.url, url, log=log)
+    process = mode if mode in ("bare", "bare-pg") else "full"
+    proc = await spawn("bench/bot_process.py", process, emu.url, url, log=log)
     try:
         await wait_polling(emu)
         week = current_week()
@@ -207,11 +212,11 @@ def people_ids(n_through: int, n_latency: int) -> list[int]:
 async def main(
     repeats: int = 3, n_through: int = 300, n_latency: int = 300, postgres_url: str | None = None
 ) -> dict[str, list[P1Run]]:
-    """Runs per mode: bare, full (SQLite) and, with `postgres_url`, full-pg; alternating,
-    so that each full run has a bare run beside it."""
+    """Runs per mode: bare, full (SQLite) and, with `postgres_url`, bare-pg and full-pg;
+    alternating, so that each full run has its bare run beside it."""
     template = Path(tempfile.mkdtemp(prefix="p1-template-")) / "template.db"
     await seed(f"sqlite+aiosqlite:///{template}", people_ids(n_through, n_latency))
-    modes = ("bare", "full", "full-pg") if postgres_url else ("bare", "full")
+    modes = ("bare", "full", "bare-pg", "full-pg") if postgres_url else ("bare", "full")
     runs: dict[str, list[P1Run]] = {m: [] for m in modes}
     for _ in range(repeats):
         for mode in modes:  # side by side, alternating

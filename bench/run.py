@@ -81,9 +81,9 @@ async def run(which: list[str]) -> str:
         runs = await p1_checkin.main(repeats=3, postgres_url=PG_URL if postgres_reachable() else None)
         bare = median([r.throughput for r in runs["bare"]])
 
-        def ratios(mode: str) -> list[float]:
+        def ratios(mode: str, base: str = "bare") -> list[float]:
             """Each full run over the bare run beside it (the same repeat)."""
-            return [f.throughput / b.throughput for f, b in zip(runs[mode], runs["bare"], strict=False)]
+            return [f.throughput / b.throughput for f, b in zip(runs[mode], runs[base], strict=False)]
 
         out += [
             "## P1 — check-in button presses through the whole bot",
@@ -115,6 +115,20 @@ async def run(which: list[str]) -> str:
                 f"{median([x.p50_ms for x in runs[mode]]):.1f} ms | {median([x.p99_ms for x in runs[mode]]):.1f} ms | "
                 f"**{r:.2f}** | ≥ {goal}: {ok(r, goal, True)}{aim_text} |"
             )
+        if runs.get("bare-pg") and runs.get("full-pg"):
+            same_driver = median(ratios("full-pg", "bare-pg"))
+            bare_pg = median(ratios("bare-pg"))
+            out += [
+                f"| bare aiogram keeping each press in PostgreSQL (asyncpg, one upsert a press) "
+                f"| {median([x.throughput for x in runs['bare-pg']]):.0f} "
+                f"| {median([x.rate for x in runs['bare-pg']]):.0f}/s "
+                f"| {median([x.p50_ms for x in runs['bare-pg']]):.1f} ms "
+                f"| {median([x.p99_ms for x in runs['bare-pg']]):.1f} ms | {bare_pg:.2f} | |",
+                "",
+                f"- This bot on PostgreSQL ÷ the bare bot on the same driver (asyncpg, one upsert a press), "
+                f"median of the runs' ratios: **{same_driver:.2f}** (goal ≥ 0.5: {ok(same_driver, 0.5, True)}); "
+                "÷ the bare bot with no database at all: the table's figure above.",
+            ]
         p99 = median([x.p99_ms for x in runs["full"]])
         out += [
             "",
