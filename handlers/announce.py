@@ -1,5 +1,6 @@
 """/announce for administrators (SPEC §3.8): a message to a role and/or a unit (with its
-sub-units), through the outbox (bot.services.announcements).
+sub-units), through the outbox (bot/services/announcements.py). Routing only: the views
+draw each step (bot/views/announce.py).
 
 Steps: the audience (role buttons, then a unit code or "all units"; or both at once:
 /announce leader VP), the text (its formatting kept), then a preview with the number of
@@ -10,33 +11,38 @@ back when the broadcast is delivered.
 from __future__ import annotations
 
 import secrets
-from html import escape
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import i18n
 from bot.channels.telegram.callbacks import AnnounceAct, AnnounceCB
-from bot.clock import Clock
+from bot.channels.telegram.render import payload, reply, show
 from bot.config import Settings
-from bot.i18n import N_, _, ngettext
-from bot.services.announcements import TEXT_MAX, AnnouncementService
-from bot.services.errors import InvalidInput, NotFound
-from handlers.edit import edit_in_place
+from bot.domain import Person
+from bot.services.announcements import AUDIENCE_ROLES, TEXT_MAX, AnnouncementService, Audience
+from bot.services.errors import InvalidInput
+from bot.views.announce import (
+    all_units_screen,
+    announcement_text,
+    ask_text_screen,
+    cancelled_screen,
+    inactive_notice,
+    nobody_screen,
+    preview_screen,
+    queued_screen,
+    roles_screen,
+    unit_question_screen,
+)
+from bot.views.screen import Screen
 from handlers.filters import TYPED
-from storage.models import Role, Unit, User
-from storage.repositories import UnitRepo
 
-AUDIENCE_ROLES: tuple[Role | None, ...] = (None, Role.employee, Role.leader, Role.comms)
-AUDIENCE_NAMES = (N_("Everyone"), N_("Civil servants"), N_("Unit leaders"), N_("Communications staff"))
-ROLE_WORDS = {"all": 0, "employee": 1, "leader": 2, "comms": 3}
+ROLE_WORDS = {"all": 0, "employee": 1, "leader": 2, "comms": 3}  # indexes in AUDIENCE_ROLES
 HTML_MAX = 3900  # the text with its formatting, below 4096 with the header
 
 
@@ -46,176 +52,106 @@ class AnnounceStates(StatesGroup):
     confirm = State()  # data: role, unit, html, token
 
 
-def header(settings: Settings) -> str:
-    return _("📣 <b>Announcement from {agency}</b>").format(agency=escape(settings.standing_agency))
-
-
-def audience_text(role: int, unit: Unit | None) -> str:
-    return "{}, {}".format(_(AUDIENCE_NAMES[role]), escape(unit.name) if unit else _("all units"))
-
-
-def roles_keyboard() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    for n, name in enumerate(AUDIENCE_NAMES):
-        kb.button(text=_(name), callback_data=AnnounceCB(a=AnnounceAct.role, v=n))
-    kb.button(text=_("✖ Cancel"), callback_data=AnnounceCB(a=AnnounceAct.cancel))
-    kb.adjust(2, 2, 1)
-    return kb.as_markup()
-
-
-async def ask_text(message: Message, state: FSMContext, role: int, unit: Unit | None) -> None:
+async def _ask_text(message: Message, state: FSMContext, audience: Audience) -> None:
     await state.set_state(AnnounceStates.text)
-    await state.update_data(role=role, unit=unit.id if unit else 0)
-    await message.answer(
-        _(
-            "To: {audience}.\nNow type the announcement (up to {max} characters; bold and links are kept). "
-            "You will see it before it is sent. Or send /cancel."
-        ).format(audience=audience_text(role, unit), max=TEXT_MAX)
-    )
+    await state.update_data(role=audience.role, unit=audience.unit.id if audience.unit else 0)
+    await reply(message, ask_text_screen(audience))
 
 
-async def _unit(session: AsyncSession, code: str) -> Unit:
-    unit = await UnitRepo(session).by_code(code.strip())
-    if unit is None:
-        raise NotFound("unit", value=code.strip())
-    return unit
-
-
-async def announce_command(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession) -> None:
+async def announce_command(
+    message: Message, command: CommandObject, state: FSMContext, announcements: AnnouncementService
+) -> None:
     await state.clear()
     args = (command.args or "").split()
     if not args:
-        await message.answer(_("<b>Announcement</b>: who should receive it?"), reply_markup=roles_keyboard())
+        await reply(message, roles_screen())
         return
     if args[0].lower() not in ROLE_WORDS:
         raise InvalidInput("announce_usage")
-    role = ROLE_WORDS[args[0].lower()]
-    unit = await _unit(session, args[1]) if len(args) > 1 else None
-    await ask_text(message, state, role, unit)
+    unit = await announcements.unit_by_code(args[1]) if len(args) > 1 else None
+    await _ask_text(message, state, Audience(ROLE_WORDS[args[0].lower()], unit))
 
 
-async def unit_typed(message: Message, state: FSMContext, session: AsyncSession) -> None:
+async def unit_typed(message: Message, state: FSMContext, announcements: AnnouncementService) -> None:
     data = await state.get_data()
-    await ask_text(message, state, int(data.get("role", 0)), await _unit(session, message.text or ""))
+    unit = await announcements.unit_by_code(message.text or "")
+    await _ask_text(message, state, Audience(int(data.get("role", 0)), unit))
 
 
 async def text_typed(
-    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, settings: Settings
+    message: Message, state: FSMContext, announcements: AnnouncementService, settings: Settings
 ) -> None:
     AnnouncementService.check_text(message.text or "")
     html = message.html_text
     if len(html) > HTML_MAX:
         raise InvalidInput("announce_text", max=TEXT_MAX, length=len(message.text or ""))
     data = await state.get_data()
-    role = int(data.get("role", 0))
-    unit = await session.get(Unit, int(data.get("unit", 0))) if data.get("unit") else None
-    people = await AnnouncementService(session, clock).audience(AUDIENCE_ROLES[role], unit)
-    if not people:
+    audience = await announcements.preview(int(data.get("role", 0)), int(data.get("unit", 0) or 0))
+    if not audience.people:
         await state.clear()
-        await message.answer(
-            _("Nobody registered matches {audience}: nothing to send. Send /announce to choose again.").format(
-                audience=audience_text(role, unit)
-            )
-        )
+        await reply(message, nobody_screen(audience))
         return
     await state.set_state(AnnounceStates.confirm)
     await state.update_data(html=html, token=secrets.token_hex(4))
-    kb = InlineKeyboardBuilder()
-    kb.button(
-        text=ngettext("📣 Send to {n} person", "📣 Send to {n} people", len(people)).format(n=len(people)),
-        callback_data=AnnounceCB(a=AnnounceAct.send),
-    )
-    kb.button(text=_("✖ Cancel"), callback_data=AnnounceCB(a=AnnounceAct.cancel))
-    kb.adjust(1)
-    preview = "\n".join(
-        [
-            _("<b>Preview</b> — recipients: {n} ({audience}). Each reads the heading in their own language.").format(
-                n=len(people), audience=audience_text(role, unit)
-            ),
-            "",
-            header(settings),
-            "",
-            html,
-        ]
-    )
-    await message.answer(preview, reply_markup=kb.as_markup())
+    await reply(message, preview_screen(audience, settings.standing_agency, html))
 
 
-async def _edit(query: CallbackQuery, text: str) -> None:
-    await edit_in_place(query, text)
+async def cancel(query: CallbackQuery, state: FSMContext) -> None:
+    await state.clear()
+    await show(query, cancelled_screen())
 
 
-async def on_announce(
+async def role(query: CallbackQuery, callback_data: AnnounceCB, state: FSMContext) -> None:
+    if not 0 <= callback_data.v < len(AUDIENCE_ROLES):
+        raise InvalidInput("criterion")
+    await state.set_state(AnnounceStates.unit)
+    await state.update_data(role=callback_data.v)
+    await show(query, unit_question_screen(callback_data.v))
+
+
+async def all_units(query: CallbackQuery, callback_answer: CallbackAnswer, state: FSMContext) -> None:
+    if await state.get_state() != AnnounceStates.unit.state:
+        callback_answer.text = inactive_notice()
+        return
+    data = await state.get_data()
+    if isinstance(query.message, Message):
+        await show(query, all_units_screen())
+        await _ask_text(query.message, state, Audience(int(data.get("role", 0)), None))
+
+
+async def send(
     query: CallbackQuery,
-    callback_data: AnnounceCB,
     callback_answer: CallbackAnswer,
     state: FSMContext,
-    session: AsyncSession,
-    clock: Clock,
+    announcements: AnnouncementService,
     settings: Settings,
-    user: User,
+    user: Person,
 ) -> None:
-    act = callback_data.a
-    if act == AnnounceAct.cancel:
-        await state.clear()
-        await _edit(query, _("Cancelled. Nothing was sent."))
-    elif act == AnnounceAct.role:
-        if not 0 <= callback_data.v < len(AUDIENCE_ROLES):
-            raise InvalidInput("criterion")
-        await state.set_state(AnnounceStates.unit)
-        await state.update_data(role=callback_data.v)
-        kb = InlineKeyboardBuilder()
-        kb.button(text=_("All units"), callback_data=AnnounceCB(a=AnnounceAct.all_units))
-        await edit_in_place(
-            query,
-            _("To: {role}. Which unit? Type its code (its sub-units are included), or tap All units.").format(
-                role=_(AUDIENCE_NAMES[callback_data.v])
-            ),
-            kb.as_markup(),
-        )
-    elif act == AnnounceAct.all_units:
-        if await state.get_state() != AnnounceStates.unit.state:
-            callback_answer.text = _("This button is no longer active.")
-            return
-        data = await state.get_data()
-        if isinstance(query.message, Message):
-            await _edit(query, _("Unit: all units."))
-            await ask_text(query.message, state, int(data.get("role", 0)), None)
-    elif act == AnnounceAct.send:
-        if await state.get_state() != AnnounceStates.confirm.state:
-            callback_answer.text = _("This button is no longer active.")  # sent already, or cancelled
-            return
-        data = await state.get_data()
-        await state.clear()  # a second tap finds nothing to send
-        role = int(data.get("role", 0))
-        unit = await session.get(Unit, int(data.get("unit", 0))) if data.get("unit") else None
-        html = str(data.get("html", ""))
+    if await state.get_state() != AnnounceStates.confirm.state:
+        callback_answer.text = inactive_notice()  # sent already, or cancelled
+        return
+    data = await state.get_data()
+    await state.clear()  # a second tap finds nothing to send
+    html = str(data.get("html", ""))
 
-        async def render(person: User) -> dict[str, Any]:
-            from scheduler.jobs import payload
+    async def body(person: Any) -> dict[str, Any]:
+        with i18n.use_locale(person.locale):
+            return payload(Screen(announcement_text(settings.standing_agency, html)))
 
-            with i18n.use_locale(person.locale):
-                return payload(header(settings) + "\n\n" + html)
-
-        _broadcast, queued = await AnnouncementService(session, clock).send(
-            user, AUDIENCE_ROLES[role], unit, str(data.get("token", "")), render
-        )
-        callback_answer.text = _("Queued.")
-        await _edit(
-            query,
-            ngettext(
-                "📣 The announcement is queued for {n} person ({audience}). You will get a report once it is delivered.",
-                "📣 The announcement is queued for {n} people ({audience}). You will get a report once it is delivered.",
-                queued,
-            ).format(n=queued, audience=audience_text(role, unit)),
-        )
+    audience = await announcements.send_to(
+        user, int(data.get("role", 0)), int(data.get("unit", 0) or 0), str(data.get("token", "")), body
+    )
+    await show(query, queued_screen(audience), callback_answer)
 
 
 def make_router() -> Router:
     """Administrators (Action.announce). A new router each time: every Dispatcher gets its own."""
     router = Router(name="announce")
     router.message.register(announce_command, Command("announce"), StateFilter("*"))
-    router.callback_query.register(on_announce, AnnounceCB.filter())
+    router.callback_query.register(cancel, AnnounceCB.filter(F.a == AnnounceAct.cancel))
+    router.callback_query.register(role, AnnounceCB.filter(F.a == AnnounceAct.role))
+    router.callback_query.register(all_units, AnnounceCB.filter(F.a == AnnounceAct.all_units))
+    router.callback_query.register(send, AnnounceCB.filter(F.a == AnnounceAct.send))
     router.message.register(unit_typed, AnnounceStates.unit, TYPED)
     router.message.register(text_typed, AnnounceStates.text, F.text, TYPED)
     return router

@@ -40,7 +40,7 @@ from bot.services.nominations import (
     UnitNominations,
     parse_round_args,
 )
-from handlers.deadlines import fmt
+from bot.views.deadlines import fmt
 from handlers.edit import edit_in_place
 from handlers.filters import TYPED
 from storage.awards import NomineeKind

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import i18n
 from bot.campaign.schema import Campaign
 from bot.channels.telegram.callbacks import SubmissionAct, SubmissionCB
+from bot.channels.telegram.render import payload
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import _, current_locale, ngettext
@@ -27,6 +28,7 @@ from bot.services.deadlines import DeadlineService
 from bot.services.delivery import DeliveryService, Outgoing
 from bot.services.errors import InvalidInput
 from bot.services.submissions import AlreadySubmitted, ReportSubmissionService, UnitSubmission
+from bot.views.deadlines import reminder_screen
 from handlers.edit import edit_in_place
 from handlers.self_assessment import download, error_text
 from storage.models import Unit, User
@@ -290,9 +292,6 @@ async def remind(
 ) -> None:
     """One tap: the deadline's reminder card to every leader of a unit that has not
     submitted, through the outbox (rate limits, retries); at most once a day per leader."""
-    from handlers.deadlines import reminder_card
-    from scheduler.jobs import payload
-
     svc = service(session, clock, campaign)
     year = callback_data.y
     occ = await DeadlineService(session, clock, campaign).find(svc.deadline_key(year))
@@ -301,13 +300,13 @@ async def remind(
     out: list[Outgoing] = []
     for leader in leaders:
         with i18n.use_locale(leader.locale):
-            text, kb = reminder_card(occ, max(0, occ.days_left(today)))
+            body = payload(reminder_screen(occ, max(0, occ.days_left(today))))
         out.append(
             Outgoing(
                 f"remind-now:{occ.key}:{leader.id}:{today.isoformat()}",
                 "reminder",
                 leader.telegram_id,  # type: ignore[arg-type]
-                payload(text, kb),
+                body,
                 leader.id,
             )
         )

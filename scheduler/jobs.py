@@ -12,39 +12,32 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardMarkup
+from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import i18n
 from bot.campaign.schema import Campaign
-from bot.channels.telegram.render import payload as render_payload
+from bot.channels.telegram.render import payload
 from bot.clock import Clock
 from bot.config import Settings
-from bot.services.checkin import CheckinService, current_week, previous_week, week_key
-from bot.services.deadlines import DeadlineService
-from bot.services.delivery import DeliveryService, Outgoing
-from bot.services.digest import DigestService
+from bot.domain import CheckInStatus, Role
+from bot.render.highlights import render_highlights_digest
+from bot.services.checkin import current_week, previous_week, week_key, week_monday
+from bot.services.delivery import Outgoing
+from bot.services.provider import Services
 from bot.services.stats import paused_for_week
 from bot.views.checkin import current_screen
-from storage.models import CheckIn, CheckInStatus, Role, User
+from bot.views.deadlines import reminder_screen
+from bot.views.leader import digest_chart_screen, digest_screen
+from bot.views.screen import Screen
+from storage.models import CheckIn, User
 
 log = logging.getLogger(__name__)
-
-
-def payload(
-    text: str, markup: InlineKeyboardMarkup | None = None, *, method: str = "sendMessage", **extra: Any
-) -> dict[str, Any]:
-    body: dict[str, Any] = {"method": method, **extra}
-    body["caption" if method in ("sendPhoto", "sendDocument") else "text"] = text
-    if markup is not None:
-        body["reply_markup"] = markup.model_dump(mode="json", exclude_none=True)
-    return body
 
 
 @dataclass
@@ -61,6 +54,10 @@ class JobContext:
     @property
     def zone(self) -> ZoneInfo:
         return self.settings.zone
+
+    def services(self, session: AsyncSession) -> Services:
+        """The same services the handlers use, on the job's own session."""
+        return Services(session, self.clock, self.campaign, self.settings)
 
 
 @dataclass
@@ -86,8 +83,6 @@ PROMPT_GRACE = timedelta(hours=12)
 
 
 def _slot(user: User, week: int, zone: ZoneInfo) -> datetime:
-    from bot.services.checkin import week_monday
-
     hh, mm = (int(x) for x in user.checkin_time.split(":"))
     day = week_monday(week) + timedelta(days=user.checkin_weekday)
     return datetime(day.year, day.month, day.day, hh, mm, tzinfo=zone)
@@ -156,14 +151,15 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
     """Everyone whose check-in time fell since the previous run (at most PROMPT_GRACE ago)
     gets this week's prompt, which carries the first question."""
     async with ctx.sessionmaker() as session:
-        delivery = DeliveryService(session, ctx.clock)
+        services = ctx.services(session)
+        delivery = services.delivery
         last = await delivery.last_run(JOB_PROMPTS)
         since = max(last, now - PROMPT_GRACE) if last else now - PROMPT_GRACE
         if since.tzinfo is None:
             since = since.replace(tzinfo=ZoneInfo("UTC"))
         local = now.astimezone(ctx.zone)
         week = week_key(local.date())
-        svc = CheckinService(session, ctx.clock, ctx.campaign)
+        svc = services.checkin
         where = _slot_filter(since.astimezone(ctx.zone), local)
         fresh: dict[str, dict[str, Any]] = {}  # locale -> the untouched week's prompt
         async for page in _eligible(session, week, *where):
@@ -186,14 +182,14 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
                 if body is None:
                     with i18n.use_locale(user.locale):
                         screen = current_screen(ctx.campaign, await svc.position(user))  # resumes where they stopped
-                        body = render_payload(
+                        body = payload(
                             screen.above(
                                 _prompt_line(user, user.id not in started, len(ctx.campaign.individual_criteria))
                             )
                         )
                     if user.id not in started and user.timezone == ctx.settings.timezone:
                         fresh[kept] = body
-                out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id, body, user.id))  # type: ignore[arg-type]
+                out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id or 0, body, user.id))
             result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"prompt -> {m.chat_id}" for m in out]
 
@@ -206,8 +202,8 @@ async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -
     this_week = week_key(local.date())
     last_week = previous_week(this_week)
     async with ctx.sessionmaker() as session:
-        svc = CheckinService(session, ctx.clock, ctx.campaign)
-        delivery = DeliveryService(session, ctx.clock)
+        services = ctx.services(session)
+        svc, delivery = services.checkin, services.delivery
         async for page in _eligible(session, last_week):
             out: list[Outgoing] = []
             for user in page:
@@ -222,9 +218,8 @@ async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -
                             "Last week's self-assessment was not done. This week's is open: it takes a minute."
                         )
                     )
-                out.append(
-                    Outgoing(f"nudge:{user.id}:{last_week}", "nudge", user.telegram_id, render_payload(screen), user.id)
-                )  # type: ignore[arg-type]
+                chat = user.telegram_id or 0  # _eligible: only people with a chat
+                out.append(Outgoing(f"nudge:{user.id}:{last_week}", "nudge", chat, payload(screen), user.id))
             result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"nudge -> {m.chat_id}" for m in out]
 
@@ -233,70 +228,59 @@ async def run_missed_nudges(ctx: JobContext, now: datetime, result: JobResult) -
 
 
 async def run_leader_digests(ctx: JobContext, now: datetime, result: JobResult) -> None:
-    from handlers.leader import digest_card, digest_chart
-
+    """Monday: each leader's digest of the week just closed, its card and its chart."""
     local = now.astimezone(ctx.zone)
     week = previous_week(week_key(local.date()))
     async with ctx.sessionmaker() as session:
-        res = await session.exec(
-            select(User).where(
-                User.role == Role.leader,
-                col(User.onboarded_at).is_not(None),
-                col(User.active).is_(True),
-                col(User.telegram_id).is_not(None),
-                col(User.unit_id).is_not(None),
-            )
-        )
+        services = ctx.services(session)
         out: list[Outgoing] = []
-        svc = DigestService(session, ctx.clock, ctx.campaign)
-        for leader in res.all():
-            digest = await svc.for_leader(leader, week, local.date())
+        for leader in await services.digest.leaders():
+            digest = await services.digest.for_leader(leader, week, local.date())
             with i18n.use_locale(leader.locale):
-                text, kb = digest_card(digest, ctx.campaign)
-                png = digest_chart(digest, ctx.campaign)
-                # The caption is HTML: the unit's name is escaped (and cut before, never inside an entity).
-                caption = i18n.gettext("Participation and criteria, {unit}").format(unit=escape(digest.unit.name[:200]))
-            out.append(
-                Outgoing(f"digest:{leader.id}:{week}", "digest", leader.telegram_id, payload(text, kb), leader.id)
-            )  # type: ignore[arg-type]
+                card = digest_screen(digest, ctx.campaign)
+                chart = digest_chart_screen(digest, ctx.campaign)
+            chat = leader.telegram_id or 0
+            out.append(Outgoing(f"digest:{leader.id}:{week}", "digest", chat, payload(card), leader.id))
             out.append(
                 Outgoing(
                     f"digest-chart:{leader.id}:{week}",
                     "digest",
-                    leader.telegram_id,  # type: ignore[arg-type]
-                    payload(caption, method="sendPhoto", filename="digest.png"),
+                    chat,
+                    payload(Screen(chart.text), method="sendPhoto", filename="digest.png"),
                     leader.id,
-                    blob=png,
+                    blob=_bytes(chart),
                 )
             )
-        result.queued = await DeliveryService(session, ctx.clock).enqueue(out, not_before=ctx.due)
+        result.queued = await services.delivery.enqueue(out, not_before=ctx.due)
         result.lines += [f"digest -> {m.chat_id}" for m in out if m.payload["method"] == "sendMessage"]
+
+
+def _bytes(screen: Screen) -> bytes:
+    """A screen's picture, as the outbox keeps it beside the message."""
+    data = screen.attachments[0].data
+    if not isinstance(data, bytes):
+        raise TypeError("the chart is drawn, not a file already sent")
+    return data
 
 
 # -- deadline reminders -------------------------------------------------------------------
 
 
 async def run_deadline_reminders(ctx: JobContext, now: datetime, result: JobResult) -> None:
-    from handlers.deadlines import reminder_card
-
     today = now.astimezone(ctx.zone).date()
     async with ctx.sessionmaker() as session:
-        due = await DeadlineService(session, ctx.clock, ctx.campaign).reminders_due(today)
+        services = ctx.services(session)
         out: list[Outgoing] = []
-        for occ, days, leaders in due:
+        for occ, days, leaders in await services.deadlines.reminders_due(today):
             for leader in leaders:
                 with i18n.use_locale(leader.locale):
-                    text, kb = reminder_card(occ, days)
+                    body = payload(reminder_screen(occ, days))
                 out.append(
                     Outgoing(
-                        f"remind:{occ.key}:{leader.id}:{days}",
-                        "reminder",
-                        leader.telegram_id,  # type: ignore[arg-type]
-                        payload(text, kb),
-                        leader.id,
+                        f"remind:{occ.key}:{leader.id}:{days}", "reminder", leader.telegram_id or 0, body, leader.id
                     )
                 )
-        result.queued = await DeliveryService(session, ctx.clock).enqueue(out, not_before=ctx.due)
+        result.queued = await services.delivery.enqueue(out, not_before=ctx.due)
         result.lines += [f"reminder {m.key.split(':')[1]} ({m.key.rsplit(':', 1)[1]} days) -> {m.chat_id}" for m in out]
 
 
@@ -305,28 +289,18 @@ async def run_deadline_reminders(ctx: JobContext, now: datetime, result: JobResu
 
 async def run_highlights_digest(ctx: JobContext, now: datetime, result: JobResult) -> None:
     """Monday: the good examples approved last week, to communications staff (§VI.5)."""
-    from bot.render.highlights import render_highlights_digest
-    from bot.services.examples import ExampleService
-
     week = previous_week(week_key(now.astimezone(ctx.zone).date()))
     async with ctx.sessionmaker() as session:
-        digest = await ExampleService(session, ctx.clock, ctx.settings.timezone).weekly_highlights(week)
-        res = await session.exec(
-            select(User).where(
-                User.role == Role.comms,
-                col(User.onboarded_at).is_not(None),
-                col(User.active).is_(True),
-                col(User.telegram_id).is_not(None),
-            )
-        )
+        services = ctx.services(session)
+        digest = await services.examples.weekly_highlights(week)
         out: list[Outgoing] = []
-        for person in res.all():
+        for person in await services.announcements.audience(Role.comms, None):
             with i18n.use_locale(person.locale):
-                text = render_highlights_digest(digest)
+                body = payload(Screen(render_highlights_digest(digest)))
             out.append(
-                Outgoing(f"highlights:{person.id}:{week}", "highlights", person.telegram_id, payload(text), person.id)
-            )  # type: ignore[arg-type]
-        result.queued = await DeliveryService(session, ctx.clock).enqueue(out, not_before=ctx.due)
+                Outgoing(f"highlights:{person.id}:{week}", "highlights", person.telegram_id or 0, body, person.id)
+            )
+        result.queued = await services.delivery.enqueue(out, not_before=ctx.due)
         result.lines += [f"highlights -> {m.chat_id}" for m in out]
 
 
@@ -373,6 +347,18 @@ JOBS: dict[str, JobSpec] = {
 }
 
 
+def latest_fire_time(spec: JobSpec, now: datetime, zone: ZoneInfo, lookback: timedelta) -> datetime | None:
+    """The job's last scheduled time in (now - lookback, now], or None."""
+    trigger = CronTrigger(timezone=zone, **spec.cron)
+    start = (now - lookback).astimezone(zone)
+    fire = trigger.get_next_fire_time(None, start)
+    latest = None
+    while fire is not None and fire <= now:
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return latest
+
+
 async def run_job(ctx: JobContext, name: str, now: datetime) -> JobResult:
     """Run one job as of `now` and note the run (job, period)."""
     spec = JOBS[name]
@@ -380,7 +366,7 @@ async def run_job(ctx: JobContext, name: str, now: datetime) -> JobResult:
     result = JobResult(name, period)
     await spec.run(ctx, now, result)
     async with ctx.sessionmaker() as session:
-        await DeliveryService(session, ctx.clock).record_run(name, period, result.queued)
+        await ctx.services(session).delivery.record_run(name, period, result.queued)
     # The prompt job runs every minute and mostly finds nobody due: that is not news.
     quiet = name == JOB_PROMPTS and not result.queued
     log.log(logging.DEBUG if quiet else logging.INFO, "job %s for %s queued %s", name, period, result.queued)
@@ -390,15 +376,13 @@ async def run_job(ctx: JobContext, name: str, now: datetime) -> JobResult:
 async def run_due_jobs(ctx: JobContext, now: datetime) -> list[JobResult]:
     """Every job whose latest fire time is at or before `now` and has not run for its period
     (the sandbox's clock jump, and the catch-up after downtime)."""
-    from scheduler.runner import latest_fire_time
-
     results = []
     for spec in JOBS.values():
         fired = latest_fire_time(spec, now, ctx.zone, lookback=timedelta(days=8))
         if fired is None:
             continue
         async with ctx.sessionmaker() as session:
-            if spec.name != JOB_PROMPTS and await DeliveryService(session, ctx.clock).has_run(
+            if spec.name != JOB_PROMPTS and await ctx.services(session).delivery.has_run(
                 spec.name, spec.period(fired.astimezone(ctx.zone))
             ):
                 continue

@@ -19,9 +19,8 @@ import fcntl
 import logging
 import os
 import socket
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -29,25 +28,13 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from scheduler.jobs import JOB_PROMPTS, JOBS, JobContext, JobSpec, run_job
+from scheduler.jobs import JOB_PROMPTS, JOBS, JobContext, latest_fire_time, run_job
 from scheduler.outbox import OutboxSender, ZaloOutbox
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=6)
 LOCK_ID = 24972019  # pg_advisory_lock key: Decision 2497, 2019
 LOCK_TTL_MS = 30_000
-
-
-def latest_fire_time(spec: JobSpec, now: datetime, zone: ZoneInfo, lookback: timedelta) -> datetime | None:
-    """The job's last scheduled time in (now - lookback, now], or None."""
-    trigger = CronTrigger(timezone=zone, **spec.cron)
-    start = (now - lookback).astimezone(zone)
-    fire = trigger.get_next_fire_time(None, start)
-    latest = None
-    while fire is not None and fire <= now:
-        latest = fire
-        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
-    return latest
 
 
 class LeaderLock:

@@ -8,7 +8,8 @@ from typing import NoReturn
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
-from storage.models import Role, User
+from bot.domain import Person
+from storage.models import Role
 
 
 class Action(str, enum.Enum):
@@ -60,7 +61,13 @@ def allowed(role: Role | str | None, action: Action) -> bool:
 
 
 async def deny(
-    session: AsyncSession, clock: Clock, user: User | None, action: Action, detail: str = "", *, code: str | None = None
+    session: AsyncSession,
+    clock: Clock,
+    user: Person | None,
+    action: Action,
+    detail: str = "",
+    *,
+    code: str | None = None,
 ) -> NoReturn:
     """Refuse an action the role allows in general but not on this object (a leader
     acting on another unit): an audit entry, then AccessDenied for the user's reply

@@ -17,15 +17,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
-from bot.services.profile import clean_text
+from bot.services.profile import clean_text, parse_date
+from storage.db import dialect_insert
 from storage.delivery import CustomDeadline, DeadlineDone, OutboxMessage
 from storage.models import Role, Unit, User
 
@@ -59,6 +62,31 @@ class UnitStatus:
     occurrence: Occurrence
     done: list[Unit]
     pending: list[Unit]
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A leader's "done" tap: the occurrence, whether it was new for the unit, and the
+    leader's day."""
+
+    occurrence: Occurrence
+    new: bool
+    day: date
+
+
+@dataclass(frozen=True)
+class CalendarLine:
+    occurrence: Occurrence
+    done: int  # units that marked it done
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """/deadlines: the next twelve months, each occurrence with its units done."""
+
+    lines: list[CalendarLine]
+    units: int  # units that report (with a registered leader)
+    ended: date | None  # the campaign file's end, once its period is over
 
 
 class DeadlineService:
@@ -110,7 +138,26 @@ class DeadlineService:
                 return occ
         raise NotFound("deadline", value=key)
 
+    def today(self, person: Person) -> date:
+        """The person's own day."""
+        return self.clock.now().astimezone(ZoneInfo(person.timezone)).date()
+
     # -- admins ------------------------------------------------------------------------
+
+    async def calendar(self, today: date) -> Calendar:
+        units = await self.reporting_units()
+        lines = [CalendarLine(occ, len(await self.done_units(occ.key))) for occ in await self.upcoming(today, days=366)]
+        return Calendar(lines, len(units), self.campaign.end if self.campaign.has_ended(today) else None)
+
+    async def add_typed(self, admin: Person, day: str, title: str) -> CustomDeadline:
+        """/deadlines add dd/mm/yyyy TITLE, as typed."""
+        today = self.today(admin)
+        return await self.add(parse_date(day, today), title, None, admin.telegram_id, today)
+
+    async def edit_typed(self, admin: Person, deadline_id: int, day: str, title: str | None) -> CustomDeadline:
+        """/deadlines edit ID dd/mm/yyyy [TITLE], as typed."""
+        today = self.today(admin)
+        return await self.edit(deadline_id, due=parse_date(day, today), title=title, by=admin.telegram_id, today=today)
 
     def _title(self, text: str) -> str:
         title = clean_text(text)
@@ -197,19 +244,28 @@ class DeadlineService:
         res = await self.session.exec(select(DeadlineDone.unit_id).where(DeadlineDone.deadline_key == key))
         return set(res.all())
 
-    async def mark_done(self, key: str, leader: User) -> bool:
+    async def mark_done(self, key: str, leader: Person) -> bool:
         """The leader's unit has done this occurrence; False if it already had."""
-        await self.find(key)
+        return (await self.done_for_unit(key, leader)).new
+
+    async def done_for_unit(self, key: str, leader: Person) -> Marked:
+        """A leader's "done" tap. Two leaders of a unit tapping at once: one row, the
+        second tap finds it (INSERT … ON CONFLICT DO NOTHING)."""
+        occ = await self.find(key)
         if leader.role != Role.leader or leader.unit_id is None:
             raise InvalidInput("deadline_not_leader")
-        if leader.unit_id in await self.done_units(key):
-            return False
-        self.session.add(
-            DeadlineDone(deadline_key=key, unit_id=leader.unit_id, done_by=leader.id, done_at=self.clock.now())
-        )
-        self.audit.note(leader.telegram_id, "deadline.done", detail=f"{key} unit={leader.unit_id}")
-        await self.session.commit()
-        return True
+        new = False
+        if leader.unit_id not in await self.done_units(key):
+            stmt = (
+                dialect_insert(self.session)(DeadlineDone)
+                .values(deadline_key=key, unit_id=leader.unit_id, done_by=leader.id, done_at=self.clock.now())
+                .on_conflict_do_nothing(index_elements=["deadline_key", "unit_id"])
+            )
+            new = bool((await self.session.exec(stmt)).rowcount)
+        if new:
+            self.audit.note(leader.telegram_id, "deadline.done", detail=f"{key} unit={leader.unit_id}")
+            await self.session.commit()
+        return Marked(occ, new, self.today(leader))
 
     async def status(self, key: str) -> UnitStatus:
         occ = await self.find(key)

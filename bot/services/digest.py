@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
-from bot.services.checkin import week_monday
+from bot.services.checkin import CheckinService, Position, week_monday
 from bot.services.deadlines import DeadlineService, Occurrence
+from bot.services.delivery import DeliveryService, Outgoing
 from bot.services.examples import ExampleRow, ExampleService
 from bot.services.stats import Participation, StatsService, needs_attention, since_first_expected
-from storage.models import Role, Unit, User
+from storage.delivery import OutboxMessage, OutboxStatus
+from storage.models import CheckInStatus, Role, Unit, User
 from storage.repositories import UnitRepo
+
+#: What a nudged member is sent: `render(member, position)` -> an outbox body, in the
+#: member's language (the caller draws it with the views and its channel's renderer).
+NudgeRender = Callable[[User, Position], dict[str, Any]]
 
 TREND_WEEKS = 8
 
@@ -47,7 +57,7 @@ class DigestService:
         self.campaign = campaign
         self.stats = StatsService(session)
 
-    async def unit_ids(self, leader: User) -> tuple[Unit, list[int]]:
+    async def unit_ids(self, leader: Person) -> tuple[Unit, list[int]]:
         """A leader sees their own unit and its sub-units only (SPEC §2)."""
         if leader.role not in (Role.leader, Role.admin) or leader.unit_id is None:
             await deny(self.session, self.clock, leader, Action.view_unit, "no unit to lead")
@@ -56,6 +66,21 @@ class DigestService:
         if unit is None:
             await deny(self.session, self.clock, leader, Action.view_unit, "own unit gone")
         return unit, [u.id for u in await repo.subtree(unit) if u.id is not None]
+
+    async def leaders(self) -> list[User]:
+        """Who gets a digest on Monday: registered, active leaders with a unit, reachable."""
+        res = await self.session.exec(
+            select(User)
+            .where(
+                User.role == Role.leader,
+                col(User.onboarded_at).is_not(None),
+                col(User.active).is_(True),
+                col(User.telegram_id).is_not(None),
+                col(User.unit_id).is_not(None),
+            )
+            .order_by(col(User.id))
+        )
+        return list(res.all())
 
     async def for_leader(self, leader: User, week: int, today: date) -> LeaderDigest:
         unit, ids = await self.unit_ids(leader)
@@ -113,7 +138,7 @@ class NudgeService:
         self.clock = clock
         self.campaign = campaign
 
-    async def targets(self, leader: User, member_id: int | None, week: int) -> list[User]:
+    async def targets(self, leader: Person, member_id: int | None, week: int) -> list[User]:
         """The members the leader may nudge: in their unit or sub-units only. Everyone:
         those the digest of `week` lists as not done."""
         unit, ids = await DigestService(self.session, self.clock, self.campaign).unit_ids(leader)
@@ -133,25 +158,19 @@ class NudgeService:
         today = self.clock.now().astimezone(ZoneInfo(member.timezone)).date()
         return f"leader-nudge:{member.id}:{today.isoformat()}"
 
-    async def nudge(self, leader: User, member_id: int | None, week: int, render) -> NudgeResult:  # noqa: ANN001
-        """`render(member) -> payload dict`, in the member's language."""
-        from sqlmodel import col, select
-
-        from bot.services.checkin import CheckinService
-        from bot.services.delivery import DeliveryService, Outgoing
-        from storage.delivery import OutboxMessage, OutboxStatus
-        from storage.models import CheckInStatus
-
+    async def nudge(self, leader: Person, member_id: int | None, week: int, render: NudgeRender) -> NudgeResult:
+        """Queue a reminder to one member (`member_id`) or everyone the digest of `week`
+        lists as not done; `render(member, position)` draws each one's message."""
         svc = CheckinService(self.session, self.clock, self.campaign)
-        to_send: list[User] = []
+        to_send: dict[int, tuple[User, Any]] = {}
         not_needed: list[User] = []
         for member in await self.targets(leader, member_id, week):
             view = await svc.view(member)
             if view.status in (CheckInStatus.done, CheckInStatus.skipped):
                 not_needed.append(member)
             else:
-                to_send.append(member)
-        keys = {self._key(m): m for m in to_send}
+                to_send[id(member)] = (member, view)
+        keys = {self._key(m): m for m, _view in to_send.values()}
         found: dict[str, str] = {}
         if keys:
             res = await self.session.exec(
@@ -159,7 +178,8 @@ class NudgeService:
             )
             found = {k: st for k, st in res.all()}
         out = [
-            Outgoing(key, "nudge", m.telegram_id, await render(m, svc), m.id)  # type: ignore[arg-type]
+            # Members are people with a chat (stats.member_filter).
+            Outgoing(key, "nudge", m.telegram_id or 0, render(m, await svc.position(m, to_send[id(m)][1])), m.id)
             for key, m in keys.items()
             if key not in found
         ]

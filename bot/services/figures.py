@@ -23,14 +23,25 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
+from bot.services.audit import AuditService
 from bot.services.checkin import is_week, previous_week, week_key
-from bot.services.errors import InvalidInput
+from bot.services.errors import InvalidInput, NotFound
 from bot.services.stats import MIN_GROUP, Participation, Shares, StatsService, Tally, since_first_expected
-from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit, User
-
-__all__ = ["FiguresService", "SectorFigures", "Tally", "UnitOverview", "UnitTally", "YearFigures", "weeks_of_year"]
+from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, Unit
 from storage.repositories import UnitRepo
+
+__all__ = [
+    "Dashboard",
+    "FiguresService",
+    "SectorFigures",
+    "Tally",
+    "UnitOverview",
+    "UnitTally",
+    "YearFigures",
+    "weeks_of_year",
+]
 
 TREND_WEEKS = 8
 
@@ -49,6 +60,18 @@ class SectorFigures:
     total: Tally
     members: int
     units: list[UnitTally]  # every unit with members or check-ins, in the tree's order
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What /dashboard shows: the sector's figures for one week (`year` 0) or one year
+    (`week` 0), and where that period stands today (for the buttons to go on from it)."""
+
+    figures: SectorFigures
+    week: int
+    year: int
+    current_week: int
+    this_year: int
 
 
 @dataclass(frozen=True)
@@ -106,7 +129,7 @@ class FiguresService:
     # -- who sees what -------------------------------------------------------------------
 
     async def visible_unit(
-        self, viewer: User, unit_id: int | None, action: Action = Action.view_unit
+        self, viewer: Person, unit_id: int | None, action: Action = Action.view_unit
     ) -> tuple[Unit, Unit | None]:
         """The unit `viewer` asks for (default: their own) and the top of what they may see.
 
@@ -135,7 +158,16 @@ class FiguresService:
 
     # -- /unit ----------------------------------------------------------------------------
 
-    async def overview(self, viewer: User, unit_id: int | None = None, week: int | None = None) -> UnitOverview:
+    async def overview(
+        self, viewer: Person, unit_id: int | None = None, week: int | None = None, *, code: str = ""
+    ) -> UnitOverview:
+        """A unit's week: `unit_id`, or the unit of that `code` (/unit CODE), or the
+        viewer's own; the last closed week unless `week` names an earlier one."""
+        if code:
+            found = await self.units.by_code(code)
+            if found is None:
+                raise NotFound("unit", value=code)
+            unit_id = found.id
         unit, top = await self.visible_unit(viewer, unit_id)
         current = self.current_week()
         last_closed = previous_week(current)
@@ -199,6 +231,29 @@ class FiguresService:
         ]
         total = sum(own.values(), Tally())
         return SectorFigures(weeks=list(weeks), total=total, members=sum(counts.values()), units=rows)
+
+    async def dashboard(self, week: int = 0, year: int = 0) -> Dashboard:
+        """/dashboard: a week in the past or this one, or a year from 2000 to this one. No
+        week asked for: the last complete week, as the leaders' digest (on a Monday the
+        week just begun has nothing to show yet)."""
+        current, this_year = self.current_week(), self.today().year
+        if year:
+            if not 2000 <= year <= this_year:
+                raise InvalidInput("dashboard_usage")
+            week = 0
+        else:
+            week = week if 0 < week <= current and is_week(week) else previous_week(current)
+        figures = await self.sector(self.week_or_year(week=week or None, year=year or None))
+        return Dashboard(figures, week, year, current, this_year)
+
+    async def sector_export(self, admin: Person, week: int = 0, year: int = 0) -> Dashboard:
+        """The dashboard's figures for its XLSX file: the download is audited (SPEC §2)."""
+        found = await self.dashboard(week, year)
+        AuditService(self.session, self.clock).note(
+            admin.telegram_id, "sector.export.xlsx", detail=f"year={found.year}" if found.year else f"week={found.week}"
+        )
+        await self.session.commit()
+        return found
 
     def week_or_year(self, week: int | None = None, year: int | None = None) -> list[int]:
         if year is not None:

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, func, select
@@ -334,16 +334,19 @@ class StatsService:
             keys.append(previous_week(keys[-1]))
         keys.reverse()
         if missing_last_only and members is None:
-            rows = (
+            # The columns as a tuple: mypy knows select() of up to four typed columns.
+            rows: Sequence[Any] = (
                 await self.session.exec(
-                    select(*MEMBER_COLUMNS).where(*member_filter(unit_ids)).order_by(col(User.full_name))
+                    select(*MEMBER_COLUMNS)  # type: ignore[call-overload]
+                    .where(*member_filter(unit_ids))
+                    .order_by(col(User.full_name))
                 )
             ).all()
             status, detached = await self._statuses(unit_ids, keys)
-            roster = self._roster(rows, keys[0])  # type: ignore[arg-type]
+            roster = self._roster(list(rows), keys[0])
             out = [self._tally(roster, k, status, detached.get(k, {})) for k in keys]
             out = [replace(p, missing=[]) for p in out[:-1]] + [
-                replace(out[-1], missing=await self._people([m.id for m in out[-1].missing]))
+                replace(out[-1], missing=await self._people([m.id or 0 for m in out[-1].missing]))
             ]
             return out
         members = members if members is not None else await self.members(unit_ids)
@@ -381,9 +384,9 @@ class StatsService:
         ]
         if unit_ids is not None:
             where.append(col(User.unit_id).in_(unit_ids))
-        members = (
+        members: Sequence[Any] = (
             await self.session.exec(
-                select(
+                select(  # type: ignore[call-overload, misc]
                     User.id,
                     User.unit_id,
                     User.active,
@@ -403,7 +406,7 @@ class StatsService:
         per_user: dict[int, list[int]] = {}
         out: dict[int, Tally] = {}
         for user_id, unit_id, st, n in (
-            await self.session.exec(counted.group_by(CheckIn.user_id, CheckIn.unit_id, CheckIn.status))
+            await self.session.exec(counted.group_by(col(CheckIn.user_id), col(CheckIn.unit_id), col(CheckIn.status)))
         ).all():
             done, skipped = (n, 0) if st == CheckInStatus.done else (0, n)
             if user_id is None:  # detached by /forget: expected that week, still counted
@@ -429,7 +432,7 @@ class StatsService:
                     )
                 )
                 for uid, week, st in res.all():
-                    if expected_in_week(paused[uid], week):
+                    if uid is not None and expected_in_week(paused[uid], week):
                         acc = per_user.setdefault(uid, [0, 0])
                         acc[0 if st == CheckInStatus.done else 1] += 1
         counts: Counter[int] = Counter()

@@ -252,7 +252,7 @@ class Dashboard(Action):
 
 
 class AnnounceAct(str, enum.Enum):
-    role = "ro"  # v: index in handlers.announce.AUDIENCE_ROLES
+    role = "ro"  # v: index in bot.services.announcements.AUDIENCE_ROLES
     all_units = "au"
     send = "sd"
     cancel = "cc"

@@ -9,7 +9,7 @@ from datetime import timedelta
 from PIL import Image
 
 from bot.services.stats import Participation
-from handlers.leader import chart_headline
+from bot.views.leader import chart_headline
 from storage.models import Role
 from tests.conftest import ARTIFACTS
 from tests.e2e.conftest import Harness
@@ -72,9 +72,9 @@ async def test_history_unit_and_dashboard_charts_at_phone_width(h: Harness) -> N
 def test_dashboard_chart_shows_the_eight_lowest_of_many_units(monkeypatch) -> None:  # noqa: ANN001
     from datetime import UTC, datetime
 
-    from bot.services.figures import SectorFigures, Tally, UnitTally
-    from handlers import sector
     from bot.channels.telegram.callbacks import DashboardCB
+    from bot.services.figures import SectorFigures, Tally, UnitTally
+    from bot.views import sector
     from storage.models import Unit
 
     when = datetime(2026, 11, 24, tzinfo=UTC)
