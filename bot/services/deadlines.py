@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
@@ -235,7 +235,7 @@ class DeadlineService:
                 User.role == Role.leader,
                 col(User.onboarded_at).is_not(None),
                 col(User.active).is_(True),
-                col(User.telegram_id).is_not(None),
+                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),  # a chat on Telegram or Zalo
             )
         )
         return list(res.all())
@@ -266,6 +266,23 @@ class DeadlineService:
             self.audit.note(leader.telegram_id, "deadline.done", detail=f"{key} unit={leader.unit_id}")
             await self.session.commit()
         return Marked(occ, new, self.today(leader))
+
+    async def awaiting_done(self, leader: Person) -> list[Occurrence]:
+        """The deadlines this leader has been reminded of that their unit has not marked
+        done yet, soonest first: what a reply "xong" on Zalo refers to (issue 16.4)."""
+        if leader.role != Role.leader or leader.unit_id is None:
+            raise InvalidInput("deadline_not_leader")
+        today = self.today(leader)
+        done_here = set()
+        if window := [o for o in await self.upcoming(today, days=max(REMIND_DAYS)) if not o.notice]:
+            res = await self.session.exec(
+                select(DeadlineDone.deadline_key).where(
+                    DeadlineDone.unit_id == leader.unit_id,
+                    col(DeadlineDone.deadline_key).in_([o.key for o in window]),
+                )
+            )
+            done_here = set(res.all())
+        return [o for o in window if o.key not in done_here and leader.id in await self.reminded_leaders(o.key)]
 
     async def status(self, key: str) -> UnitStatus:
         occ = await self.find(key)

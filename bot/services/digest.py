@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
@@ -75,7 +75,7 @@ class DigestService:
                 User.role == Role.leader,
                 col(User.onboarded_at).is_not(None),
                 col(User.active).is_(True),
-                col(User.telegram_id).is_not(None),
+                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),  # a chat on Telegram or Zalo
                 col(User.unit_id).is_not(None),
             )
             .order_by(col(User.id))

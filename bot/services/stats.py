@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, func, select
+from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.checkin import previous_week, week_key, week_monday
@@ -197,7 +197,7 @@ def member_filter(unit_ids: Sequence[int]):  # noqa: ANN201 - a SQL expression
     return (
         col(User.unit_id).in_(unit_ids),
         col(User.onboarded_at).is_not(None),
-        col(User.telegram_id).is_not(None),
+        or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),  # a chat on Telegram or Zalo
         User.role != Role.admin,
     )
 
@@ -378,7 +378,7 @@ class StatsService:
             return {}, Counter()
         where = [
             col(User.onboarded_at).is_not(None),
-            col(User.telegram_id).is_not(None),
+            or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),  # a chat on Telegram or Zalo
             User.role != Role.admin,
             col(User.unit_id).is_not(None),
         ]

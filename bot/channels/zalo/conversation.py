@@ -30,7 +30,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
-from bot.channels.zalo import profile, screens, share
+from bot.channels.zalo import leaders, profile, screens, share
 from bot.channels.zalo.render import Picture, Publish, Text, render
 from bot.channels.zalo.types import Incoming, Sender
 from bot.clock import Clock
@@ -180,6 +180,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "forget": ("forget", "xoa du lieu"),
     "share": ("share", "chia se", "guong dien hinh"),
     "myshares": ("myshares", "guong dien hinh cua toi"),
+    **leaders.ALL_WORDS,
 }
 COMMANDS_BY_WORD = {word: name for name, words in COMMAND_WORDS.items() for word in words}
 ALL_GOOD_WORDS = ("tot het", "tat ca tot", "all good")
@@ -569,6 +570,7 @@ ACTIONS: dict[type[Action], Handler] = {
     screens.AllGood: all_good,
     **profile.ACTIONS,
     **share.ACTIONS,
+    **leaders.ACTIONS,
 }
 
 #: Text a step expects: the step's name → what to do with it.
@@ -597,7 +599,8 @@ async def cancel(turn: Turn) -> None:
 
 
 async def help_(turn: Turn) -> None:
-    turn.out.append(Screen(screens.help_text(_person(turn), turn.campaign)))
+    user = _person(turn)
+    turn.out.append(Screen(screens.help_text(user, turn.campaign) + leaders.help_lines(user)))
 
 
 async def start(turn: Turn) -> None:
@@ -616,6 +619,7 @@ MEMBER_COMMANDS: dict[str, Callable[[Turn], Awaitable[None]]] = {
     "start": start,
     **profile.COMMANDS,
     **share.COMMANDS,
+    **leaders.COMMANDS,
 }
 
 
