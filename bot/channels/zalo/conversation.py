@@ -145,9 +145,12 @@ class ChatStates:
         state.outbox = max(int(row_id or 0) for row_id, _ in rows)
         for _row_id, payload in rows:  # the newest first
             try:
-                screen = json.loads(payload).get("screen")
+                body = json.loads(payload)
             except ValueError:
                 continue
+            if body.get("method") in ("sendPhoto", "sendDocument"):
+                continue  # a picture that follows its message (the digest's chart): the message asks
+            screen = body.get("screen")
             if isinstance(screen, dict):
                 if screen.get("rows"):
                     state.step, state.data, state.shown = None, {}, screen
