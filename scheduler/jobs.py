@@ -274,7 +274,12 @@ async def run_deadline_reminders(ctx: JobContext, now: datetime, result: JobResu
         for occ, days, leaders in await services.deadlines.reminders_due(today):
             for leader in leaders:
                 with i18n.use_locale(leader.locale):
-                    body = payload(reminder_screen(occ, days))
+                    screen = reminder_screen(occ, days)
+                    if leader.zalo_id is not None:  # answered with "xong" on Zalo (issue 16.4)
+                        from bot.channels.zalo.leaders import reminder_on_zalo
+
+                        screen = reminder_on_zalo(screen)
+                    body = payload(screen)
                 out.append(
                     Outgoing(
                         f"remind:{occ.key}:{leader.id}:{days}", "reminder", leader.telegram_id or 0, body, leader.id

@@ -26,7 +26,7 @@ from bot.services.units import UnitService
 from emulator.zalo import ZaloEmulator, ZaloUser
 from scheduler.jobs import JobContext, run_job
 from scheduler.outbox import OutboxSender, ZaloOutbox
-from storage.delivery import OutboxMessage
+from storage.delivery import DeadlineDone, OutboxMessage
 from storage.models import User
 from storage.repositories import UnitRepo
 from tests.e2e.test_zalo_conversations import ZTOKEN, ZaloHarness, says
@@ -137,7 +137,7 @@ def link_in(text: str, base: str) -> str:
 async def test_the_digest_counts_both_channels_and_nudges_once_a_day(lz: Leaders) -> None:
     emu = lz.zh.emu
     await lz.person("Hoàng Văn Trưởng", zalo="zl-truong", role=Role.leader)
-    an = await lz.person("Nguyễn Văn An", zalo="zl-an")
+    await lz.person("Nguyễn Văn An", zalo="zl-an")
     await lz.person("Trần Thu Bình", zalo="zl-binh")
     tg_done = await lz.person("Phạm Telegram Cường", telegram=7001)
     tg_missing = await lz.person("Lê Telegram Dung", telegram=7002)
@@ -184,3 +184,120 @@ async def test_the_digest_counts_both_channels_and_nudges_once_a_day(lz: Leaders
     assert not any("Lãnh đạo đơn vị nhắc" in m.shown for m in an_chat.messages)  # done: never reminded
     lz.zh.clock.set(WEDNESDAY + timedelta(days=1))
     assert await says(truong, "Nhắc") == "Đã xếp lịch gửi 2 lời nhắc; lời nhắc sẽ được gửi trong ít phút."
+
+
+async def test_a_deadline_reminder_answered_xong(lz: Leaders) -> None:
+    leader = await lz.person("Hoàng Văn Trưởng", zalo="zl-truong", role=Role.leader)
+    truong = lz.zh.emu.user("zl-truong", "Trưởng")
+    async with lz.zh.sessionmaker() as s:
+        await DeadlineService(s, lz.zh.clock, lz.ctx.campaign).add(
+            date(2026, 12, 10), "Báo cáo sơ kết văn hóa công sở", None, None, date(2026, 11, 25)
+        )
+    # Thursday 26/11: 14 days before the sơ kết report, and the annual report's first reminder.
+    assert await lz.job("deadline_reminders", datetime(2026, 11, 26, 1, 0, tzinfo=UTC)) == 2
+    [sokết, annual] = truong.messages
+    assert sokết.shown.startswith("📅 Nhắc hạn: còn 14 ngày\nBáo cáo sơ kết văn hóa công sở\nHạn cuối: 10/12/2026")
+    assert "đồng chí trả lời “xong” (hoặc số bên dưới) để dừng nhắc" in sokết.shown
+    assert "bấm nút" not in sokết.shown and sokết.shown.endswith("\n\n1 Đơn vị đã hoàn thành")
+    assert "§VI.1" in annual.shown and annual.shown.endswith("1 Đơn vị đã hoàn thành")
+
+    # "1" answers the newest reminder (the annual report's): done for the unit.
+    done = await says(truong, "1")
+    assert done.startswith("Đã ghi nhận đơn vị hoàn thành. Bot sẽ không nhắc nội dung này nữa.\n\n✅ Báo cáo tình hình")
+    # "xong": the one reminder left, marked at once.
+    assert await says(truong, "xong") == (
+        "Đã ghi nhận đơn vị hoàn thành. Bot sẽ không nhắc nội dung này nữa.\n\n"
+        "✅ Báo cáo sơ kết văn hóa công sở: đơn vị đã hoàn thành (26/11/2026)."
+    )
+    assert await says(truong, "Xong") == "Không có nhắc hạn nào đang chờ đơn vị của đồng chí."
+    async with lz.zh.sessionmaker() as s:
+        rows = (await s.exec(select(DeadlineDone))).all()
+    assert {(r.deadline_key.split("@")[0], r.unit_id, r.done_by) for r in rows} == {
+        ("custom-1", leader.unit_id, leader.id),
+        ("annual-report", leader.unit_id, leader.id),
+    }
+    # The reminders stop: seven days before, nothing for this unit.
+    assert await lz.job("deadline_reminders", datetime(2026, 12, 3, 1, 0, tzinfo=UTC)) == 0
+    assert truong.last.shown == "Không có nhắc hạn nào đang chờ đơn vị của đồng chí."
+
+
+async def test_xong_when_several_deadlines_wait(lz: Leaders) -> None:
+    await lz.person("Hoàng Văn Trưởng", zalo="zl-truong", role=Role.leader)
+    truong = lz.zh.emu.user("zl-truong", "Trưởng")
+    async with lz.zh.sessionmaker() as s:
+        await DeadlineService(s, lz.zh.clock, lz.ctx.campaign).add(
+            date(2026, 12, 10), "Báo cáo sơ kết văn hóa công sở", None, None, date(2026, 11, 25)
+        )
+    await lz.job("deadline_reminders", datetime(2026, 11, 26, 1, 0, tzinfo=UTC))
+    await says(truong, "trợ giúp")  # another message in between: "xong" still knows what waits
+    listed = await says(truong, "xong")
+    assert listed.startswith("Có nhiều hạn đang chờ đơn vị của đồng chí. Đồng chí chọn hạn đã hoàn thành:")
+    assert "\n1 10/12/2026: Báo cáo sơ kết văn hóa công sở\n2 14/12/2026: Báo cáo tình hình" in listed
+    assert "Báo cáo sơ kết văn hóa công sở: đơn vị đã hoàn thành" in await says(truong, "1")
+    assert "Đồng chí trả lời bằng một số từ 1 đến" not in await says(truong, "xong")  # the other one, at once
+    assert await says(truong, "xong") == "Không có nhắc hạn nào đang chờ đơn vị của đồng chí."
+
+
+async def test_unit_and_the_annual_report_by_its_link(lz: Leaders) -> None:
+    await lz.person("Hoàng Văn Trưởng", zalo="zl-truong", role=Role.leader)
+    for n in range(3):
+        await lz.checked_in(await lz.person(f"Cán Bộ {n}", zalo=f"zl-{n}"))
+    truong = lz.zh.emu.user("zl-truong", "Trưởng")
+    lz.zh.clock.set(WEDNESDAY)
+    await truong.send("đơn vị")
+    card, chart = truong.since_last_action
+    assert card.shown.startswith("Văn phòng Bộ — ") and "Đã tự đánh giá: 3/4 (75%)" in card.shown
+    assert "Từ đầu tuần đến nay: 0/4 (0%)" in card.shown and card.shown.endswith("\n\n1 Tuần trước · 2 Biểu đồ")
+    assert chart.kind == "photo" and (await lz.get(chart.photo_url))[1].startswith(b"\x89PNG")
+    earlier = await says(truong, "1")  # the week before, by its number
+    assert earlier.startswith("Văn phòng Bộ — tuần 47 (16/11–22/11/2026)\nĐã tự đánh giá: 0/0 (—)")
+    assert earlier.endswith("\n\n1 Tuần trước · 2 Tuần sau · 3 Biểu đồ")
+    assert "Đã tự đánh giá: 3/4 (75%)" in await says(truong, "2")  # the week after: back to week 48
+    assert "Văn phòng Bộ — " in await says(truong, "/unit")
+
+    text = await says(truong, "báo cáo")
+    assert text.startswith("Báo cáo năm 2026, Văn phòng Bộ — dự thảo để đồng chí chỉnh sửa và ký ban hành.")
+    assert "\nSố lượt tự đánh giá đã hoàn thành: 3/8 (38%).\n\n1 Báo cáo năm 2024 · 2 Báo cáo năm 2025\n" in text
+    url = link_in(text, lz.base)
+    assert "/bao-cao-van-hoa-cong-so_VP_2026.docx?e=" in url
+    status, body = await lz.get(url)
+    assert status == 200 and body.startswith(b"PK")
+    assert (await lz.get(url.replace("_VP_", "_XX_")))[0] == 403  # another name: the signature fails
+    assert (await lz.get(url[:-1] + ("0" if url[-1] != "0" else "1")))[0] == 403  # the signature altered
+    older = link_in(await says(truong, "1"), lz.base)  # another year, by its number
+    assert "/bao-cao-van-hoa-cong-so_VP_2024.docx?e=" in older and (await lz.get(older))[0] == 200
+    lz.zh.clock.set(WEDNESDAY + timedelta(hours=23, minutes=59))
+    assert (await lz.get(url))[0] == 200  # still within the day
+    lz.zh.clock.set(WEDNESDAY + timedelta(hours=24, minutes=1))
+    assert (await lz.get(url))[0] == 410  # a day later: gone
+
+
+async def test_without_public_url_documents_are_on_telegram_and_tools_stay_there(
+    db_url: str, clock: FixedClock
+) -> None:
+    async with ZaloEmulator(ZTOKEN) as emu:
+        zh = ZaloHarness(emu, db_url, clock)
+        await zh.start()
+        lz = Leaders(zh, "", None)  # type: ignore[arg-type]
+        try:
+            await lz.person("Hoàng Văn Trưởng", zalo="zl-truong", role=Role.leader)
+            await lz.person("Đỗ Truyền Thông", zalo="zl-comms", role=Role.comms)
+            await lz.person("Nguyễn Văn An", zalo="zl-an")
+            truong, comms, an = emu.user("zl-truong", "T"), emu.user("zl-comms", "C"), emu.user("zl-an", "A")
+            text = await says(truong, "Báo cáo")
+            assert "tệp tải về được trên Telegram, hoặc đề nghị quản trị viên gửi" in text and "http" not in text
+            assert "“nhắc”" in await says(truong, "trợ giúp")
+            assert await says(truong, "/nominate") == (
+                "Chức năng /nominate hiện thực hiện trên Telegram. Trên Zalo, lãnh đạo đơn vị nhận bản tổng hợp "
+                "hằng tuần và dùng các lệnh “nhắc”, “xong”, “đơn vị”, “báo cáo”."
+            )
+            said = await says(comms, "duyệt")
+            assert said.startswith("Chức năng /review hiện thực hiện trên Telegram")
+            assert "“nhắc”" not in await says(comms, "trợ giúp")
+            assert await says(an, "nhắc") == "Chức năng này dành cho lãnh đạo đơn vị."
+            assert await says(an, "/review") == (
+                "Chức năng này không thuộc phạm vi của đồng chí. Đồng chí gửi “trợ giúp” để xem các chức năng."
+            )
+        finally:
+            assert zh.rt is not None
+            await zh.rt.close()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +110,13 @@ async def nudge_chosen(turn: Turn, action: Nudge) -> None:
 
 
 # -- deadlines (SPEC §3.7) --------------------------------------------------------------------------
+
+
+def reminder_on_zalo(screen: Screen) -> Screen:
+    """A deadline reminder as a leader reads it on Zalo: answered with a word, not a tap."""
+    tap = _("When your unit has done it, tap the button: reminders stop for the unit.")
+    say = _("When your unit has done it, reply “xong” (or the number below): reminders stop for the unit.")
+    return replace(screen, text=screen.text.replace(tap, say))
 
 
 def awaiting_screen(occurrences: list[Occurrence], locale: str) -> Screen:
