@@ -40,6 +40,7 @@ from bot.fsm_storage import SqlStorage
 from bot.retry import RetryAfter
 from bot.services.access import Action
 from bot.services.audit import person_ref
+from bot.services.onboarding import InviteAttempts
 from handlers import (
     admin,
     announce,
@@ -160,7 +161,8 @@ def create_dispatcher(
     dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
     dp.callback_query.middleware(CallbackErrors())
     # Services reach handlers one way: named as parameters, built per update (bot/services/provider.py).
-    inject = Inject({"direct": direct})
+    # The onboarding service's memory of wrong invitation codes and unanswered notices: one per dispatcher.
+    inject = Inject({"direct": direct, "invite_attempts": InviteAttempts()})
     for observer in (dp.message, dp.callback_query, dp.edited_message, dp.my_chat_member):
         observer.middleware(inject)
     dp.include_routers(*build_routers())

@@ -8,21 +8,20 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import KICKED, MEMBER, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.services.audit import person_ref
-from bot.services.profile import set_reachable
+from bot.services.profile import ProfileService
 
 log = logging.getLogger(__name__)
 
 
-async def blocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
-    if await set_reachable(session, event.from_user.id, False):
+async def blocked(event: ChatMemberUpdated, profile: ProfileService) -> None:
+    if await profile.set_reachable(event.from_user.id, False):
         log.info("user %s blocked the bot: marked inactive", person_ref(event.from_user.id))
 
 
-async def unblocked(event: ChatMemberUpdated, session: AsyncSession) -> None:
-    if await set_reachable(session, event.from_user.id, True):
+async def unblocked(event: ChatMemberUpdated, profile: ProfileService) -> None:
+    if await profile.set_reachable(event.from_user.id, True):
         log.info("user %s unblocked the bot: active again", person_ref(event.from_user.id))
 
 

@@ -189,7 +189,7 @@ async def run_checkin_prompts(ctx: JobContext, now: datetime, result: JobResult)
                         )
                     if user.id not in started and user.timezone == ctx.settings.timezone:
                         fresh[kept] = body
-                out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id or 0, body, user.id))
+                out.append(Outgoing(f"prompt:{user.id}:{week}", "prompt", user.telegram_id, body, user.id))
             result.queued += await delivery.enqueue(out, not_before=ctx.due)
             result.lines += [f"prompt -> {m.chat_id}" for m in out]
 

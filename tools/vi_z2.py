@@ -149,4 +149,21 @@ VI = {
     "“gương điển hình của tôi” or /myshares — your good examples and what became of them": (
         "“gương điển hình của tôi” hoặc /myshares — các gương điển hình đồng chí đã gửi và kết quả xem xét"
     ),
+    # leader.py (leaders on Zalo)
+    "“đơn vị” or /unit — participation week by week, criteria and sub-units, with a chart": (
+        "“đơn vị” hoặc /unit — tỷ lệ tham gia theo tuần, các nhóm tiêu chuẩn và đơn vị trực thuộc, kèm biểu đồ"
+    ),
+    "“nhắc” — in reply to the Monday digest: remind everyone not yet done": (
+        "“nhắc” — trả lời bản tổng hợp sáng thứ Hai: nhắc tất cả người chưa tự đánh giá"
+    ),
+    "“xong” — in reply to a deadline reminder: done for your unit": (
+        "“xong” — trả lời lời nhắc hạn: đơn vị đã hoàn thành"
+    ),
+    "Reminders are sent from the Monday digest: reply “nhắc” to it, or the number of a person.": (
+        "Lời nhắc được gửi từ bản tổng hợp sáng thứ Hai: đồng chí trả lời “nhắc”, hoặc số thứ tự của từng người."
+    ),
+    "“xong” answers a deadline reminder: there is none open in this chat.": (
+        "“xong” dùng để trả lời lời nhắc hạn; hiện không có lời nhắc hạn nào đang chờ."
+    ),
+    "At what time? Type it, for example 8:00 or 16:30.": "Vào giờ nào? Đồng chí nhập giờ, ví dụ 8:00 hoặc 16:30.",
 }

@@ -1,7 +1,6 @@
 """Vietnamese for helper Z3's messages: unit leaders on Zalo (bot/channels/zalo/leaders.py)."""
 
 VI = {
-    "This is for unit leaders.": "Chức năng này dành cho lãnh đạo đơn vị.",
     "When your unit has done it, reply “xong” (or the number below): reminders stop for the unit.": (
         "Khi đơn vị đã hoàn thành, đồng chí trả lời “xong” (hoặc số bên dưới) để dừng nhắc."
     ),
@@ -24,14 +23,6 @@ VI = {
     "tools are not on Zalo yet. Please open the bot on Telegram.": (
         "Chức năng /{command} hiện thực hiện trên Telegram: việc duyệt gương điển hình và các công cụ quản trị "
         "chưa có trên Zalo. Đề nghị đồng chí mở bot trên Telegram."
-    ),
-    "<b>For unit leaders</b>": "<b>Dành cho lãnh đạo đơn vị</b>",
-    "“đơn vị” or /unit — your unit's figures and chart": "“đơn vị” hoặc /unit — số liệu và biểu đồ của đơn vị",
-    "“nhắc” — remind everyone in your unit not yet done this week (once a day each)": (
-        "“nhắc” — nhắc những người trong đơn vị chưa tự đánh giá tuần này (mỗi người tối đa một lần mỗi ngày)"
-    ),
-    "“xong” — mark done for your unit the deadline you were reminded of": (
-        "“xong” — ghi nhận đơn vị đã hoàn thành nội dung được nhắc hạn"
     ),
     "“báo cáo” or /report — the annual report, as a download link": (
         "“báo cáo” hoặc /report — báo cáo năm, qua đường dẫn tải về"

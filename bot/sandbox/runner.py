@@ -471,8 +471,8 @@ class Sandbox:
         from aiogram.exceptions import TelegramAPIError
 
         from bot.services.profile import ProfileService
+        from bot.views.settings import LANGUAGE_NAMES
         from handlers.admin import refresh_menu
-        from handlers.keyboards import LANGUAGE_NAMES
 
         assert self.rt is not None and self.emulator is not None and self.rt.bot is not None
         lang = "en" if language == "en" else "vi"

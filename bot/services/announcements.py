@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
@@ -87,7 +87,9 @@ class AnnouncementService:
         """Registered, reachable people with `role` (None: every role) in `unit` and its
         sub-units (None: everywhere)."""
         q = select(User).where(
-            col(User.onboarded_at).is_not(None), col(User.active).is_(True), col(User.telegram_id).is_not(None)
+            col(User.onboarded_at).is_not(None),
+            col(User.active).is_(True),
+            or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),
         )
         if role is not None:
             q = q.where(User.role == role)

@@ -235,7 +235,7 @@ class DeadlineService:
                 User.role == Role.leader,
                 col(User.onboarded_at).is_not(None),
                 col(User.active).is_(True),
-                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),  # a chat on Telegram or Zalo
+                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),
             )
         )
         return list(res.all())
@@ -309,7 +309,7 @@ class DeadlineService:
                 User.role == Role.admin,
                 col(User.onboarded_at).is_not(None),
                 col(User.active).is_(True),
-                col(User.telegram_id).is_not(None),
+                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),
             )
             .order_by(col(User.id))
         )

@@ -75,7 +75,7 @@ class DigestService:
                 User.role == Role.leader,
                 col(User.onboarded_at).is_not(None),
                 col(User.active).is_(True),
-                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),  # a chat on Telegram or Zalo
+                or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),
                 col(User.unit_id).is_not(None),
             )
             .order_by(col(User.id))

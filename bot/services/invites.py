@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, InviteRefused, NotFound
-from storage.models import Invitation, Role
+from storage.models import Invitation, Role, Unit
 from storage.repositories import InvitationRepo, UnitRepo
 
 # Telegram deep-link payloads: up to 64 characters of A-Z, a-z, 0-9, _ and -.
@@ -51,6 +52,25 @@ def normalize_code(text: str | None) -> str | None:
 
 def deep_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username.lstrip('@')}?start={token}"
+
+
+def working(inv: Invitation, now: datetime) -> bool:
+    """Whether the invitation's link still lets someone in (not withdrawn, expired or used up)."""
+    return (
+        inv.revoked_at is None
+        and (inv.expires_at is None or inv.expires_at > now)
+        and (inv.max_uses is None or inv.uses < inv.max_uses)
+    )
+
+
+@dataclass(frozen=True)
+class InviteList:
+    """/invites: the invitations that work, newest first; how many others there are; the
+    units they lead into."""
+
+    working: list[Invitation]
+    others: int
+    units: dict[int | None, Unit]
 
 
 class InviteService:
@@ -145,6 +165,23 @@ class InviteService:
             self.audit.note(by, "invite.revoke", detail=f"id={inv.id}")
             await self.session.commit()
         return inv
+
+    async def revoke_by_id(self, invitation_id: int, by: int | None = None) -> Invitation:
+        """A withdraw button's invitation (by its number)."""
+        inv = await self.session.get(Invitation, invitation_id)
+        if inv is None:
+            raise NotFound("invitation")
+        return await self.revoke(inv.token, by=by)
+
+    async def working_list(self, unit_code: str | None = None) -> InviteList:
+        """The invitations (of a unit, or all) whose links still work, newest first."""
+        rows = await self.list(unit_code)
+        now = self.clock.now()
+        live = sorted(
+            (inv for inv in rows if working(inv, now)), key=lambda inv: (inv.created_at, inv.id or 0), reverse=True
+        )
+        units = {u.id: u for u in await self.units.all()}
+        return InviteList(working=live, others=len(rows) - len(live), units=units)
 
     async def list(self, unit_code: str | None = None) -> Sequence[Invitation]:
         unit_id = None

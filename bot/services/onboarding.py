@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.domain import Person
 from bot.i18n import normalize
 from bot.services.audit import AuditService, person_ref
 from bot.services.errors import AlreadyRegistered, InviteRefused
@@ -132,6 +133,25 @@ class OnboardingService:
         unit = await self.units.get(inv.unit_id) if inv.unit_id else None
         return InvitePreview(token=inv.token, role=Role(inv.role), unit=unit)
 
+    async def open_notice(self, telegram_id: int, token: str | None) -> InvitePreview:
+        """The preview, and the notice it goes with remembered as shown (text typed before
+        it is answered gets a pointer to its buttons). Writes nothing about the person."""
+        preview = await self.preview(telegram_id, token)
+        if self.attempts is not None:
+            self.attempts.notice_shown(person_ref(telegram_id), self.clock.now())
+        return preview
+
+    def notice_pending(self, telegram_id: int) -> bool:
+        """Someone was just shown the notice and has not answered it."""
+        return self.attempts is not None and self.attempts.notice_pending(person_ref(telegram_id), self.clock.now())
+
+    def notice_answered(self, telegram_id: int) -> None:
+        if self.attempts is not None:
+            self.attempts.notice_answered(person_ref(telegram_id))
+
+    async def unit_of(self, user: Person) -> Unit | None:
+        return await self.units.get(user.unit_id) if user.unit_id else None
+
     async def _check(self, telegram_id: int, token: str | None) -> Invitation:
         """The invitation, with failed codes counted per account (see InviteAttempts)."""
         if self.attempts is None or not token:
@@ -159,6 +179,7 @@ class OnboardingService:
 
     async def accept(self, telegram_id: int, token: str | None, *, locale: str, notice_version: str) -> User:
         """Consent given: create the user and the consent record, take one invitation use."""
+        self.notice_answered(telegram_id)
         existing = await self.users.by_telegram_id(telegram_id)
         if existing is not None:
             return existing  # a second tap on "I agree": nothing new
@@ -166,10 +187,6 @@ class OnboardingService:
         inv: Invitation | None = None
         if token or telegram_id not in self.admin_ids:
             inv = await self.invites.check(token)
-            assert inv.id is not None
-            if not await self.invites.repo.take_one_use(inv.id, now):
-                await self.session.rollback()
-                raise InviteRefused("invite_used_up")
         role = Role.admin if telegram_id in self.admin_ids else Role(inv.role if inv else "admin")
         user = User(
             telegram_id=telegram_id,
@@ -180,12 +197,18 @@ class OnboardingService:
             invitation_id=inv.id if inv else None,
             created_at=now,
         )
-        self.session.add(user)
         try:
-            await self.session.flush()
+            # A savepoint: the invitation's use and the new row go together, or neither.
+            async with self.session.begin_nested():
+                if inv is not None:
+                    assert inv.id is not None
+                    if not await self.invites.repo.take_one_use(inv.id, now):
+                        raise InviteRefused("invite_used_up")
+                self.session.add(user)
         except IntegrityError:
-            # Two taps raced; the other one created the user.
-            await self.session.rollback()
+            # Two taps raced (two workers): the other one created the user. Only the
+            # savepoint (this tap's use of the invitation and its row) is undone; the
+            # other's row is read.
             again = await self.users.by_telegram_id(telegram_id)
             if again is None:
                 raise
@@ -281,7 +304,7 @@ class OnboardingService:
         await self.session.commit()
         return user
 
-    async def finish(self, user: User) -> User:
+    async def finish(self, user: Person) -> Person:
         if user.onboarded_at is None:
             user.onboarded_at = self.clock.now()
             self.session.add(user)

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
 from storage.models import Role, Unit, User
@@ -42,7 +43,7 @@ class PeopleService:
             raise NotFound("person", value=str(user_id))
         return person
 
-    async def change_role(self, admin: User, user_id: int, role: Role | str) -> tuple[User, Role]:
+    async def change_role(self, admin: Person, user_id: int, role: Role | str) -> tuple[User, Role]:
         """Returns the person and their previous role. Audited."""
         try:
             new = Role(role)

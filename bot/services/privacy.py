@@ -20,6 +20,8 @@ Both leave an audit entry that names no one.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 from dataclasses import dataclass
 from html import escape
@@ -29,7 +31,10 @@ from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.domain import Person
+from bot.render.mydata_docx import build_mydata_docx
 from bot.services.audit import AuditService
 from storage.awards import Nomination, NominationRound
 from storage.delivery import Broadcast, CustomDeadline, DeadlineDone, OutboxMessage
@@ -47,6 +52,15 @@ from storage.models import (
 
 STRUCK = "***"  # what replaces the person's name in texts that stay
 MIN_NAME_TO_STRIKE = 5  # shorter "names" would strike parts of ordinary words
+
+
+@dataclass(frozen=True)
+class MyData:
+    """/mydata's two files: a document to read (DOCX, in the person's language) and the
+    same data as JSON."""
+
+    docx: bytes
+    json: bytes
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,15 @@ class PrivacyService:
 
     # -- /mydata ------------------------------------------------------------------------
 
-    async def export(self, user: User) -> dict[str, Any]:
+    async def download(self, user: Person, campaign: Campaign) -> MyData:
+        """Everything kept about `user` as the two files of /mydata (the DOCX is laid out
+        in a thread, in the current language)."""
+        data = await self.export(user)
+        body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+        word = await asyncio.to_thread(build_mydata_docx, data, campaign, user.timezone)
+        return MyData(docx=word, json=body)
+
+    async def export(self, user: Person) -> dict[str, Any]:
         """Everything kept about `user`, as plain JSON-ready data."""
         s, uid = self.session, user.id
         unit = await s.get(Unit, user.unit_id) if user.unit_id else None
@@ -223,7 +245,7 @@ class PrivacyService:
 
     # -- /forget ---------------------------------------------------------------------------
 
-    async def forget(self, user: User, *, keep_examples: bool) -> ForgetResult:
+    async def forget(self, user: Person, *, keep_examples: bool) -> ForgetResult:
         """Erase `user` (see the module's docstring). One transaction: all or nothing."""
         s, uid, tid = self.session, user.id, user.telegram_id
         name = (user.full_name or "").strip()
@@ -232,10 +254,10 @@ class PrivacyService:
         # Check-ins: detached, free texts gone; unit and week stay for the aggregates.
         checkin_ids = list((await s.exec(select(CheckIn.id).where(CheckIn.user_id == uid))).all())
         if checkin_ids:
-            await s.exec(update(CheckInAnswer).where(col(CheckInAnswer.checkin_id).in_(checkin_ids)).values(note=None))  # type: ignore[call-overload]
+            await s.exec(update(CheckInAnswer).where(col(CheckInAnswer.checkin_id).in_(checkin_ids)).values(note=None))
             await s.exec(
                 update(CheckIn)
-                .where(col(CheckIn.id).in_(checkin_ids))  # type: ignore[call-overload]
+                .where(col(CheckIn.id).in_(checkin_ids))
                 .values(user_id=None, reflection=None, example_note=None)
             )
 
@@ -244,9 +266,9 @@ class PrivacyService:
         remove = [e.id for e in mine if not keep_examples or e.status == ExampleStatus.draft]
         keep = [e for e in mine if e.id not in remove]
         if remove:
-            await s.exec(delete(ExamplePhoto).where(col(ExamplePhoto.example_id).in_(remove)))  # type: ignore[call-overload]
-            await s.exec(delete(ExampleNote).where(col(ExampleNote.example_id).in_(remove)))  # type: ignore[call-overload]
-            await s.exec(delete(GoodExample).where(col(GoodExample.id).in_(remove)))  # type: ignore[call-overload]
+            await s.exec(delete(ExamplePhoto).where(col(ExamplePhoto.example_id).in_(remove)))
+            await s.exec(delete(ExampleNote).where(col(ExampleNote.example_id).in_(remove)))
+            await s.exec(delete(GoodExample).where(col(GoodExample.id).in_(remove)))
         for e in keep:
             e.submitter_id = None
             e.story = _strike(e.story, names)
@@ -268,7 +290,7 @@ class PrivacyService:
             update(NominationRound).where(col(NominationRound.created_by) == uid).values(created_by=None),
             update(DeadlineDone).where(col(DeadlineDone.done_by) == uid).values(done_by=None),
         ):
-            await s.exec(stmt)  # type: ignore[call-overload]
+            await s.exec(stmt)
         if tid is not None:
             for stmt in (
                 update(CustomDeadline).where(col(CustomDeadline.created_by) == tid).values(created_by=None),
@@ -276,7 +298,7 @@ class PrivacyService:
                 update(Broadcast).where(col(Broadcast.started_by) == tid).values(started_by=None),
                 update(AuditEntry).where(col(AuditEntry.actor_telegram_id) == tid).values(actor_telegram_id=None),
             ):
-                await s.exec(stmt)  # type: ignore[call-overload]
+                await s.exec(stmt)
         # Audit entries about them (a role change) name their row, which is about to go.
         mark = re.compile(rf"\buser={uid}\b")
         for entry in (await s.exec(select(AuditEntry).where(col(AuditEntry.detail).contains(f"user={uid}")))).all():
@@ -289,19 +311,19 @@ class PrivacyService:
             where_theirs = where_theirs | (col(OutboxMessage.chat_id) == tid)
         if user.zalo_id is not None:
             where_theirs = where_theirs | (col(OutboxMessage.zalo_chat_id) == user.zalo_id)
-        removed = (await s.exec(delete(OutboxMessage).where(where_theirs))).rowcount or 0  # type: ignore[call-overload]
+        removed = (await s.exec(delete(OutboxMessage).where(where_theirs))).rowcount or 0
         if names:
             for row in (await s.exec(select(OutboxMessage).where(col(OutboxMessage.payload).contains(name)))).all():
                 row.payload = _strike(row.payload, names) or "{}"
                 s.add(row)
 
         # Consent records, conversation state, and the person.
-        await s.exec(delete(ConsentRecord).where(col(ConsentRecord.user_id) == uid))  # type: ignore[call-overload]
+        await s.exec(delete(ConsentRecord).where(col(ConsentRecord.user_id) == uid))
         if tid is not None:
-            await s.exec(delete(FsmRecord).where(col(FsmRecord.key).contains(f":{tid}:")))  # type: ignore[call-overload]
+            await s.exec(delete(FsmRecord).where(col(FsmRecord.key).contains(f":{tid}:")))
         if user.zalo_id is not None:  # the Zalo chat's state (bot/channels/zalo/conversation.py)
             await s.exec(delete(FsmRecord).where(col(FsmRecord.key) == f"zalo:{user.zalo_id}"))
-        await s.exec(delete(User).where(col(User.id) == uid))  # type: ignore[call-overload]
+        await s.exec(delete(User).where(col(User.id) == uid))
         self.audit.note(
             None,
             "privacy.forget",

@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.clock import Clock
+from bot.domain import Person
 from bot.i18n import LOCALES
 from bot.services.errors import InvalidInput
 from storage.models import User
@@ -48,15 +53,22 @@ def parse_date(text: str, today: date) -> date:
 
 
 class ProfileService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, clock: Clock | None = None) -> None:
         self.session = session
+        self.clock = clock
 
-    async def _save(self, user: User) -> User:
+    def today(self, user: Person) -> date:
+        """The person's own date now (their time zone)."""
+        if self.clock is None:
+            raise RuntimeError("ProfileService needs a clock to know today's date")
+        return self.clock.now().astimezone(ZoneInfo(user.timezone)).date()
+
+    async def _save(self, user: Person) -> Person:
         self.session.add(user)
         await self.session.commit()
         return user
 
-    async def set_locale(self, user: User, locale: str) -> User:
+    async def set_locale(self, user: Person, locale: str) -> Person:
         if locale not in LOCALES:
             raise InvalidInput("locale", value=locale)
         user.locale = locale
@@ -70,15 +82,15 @@ class ProfileService:
             raise InvalidInput(field, max=NAME_MAX)
         return value
 
-    async def set_full_name(self, user: User, text: str) -> User:
+    async def set_full_name(self, user: Person, text: str) -> Person:
         user.full_name = self._label(text, "full_name")
         return await self._save(user)
 
-    async def set_position(self, user: User, text: str) -> User:
+    async def set_position(self, user: Person, text: str) -> Person:
         user.position = self._label(text, "position")
         return await self._save(user)
 
-    async def set_schedule(self, user: User, weekday: int | None = None, at: str | None = None) -> User:
+    async def set_schedule(self, user: Person, weekday: int | None = None, at: str | None = None) -> Person:
         if weekday is not None:
             if not 0 <= weekday <= 6:
                 raise InvalidInput("weekday", value=str(weekday))
@@ -87,19 +99,29 @@ class ProfileService:
             user.checkin_time = parse_time(at)
         return await self._save(user)
 
-    async def pause_until(self, user: User, until: date, today: date) -> User:
+    async def set_schedule_minutes(self, user: Person, minutes: int) -> Person:
+        """A time button's value: minutes after midnight (checked as a typed time is)."""
+        return await self.set_schedule(user, at=f"{minutes // 60:02d}:{minutes % 60:02d}")
+
+    async def pause_until(self, user: Person, until: date, today: date) -> Person:
         if until <= today or until > today + timedelta(days=MAX_PAUSE_DAYS):
             raise InvalidInput("pause_date", max=MAX_PAUSE_DAYS)
         user.paused_from, user.paused_until = today, until
         return await self._save(user)
 
-    async def pause_for_days(self, user: User, days: int, today: date) -> User:
+    async def pause_until_typed(self, user: Person, text: str) -> Person:
+        """A typed date (dd/mm/yyyy, dd/mm/yy or dd/mm), from the person's today."""
+        today = self.today(user)
+        return await self.pause_until(user, parse_date(text, today), today)
+
+    async def pause_for_days(self, user: Person, days: int, today: date | None = None) -> Person:
         """A pause of so many days from today (a button's value, so checked before use)."""
         if not 1 <= days <= MAX_PAUSE_DAYS:
             raise InvalidInput("pause_date", max=MAX_PAUSE_DAYS)
+        today = today or self.today(user)
         return await self.pause_until(user, today + timedelta(days=days), today)
 
-    async def resume(self, user: User, today: date | None = None) -> User:
+    async def resume(self, user: Person, today: date | None = None) -> Person:
         """The pause ends now; the weeks it covered stay excused (a pause is kept as a range)."""
         if today is None or user.paused_from is None or today <= user.paused_from:
             user.paused_from = user.paused_until = None
@@ -107,14 +129,8 @@ class ProfileService:
             user.paused_until = today
         return await self._save(user)
 
-
-async def set_reachable(session: AsyncSession, telegram_id: int, reachable: bool) -> bool:
-    """A my_chat_member update: the person blocked (or unblocked) the bot. Commits."""
-    from sqlalchemy import update
-    from sqlmodel import col
-
-    res = await session.exec(  # type: ignore[call-overload]
-        update(User).where(col(User.telegram_id) == telegram_id).values(active=reachable)
-    )
-    await session.commit()
-    return bool(res.rowcount)
+    async def set_reachable(self, telegram_id: int, reachable: bool) -> bool:
+        """A my_chat_member update: the person blocked (or unblocked) the bot. Commits."""
+        res = await self.session.exec(update(User).where(col(User.telegram_id) == telegram_id).values(active=reachable))
+        await self.session.commit()
+        return bool(res.rowcount)

@@ -132,7 +132,7 @@ class Services:
 
     @cached_property
     def profile(self) -> ProfileService:
-        return ProfileService(self.session)
+        return ProfileService(self.session, self.clock)
 
     @cached_property
     def reports(self) -> ReportService:

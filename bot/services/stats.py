@@ -197,7 +197,7 @@ def member_filter(unit_ids: Sequence[int]):  # noqa: ANN201 - a SQL expression
     return (
         col(User.unit_id).in_(unit_ids),
         col(User.onboarded_at).is_not(None),
-        or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),  # a chat on Telegram or Zalo
+        or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),
         User.role != Role.admin,
     )
 
@@ -378,7 +378,7 @@ class StatsService:
             return {}, Counter()
         where = [
             col(User.onboarded_at).is_not(None),
-            or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),  # a chat on Telegram or Zalo
+            or_(col(User.telegram_id).is_not(None), col(User.zalo_id).is_not(None)),
             User.role != Role.admin,
             col(User.unit_id).is_not(None),
         ]

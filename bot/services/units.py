@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
+from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
 from storage.models import Unit, UnitKind
 from storage.repositories import UnitRepo
@@ -19,6 +20,7 @@ CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")
 CSV_COLUMNS = ("code", "name", "parent_code", "kind")
 DOC_CODE_RE = re.compile(r"^[A-ZĐ0-9][A-ZĐ0-9&.-]{0,19}$")
 PLACE_MAX = 64
+CSV_MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class UnitService:
         self.session = session
         self.repo = UnitRepo(session)
         self.clock = clock
+        self.audit = AuditService(session, clock)
 
     @staticmethod
     def _check(code: str, name: str, kind: str) -> UnitKind:
@@ -62,7 +65,16 @@ class UnitService:
                 if sub.id != unit.id:
                     sub.path = unit.path + sub.path[len(old_path) :]
 
-    async def add(self, code: str, name: str, parent_code: str | None = None, kind: str = "ministry_unit") -> Unit:
+    async def add(
+        self,
+        code: str,
+        name: str,
+        parent_code: str | None = None,
+        kind: str = "ministry_unit",
+        *,
+        by: int | None = None,
+    ) -> Unit:
+        """A new unit; `by`: the administrator who added it in the chat (audited)."""
         code, name = code.strip(), " ".join(name.split())
         unit_kind = self._check(code, name, kind)
         if await self.repo.by_code(code):
@@ -74,11 +86,24 @@ class UnitService:
                 raise NotFound("unit", value=parent_code)
         unit = Unit(code=code, name=name, kind=unit_kind, created_at=self.clock.now())
         await self._place(unit, parent)
+        if by is not None:
+            self.audit.note(by, "unit.add", detail=f"code={unit.code} parent={parent_code}")
         await self.session.commit()
         return unit
 
-    async def import_csv(self, text: str) -> ImportResult:
-        """Create or update units from CSV (code,name,parent_code,kind); all or nothing.
+    async def import_file(self, raw: bytes, *, by: int | None = None) -> ImportResult:
+        """A CSV file as sent (UTF-8, with or without its byte order mark), at most CSV_MAX_BYTES."""
+        if len(raw) > CSV_MAX_BYTES:
+            raise InvalidInput("csv_file", max=CSV_MAX_BYTES // 1024)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InvalidInput("csv_file", max=CSV_MAX_BYTES // 1024) from None
+        return await self.import_csv(text, by=by)
+
+    async def import_csv(self, text: str, *, by: int | None = None) -> ImportResult:
+        """Create or update units from CSV (code,name,parent_code,kind); all or nothing (a
+        savepoint: a bad row undoes the rows placed before it, and nothing else).
 
         Rows may come in any order: a parent may be listed after its children.
         """
@@ -99,6 +124,15 @@ class UnitService:
                 raise InvalidInput("csv_row", line=line_no, problem="unit_exists")
             rows[code] = (line_no, name, (row.get("parent_code") or "").strip(), unit_kind)
 
+        async with self.session.begin_nested():
+            created, updated = await self._import_rows(rows)
+        if by is not None:
+            self.audit.note(by, "unit.import", detail=f"created={created} updated={updated}")
+        await self.session.commit()
+        return ImportResult(created=created, updated=updated)
+
+    async def _import_rows(self, rows: dict[str, tuple[int, str, str, UnitKind]]) -> tuple[int, int]:
+        """Place every row, parents first; InvalidInput for an unknown parent or a cycle."""
         created = updated = 0
         placed: dict[str, Unit] = {}
         pending = dict(rows)
@@ -111,7 +145,6 @@ class UnitService:
                         continue  # its parent comes first
                     parent = placed.get(parent_code) or await self.repo.by_code(parent_code)
                     if parent is None:
-                        await self.session.rollback()
                         raise InvalidInput("csv_row", line=line_no, problem="unknown_parent")
                 unit = await self.repo.by_code(code)
                 if unit is None:
@@ -125,13 +158,11 @@ class UnitService:
                 del pending[code]
                 progress = True
             if not progress:
-                await self.session.rollback()
                 first = min(line for line, *_ in pending.values())
                 raise InvalidInput("csv_row", line=first, problem="cycle")
-        await self.session.commit()
-        return ImportResult(created=created, updated=updated)
+        return created, updated
 
-    async def set_document(self, code: str, doc_code: str, place: str | None = None) -> Unit:
+    async def set_document(self, code: str, doc_code: str, place: str | None = None, *, by: int | None = None) -> Unit:
         """Decree 30/2020: the code after the kind of document ("Số: …/BC-STNMT") and the
         place before the date ("Hà Nội, ngày …")."""
         unit = await self.get_by_code(code)
@@ -145,6 +176,8 @@ class UnitService:
         if place is not None:
             unit.place = where
         self.session.add(unit)
+        if by is not None:
+            self.audit.note(by, "unit.doc", detail=f"code={unit.code} doc={unit.doc_code}")
         await self.session.commit()
         return unit
 

@@ -388,3 +388,72 @@ async def test_with_public_url_the_chart_is_a_photo_and_mydata_gives_links(db_ur
                 await harness.rt.close()
     finally:
         await runner.cleanup()
+
+
+async def test_a_leader_on_zalo_digest_nudges_deadline_and_unit(zh: ZaloHarness) -> None:
+    """A leader with only Zalo: the Monday digest counts Zalo and Telegram people alike;
+    "nhắc" reminds those not done, on their own channels, once a day; a deadline reminder
+    answered "xong" marks the unit done; "đơn vị" shows the unit's figures."""
+    from bot.domain import Role
+    from bot.services.checkin import CheckinService
+    from storage.delivery import DeadlineDone, OutboxMessage
+
+    lead = await zh.register("zl-lead", "Hoàng Trưởng", unit="SO")
+    async with zh.sessionmaker() as s:  # made a leader, as an administrator's invitation would
+        lead.role = Role.leader
+        s.add(lead)
+        await s.commit()
+    m1 = await zh.register("zl-m1", "Zalo Một", unit="SO")
+    await zh.register("zl-m2", "Zalo Hai", unit="SO")
+    async with zh.sessionmaker() as s:  # two colleagues on Telegram
+        tg = []
+        for tid, name in ((40001, "Telegram Một"), (40002, "Telegram Hai")):
+            token = (await InviteService(s, zh.clock).create("SO")).token
+            svc = OnboardingService(s, zh.clock)
+            person = await svc.accept(tid, token, locale="vi", notice_version="test")
+            person.full_name = name
+            tg.append(await svc.finish(person))
+        checkin = CheckinService(s, zh.clock, zh.rt.campaign if zh.rt else None)  # type: ignore[arg-type]
+        for person in (lead, m1, tg[0]):  # three of five self-assess in week 48
+            week = checkin.current_week(person)
+            for g in checkin.campaign.individual_criteria:
+                await checkin.answer(person, week, g.code, Level.good)
+            await checkin.finish(person, week)
+    monday = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 09:00 in Hà Nội
+    zh.clock.set(monday)
+    assert zh.rt is not None
+    boss, hai = zh.emu.user("zl-lead", "Trưởng"), zh.emu.user("zl-m2", "Hai")  # their chats with the bot
+    ctx = JobContext(zh.sessionmaker, zh.clock, zh.rt.campaign, zh.rt.settings)
+    assert (await run_job(ctx, "leader_digests", monday)).queued == 2  # the card and its chart
+    await zh.send_outbox()
+    digest = "\n".join(m.shown for m in boss.messages)
+    assert "Bản tổng hợp tuần, tuần 48" in digest and "3/5" in digest  # Zalo and Telegram people alike
+    assert "Zalo Hai" in digest and "Telegram Hai" in digest
+    reply = await says(boss, "nhắc")
+    assert "2 lời nhắc" in reply
+    async with zh.sessionmaker() as s:
+        nudges = (await s.exec(select(OutboxMessage).where(OutboxMessage.kind == "nudge"))).all()
+    assert sorted((n.channel, n.zalo_chat_id or str(n.chat_id)) for n in nudges) == [
+        ("telegram", "40002"),
+        ("zalo", "zl-m2"),
+    ]
+    assert "đã được nhắc hôm nay" in await says(boss, "nhắc")  # once a day each
+    await zh.send_outbox()
+    assert "Lãnh đạo đơn vị nhắc" in hai.last.shown and "Câu 1/7" in hai.last.shown
+    assert "Câu 2/7" in await says(hai, "1")  # the nudge's question, answered by number
+
+    # The annual report (§VI.1, due 15/12): 14 days ahead, a reminder.
+    assert (await run_job(ctx, "deadline_reminders", monday)).queued == 1
+    await zh.send_outbox()
+    reminder = boss.last.shown
+    assert reminder.startswith("📅 Nhắc hạn: còn 14 ngày") and reminder.endswith("1 Đơn vị đã hoàn thành")
+    done = await says(boss, "xong")
+    assert done.startswith("Đã ghi nhận đơn vị hoàn thành.") and "đơn vị đã hoàn thành (30/11/2026)" in done
+    async with zh.sessionmaker() as s:
+        [row] = (await s.exec(select(DeadlineDone))).all()
+        assert row.deadline_key == "annual-report@2026-12-15" and row.unit_id == lead.unit_id
+    assert (await run_job(ctx, "deadline_reminders", monday + timedelta(days=7))).queued == 0  # no more
+
+    unit = await says(boss, "đơn vị")
+    assert "Đơn vị SO" in unit and "3/5" in unit
+    assert "không dành cho vai trò" in await says(hai, "đơn vị")  # not a leader: refused

@@ -229,7 +229,7 @@ async def test_xong_when_several_deadlines_wait(lz: Leaders) -> None:
             date(2026, 12, 10), "Báo cáo sơ kết văn hóa công sở", None, None, date(2026, 11, 25)
         )
     await lz.job("deadline_reminders", datetime(2026, 11, 26, 1, 0, tzinfo=UTC))
-    await says(truong, "trợ giúp")  # another message in between: "xong" still knows what waits
+    await says(truong, "đơn vị")  # another menu in between: "xong" still knows what waits
     listed = await says(truong, "xong")
     assert listed.startswith("Có nhiều hạn đang chờ đơn vị của đồng chí. Đồng chí chọn hạn đã hoàn thành:")
     assert "\n1 10/12/2026: Báo cáo sơ kết văn hóa công sở\n2 14/12/2026: Báo cáo tình hình" in listed
@@ -294,7 +294,10 @@ async def test_without_public_url_documents_are_on_telegram_and_tools_stay_there
             said = await says(comms, "duyệt")
             assert said.startswith("Chức năng /review hiện thực hiện trên Telegram")
             assert "“nhắc”" not in await says(comms, "trợ giúp")
-            assert await says(an, "nhắc") == "Chức năng này dành cho lãnh đạo đơn vị."
+            assert (
+                await says(an, "nhắc")
+                == "Xin lỗi, chức năng này không dành cho vai trò của đồng chí. Thao tác đã được ghi nhận."
+            )
             assert await says(an, "/review") == (
                 "Chức năng này không thuộc phạm vi của đồng chí. Đồng chí gửi “trợ giúp” để xem các chức năng."
             )

@@ -164,3 +164,41 @@ async def test_expired_invite_cannot_be_accepted_later(session, clock) -> None: 
     with pytest.raises(InviteRefused):
         await svc.accept(7, inv.token, locale="vi", notice_version="v1")
     assert await count(session, User) == 0
+
+
+async def test_racing_registration_reads_the_other_row_and_keeps_the_session(sessionmaker, clock) -> None:  # noqa: ANN001
+    """Two taps on "I agree" in two workers: the one that loses the race is undone by a
+    savepoint (not a rollback of its update), returns the row the other created, takes no
+    use of the invitation, and its session goes on working."""
+    async with sessionmaker() as s:
+        await UnitService(s, clock).add("VP", "Văn phòng Bộ")
+        token = (await InviteService(s, clock).create("VP", Role.employee, max_uses=5)).token
+    async with sessionmaker() as s:
+        winner = await OnboardingService(s, clock).accept(7001, token, locale="vi", notice_version="t")
+    async with sessionmaker() as s:
+        svc = OnboardingService(s, clock)
+        looked = []
+        real = svc.users.by_telegram_id
+
+        async def not_yet(telegram_id: int):  # noqa: ANN202 - the loser read before the winner wrote
+            looked.append(telegram_id)
+            return None if len(looked) == 1 else await real(telegram_id)
+
+        svc.users.by_telegram_id = not_yet  # type: ignore[method-assign]
+        loser = await svc.accept(7001, token, locale="vi", notice_version="t")
+        assert loser.id == winner.id
+        await s.commit()  # the session is still usable; nothing of the loser's is kept
+    async with sessionmaker() as s:
+        assert await count(s, User) == 1
+        assert await count(s, ConsentRecord) == 1
+        inv = (await s.exec(select(Invitation).where(Invitation.token == token))).one()
+        assert inv.uses == 1
+
+
+async def test_bad_csv_row_undoes_the_whole_import_and_keeps_the_session(session, clock) -> None:  # noqa: ANN001
+    svc = UnitService(session, clock)
+    await svc.add("VP", "Văn phòng Bộ")
+    with pytest.raises(InvalidInput):
+        await svc.import_csv("code,name,parent_code\nA1,Một,VP\nA2,Hai,NOPE\n")
+    await svc.add("VP-2", "Phòng Hai", parent_code="VP", kind="division")  # the session goes on
+    assert [r.unit.code for r in await svc.tree()] == ["VP", "VP-2"]

@@ -4,6 +4,7 @@ onboarding by invitation code. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from bot.domain import CheckInStatus, Level
@@ -159,6 +160,9 @@ async def test_onboarding_by_invitation_code(zalo: Zalo) -> None:
         assert (await s.exec(select(User))).first() is None
         assert (await s.exec(select(FsmRecord))).first() is None
     assert "số" in await an.says("tôi đồng ý")  # text instead of a number: the notice's numbers again
+    full = await an.says("3")  # the full notice
+    assert len(full) > len(notice) and full.endswith("3 Quay lại bản tóm tắt")
+    assert (await an.says("3")).endswith("3 Xem chi tiết")  # and back to the summary
     lang = await an.says("1")
     assert "Tiếng Việt" in lang and "English" in lang
     assert "họ và tên" in (await an.says("1")).lower()
@@ -168,7 +172,7 @@ async def test_onboarding_by_invitation_code(zalo: Zalo) -> None:
     days = await an.says("2")
     assert "1 T2 · 2 T3" in days
     hours = await an.says("2")  # Tuesday
-    assert "07:00" in hours
+    assert "ví dụ 8:00 hoặc 16:30" in hours
     welcome = await an.says("16:30")
     assert "Nguyễn Văn An" in welcome and "16:30" in welcome
     async with zalo.sessionmaker() as s:
@@ -192,8 +196,12 @@ async def test_settings_mydata_and_forget(zalo: Zalo) -> None:
     assert "Thứ Sáu lúc 15:00" in menu and "1 Ngôn ngữ" in menu
     days = await thu.says("2")
     hours = await thu.says("3")  # Wednesday
-    assert "3 T4" in days and "07:00" in hours
-    assert "Thứ Tư lúc 08:30" in await thu.says("08:30")
+    assert "3 T4" in days and hours.endswith("ví dụ 8:00 hoặc 16:30.\n\n1 Quay lại")
+    assert "Thứ Tư lúc 08:00" in await thu.says("8")  # a bare hour
+    await thu.says("cài đặt")
+    await thu.says("2")
+    await thu.says("3")
+    assert "Thứ Tư lúc 08:30" in await thu.says("8h30")
     english = await thu.says("1")
     assert "English" in english
     assert "Language changed." in await thu.says("2")
@@ -241,3 +249,34 @@ async def test_change_an_answer_and_absent_this_week(zalo: Zalo) -> None:
     async with zalo.sessionmaker() as s:
         row = (await s.exec(select(CheckIn).where(CheckIn.user_id != None))).all()  # noqa: E711
         assert {r.status for r in row} == {CheckInStatus.done, CheckInStatus.skipped}
+
+
+async def test_a_good_example_at_the_wrap_up_leads_into_share(zalo: Zalo) -> None:
+    await zalo.register("zl-12", "Cao Vy")
+    vy = zalo.person("zl-12")
+    await vy.says("tự đánh giá")
+    for _ in range(6):
+        await vy.says("1")
+    wrapup = await vy.says("1")
+    assert wrapup.endswith("1 Có gương điển hình · 2 Hoàn tất")
+    both = await vy.says("1")
+    assert "✅ Đã hoàn tất tự đánh giá" in both and "bước 1/6" in both  # the summary, then /share
+    assert (await _checkin(zalo)).status == CheckInStatus.done
+    assert "bước 2/6" in await vy.says("1")  # a category: the draft goes on
+
+
+async def test_an_unexpected_failure_is_said_and_the_question_kept(zalo: Zalo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.services.checkin import CheckinService
+
+    await zalo.register("zl-13", "Tạ Lâm")
+    lam = zalo.person("zl-13")
+    await lam.says("tự đánh giá")
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(CheckinService, "answer", broken)
+    sorry = await lam.says("1")
+    assert sorry.startswith("Xin lỗi, hệ thống đang gặp sự cố.")
+    monkeypatch.undo()
+    assert "Câu 2/7" in await lam.says("1")  # the question was kept: answered now

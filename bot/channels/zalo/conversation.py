@@ -37,12 +37,14 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import CheckInStatus, Level, OutboxStatus
 from bot.i18n import _, use_locale
+from bot.services.audit import person_ref
 from bot.services.checkin import SKIP_REASONS, CheckinClosed, CheckinService
 from bot.services.errors import DomainError
 from bot.services.onboarding import InviteAttempts
 from bot.services.provider import Services
 from bot.views import checkin as views
 from bot.views.actions import CheckinAct, CheckinAnswer, CheckinItem, CheckinStep
+from bot.views.common import unexpected_error_screen
 from bot.views.history import history_screen
 from bot.views.screen import Action, Screen
 from bot.views.texts import error_text
@@ -127,7 +129,8 @@ class ChatStates:
 
     async def sent_since(self, chat_id: str, state: ChatState) -> ChatState:
         """What the outbox sent this chat since the chat's last event (a prompt, a nudge, a
-        reminder): when the newest of it asks something, a numbered reply answers that now."""
+        digest, a reminder): the newest of it that asks something is what a numbered reply
+        answers now."""
         seen = state.outbox
         async with self.sessionmaker() as s:
             res = await s.exec(
@@ -148,12 +151,9 @@ class ChatStates:
                 body = json.loads(payload)
             except ValueError:
                 continue
-            if body.get("method") in ("sendPhoto", "sendDocument"):
-                continue  # a picture that follows its message (the digest's chart): the message asks
             screen = body.get("screen")
-            if isinstance(screen, dict):
-                if screen.get("rows"):
-                    state.step, state.data, state.shown = None, {}, screen
+            if isinstance(screen, dict) and screen.get("rows"):  # a picture after its card asks nothing
+                state.step, state.data, state.shown = None, {}, screen
                 break
         return state
 
@@ -177,7 +177,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "checkin": ("checkin", "check-in", "tu danh gia", "danh gia"),
     "history": ("history", "lich su"),
     "help": ("help", "tro giup", "giup", "huong dan"),
-    "cancel": ("cancel", "huy", "thoi", "dung"),
+    "cancel": ("cancel", "huy", "thoi"),  # not "dừng": folded, it is "đúng" (yes)
     "settings": ("settings", "cai dat"),
     "mydata": ("mydata", "du lieu cua toi", "du lieu"),
     "forget": ("forget", "xoa du lieu"),
@@ -584,6 +584,9 @@ TYPED: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
     **share.TYPED,
 }
 
+#: Steps that read a time, where a bare number is an hour.
+TIME_STEPS = frozenset({"settings.hour"})
+
 #: Several numbers in one reply, where a step reads them.
 SEVERAL: dict[str, Callable[[Turn, list[int]], Awaitable[None]]] = {
     "items": items_chosen,
@@ -602,8 +605,7 @@ async def cancel(turn: Turn) -> None:
 
 
 async def help_(turn: Turn) -> None:
-    user = _person(turn)
-    turn.out.append(Screen(screens.help_text(user, turn.campaign) + leaders.help_lines(user)))
+    turn.out.append(Screen(screens.help_text(_person(turn), turn.campaign)))
 
 
 async def start(turn: Turn) -> None:
@@ -646,6 +648,9 @@ async def member(turn: Turn) -> None:
         return
     numbers = numbers_of(text)
     step = turn.state.step
+    menu_size = len(turn.state.menu)
+    if numbers is not None and step in TIME_STEPS and not (len(numbers) == 1 and 1 <= numbers[0] <= menu_size):
+        numbers = None  # "8" at "what time?" is 08:00, not a menu's eighth
     if numbers is not None and not (step in TYPED and not turn.state.menu):
         if step in SEVERAL:
             await SEVERAL[step](turn, numbers)
@@ -763,6 +768,11 @@ class ZaloConversations:
                     # Services refuse before they write (and own their commits): nothing to undo.
                     turn.state = before
                     await self._refused(turn, exc)
+                except Exception:
+                    # As Telegram's errors router: logged with its context, and the person told
+                    # in their language; the chat stays where it was.
+                    log.exception("zalo: the %s event from %s failed", incoming.kind, person_ref(incoming.user_id))
+                    return locale, [unexpected_error_screen()]
                 await self._save(incoming.chat_id, turn.user, turn.state)
                 return (turn.user.locale if turn.user else locale), turn.out
 

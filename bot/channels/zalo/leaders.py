@@ -23,28 +23,30 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.campaign.schema import Campaign
 from bot.channels.telegram.render import payload
-from bot.domain import Person, Role
+from bot.domain import Role
 from bot.i18n import _, use_locale
 from bot.render.example_labels import snippet
 from bot.services.access import Action as Access
 from bot.services.access import allowed
-from bot.services.checkin import Position
+from bot.services.checkin import Position, previous_week
 from bot.services.deadlines import Occurrence
 from bot.services.reports import AnnualReport
 from bot.views.actions import DeadlineDone, Nudge, Report, Unit
 from bot.views.deadlines import fmt, marked_screen
-from bot.views.leader import nudge_answer, nudge_screen, unit_chart_screen, unit_screen
+from bot.views.leader import marked_nudges, nudge_screen, unit_chart_screen, unit_screen
 from bot.views.screen import Action, Button, Document, Screen, rows
+from bot.views.texts import access_denied_text
 
 if TYPE_CHECKING:
     from bot.channels.zalo.conversation import Turn
     from storage.models import User
 
 YEARS_OFFERED = 3
+A = TypeVar("A", bound=Action)
 
 # Each command: its English name and the words that say it (folded: no diacritics).
 COMMAND_WORDS: dict[str, tuple[str, ...]] = {
@@ -75,38 +77,54 @@ TELEGRAM_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _leader(turn: Turn) -> User:
+async def _leader(turn: Turn, permission: Access = Access.view_unit) -> User:
+    """The person, if their role may do this; otherwise refused (audited, as RoleGate does on
+    Telegram) and said so."""
     from bot.channels.zalo.conversation import Hint, _person
 
     user = _person(turn)
-    if not allowed(user.role, Access.view_unit):
-        raise Hint(_("This is for unit leaders."))
+    if not allowed(user.role, permission):
+        turn.services.audit.note(None, permission.value, "refused", detail=f"role={user.role} channel=zalo")
+        await turn.services.session.commit()
+        raise Hint(access_denied_text())
     return user
+
+
+def _in_menu(turn: Turn, kind: type[A], **fields: Any) -> A | None:
+    """The first action of `kind` (with these fields) in the menu the chat shows."""
+    for action in turn.state.menu:
+        if isinstance(action, kind) and all(getattr(action, k) == v for k, v in fields.items()):
+            return action
+    return None
 
 
 # -- nudges (SPEC §3.6) -------------------------------------------------------------------------
 
 
-async def _nudge(turn: Turn, member_id: int | None, week: int) -> None:
+async def nudge_chosen(turn: Turn, action: Nudge) -> None:
+    """A number from the digest's menu: everyone it lists (m=0), or one person. The answer,
+    and the digest's menu kept with the used nudges marked (its text is not repeated)."""
+    user = await _leader(turn)
     campaign: Campaign = turn.campaign
 
     def body(member: Any, position: Position) -> dict[str, Any]:
         with use_locale(member.locale):  # the member's language, whatever the leader's
             return payload(nudge_screen(campaign, position))
 
-    res = await turn.services.nudges.nudge(_leader(turn), member_id, week, body)
-    turn.say(nudge_answer(res, one=member_id is not None))  # the digest's menu stays: "2" nudges the next
+    res = await turn.services.nudges.nudge(user, action.m or None, action.w, body)
+    current = turn.state.screen
+    marked = marked_nudges(current.rows if current is not None else (), res, everyone=not action.m)
+    turn.say(marked.notice)
+    if current is not None and _in_menu(turn, Nudge):
+        turn.state.shown = Screen(current.text, marked.rows).dump()
 
 
 async def nudge_everyone(turn: Turn) -> None:
-    """ "nhắc": everyone in the unit (and its sub-units) not done this week."""
-    user = _leader(turn)
-    await _nudge(turn, None, turn.checkin.current_week(user))
-
-
-async def nudge_chosen(turn: Turn, action: Nudge) -> None:
-    """A number from the digest's menu: everyone it lists (m=0), or one person."""
-    await _nudge(turn, action.m or None, action.w)
+    """ "nhắc": the latest digest's "remind everyone not yet done" (those it lists who have
+    not self-assessed this week either), whether or not the digest is the chat's last message."""
+    user = await _leader(turn)
+    action = _in_menu(turn, Nudge, m=0) or Nudge(m=0, w=previous_week(turn.checkin.current_week(user)))
+    await nudge_chosen(turn, action)
 
 
 # -- deadlines (SPEC §3.7) --------------------------------------------------------------------------
@@ -133,8 +151,13 @@ def awaiting_screen(occurrences: list[Occurrence], locale: str) -> Screen:
 
 
 async def done_word(turn: Turn) -> None:
-    """ "xong": the deadline the leader was reminded of is done for their unit."""
-    user = _leader(turn)
+    """ "xong": the reminder the chat shows, or else the deadline the leader was reminded of,
+    is done for their unit."""
+    user = await _leader(turn, Access.deadline_done)
+    shown = _in_menu(turn, DeadlineDone)
+    if shown is not None:
+        await deadline_done(turn, shown)
+        return
     waiting = await turn.services.deadlines.awaiting_done(user)
     if not waiting:
         turn.say(_("No deadline reminder is waiting for your unit."))
@@ -146,7 +169,7 @@ async def done_word(turn: Turn) -> None:
 
 
 async def deadline_done(turn: Turn, action: DeadlineDone) -> None:
-    marked = await turn.services.deadlines.done_for_unit(action.k, _leader(turn))
+    marked = await turn.services.deadlines.done_for_unit(action.k, await _leader(turn, Access.deadline_done))
     turn.out.append(marked_screen(marked))
     turn.state.step, turn.state.data, turn.state.shown = None, {}, None  # the reminder's menu is used
 
@@ -155,7 +178,7 @@ async def deadline_done(turn: Turn, action: DeadlineDone) -> None:
 
 
 async def unit(turn: Turn) -> None:
-    ov = await turn.services.figures.overview(_leader(turn))
+    ov = await turn.services.figures.overview(await _leader(turn))
     await _unit_shown(turn, ov, chart=True)
 
 
@@ -167,7 +190,7 @@ async def _unit_shown(turn: Turn, ov: Any, *, chart: bool) -> None:
 
 async def unit_chosen(turn: Turn, action: Unit) -> None:
     """A number from /unit's menu: another week, a sub-unit, the parent, or the chart."""
-    ov = await turn.services.figures.overview(_leader(turn), action.u, action.w)
+    ov = await turn.services.figures.overview(await _leader(turn), action.u, action.w)
     if action.c:
         turn.out.append(await asyncio.to_thread(unit_chart_screen, ov, turn.campaign))
         return
@@ -202,9 +225,7 @@ def report_screen(rep: AnnualReport, years: list[int], data: bytes | None) -> Sc
 
 
 async def _report(turn: Turn, year: int) -> None:
-    from bot.channels.zalo.conversation import _person
-
-    user = _person(turn)
+    user = await _leader(turn, Access.report)
     reports = turn.services.reports
     rep = await reports.annual(user, year)
     data: bytes | None = None
@@ -249,20 +270,6 @@ def telegram_only(name: str) -> Callable[[Turn], Awaitable[None]]:
             )
 
     return said
-
-
-def help_lines(user: Person) -> str:
-    """What a leader has on Zalo, below the help everyone gets."""
-    if not allowed(user.role, Access.view_unit):
-        return ""
-    lines = ["", _("<b>For unit leaders</b>"), _("“đơn vị” or /unit — your unit's figures and chart")]
-    if Role(user.role) == Role.leader:
-        lines += [
-            _("“nhắc” — remind everyone in your unit not yet done this week (once a day each)"),
-            _("“xong” — mark done for your unit the deadline you were reminded of"),
-            _("“báo cáo” or /report — the annual report, as a download link"),
-        ]
-    return "\n".join(lines)
 
 
 COMMANDS: dict[str, Callable[[Turn], Awaitable[None]]] = {

@@ -14,75 +14,31 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from bot.campaign.wording import campaign_reference, individual_groups
-from bot.domain import Role
+from bot.channels.zalo.screens import hour_question, typed_time
+from bot.domain import Person, Role
 from bot.i18n import _, use_locale
 from bot.services.errors import AlreadyRegistered, DomainError
 from bot.services.invites import normalize_code
+from bot.services.onboarding import InvitePreview
+from bot.views import onboarding as views
 from bot.views.actions import Consent, ConsentNotice, Hour, Lang, Schedule, ScheduleStep, Weekday
-from bot.views.screen import Action, Button, Screen, rows
-from bot.views.texts import (
-    WEEKDAYS_SHORT,
-    error_text,
-    notice_version,
-    privacy_notice,
-    privacy_summary,
-    role_name,
-    schedule_text,
-)
+from bot.views.screen import Action, Screen
+from bot.views.texts import error_text, notice_version, schedule_text
 from storage.models import Unit, User
 
 if TYPE_CHECKING:
     from bot.channels.zalo.conversation import Turn
 
-HOURS = tuple(range(7, 18))  # office hours, 07:00–17:00, as on Telegram
-LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
+
+# -- screens: Telegram's (bot/views/onboarding.py), but for the few said of a code or a number ----
 
 
-# -- screens --------------------------------------------------------------------------------
+def notice(turn: Turn, preview: InvitePreview, *, full: bool) -> Screen:
+    st = turn.services.settings
+    return views.notice_screen(turn.campaign, st.ministry_name, st.standing_agency, preview, full=full)
 
 
-def notice_screen(turn: Turn, token: str, unit: Unit | None, role: Role, *, full: bool) -> Screen:
-    s = turn.services.settings
-    args = (turn.campaign, s.ministry_name, s.standing_agency, unit, role)
-    text = privacy_notice(*args) if full else privacy_summary(*args)
-    kb = [
-        Button(_("✅ I agree"), Consent(agree=True, token=token)),
-        Button(_("I do not agree"), Consent(agree=False, token="")),
-        Button(_("↩ Back to the summary"), ConsentNotice(full=False, token=token))
-        if full
-        else Button(_("📄 Details"), ConsentNotice(full=True, token=token)),
-    ]
-    return Screen(text, rows(kb))
-
-
-def language_screen(text: str) -> Screen:
-    kb = [Button(LANGUAGE_NAMES[code], Lang(code=code, onboarding=True)) for code in ("vi", "en")]
-    return Screen(text, rows(kb, 2))
-
-
-def schedule_screen(user: User) -> Screen:
-    text = _(
-        "Each week I will ask you a short check-in on the conduct criteria. "
-        "When should it come? Most people keep {schedule}."
-    ).format(schedule=schedule_text(user))
-    kb = [
-        Button(_("✅ Keep {schedule}").format(schedule=schedule_text(user)), Schedule(step=ScheduleStep.keep)),
-        Button(_("Choose another day and time"), Schedule(step=ScheduleStep.change)),
-    ]
-    return Screen(text, rows(kb))
-
-
-def weekday_screen() -> Screen:
-    kb = [Button(_(name), Weekday(day=day)) for day, name in enumerate(WEEKDAYS_SHORT)]
-    return Screen(_("Which day of the week?"), rows(kb, 7))
-
-
-def hour_screen() -> Screen:
-    kb = [Button(f"{hour:02d}:00", Hour(minutes=hour * 60)) for hour in HOURS]
-    return Screen(_("At what time? Choose one, or type a time such as 16:30."), rows(kb, 4))
-
-
-def welcome_text(user: User, turn: Turn) -> str:
+def welcome_text(user: Person, turn: Turn) -> str:
     """As on Telegram; the commands are said as words a Zalo message can carry."""
     campaign = turn.campaign
     lines = [
@@ -123,7 +79,7 @@ async def code_typed(turn: Turn, text: str) -> None:
     except DomainError as exc:
         turn.say(code_refused(exc))
         return
-    turn.show(notice_screen(turn, preview.token or "", preview.unit, preview.role, full=False), step="consent")
+    turn.show(notice(turn, preview, full=False), step="consent")
 
 
 def code_refused(exc: DomainError) -> str:
@@ -142,7 +98,7 @@ def code_refused(exc: DomainError) -> str:
 async def consent(turn: Turn, action: Consent) -> None:
     if not action.agree:
         if turn.user is not None:
-            turn.show(Screen(_("Your consent is already recorded. To withdraw it and erase your data, send /forget.")))
+            turn.show(views.declined(consented=True))
             return
         turn.show(
             Screen(
@@ -154,35 +110,32 @@ async def consent(turn: Turn, action: Consent) -> None:
         )
         return
     if turn.user is not None:
-        turn.show(language_screen(_("Which language shall I use?")), step="language")
+        turn.show(views.language_question(turn.user), step="language")
         return
-    s = turn.services.settings
-    version = notice_version(turn.campaign, s.ministry_name, s.standing_agency)
+    st = turn.services.settings
+    version = notice_version(turn.campaign, st.ministry_name, st.standing_agency)
     user = await turn.services.onboarding.accept_zalo(
-        turn.incoming.user_id, action.token, locale=s.default_locale, notice_version=version
+        turn.incoming.user_id, action.token, locale=st.default_locale, notice_version=version
     )
     turn.user = user
-    turn.say(_("Thank you: your consent is recorded (notice version {version}).").format(version=version))
-    turn.show(
-        language_screen(
-            _("You are registered as {role}. Which language shall I use?").format(role=role_name(user.role))
-        ),
-        step="language",
-    )
+    turn.out.append(views.consent_recorded(version))
+    turn.show(views.language_question(user), step="language")
 
 
-async def notice(turn: Turn, action: ConsentNotice) -> None:
+async def notice_details(turn: Turn, action: ConsentNotice) -> None:
     if turn.user is not None:
         unit = await turn.services.session.get(Unit, turn.user.unit_id) if turn.user.unit_id else None
-        s = turn.services.settings
-        turn.say(privacy_notice(turn.campaign, s.ministry_name, s.standing_agency, unit, Role(turn.user.role)))
+        st = turn.services.settings
+        turn.out.append(
+            views.notice_read_again(turn.campaign, st.ministry_name, st.standing_agency, unit, Role(turn.user.role))
+        )
         return
     try:
         preview = await turn.services.onboarding.preview_zalo(turn.incoming.user_id, _code_of(turn, action.token))
     except DomainError as exc:  # withdrawn or expired meanwhile
         turn.show(Screen(code_refused(exc)))
         return
-    turn.show(notice_screen(turn, action.token, preview.unit, preview.role, full=action.full), step="consent")
+    turn.show(notice(turn, preview, full=action.full), step="consent", code=turn.state.data.get("code"))
 
 
 def _code_of(turn: Turn, token: str) -> str | None:
@@ -202,37 +155,30 @@ def _registered(turn: Turn) -> User:
 async def language(turn: Turn, action: Lang) -> None:
     user = await turn.services.profile.set_locale(_registered(turn), action.code)
     with use_locale(user.locale):
-        turn.say(_("Language: {language}").format(language=LANGUAGE_NAMES[user.locale]))
-        turn.show(Screen(_("Please type your full name, for example: Nguyễn Thị Lan.")), step="name")
+        turn.out.append(views.language_set(user))
+        turn.show(views.name_question(), step="name")
 
 
 async def name_typed(turn: Turn, text: str) -> None:
     user = await turn.services.profile.set_full_name(_registered(turn), text)
-    turn.show(
-        Screen(
-            _("Thank you, {name}. What is your position? For example: Chuyên viên, Trưởng phòng.").format(
-                name=escape(user.full_name)
-            )
-        ),
-        step="position",
-    )
+    turn.show(views.position_question(user), step="position")
 
 
 async def position_typed(turn: Turn, text: str) -> None:
     user = await turn.services.profile.set_position(_registered(turn), text)
-    turn.show(schedule_screen(user), step="schedule")
+    turn.show(views.schedule_question(user), step="schedule")
 
 
 async def schedule(turn: Turn, action: Schedule) -> None:
     if action.step == ScheduleStep.change:
-        turn.show(weekday_screen(), step="weekday")
+        turn.show(views.weekday_question(), step="weekday")
         return
     await _finish(turn)
 
 
 async def weekday(turn: Turn, action: Weekday) -> None:
     await turn.services.profile.set_schedule(_registered(turn), weekday=action.day)
-    turn.show(hour_screen(), step="hour")
+    turn.show(hour_question(), step="hour")
 
 
 async def hour(turn: Turn, action: Hour) -> None:
@@ -242,13 +188,13 @@ async def hour(turn: Turn, action: Hour) -> None:
 
 
 async def hour_typed(turn: Turn, text: str) -> None:
-    await turn.services.profile.set_schedule(_registered(turn), at=text)
+    await turn.services.profile.set_schedule(_registered(turn), at=typed_time(text))
     await _finish(turn)
 
 
 async def _finish(turn: Turn) -> None:
     user = await turn.services.onboarding.finish(_registered(turn))
-    turn.say(_("Check-in time: {schedule}.").format(schedule=schedule_text(user)))
+    turn.out.append(views.schedule_set(user))
     turn.show(Screen(welcome_text(user, turn)))
     turn.state.shown = None
 
@@ -257,7 +203,7 @@ async def _finish(turn: Turn) -> None:
 
 ACTIONS: dict[type[Action], Callable[[Turn, Any], Awaitable[None]]] = {
     Consent: consent,
-    ConsentNotice: notice,
+    ConsentNotice: notice_details,
     Lang: language,
     Schedule: schedule,
     Weekday: weekday,
@@ -322,10 +268,7 @@ async def route(turn: Turn) -> None:
         return
     # Registered, not yet set up.
     if command is not None or step is None:
-        turn.show(
-            language_screen(_("Welcome back. Let us finish setting up.\n\nPlease choose your language.")),
-            step="language",
-        )
+        turn.show(views.resume_screen(), step="language")
         return
     numbers = numbers_of(text)
     if numbers is not None and len(numbers) == 1 and turn.state.menu:

@@ -4,9 +4,13 @@ offers the one-message week ("1111111", "tốt hết"). Pure functions, as the v
 
 from __future__ import annotations
 
+import re
+
 from bot.campaign.schema import Campaign
 from bot.domain import Person
 from bot.i18n import _
+from bot.services.access import Action as Permission
+from bot.services.access import allowed
 from bot.services.checkin import CheckinView
 from bot.views.checkin import LEVELS, level_name, week_label
 from bot.views.screen import Action, Button, Screen, rows
@@ -39,6 +43,22 @@ def all_good_card(view: CheckinView) -> Screen:
     return Screen(text, rows(kb))
 
 
+def hour_question(back: Action | None = None) -> Screen:
+    """The time, typed: on a text channel "16:30" is quicker than a list of eleven numbers
+    (and "8" could be read as the eighth of them or as 08:00)."""
+    kb = [Button(_("↩ Back"), back)] if back is not None else []
+    return Screen(_("At what time? Type it, for example 8:00 or 16:30."), rows(kb))
+
+
+HOUR_ONLY = re.compile(r"^\s*([01]?\d|2[0-3])\s*(?:h|g|giờ|gio)?\s*$", re.IGNORECASE)
+
+
+def typed_time(text: str) -> str:
+    """ "8", "8h", "8 giờ" → "08:00"; anything else as it is (the service reads "16:30", "16h30")."""
+    m = HOUR_ONLY.match(text)
+    return f"{int(m.group(1)):02d}:00" if m else text
+
+
 def items_instruction(count: int) -> str:
     return _(
         "Which points were not met? Reply with their numbers, for example “1 3”, or {go_on} to go on without marking."
@@ -66,6 +86,18 @@ def help_text(user: Person, campaign: Campaign) -> str:
         _("“trợ giúp” or /help — this list"),
         _("“dữ liệu của tôi” or /mydata — what is kept about you"),
         _("“xóa dữ liệu” or /forget — erase your data"),
+    ]
+    if allowed(user.role, Permission.view_unit):
+        lines += [
+            "",
+            _("<b>Your unit</b>"),
+            _("“đơn vị” or /unit — participation week by week, criteria and sub-units, with a chart"),
+            _("“nhắc” — in reply to the Monday digest: remind everyone not yet done"),
+            _("“xong” — in reply to a deadline reminder: done for your unit"),
+        ]
+        if allowed(user.role, Permission.report):
+            lines.append(_("“báo cáo” or /report — the annual report, as a download link"))
+    lines += [
         "",
         _("When a question lists numbered answers, reply with the number."),
         quick_answer_hint(len(campaign.individual_criteria)),
