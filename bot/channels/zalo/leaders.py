@@ -3,11 +3,12 @@ deadline reminders reach them through the outbox (the same jobs and views as on 
 drawn by Zalo's renderer), and their replies do what Telegram's buttons do, with the same
 services:
 
-- "nhắc" reminds everyone in the unit not done this week (NudgeService: each member at
-  most once a day); a number from the digest's menu nudges everyone, or one person;
-- "xong" marks done for the unit the deadline the leader was reminded of (the same
-  DeadlineService.done_for_unit as the reminder's button; when several wait, they are
-  listed by number), and the reminders of it stop;
+- "nhắc" is the latest digest's "remind everyone": those it lists as not done who have not
+  self-assessed this week either (NudgeService: each member at most once a day); a number
+  from the digest's menu nudges everyone, or one person;
+- "xong" marks done for the unit the reminder the chat shows, or else the deadline the
+  leader was reminded of (the same DeadlineService.done_for_unit as the reminder's button;
+  when several wait, they are listed by number), and the reminders of it stop;
 - "đơn vị" (/unit): the unit's figures, the chart as a photo by its signed link;
 - "báo cáo" (/report): the annual report as a download link valid 24 hours (PUBLIC_URL);
   without it, where the document is (Telegram, or an administrator).
