@@ -54,7 +54,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "don vi"),
     "report": ("report", "bao cao", "bao cao nam"),
     "nudge": ("nudge", "nhac", "nhac nho", "nhac tat ca"),
-    "done": ("xong", "da xong", "done"),
+    "done": ("xong", "da xong", "hoan thanh", "done"),
 }
 
 #: Tools that stay on Telegram (issue 16.4), by who may use them: the commands' names.
