@@ -9,10 +9,10 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from bot import boot
 from bot.campaign.loader import CampaignError, check_campaign
@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run_async(fn: Callable[[], Awaitable[int]]) -> int:
+def _run_async(fn: Callable[[], Coroutine[Any, Any, int]]) -> int:
     return asyncio.run(fn())
 
 

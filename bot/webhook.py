@@ -47,7 +47,7 @@ class UpdateHandler(SimpleRequestHandler):
             self._background_feed_update_tasks.add(task)
             task.add_done_callback(self._background_feed_update_tasks.discard)
             return web.json_response({}, dumps=bot.session.json_dumps)
-        result = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+        result: Any = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
     __call__ = handle

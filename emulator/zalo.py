@@ -17,7 +17,8 @@ what the interface documents (https://bot.zaloplatforms.com/docs):
 Every call is recorded (`calls`, `calls_of`, `sends`); faults are injected on demand
 (`inject(method, 429, retry_after=…)`, 5xx, 403) and a person can block the bot (403).
 
-The person (`ZaloUser`): `send(text)`, `send_image(url, caption)`, `send_sticker(id)`,
+The person (`ZaloUser`): `send(text)`, `send_image(url, caption)`, `send_picture(bytes, caption)`
+(the emulator keeps the bytes and sends its own address for them), `send_sticker(id)`,
 `send_unsupported()`, `block()`, `unblock()`; what they read: `messages`, `last`, `texts`,
 `since_last_action`. Each `send…` returns once the bot has handled the event: in polling
 mode when the bot asks getUpdates again after taking it (a poller that handles one event
@@ -37,6 +38,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
@@ -48,6 +50,7 @@ log = logging.getLogger(__name__)
 TEXT_MAX = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 CHAT_ACTIONS = frozenset({"typing", "upload_photo"})
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 DESCRIPTIONS = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -133,6 +136,13 @@ class ZaloUser:
 
     async def send_image(self, url: str, caption: str | None = None, *, wait: bool = True) -> ZaloMessage:
         return await self._send("image", wait, photo_url=url, caption=caption)
+
+    async def send_picture(
+        self, data: bytes, caption: str | None = None, *, filename: str = "photo.jpg", wait: bool = True
+    ) -> ZaloMessage:
+        """A picture from the phone: the emulator keeps its bytes at an address of its own (as
+        Zalo's servers keep what people send), and the event carries that address."""
+        return await self.send_image(self.emu.host_photo(data, filename), caption, wait=wait)
 
     async def send_sticker(self, sticker: str = "a1b2c3d4e5", *, wait: bool = True) -> ZaloMessage:
         return await self._send("sticker", wait, sticker=sticker)
@@ -225,6 +235,8 @@ class ZaloEmulator:
         }
         self.app = web.Application(client_max_size=1024 * 1024)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self.app.router.add_get("/photos/{name}", self._photo)
+        self._photos: dict[str, bytes] = {}
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -268,6 +280,18 @@ class ZaloEmulator:
         if uid not in self._users:
             self._users[uid] = ZaloUser(self, uid, name)
         return self._users[uid]
+
+    def host_photo(self, data: bytes, filename: str = "photo.jpg") -> str:
+        """Keep a picture a person sends; its address (served by this emulator)."""
+        name = f"{_new_id()}-{filename.rsplit('/', 1)[-1]}"
+        self._photos[name] = data
+        return f"{self.url}/photos/{name}"
+
+    async def _photo(self, request: web.Request) -> web.Response:
+        data = self._photos.get(request.match_info["name"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="image/jpeg")
 
     def messages(self, chat_id: str) -> list[ZaloMessage]:
         return [m for m in self._messages if m.chat_id == chat_id]
@@ -611,7 +635,10 @@ class ZaloEmulator:
             pending = self._queue[0]
             hook = self.webhook
             error: str | None = None
+            host = urlsplit(hook["url"]).hostname or ""
             try:
+                if host not in LOOPBACK:  # a test server posts to this machine only
+                    raise aiohttp.ClientConnectionError(f"the fake server posts to this machine only, not {host}")
                 async with self._client.post(
                     hook["url"],
                     json={"ok": True, "result": pending.body},

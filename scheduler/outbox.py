@@ -227,7 +227,7 @@ class OutboxSender:
         assert self.bot is not None and row.chat_id is not None  # claimed for Telegram only with a bot
         if method == "sendMessage":
             await self.bot.send_message(
-                row.chat_id, body["text"], reply_markup=kb, request_timeout=self.request_timeout
+                row.chat_id, body["text"], reply_markup=kb, request_timeout=int(self.request_timeout)
             )
         elif method == "sendPhoto":
             await self.bot.send_photo(
@@ -235,7 +235,7 @@ class OutboxSender:
                 BufferedInputFile(row.blob or b"", filename),
                 caption=body.get("caption"),
                 reply_markup=kb,
-                request_timeout=self.request_timeout,
+                request_timeout=int(self.request_timeout),
             )
         elif method == "sendDocument":
             await self.bot.send_document(
@@ -243,7 +243,7 @@ class OutboxSender:
                 BufferedInputFile(row.blob or b"", filename),
                 caption=body.get("caption"),
                 reply_markup=kb,
-                request_timeout=self.request_timeout,
+                request_timeout=int(self.request_timeout),
             )
         else:
             raise ValueError(f"unknown outbox method {method}")

@@ -20,7 +20,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -45,7 +45,7 @@ class LeaderLock:
         self.engine = engine
         self.redis_url = redis_url
         self._conn: AsyncConnection | None = None
-        self._redis = None
+        self._redis: Any = None  # redis.asyncio.Redis, once asked for
         self._file: int | None = None  # the lock file's descriptor while we hold it
         self._token = f"{socket.gethostname()}:{os.getpid()}"
 

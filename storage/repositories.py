@@ -94,7 +94,7 @@ class InvitationRepo:
             .where((col(inv.expires_at).is_(None)) | (col(inv.expires_at) > now))
             .values(uses=inv.uses + 1)
         )
-        res = await self.s.exec(stmt)  # type: ignore[call-overload]
+        res = await self.s.exec(stmt)
         return bool(res.rowcount)
 
 

@@ -87,7 +87,7 @@ class SqlLedger:
         self.direct = direct
         self.keep = keep
         self._pruned = time.monotonic()
-        self._pruning: asyncio.Task[None] | None = None
+        self._pruning: asyncio.Task[int] | None = None
 
     async def first_time(self, update_id: int, event_date: int = 0) -> bool:
         now = self.clock.now()
@@ -107,7 +107,7 @@ class SqlLedger:
             new = await self.direct.run(tx, writes=True)
         else:
             async with self.sessionmaker() as session:
-                res = await session.exec(_record(dialect_insert(session)), params=values)  # type: ignore[call-overload]
+                res = await session.exec(_record(dialect_insert(session)), params=values)
                 await session.commit()
                 new = res.rowcount == 1
         if time.monotonic() - self._pruned > PRUNE_EVERY and (self._pruning is None or self._pruning.done()):
@@ -119,7 +119,7 @@ class SqlLedger:
         """Forget the updates older than `keep` (Telegram would not send them again)."""
         try:
             async with self.sessionmaker() as session:
-                res = await session.exec(  # type: ignore[call-overload]
+                res = await session.exec(
                     delete(ProcessedUpdate).where(col(ProcessedUpdate.seen_at) < self.clock.now() - self.keep)
                 )
                 await session.commit()

@@ -145,3 +145,57 @@ async def test_zalo_alone_by_webhook_on_the_bots_web_server(env: dict[str, str])
             proc.send_signal(signal.SIGTERM)
             _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, err.decode()[-2000:]
+
+
+async def test_telegram_and_zalo_in_one_process_and_telegram_unreachable_holds_nothing_up(
+    env: dict[str, str],
+) -> None:
+    """Both tokens: Zalo answers while Telegram cannot be reached yet (as when it is blocked),
+    and Telegram is served once it answers."""
+    from emulator import TelegramEmulator
+
+    assert run(["migrate"], env).returncode == 0
+    ttoken = "123456:TEST-token-of-the-bot-0000000"
+    temu = TelegramEmulator(token=ttoken)
+    await temu.start()
+    telegram_url = temu.url
+    await temu.stop()  # not there yet: the bot tries again with back-off
+    async with ZaloEmulator(ZTOKEN) as zemu:
+        proc = await start(
+            {
+                **env,
+                "BOT_TOKEN": ttoken,
+                "TELEGRAM_API_URL": telegram_url,
+                "ZALO_BOT_TOKEN": ZTOKEN,
+                "ZALO_API_URL": zemu.url,
+            }
+        )
+        try:
+            lan = zemu.user("u-lan", "Lan")
+            await lan.send("xin chào", wait=False)
+            assert await answered(lan)
+            temu.port = int(telegram_url.rsplit(":", 1)[1])
+            await temu.start()  # Telegram reachable now, on the same address
+            try:
+                minh = temu.user(7001, "Minh")
+                for _ in range(300):
+                    if temu.calls_of("getUpdates"):
+                        break
+                    await asyncio.sleep(0.1)
+                await minh.send("/start")
+                for _ in range(300):  # the bot handles updates as tasks: wait for its reply
+                    if minh.messages:
+                        break
+                    await asyncio.sleep(0.1)
+                replied = bool(minh.messages)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                _, err = await asyncio.wait_for(proc.communicate(), 60)
+                await temu.stop()
+            assert replied, err.decode()[-3000:]
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+    assert proc.returncode == 0, err.decode()[-2000:]
+    log = err.decode()
+    assert "cannot reach Telegram" in log and "Zalo bot" in log and "is polling" in log

@@ -113,7 +113,7 @@ class DeliveryService:
         for start in range(0, len(rows), 500):
             stmt = self._insert(OutboxMessage).values(rows[start : start + 500])
             stmt = stmt.on_conflict_do_nothing(index_elements=["key"])
-            res = await self.session.exec(stmt)  # type: ignore[call-overload]
+            res = await self.session.exec(stmt)
             new += res.rowcount or 0
         await self.session.commit()
         return new
@@ -179,7 +179,7 @@ class DeliveryService:
     async def mark_sent(self, *row_ids: int) -> None:
         """Several at once: the sender notes what it sent in groups (one write, not one each)."""
         if row_ids:
-            await self.session.exec(  # type: ignore[call-overload]
+            await self.session.exec(
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id).in_(row_ids))
                 .values(status=OutboxStatus.sent, sent_at=self.clock.now(), last_error=None)
@@ -217,10 +217,8 @@ class DeliveryService:
 
     async def recipient_blocked(self, chat_id: int, error: str) -> int:
         """403: the person blocked the bot. Mark them inactive; drop what waits for them."""
-        await self.session.exec(  # type: ignore[call-overload]
-            update(User).where(col(User.telegram_id) == chat_id).values(active=False)
-        )
-        res = await self.session.exec(  # type: ignore[call-overload]
+        await self.session.exec(update(User).where(col(User.telegram_id) == chat_id).values(active=False))
+        res = await self.session.exec(
             update(OutboxMessage)
             .where(col(OutboxMessage.chat_id) == chat_id)
             .where(col(OutboxMessage.status).in_([OutboxStatus.pending, OutboxStatus.sending]))
@@ -231,10 +229,8 @@ class DeliveryService:
 
     async def zalo_recipient_blocked(self, zalo_chat_id: str, error: str) -> int:
         """403 from Zalo: as `recipient_blocked`, for the person with this Zalo id."""
-        await self.session.exec(  # type: ignore[call-overload]
-            update(User).where(col(User.zalo_id) == zalo_chat_id).values(active=False)
-        )
-        res = await self.session.exec(  # type: ignore[call-overload]
+        await self.session.exec(update(User).where(col(User.zalo_id) == zalo_chat_id).values(active=False))
+        res = await self.session.exec(
             update(OutboxMessage)
             .where(col(OutboxMessage.zalo_chat_id) == zalo_chat_id)
             .where(col(OutboxMessage.status).in_([OutboxStatus.pending, OutboxStatus.sending]))
@@ -244,9 +240,7 @@ class DeliveryService:
         return res.rowcount or 0
 
     async def _set(self, row_id: int | None, **values: Any) -> None:
-        await self.session.exec(  # type: ignore[call-overload]
-            update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values)
-        )
+        await self.session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values))
         await self.session.commit()
 
     async def progress(self, broadcast_id: int) -> Progress:
@@ -287,7 +281,7 @@ class DeliveryService:
         """Note that `job` ran for `period`; False if it had already run for it."""
         stmt = self._insert(JobRun).values(job=job, period=period, ran_at=self.clock.now(), queued=queued)
         stmt = stmt.on_conflict_do_nothing(index_elements=["job", "period"])
-        res = await self.session.exec(stmt)  # type: ignore[call-overload]
+        res = await self.session.exec(stmt)
         await self.session.commit()
         return bool(res.rowcount)
 

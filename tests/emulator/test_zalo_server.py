@@ -152,6 +152,21 @@ async def test_get_updates_hands_over_one_event_and_408_when_none(emu: ZaloEmula
     assert (image.kind, image.photo_url, image.caption) == ("image", "https://photo.zalo/1.jpg", "Ảnh")
 
 
+async def test_a_picture_from_the_phone_is_served_at_the_address_its_event_carries(
+    emu: ZaloEmulator, client: ZaloClient
+) -> None:
+    lan = emu.user("u-lan", "Lan")
+    await lan.send_picture(b"\xff\xd8 a jpeg", "Ảnh hội nghị", wait=False)
+    image = read_update((await client.get_updates(wait=1))[0])
+    assert image.kind == "image" and image.caption == "Ảnh hội nghị"
+    assert image.photo_url is not None and image.photo_url.startswith(emu.url)
+    async with aiohttp.ClientSession() as http:
+        async with http.get(image.photo_url) as r:
+            assert r.status == 200 and await r.read() == b"\xff\xd8 a jpeg"
+        async with http.get(f"{emu.url}/photos/nothing.jpg") as r:
+            assert r.status == 404
+
+
 async def test_a_long_poll_returns_as_soon_as_an_event_comes(emu: ZaloEmulator, client: ZaloClient) -> None:
     lan = emu.user("u-lan", "Lan")
     poll = asyncio.create_task(client.get_updates(wait=20))
@@ -363,3 +378,10 @@ def test_ledger_ids_are_negative_and_stable_per_message() -> None:
     assert a.ledger_id == b.ledger_id < 0
     assert a.ledger_id != c.ledger_id
     assert a.ledger_id >= -(2**63)
+
+
+async def test_the_fake_server_posts_webhooks_to_this_machine_only(emu: ZaloEmulator, client: ZaloClient) -> None:
+    await client.set_webhook("https://bot.example.gov.vn/zalo", "secret-of-sixteen")
+    with pytest.raises(RuntimeError, match="this machine only"):
+        await emu.user("u-lan").send("1")
+    assert len(emu.webhook_errors) == 3

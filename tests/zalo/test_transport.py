@@ -105,6 +105,31 @@ async def test_zalo_alone_polls_and_hands_each_event_once(db_url: str, clock: Fi
         await rt.close()
 
 
+async def test_zalo_alone_with_redis_keeps_its_record_of_events_there(
+    sqlite_url: str, clock: FixedClock, zemu: ZaloEmulator, redis_url: str
+) -> None:
+    from redis.asyncio import Redis
+
+    probe = Redis.from_url(redis_url)
+    await probe.flushdb()
+    rec = Recorder()
+    rt = await runtime(sqlite_url, clock, rec.feed, zalo_bot_token=ZTOKEN, zalo_api_url=zemu.url, redis_url=redis_url)
+    assert rt.zalo is not None and rt.redis is not None
+    rt.zalo.poll_wait = 1
+    rt.zalo.start_polling()
+    try:
+        lan = zemu.user("u-lan", "Lan")
+        await lan.send("một")
+        await zemu.push(zemu.event(zemu.messages("u-lan")[0], lan), "the same event again")
+        assert [i.text for i in rec.seen] == ["một"]
+        keys = [k.decode() for k in await probe.keys("vanhoa:update:zalo1234567890:*")]
+        assert len(keys) == 1 and keys[0].endswith(f":{rec.seen[0].ledger_id}:{rec.seen[0].date_ms}")
+    finally:
+        await rt.close()
+        await probe.flushdb()
+        await probe.aclose()
+
+
 async def test_a_webhook_set_before_is_deleted_to_poll(db_url: str, clock: FixedClock, zemu: ZaloEmulator) -> None:
     async with ZaloClient(ZTOKEN, zemu.url) as other:
         await other.set_webhook("https://old.example.gov.vn/zalo", "an-old-secret")
@@ -116,6 +141,27 @@ async def test_a_webhook_set_before_is_deleted_to_poll(db_url: str, clock: Fixed
     try:
         await zemu.user("u1").send("1")
         assert zemu.webhook is None and [i.text for i in rec.seen] == ["1"]
+    finally:
+        await rt.close()
+
+
+async def test_a_webhook_set_while_polling_is_deleted_again(db_url: str, clock: FixedClock, zemu: ZaloEmulator) -> None:
+    rec = Recorder()
+    rt = await runtime(db_url, clock, rec.feed, zalo_bot_token=ZTOKEN, zalo_api_url=zemu.url)
+    assert rt.zalo is not None
+    rt.zalo.poll_wait = 1
+    rt.zalo.start_polling()
+    try:
+        await zemu.user("u1").send("1")
+        async with ZaloClient(ZTOKEN, zemu.url) as other:
+            await other.set_webhook("https://other.example.gov.vn/zalo", "an-other-secret")
+        for _ in range(100):  # getUpdates meets a 409, and polling deletes that webhook
+            if zemu.webhook is None:
+                break
+            await asyncio.sleep(0.05)
+        await zemu.user("u1").send("2")
+        assert zemu.webhook is None and [i.text for i in rec.seen] == ["1", "2"]
+        assert any(c.status == 409 for c in zemu.calls_of("getUpdates"))
     finally:
         await rt.close()
 

@@ -75,9 +75,7 @@ class FileLinks:
         expires_at = now + self.ttl
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         async with self.sessionmaker() as session:
-            await session.exec(  # type: ignore[call-overload]
-                delete(PublishedFile).where(col(PublishedFile.expires_at) <= now)
-            )
+            await session.exec(delete(PublishedFile).where(col(PublishedFile.expires_at) <= now))
             session.add(
                 PublishedFile(
                     id=file_id,

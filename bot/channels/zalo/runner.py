@@ -116,13 +116,16 @@ class ZaloChannel:
     async def poll(self) -> None:
         """getUpdates until cancelled. A webhook set before (by another run) is deleted first:
         Zalo hands nothing to getUpdates while one is set."""
-        info = await self.client.get_webhook_info()
-        if info.get("url"):
-            log.info("Zalo: deleting the webhook %s to poll instead", info["url"])
-            await self.client.delete_webhook()
         delay = 1.0
+        checked = False
         while True:
             try:
+                if not checked:
+                    info = await self.client.get_webhook_info()
+                    if info.get("url"):
+                        log.info("Zalo: deleting the webhook %s to poll instead", info["url"])
+                        await self.client.delete_webhook()
+                    checked = True
                 updates = await self.client.get_updates(self.poll_wait)
                 delay = 1.0
             except ZaloUnauthorized as exc:
@@ -130,6 +133,7 @@ class ZaloChannel:
                 await asyncio.sleep(POLL_BACKOFF_MAX)
                 continue
             except ZaloError as exc:
+                checked = checked and exc.code != 409  # a webhook set meanwhile: look again
                 log.warning("Zalo getUpdates failed (%s); trying again in %g s", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, POLL_BACKOFF_MAX)
