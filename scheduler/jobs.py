@@ -238,6 +238,10 @@ async def run_leader_digests(ctx: JobContext, now: datetime, result: JobResult) 
             digest = await services.digest.for_leader(leader, week, local.date())
             with i18n.use_locale(leader.locale):
                 card = digest_screen(digest, ctx.campaign)
+                if leader.zalo_id is not None:  # answered with words and numbers on Zalo (issue 16.4)
+                    from bot.channels.zalo.leaders import digest_on_zalo
+
+                    card = digest_on_zalo(card)
                 chart = digest_chart_screen(digest, ctx.campaign)
             chat = leader.telegram_id or 0
             out.append(Outgoing(f"digest:{leader.id}:{week}", "digest", chat, payload(card), leader.id))

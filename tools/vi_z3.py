@@ -8,6 +8,9 @@ VI = {
         "Có nhiều hạn đang chờ đơn vị của đồng chí. Đồng chí chọn hạn đã hoàn thành:"
     ),
     "{date}: {title}": "{date}: {title}",
+    "Reply with a number below, or “nhắc” to remind everyone not yet done.": (
+        "Đồng chí trả lời bằng số bên dưới, hoặc “nhắc” để nhắc tất cả người chưa tự đánh giá."
+    ),
     "No deadline reminder is waiting for your unit.": "Không có nhắc hạn nào đang chờ đơn vị của đồng chí.",
     "The Word file (the link works for 24 hours)": "Tệp Word (đường dẫn có hiệu lực trong 24 giờ)",
     "The annual report as a Word file": "Báo cáo năm dạng tệp Word",

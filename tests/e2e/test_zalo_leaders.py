@@ -153,6 +153,7 @@ async def test_the_digest_counts_both_channels_and_nudges_once_a_day(lz: Leaders
     assert "Đã tự đánh giá: 2/5 (40%)" in card.shown  # An (Zalo) and Cường (Telegram) of five, the leader too
     assert "Trần Thu Bình" in card.shown and "Lê Telegram Dung" in card.shown
     assert "Nguyễn Văn An" not in card.shown and "Phạm Telegram Cường" not in card.shown
+    assert "\n\nĐồng chí trả lời bằng số bên dưới, hoặc “nhắc” để nhắc tất cả người chưa tự đánh giá.\n\n" in card.shown
     assert "1 Nhắc tất cả người chưa tự đánh giá (2)" in card.shown
     assert chart.kind == "photo" and chart.photo_url.startswith(f"{lz.base}/f/")
     status, body = await lz.get(chart.photo_url)

@@ -131,6 +131,14 @@ async def nudge_everyone(turn: Turn) -> None:
 # -- deadlines (SPEC §3.7) --------------------------------------------------------------------------
 
 
+def digest_on_zalo(card: Screen) -> Screen:
+    """The Monday digest as a leader reads it on Zalo: how its reminders are sent by reply."""
+    if not card.buttons:
+        return card
+    line = _("Reply with a number below, or “nhắc” to remind everyone not yet done.")
+    return replace(card, text=f"{card.text}\n\n{line}")
+
+
 def reminder_on_zalo(screen: Screen) -> Screen:
     """A deadline reminder as a leader reads it on Zalo: answered with a word, not a tap."""
     tap = _("When your unit has done it, tap the button: reminders stop for the unit.")
