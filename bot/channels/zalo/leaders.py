@@ -32,15 +32,15 @@ from bot.domain import Role
 from bot.i18n import _, use_locale
 from bot.render.example_labels import snippet
 from bot.services.access import Action as Access
-from bot.services.access import allowed
+from bot.services.access import allowed, deny
 from bot.services.checkin import Position, previous_week
 from bot.services.deadlines import Occurrence
+from bot.services.errors import DomainError
 from bot.services.reports import AnnualReport
 from bot.views.actions import DeadlineDone, Nudge, Report, Unit
 from bot.views.deadlines import fmt, marked_screen
 from bot.views.leader import marked_nudges, nudge_screen, unit_chart_screen, unit_screen
 from bot.views.screen import Action, Button, Document, Screen, rows
-from bot.views.texts import access_denied_text
 
 if TYPE_CHECKING:
     from bot.channels.zalo.conversation import Turn
@@ -79,16 +79,18 @@ TELEGRAM_WORDS: dict[str, tuple[str, ...]] = {
 
 
 async def _leader(turn: Turn, permission: Access = Access.view_unit) -> User:
-    """The person, if their role may do this; otherwise refused (audited, as RoleGate does on
-    Telegram) and said so."""
-    from bot.channels.zalo.conversation import Hint, _person
-
+    """The person, if their role may do this; otherwise refused and audited (AccessDenied: the
+    chat says so, as RoleGate does on Telegram)."""
     user = _person(turn)
     if not allowed(user.role, permission):
-        turn.services.audit.note(None, permission.value, "refused", detail=f"role={user.role} channel=zalo")
-        await turn.services.session.commit()
-        raise Hint(access_denied_text())
+        await deny(turn.services.session, turn.services.clock, user, permission, "channel=zalo")
     return user
+
+
+def _person(turn: Turn) -> User:
+    if turn.user is None:
+        raise DomainError("not_registered")
+    return turn.user
 
 
 def _in_menu(turn: Turn, kind: type[A], **fields: Any) -> A | None:
@@ -258,8 +260,6 @@ async def report_chosen(turn: Turn, action: Report) -> None:
 
 def telegram_only(name: str) -> Callable[[Turn], Awaitable[None]]:
     async def said(turn: Turn) -> None:
-        from bot.channels.zalo.conversation import _person
-
         user = _person(turn)
         if not allowed(user.role, TELEGRAM_ONLY[name]):
             turn.say(_("That is not among your tools. Send “trợ giúp” to see what I can do."))
