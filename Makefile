@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install catalogs migrate sandbox browser
+.PHONY: run test lint install catalogs migrate sandbox browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,5 +46,12 @@ browser:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji fonts-liberation2 >/dev/null; } || \
 	  echo "chromium or fonts-liberation2 could not be installed: the browser and DOCX layout tests will fail"
 
-test: install browser
+# Lint, format and types first (configured in pyproject.toml): a finding fails `make test`
+# before a single test runs. `ruff format .` rewrites what `--check` rejects.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: lint browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -110,7 +110,11 @@ def count_sql(engine, path: str) -> None:  # noqa: ANN001
     def _rollback(*_) -> None:  # noqa: ANN002
         counts["(ROLLBACK)"] += 1
 
-    atexit.register(lambda: open(path, "w").write(json.dumps(counts.most_common(), ensure_ascii=False, indent=0)))
+    def _write_counts() -> None:
+        with open(path, "w") as out:
+            out.write(json.dumps(counts.most_common(), ensure_ascii=False, indent=0))
+
+    atexit.register(_write_counts)
 
 
 def main() -> None:

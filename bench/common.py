@@ -40,7 +40,8 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}"
 
 
 def now_text() -> str:
@@ -50,7 +51,7 @@ def now_text() -> str:
 async def spawn(*args: str, env: dict[str, str] | None = None, log: Path | None = None) -> asyncio.subprocess.Process:
     """Start a Python process of this project; its stderr goes to `log` (never an unread pipe)."""
     full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    err = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - the child keeps it
+    err = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115, ASYNC230 - the child keeps it; opening is instant
     return await asyncio.create_subprocess_exec(
         PY, *args, cwd=ROOT, env=full, stdout=asyncio.subprocess.DEVNULL, stderr=err
     )

@@ -85,7 +85,7 @@ async def seed(url: str, users: list[int]) -> None:
     await engine.dispose()
 
 
-async def wait_polling(emu: TelegramEmulator, timeout: float = 30) -> None:
+async def wait_polling(emu: TelegramEmulator, timeout: float = 120) -> None:  # noqa: ASYNC109 - a deadline, not a cancel
     deadline = time.monotonic() + timeout
     while not emu.calls_of("getUpdates"):
         if time.monotonic() > deadline:

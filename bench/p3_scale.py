@@ -288,7 +288,8 @@ async def main(repeats: int = 3, postgres_url: str | None = None) -> dict[str, l
             run = await measure(url, backend)
             runs[backend].append(run)
             print(
-                f"P3 {backend}: one digest {run.one_digest_ms:.1f} ms, all {UNITS - 1} digests {run.all_digests_s:.2f} s, "
+                f"P3 {backend}: one digest {run.one_digest_ms:.1f} ms, "
+                f"all {UNITS - 1} digests {run.all_digests_s:.2f} s, "
                 f"annual figures {run.annual_s:.2f} s, plain pass {run.plain_s:.2f} s, all ÷ plain {run.ratio:.2f}",
                 flush=True,
             )

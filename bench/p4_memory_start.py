@@ -57,7 +57,8 @@ async def make_db(path: Path) -> None:
     units = [(i, f"U{i:03d}", f"Đơn vị {i}", "province_dept", f"/{i}/", now) for i in range(1, 91)]
     con.executemany("INSERT INTO units (id, code, name, kind, path, created_at) VALUES (?,?,?,?,?,?)", units)
     con.executemany(
-        "INSERT INTO users (telegram_id, full_name, position, unit_id, role, locale, timezone, checkin_weekday, checkin_time,"
+        "INSERT INTO users (telegram_id, full_name, position, unit_id, role, locale, timezone, "
+        "checkin_weekday, checkin_time,"
         " active, onboarded_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             (
@@ -143,7 +144,8 @@ IMPORT_PROBE = (
     "import time\n"
     "t = time.perf_counter()\n"
     "import bot.boot\n"
-    "bot.boot.install()\n"  # as the entry point does: aiogram's types in dependency order, unless AIOGRAM_PLAIN_IMPORT=1
+    # as the entry point does: aiogram's types in dependency order, unless AIOGRAM_PLAIN_IMPORT=1
+    "bot.boot.install()\n"
     "import aiogram\n"
     "rss = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmRSS')][0]\n"
     "print(time.perf_counter() - t, int(rss) / 1024)\n"
@@ -182,7 +184,8 @@ async def main(repeats: int = 3) -> list[P4Run]:
         run = await one_run(template)
         runs.append(run)
         print(
-            f"P4: cold start {run.cold_start_s:.2f} s, RSS idle {run.rss_idle_mb:.0f} MB, peak RSS of the prompt job over "
+            f"P4: cold start {run.cold_start_s:.2f} s, RSS idle {run.rss_idle_mb:.0f} MB, "
+            "peak RSS of the prompt job over "
             f"{USERS} users {run.rss_after_prompts_mb:.0f} MB ({run.prompts_queued} queued)",
             flush=True,
         )

@@ -107,7 +107,8 @@ async def main(repeats: int = 3, postgres_url: str | None = None) -> dict[str, l
             run = await measure(url, backend)
             runs[backend].append(run)
             print(
-                f"P5 {backend}: report {run.report_s:.2f} s (build {run.build_s:.2f} s), plain SQL {run.plain_s:.2f} s, "
+                f"P5 {backend}: report {run.report_s:.2f} s (build {run.build_s:.2f} s), "
+                f"plain SQL {run.plain_s:.2f} s, "
                 f"ratio {run.ratio:.2f}",
                 flush=True,
             )

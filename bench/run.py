@@ -23,21 +23,22 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 NOTE_P1 = (
     "- Where a tap goes: the Telegram calls (parsing the update, editMessageText, answerCallbackQuery over HTTP) "
     "are the same in both bots; on top of them this bot reads the person and records the answer on SQLite "
-    "(storage/direct.py: sqlite3 on the event loop's thread, a few tens of microseconds; a thread only when "
-    "another connection holds the write lock), passes its middlewares (session, person and language, role, "
+    "(storage/direct.py, the SQLite implementation of the check-in's store, storage/checkins.py: sqlite3 on the "
+    "event loop's thread, a few tens of microseconds; a thread only when another connection holds the write "
+    "lock), passes its middlewares (session, updates ledger, conversation state, person and language, role, "
     "callback answer) and builds the next card (kept per week and language). The check-in's buttons sit at "
     "the top of the router tree, and objects built at start are frozen out of the garbage collector "
     "(bot/boot.py). The driver pauses its own garbage collector while it measures."
 )
 NOTE_P1_PG = (
-    "- On PostgreSQL a tap goes through the ORM over asyncpg, and its cost is round trips to the server: three "
-    "transactions (the updates ledger's INSERT … ON CONFLICT, the conversation state's SELECT, the update's own "
-    "session: the person, the week's check-in with its answers, the answer's INSERT, the check-in's UPDATE), each "
-    "a pool checkout, BEGIN and COMMIT or ROLLBACK: about 15 round trips, each a wake-up of a server process "
-    "(`BENCH_COUNT_SQL=/tmp/counts.json` makes the bot process count them). The pooled connection's liveness "
-    "check takes one round trip inside the transaction the session then uses (storage/db.py; "
-    "`pool_pre_ping` took four per checkout). On a loaded two-core machine each wake-up waits for a core, so "
-    "this ratio falls with the load far more than SQLite's (one in-process call per tap)."
+    "- On PostgreSQL a tap is one transaction on one pooled connection, and its cost is round trips to the "
+    "server: BEGIN and the pool's liveness check (storage/db.py), the updates ledger's INSERT … ON CONFLICT "
+    "(storage/updates.py `SessionLedger`: committed with the update), the conversation state's SELECT "
+    "(bot/fsm_storage.py, through the update's session), the person, the week's check-in with its answers, the "
+    "answer's INSERT, the check-in's UPDATE and COMMIT: 9 round trips, where there were about 19 in three "
+    "transactions, each with its own checkout, BEGIN and COMMIT or ROLLBACK (`BENCH_COUNT_SQL=/tmp/counts.json` "
+    "makes the bot process count them). On a loaded two-core machine each round trip waits for a core for the "
+    "server's process, so this ratio falls with the load far more than SQLite's (one in-process call per tap)."
 )
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
@@ -90,14 +91,17 @@ async def run(which: list[str]) -> str:
             f"Fake Bot API on loopback (in the driver's process), each bot in its own process; this bot on a SQLite "
             f"file database, and again on PostgreSQL (asyncpg, one process), each run beside a run of the bare bot. "
             f"{p1_checkin.CONCURRENCY} people pressing their seven “Tốt” as fast as the bot answers, then presses "
-            f"arriving at {p1_checkin.RATE}/s spread over many people (or, for a bot slower than twice that, at half its "
+            f"arriving at {p1_checkin.RATE}/s spread over many people (or, for a bot slower than twice that, "
+            "at half its "
             f"own throughput) for about {p1_checkin.LATENCY_SECONDS} s. A press counts when the bot has answered the "
             "callback query (after its edit).",
             "",
             "| | updates/s | open-loop rate | p50 | p99 | ÷ bare (median of the runs' ratios) | goal |",
             "|---|---|---|---|---|---|---|",
-            f"| bare aiogram (answerCallbackQuery + editMessageText) | {bare:.0f} | {median([r.rate for r in runs['bare']]):.0f}/s | "
-            f"{median([r.p50_ms for r in runs['bare']]):.1f} ms | {median([r.p99_ms for r in runs['bare']]):.1f} ms | 1 | |",
+            f"| bare aiogram (answerCallbackQuery + editMessageText) | {bare:.0f} "
+            f"| {median([r.rate for r in runs['bare']]):.0f}/s "
+            f"| {median([r.p50_ms for r in runs['bare']]):.1f} ms "
+            f"| {median([r.p99_ms for r in runs['bare']]):.1f} ms | 1 | |",
         ]
         goals = {"full": ("this bot, SQLite", 0.6, 0.8), "full-pg": ("this bot, PostgreSQL", 0.5, None)}
         for mode, (label, goal, aim) in goals.items():
@@ -106,7 +110,8 @@ async def run(which: list[str]) -> str:
             r = median(ratios(mode))
             aim_text = f"; aim ≥ {aim}: {ok(r, aim, True)}" if aim else ""
             out.append(
-                f"| {label} | {median([x.throughput for x in runs[mode]]):.0f} | {median([x.rate for x in runs[mode]]):.0f}/s | "
+                f"| {label} | {median([x.throughput for x in runs[mode]]):.0f} "
+                f"| {median([x.rate for x in runs[mode]]):.0f}/s | "
                 f"{median([x.p50_ms for x in runs[mode]]):.1f} ms | {median([x.p99_ms for x in runs[mode]]):.1f} ms | "
                 f"**{r:.2f}** | ≥ {goal}: {ok(r, goal, True)}{aim_text} |"
             )
@@ -121,7 +126,8 @@ async def run(which: list[str]) -> str:
                 for m in runs.values()
                 for r in m
             ),
-            f"- Load average (1 min) at the start: {load:.2f} (a shared machine: the ratios, measured side by side, are what counts).",
+            f"- Load average (1 min) at the start: {load:.2f} "
+            "(a shared machine: the ratios, measured side by side, are what counts).",
             NOTE_P1,
             NOTE_P1_PG,
             "",
@@ -138,7 +144,8 @@ async def run(which: list[str]) -> str:
             "it counts (a pause would bunch arrivals and charge them to the sender). Windows over the cap, the "
             "worst second and the 429s are the worst of the runs.",
             "",
-            "| run | messages | configured | server cap | achieved | achieved ÷ configured | 1-s windows over cap | worst second | 429s |",
+            "| run | messages | configured | server cap | achieved | achieved ÷ configured "
+            "| 1-s windows over cap | worst second | 429s |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for name, rs in runs2.items():
@@ -165,7 +172,8 @@ async def run(which: list[str]) -> str:
             "",
             p3_scale.__doc__.split("\n\n", 1)[1].strip(),
             "",
-            "| database | one unit's digest | all units' digests | one plain SQL pass (the same rows) | all digests ÷ plain "
+            "| database | one unit's digest | all units' digests | one plain SQL pass (the same rows) "
+            "| all digests ÷ plain "
             "| sector's annual figures |",
             "|---|---|---|---|---|---|",
         ]
@@ -211,7 +219,8 @@ async def run(which: list[str]) -> str:
             "|---|---|---|",
             f"| cold start (process start → first getUpdates) | {cold:.2f} s | ≤ 2 s: {ok(cold, 2, False)} |",
             f"| RSS of the running bot, 100,000 registered users | {idle:.0f} MB | ≤ 200 MB: {ok(idle, 200, False)} |",
-            f"| peak RSS of the weekly prompt job over all 100,000 | {peak:.0f} MB | ≤ 200 MB: {ok(peak, 200, False)} |",
+            f"| peak RSS of the weekly prompt job over all 100,000 | {peak:.0f} MB "
+            f"| ≤ 200 MB: {ok(peak, 200, False)} |",
             "",
         ]
         runs_imp = p4_memory_start.imports(repeats=3)

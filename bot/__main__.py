@@ -367,7 +367,8 @@ async def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{result.job} for {result.period}: {result.queued} message(s) queued")
         if result.queued and now > real_now:
             print(
-                f"--now is later than the real time: the messages are due now, not at {now.isoformat(timespec='minutes')}"
+                "--now is later than the real time: the messages are due now, "
+                f"not at {now.isoformat(timespec='minutes')}"
             )
         if args.send:
             from bot.app import create_bot
@@ -454,7 +455,8 @@ async def cmd_admin(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 for e in await AuditService(session, clock).recent(args.limit, refused_only=args.refused):
                     print(
-                        f"{e.at.isoformat(timespec='seconds')}\t{e.outcome}\t{e.action}\t{e.actor_telegram_id or '-'}\t{e.detail}"
+                        f"{e.at.isoformat(timespec='seconds')}\t{e.outcome}\t{e.action}\t"
+                        f"{e.actor_telegram_id or '-'}\t{e.detail}"
                     )
     finally:
         await engine.dispose()

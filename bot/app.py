@@ -22,7 +22,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType, ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.types import User as BotUser
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -31,6 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import i18n
 from bot.campaign.loader import load_campaign
 from bot.campaign.schema import Campaign
+from bot.channels.telegram.menus import command_menu
 from bot.channels.zalo.client import ZaloClient
 from bot.channels.zalo.files import FileLinks, link_key
 from bot.channels.zalo.runner import Feed, ZaloChannel
@@ -63,11 +64,12 @@ from handlers import (
 )
 from handlers import settings as settings_handlers
 from handlers.middlewares import CallbackErrors, DbSessionMiddleware, Inject, RoleGate, UpdateOnce, UserMiddleware
+from storage.checkins import SQL_CHECKINS, CheckinStores
 from storage.db import make_engine, make_sessionmaker, upgrade
-from storage.direct import SqliteDirect
+from storage.direct import SqliteDirect, SqliteUsers
 from storage.models import Role
-from storage.repositories import UserRepo
-from storage.updates import SqlLedger, UpdateLedger
+from storage.repositories import SessionUsers, UserLookup, UserRepo
+from storage.updates import OwnTransaction, SessionLedger, SqlLedger, UpdateLedger
 
 if TYPE_CHECKING:
     from scheduler.runner import Scheduling
@@ -144,6 +146,7 @@ def create_dispatcher(
     it (tests that drive the jobs and the sender themselves, bench)."""
     i18n.set_default_locale(settings.default_locale)
     dp = Dispatcher(
+        disable_fsm=True,  # its middleware is registered below, inside the update's session
         # SQLite means one process: the FSM copy in memory is safe there.
         storage=storage or SqlStorage(sessionmaker, clock, cache=settings.is_sqlite),
         # Two fast taps from one person are handled one after the other, never at once.
@@ -152,17 +155,25 @@ def create_dispatcher(
         sessionmaker=sessionmaker,
         clock=clock,
         campaign=campaign,
-        direct=direct,  # SQLite's hot path (storage/direct.py); None on PostgreSQL
     )
+    # The update's session first: the updates ledger (on PostgreSQL) and the conversation
+    # state's read (bot/fsm_storage.py) share its transaction.
+    dp.update.outer_middleware(DbSessionMiddleware())
     # Each update once, across workers: Redis when shared, else the database (storage/updates.py).
     dp.update.outer_middleware(UpdateOnce(ledger or SqlLedger(sessionmaker, clock, direct)))
-    dp.update.outer_middleware(DbSessionMiddleware())
-    dp.update.outer_middleware(UserMiddleware())
+    # Conversation state, and two fast taps from one person handled one after the other.
+    dp.update.outer_middleware(dp.fsm)
+    # The check-in's store and the person's lookup are chosen here, once: SQLite's direct path
+    # on a SQLite file (storage/direct.py), else Core and ORM statements on the update's session.
+    users: UserLookup = SessionUsers() if direct is None else SqliteUsers(direct)
+    checkins: CheckinStores = SQL_CHECKINS if direct is None else direct
+    dp.update.outer_middleware(UserMiddleware(users))
     dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
     dp.callback_query.middleware(CallbackErrors())
     # Services reach handlers one way: named as parameters, built per update (bot/services/provider.py).
-    # The onboarding service's memory of wrong invitation codes and unanswered notices: one per dispatcher.
-    inject = Inject({"direct": direct, "invite_attempts": InviteAttempts()})
+    # The check-in's store, chosen once; the onboarding service's memory of wrong invitation
+    # codes and unanswered notices: one per dispatcher.
+    inject = Inject({"checkins": checkins, "invite_attempts": InviteAttempts()})
     for observer in (dp.message, dp.callback_query, dp.edited_message, dp.my_chat_member):
         observer.middleware(inject)
     dp.include_routers(*build_routers())
@@ -221,57 +232,6 @@ async def reach_telegram(bot: Bot, settings: Settings, *, first_delay: float = 1
             )
             await asyncio.sleep(delay)
             delay = min(delay * 2, REACH_BACKOFF_MAX)
-
-
-def command_menu(role: Role | None) -> list[BotCommand]:
-    """The command menu in the current locale; admins see their commands too."""
-    _ = i18n.gettext
-    cmds = [
-        BotCommand(command="checkin", description=_("This week's self-assessment")),
-        BotCommand(command="history", description=_("Your recent weeks and trend")),
-        BotCommand(command="share", description=_("Share a good example")),
-        BotCommand(command="myshares", description=_("Your good examples and their status")),
-        BotCommand(command="help", description=_("What the bot can do")),
-        BotCommand(command="settings", description=_("Language, check-in time, pause")),
-        BotCommand(command="cancel", description=_("Stop the current step")),
-    ]
-    if role in (Role.leader, Role.admin):
-        cmds += [BotCommand(command="unit", description=_("Your unit's figures"))]
-    if role == Role.leader:
-        cmds += [
-            BotCommand(command="nominate", description=_("Nominations for awards (§IV.2)")),
-            BotCommand(command="report", description=_("The annual report, ready to sign (DOCX)")),
-            BotCommand(command="selfassess", description=_("The unit's self-assessment (§IV.1.1)")),
-            BotCommand(command="submit", description=_("Submit the signed annual report")),
-            BotCommand(command="dossier", description=_("Nomination dossiers (Decree 98/2023)")),
-        ]
-    if role in (Role.comms, Role.admin):
-        cmds += [
-            BotCommand(command="review", description=_("Review submitted good examples")),
-            BotCommand(command="highlights", description=_("Approved examples, exports")),
-        ]
-    if role == Role.admin:
-        cmds += [
-            BotCommand(command="units", description=_("Unit tree")),
-            BotCommand(command="invite", description=_("Create an invitation link")),
-            BotCommand(command="revoke", description=_("Withdraw an invitation")),
-            BotCommand(command="deadlines", description=_("Deadline calendar")),
-            BotCommand(command="submissions", description=_("Who has submitted the annual report")),
-            BotCommand(command="consolidated", description=_("The consolidated report of all units")),
-            BotCommand(command="dossier", description=_("Nomination dossiers (Decree 98/2023)")),
-            BotCommand(command="eligibility", description=_("Not eligible for commendation (Decree 98, Art. 4)")),
-            BotCommand(command="campaign", description=_("The campaign in force and its period")),
-            BotCommand(command="invites", description=_("Invitations that work")),
-            BotCommand(command="dashboard", description=_("Participation across the sector")),
-            BotCommand(command="nominations", description=_("Nomination rounds and exports")),
-            BotCommand(command="announce", description=_("Announcement to a role or unit")),
-            BotCommand(command="audit", description=_("Audit log")),
-        ]
-    cmds += [
-        BotCommand(command="mydata", description=_("Download your data")),
-        BotCommand(command="forget", description=_("Erase your data")),
-    ]
-    return cmds
 
 
 async def log_campaign_in_force(campaign: Campaign, settings: Settings, clock: Clock) -> None:
@@ -400,7 +360,7 @@ async def build_runtime(
     storage: BaseStorage | None = None
     isolation: BaseEventIsolation | None = None
     ledger: UpdateLedger | None = None
-    zalo_ledger: UpdateLedger | None = None
+    zalo_ledger: OwnTransaction | None = None  # a Zalo event is recorded in a transaction of its own
     if settings.redis_url:
         # Several processes share conversation state, per-user locks and the updates
         # already handled through Redis.
@@ -426,6 +386,8 @@ async def build_runtime(
         # limit reached"): the state has a pool of its own, whose connections wait for nothing.
         rt.fsm_engine = make_engine(settings.database_url)
         storage = SqlStorage(make_sessionmaker(rt.fsm_engine), clock)
+        # The record of each update is the first statement of its own transaction.
+        ledger = SessionLedger(sessionmaker, clock)
     if zalo_token is not None:
         rt.zalo_client = ZaloClient(zalo_token, settings.zalo_api_url)
         if settings.public_base:

@@ -41,7 +41,7 @@ import os
 import sys
 import typing
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,10 @@ VERIFIED = {"aiogram": "3.31.0", "pydantic": "2.13.5"}
 # Set once aiogram's types were built in order (tests/test_boot.py checks the path was taken).
 built_in_order = False
 
+_M = TypeVar("_M")  # the base class the models are gathered by (pydantic's BaseModel)
 
-def _referenced_models(annotation: Any, namespace: dict[str, Any], base: type, out: list[type]) -> None:
+
+def _referenced_models(annotation: Any, namespace: dict[str, Any], base: type[_M], out: list[type[_M]]) -> None:
     """The pydantic models an annotation names (through unions, lists and aliases)."""
     if isinstance(annotation, str):
         try:
@@ -70,17 +72,17 @@ def _referenced_models(annotation: Any, namespace: dict[str, Any], base: type, o
         _referenced_models(arg, namespace, base, out)
 
 
-def _build_order(namespace: dict[str, Any], base: type) -> list[type]:
+def _build_order(namespace: dict[str, Any], base: type[_M]) -> list[type[_M]]:
     """The models of `namespace`, each after the models it refers to (depth first, post-order;
     a cycle is cut where it closes)."""
     models = [value for value in namespace.values() if isinstance(value, type) and issubclass(value, base)]
-    order: list[type] = []
+    order: list[type[_M]] = []
     seen: set[type] = set()
     for root in models:
         if root in seen:
             continue
         seen.add(root)
-        stack: list[tuple[type, list[type]]] = [(root, _dependencies(root, namespace, base))]
+        stack: list[tuple[type[_M], list[type[_M]]]] = [(root, _dependencies(root, namespace, base))]
         while stack:
             model, pending = stack[-1]
             if pending:
@@ -94,8 +96,8 @@ def _build_order(namespace: dict[str, Any], base: type) -> list[type]:
     return order
 
 
-def _dependencies(model: type, namespace: dict[str, Any], base: type) -> list[type]:
-    found: list[type] = []
+def _dependencies(model: type, namespace: dict[str, Any], base: type[_M]) -> list[type[_M]]:
+    found: list[type[_M]] = []
     for klass in model.__mro__:
         for annotation in vars(klass).get("__annotations__", {}).values():
             _referenced_models(annotation, namespace, base, found)

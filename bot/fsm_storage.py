@@ -6,21 +6,32 @@ runs in its own short transaction, apart from the update's unit of work.
 With `cache=True` (one process owns the database: SQLite) reads are served from a
 write-through copy in memory and a write that changes nothing is skipped, so a button
 press costs no FSM query at all. Several processes must not use the cache.
+
+Without the cache (PostgreSQL), a read made while an update's session is open
+(`update_session`, set by handlers/middlewares.py DbSessionMiddleware) is one SELECT in
+that session's transaction: no connection, BEGIN and COMMIT of its own (bench P1). Writes
+keep their own short transaction, so a state written survives whatever becomes of the
+update's unit of work.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from storage.models import FsmRecord
+
+#: The session of the update being handled, if any: reads of the state go through it.
+update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
 
 
 class SqlStorage(BaseStorage):
@@ -42,12 +53,22 @@ class SqlStorage(BaseStorage):
         k = self.key_builder.build(key)
         if self.cache and k in self._copy:
             return self._copy[k]
-        async with self.sessionmaker() as s:
-            rec = await s.get(FsmRecord, k)
-            value = (rec.state, rec.data or "{}") if rec else (None, "{}")
+        session = update_session.get()
+        if session is not None:
+            value = await self._read(session, k)
+        else:
+            async with self.sessionmaker() as s:
+                value = await self._read(s, k)
         if self.cache:
             self._copy[k] = value
         return value
+
+    @staticmethod
+    async def _read(session: AsyncSession, key: str) -> tuple[str | None, str]:
+        """The state and data as stored now (never an object the session held before)."""
+        res = await session.exec(select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key))
+        row = res.first()
+        return (row[0], row[1] or "{}") if row is not None else (None, "{}")
 
     async def _store(self, key: StorageKey, **fields: Any) -> None:
         k = self.key_builder.build(key)

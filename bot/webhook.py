@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from aiogram import Bot
+from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -47,7 +48,7 @@ class UpdateHandler(SimpleRequestHandler):
             self._background_feed_update_tasks.add(task)
             task.add_done_callback(self._background_feed_update_tasks.discard)
             return web.json_response({}, dumps=bot.session.json_dumps)
-        result: Any = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
+        result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(bot, update, **self.data)
         return web.Response(body=self._build_response_writer(bot=bot, result=result))
 
     __call__ = handle

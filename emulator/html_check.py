@@ -105,9 +105,10 @@ def _decode_reference(data: bytes, pos: int) -> tuple[str, int, bool] | None:
     else:
         while end < n and (0x41 <= data[end] <= 0x5A or 0x61 <= data[end] <= 0x7A):
             end += 1
-        char = _NAMED.get(data[pos + 1 : end])
-        if char is None:
+        named = _NAMED.get(data[pos + 1 : end])
+        if named is None:
             return None
+        char = named
     if end < n and data[end] == ord(";"):
         return char, end + 1, True
     return char, end, False

@@ -6,6 +6,8 @@ See the package docstring (``emulator``) for the whole picture.
 from __future__ import annotations
 
 import asyncio
+import builtins
+import contextlib
 import io
 import json
 import logging
@@ -107,7 +109,7 @@ _QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is i
 try:  # Pillow reads photo sizes; without it photos are 1×1 and not checked.
     from PIL import Image as _PILImage
 except ImportError:  # pragma: no cover - Pillow is a project dependency
-    _PILImage = None
+    _PILImage = None  # type: ignore[assignment]  # the fallback the checks below test for
 
 
 @dataclass
@@ -136,7 +138,7 @@ class Params:
             return default
         return value if isinstance(value, str) else json.dumps(value)
 
-    def int(self, name: str, default: int | None = None) -> int | None:
+    def int(self, name: builtins.str, default: int | None = None) -> int | None:
         value = self.values.get(name)
         if value is None or value == "":
             return default
@@ -145,7 +147,7 @@ class Params:
         except (TypeError, ValueError):
             raise bad_request(f'invalid parameter "{name}": Number expected') from None
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: bool = False) -> bool:
         value = self.values.get(name)
         if value is None or value == "":
             return default
@@ -153,7 +155,7 @@ class Params:
             return value.strip().lower() in ("true", "1", "yes")
         return bool(value)
 
-    def json(self, name: str) -> Any:
+    def json(self, name: builtins.str) -> Any:
         value = self.values.get(name)
         if isinstance(value, str):
             if value == "":
@@ -165,7 +167,7 @@ class Params:
                 raise bad_request(f"can't parse {what} JSON object") from None
         return value
 
-    def file(self, value: Any) -> Upload | str | None:
+    def file(self, value: Any) -> Upload | builtins.str | None:
         """Resolve an InputFile parameter value: "attach://name", a file part, or a file_id/URL."""
         if isinstance(value, str) and value.startswith("attach://"):
             upload = self.files.get(value[len("attach://") :])
@@ -174,21 +176,19 @@ class Params:
             return upload
         return value
 
-    def file_param(self, name: str) -> Upload | str | None:
+    def file_param(self, name: builtins.str) -> Upload | builtins.str | None:
         if name in self.files:
             return self.files[name]
         return self.file(self.values.get(name))
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> dict[builtins.str, Any]:
         """The parameters as a test wants to read them: JSON decoded, numbers as numbers."""
-        public: dict[str, Any] = {}
+        public: dict[builtins.str, Any] = {}
         for key, value in self.values.items():
             if isinstance(value, str):
                 if key in _JSON_FIELDS:
-                    try:
+                    with contextlib.suppress(ValueError):
                         value = json.loads(value)
-                    except ValueError:
-                        pass
                 elif key in _INT_FIELDS and value.lstrip("-").isdigit():
                     value = int(value)
                 elif value in ("true", "false") and key not in ("text", "caption"):
@@ -356,10 +356,8 @@ class TelegramEmulator:
         self._changed_signal.notify()
         if self._webhook_task is not None:
             self._webhook_task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._webhook_task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
             self._webhook_task = None
         if self._client is not None:
             await self._client.close()
@@ -947,10 +945,10 @@ class TelegramEmulator:
             chat_id = int(raw)
         except (TypeError, ValueError):
             raise bad_request("chat not found") from None
-        chat = self._chats.get(chat_id)
-        if chat is None:
+        found = self._chats.get(chat_id)
+        if found is None:
             raise bad_request("chat not found")
-        return chat
+        return found
 
     @staticmethod
     def _check_reachable(chat: Chat) -> None:

@@ -18,6 +18,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.channels.telegram.callbacks import InviteCB, RoleCB
+from bot.channels.telegram.menus import set_chat_menu
 from bot.channels.telegram.render import reply, send, show
 from bot.config import Settings
 from bot.domain import Person, Role, UnitKind
@@ -120,7 +121,6 @@ async def units_doc(message: Message, rest: str, units: UnitService, user: Perso
 async def refresh_menu(bot: Bot, person: Person) -> None:
     """The person's command menu follows their new role, in their own language (every role
     has its chat's menu: an employee who chose English keeps an English one)."""
-    from handlers.common import set_chat_menu
 
     with use_locale(person.locale):
         await set_chat_menu(bot, person)

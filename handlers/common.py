@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BotCommandScopeChat, CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.campaign.schema import Campaign
 from bot.channels.telegram.render import reply
 from bot.config import Settings
-from bot.domain import Person, Role
-from bot.services.audit import configure_log_key, person_ref
+from bot.domain import Person
+from bot.services.audit import configure_log_key
 from bot.views.common import (
     cancelled_screen,
     edited_screen,
@@ -27,27 +26,6 @@ from bot.views.common import (
 )
 
 log = logging.getLogger(__name__)
-
-
-async def set_chat_menu(bot: Bot, user: Person) -> None:
-    """The person's own command menu (their chat's scope), in the current language and for
-    their role: Telegram's default menus follow the app's language, not the one chosen here."""
-    from bot.app import command_menu  # bot.app builds the routers: imported when first used
-
-    if user.telegram_id is None:
-        return
-    try:
-        await bot.set_my_commands(command_menu(Role(user.role)), scope=BotCommandScopeChat(chat_id=user.telegram_id))
-    except TelegramAPIError as exc:  # the menu is a convenience: the step goes on without it
-        log.info("no command menu set for %s: %s", person_ref(user.telegram_id), exc)
-
-
-async def clear_chat_menu(bot: Bot, telegram_id: int) -> None:
-    """Back to the default menus (after /forget)."""
-    try:
-        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=telegram_id))
-    except TelegramAPIError as exc:
-        log.info("command menu of %s not removed: %s", person_ref(telegram_id), exc)
 
 
 async def configure_logging(settings: Settings) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
@@ -14,38 +14,57 @@ from aiogram.types import User as TgUser
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.callback_answer import CallbackAnswer
 
-from bot.i18n import normalize, use_locale
+from bot.domain import Person
+from bot.fsm_storage import update_session
+from bot.i18n import _, normalize, use_locale
 from bot.services.access import Action, allowed
 from bot.services.audit import AuditService, person_ref
+from bot.services.errors import DomainError
 from bot.services.provider import PROVIDED, Services
-from storage.models import User
-from storage.repositories import UserRepo
-from storage.updates import UpdateLedger
+from bot.views.texts import access_denied_text, error_text, finish_setup_text, not_registered_text
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
+# What the middlewares need of storage, said here; storage's implementations (storage/updates.py,
+# storage/repositories.py, storage/direct.py), chosen once at start by bot/app.py, fit them.
+class UpdateLedger(Protocol):
+    async def claim(self, session: Any, update_id: int, event_date: int = 0) -> bool: ...
+
+    async def settle(self, session: Any) -> None: ...
+
+
+class UserLookup(Protocol):
+    async def by_telegram_id(self, session: Any, telegram_id: int) -> Any: ...
+
+
 class UpdateOnce(BaseMiddleware):
-    """Outermost: an update whose id was already taken, by this worker or another, is not
-    handled again (Telegram delivers one again after a slow or failed webhook answer, or
-    to a polling bot that restarted before confirming it; SPEC §6)."""
+    """Just inside the session: an update whose id was already taken, by this worker or
+    another, is not handled again (Telegram delivers one again after a slow or failed
+    webhook answer, or to a polling bot that restarted before confirming it; SPEC §6)."""
 
     def __init__(self, ledger: UpdateLedger) -> None:
         self.ledger = ledger
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if isinstance(event, Update) and not await self.ledger.first_time(event.update_id, event_date(event)):
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        session = data["session"]
+        if not await self.ledger.claim(session, event.update_id, event_date(event)):
             log.info("update %s was delivered again: already handled, skipped", event.update_id)
             return UNHANDLED
-        return await handler(event, data)
+        try:
+            return await handler(event, data)
+        finally:
+            await self.ledger.settle(session)
 
 
 def event_date(update: Update) -> int:
     """When the update's event happened (Unix seconds; 0 if it has no date): a message's
     date; for a tap, the date of the message tapped."""
     try:
-        inner = update.event
+        inner: object = update.event
     except UpdateTypeLookupError:  # a kind this aiogram does not know: aiogram skips it anyway
         return 0
     if isinstance(inner, CallbackQuery):
@@ -55,12 +74,17 @@ def event_date(update: Update) -> int:
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """Opens the update's session; services commit their own unit of work."""
+    """Outermost: opens the update's session; services commit their own unit of work. The
+    conversation state is read through it (bot/fsm_storage.py `update_session`)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with data["sessionmaker"]() as session:
             data["session"] = session
-            return await handler(event, data)
+            token = update_session.set(session)
+            try:
+                return await handler(event, data)
+            finally:
+                update_session.reset(token)
 
 
 class Inject(BaseMiddleware):
@@ -87,19 +111,17 @@ class Inject(BaseMiddleware):
 
 
 class UserMiddleware(BaseMiddleware):
-    """Loads the registered user (or None) and sets the language for the update."""
+    """Loads the registered user (or None) and sets the language for the update. `users`:
+    how, chosen once at start (storage/repositories.py `UserLookup`)."""
+
+    def __init__(self, users: UserLookup) -> None:
+        self.users = users
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
-        user: User | None = None
+        user: Person | None = None
         if tg_user is not None:
-            direct = data.get("direct")
-            if direct is not None:  # SQLite: one plain sqlite3 statement (storage/direct.py)
-                user = await direct.user_by_telegram_id(tg_user.id)
-                if user is not None:
-                    data["session"].add(user)  # the update's session knows it, as if it had loaded it
-            else:
-                user = await UserRepo(data["session"]).by_telegram_id(tg_user.id)
+            user = await self.users.by_telegram_id(data["session"], tg_user.id)
         data["user"] = user
         locale = user.locale if user else normalize(tg_user.language_code if tg_user else None)
         data["locale"] = locale
@@ -120,9 +142,7 @@ class RoleGate(BaseMiddleware):
         self.onboarded = onboarded
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        from bot.views.texts import access_denied_text, finish_setup_text, not_registered_text
-
-        user: User | None = data.get("user")
+        user: Person | None = data.get("user")
         if (
             user is not None
             and (user.onboarded_at is not None or not self.onboarded)
@@ -158,10 +178,6 @@ class CallbackErrors(BaseMiddleware):
     user's language, so the person sees why (the query can be answered only once)."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        from bot.i18n import _
-        from bot.services.errors import DomainError
-        from bot.views.texts import error_text
-
         answer: CallbackAnswer | None = data.get("callback_answer")
         try:
             return await handler(event, data)
@@ -173,7 +189,8 @@ class CallbackErrors(BaseMiddleware):
         except Exception:
             if answer is not None and not answer.answered:
                 answer.text = _(
-                    "Sorry, something went wrong on our side. What you entered before is kept; please try again in a moment."
+                    "Sorry, something went wrong on our side. What you entered before is kept; "
+                    "please try again in a moment."
                 )[:200]
                 answer.show_alert = True
             raise

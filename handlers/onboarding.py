@@ -16,6 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.campaign.schema import Campaign
 from bot.channels.telegram.callbacks import Consent, ConsentNotice, Hour, Lang, Schedule, ScheduleStep, Weekday
+from bot.channels.telegram.menus import set_chat_menu
 from bot.channels.telegram.render import reply, show
 from bot.config import Settings
 from bot.domain import Person
@@ -25,7 +26,6 @@ from bot.services.onboarding import OnboardingService
 from bot.services.profile import ProfileService
 from bot.views import onboarding as views
 from bot.views.texts import notice_version
-from handlers.common import set_chat_menu
 from handlers.filters import TYPED
 
 

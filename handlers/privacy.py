@@ -13,11 +13,11 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.campaign.schema import Campaign
 from bot.channels.telegram.callbacks import ForgetAct, ForgetCB
+from bot.channels.telegram.menus import clear_chat_menu
 from bot.channels.telegram.render import reply, show
 from bot.domain import Person
 from bot.services.privacy import PrivacyService
 from bot.views import privacy as views
-from handlers.common import clear_chat_menu
 
 
 async def mydata(message: Message, privacy: PrivacyService, campaign: Campaign, user: Person) -> None:

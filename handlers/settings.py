@@ -10,12 +10,12 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from bot.channels.telegram.callbacks import Hour, Lang, Pause, SettingsAction, SettingsMenu, Weekday
+from bot.channels.telegram.menus import set_chat_menu
 from bot.channels.telegram.render import reply, show
 from bot.domain import Person
 from bot.i18n import use_locale
 from bot.services.profile import ProfileService
 from bot.views import settings as views
-from handlers.common import set_chat_menu
 from handlers.filters import TYPED
 
 

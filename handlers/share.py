@@ -201,14 +201,14 @@ async def answer(
 
 
 async def typed(message: Message, state: FSMContext, examples: ExampleService, user: Person) -> None:
-    typed = await examples.type_text(user, message.text or "")
-    if typed.draft is None:
+    result = await examples.type_text(user, message.text or "")
+    if result.draft is None:
         await state.clear()
         await reply(message, no_draft_screen())
-    elif typed.taken:
-        await reply(message, step_screen(typed.draft, user.full_name))
+    elif result.taken:
+        await reply(message, step_screen(result.draft, user.full_name))
     else:
-        await reply(message, stray_text_screen(typed.draft, user.full_name))
+        await reply(message, stray_text_screen(result.draft, user.full_name))
 
 
 def _picture_of(message: Message) -> tuple[str, str, int | None]:

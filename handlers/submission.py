@@ -1,41 +1,32 @@
 """/submit: a unit's leader (or emulation officer) sends the signed annual report (§VI.1);
 /submissions: the standing agency's board (§VI.2) of who has submitted, with the files and
-a one-tap reminder to the rest (through the outbox)."""
+a one-tap reminder to the rest (through the outbox). Routing only: bot.services.submissions
+decides, bot.views.submission draws."""
 
 from __future__ import annotations
 
-from html import escape
+from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-from babel.dates import format_date, format_datetime
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import i18n
-from bot.campaign.schema import Campaign
 from bot.channels.telegram.callbacks import SubmissionAct, SubmissionCB
-from bot.channels.telegram.render import payload
-from bot.clock import Clock
-from bot.config import Settings
-from bot.i18n import _, current_locale, ngettext
-from bot.services.checkin import local_now
-from bot.services.deadlines import DeadlineService
-from bot.services.delivery import DeliveryService, Outgoing
+from bot.channels.telegram.render import input_file, payload, reply, show
+from bot.domain import Person
+from bot.i18n import _
+from bot.services.deadlines import Occurrence
 from bot.services.errors import InvalidInput
-from bot.services.submissions import AlreadySubmitted, ReportSubmissionService, UnitSubmission
+from bot.services.submissions import FILE_MAX_BYTES, AlreadySubmitted, ReportSubmissionService
+from bot.views import submission as views
 from bot.views.deadlines import reminder_screen
-from handlers.edit import edit_in_place
-from handlers.self_assessment import download, error_text
-from storage.models import Unit, User
-from storage.yearly import FILE_MAX_BYTES
+from handlers.self_assessment import download
 
-TEXT_BUDGET = 3900  # characters of a card, below Telegram's 4096
-FILE_BUTTONS = 30
+MAX_MB = FILE_MAX_BYTES // (1024 * 1024)
 
 
 class SubmitStates(StatesGroup):
@@ -43,109 +34,48 @@ class SubmitStates(StatesGroup):
     confirm = State()  # data: file_id, unique, name — a second file, waiting for "replace"
 
 
-def fmt(d) -> str:  # noqa: ANN001
-    return format_date(d, format="dd/MM/yyyy", locale="vi_VN" if current_locale() == "vi" else "en_GB")
-
-
-def fmt_time(d, user: User) -> str:  # noqa: ANN001
-    return format_datetime(
-        d, format="HH:mm dd/MM/yyyy", tzinfo=user.timezone, locale="vi_VN" if current_locale() == "vi" else "en_GB"
-    )
-
-
-def service(session: AsyncSession, clock: Clock, campaign: Campaign) -> ReportSubmissionService:
-    return ReportSubmissionService(session, clock, campaign)
-
-
-def year_of(user: User, clock: Clock) -> int:
-    return local_now(user, clock).year
-
-
 # -- leaders --------------------------------------------------------------------------------
 
 
 async def submit_command(
-    message: Message, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+    message: Message, state: FSMContext, submissions: ReportSubmissionService, user: Person
 ) -> None:
-    svc = service(session, clock, campaign)
-    await svc._may_submit(user)  # refused (and audited) for everyone but the unit's leader or officer
-    year = year_of(user, clock)
-    current = await svc.current(user.unit_id or 0, year)
-    lines = [
-        _("<b>Annual report {year} (§VI.1)</b>").format(year=year),
-        _(
-            "Send the report signed by the head of the unit as a PDF or Word (DOCX) file, at most {mb} MB. Reminders for this deadline then stop for your unit."
-        ).format(mb=FILE_MAX_BYTES // (1024 * 1024)),
-    ]
-    if current is not None:
-        lines.append(
-            _(
-                "Already submitted: “{name}” on {date}. A new file replaces it after you confirm; the earlier one is kept on record."
-            ).format(name=escape(current.file_name), date=fmt_time(current.submitted_at, user))
-        )
-    lines.append(_("The draft to sign: /report. The self-assessment: /selfassess."))
+    opening = await submissions.opening(user)  # refused (and audited) for all but the leader or officer
     await state.set_state(SubmitStates.file)
-    await message.answer("\n".join(lines))
-
-
-async def _file_of(message: Message) -> tuple[str, str, str, int | None]:
-    doc = message.document
-    if doc is None:
-        raise InvalidInput("report_file_type", name=_("a photo") if message.photo else "")
-    return doc.file_id, doc.file_unique_id, doc.file_name or "", doc.file_size
+    await reply(message, views.submit_screen(opening, MAX_MB, user.timezone))
 
 
 async def signed_file(
-    message: Message, bot: Bot, state: FSMContext, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+    message: Message, bot: Bot, state: FSMContext, submissions: ReportSubmissionService, user: Person
 ) -> None:
     """The signed report. Checked before anything is kept: its size (from Telegram, before
     the download) and its content (a PDF or a Word document, whatever its name)."""
-    svc = service(session, clock, campaign)
-    size: int | None = None
+    doc = message.document
+    if doc is None:  # the filter lets documents only; kept for the type checker
+        return
+    name = doc.file_name or ""
     try:
-        file_id, unique_id, name, size = await _file_of(message)
-        if size is not None and size > FILE_MAX_BYTES:
-            raise InvalidInput("file_too_big", max=FILE_MAX_BYTES // (1024 * 1024))
-        data = await download(bot, file_id)
-        row = await svc.submit(user, year_of(user, clock), file_name=name, data=data, source_id=unique_id)
+        await submissions.check_size(user, doc.file_size)
+        data = await download(bot, doc.file_id)
+        row = await submissions.submit(
+            user, submissions.year_of(user), file_name=name, data=data, source_id=doc.file_unique_id
+        )
     except AlreadySubmitted as exc:
         await state.set_state(SubmitStates.confirm)
-        await state.update_data(file_id=file_id, unique=unique_id, name=name)
-        kb = InlineKeyboardBuilder()
-        kb.button(
-            text=_("🔁 Replace it with “{name}”").format(name=name[:40]),
-            callback_data=SubmissionCB(a=SubmissionAct.replace_yes),
-        )
-        kb.button(text=_("✖ Keep the earlier file"), callback_data=SubmissionCB(a=SubmissionAct.replace_no))
-        kb.adjust(1)
-        await message.answer(
-            error_text(exc)
-            + "\n"
-            + _("Replace it with the file you have just sent? The earlier file stays on record."),
-            reply_markup=kb.as_markup(),
-        )
+        await state.update_data(file_id=doc.file_id, unique=doc.file_unique_id, name=name)
+        await reply(message, views.replace_screen(exc, name))
         return
     except InvalidInput as exc:
         if exc.code not in ("report_file_type", "file_too_big"):
             raise
-        # Audited by the service when it saw the bytes; a size refused before the download here.
-        if exc.code == "file_too_big" and size is not None and size > FILE_MAX_BYTES:
-            svc.audit.note(user.telegram_id, "report.submit", "refused", detail=f"file_too_big size={size}")
-            await session.commit()
-        await message.answer(error_text(exc))  # the step waits for a good file
+        await reply(message, views.refused_screen(exc))  # the step waits for a good file
         return
     await state.clear()
-    await message.answer(
-        _(
-            "✅ Received: “{name}” ({kb} KB), the unit's signed report for {year}. Reminders for this deadline have stopped for your unit."
-        ).format(name=escape(row.file_name), kb=max(1, row.size // 1024), year=row.year)
-    )
+    await reply(message, views.received_screen(row))
 
 
 async def not_a_file(message: Message) -> None:
-    await message.answer(
-        error_text(InvalidInput("report_file_type", name=_("a photo") if message.photo else (message.text or "")[:40]))
-    )
+    await reply(message, views.not_a_file_screen(_("a photo") if message.photo else (message.text or "")[:40]))
 
 
 async def replace_yes(
@@ -153,108 +83,42 @@ async def replace_yes(
     bot: Bot,
     callback_answer: CallbackAnswer,
     state: FSMContext,
-    session: AsyncSession,
-    clock: Clock,
-    campaign: Campaign,
-    user: User,
+    submissions: ReportSubmissionService,
+    user: Person,
 ) -> None:
     data = await state.get_data()
     if await state.get_state() != SubmitStates.confirm.state or not data.get("file_id"):
-        callback_answer.text, callback_answer.show_alert = _("That button is out of date. Send /submit again."), True
+        callback_answer.text, callback_answer.show_alert = views.out_of_date_notice(), True
         return
-    svc = service(session, clock, campaign)
     try:
-        row = await svc.replace(
+        row = await submissions.replace(
             user,
-            year_of(user, clock),
+            submissions.year_of(user),
             file_name=data.get("name", ""),
             data=await download(bot, data["file_id"]),
             source_id=data.get("unique", ""),
         )
     except InvalidInput as exc:
-        callback_answer.text, callback_answer.show_alert = error_text(exc)[:200], True
+        callback_answer.text, callback_answer.show_alert = views.refused_screen(exc).text[:200], True
         return
     await state.clear()
-    callback_answer.text = _("Replaced.")
-    await edit_in_place(
-        query,
-        _(
-            "🔁 Replaced: the unit's signed report for {year} is now “{name}”. The earlier file is kept on record."
-        ).format(year=row.year, name=escape(row.file_name)),
-    )
+    await show(query, views.replaced_screen(row), callback_answer)
 
 
 async def replace_no(query: CallbackQuery, callback_answer: CallbackAnswer, state: FSMContext) -> None:
     await state.clear()
-    callback_answer.text = _("Kept the earlier file.")
-    await edit_in_place(query, _("The earlier file stays as the unit's submission. Nothing was changed."))
+    await show(query, views.kept_screen(), callback_answer)
 
 
 # -- admins ---------------------------------------------------------------------------------
 
 
-def fit(lines: list[str], more: list[str], limit: int = TEXT_BUDGET) -> list[str]:
-    """``lines`` and as many of ``more`` as fit in one message (4096 characters, with room
-    for the closing line); the rest is counted."""
-    size = sum(len(line) + 1 for line in lines)
-    for i, line in enumerate(more):
-        if size + len(line) + 1 > limit:
-            return lines + more[:i] + [_("… and {n} more.").format(n=len(more) - i)]
-        size += len(line) + 1
-    return lines + more
-
-
-def board_card(year: int, entries: list[UnitSubmission], user: User) -> tuple[str, InlineKeyboardMarkup]:
-    done = [e for e in entries if e.submitted_at is not None]
-    pending = [e for e in entries if e.submitted_at is None]
-    lines = [
-        _("<b>Annual report {year} (§VI.1): {done}/{total} units have submitted</b>").format(
-            year=year, done=len(done), total=len(entries)
-        )
-    ]
-    if pending:  # those to chase first, in full when they fit
-        lines = fit(
-            lines + ["", _("⏳ Not yet submitted ({n}):").format(n=len(pending))],
-            [f"• <b>{escape(e.unit_code)}</b> {escape(e.unit_name)}" for e in pending],
-            limit=TEXT_BUDGET // 2,
-        )
-    if done:
-        lines = fit(
-            lines + ["", _("✅ Submitted ({n}):").format(n=len(done))],
-            [
-                _("✅ <b>{code}</b> {name}: “{file}”, {when}{by}").format(
-                    code=escape(e.unit_code),
-                    name=escape(e.unit_name),
-                    file=escape((e.file_name or "")[:60]),
-                    when=fmt_time(e.submitted_at, user),
-                    by=_(", by {name}").format(name=escape(e.submitted_by)) if e.submitted_by else "",
-                )
-                for e in done
-            ],
-        )
-    if not entries:
-        lines.append(_("No unit has a registered leader yet."))
-    kb = InlineKeyboardBuilder()
-    for e in done[:FILE_BUTTONS]:
-        kb.button(
-            text="📥 " + e.unit_code[:30], callback_data=SubmissionCB(a=SubmissionAct.file, id=e.submission_id or 0)
-        )
-    if pending:
-        kb.button(
-            text=_("🔔 Remind the {n} units not yet submitted").format(n=len(pending)),
-            callback_data=SubmissionCB(a=SubmissionAct.remind, y=year),
-        )
-    kb.adjust(*([3] * ((min(len(done), FILE_BUTTONS) + 2) // 3)), 1)
-    return "\n".join(lines), kb.as_markup()
-
-
-async def submissions(
-    message: Message, command: CommandObject, session: AsyncSession, clock: Clock, campaign: Campaign, user: User
+async def submissions_command(
+    message: Message, command: CommandObject, submissions: ReportSubmissionService, user: Person
 ) -> None:
     arg = (command.args or "").strip()
-    year = int(arg) if arg.isdigit() and len(arg) == 4 else year_of(user, clock)
-    text, kb = board_card(year, await service(session, clock, campaign).board(year), user)
-    await message.answer(text, reply_markup=kb)
+    year = int(arg) if arg.isdigit() and len(arg) == 4 else submissions.year_of(user)
+    await reply(message, views.board_screen(year, await submissions.board(year), user.timezone))
 
 
 async def send_file(
@@ -262,66 +126,39 @@ async def send_file(
     callback_data: SubmissionCB,
     bot: Bot,
     callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    clock: Clock,
-    campaign: Campaign,
-    user: User,
+    submissions: ReportSubmissionService,
+    user: Person,
 ) -> None:
-    svc = service(session, clock, campaign)
-    row = await svc.file(user, callback_data.id)
-    unit = await session.get(Unit, row.unit_id)
-    caption = _("Signed annual report {year} of {unit}, received {when}.").format(
-        year=row.year, unit=escape(unit.name if unit else str(row.unit_id)), when=fmt_time(row.submitted_at, user)
+    """The file to the person who tapped, in their private chat; Telegram's file_id is kept
+    the first time, so the bytes are uploaded once."""
+    shown = await submissions.file_shown(user, callback_data.id)
+    screen = views.file_screen(shown, user.timezone)
+    document = screen.attachments[0]
+    sent = await bot.send_document(
+        user.telegram_id or query.from_user.id, input_file(document), caption=document.caption
     )
-    document = row.sent_file_id or BufferedInputFile(row.data, filename=row.file_name)
-    sent = await bot.send_document(user.telegram_id or query.from_user.id, document, caption=caption)
-    if sent.document is not None and not row.sent_file_id:
-        await svc.remember_upload(row.id or 0, sent.document.file_id)
-    callback_answer.text = _("Sent.")
+    if sent.document is not None and not shown.row.sent_file_id:
+        await submissions.remember_upload(shown.row.id or 0, sent.document.file_id)
+    callback_answer.text = screen.notice
+
+
+def _reminder(leader: Any, occ: Occurrence, days: int) -> dict[str, Any]:
+    """The deadline's reminder card in the leader's language, as an outbox body."""
+    with i18n.use_locale(leader.locale):
+        return payload(reminder_screen(occ, days))
 
 
 async def remind(
     query: CallbackQuery,
     callback_data: SubmissionCB,
     callback_answer: CallbackAnswer,
-    session: AsyncSession,
-    clock: Clock,
-    campaign: Campaign,
-    settings: Settings,
-    user: User,
+    submissions: ReportSubmissionService,
+    user: Person,
 ) -> None:
     """One tap: the deadline's reminder card to every leader of a unit that has not
     submitted, through the outbox (rate limits, retries); at most once a day per leader."""
-    svc = service(session, clock, campaign)
-    year = callback_data.y
-    occ = await DeadlineService(session, clock, campaign).find(svc.deadline_key(year))
-    today = clock.now().astimezone(settings.zone).date()
-    leaders = await svc.pending_leaders(year)
-    out: list[Outgoing] = []
-    for leader in leaders:
-        with i18n.use_locale(leader.locale):
-            body = payload(reminder_screen(occ, max(0, occ.days_left(today))))
-        out.append(
-            Outgoing(
-                f"remind-now:{occ.key}:{leader.id}:{today.isoformat()}",
-                "reminder",
-                leader.telegram_id,  # type: ignore[arg-type]
-                body,
-                leader.id,
-            )
-        )
-    queued = await DeliveryService(session, clock).enqueue(out)
-    svc.audit.note(user.telegram_id, "report.remind", detail=f"year={year} leaders={len(leaders)} queued={queued}")
-    await session.commit()
-    if queued:
-        callback_answer.text = ngettext(
-            "Reminder queued for {n} leader.", "Reminder queued for {n} leaders.", queued
-        ).format(n=queued)
-    elif leaders:
-        callback_answer.text = _("They have already been reminded today.")
-    else:
-        callback_answer.text = _("Every unit has submitted.")
-    callback_answer.show_alert = True
+    done = await submissions.remind(user, callback_data.y, _reminder)
+    callback_answer.text, callback_answer.show_alert = views.reminded_notice(done), True
 
 
 def make_router() -> Router:
@@ -338,6 +175,6 @@ def make_router() -> Router:
 
 def make_admin_router() -> Router:
     router = Router(name="report-submissions-admin")
-    router.message.register(submissions, Command("submissions"))
+    router.message.register(submissions_command, Command("submissions"))
     router.callback_query.register(remind, SubmissionCB.filter(F.a == SubmissionAct.remind))
     return router

@@ -90,7 +90,8 @@ class Pacer:
     async def wait(self) -> None:
         """Until this task's slot (one task, one slot)."""
         while True:
-            while (delay := self.paused_until - time.monotonic()) > 0:  # noqa: ASYNC110 - a deadline, not an event
+            # A pause can grow while it is slept off (another 429): sleep again until it is over.
+            while (delay := self.paused_until - time.monotonic()) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(delay)
             await self.limiter.acquire()
             if time.monotonic() < self.paused_until:  # a pause began while it waited
@@ -167,7 +168,7 @@ class OutboxSender:
         rate: float = 25.0,
         per_chat_interval: float = 1.0,
         idle_poll: float = 0.5,
-        request_timeout: float = 15.0,
+        request_timeout: int = 15,  # seconds, as aiogram's request_timeout takes them
         claim_timeout: timedelta = CLAIM_TIMEOUT,
         zalo: ZaloOutbox | None = None,
     ) -> None:
@@ -433,7 +434,7 @@ class OutboxSender:
     def stop(self) -> None:
         self._stop.set()
 
-    async def drain(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - its callers name it so
+    async def drain(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - fails naming what did not drain
         """Send until nothing waits, retries and pauses included (tests, `jobs run`, the sandbox)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -45,7 +45,7 @@ class LeaderLock:
         self.engine = engine
         self.redis_url = redis_url
         self._conn: AsyncConnection | None = None
-        self._redis: Any = None  # redis.asyncio.Redis, once asked for
+        self._redis: Any = None  # redis.asyncio.Redis once asked for (its stubs lack aclose)
         self._file: int | None = None  # the lock file's descriptor while we hold it
         self._token = f"{socket.gethostname()}:{os.getpid()}"
 

@@ -28,7 +28,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             # WAL lets readers run beside the writer; foreign keys are off by default in SQLite.
             cur.execute("PRAGMA journal_mode=WAL")
@@ -40,7 +40,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, connect_args={"timeout": 10})
 
     @event.listens_for(engine.sync_engine.pool, "checkout")
-    def _ping(dbapi_conn, _record, _proxy) -> None:  # type: ignore[no-untyped-def]
+    def _ping(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
         """A pooled connection is tried before use, as `pool_pre_ping` does, in one round
         trip: the ping opens the transaction the session then uses. pool_pre_ping pings
         in a transaction of its own (BEGIN, ping, ROLLBACK) and the session then sends
@@ -61,10 +61,12 @@ def dialect_insert(session: AsyncSession) -> Any:
     """The INSERT construct of the session's database (with ON CONFLICT). Only that
     dialect's module is loaded: PostgreSQL's costs a tenth of a second at start on SQLite."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -7,7 +7,10 @@ whole short transaction is one plain call: on the event loop's thread when the d
 free (tens of microseconds, never waiting), else in a thread that waits for the lock.
 
 Only the two operations every tap runs go this way: finding the person who pressed (every
-update) and recording a check-in answer. Everything else stays on SQLAlchemy. The
+update: `SqliteUsers`, storage/repositories.py's `UserLookup`) and recording a check-in
+answer (`SqliteCheckinStore`, storage/checkins.py's `CheckinStore`; the rest of that store
+is the session's). bot/app.py chooses these implementations once, at start, for a SQLite
+file; the service and the middleware never ask which they have. The
 statements are compiled once by SQLAlchemy from the models, and values are converted with
 the models' own column types, so the rows read and written here are the ones the ORM reads
 and writes (tests/storage/test_direct.py compares them). PostgreSQL (several workers) has
@@ -22,7 +25,6 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -30,8 +32,23 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.orm import class_mapper, make_transient_to_detached
 from sqlalchemy.sql import ClauseElement
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import CheckIn, CheckInAnswer, CheckInStatus, User
+from storage.checkins import (
+    ANSWERS,
+    CHECKINS,
+    WEEK_WITH_ANSWERS,
+    AnswerRecord,
+    AnswerWrite,
+    CheckinRecord,
+    CheckinStore,
+    Plan,
+    SqlCheckinStore,
+    week_rows,
+)
+from storage.models import CheckInStatus, User
+
+__all__ = ["AnswerRecord", "AnswerWrite", "CheckinRecord", "SqliteCheckinStore", "SqliteDirect", "SqliteUsers"]
 
 T = TypeVar("T")
 DIALECT = sqlite_dialect.dialect()
@@ -43,7 +60,7 @@ class Statement:
     def __init__(self, stmt: ClauseElement, table: Table) -> None:
         compiled = stmt.compile(dialect=DIALECT)
         self.sql = str(compiled)
-        self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        self.names: tuple[str, ...] = tuple(getattr(compiled, "positiontup", None) or ())
         # Bind values through the columns' own types (datetimes as SQLAlchemy stores them).
         processors = {}
         for name in self.names:
@@ -79,61 +96,13 @@ class Reader:
         }
 
 
-@dataclass
-class CheckinRecord:
-    """A check-in row as the tap's transaction sees it."""
-
-    id: int
-    status: str
-    skip_reason: str | None = None
-    reflection: str | None = None
-    example_note: str | None = None
-
-
-@dataclass
-class AnswerRecord:
-    id: int | None
-    criterion: str
-    level: str
-    sub_items: str = ""
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class AnswerWrite:
-    """What a tap writes: one answer (new when answer_id is None), and the check-in's time."""
-
-    checkin_id: int
-    answer_id: int | None
-    criterion: str
-    level: str
-    sub_items: str
-    note: str | None
-    at: datetime
-
-
 USERS: Table = User.__table__  # type: ignore[attr-defined]
-CHECKINS: Table = CheckIn.__table__  # type: ignore[attr-defined]
-ANSWERS: Table = CheckInAnswer.__table__  # type: ignore[attr-defined]
 USER_CLASS = class_mapper(User).class_manager
 USER_COLUMNS = [c.name for c in USERS.columns]
 USER_READER = Reader(USERS, USER_COLUMNS)
 USER_BY_TELEGRAM_ID = Statement(select(*USERS.columns).where(USERS.c.telegram_id == bindparam("telegram_id")), USERS)
 CHECKIN_AND_ANSWERS = Statement(
-    select(
-        CHECKINS.c.id,
-        CHECKINS.c.status,
-        CHECKINS.c.skip_reason,
-        CHECKINS.c.reflection,
-        CHECKINS.c.example_note,
-        ANSWERS.c.id,
-        ANSWERS.c.criterion,
-        ANSWERS.c.level,
-        ANSWERS.c.sub_items,
-        ANSWERS.c.note,
-    )
-    .select_from(CHECKINS.outerjoin(ANSWERS, ANSWERS.c.checkin_id == CHECKINS.c.id))
-    .where(CHECKINS.c.user_id == bindparam("user_id"), CHECKINS.c.week == bindparam("week")),
+    WEEK_WITH_ANSWERS.where(CHECKINS.c.user_id == bindparam("user_id"), CHECKINS.c.week == bindparam("week")),
     CHECKINS,
 )
 
@@ -168,8 +137,6 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
 # Loop-side commits between two checkpoints of the write-ahead log (SQLite's own default is
 # about 1,000 pages; a tap writes two or three).
 CHECKPOINT_EVERY = 300
-
-Plan = Callable[[CheckinRecord, dict[str, AnswerRecord]], tuple[T, AnswerWrite | None]]
 
 
 class SqliteDirect:
@@ -285,6 +252,10 @@ class SqliteDirect:
             await asyncio.to_thread(self._thread.join)
             self._thread = None
 
+    def checkins(self, session: AsyncSession) -> CheckinStore:
+        """The check-in store of a unit of work (storage/checkins.py `CheckinStores`)."""
+        return SqliteCheckinStore(session, self)
+
     # -- the person who pressed ------------------------------------------------------
 
     async def user_by_telegram_id(self, telegram_id: int) -> User | None:
@@ -310,13 +281,7 @@ class SqliteDirect:
             conn.execute("BEGIN IMMEDIATE")
             committed = False
             try:
-                row: CheckinRecord | None = None
-                answers: dict[str, AnswerRecord] = {}
-                for r in CHECKIN_AND_ANSWERS.run(conn, user_id=user_id, week=week):
-                    if row is None:
-                        row = CheckinRecord(r[0], r[1], r[2], r[3], r[4])
-                    if r[5] is not None:
-                        answers[r[6]] = AnswerRecord(r[5], r[6], r[7], r[8] or "", r[9])
+                row, answers = week_rows(CHECKIN_AND_ANSWERS.run(conn, user_id=user_id, week=week))
                 if row is None:
                     cur = INSERT_CHECKIN.run(
                         conn,
@@ -327,7 +292,7 @@ class SqliteDirect:
                         started_at=now,
                         updated_at=now,
                     )
-                    row = CheckinRecord(int(cur.lastrowid or 0), CheckInStatus.in_progress.value)
+                    row = CheckinRecord(int(cur.lastrowid or 0), CheckInStatus.in_progress.value, week=week)
                 result, write = plan(row, answers)
                 if write is not None:
                     values = dict(level=write.level, sub_items=write.sub_items, note=write.note, answered_at=write.at)
@@ -344,3 +309,29 @@ class SqliteDirect:
                     conn.execute("ROLLBACK")
 
         return await self.run(tx, writes=True)
+
+
+class SqliteCheckinStore(SqlCheckinStore):
+    """`CheckinStore` on a SQLite file: the tap through the direct path, the rest (rarer:
+    notes, sub-items, finishing, history) on the session like any database."""
+
+    def __init__(self, session: AsyncSession, direct: SqliteDirect) -> None:
+        super().__init__(session)
+        self.direct = direct
+
+    async def record_answer(self, user_id: int, unit_id: int | None, week: int, now: datetime, plan: Plan[T]) -> T:
+        return await self.direct.record_answer(user_id, unit_id, week, now, plan)
+
+
+class SqliteUsers:
+    """The person who pressed, found with one plain sqlite3 statement (storage/repositories.py
+    `UserLookup`); the update's session then knows them as if it had loaded them."""
+
+    def __init__(self, direct: SqliteDirect) -> None:
+        self.direct = direct
+
+    async def by_telegram_id(self, session: AsyncSession, telegram_id: int) -> User | None:
+        user = await self.direct.user_by_telegram_id(telegram_id)
+        if user is not None:
+            session.add(user)
+        return user

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
@@ -62,6 +63,21 @@ class UserRepo:
     async def with_role(self, role: Role) -> Sequence[User]:
         res = await self.s.exec(select(User).where(User.role == role))
         return res.all()
+
+
+class UserLookup(Protocol):
+    """How each update finds the person who sent it: chosen once at start (bot/app.py),
+    the session's query here, or one plain statement on a SQLite file (storage/direct.py
+    `SqliteUsers`). Either way the person is known to the update's session."""
+
+    async def by_telegram_id(self, session: AsyncSession, telegram_id: int) -> User | None: ...
+
+
+class SessionUsers:
+    """`UserLookup` through the update's session (any database)."""
+
+    async def by_telegram_id(self, session: AsyncSession, telegram_id: int) -> User | None:
+        return await UserRepo(session).by_telegram_id(telegram_id)
 
 
 class InvitationRepo:

@@ -8,7 +8,12 @@ not handled again:
 - Redis (REDIS_URL): one `SET key 1 NX EX 86400`;
 - else the database: one `INSERT … ON CONFLICT` into processed_updates (on a SQLite file
   through storage/direct.py, on the event loop's thread, like a tap's own statements),
-  rows older than a day pruned now and then.
+  rows older than a day pruned now and then;
+- on PostgreSQL without Redis (`SessionLedger`), that INSERT is the first statement of
+  the update's own transaction, committed with the update's first commit (or after the
+  update, on its own, when nothing committed): no connection, BEGIN and COMMIT of its
+  own. Until then the row is locked: the same update arriving at another worker waits
+  for it and is then skipped.
 
 Telegram keeps an undelivered update for 24 hours, so a record lives as long. A record is
 the update's id and its event's date: a repeated delivery is the same update, both equal;
@@ -60,11 +65,32 @@ RECORD = Statement(_record(sqlite_insert), TABLE)  # the SQLite path (storage/di
 
 
 class UpdateLedger(Protocol):
+    """Chosen once at start (bot/app.py); handlers/middlewares.py UpdateOnce asks it."""
+
+    async def claim(self, session: AsyncSession, update_id: int, event_date: int = 0) -> bool:
+        """Record the update before it is handled (`session`: the update's own);
+        False when it was recorded before (a repeated delivery)."""
+        ...
+
+    async def settle(self, session: AsyncSession) -> None:
+        """After the update (handled or failed): the record is kept for good."""
+        ...
+
+
+class OwnTransaction:
+    """A ledger whose record is kept at once, in a transaction of its own."""
+
     async def first_time(self, update_id: int, event_date: int = 0) -> bool:
-        """Record the update; False when it was recorded before (a repeated delivery)."""
+        raise NotImplementedError
+
+    async def claim(self, session: AsyncSession, update_id: int, event_date: int = 0) -> bool:
+        return await self.first_time(update_id, event_date)
+
+    async def settle(self, session: AsyncSession) -> None:
+        return None
 
 
-class RedisLedger:
+class RedisLedger(OwnTransaction):
     def __init__(self, redis: Any, bot_id: int | str, keep: timedelta = KEEP) -> None:
         self.redis = redis
         self.prefix = f"vanhoa:update:{bot_id}:"
@@ -74,7 +100,7 @@ class RedisLedger:
         return bool(await self.redis.set(f"{self.prefix}{update_id}:{event_date}", 1, nx=True, ex=self.keep))
 
 
-class SqlLedger:
+class SqlLedger(OwnTransaction):
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
@@ -127,3 +153,24 @@ class SqlLedger:
         except Exception:  # noqa: BLE001 - pruning again later is as good
             log.warning("could not prune processed_updates", exc_info=True)
             return 0
+
+
+class SessionLedger(SqlLedger):
+    """PostgreSQL: the record is the first statement of the update's own transaction."""
+
+    async def claim(self, session: AsyncSession, update_id: int, event_date: int = 0) -> bool:
+        values = {"update_id": update_id, "event_date": event_date, "seen_at": self.clock.now()}
+        session.info["update_record"] = values
+        res = await session.exec(_record(dialect_insert(session)), params=values)
+        return bool(res.rowcount == 1)
+
+    async def settle(self, session: AsyncSession) -> None:
+        """A transaction still open holds what the update did not commit, the record too
+        when nothing committed it: rolled back, and the record kept on its own (again, if
+        a commit took it already: the INSERT then changes nothing)."""
+        values = session.info.pop("update_record", None)
+        if values is None or not session.in_transaction():
+            return
+        await session.rollback()
+        await session.exec(_record(dialect_insert(session)), params=values)
+        await session.commit()

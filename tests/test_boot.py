@@ -40,12 +40,14 @@ updates = [
      "from": {"id": 5, "is_bot": False, "first_name": "Lan"},
      "message": {"message_id": 4, "date": 1700000000, "chat": {"id": 5, "type": "private"}, "text": "card",
                  "reply_markup": {"inline_keyboard": [[{"text": "Tốt", "callback_data": "ca:202648:0:g:0"}]]}}}},
-    {"update_id": 3, "my_chat_member": {"chat": {"id": 5, "type": "private"}, "from": {"id": 5, "is_bot": False, "first_name": "Lan"},
+    {"update_id": 3, "my_chat_member": {"chat": {"id": 5, "type": "private"},
+     "from": {"id": 5, "is_bot": False, "first_name": "Lan"},
      "date": 1700000000, "old_chat_member": {"status": "member", "user": {"id": 1, "is_bot": True, "first_name": "B"}},
      "new_chat_member": {"status": "kicked", "until_date": 0, "user": {"id": 1, "is_bot": True, "first_name": "B"}}}},
 ]
 parsed = [T.Update.model_validate(u).model_dump(mode="json", exclude_none=True) for u in updates]
-print(json.dumps({"count": count, "schemas": digest.hexdigest(), "updates": parsed, "ordered": bot.boot.built_in_order}))
+print(json.dumps({"count": count, "schemas": digest.hexdigest(), "updates": parsed,
+                  "ordered": bot.boot.built_in_order}))
 """
 
 

@@ -215,34 +215,37 @@ async def test_an_unreachable_telegram_is_one_line_per_try_then_the_bot_starts(
         port = s.getsockname()[1]
     token = "123456:the-real-token-of-this-bot-000000000"
     log = tmp_path / "bot.log"
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=ROOT,
-        env=_env({**env, "BOT_TOKEN": token, "TELEGRAM_API_URL": f"http://127.0.0.1:{port}"}),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=open(log, "wb"),
-        stdin=asyncio.subprocess.DEVNULL,  # noqa: SIM115
-    )
-    emu = TelegramEmulator(token=token, port=port)
-    try:
-        deadline = time.monotonic() + 30
-        while log.read_text().count("cannot reach Telegram") < 2:
-            assert proc.returncode is None and time.monotonic() < deadline, log.read_text()
-            await asyncio.sleep(0.1)
-        first, second = [line for line in log.read_text().splitlines() if "cannot reach Telegram" in line][:2]
-        assert f"http://127.0.0.1:{port}" in first and "trying again in 1 s" in first and "TELEGRAM_API_URL" in first
-        assert "proxy" in first and "trying again in 2 s" in second
-        await emu.start()
-        while not emu.calls_of("getUpdates"):
-            assert proc.returncode is None and time.monotonic() < deadline + 30, log.read_text()
-            await asyncio.sleep(0.1)
-    finally:
-        if proc.returncode is None:
-            proc.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(proc.wait(), 20)
-        await emu.stop()
+    with open(log, "wb") as log_file:  # the bot writes its log here; the test reads it by name
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            cwd=ROOT,
+            env=_env({**env, "BOT_TOKEN": token, "TELEGRAM_API_URL": f"http://127.0.0.1:{port}"}),
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log_file,
+            stdin=asyncio.subprocess.DEVNULL,
+        )
+        emu = TelegramEmulator(token=token, port=port)
+        try:
+            deadline = time.monotonic() + 30
+            while log.read_text().count("cannot reach Telegram") < 2:
+                assert proc.returncode is None and time.monotonic() < deadline, log.read_text()
+                await asyncio.sleep(0.1)
+            first, second = [line for line in log.read_text().splitlines() if "cannot reach Telegram" in line][:2]
+            assert (
+                f"http://127.0.0.1:{port}" in first and "trying again in 1 s" in first and "TELEGRAM_API_URL" in first
+            )
+            assert "proxy" in first and "trying again in 2 s" in second
+            await emu.start()
+            while not emu.calls_of("getUpdates"):
+                assert proc.returncode is None and time.monotonic() < deadline + 30, log.read_text()
+                await asyncio.sleep(0.1)
+        finally:
+            if proc.returncode is None:
+                proc.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(proc.wait(), 20)
+            await emu.stop()
     text = log.read_text()
     assert "Traceback" not in text and "is polling" in text
     assert all(line.count("\n") == 0 for line in text.splitlines())

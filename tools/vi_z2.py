@@ -10,7 +10,7 @@ VI = {
     "Yes, all Good": "Đúng, tất cả đều Tốt",
     "No, answer one by one": "Không, trả lời từng câu",
     "Do you confirm that this week every one of the {n} groups left is Good?": (
-        "Đồng chí xác nhận tuần này cả {n} nhóm tiêu chí còn lại đều đạt mức Tốt?"
+        "Đồng chí xác nhận tuần này cả {n} nhóm tiêu chuẩn còn lại đều đạt mức Tốt?"
     ),
     "Which points were not met? Reply with their numbers, for example “1 3”, or {go_on} to go on without marking.": (
         "Những nội dung nào chưa đạt? Đồng chí trả lời bằng số thứ tự, ví dụ “1 3”, "
@@ -18,7 +18,7 @@ VI = {
     ),
     "Tip: you can answer all {n} groups in one message, one digit per group in order, "
     "for example “{example}”; or send “tốt hết” when every group is Good.": (
-        "Mẹo: đồng chí có thể trả lời cả {n} nhóm trong một tin nhắn, mỗi nhóm một chữ số theo thứ tự, "
+        "Lưu ý: đồng chí có thể trả lời cả {n} nhóm trong một tin nhắn, mỗi nhóm một chữ số theo thứ tự, "
         "ví dụ “{example}”; hoặc gửi “tốt hết” khi mọi nhóm đều Tốt."
     ),
     "<b>What I can do on Zalo</b>": "<b>Các chức năng trên Zalo</b>",

@@ -41,7 +41,8 @@ def in_force_line(campaign: Campaign, path: str | Path | None, today: date) -> s
         line += (
             f"; its period ended on {campaign.end.isoformat()}: the yearly duties (annual report, annual "
             f"nomination round) go on year by year until the next phase is loaded "
-            f"(set CAMPAIGN_FILE, e.g. {shown_path(NEXT_PHASE_FILE)}, check it with `python -m bot campaign check FILE`, restart)"
+            f"(set CAMPAIGN_FILE, e.g. {shown_path(NEXT_PHASE_FILE)}, "
+            "check it with `python -m bot campaign check FILE`, restart)"
         )
     return line
 

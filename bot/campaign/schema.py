@@ -294,8 +294,9 @@ class Deadline(_Model):
     @model_validator(mode="after")
     def _fields_fit_kind(self) -> Deadline:
         if self.kind == "annual":
-            missing = [name for name in ("month", "day") if getattr(self, name) is None]
-            if missing:
+            month, day = self.month, self.day
+            if month is None or day is None:
+                missing = [name for name in ("month", "day") if getattr(self, name) is None]
                 raise _fail(
                     "{fields} required for an annual deadline",
                     at=missing[0],
@@ -309,7 +310,7 @@ class Deadline(_Model):
                     fields=" and ".join(extra),
                 )
             # A non-leap year: 29 February does not recur every year, so it is refused too.
-            if self.day > calendar.monthrange(2023, self.month)[1]:
+            if day > calendar.monthrange(2023, month)[1]:
                 raise _fail(
                     "{day} is not a day of month {month} in every year",
                     at="day",

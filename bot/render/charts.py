@@ -122,7 +122,7 @@ def fit_middle(text: str, size: float, width_in: float) -> str:
     if text_width_in(text, size) <= width_in:
         return text
     words = text.split()
-    head, tail = words[:1], []
+    head, tail = words[:1], list[str]()
     rest = words[1:]
     while rest and text_width_in(" ".join([*head, "…", rest[-1], *tail]), size) <= width_in:
         tail.insert(0, rest.pop())

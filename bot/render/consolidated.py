@@ -41,7 +41,8 @@ def render_consolidated_docx(c: ConsolidatedReport, place: str | None = None) ->
     doc.title("Báo cáo", f"Tổng hợp kết quả thực hiện {campaign_name(c.campaign.title.vi)} năm {c.year}")
     doc.to_whom([f"Hội đồng Thi đua - Khen thưởng {c.ministry_name}"])
     doc.paragraph(
-        f"Thực hiện khoản 2 mục VI {plan_basis(c.campaign)}, {c.standing_agency} tổng hợp kết quả thực hiện Phong trào thi đua năm "
+        f"Thực hiện khoản 2 mục VI {plan_basis(c.campaign)}, {c.standing_agency} "
+        "tổng hợp kết quả thực hiện Phong trào thi đua năm "
         f"{c.year} của các cơ quan, đơn vị như sau:"
     )
     reporting = c.reporting
@@ -311,14 +312,14 @@ def render_consolidated_xlsx(c: ConsolidatedReport) -> bytes:
             _("Achievements"),
         ]
     )
-    n = 0
+    number = 0
     for r, rows in c.rounds:
         for row in rows:
-            n += 1
+            number += 1
             name, _comma, position = row.nominee.partition(",")
             noms.append(
                 [
-                    n,
+                    number,
                     name.strip(),
                     ", ".join(p for p in (position.strip(), row.unit_name) if p),
                     c.campaign.awards.award.get(lang),

@@ -6,14 +6,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from bot.i18n import _
 from bot.render.example_labels import category_name, local_date, status_name, subject_name, tag_names
-from bot.services.examples import ExampleRow
 
 BOM = "\ufeff"
 # A cell starting with one of these is a formula (or a DDE call) to Excel and LibreOffice.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+if TYPE_CHECKING:  # the service builds these files from its rows
+    from bot.services.examples import ExampleRow
 
 
 def neutralise(value: str) -> str:

@@ -307,7 +307,7 @@ class Decree30Document:
                 instr.set(qn("xml:space"), "preserve")
                 instr.text = text
                 run._r.append(instr)
-            else:
+            elif text:
                 run.text = text  # the last computed value, replaced when the viewer lays out
 
     # -- paragraphs ---------------------------------------------------------------------------
@@ -327,7 +327,7 @@ class Decree30Document:
         size: float = BODY_PT,
         bold: bool = False,
         italic: bool = False,
-        align: int | None = WD_ALIGN_PARAGRAPH.JUSTIFY,
+        align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
         indent: bool = True,
         before: float = 0,
         after: float = 6,

@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -18,7 +19,6 @@ from bot.i18n import _
 from bot.render.csv_examples import withheld
 from bot.render.decree30 import Decree30Document, Heading, place_and_date
 from bot.render.example_labels import category_name, local_date, status_name, subject_name, tag_names
-from bot.services.examples import ExampleRow
 
 PHOTO_MAX_HEIGHT = Cm(12)  # a photo fills the text width (16.5 cm) unless that makes it taller
 PHOTO_SIDE = 1280  # px: about 200 dpi at 16.5 cm, and the file stays small
@@ -26,6 +26,9 @@ PHOTO_SIDE = 1280  # px: about 200 dpi at 16.5 cm, and the file stays small
 # rest are named, not embedded, and the document says so.
 PHOTO_BUDGET = 40 * 1024 * 1024
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+if TYPE_CHECKING:  # the service builds these files from its rows
+    from bot.services.examples import ExampleRow
 
 
 def _text(value: str | None) -> str:

@@ -217,7 +217,8 @@ def render_annual_report(r: AnnualReport) -> bytes:
     doc.title("Báo cáo", f"Kết quả thực hiện {name} năm {r.year}")
     doc.to_whom([f"{r.ministry_name} (qua {r.standing_agency})"])
     doc.paragraph(
-        f"Thực hiện {plan_basis(r.campaign)} tổ chức thực hiện {r.campaign.title.vi}, {r.unit.name} báo cáo kết quả thực hiện năm {r.year} như sau:"
+        f"Thực hiện {plan_basis(r.campaign)} tổ chức thực hiện {r.campaign.title.vi}, "
+        f"{r.unit.name} báo cáo kết quả thực hiện năm {r.year} như sau:"
     )
 
     doc.section("I. CÔNG TÁC CHỈ ĐẠO, TRIỂN KHAI THỰC HIỆN")

@@ -32,7 +32,9 @@ from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.i18n import _, use_locale
 from bot.sandbox.clock import ClockError, SandboxClock, next_digest, next_prompt, next_reminder
+from bot.sandbox.errors import SandboxError
 from bot.sandbox.seed import ADMIN_ID, NEWCOMER_UNIT, SeedReport, seed, simulate_colleagues
+from bot.sandbox.web import add_routes
 from bot.services.invites import InviteService, deep_link
 from emulator import TelegramEmulator
 from scheduler.jobs import JobContext, JobResult, run_due_jobs
@@ -76,10 +78,6 @@ def demo_moment(now: datetime, zone: ZoneInfo) -> datetime:
     local = now.astimezone(zone)
     monday = local.date() - timedelta(days=local.weekday())
     return datetime.combine(monday + timedelta(days=DEMO_WEEKDAY), DEMO_AT, zone)
-
-
-class SandboxError(Exception):
-    """The sandbox cannot start or do what was asked; the message is one line."""
 
 
 @dataclass
@@ -222,8 +220,6 @@ class Sandbox:
             ) from None
 
     async def start(self) -> Sandbox:
-        from bot.sandbox.web import add_routes
-
         self._prepare_files()
         self.emulator = TelegramEmulator(
             TOKEN,
@@ -571,7 +567,8 @@ async def run_sandbox(
             with use_locale(sandbox.settings.default_locale):
                 print(
                     _(
-                        "Warning: {host} can be reached from other machines, and whoever opens the page can act as anyone in the sandbox."
+                        "Warning: {host} can be reached from other machines, "
+                        "and whoever opens the page can act as anyone in the sandbox."
                     ).format(host=host),
                     file=sys.stderr,
                     flush=True,

@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.campaign.schema import Campaign
 from bot.clock import Clock, FixedClock
 from bot.config import Settings
+from bot.domain import Person as Member
 from bot.services.checkin import CheckinService, previous_week, week_key, week_monday
 from bot.services.deadlines import DeadlineService
 from bot.services.delivery import DeliveryService
@@ -174,7 +175,7 @@ async def seed(
             await units.add(code, name, parent, kind)
             report.units += 1
 
-        users: dict[int, User] = {}
+        users: dict[int, Member] = {}
         for p in PEOPLE:
             past.set(joined + timedelta(minutes=len(users) * 7))
             admin = p.role == Role.admin
@@ -238,7 +239,7 @@ async def seed(
 
 
 async def _one_week(
-    svc: CheckinService, user: User, week: int, p: Person, rng: random.Random, *, quality: float
+    svc: CheckinService, user: Member, week: int, p: Person, rng: random.Random, *, quality: float
 ) -> str | None:
     r = rng.random()
     if r < 0.05:
@@ -350,8 +351,8 @@ def demo_photo(seed: int) -> bytes:
     x = rng.randint(80, 260)
     draw.rectangle((x, 140, x + 180, 300), fill=(235, 230, 220), outline=(120, 110, 100), width=3)
     for row in range(3):
-        for col in range(4):
-            wx, wy = x + 16 + col * 42, 158 + row * 44
+        for column in range(4):
+            wx, wy = x + 16 + column * 42, 158 + row * 44
             draw.rectangle((wx, wy, wx + 24, wy + 26), fill=(150, 190, 220))
     draw.polygon(((x - 10, 140), (x + 90, 100), (x + 190, 140)), fill=(180, 70, 60))
     for _ in range(5):
@@ -363,7 +364,7 @@ def demo_photo(seed: int) -> bytes:
     return out.getvalue()
 
 
-async def seed_examples(session: AsyncSession, users: dict[int, User], now: datetime, zone: ZoneInfo) -> int:
+async def seed_examples(session: AsyncSession, users: dict[int, Member], now: datetime, zone: ZoneInfo) -> int:
     try:
         from bot.services.examples import ExampleService
         from storage.examples import ExampleCategory, ExampleSubject
@@ -436,9 +437,9 @@ async def simulate_colleagues(
                 if since < slot and at <= until and not paused_for_week(user, week):
                     svc = CheckinService(session, FixedClock(at), campaign)
                     view = await svc.view(user, week)
-                    if view.status is None or view.status == CheckInStatus.in_progress:
-                        if await _one_week(svc, user, week, p, rng, quality=p.quality + 0.1) == "done":
-                            done += 1
+                    open_week = view.status is None or view.status == CheckInStatus.in_progress
+                    if open_week and await _one_week(svc, user, week, p, rng, quality=p.quality + 0.1) == "done":
+                        done += 1
                 week = next_week(week)
     return done
 

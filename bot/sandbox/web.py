@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.i18n import _, use_locale
+from bot.sandbox.clock import ClockError
+from bot.sandbox.errors import SandboxError
 from bot.services.errors import DomainError
+from bot.views.texts import error_text
 
 if TYPE_CHECKING:
     from bot.sandbox.runner import Sandbox
@@ -145,9 +148,6 @@ async def state(request: web.Request) -> web.Response:
 
 
 async def newcomer(request: web.Request) -> web.Response:
-    from bot.sandbox.runner import SandboxError
-    from bot.views.texts import error_text
-
     body = await _body(request)
     lang = _lang(body.get("lang"))
     token = body.get("token")
@@ -162,9 +162,6 @@ async def newcomer(request: web.Request) -> web.Response:
 
 
 async def jump(request: web.Request) -> web.Response:
-    from bot.sandbox.clock import ClockError
-    from bot.sandbox.runner import SandboxError
-
     body = await _body(request)
     with use_locale(_lang(body.get("lang"))):
         try:
@@ -191,9 +188,6 @@ async def commands(request: web.Request) -> web.Response:
 
 
 async def language(request: web.Request) -> web.Response:
-    from bot.sandbox.runner import SandboxError
-    from bot.views.texts import error_text
-
     user_id = _user_id(request.match_info["user_id"])
     if user_id is None:
         return _fail(400, "user id must be a number")

@@ -9,6 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
 from bot.domain import Person
+from bot.services.audit import AuditService
+from bot.services.errors import AccessDenied
 from storage.models import Role
 
 
@@ -72,18 +74,9 @@ async def deny(
     """Refuse an action the role allows in general but not on this object (a leader
     acting on another unit): an audit entry, then AccessDenied for the user's reply
     (`code` names the reason the person is told; by default "not for your role")."""
-    from bot.services.audit import AuditService
-    from bot.services.errors import AccessDenied
-
-    loaded = list(session.identity_map.values())
     await AuditService(session, clock).refused(
         user.telegram_id if user else None,
         action.value,
         detail=f"role={Role(user.role).value if user else None} {detail}".strip(),
     )
-    # The refusal's rollback expired what the update had loaded (the user first of all);
-    # reload it, so whoever catches AccessDenied can still read it.
-    for obj in loaded:
-        if obj in session:
-            await session.refresh(obj)
     raise AccessDenied(code)

@@ -16,6 +16,7 @@ import logging
 import secrets
 from typing import TYPE_CHECKING
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import Clock
@@ -64,29 +65,32 @@ class AuditService:
         self.session = session
         self.clock = clock
 
-    def note(self, actor: int | None, action: str, outcome: str = "ok", detail: str = "") -> None:
-        """Add an entry to the current unit of work (the caller commits)."""
+    def _entry(self, actor: int | None, action: str, outcome: str, detail: str) -> AuditEntry:
         log.info("%s %s by %s %s", outcome, action, person_ref(actor), detail)
-        self.repo.add(
-            AuditEntry(
-                at=self.clock.now(),
-                actor_telegram_id=actor,
-                action=action[:64],
-                outcome=outcome[:16],
-                detail=detail[:1024],
-            )
+        return AuditEntry(
+            at=self.clock.now(),
+            actor_telegram_id=actor,
+            action=action[:64],
+            outcome=outcome[:16],
+            detail=detail[:1024],
         )
 
+    def note(self, actor: int | None, action: str, outcome: str = "ok", detail: str = "") -> None:
+        """Add an entry to the current unit of work (the caller commits)."""
+        self.repo.add(self._entry(actor, action, outcome, detail))
+
     async def refused(self, actor: int | None, action: str, detail: str = "") -> None:
-        """Record a refusal on its own: whatever the update had begun is rolled back."""
-        await self.session.rollback()
-        self.note(actor, action, "refused", detail)
-        await self.session.commit()
+        """Record a refusal in a short transaction of its own, on its own connection: the
+        entry stays whatever becomes of the update's unit of work (the refusal that follows
+        ends it, and its session rolls back what it had begun when it closes). The
+        update's session and what it has loaded are left as they are."""
+        entry = self._entry(actor, action, "refused", detail)
+        async with AsyncSession(self.session.bind, expire_on_commit=False) as own:
+            AuditRepo(own).add(entry)
+            await own.commit()
 
     async def recent(self, limit: int = 30, *, refused_only: bool = False) -> list[AuditEntry]:
         """The newest entries first (an administrator's /audit)."""
-        from sqlmodel import col, select
-
         q = select(AuditEntry).order_by(col(AuditEntry.id).desc()).limit(limit)
         if refused_only:
             q = q.where(AuditEntry.outcome == "refused")

@@ -14,26 +14,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, CriterionGroup
 from bot.clock import Clock
+from bot.domain import CheckInStatus, Level, Person
 from bot.services.errors import DomainError, InvalidInput
 from bot.services.profile import clean_text
-from storage.direct import AnswerRecord, AnswerWrite, CheckinRecord, SqliteDirect
-from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, User
-
-# Rows read through the session are refreshed from the database, even when the session
-# already holds them: the direct path (SQLite) writes answers beside the session.
-FRESH = {"populate_existing": True}
-
-# A stored check-in and its answers, from the session (ORM rows) or from the direct path.
-CheckinRow = CheckIn | CheckinRecord
-AnswerRow = CheckInAnswer | AnswerRecord
+from storage.checkins import SQL_CHECKINS, AnswerRecord, AnswerWrite, CheckinRecord, CheckinStores
 
 SKIP_REASONS = ("leave", "business_trip", "sick", "other")
 NOTE_MAX = 500
@@ -69,11 +60,26 @@ def previous_week(key: int) -> int:
     return week_key(week_monday(key) - timedelta(days=7))
 
 
-def local_now(user: User, clock: Clock) -> datetime:
+def local_now(user: Person, clock: Clock) -> datetime:
     return clock.now().astimezone(ZoneInfo(user.timezone))
 
 
-def current_week(user: User, clock: Clock) -> int:
+NEVER = 999_999  # a week key after every week: never expected
+
+
+class Registered(Protocol):
+    onboarded_at: datetime | None
+    timezone: str
+
+
+def joined_week(user: Registered) -> int:
+    """The ISO week, in the person's own time zone, in which they finished registering."""
+    if user.onboarded_at is None:
+        return NEVER
+    return week_key(user.onboarded_at.astimezone(ZoneInfo(user.timezone)).date())
+
+
+def current_week(user: Person, clock: Clock) -> int:
     return week_key(local_now(user, clock).date())
 
 
@@ -162,13 +168,14 @@ class History:
 
 class CheckinService:
     def __init__(
-        self, session: AsyncSession, clock: Clock, campaign: Campaign, direct: SqliteDirect | None = None
+        self, session: AsyncSession, clock: Clock, campaign: Campaign, stores: CheckinStores | None = None
     ) -> None:
         self.session = session
         self.clock = clock
         self.campaign = campaign
-        # SQLite's direct path for the tap (storage/direct.py); None: everything through the session.
-        self.direct = direct
+        # The one repository this service talks to (storage/checkins.py), from the stores
+        # chosen at start (bot/app.py): SQLite's direct path, or Core statements on the session.
+        self.store = (stores or SQL_CHECKINS).checkins(session)
         self.order = tuple(g.code for g in campaign.individual_criteria)
 
     # -- reading -----------------------------------------------------------------------
@@ -179,22 +186,18 @@ class CheckinService:
         except KeyError:
             raise InvalidInput("criterion", value=code) from None
 
-    def current_week(self, user: User) -> int:
+    def current_week(self, user: Person) -> int:
         return current_week(user, self.clock)
 
-    async def _row(self, user: User, week: int) -> CheckIn | None:
-        res = await self.session.exec(
-            select(CheckIn).where(CheckIn.user_id == user.id, CheckIn.week == week).execution_options(**FRESH)
-        )
-        return res.first()
+    @staticmethod
+    def _id(user: Person) -> int:
+        assert user.id is not None, "a registered person has an id"
+        return user.id
 
-    async def _answers(self, checkin: CheckIn) -> dict[str, CheckInAnswer]:
-        res = await self.session.exec(
-            select(CheckInAnswer).where(CheckInAnswer.checkin_id == checkin.id).execution_options(**FRESH)
-        )
-        return {a.criterion: a for a in res.all()}
+    async def _row(self, user: Person, week: int) -> CheckinRecord | None:
+        return (await self.store.week(self._id(user), week))[0]
 
-    def _view(self, week: int, row: CheckinRow | None, answers: Mapping[str, AnswerRow]) -> CheckinView:
+    def _view(self, week: int, row: CheckinRecord | None, answers: Mapping[str, AnswerRecord]) -> CheckinView:
         if row is None:
             return CheckinView(week=week, status=None, order=self.order)
         return CheckinView(
@@ -216,85 +219,38 @@ class CheckinService:
             example_note=row.example_note,
         )
 
-    async def view(self, user: User, week: int | None = None) -> CheckinView:
+    async def view(self, user: Person, week: int | None = None) -> CheckinView:
         week = week or self.current_week(user)
-        row, answers = await self._row_and_answers(user, week)
+        row, answers = await self.store.week(self._id(user), week)
         return self._view(week, row, answers)
 
     # -- writing -----------------------------------------------------------------------
 
-    def _open_week(self, user: User, week: int) -> None:
+    def _open_week(self, user: Person, week: int) -> None:
         if week != self.current_week(user):
             raise CheckinClosed("checkin_closed", week=week)
 
-    async def _get_or_create(self, user: User, week: int) -> CheckIn:
-        row = await self._row(user, week)
-        if row is not None:
-            return row
-        now = self.clock.now()
-        row = CheckIn(user_id=user.id, unit_id=user.unit_id, week=week, started_at=now, updated_at=now)
-        self.session.add(row)
-        try:
-            await self.session.flush()
-        except IntegrityError:
-            # The unique (user, week) constraint: another request created it first.
-            await self.session.rollback()
-            again = await self._row(user, week)
-            if again is None:
-                raise
-            return again
-        return row
-
-    async def _row_and_answers(self, user: User, week: int) -> tuple[CheckIn | None, dict[str, CheckInAnswer]]:
-        """The week's check-in and its answers in one round trip."""
-        res = await self.session.exec(
-            select(CheckIn, CheckInAnswer)
-            .outerjoin(CheckInAnswer, col(CheckInAnswer.checkin_id) == CheckIn.id)
-            .where(CheckIn.user_id == user.id, CheckIn.week == week)
-            .execution_options(**FRESH)
-        )
-        row, answers = None, {}
-        for checkin, ans in res.all():
-            row = checkin
-            if ans is not None:
-                answers[ans.criterion] = ans
-        return row, answers
+    async def _get_or_create(self, user: Person, week: int) -> CheckinRecord:
+        return await self.store.get_or_create(self._id(user), user.unit_id, week, self.clock.now())
 
     async def answer(
-        self, user: User, week: int, criterion: str, level: Level, *, editing: bool = False
+        self, user: Person, week: int, criterion: str, level: Level, *, editing: bool = False
     ) -> AnswerResult:
         self._open_week(user, week)
         self.group(criterion)
         now = self.clock.now()
 
-        def plan(row: CheckinRow, answers: Mapping[str, AnswerRow]) -> tuple[AnswerResult, AnswerWrite | None]:
+        def plan(row: CheckinRecord, answers: Mapping[str, AnswerRecord]) -> tuple[AnswerResult, AnswerWrite | None]:
             return self._plan_answer(week, row, answers, criterion, level, editing, now)
 
-        if self.direct is not None:
-            # SQLite: read, decide and write in one short sqlite3 transaction (storage/direct.py).
-            assert user.id is not None
-            return await self.direct.record_answer(user.id, user.unit_id, week, now, plan)
-        row, answers = await self._row_and_answers(user, week)
-        if row is None:
-            row = await self._get_or_create(user, week)
-        result, write = plan(row, answers)
-        if write is None:
-            return result
-        ans = answers.get(criterion)
-        if ans is None:
-            ans = CheckInAnswer(checkin_id=write.checkin_id, criterion=criterion, level=level, answered_at=now)
-        ans.level, ans.sub_items, ans.note, ans.answered_at = level, write.sub_items, write.note, now
-        self.session.add(ans)
-        row.updated_at = now
-        self.session.add(row)
-        await self.session.commit()
-        return result
+        # Read, decide and write in one short transaction of the store's own.
+        return await self.store.record_answer(self._id(user), user.unit_id, week, now, plan)
 
     def _plan_answer(
         self,
         week: int,
-        row: CheckinRow,
-        answers: Mapping[str, AnswerRow],
+        row: CheckinRecord,
+        answers: Mapping[str, AnswerRecord],
         criterion: str,
         level: Level,
         editing: bool,
@@ -333,38 +289,38 @@ class CheckinService:
         new_view = replace(view, answers={code: after[code] for code in self.order if code in after})
         return AnswerResult(new_view, changed=True, needs_detail=level == Level.not_met), write
 
-    async def _unmet_answer(self, user: User, week: int, criterion: str) -> tuple[CheckIn, CheckInAnswer]:
+    async def _unmet_answer(self, user: Person, week: int, criterion: str) -> AnswerRecord:
         self._open_week(user, week)
-        row = await self._row(user, week)
-        ans = (await self._answers(row)).get(criterion) if row else None
-        if row is None or ans is None or ans.level != Level.not_met:
+        row, answers = await self.store.week(self._id(user), week)
+        ans = answers.get(criterion)
+        if row is None or ans is None or ans.id is None or ans.level != Level.not_met:
             raise CheckinClosed("checkin_closed", week=week)
-        return row, ans
+        return ans
 
-    async def toggle_sub_item(self, user: User, week: int, criterion: str, item: str) -> CheckinView:
+    async def toggle_sub_item(self, user: Person, week: int, criterion: str, item: str) -> CheckinView:
         group = self.group(criterion)
         if item not in {i.code for i in group.items}:
             raise InvalidInput("criterion", value=item)
-        row, ans = await self._unmet_answer(user, week, criterion)
+        ans = await self._unmet_answer(user, week, criterion)
+        assert ans.id is not None
         marked = [s for s in ans.sub_items.split(",") if s]
         marked = [s for s in marked if s != item] if item in marked else [*marked, item]
         # Keep the plan's order whatever the order of the taps.
-        ans.sub_items = ",".join(i.code for i in group.items if i.code in marked)
-        self.session.add(ans)
-        await self.session.commit()
+        await self.store.update_answer(ans.id, sub_items=",".join(i.code for i in group.items if i.code in marked))
+        await self.store.commit()
         return await self.view(user, week)
 
-    async def set_note(self, user: User, week: int, criterion: str, text: str) -> CheckinView:
+    async def set_note(self, user: Person, week: int, criterion: str, text: str) -> CheckinView:
         note = clean_text(text)
         if not note or len(note) > NOTE_MAX:
             raise InvalidInput("note", max=NOTE_MAX)
-        _, ans = await self._unmet_answer(user, week, criterion)
-        ans.note = note
-        self.session.add(ans)
-        await self.session.commit()
+        ans = await self._unmet_answer(user, week, criterion)
+        assert ans.id is not None
+        await self.store.update_answer(ans.id, note=note)
+        await self.store.commit()
         return await self.view(user, week)
 
-    async def _set_text(self, user: User, week: int, attr: str, text: str, limit: int, code: str) -> CheckinView:
+    async def _set_text(self, user: Person, week: int, attr: str, text: str, limit: int, code: str) -> CheckinView:
         self._open_week(user, week)
         value = clean_text(text)
         if not value or len(value) > limit:
@@ -372,59 +328,56 @@ class CheckinService:
         row = await self._row(user, week)
         if row is None or row.status == CheckInStatus.skipped:
             raise CheckinClosed("checkin_closed", week=week)
-        setattr(row, attr, value)
-        row.updated_at = self.clock.now()
-        self.session.add(row)
-        await self.session.commit()
+        await self.store.update_checkin(row.id, **{attr: value, "updated_at": self.clock.now()})
+        await self.store.commit()
         return await self.view(user, week)
 
-    async def set_reflection(self, user: User, week: int, text: str) -> CheckinView:
+    async def set_reflection(self, user: Person, week: int, text: str) -> CheckinView:
         return await self._set_text(user, week, "reflection", text, REFLECTION_MAX, "reflection")
 
-    async def set_example_note(self, user: User, week: int, text: str) -> CheckinView:
+    async def set_example_note(self, user: Person, week: int, text: str) -> CheckinView:
         return await self._set_text(user, week, "example_note", text, EXAMPLE_MAX, "example_note")
 
-    async def finish(self, user: User, week: int) -> Summary:
+    async def finish(self, user: Person, week: int) -> Summary:
         self._open_week(user, week)
-        row = await self._row(user, week)
+        row, answers = await self.store.week(self._id(user), week)
         if row is None:
             raise CheckinClosed("checkin_closed", week=week)
-        view = self._view(week, row, await self._answers(row))
+        view = self._view(week, row, answers)
         if not view.complete or row.status == CheckInStatus.skipped:
             raise CheckinClosed("checkin_incomplete", week=week)
         if row.status != CheckInStatus.done:
-            row.status = CheckInStatus.done
-            row.completed_at = row.updated_at = self.clock.now()
-            self.session.add(row)
-            await self.session.commit()
+            now = self.clock.now()
+            await self.store.update_checkin(row.id, status=CheckInStatus.done.value, completed_at=now, updated_at=now)
+            await self.store.commit()
         return await self.summary(user, week)
 
-    async def skip(self, user: User, week: int, reason: str) -> CheckinView:
+    async def skip(self, user: Person, week: int, reason: str) -> CheckinView:
         self._open_week(user, week)
         if reason not in SKIP_REASONS:
             raise InvalidInput("skip_reason", value=reason)
         row = await self._get_or_create(user, week)
         if row.status == CheckInStatus.done:
             raise CheckinClosed("checkin_done", week=week)
-        row.status, row.skip_reason = CheckInStatus.skipped, reason
-        row.updated_at = self.clock.now()
-        self.session.add(row)
-        await self.session.commit()
+        await self.store.update_checkin(
+            row.id, status=CheckInStatus.skipped.value, skip_reason=reason, updated_at=self.clock.now()
+        )
+        await self.store.commit()
         return await self.view(user, week)
 
-    async def unskip(self, user: User, week: int) -> CheckinView:
+    async def unskip(self, user: Person, week: int) -> CheckinView:
         self._open_week(user, week)
         row = await self._row(user, week)
         if row is not None and row.status == CheckInStatus.skipped:
-            row.status, row.skip_reason = CheckInStatus.in_progress, None
-            row.updated_at = self.clock.now()
-            self.session.add(row)
-            await self.session.commit()
+            await self.store.update_checkin(
+                row.id, status=CheckInStatus.in_progress.value, skip_reason=None, updated_at=self.clock.now()
+            )
+            await self.store.commit()
         return await self.view(user, week)
 
     # -- summaries and history -----------------------------------------------------------
 
-    async def position(self, user: User, view: CheckinView | None = None) -> Position:
+    async def position(self, user: Person, view: CheckinView | None = None) -> Position:
         """This week's position. `view`: this week's, when the caller already has it (saves
         two queries)."""
         if view is None or view.week != self.current_week(user):
@@ -433,39 +386,27 @@ class CheckinService:
             return Position(view, await self.summary(user, view.week), await self.streak(user))
         return Position(view)
 
-    async def summary(self, user: User, week: int) -> Summary:
+    async def summary(self, user: Person, week: int) -> Summary:
         this = await self.view(user, week)
         before = await self.view(user, previous_week(week))
         return Summary(this, before if before.status == CheckInStatus.done else None)
 
-    async def history(self, user: User, weeks: int = 12) -> History:
+    async def history(self, user: Person, weeks: int = 12) -> History:
         """Up to `weeks` weeks ending with this one; a person's history starts at the week
         they joined (no "not done" weeks from before they were registered)."""
-        from bot.services.stats import joined_week  # stats builds on this module
-
         current = self.current_week(user)
         first = min(joined_week(user), current) if user.onboarded_at is not None else 0
         keys = [current]
         while len(keys) < weeks and previous_week(keys[-1]) >= first:
             keys.append(previous_week(keys[-1]))
         keys.reverse()
-        res = await self.session.exec(
-            select(CheckIn).where(CheckIn.user_id == user.id, col(CheckIn.week).in_(keys)).execution_options(**FRESH)
-        )
-        rows = {r.week: r for r in res.all()}
-        ids = [r.id for r in rows.values()]
-        levels: dict[int, dict[str, Level]] = {r.id: {} for r in rows.values() if r.id}
-        if ids:
-            ans = await self.session.exec(
-                select(CheckInAnswer).where(col(CheckInAnswer.checkin_id).in_(ids)).execution_options(**FRESH)
-            )
-            for a in ans.all():
-                levels[a.checkin_id][a.criterion] = Level(a.level)
+        rows, answers = await self.store.weeks(self._id(user), keys)
+        levels = {cid: {a.criterion: Level(a.level) for a in found} for cid, found in answers.items()}
         out = [
             HistoryRow(
                 week=k,
                 status=CheckInStatus(rows[k].status) if k in rows else None,
-                levels=levels.get(rows[k].id or 0, {}) if k in rows else {},
+                levels=levels.get(rows[k].id, {}) if k in rows else {},
                 skip_reason=rows[k].skip_reason if k in rows else None,
             )
             for k in keys
@@ -474,11 +415,10 @@ class CheckinService:
             rows=out, streak=await self.streak(user), order=self.order, current=current, since_joined=len(keys) < weeks
         )
 
-    async def streak(self, user: User) -> int:
+    async def streak(self, user: Person) -> int:
         """Weeks done in a row, counted back from now. Skipped (excused) weeks neither break
         nor add to it; the current week, still open, does not break it either."""
-        res = await self.session.exec(select(CheckIn.week, CheckIn.status).where(CheckIn.user_id == user.id))
-        status = {week: CheckInStatus(st) for week, st in res.all()}
+        status = {week: CheckInStatus(st) for week, st in (await self.store.statuses(self._id(user))).items()}
         if not status:
             return 0
         oldest = min(status)

@@ -15,19 +15,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
-from bot.clock import Clock
+from bot.domain import Person
 from bot.services.audit import AuditService
 from bot.services.checkin import week_monday
+from bot.services.documents import DocumentService
 from bot.services.errors import InvalidInput
 from bot.services.figures import FiguresService, Tally, weeks_of_year
 from bot.services.nominations import NominationRow, NominationService, Round
 from bot.services.reports import criterion_level
-from storage.models import User
 
 LEVELS = ("good", "met", "not_met", "none")
 OTHERS = "Các đơn vị chưa có lãnh đạo trên hệ thống"  # people of units under no reporting unit
@@ -108,28 +105,10 @@ def agency_head(name: str) -> str:
     return "Thủ trưởng cơ quan thường trực"
 
 
-class ConsolidatedService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        campaign: Campaign,
-        *,
-        timezone: str,
-        ministry_name: str,
-        standing_agency: str,
-    ) -> None:
-        self.session = session
-        self.clock = clock
-        self.campaign = campaign
-        self.timezone = timezone
-        self.ministry_name = ministry_name
-        self.standing_agency = standing_agency
+class ConsolidatedService(DocumentService):
+    """Every unit's report and self-assessment gathered (plan §VI.2)."""
 
-    def today(self) -> date:
-        return self.clock.now().astimezone(ZoneInfo(self.timezone)).date()
-
-    async def build(self, year: int, admin: User | None = None) -> ConsolidatedReport:
+    async def build(self, year: int, admin: Person | None = None) -> ConsolidatedReport:
         from bot.services.self_assessment import SelfAssessmentService
         from bot.services.submissions import ReportSubmissionService
 

@@ -27,9 +27,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.checkin import week_monday
+from bot.services.documents import DocumentService
 from bot.services.errors import InvalidInput, NotFound
 from bot.services.examples import ExampleRow, ExampleService
 from bot.services.figures import FiguresService, Tally, weeks_of_year
@@ -112,7 +114,7 @@ def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
     return (cut[: cut.rindex(" ")] if " " in cut[limit // 2 :] else cut).rstrip(" ,.;:") + "…"
 
 
-class DossierService:
+class DossierService(DocumentService):
     def __init__(
         self,
         session: AsyncSession,
@@ -123,20 +125,14 @@ class DossierService:
         ministry_name: str,
         standing_agency: str,
     ) -> None:
-        self.session = session
-        self.clock = clock
-        self.campaign = campaign
-        self.timezone = timezone
-        self.ministry_name = ministry_name
-        self.standing_agency = standing_agency
+        super().__init__(
+            session, clock, campaign, timezone=timezone, ministry_name=ministry_name, standing_agency=standing_agency
+        )
         self.nominations = NominationService(session, clock, campaign, timezone)
         self.figures = FiguresService(session, clock, timezone)
         self.audit = AuditService(session, clock)
 
-    def today(self) -> date:
-        return self.clock.now().astimezone(ZoneInfo(self.timezone)).date()
-
-    async def _viewer_unit(self, viewer: User, unit: Unit, what: str) -> None:
+    async def _viewer_unit(self, viewer: Person, unit: Unit, what: str) -> None:
         """Leaders: their own unit only; administrators: any; nobody else."""
         role = Role(viewer.role)
         if role == Role.admin:
@@ -148,7 +144,7 @@ class DossierService:
         parent = await self.session.get(Unit, unit.parent_id) if unit.parent_id else None
         return parent.name if parent else self.ministry_name
 
-    async def achievement(self, viewer: User, nomination_id: int) -> AchievementReport:
+    async def achievement(self, viewer: Person, nomination_id: int) -> AchievementReport:
         """The draft achievement report of one nomination (Mẫu 02 / Mẫu 03)."""
         row = await self.session.get(Nomination, nomination_id)
         if row is None:
@@ -245,7 +241,7 @@ class DossierService:
         expected = sum(1 for w in weeks if joined is None or week_monday(w) + timedelta(days=6) >= joined)
         return Tally(expected, min(done, expected), min(skipped, expected))
 
-    async def round_dossier(self, viewer: User, round_key: str, unit_code: str | None = None) -> RoundDossier:
+    async def round_dossier(self, viewer: Person, round_key: str, unit_code: str | None = None) -> RoundDossier:
         """A unit's list of nominees and its cover submission for one round."""
         r = await self.nominations.round(round_key)
         if unit_code:
@@ -323,7 +319,20 @@ class DossierService:
             doc_code=unit.doc_code or unit.code,
         )
 
-    async def live_of_unit(self, viewer: User) -> list[tuple[Round, Nomination]]:
+    async def whole_round(
+        self, viewer: Person, round_key: str, unit_code: str | None = None, *, with_reports: bool = False
+    ) -> tuple[RoundDossier, list[AchievementReport]]:
+        """A unit's list and cover submission for a round; ``with_reports``: the leader's
+        whole dossier, every live nomination's achievement report of the round too."""
+        rd = await self.round_dossier(viewer, round_key, unit_code)
+        reports = []
+        if with_reports:
+            for _r, n in sorted(await self.live_of_unit(viewer), key=lambda pair: pair[1].slot):
+                if n.round_key == round_key and n.id is not None:
+                    reports.append(await self.achievement(viewer, n.id))
+        return rd, reports
+
+    async def live_of_unit(self, viewer: Person) -> list[tuple[Round, Nomination]]:
         """The leader's unit's live nominations, newest round first (the /dossier menu)."""
         if viewer.unit_id is None:
             return []

@@ -32,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.errors import DomainError, InvalidInput, NotFound
@@ -86,6 +87,36 @@ class UnitNominations:
     @property
     def left(self) -> int:
         return max(0, self.round.quota - len(self.live))
+
+
+@dataclass(frozen=True)
+class UnitCard:
+    """What /nominate shows a leader for one round: the unit's nominations, today, and
+    whether other rounds are open too (a way back to the list)."""
+
+    nominations: UnitNominations
+    today: date
+    several_rounds: bool = False
+
+
+@dataclass(frozen=True)
+class OpenRounds:
+    """/nominate's first answer: the rounds open now, and the card when only one is."""
+
+    rounds: list[Round]
+    today: date
+    campaign_end: date
+    card: UnitCard | None = None
+
+
+@dataclass(frozen=True)
+class RoundsBoard:
+    """The administrators' /nominations: every round with its counts."""
+
+    summaries: list[RoundSummary]
+    today: date
+    quota: int
+    campaign_end: date
 
 
 @dataclass(frozen=True)
@@ -218,7 +249,7 @@ class NominationService:
 
     # -- a leader's unit ------------------------------------------------------------------
 
-    async def leader_unit(self, leader: User, action: Action = Action.nominate) -> Unit:
+    async def leader_unit(self, leader: Person, action: Action = Action.nominate) -> Unit:
         if Role(leader.role) != Role.leader or leader.unit_id is None:
             await deny(self.session, self.clock, leader, action, "not a unit's leader")
         unit = await self.session.get(Unit, leader.unit_id)
@@ -234,7 +265,7 @@ class NominationService:
         )
         return list(res.all())
 
-    async def for_unit(self, leader: User, key: str) -> UnitNominations:
+    async def for_unit(self, leader: Person, key: str) -> UnitNominations:
         unit = await self.leader_unit(leader)
         r = await self.round(key)
         return UnitNominations(r, unit, await self._live(r.key, unit.id or 0))
@@ -271,11 +302,77 @@ class NominationService:
                 .on_conflict_do_nothing()
                 .returning(col(Nomination.id))
             )
-            new_id = (await self.session.exec(stmt)).scalar_one_or_none()  # type: ignore[call-overload]
+            new_id = (await self.session.exec(stmt)).scalar_one_or_none()
             if new_id is not None:
                 return int(new_id)
             prefer = None
         return None
+
+    # -- what /nominate shows ---------------------------------------------------------------
+
+    async def opening(self, leader: Person) -> OpenRounds:
+        """The rounds open now; the unit's card when only one is. Someone without a unit is
+        refused (and audited) even when no round is open."""
+        rounds = await self.open_rounds()
+        today = self.today()
+        if not rounds:
+            await self.leader_unit(leader)
+            return OpenRounds(rounds, today, self.campaign.end)
+        card = UnitCard(await self.for_unit(leader, rounds[0].key), today) if len(rounds) == 1 else None
+        return OpenRounds(rounds, today, self.campaign.end, card)
+
+    async def card(self, leader: Person, key: str) -> UnitCard:
+        several = len(await self.open_rounds()) > 1
+        return UnitCard(await self.for_unit(leader, key), self.today(), several)
+
+    async def open_for(self, leader: Person, key: str) -> UnitNominations:
+        """The unit's nominations in a round that is open (to add or replace one)."""
+        un = await self.for_unit(leader, key)
+        if not un.round.is_open(self.today()):
+            raise NominationRefused("round_closed")
+        return un
+
+    async def may_add(self, leader: Person, key: str) -> UnitNominations:
+        """A new nomination may be typed: the round is open and a slot is free."""
+        un = await self.open_for(leader, key)
+        if not un.left:
+            raise NominationRefused("quota_full", quota=un.round.quota)
+        return un
+
+    async def live_one(self, leader: Person, key: str, nomination_id: int, *, open_round: bool = False) -> Nomination:
+        """One of the unit's live nominations in the round (to withdraw or replace)."""
+        un = await self.for_unit(leader, key)
+        if open_round and not un.round.is_open(self.today()):
+            raise NominationRefused("round_closed")
+        target = next((n for n in un.live if n.id == nomination_id), None)
+        if target is None:
+            raise NominationRefused("nomination_gone")
+        return target
+
+    async def withdraw_shown(self, leader: Person, key: str, nomination_id: int) -> UnitCard:
+        """Withdraw, and the round's card as it is now."""
+        await self.withdraw(leader, nomination_id)
+        return await self.card(leader, key)
+
+    async def save(
+        self, leader: Person, key: str, kind: NomineeKind, nominee: str, achievement: str, *, replacing: int = 0
+    ) -> UnitCard:
+        """The last step of /nominate: a new nomination, or one in place of ``replacing``;
+        the round's card as it is then."""
+        if replacing:
+            await self.replace(leader, replacing, kind, nominee, achievement)
+        else:
+            await self.nominate(leader, key, kind, nominee, achievement)
+        return await self.card(leader, key)
+
+    async def board(self) -> RoundsBoard:
+        return RoundsBoard(await self.summaries(), self.today(), self.campaign.awards.max_per_unit, self.campaign.end)
+
+    async def export(self, admin: Person, key: str, kind: str) -> tuple[Round, list[NominationRow]]:
+        """A round's nominations for an export (XLSX or CSV), noted in the audit log."""
+        r, rows = await self.listing(key)
+        await self.note_export(admin, r.key, kind, len(rows))
+        return r, rows
 
     # -- eligibility (Decree 98/2023, Art. 4) ---------------------------------------------------
 
@@ -294,9 +391,11 @@ class NominationService:
                 .order_by(col(User.id))
             )
             return next((u for u in res.all() if " ".join(u.full_name.split()).casefold() == name), None)
-        res = await self.session.exec(select(Unit).where(col(Unit.path).startswith(unit.path)).order_by(col(Unit.path)))
+        tree = await self.session.exec(
+            select(Unit).where(col(Unit.path).startswith(unit.path)).order_by(col(Unit.path))
+        )
         whole = " ".join(nominee.split()).casefold()
-        return next((u for u in res.all() if u.name.casefold() in (name, whole) or u.code.casefold() == name), None)
+        return next((u for u in tree.all() if u.name.casefold() in (name, whole) or u.code.casefold() == name), None)
 
     async def flag_for(self, subject: User | Unit | None) -> Ineligibility | None:
         if subject is None or subject.id is None:
@@ -309,7 +408,7 @@ class NominationService:
         )
         return res.first()
 
-    async def check_eligible(self, leader: User, unit: Unit, kind: NomineeKind, nominee: str) -> None:
+    async def check_eligible(self, leader: Person, unit: Unit, kind: NomineeKind, nominee: str) -> None:
         """Refuse (and audit) a nominee an administrator flagged as not eligible."""
         flag = await self.flag_for(await self.nominee_match(unit, kind, nominee))
         if flag is not None:
@@ -317,14 +416,16 @@ class NominationService:
             await self.audit.refused(leader.telegram_id, "nomination.not_eligible", detail=detail)
             raise NominationRefused("not_eligible", nominee=nominee_name(nominee), reason=reason)
 
-    async def precheck(self, leader: User, kind: NomineeKind, nominee: str) -> str:
+    async def precheck(self, leader: Person, kind: NomineeKind, nominee: str) -> str:
         """The name step of /nominate: a well-formed name that is not flagged."""
         value = self.check_nominee(nominee)
         unit = await self.leader_unit(leader)
         await self.check_eligible(leader, unit, kind, value)
         return value
 
-    async def flag(self, admin: User, *, reason: str, user_id: int | None = None, unit_code: str | None = None) -> Flag:
+    async def flag(
+        self, admin: Person, *, reason: str, user_id: int | None = None, unit_code: str | None = None
+    ) -> Flag:
         """An administrator marks a person (by number) or a unit (by code) as not eligible."""
         value = clean_line(reason)
         if not REASON_MIN <= len(value) <= REASON_MAX:
@@ -350,7 +451,7 @@ class NominationService:
         await self.session.commit()
         return (await self.flags([row.id or 0]))[0]
 
-    async def lift(self, admin: User, flag_id: int) -> None:
+    async def lift(self, admin: Person, flag_id: int) -> None:
         row = await self.session.get(Ineligibility, flag_id)
         if row is None or row.lifted_at is not None:
             raise NotFound("eligibility", value=str(flag_id))
@@ -396,7 +497,7 @@ class NominationService:
                 )
         return out
 
-    async def nominate(self, leader: User, key: str, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
+    async def nominate(self, leader: Person, key: str, kind: NomineeKind, nominee: str, achievement: str) -> Nomination:
         """§IV.2: a live nomination of the leader's unit in an open round, if a slot is free
         and the nominee is eligible (Decree 98/2023, Art. 4)."""
         unit = await self.leader_unit(leader)
@@ -405,8 +506,9 @@ class NominationService:
         await self.check_eligible(leader, unit, kind, str(values["nominee"]))
         actor = leader.telegram_id
         new_id = await self._take_slot(r, unit.id or 0, values)
-        if new_id is None:
-            await self.session.commit()  # nothing was written; ends the transaction (SQLite's lock)
+        if new_id is None:  # nothing was written: the refusal alone is kept
+            self.audit.note(actor, "nomination.quota_full", "refused", detail=f"round={r.key} unit={unit.code}")
+            await self.session.commit()
             raise NominationRefused("quota_full", quota=r.quota)
         self.audit.note(actor, "nomination.add", detail=f"round={r.key} unit={unit.code} id={new_id}")
         await self.session.commit()
@@ -414,7 +516,7 @@ class NominationService:
         assert row is not None
         return row
 
-    async def _own(self, leader: User, nomination_id: int) -> tuple[Unit, Nomination, Round]:
+    async def _own(self, leader: Person, nomination_id: int) -> tuple[Unit, Nomination, Round]:
         unit = await self.leader_unit(leader)
         row = await self.session.get(Nomination, nomination_id)
         if row is None:
@@ -427,26 +529,31 @@ class NominationService:
             raise NominationRefused("nomination_gone")
         return unit, row, await self._open(row.round_key)
 
-    async def _withdraw(self, leader: User, row: Nomination) -> None:
-        res = await self.session.exec(  # type: ignore[call-overload]
+    async def _withdraw(self, leader: Person, row: Nomination) -> None:
+        """Mark the nomination withdrawn; NominationRefused when someone else withdrew it a
+        moment ago (nothing is written then)."""
+        res = await self.session.exec(
             update(Nomination)
             .where(col(Nomination.id) == row.id, col(Nomination.withdrawn_at).is_(None))
             .values(withdrawn_at=self.clock.now(), withdrawn_by=leader.id)
         )
-        if not res.rowcount:  # withdrawn by someone else a moment ago; nothing was written
-            await self.session.commit()
+        if not res.rowcount:
             raise NominationRefused("nomination_gone")
 
-    async def withdraw(self, leader: User, nomination_id: int) -> Nomination:
+    async def withdraw(self, leader: Person, nomination_id: int) -> Nomination:
         unit, row, r = await self._own(leader, nomination_id)
         actor = leader.telegram_id
-        await self._withdraw(leader, row)
+        try:
+            await self._withdraw(leader, row)
+        except NominationRefused:
+            await self.session.commit()  # nothing was written; ends the transaction (SQLite's lock)
+            raise
         self.audit.note(actor, "nomination.withdraw", detail=f"round={r.key} unit={unit.code} id={nomination_id}")
         await self.session.commit()
         await self.session.refresh(row)
         return row
 
-    def _values(self, leader: User, kind: NomineeKind, nominee: str, achievement: str) -> dict[str, object]:
+    def _values(self, leader: Person, kind: NomineeKind, nominee: str, achievement: str) -> dict[str, object]:
         """A nomination's checked content, for a new row or a replacement."""
         return {
             "kind": NomineeKind(kind).value,
@@ -457,18 +564,26 @@ class NominationService:
         }
 
     async def replace(
-        self, leader: User, nomination_id: int, kind: NomineeKind, nominee: str, achievement: str
+        self, leader: Person, nomination_id: int, kind: NomineeKind, nominee: str, achievement: str
     ) -> Nomination:
         """Withdraw one nomination and put another in its slot, in one transaction."""
         values = self._values(leader, kind, nominee, achievement)
         unit, row, r = await self._own(leader, nomination_id)
         await self.check_eligible(leader, unit, kind, str(values["nominee"]))
         actor = leader.telegram_id
-        await self._withdraw(leader, row)
-        new_id = await self._take_slot(r, unit.id or 0, values, prefer=row.slot)
-        if new_id is None:
-            await self.session.rollback()
-            raise NominationRefused("quota_full", quota=r.quota)
+        try:
+            # The withdrawal and the new row stand or fall together.
+            async with self.session.begin_nested():
+                await self._withdraw(leader, row)
+                new_id = await self._take_slot(r, unit.id or 0, values, prefer=row.slot)
+                if new_id is None:
+                    raise NominationRefused("quota_full", quota=r.quota)
+        except NominationRefused as exc:
+            # The savepoint undid both; the refusal alone is kept.
+            detail = f"round={r.key} unit={unit.code} id={nomination_id}"
+            self.audit.note(actor, f"nomination.{exc.code}", "refused", detail=detail)
+            await self.session.commit()
+            raise
         self.audit.note(
             actor, "nomination.replace", detail=f"round={r.key} unit={unit.code} id={nomination_id} by={new_id}"
         )
@@ -479,7 +594,7 @@ class NominationService:
 
     # -- administrators ---------------------------------------------------------------------
 
-    async def add_round(self, admin: User, title: str, closes_on: date, year: int | None = None) -> Round:
+    async def add_round(self, admin: Person, title: str, closes_on: date, year: int | None = None) -> Round:
         today = self.today()
         value = clean_line(title)
         if not ROUND_TITLE_MIN <= len(value) <= ROUND_TITLE_MAX:
@@ -506,7 +621,7 @@ class NominationService:
         await self.session.commit()
         return self._custom(row)
 
-    async def close_round(self, admin: User, round_id: int) -> Round:
+    async def close_round(self, admin: Person, round_id: int) -> Round:
         row = await self.session.get(NominationRound, round_id)
         if row is None:
             raise NotFound("round", value=f"custom-{round_id}")
@@ -565,7 +680,7 @@ class NominationService:
         ]
         return r, rows
 
-    async def note_export(self, admin: User, key: str, kind: str, count: int) -> None:
+    async def note_export(self, admin: Person, key: str, kind: str, count: int) -> None:
         self.audit.note(admin.telegram_id, f"nomination.export.{kind}", detail=f"round={key} rows={count}")
         await self.session.commit()
 

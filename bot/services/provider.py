@@ -69,7 +69,7 @@ class Services:
 
     @cached_property
     def checkin(self) -> CheckinService:
-        return CheckinService(self.session, self.clock, self.campaign, self.extras.get("direct"))
+        return CheckinService(self.session, self.clock, self.campaign, self.extras.get("checkins"))
 
     @cached_property
     def consolidated(self) -> ConsolidatedService:
@@ -148,7 +148,7 @@ class Services:
 
     @cached_property
     def submissions(self) -> ReportSubmissionService:
-        return ReportSubmissionService(self.session, self.clock, self.campaign)
+        return ReportSubmissionService(self.session, self.clock, self.campaign, self.settings.timezone)
 
     @cached_property
     def units(self) -> UnitService:

@@ -23,9 +23,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, CriterionGroup
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.checkin import week_monday
+from bot.services.documents import DocumentService
 from bot.services.errors import InvalidInput
 from bot.services.examples import ExampleRow, ExampleService
 from bot.services.figures import FiguresService, Tally, weeks_of_year
@@ -120,11 +122,11 @@ def criterion_level(levels: list[str | None]) -> str | None:
     return "met"
 
 
-def signer_for(requester: User, leaders: list[User]) -> Signer:
+def signer_for(requester: Person, leaders: list[User]) -> Signer:
     """The head signs; a deputy signs "KT." for the head; an emulation officer drafts for the
     head. Titles and names are what the people gave the bot."""
 
-    def is_head(u: User) -> bool:
+    def is_head(u: Person) -> bool:
         return bool(u.position) and not _DEPUTY.match(u.position) and bool(_HEAD.search(u.position))
 
     head = next((u for u in leaders if is_head(u)), None)
@@ -138,7 +140,7 @@ def signer_for(requester: User, leaders: list[User]) -> Signer:
     return Signer(title="Thủ trưởng đơn vị", name="")
 
 
-class ReportService:
+class ReportService(DocumentService):
     def __init__(
         self,
         session: AsyncSession,
@@ -149,18 +151,10 @@ class ReportService:
         ministry_name: str,
         standing_agency: str,
     ) -> None:
-        self.session = session
-        self.clock = clock
-        self.campaign = campaign
-        self.timezone = timezone
-        self.ministry_name = ministry_name
-        self.standing_agency = standing_agency
+        super().__init__(
+            session, clock, campaign, timezone=timezone, ministry_name=ministry_name, standing_agency=standing_agency
+        )
         self.figures = FiguresService(session, clock, timezone)
-
-    def years(self) -> list[int]:
-        """The years a report can be drafted for: from the campaign's start to this year."""
-        today = self.figures.today()
-        return list(range(self.campaign.start.year, today.year + 1))
 
     async def _self_assessments(self, unit_id: int, year: int) -> dict[int, Any]:
         """The unit's and its sub-units' self-assessments (F's rollup), by unit id."""
@@ -171,7 +165,7 @@ class ReportService:
         svc = SelfAssessmentService(self.session, self.clock, self.campaign)
         return dict(await svc.for_report_rollup(unit_id, year))
 
-    async def annual(self, leader: User, year: int) -> AnnualReport:
+    async def annual(self, leader: Person, year: int) -> AnnualReport:
         """The leader's own unit (and its sub-units), one year."""
         if Role(leader.role) != Role.leader or leader.unit_id is None:
             await deny(self.session, self.clock, leader, Action.report, "not a unit's leader")
@@ -185,7 +179,7 @@ class ReportService:
         await self.session.commit()
         return report
 
-    async def build(self, unit: Unit, year: int, *, requester: User | None = None) -> AnnualReport:
+    async def build(self, unit: Unit, year: int, *, requester: Person | None = None) -> AnnualReport:
         today = self.figures.today()
         parent = await self.session.get(Unit, unit.parent_id) if unit.parent_id else None
         subtree = list(

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, CriterionGroup, Figure
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
@@ -149,6 +151,22 @@ def clean_figure(figure: Figure, value: str) -> str:
     return raw.replace(".", ",")
 
 
+@dataclass(frozen=True)
+class Overview:
+    """The /selfassess card: the assessment, and what the person may do with it."""
+
+    sa: UnitSelfAssessment
+    editable: bool
+    is_leader: bool = False
+    has_sub_units: bool = False
+
+
+@dataclass(frozen=True)
+class OfficerCard:
+    officer: User | None
+    members: list[User]
+
+
 class SelfAssessmentService:
     def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign) -> None:
         self.session = session
@@ -167,7 +185,7 @@ class SelfAssessmentService:
         )
         return res.first()
 
-    async def is_officer(self, user: User) -> bool:
+    async def is_officer(self, user: Person) -> bool:
         if user.id is None or user.unit_id is None:
             return False
         res = await self.session.exec(
@@ -179,7 +197,7 @@ class SelfAssessmentService:
         )
         return res.first() is not None
 
-    async def unit_members(self, leader: User) -> list[User]:
+    async def unit_members(self, leader: Person) -> list[User]:
         """Registered members of the leader's unit who could be appointed."""
         if leader.unit_id is None:
             return []
@@ -196,7 +214,7 @@ class SelfAssessmentService:
         )
         return list(res.all())
 
-    async def appoint_officer(self, leader: User, user_id: int) -> User:
+    async def appoint_officer(self, leader: Person, user_id: int) -> User:
         """§VI.1 paperwork on the leader's behalf: the leader appoints one member of the unit
         (replacing an earlier appointment)."""
         if leader.role != Role.leader or leader.unit_id is None:
@@ -230,7 +248,7 @@ class SelfAssessmentService:
         await self.session.commit()
         return person
 
-    async def revoke_officer(self, leader: User) -> bool:
+    async def revoke_officer(self, leader: Person) -> bool:
         if leader.role != Role.leader or leader.unit_id is None:
             await deny(self.session, self.clock, leader, Action.report, "revoke officer: not a leader")
         res = await self.session.exec(
@@ -249,13 +267,13 @@ class SelfAssessmentService:
 
     # -- access ---------------------------------------------------------------------------
 
-    async def may_assess(self, user: User) -> bool:
+    async def may_assess(self, user: Person) -> bool:
         """The unit's leader or its appointed emulation officer."""
         if user.unit_id is None:
             return False
         return user.role == Role.leader or await self.is_officer(user)
 
-    async def _editable_unit(self, user: User, unit_id: int | None = None) -> Unit:
+    async def _editable_unit(self, user: Person, unit_id: int | None = None) -> Unit:
         """The unit ``user`` may assess: their own, as its leader or emulation officer."""
         target = unit_id if unit_id is not None else user.unit_id
         if not await self.may_assess(user) or target != user.unit_id:
@@ -265,7 +283,7 @@ class SelfAssessmentService:
             raise NotFound("unit", value=str(target))
         return unit
 
-    async def _viewable_unit(self, user: User, unit_id: int) -> Unit:
+    async def _viewable_unit(self, user: Person, unit_id: int) -> Unit:
         """Admins see every unit; a leader their own unit and its sub-units; the officer
         their own unit. Everyone else is refused (and audited)."""
         unit = await self.session.get(Unit, unit_id)
@@ -289,7 +307,7 @@ class SelfAssessmentService:
         )
         return res.first()
 
-    async def start(self, user: User, year: int) -> UnitAssessment:
+    async def start(self, user: Person, year: int) -> UnitAssessment:
         """The user's unit's assessment for ``year``, begun if it was not."""
         unit = await self._editable_unit(user)
         row = await self._assessment(unit.id, year)  # type: ignore[arg-type]
@@ -297,19 +315,19 @@ class SelfAssessmentService:
             return row
         now = self.clock.now()
         row = UnitAssessment(unit_id=unit.id, year=year, created_by=user.id, created_at=now, updated_at=now)  # type: ignore[arg-type]
-        self.session.add(row)
         try:
-            self.audit.note(user.telegram_id, "selfassess.start", detail=f"unit={unit.id} year={year}")
-            await self.session.commit()
+            async with self.session.begin_nested():
+                self.session.add(row)
         except IntegrityError:  # a second tap at the same moment began it
-            await self.session.rollback()
-            await self.session.refresh(user)
             again = await self._assessment(unit.id, year)  # type: ignore[arg-type]
             assert again is not None
+            await self.session.commit()
             return again
+        self.audit.note(user.telegram_id, "selfassess.start", detail=f"unit={unit.id} year={year}")
+        await self.session.commit()
         return row
 
-    async def _draft(self, user: User, assessment_id: int) -> UnitAssessment:
+    async def _draft(self, user: Person, assessment_id: int) -> UnitAssessment:
         row = await self.session.get(UnitAssessment, assessment_id)
         if row is None:
             raise NotFound("assessment", value=str(assessment_id))
@@ -341,17 +359,17 @@ class SelfAssessmentService:
         row = res.first()
         if row is None:
             row = AssessmentItem(
-                assessment_id=assessment.id,
+                assessment_id=assessment.id or 0,
                 criterion=criterion,
                 item=item or "",
-                figures={},  # type: ignore[arg-type]
+                figures={},
                 updated_at=self.clock.now(),
             )
         return row
 
     async def _change(
         self,
-        user: User,
+        user: Person,
         assessment_id: int,
         criterion: str,
         item: str | None,
@@ -367,23 +385,23 @@ class SelfAssessmentService:
             apply(row)
             now = self.clock.now()
             row.updated_at, row.updated_by, assessment.updated_at = now, user.id, now
-            self.session.add(row)
-            self.session.add(assessment)
+            try:
+                async with self.session.begin_nested():
+                    self.session.add(row)
+                    self.session.add(assessment)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                continue
             self.audit.note(
                 user.telegram_id,
                 f"selfassess.{what}",
                 detail=f"unit={assessment.unit_id} year={assessment.year} {criterion}/{item or '-'}",
             )
-            try:
-                await self.session.commit()
-                return
-            except IntegrityError:
-                await self.session.rollback()
-                await self.session.refresh(user)
-                if attempt == 2:
-                    raise
+            await self.session.commit()
+            return
 
-    async def set_level(self, user: User, assessment_id: int, criterion: str, item: str | None, level: str) -> None:
+    async def set_level(self, user: Person, assessment_id: int, criterion: str, item: str | None, level: str) -> None:
         if level not in LEVELS:
             raise InvalidInput("assessment_level")
         self._check_key(criterion, item)
@@ -393,7 +411,7 @@ class SelfAssessmentService:
 
         await self._change(user, assessment_id, criterion, item, "level", apply)
 
-    async def set_account(self, user: User, assessment_id: int, criterion: str, text: str) -> str:
+    async def set_account(self, user: Person, assessment_id: int, criterion: str, text: str) -> str:
         """The group's account as given (spaces folded). Over ACCOUNT_MAX characters it is
         refused whole, and the account stored before stays as it was."""
         account = "\n".join(" ".join(line.split()) for line in (text or "").strip().splitlines()).strip()
@@ -409,7 +427,7 @@ class SelfAssessmentService:
         await self._change(user, assessment_id, criterion, None, "account", apply)
         return account
 
-    async def set_figure(self, user: User, assessment_id: int, criterion: str, code: str, value: str) -> str:
+    async def set_figure(self, user: Person, assessment_id: int, criterion: str, code: str, value: str) -> str:
         group = self._group(criterion)
         try:
             figure = group.figure(code)
@@ -433,7 +451,7 @@ class SelfAssessmentService:
 
     async def add_evidence(
         self,
-        user: User,
+        user: Person,
         assessment_id: int,
         criterion: str,
         *,
@@ -468,38 +486,37 @@ class SelfAssessmentService:
         else:
             name = " ".join((name or "").split())[:255] or f"file-{count + 1}"
             mime = (mime or "application/octet-stream")[:100]
-        self.session.add(
-            AssessmentEvidence(
-                assessment_id=assessment_id,
-                criterion=criterion,
-                item="",
-                kind=EvidenceKind(kind),
-                name=name,
-                mime=mime,
-                size=len(data),
-                data=data,
-                source_id=source_id,
-                added_by=user.id,
-                created_at=self.clock.now(),
-            )
+        evidence = AssessmentEvidence(
+            assessment_id=assessment_id,
+            criterion=criterion,
+            item="",
+            kind=EvidenceKind(kind),
+            name=name,
+            mime=mime,
+            size=len(data),
+            data=data,
+            source_id=source_id,
+            added_by=user.id,
+            created_at=self.clock.now(),
         )
         assessment.updated_at = self.clock.now()
-        self.session.add(assessment)
+        try:
+            async with self.session.begin_nested():
+                self.session.add(evidence)
+                self.session.add(assessment)
+        except IntegrityError:  # delivered twice at the same moment
+            await self.session.commit()
+            return EvidenceAdded(await self.evidence_count(assessment_id, criterion), added=False)
         self.audit.note(
             user.telegram_id, "selfassess.evidence", detail=f"unit={assessment.unit_id} {criterion} {kind} {len(data)}B"
         )
-        try:
-            await self.session.commit()
-        except IntegrityError:  # delivered twice at the same moment
-            await self.session.rollback()
-            await self.session.refresh(user)
-            return EvidenceAdded(await self.evidence_count(assessment_id, criterion), added=False)
+        await self.session.commit()
         return EvidenceAdded(count + 1, added=True)
 
-    async def remove_evidence(self, user: User, assessment_id: int, criterion: str) -> None:
+    async def remove_evidence(self, user: Person, assessment_id: int, criterion: str) -> None:
         assessment = await self._draft(user, assessment_id)
         await self.session.exec(
-            delete(AssessmentEvidence).where(  # type: ignore[call-overload]
+            delete(AssessmentEvidence).where(
                 col(AssessmentEvidence.assessment_id) == assessment_id, col(AssessmentEvidence.criterion) == criterion
             )
         )
@@ -508,7 +525,7 @@ class SelfAssessmentService:
         self.audit.note(user.telegram_id, "selfassess.evidence_clear", detail=f"unit={assessment.unit_id} {criterion}")
         await self.session.commit()
 
-    async def evidence(self, user: User, assessment_id: int, criterion: str) -> list[AssessmentEvidence]:
+    async def evidence(self, user: Person, assessment_id: int, criterion: str) -> list[AssessmentEvidence]:
         row = await self.session.get(UnitAssessment, assessment_id)
         if row is None:
             raise NotFound("assessment", value=str(assessment_id))
@@ -533,7 +550,7 @@ class SelfAssessmentService:
         answered = await self.for_assessment(assessment_id)
         return [g.code for g in self.campaign.collective_criteria if (answered.group(g.code) or _EMPTY).level is None]
 
-    async def submit(self, user: User, assessment_id: int) -> UnitAssessment:
+    async def submit(self, user: Person, assessment_id: int) -> UnitAssessment:
         """Close the self-assessment: every criterion group needs a level. After this it is
         read only."""
         assessment = await self._draft(user, assessment_id)
@@ -552,7 +569,7 @@ class SelfAssessmentService:
         await self.session.commit()
         return assessment
 
-    async def close_if_draft(self, unit_id: int, year: int, by: User) -> None:
+    async def close_if_draft(self, unit_id: int, year: int, by: Person) -> None:
         """The unit has submitted its signed report: its self-assessment is final too (the
         caller commits)."""
         row = await self._assessment(unit_id, year)
@@ -561,18 +578,176 @@ class SelfAssessmentService:
             row.status, row.submitted_at, row.submitted_by, row.updated_at = AssessmentStatus.submitted, now, by.id, now
             self.session.add(row)
 
+    # -- what /selfassess shows (one call per tap) ------------------------------------------
+
+    def year_of(self, user: Person) -> int:
+        """§VI.1: the report covers the calendar year it is due in (before 15 December)."""
+        return self.clock.now().astimezone(ZoneInfo(user.timezone)).year
+
+    def group_at(self, index: int) -> CriterionGroup:
+        """The collective criterion a button names; a stale or forged index is refused."""
+        if not 0 <= index < len(self.campaign.collective_criteria):
+            raise InvalidInput("assessment_stale")
+        return self.campaign.collective_criteria[index]
+
+    async def _has_sub_units(self, unit_id: int) -> bool:
+        unit = await self.session.get(Unit, unit_id)
+        if unit is None:
+            return False
+        res = await self.session.exec(
+            select(Unit.id).where(col(Unit.path).startswith(unit.path), Unit.id != unit_id).limit(1)
+        )
+        return res.first() is not None
+
+    async def own(self, user: Person) -> UnitSelfAssessment:
+        return await self.mine(user, self.year_of(user))
+
+    async def draft_of(self, user: Person) -> UnitSelfAssessment:
+        sa = await self.own(user)
+        if sa.status != AssessmentStatus.draft.value:
+            raise InvalidInput("assessment_submitted")
+        return sa
+
+    async def overview(self, user: Person) -> Overview:
+        """One's own unit's card (begun if it was not)."""
+        sa = await self.own(user)
+        leader = user.role == Role.leader
+        return Overview(
+            sa,
+            editable=sa.status == AssessmentStatus.draft.value,
+            is_leader=leader,
+            has_sub_units=leader and await self._has_sub_units(sa.unit_id),
+        )
+
+    async def unit_overview(self, user: Person, unit_id: int) -> Overview:
+        """A sub-unit's (the parent unit's leader) or any unit's (admins), read only."""
+        return Overview(await self.view(user, unit_id, self.year_of(user)), editable=False)
+
+    async def overview_by_code(self, user: Person, code: str) -> Overview:
+        from bot.services.units import UnitService
+
+        unit = await UnitService(self.session, self.clock).get_by_code(code)
+        return await self.unit_overview(user, unit.id or 0)
+
+    async def criterion_shown(self, user: Person, index: int, unit_id: int = 0) -> Overview:
+        """A criterion's card: one's own (editable while a draft) or a unit's, read only."""
+        self.group_at(index)
+        if unit_id:
+            return await self.unit_overview(user, unit_id)
+        sa = await self.own(user)
+        return Overview(sa, editable=sa.status == AssessmentStatus.draft.value)
+
+    async def level_at(self, user: Person, index: int, item: int | None, level: int) -> UnitSelfAssessment:
+        """A level tapped for a criterion (item None) or one of its sub-items (by index)."""
+        group = self.group_at(index)
+        key: str | None = None
+        if item is not None:
+            keys = [k for k in assessed_items(group) if k is not None]
+            if not 0 <= item < len(keys):
+                raise InvalidInput("assessment_stale")
+            key = keys[item]
+        if not 0 <= level < len(LEVELS):
+            raise InvalidInput("assessment_stale")
+        await self.set_level(user, (await self.own(user)).assessment_id or 0, group.code, key, LEVELS[level])
+        return await self.own(user)
+
+    def figure_at(self, index: int, figure: int) -> tuple[CriterionGroup, Figure]:
+        group = self.group_at(index)
+        if not 0 <= figure < len(group.figures):
+            raise InvalidInput("assessment_stale")
+        return group, group.figures[figure]
+
+    async def yes_no_at(self, user: Person, index: int, figure: int, yes: bool) -> UnitSelfAssessment:
+        group, fig = self.figure_at(index, figure)
+        await self.set_figure(
+            user, (await self.own(user)).assessment_id or 0, group.code, fig.code, "yes" if yes else "no"
+        )
+        return await self.own(user)
+
+    async def clear_evidence_at(self, user: Person, index: int) -> UnitSelfAssessment:
+        group = self.group_at(index)
+        await self.remove_evidence(user, (await self.own(user)).assessment_id or 0, group.code)
+        return await self.own(user)
+
+    async def ready_to_submit(self, user: Person) -> UnitSelfAssessment:
+        """Every criterion assessed: the unit's draft, to confirm."""
+        sa = await self.draft_of(user)
+        missing = await self.missing(sa.assessment_id or 0)
+        if missing:
+            raise InvalidInput("assessment_incomplete", missing=", ".join(f"{m})" for m in missing))
+        return sa
+
+    async def submit_own(self, user: Person) -> Overview:
+        await self.submit(user, (await self.draft_of(user)).assessment_id or 0)
+        return await self.overview(user)
+
+    async def sub_units(self, user: Person) -> tuple[int, dict[int, UnitSelfAssessment]]:
+        """The year and the unit's roll-up: itself first, then its sub-units."""
+        if user.unit_id is None:
+            raise InvalidInput("assessment_stale")
+        year = self.year_of(user)
+        return year, await self.rollup(user, user.unit_id, year)
+
+    async def officer_card(self, leader: Person) -> OfficerCard:
+        """The unit's emulation officer and who could be appointed (the unit's leader only)."""
+        if leader.role != Role.leader or leader.unit_id is None:
+            await deny(self.session, self.clock, leader, Action.report, "officer card")
+        return OfficerCard(await self.officer(leader.unit_id or 0), await self.unit_members(leader))
+
+    async def appoint_shown(self, leader: Person, user_id: int) -> OfficerCard:
+        await self.appoint_officer(leader, user_id)
+        return await self.officer_card(leader)
+
+    async def revoke_shown(self, leader: Person) -> OfficerCard:
+        await self.revoke_officer(leader)
+        return await self.officer_card(leader)
+
+    async def evidence_at(self, user: Person, index: int, unit_id: int = 0) -> list[AssessmentEvidence]:
+        """A criterion's evidence, for whoever may read the self-assessment."""
+        group = self.group_at(index)
+        sa = await self.view(user, unit_id, self.year_of(user)) if unit_id else await self.own(user)
+        return await self.evidence(user, sa.assessment_id or 0, group.code)
+
+    async def account_typed(self, user: Person, assessment_id: int, index: int, text: str) -> UnitSelfAssessment:
+        await self.set_account(user, assessment_id, self.group_at(index).code, text)
+        return await self.for_assessment(assessment_id)
+
+    async def figure_typed(
+        self, user: Person, assessment_id: int, index: int, figure: int, text: str
+    ) -> UnitSelfAssessment:
+        group, fig = self.figure_at(index, figure)
+        await self.set_figure(user, assessment_id, group.code, fig.code, text)
+        return await self.for_assessment(assessment_id)
+
+    async def evidence_sent(
+        self,
+        user: Person,
+        assessment_id: int,
+        index: int,
+        *,
+        kind: str,
+        name: str,
+        mime: str,
+        data: bytes,
+        source_id: str,
+    ) -> EvidenceAdded:
+        group = self.group_at(index)
+        return await self.add_evidence(
+            user, assessment_id, group.code, kind=kind, name=name, mime=mime, data=data, source_id=source_id
+        )
+
     # -- reading --------------------------------------------------------------------------
 
-    async def mine(self, user: User, year: int) -> UnitSelfAssessment:
+    async def mine(self, user: Person, year: int) -> UnitSelfAssessment:
         """The user's own unit's assessment (begun if it was not), for the /selfassess card."""
         row = await self.start(user, year)
         return await self.for_assessment(row.id)  # type: ignore[arg-type]
 
-    async def view(self, user: User, unit_id: int, year: int) -> UnitSelfAssessment:
+    async def view(self, user: Person, unit_id: int, year: int) -> UnitSelfAssessment:
         await self._viewable_unit(user, unit_id)
         return await self.for_report(unit_id, year)
 
-    async def rollup(self, user: User, unit_id: int, year: int) -> dict[int, UnitSelfAssessment]:
+    async def rollup(self, user: Person, unit_id: int, year: int) -> dict[int, UnitSelfAssessment]:
         await self._viewable_unit(user, unit_id)
         return await self.for_report_rollup(unit_id, year)
 
@@ -632,8 +807,10 @@ class SelfAssessmentService:
                 .where(col(AssessmentEvidence.assessment_id).in_(ids))
                 .order_by(col(AssessmentEvidence.id))
             )
-            for aid, criterion, name, kind in res.all():
-                evidence.setdefault((aid, criterion), []).append(EvidenceRef(name=name, kind=EvidenceKind(kind).value))
+            for owner, criterion, name, kind in res.all():
+                evidence.setdefault((owner, criterion), []).append(
+                    EvidenceRef(name=name, kind=EvidenceKind(kind).value)
+                )
         out: dict[int, UnitSelfAssessment] = {}
         for unit_id in unit_ids:
             unit = units[unit_id]
@@ -642,7 +819,7 @@ class SelfAssessmentService:
             items: list[ItemAssessment] = []
             for group in self.campaign.collective_criteria:
                 for key in assessed_items(group):
-                    answer = answers.get((aid, group.code, key or "")) if aid is not None else None  # type: ignore[index]
+                    answer = answers.get((aid, group.code, key or "")) if aid is not None else None
                     items.append(
                         ItemAssessment(
                             criterion=group.code,
@@ -652,7 +829,7 @@ class SelfAssessmentService:
                             figures=dict(answer.figures or {}) if answer is not None else {},
                             evidence=list(evidence.get((aid, group.code), []))
                             if key is None and aid is not None
-                            else [],  # type: ignore[arg-type]
+                            else [],
                         )
                     )
             out[unit_id] = UnitSelfAssessment(

@@ -18,16 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.checkin import previous_week, week_key, week_monday
+from bot.services.checkin import NEVER, joined_week, previous_week, week_monday
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level, Role, User
 
 MIN_GROUP = 3
-NEVER = 999_999  # a week key after every week: never expected
 IN_CHUNK = 900  # ids per IN (...) list, well under every database's parameter limit
 
 
@@ -90,13 +88,6 @@ class Member(Protocol):
     checkin_weekday: int
     paused_from: date | None
     paused_until: date | None
-
-
-def joined_week(user: Member) -> int:
-    """The ISO week, in the person's own time zone, in which they finished registering."""
-    if user.onboarded_at is None:
-        return NEVER
-    return week_key(user.onboarded_at.astimezone(ZoneInfo(user.timezone)).date())
 
 
 def joined_before(since: int) -> datetime:

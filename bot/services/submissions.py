@@ -13,8 +13,11 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -22,12 +25,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, Deadline
 from bot.clock import Clock
+from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
 from bot.services.errors import InvalidInput, NotFound
 from storage.delivery import DeadlineDone
 from storage.models import Role, Unit, User
 from storage.yearly import FILE_MAX_BYTES, ReportSubmission
+
+if TYPE_CHECKING:
+    from bot.services.deadlines import Occurrence
 
 __all__ = [
     "FILE_MAX_BYTES",
@@ -92,12 +99,91 @@ def sniff_report_file(name: str, data: bytes) -> str:
     raise InvalidInput("report_file_type", name=name or "")
 
 
+@dataclass(frozen=True)
+class SubmitOpening:
+    """/submit's first answer: the year, and the unit's file in force if it has one."""
+
+    year: int
+    current: ReportSubmission | None
+
+
+@dataclass(frozen=True)
+class SubmittedFile:
+    """A submitted file to send (an administrator's or the unit's own download)."""
+
+    row: ReportSubmission
+    unit_name: str
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """What the one-tap reminder did: messages queued, and the leaders it was for."""
+
+    queued: int
+    leaders: int
+
+
+#: Draws the deadline's reminder for one leader: (leader, occurrence, days left) → an outbox body.
+ReminderDraw = Callable[[User, "Occurrence", int], dict[str, Any]]
+
+
 class ReportSubmissionService:
-    def __init__(self, session: AsyncSession, clock: Clock, campaign: Campaign) -> None:
+    def __init__(
+        self, session: AsyncSession, clock: Clock, campaign: Campaign, timezone: str = "Asia/Ho_Chi_Minh"
+    ) -> None:
         self.session = session
         self.clock = clock
         self.campaign = campaign
+        self.tz = ZoneInfo(timezone)
         self.audit = AuditService(session, clock)
+
+    def year_of(self, user: Person) -> int:
+        """The year in the person's own time zone (the report they are busy with)."""
+        return self.clock.now().astimezone(ZoneInfo(user.timezone)).year
+
+    async def opening(self, user: Person) -> SubmitOpening:
+        """/submit: refused (and audited) for everyone but the unit's leader or officer."""
+        unit = await self._may_submit(user)
+        year = self.year_of(user)
+        return SubmitOpening(year, await self.current(unit.id or 0, year))
+
+    async def check_size(self, user: Person, size: int | None) -> None:
+        """A file too big is refused (and audited) from the size Telegram gives, before the download."""
+        if size is not None and size > FILE_MAX_BYTES:
+            self.audit.note(user.telegram_id, "report.submit", "refused", detail=f"file_too_big size={size}")
+            await self.session.commit()
+            raise InvalidInput("file_too_big", max=FILE_MAX_BYTES // (1024 * 1024))
+
+    async def file_shown(self, user: Person, submission_id: int) -> SubmittedFile:
+        row = await self.file(user, submission_id)
+        unit = await self.session.get(Unit, row.unit_id)
+        return SubmittedFile(row, unit.name if unit else str(row.unit_id))
+
+    async def remind(self, admin: Person, year: int, draw: ReminderDraw) -> Reminded:
+        """One tap: the deadline's reminder to every leader of a unit that has not submitted,
+        through the outbox (rate limits, retries); at most once a day per leader."""
+        from bot.services.deadlines import DeadlineService
+        from bot.services.delivery import DeliveryService, Outgoing
+
+        occ = await DeadlineService(self.session, self.clock, self.campaign).find(self.deadline_key(year))
+        today = self.clock.now().astimezone(self.tz).date()
+        leaders = await self.pending_leaders(year)
+        out = [
+            Outgoing(
+                f"remind-now:{occ.key}:{leader.id}:{today.isoformat()}",
+                "reminder",
+                leader.telegram_id,  # type: ignore[arg-type]
+                draw(leader, occ, max(0, occ.days_left(today))),
+                leader.id,
+            )
+            for leader in leaders
+        ]
+        queued = await DeliveryService(self.session, self.clock).enqueue(out)
+        self.audit.note(
+            admin.telegram_id, "report.remind", detail=f"year={year} leaders={len(leaders)} queued={queued}"
+        )
+        await self.session.commit()
+        return Reminded(queued, len(leaders))
 
     def deadline_key(self, year: int) -> str:
         """ "annual-report@2026-12-15": the deadline occurrence a submission marks done. The
@@ -107,7 +193,7 @@ class ReportSubmissionService:
         code = deadline.code if deadline is not None else ANNUAL_REPORT
         return f"{code}@{(due or date(year, 12, 15)).isoformat()}"
 
-    async def _may_submit(self, user: User) -> Unit:
+    async def _may_submit(self, user: Person) -> Unit:
         from bot.services.self_assessment import SelfAssessmentService
 
         if user.unit_id is None or not await SelfAssessmentService(self.session, self.clock, self.campaign).may_assess(
@@ -138,7 +224,7 @@ class ReportSubmissionService:
         )
         return list(res.all())
 
-    async def check_upload(self, user: User, name: str, data: bytes) -> str:
+    async def check_upload(self, user: Person, name: str, data: bytes) -> str:
         """Refuse a file that is not a PDF/DOCX or is over 20 MB (audited); its MIME type."""
         try:
             return sniff_report_file(name, data)
@@ -150,7 +236,7 @@ class ReportSubmissionService:
             raise
 
     async def submit(
-        self, user: User, year: int, *, file_name: str, data: bytes, source_id: str = "", replace: bool = False
+        self, user: Person, year: int, *, file_name: str, data: bytes, source_id: str = "", replace: bool = False
     ) -> ReportSubmission:
         """Keep the signed report for the user's unit and mark the year's report deadline
         done for it. A unit that has submitted already gets AlreadySubmitted unless
@@ -161,17 +247,12 @@ class ReportSubmissionService:
         if previous is not None and not replace:
             raise AlreadySubmitted(name=previous.file_name)
         now = self.clock.now()
-        if previous is not None:
-            previous.superseded_at = now
-            previous.superseded_by = user.id
-            self.session.add(previous)
-            await self.session.flush()
         key = self.deadline_key(year)
         row = ReportSubmission(
-            unit_id=unit.id,
+            unit_id=unit.id or 0,
             year=year,
             deadline_key=key,
-            file_name=(" ".join(file_name.split()) or "report")[:255],  # type: ignore[arg-type]
+            file_name=(" ".join(file_name.split()) or "report")[:255],
             mime=mime,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
@@ -180,7 +261,18 @@ class ReportSubmissionService:
             submitted_by=user.id,
             submitted_at=now,
         )
-        self.session.add(row)
+        try:
+            async with self.session.begin_nested():
+                if previous is not None:
+                    previous.superseded_at = now
+                    previous.superseded_by = user.id
+                    self.session.add(previous)
+                    await self.session.flush()
+                self.session.add(row)
+        except IntegrityError:  # another upload for the unit landed at the same moment
+            current = await self.current(unit.id, year)  # type: ignore[arg-type]
+            await self.session.commit()  # nothing was written; ends the transaction
+            raise AlreadySubmitted(name=current.file_name if current else "") from None
         done = await self.session.exec(
             select(DeadlineDone.id).where(DeadlineDone.deadline_key == key, DeadlineDone.unit_id == unit.id)
         )
@@ -195,22 +287,16 @@ class ReportSubmissionService:
             detail=f"unit={unit.id} year={year} {mime} {len(data)}B sha256={row.sha256[:16]}"
             + (f" supersedes={previous.id}" if previous is not None else ""),
         )
-        try:
-            await self.session.commit()
-        except IntegrityError:  # another upload for the unit landed at the same moment
-            await self.session.rollback()
-            await self.session.refresh(user)
-            current = await self.current(unit.id, year)  # type: ignore[arg-type]
-            raise AlreadySubmitted(name=current.file_name if current else "") from None
+        await self.session.commit()
         return row
 
     async def replace(
-        self, user: User, year: int, *, file_name: str, data: bytes, source_id: str = ""
+        self, user: Person, year: int, *, file_name: str, data: bytes, source_id: str = ""
     ) -> ReportSubmission:
         """A second submission, confirmed: replaces the first, which stays superseded."""
         return await self.submit(user, year, file_name=file_name, data=data, source_id=source_id, replace=True)
 
-    async def file(self, user: User, submission_id: int) -> ReportSubmission:
+    async def file(self, user: Person, submission_id: int) -> ReportSubmission:
         """A submitted file, for an admin (any unit) or the unit's own leader or officer."""
         row = await self.session.get(ReportSubmission, submission_id)
         if row is None:
@@ -248,26 +334,26 @@ class ReportSubmissionService:
         )
         live: dict[int, tuple[ReportSubmission, str | None]] = {}
         replaced: dict[int, int] = {}
-        for row, name in res.all():
-            if row.superseded_at is None:
-                live[row.unit_id] = (row, name)
+        for sub, who in res.all():
+            if sub.superseded_at is None:
+                live[sub.unit_id] = (sub, who)
             else:
-                replaced[row.unit_id] = replaced.get(row.unit_id, 0) + 1
+                replaced[sub.unit_id] = replaced.get(sub.unit_id, 0) + 1
         out = []
         for unit in units:
-            found = live.get(unit.id)  # type: ignore[arg-type]
+            found = live.get(unit.id or 0)
             row, name = found if found is not None else (None, None)
             out.append(
                 UnitSubmission(
-                    unit_id=unit.id,
+                    unit_id=unit.id or 0,
                     unit_code=unit.code,
-                    unit_name=unit.name,  # type: ignore[arg-type]
+                    unit_name=unit.name,
                     submitted_at=row.submitted_at if row else None,
                     file_name=row.file_name if row else None,
                     submitted_by=(name or "") if row else None,
                     submission_id=row.id if row else None,
                     size=row.size if row else None,
-                    replaced=replaced.get(unit.id, 0),  # type: ignore[arg-type]
+                    replaced=replaced.get(unit.id or 0, 0),
                 )
             )
         return out

@@ -204,7 +204,7 @@ class NominateAct(str, enum.Enum):
     add = "ad"  # v: 0 collective, 1 individual
     withdraw = "wd"  # asks first
     withdraw_yes = "wy"
-    replace = "rp"  # v: 0 collective, 1 individual
+    replace_one = "rp"  # v: 0 collective, 1 individual
     rounds = "rs"  # back to the list of open rounds
 
 

@@ -6,8 +6,11 @@ Translate first, then .format(); user text is escaped with html.escape before it
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
+
+from babel.dates import format_date
 
 from bot.campaign.schema import Campaign
 from bot.domain import Person, Role
@@ -232,14 +235,16 @@ NOT_FOUND = {
 # Good examples (bot/services/examples.py): input refused, or a status that does not allow it.
 EXAMPLES = {
     "example_story": N_(
-        "Please describe what happened in {min} to {max} characters; this text has {length}. Nothing was saved: send it again."
+        "Please describe what happened in {min} to {max} characters; this text has {length}. "
+        "Nothing was saved: send it again."
     ),
     "example_name": N_("Please type a name of {min} to {max} characters."),
     "example_reason": N_("Please type a reason of {min} to {max} characters."),
     "example_question": N_("Please type a question of {min} to {max} characters."),
     "example_answer": N_("Please type an answer of {min} to {max} characters."),
     "example_url": N_(
-        "Please send the full link of the article, starting with https:// or http://, for example https://monre.gov.vn/tin-tuc/bai-viet."
+        "Please send the full link of the article, starting with https:// or http://, "
+        "for example https://monre.gov.vn/tin-tuc/bai-viet."
     ),
     "example_tag": N_("This button is no longer active."),
     "example_step": N_("This button is no longer active."),
@@ -267,10 +272,12 @@ LEADER_ADMIN = {
         "This nomination round is closed: nothing can be nominated, withdrawn or replaced in it any more."
     ),
     "quota_full": N_(
-        "Your unit has already nominated {quota} in this round, the most the plan allows (§IV.2). Withdraw or replace one first."
+        "Your unit has already nominated {quota} in this round, the most the plan allows (§IV.2). "
+        "Withdraw or replace one first."
     ),
     "not_eligible": N_(
-        "{nominee} cannot be nominated: the standing agency has marked them as not eligible for commendation ({reason}; Decree 98/2023/NĐ-CP, Art. 4). Nothing was saved; you may nominate someone else."
+        "{nominee} cannot be nominated: the standing agency has marked them as not eligible for commendation "
+        "({reason}; Decree 98/2023/NĐ-CP, Art. 4). Nothing was saved; you may nominate someone else."
     ),
     "dossier_withdrawn": N_(
         "This nomination was withdrawn on {date}: it has no dossier. Send /nominate to see the current ones."
@@ -279,14 +286,17 @@ LEADER_ADMIN = {
         "Please give the reason in {min} to {max} characters, for example: under discipline until 31/12/2026."
     ),
     "eligibility_usage": N_(
-        "Usage:\n/eligibility — who is not eligible now\n/eligibility person PERSON_NO REASON\n/eligibility unit UNIT_CODE REASON\n/eligibility lift ID"
+        "Usage:\n/eligibility — who is not eligible now\n/eligibility person PERSON_NO REASON\n"
+        "/eligibility unit UNIT_CODE REASON\n/eligibility lift ID"
     ),
     "nomination_gone": N_(
-        "This nomination has already been withdrawn or replaced, perhaps by a colleague. Send /nominate to see the current ones."
+        "This nomination has already been withdrawn or replaced, perhaps by a colleague. "
+        "Send /nominate to see the current ones."
     ),
     "nominee": N_("Please type a name of {min} to {max} characters."),
     "achievement": N_(
-        "Please describe the achievements in {min} to {max} characters; this text has {length}. Nothing was saved: send it again."
+        "Please describe the achievements in {min} to {max} characters; this text has {length}. "
+        "Nothing was saved: send it again."
     ),
     "round_title": N_("A round's title is {min} to {max} characters."),
     "round_year": N_("The round's year must be from {first} to {last}."),
@@ -358,3 +368,22 @@ def error_text(exc: DomainError) -> str:
         except (KeyError, IndexError):
             return _(messages[exc.code])
     return _("That could not be done. Please check and try again.")
+
+
+def date_text(d: date) -> str:
+    """A date as the documents write it: dd/mm/yyyy."""
+    return format_date(d, format="dd/MM/yyyy", locale="vi_VN" if current_locale() == "vi" else "en_GB")
+
+
+TEXT_BUDGET = 3900  # characters of a card, below Telegram's 4096
+
+
+def fit(lines: list[str], more: list[str], limit: int = TEXT_BUDGET) -> list[str]:
+    """``lines`` and as many of ``more`` as fit in one message (4096 characters, with room
+    for the closing line); the rest is counted."""
+    size = sum(len(line) + 1 for line in lines)
+    for i, line in enumerate(more):
+        if size + len(line) + 1 > limit:
+            return lines + more[:i] + [_("… and {n} more.").format(n=len(more) - i)]
+        size += len(line) + 1
+    return lines + more

@@ -495,7 +495,7 @@ async def test_long_texts_still_fit_one_message(h: Harness) -> None:
     async with h.sessionmaker() as s:
         svc = ExampleService(s, h.clock)
         ids = []
-        for n in range(21):
+        for _attempt in range(21):
             ex = await svc.start(lan_user, fresh=True)
             await svc.choose_category(lan_user, ex.id, "advanced")
             await svc.choose_subject(lan_user, ex.id, "self")

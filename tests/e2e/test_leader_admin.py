@@ -12,8 +12,8 @@ import docx
 import openpyxl
 from sqlmodel import col, select
 
-from bot.services.checkin import CheckinService, week_key
 from bot.channels.telegram.callbacks import NominateAct, NominateCB, NudgeCB, UnitCB
+from bot.services.checkin import CheckinService, week_key
 from scheduler.outbox import OutboxSender
 from storage.awards import Nomination
 from storage.delivery import OutboxMessage, OutboxStatus

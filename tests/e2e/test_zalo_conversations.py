@@ -184,7 +184,7 @@ async def test_all_good_in_words_after_a_confirmation(zh: ZaloHarness) -> None:
     await zh.register("zl-minh", "Phạm Minh")
     minh = zh.emu.user("zl-minh", "Minh")
     ask = await says(minh, "tốt hết")
-    assert "cả 7 nhóm tiêu chí còn lại đều đạt mức Tốt?" in ask
+    assert "cả 7 nhóm tiêu chuẩn còn lại đều đạt mức Tốt?" in ask
     assert ask.endswith("1 Đúng, tất cả đều Tốt · 2 Không, trả lời từng câu")
     assert await zh.checkin() is None
     assert "Câu 1/7" in await says(minh, "2")  # no: one by one

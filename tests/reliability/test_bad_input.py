@@ -23,7 +23,6 @@ import pytest
 from sqlmodel import SQLModel, col, select
 
 from bot import i18n
-from emulator import EmulatedUser
 from bot.channels.telegram.callbacks import (
     CheckinAct,
     CheckinActCB,
@@ -47,6 +46,7 @@ from bot.channels.telegram.callbacks import (
     ShareCB,
     UnitCB,
 )
+from emulator import EmulatedUser
 from storage.awards import Nomination, NominationRound
 from storage.examples import GoodExample
 from storage.models import AuditEntry, CheckInAnswer, ConsentRecord, Invitation, Role, Unit, User

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 import docx
 import pytest
 
-from emulator import ChatMessage, EmulatedUser
 from bot.channels.telegram.callbacks import NominateAct, NominateCB, NominationsAct, NominationsCB
+from emulator import ChatMessage, EmulatedUser
 from scheduler.jobs import JobContext, run_job
 from scheduler.outbox import OutboxSender
 from storage.awards import Nomination
@@ -236,7 +236,7 @@ async def test_units_nominations_deadlines_and_announcements(h: Harness) -> None
     await h.register(1001, "Nguyễn Thị Lan", unit="VP")
     admin = h.emu.user(ADMIN_ID, "Quản trị")
     lead = h.emu.user(5001, "Lãnh đạo")
-    lan = h.emu.user(1001, "Lan", started=True)
+    h.emu.user(1001, "Lan", started=True)
 
     # An invitation to the unit: the notice names it.
     token = await h.invite("VP")

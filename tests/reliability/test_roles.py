@@ -21,10 +21,6 @@ import pytest
 from sqlmodel import SQLModel, col, select
 
 from bot import i18n
-from bot.services.deadlines import DeadlineService
-from bot.services.examples import ExampleService
-from bot.services.nominations import NominationService
-from emulator import EmulatedUser
 from bot.channels.telegram.callbacks import (
     AnnounceAct,
     AnnounceCB,
@@ -44,6 +40,10 @@ from bot.channels.telegram.callbacks import (
     RoleCB,
     UnitCB,
 )
+from bot.services.deadlines import DeadlineService
+from bot.services.examples import ExampleService
+from bot.services.nominations import NominationService
+from emulator import EmulatedUser
 from storage.delivery import DeadlineDone, OutboxMessage
 from storage.examples import ExampleCategory, ExampleStatus, ExampleSubject, GoodExample
 from storage.models import AuditEntry, Invitation, Role, Unit, User

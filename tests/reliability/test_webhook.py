@@ -251,12 +251,30 @@ async def test_an_update_delivered_twice_to_a_webhook_is_handled_once(tmp_path: 
 @pytest.mark.postgres
 async def test_two_workers_handle_every_update_once_and_send_each_digest_once(tmp_path: Path, redis_url: str) -> None:
     require_service("PostgreSQL", "127.0.0.1", 5432)
+    try:
+        await _two_workers(tmp_path, redis_url)
+    finally:
+        await drop_database(f"vanhoa_webhook_{os.getpid()}")
+
+
+async def drop_database(name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="test")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def _two_workers(tmp_path: Path, redis_url: str) -> None:
     from redis.asyncio import Redis
 
     r = Redis.from_url(redis_url)
     await r.flushdb()
     await r.aclose()
-    db = await own_database("vanhoa_webhook_test")
+    # A name of this run's own: runs beside each other (other checkouts) never share it.
+    db = await own_database(f"vanhoa_webhook_{os.getpid()}")
     people = list(range(6001, 6031))
     await seed(db, people, leader=6001)
     emu = TelegramEmulator(token=TOKEN, bot_username="vanhoa_test_bot", webhook_new_connection=True)

@@ -86,20 +86,20 @@ def test_csv_has_a_bom_vietnamese_and_no_formulas() -> None:
     header, body = table[0], table[1:]
     assert header[0] == "STT" and "Nội dung" in header[-1] and "Đơn vị" in header
     assert len(body) == 5 and all(len(r) == len(header) for r in body)
-    first = dict(zip(header, body[0]))
+    first = dict(zip(header, body[0], strict=True))
     assert first["Nội dung"].startswith("Tổ một cửa số hoá hồ sơ đất đai,\nrút ngắn")  # one cell, two lines
     assert first["Loại"] == "Mô hình hay, cách làm mới" and first["Ngày gửi"] == "25/11/2026"
     assert first["Họ và tên"] == "Trần Văn Bình" and first["Người gửi"] == "Nguyễn Thị Lan"
-    second = dict(zip(header, body[1]))
+    second = dict(zip(header, body[1], strict=True))
     assert second["Họ và tên"] == '\'=HYPERLINK("http://evil","bấm")'
     assert second["Nội dung"] == "'+84 912 345 678 gọi ngay" and second["Đơn vị"] == "'@SUM(A1)"
-    third = dict(zip(header, body[2]))
+    third = dict(zip(header, body[2], strict=True))
     assert third["Nội dung"].startswith("'-2+3") and third["Người gửi"] == "'\tTab"
-    fourth = dict(zip(header, body[3]))
+    fourth = dict(zip(header, body[3], strict=True))
     assert fourth["Nội dung"].startswith(INJECTION)  # text, not markup: nothing to escape in CSV
     assert "không đồng ý công bố" in fourth["Người gửi"] and "Trần Văn Bình" not in body[3]
     assert fourth["Đường dẫn bài viết"] == "https://monre.gov.vn/a" and fourth["Trạng thái"] == "đã đăng"
-    assert dict(zip(header, body[4]))["Nội dung"].startswith("'  =1+1")
+    assert dict(zip(header, body[4], strict=True))["Nội dung"].startswith("'  =1+1")
     for cells in body:
         for cell in cells:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))

@@ -407,7 +407,10 @@ LAST_BUTTONS_IN_VIEW = """(() => {
   const imgs = [...box.querySelectorAll('img.photo')];
   return imgs.every((img) => img.complete) && kb.bottom <= view.bottom + 1 && kb.top >= view.top - 1;
 })()"""
-AT_BOTTOM = "(() => { const b = document.getElementById('messages'); return b.scrollHeight - b.scrollTop - b.clientHeight < 2; })()"
+AT_BOTTOM = (
+    "(() => { const b = document.getElementById('messages'); "
+    "return b.scrollHeight - b.scrollTop - b.clientHeight < 2; })()"
+)
 
 
 def _phone(chat: Chat, url: str) -> None:

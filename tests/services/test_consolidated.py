@@ -34,7 +34,7 @@ async def test_consolidated_docx_and_xlsx_totals_are_the_database(session, clock
     await unit(session, clock, "SO-B")
     await unit(session, clock, "SO-C")  # no leader: its people count under "the others"
     lead_a = await person(session, clock, 6001, "SO-A", Role.leader)
-    lead_avp = await person(session, clock, 6002, "SO-A-VP", Role.leader)  # a nested reporting unit
+    await person(session, clock, 6002, "SO-A-VP", Role.leader)  # a nested reporting unit
     lead_b = await person(session, clock, 6003, "SO-B", Role.leader)
     admin = await person(session, clock, 6009, None, Role.admin)
     people = [

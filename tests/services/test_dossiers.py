@@ -137,7 +137,7 @@ async def test_a_collective_and_an_individual_get_their_forms(session, clock, wo
 
 async def test_not_eligible_and_withdrawn_are_refused_with_the_reason(session, clock, world) -> None:  # noqa: ANN001
     noms = NominationService(session, clock, CAMPAIGN)
-    individual_id, collective_id, round_key = world["individual"].id, world["collective"].id, world["round"].key
+    individual_id, collective_id = world["individual"].id, world["collective"].id
     flag = await noms.flag(world["admin"], reason="Đang bị xem xét kỷ luật", user_id=world["lan"].id)
     with pytest.raises(NominationRefused) as refused:
         await dossiers(session, clock).achievement(world["chief"], individual_id)

@@ -234,7 +234,7 @@ def test_the_rule_week_by_week_and_by_bisection_agree() -> None:
         assert count_expected(person_, span) == sum(one_by_one), person_
         if person_.active:
             joined_local = joined.astimezone(ZoneInfo(person_.timezone)).date()
-            assert all(not e for w, e in zip(span, one_by_one) if w < week_key(joined_local))
+            assert all(not e for w, e in zip(span, one_by_one, strict=True) if w < week_key(joined_local))
 
 
 def test_the_criterion_that_needs_attention() -> None:

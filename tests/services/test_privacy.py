@@ -48,7 +48,13 @@ async def scan(session, *, telegram_id: int, name: str, user_id: int) -> list[st
         for row in (await conn.execute(table.select())).mappings().all():
             for column, value in row.items():
                 where = f"{table.name}.{column}={value!r:.60}"
-                if column in user_fks and value == user_id or table.name == "users" and column == "id" and value == user_id or isinstance(value, int) and not isinstance(value, bool) and value == telegram_id or isinstance(value, str) and (name in value or str(telegram_id) in value) or isinstance(value, bytes) and (name.encode() in value or str(telegram_id).encode() in value):
+                if (
+                    (column in user_fks and value == user_id)
+                    or (table.name == "users" and column == "id" and value == user_id)
+                    or (isinstance(value, int) and not isinstance(value, bool) and value == telegram_id)
+                    or (isinstance(value, str) and (name in value or str(telegram_id) in value))
+                    or (isinstance(value, bytes) and (name.encode() in value or str(telegram_id).encode() in value))
+                ):
                     found.append(where)
     return found
 

@@ -82,7 +82,7 @@ async def test_all_good_in_words_asks_to_confirm(zalo: Zalo) -> None:
     await zalo.register("zl-4", "Phạm Minh")
     minh = zalo.person("zl-4")
     ask = await minh.says("Tốt hết")
-    assert "cả 7 nhóm tiêu chí còn lại" in ask and ask.endswith("2 Không, trả lời từng câu")
+    assert "cả 7 nhóm tiêu chuẩn còn lại" in ask and ask.endswith("2 Không, trả lời từng câu")
     async with zalo.sessionmaker() as s:
         assert (await s.exec(select(CheckIn))).first() is None  # nothing before the confirmation
     summary = await minh.says("1")

@@ -31,8 +31,8 @@ def callback_data(action: Action) -> str:
     """The action packed by its CallbackData factory (at most 64 bytes, checked by aiogram)."""
     factory = FACTORIES[action.action_type()]
     if isinstance(action, factory):
-        return action.pack()  # type: ignore[attr-defined]
-    return factory(**action.model_dump()).pack()  # type: ignore[attr-defined]
+        return action.pack()
+    return factory(**action.model_dump()).pack()
 
 
 def button(b: Button) -> InlineKeyboardButton:
@@ -68,13 +68,16 @@ def payload(screen: Screen, *, method: str = "sendMessage", **extra: Any) -> dic
 
 
 async def _attachments(bot: Bot, chat_id: int, screen: Screen) -> list[Message]:
+    """Each attachment; a screen with no text has its buttons under its last attachment."""
     sent = []
-    for item in screen.attachments:
+    last = len(screen.attachments) - 1
+    for i, item in enumerate(screen.attachments):
         caption = item.caption[:CAPTION_MAX] or None
+        kb = markup(screen) if i == last and not screen.text else None
         if isinstance(item, Photo):
-            sent.append(await bot.send_photo(chat_id, input_file(item), caption=caption))
+            sent.append(await bot.send_photo(chat_id, input_file(item), caption=caption, reply_markup=kb))
         elif isinstance(item, Document):
-            sent.append(await bot.send_document(chat_id, input_file(item), caption=caption))
+            sent.append(await bot.send_document(chat_id, input_file(item), caption=caption, reply_markup=kb))
     return sent
 
 
@@ -111,6 +114,14 @@ async def show(query: CallbackQuery, screen: Screen, answer: CallbackAnswer | No
             raise
     if screen.attachments and query.message.bot is not None:
         await _attachments(query.message.bot, query.message.chat.id, screen)
+
+
+async def edit(message: Message, screen: Screen) -> None:
+    """Replace a message the bot sent (a "working on it…" line) with the screen's text and
+    buttons; its attachments are sent below."""
+    await message.edit_text(screen.text, reply_markup=markup(screen))
+    if screen.attachments and message.bot is not None:
+        await _attachments(message.bot, message.chat.id, screen)
 
 
 async def show_buttons(query: CallbackQuery, screen: Screen) -> None:

@@ -18,10 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
-import unicodedata
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,15 +27,27 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
-from bot.channels.zalo import leaders, profile, screens, share
+from bot.channels.zalo import leaders, onboarding, profile, screens, share
 from bot.channels.zalo.render import Picture, Publish, Text, render
+from bot.channels.zalo.turn import (
+    ALL_GOOD_WORDS,
+    KEY_PREFIX,
+    ChatState,
+    Handler,
+    Hint,
+    Turn,
+    command_of,
+    fold,
+    numbers_of,
+    person_of,
+)
 from bot.channels.zalo.types import Incoming, Sender
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import CheckInStatus, Level, OutboxStatus
 from bot.i18n import _, use_locale
 from bot.services.audit import person_ref
-from bot.services.checkin import SKIP_REASONS, CheckinClosed, CheckinService
+from bot.services.checkin import NOTE_MAX, SKIP_REASONS, CheckinClosed
 from bot.services.errors import DomainError
 from bot.services.onboarding import InviteAttempts
 from bot.services.provider import Services
@@ -54,46 +63,8 @@ from storage.repositories import UserRepo
 
 log = logging.getLogger(__name__)
 
-KEY_PREFIX = "zalo:"
 PENDING_TTL = timedelta(days=1)  # a notice left unanswered this long is forgotten
 TEXT_LIMIT = 4000  # longer than anything the bot asks for: said to be too long, never cut
-
-
-# -- where a chat stands -------------------------------------------------------------------
-
-
-@dataclass
-class ChatState:
-    """The step (None: no text expected), its data, and the last screen shown (its
-    buttons are the numbered menu)."""
-
-    step: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    shown: dict[str, Any] | None = None
-    outbox: int = 0  # the newest outbox row to this chat already taken into account
-
-    @property
-    def screen(self) -> Screen | None:
-        return Screen.load(self.shown) if self.shown else None
-
-    @property
-    def menu(self) -> tuple[Action, ...]:
-        screen = self.screen
-        if screen is None:
-            return ()
-        return tuple(b.action for b in screen.buttons if b.action is not None)
-
-    def dumps(self) -> str:
-        body = {"data": self.data, "shown": self.shown, "outbox": self.outbox}
-        return json.dumps(body, ensure_ascii=False, sort_keys=True)
-
-    @staticmethod
-    def loads(step: str | None, raw: str) -> ChatState:
-        try:
-            body = json.loads(raw or "{}")
-            return ChatState(step, dict(body.get("data") or {}), body.get("shown"), int(body.get("outbox") or 0))
-        except (ValueError, KeyError, TypeError):  # a record from an older layout: start afresh
-            return ChatState()
 
 
 class ChatStates:
@@ -161,112 +132,6 @@ class ChatStates:
         await self.save(chat_id, ChatState())
 
 
-# -- reading what a person sends ------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, single spaces: "Tự  Đánh giá" → "tu danh gia"."""
-    text = unicodedata.normalize("NFD", text.strip().lower()).replace("đ", "d")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return re.sub(r"\s+", " ", text)
-
-
-# Each command: its English name and the Vietnamese words that say it (folded: no diacritics).
-COMMAND_WORDS: dict[str, tuple[str, ...]] = {
-    "start": ("start", "bat dau"),
-    "checkin": ("checkin", "check-in", "tu danh gia", "danh gia"),
-    "history": ("history", "lich su"),
-    "help": ("help", "tro giup", "giup", "huong dan"),
-    "cancel": ("cancel", "huy", "thoi"),  # not "dừng": folded, it is "đúng" (yes)
-    "settings": ("settings", "cai dat"),
-    "mydata": ("mydata", "du lieu cua toi", "du lieu"),
-    "forget": ("forget", "xoa du lieu"),
-    "share": ("share", "chia se", "guong dien hinh"),
-    "myshares": ("myshares", "guong dien hinh cua toi"),
-    **leaders.ALL_WORDS,
-}
-COMMANDS_BY_WORD = {word: name for name, words in COMMAND_WORDS.items() for word in words}
-ALL_GOOD_WORDS = ("tot het", "tat ca tot", "all good")
-NUMBERS = re.compile(r"^\d+(?:[\s,;.]+\d+)*$")
-
-
-def command_of(text: str) -> str | None:
-    folded = fold(text)
-    if folded.startswith("/"):
-        folded = folded[1:].split("@", 1)[0]
-    return COMMANDS_BY_WORD.get(folded.strip(" .!"))
-
-
-def numbers_of(text: str) -> list[int] | None:
-    """ "2", "2 3", "2, 3" → their numbers; "1111111" → its digits. None: not numbers."""
-    text = text.strip().strip(".")
-    if not NUMBERS.match(text):
-        return None
-    parts = re.split(r"[\s,;.]+", text)
-    if len(parts) == 1 and len(text) > 2:
-        return [int(ch) for ch in text]  # "1111111": one digit per question
-    return [int(p) for p in parts]
-
-
-# -- one event -------------------------------------------------------------------------------
-
-
-class Hint(Exception):
-    """Input that does not fit: said in a short line, and the current question again."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-
-
-Handler = Callable[["Turn", Any], Awaitable[None]]
-
-
-@dataclass
-class Turn:
-    """One event from one person: what they sent, who they are, where the chat stands, and
-    the screens to send back."""
-
-    conv: ZaloConversations
-    incoming: Incoming
-    services: Services
-    user: User | None
-    state: ChatState
-    out: list[Screen] = field(default_factory=list)
-
-    @property
-    def checkin(self) -> CheckinService:
-        return self.services.checkin
-
-    @property
-    def campaign(self) -> Campaign:
-        return self.services.campaign
-
-    def show(self, screen: Screen, *, above: str = "", step: str | None = None, **data: Any) -> None:
-        """Send a screen (with a line `above` it: a confirmation, a hint); the screen becomes
-        the chat's question (its menu) and step, asked again as it is after a bad reply."""
-        self.out.append(screen.above(above))
-        self.state.shown = screen.dump()
-        self.state.step = step
-        self.state.data = dict(data)
-
-    def say(self, text: str) -> None:
-        """A line that changes nothing of where the chat stands."""
-        self.out.append(Screen(text))
-
-    def reask(self, hint: str) -> None:
-        """The hint, and the current question again (when there is one)."""
-        current = self.state.screen
-        if current is not None and (current.buttons or self.state.step):
-            self.out.append(current.above(hint))
-        else:
-            self.out.append(Screen(hint))
-
-    async def checkin_position(self) -> Screen:
-        assert self.user is not None
-        return views.current_screen(self.campaign, await self.checkin.position(self.user))
-
-
 def items_screen(campaign: Campaign, view: Any, code: str, *, editing: bool) -> Screen:
     """The "which points were not met?" card, asking for numbers instead of taps."""
     card = views.items_card(campaign, view, code, editing=editing)
@@ -277,8 +142,6 @@ def items_screen(campaign: Campaign, view: Any, code: str, *, editing: bool) -> 
 
 def note_screen(campaign: Campaign, view: Any, code: str, *, editing: bool) -> Screen:
     card = views.note_card(campaign, view, code, editing=editing)
-    from bot.services.checkin import NOTE_MAX
-
     tap = _("Add a short note if you wish (at most {max} characters): type it and send. Or tap Skip.").format(
         max=NOTE_MAX
     )
@@ -299,14 +162,14 @@ def _group(turn: Turn, index: int) -> str:
 
 async def checkin_start(turn: Turn) -> None:
     screen = await turn.checkin_position()
-    view = await turn.checkin.view(_person(turn))
+    view = await turn.checkin.view(person_of(turn))
     if view.status is None:  # the first question of the week: say how to answer it in one message
         screen = Screen(screen.text + "\n\n" + screens.quick_answer_hint(view.total), screen.rows)
     turn.show(screen)
 
 
 async def checkin_answer(turn: Turn, action: CheckinAnswer) -> None:
-    user = _person(turn)
+    user = person_of(turn)
     code = _group(turn, action.c)
     res = await turn.checkin.answer(user, action.w, code, views.LEVEL_OF[action.l], editing=action.e)
     if not res.changed and not action.e:
@@ -331,7 +194,7 @@ async def _next(turn: Turn, view: Any, *, saved: str = "") -> None:
 
 async def _stand(turn: Turn, view: Any, *, saved: str = "") -> None:
     """Where the person stands this week: the next question, the wrap-up or the summary."""
-    screen = views.current_screen(turn.campaign, await turn.checkin.position(_person(turn), view))
+    screen = views.current_screen(turn.campaign, await turn.checkin.position(person_of(turn), view))
     turn.show(screen, above=saved)
 
 
@@ -339,7 +202,7 @@ async def _quick(turn: Turn, week: int, levels: list[int], *, saved: str = "") -
     """A one-message week: one digit per group left, in order (1 Good, 2 Met, 3 Not met). A
     "Not met" asks its points and note first, then the rest follow; a week answered this
     way is finished at the end."""
-    user = _person(turn)
+    user = person_of(turn)
     view = await turn.checkin.view(user, week)
     while levels:
         code = view.next_criterion
@@ -368,7 +231,7 @@ async def _quick(turn: Turn, week: int, levels: list[int], *, saved: str = "") -
 
 
 async def checkin_quick(turn: Turn, digits: list[int]) -> None:
-    user = _person(turn)
+    user = person_of(turn)
     view = await turn.checkin.view(user)
     left = view.total - view.answered
     if view.status in (CheckInStatus.done, CheckInStatus.skipped) or left == 0:
@@ -385,7 +248,7 @@ async def checkin_quick(turn: Turn, digits: list[int]) -> None:
 
 async def checkin_all_good(turn: Turn) -> None:
     """ "tốt hết": asks to confirm first."""
-    view = await turn.checkin.view(_person(turn))
+    view = await turn.checkin.view(person_of(turn))
     if view.status in (CheckInStatus.done, CheckInStatus.skipped) or view.complete:
         turn.show(await turn.checkin_position(), above=_("There is no question left to answer this week."))
         return
@@ -396,8 +259,8 @@ async def all_good(turn: Turn, action: screens.AllGood) -> None:
     if not action.yes:
         turn.show(await turn.checkin_position())
         return
-    view = await turn.checkin.view(_person(turn), action.w)
-    if action.w != turn.checkin.current_week(_person(turn)):
+    view = await turn.checkin.view(person_of(turn), action.w)
+    if action.w != turn.checkin.current_week(person_of(turn)):
         raise CheckinClosed("checkin_closed")
     turn.state.data = {}
     await _quick(turn, action.w, [1] * (view.total - view.answered))
@@ -405,7 +268,7 @@ async def all_good(turn: Turn, action: screens.AllGood) -> None:
 
 async def items_chosen(turn: Turn, numbers: list[int]) -> None:
     """ "2 3": exactly these points are marked; then the note (or what comes next)."""
-    user = _person(turn)
+    user = person_of(turn)
     data = dict(turn.state.data)
     code = _group(turn, int(data["c"]))
     group = turn.campaign.criterion(code)
@@ -438,7 +301,7 @@ async def _items_done(turn: Turn, view: Any, code: str, data: dict[str, Any]) ->
 async def note_typed(turn: Turn, text: str) -> None:
     data = dict(turn.state.data)
     view = await turn.checkin.set_note(
-        _person(turn), turn.checkin.current_week(_person(turn)), _group(turn, int(data["c"])), text
+        person_of(turn), turn.checkin.current_week(person_of(turn)), _group(turn, int(data["c"])), text
     )
     turn.state.data = data
     await _next(turn, view, saved=_("Note saved."))
@@ -447,7 +310,7 @@ async def note_typed(turn: Turn, text: str) -> None:
 async def note_typed_at_items(turn: Turn, text: str) -> None:
     data = dict(turn.state.data)
     code = _group(turn, int(data["c"]))
-    view = await turn.checkin.set_note(_person(turn), turn.checkin.current_week(_person(turn)), code, text)
+    view = await turn.checkin.set_note(person_of(turn), turn.checkin.current_week(person_of(turn)), code, text)
     saved = _("Your text is kept as the note on {group}.").format(group=views.group_title(turn.campaign, code))
     turn.show(items_screen(turn.campaign, view, code, editing=bool(data.get("e"))), above=saved, step="items", **data)
 
@@ -461,19 +324,19 @@ async def items_done(turn: Turn, action: CheckinStep) -> None:
 
 
 async def note_skip(turn: Turn, action: CheckinStep) -> None:
-    await _next(turn, await turn.checkin.view(_person(turn)))
+    await _next(turn, await turn.checkin.view(person_of(turn)))
 
 
 async def finish(turn: Turn, action: CheckinStep) -> None:
-    user = _person(turn)
+    user = person_of(turn)
     summary = await turn.checkin.finish(user, action.w)
     turn.show(views.summary_card(turn.campaign, summary, await turn.checkin.streak(user)))
 
 
 async def skip(turn: Turn, action: CheckinStep) -> None:
-    if action.w != turn.checkin.current_week(_person(turn)):
+    if action.w != turn.checkin.current_week(person_of(turn)):
         raise CheckinClosed("checkin_closed")
-    turn.show(views.skip_card(await turn.checkin.view(_person(turn), action.w)))
+    turn.show(views.skip_card(await turn.checkin.view(person_of(turn), action.w)))
 
 
 async def back(turn: Turn, action: CheckinStep) -> None:
@@ -483,24 +346,24 @@ async def back(turn: Turn, action: CheckinStep) -> None:
 async def skip_reason(turn: Turn, action: CheckinStep) -> None:
     if not 0 <= action.r < len(SKIP_REASONS):
         raise CheckinClosed("checkin_closed")
-    turn.show(views.skipped_card(await turn.checkin.skip(_person(turn), action.w, SKIP_REASONS[action.r])))
+    turn.show(views.skipped_card(await turn.checkin.skip(person_of(turn), action.w, SKIP_REASONS[action.r])))
 
 
 async def unskip(turn: Turn, action: CheckinStep) -> None:
-    await turn.checkin.unskip(_person(turn), action.w)
+    await turn.checkin.unskip(person_of(turn), action.w)
     turn.show(await turn.checkin_position())
 
 
 async def edit(turn: Turn, action: CheckinStep) -> None:
-    view = await turn.checkin.view(_person(turn), action.w)
-    if view.week != turn.checkin.current_week(_person(turn)) or view.status != CheckInStatus.done:
+    view = await turn.checkin.view(person_of(turn), action.w)
+    if view.week != turn.checkin.current_week(person_of(turn)) or view.status != CheckInStatus.done:
         raise CheckinClosed("checkin_closed")
     turn.show(views.edit_menu_card(turn.campaign, view))
 
 
 async def edit_pick(turn: Turn, action: CheckinStep) -> None:
-    view = await turn.checkin.view(_person(turn), action.w)
-    if view.week != turn.checkin.current_week(_person(turn)):
+    view = await turn.checkin.view(person_of(turn), action.w)
+    if view.week != turn.checkin.current_week(person_of(turn)):
         raise CheckinClosed("checkin_closed")
     turn.show(views.question_card(turn.campaign, view, _group(turn, action.c), editing=True))
 
@@ -536,7 +399,7 @@ async def checkin_item(turn: Turn, action: CheckinItem) -> None:
 async def checkin_text(turn: Turn, text: str) -> None:
     """Text with no step waiting for it, while this week's self-assessment is open: the
     reflection at the wrap-up, otherwise a hint and the question again."""
-    user = _person(turn)
+    user = person_of(turn)
     view = await turn.checkin.view(user)
     if view.status != CheckInStatus.in_progress:
         raise Hint(_("I did not understand that. Send “trợ giúp” to see what I can do."))
@@ -551,17 +414,11 @@ async def checkin_text(turn: Turn, text: str) -> None:
 
 
 async def history(turn: Turn) -> None:
-    user = _person(turn)
+    user = person_of(turn)
     hist = await turn.checkin.history(user, weeks=10)
     screen = await asyncio.to_thread(history_screen, hist, turn.campaign)
     turn.out.append(screen)
     turn.state.step, turn.state.data, turn.state.shown = None, {}, None
-
-
-def _person(turn: Turn) -> User:
-    if turn.user is None:
-        raise DomainError("not_registered")
-    return turn.user
 
 
 # -- routing ------------------------------------------------------------------------------------
@@ -605,13 +462,13 @@ async def cancel(turn: Turn) -> None:
 
 
 async def help_(turn: Turn) -> None:
-    turn.out.append(Screen(screens.help_text(_person(turn), turn.campaign)))
+    turn.out.append(Screen(screens.help_text(person_of(turn), turn.campaign)))
 
 
 async def start(turn: Turn) -> None:
     turn.say(
         _("Hello {name}, you are already registered. Send /help to see what you can do.").format(
-            name=_person(turn).full_name
+            name=person_of(turn).full_name
         )
     )
 
@@ -778,8 +635,6 @@ class ZaloConversations:
 
     async def _route(self, turn: Turn) -> None:
         if turn.user is None or turn.user.onboarded_at is None:
-            from bot.channels.zalo import onboarding
-
             await onboarding.route(turn)
             return
         await member(turn)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.campaign.wording import campaign_reference, individual_groups
-from bot.channels.zalo.screens import hour_question, typed_time
+from bot.channels.zalo.screens import hour_question, how_to_join, typed_time
+from bot.channels.zalo.turn import Hint, Turn, command_of, numbers_of
 from bot.domain import Person, Role
 from bot.i18n import _, use_locale
 from bot.services.errors import AlreadyRegistered, DomainError
@@ -25,10 +26,6 @@ from bot.views.actions import Consent, ConsentNotice, Hour, Lang, Schedule, Sche
 from bot.views.screen import Action, Screen
 from bot.views.texts import error_text, notice_version, schedule_text
 from storage.models import Unit, User
-
-if TYPE_CHECKING:
-    from bot.channels.zalo.conversation import Turn
-
 
 # -- screens: Telegram's (bot/views/onboarding.py), but for the few said of a code or a number ----
 
@@ -66,8 +63,6 @@ def welcome_text(user: Person, turn: Turn) -> str:
 
 async def code_typed(turn: Turn, text: str) -> None:
     """A text from someone unknown: an invitation code, or a word of explanation."""
-    from bot.channels.zalo.screens import how_to_join
-
     if normalize_code(text) is None:
         turn.say(how_to_join())
         return
@@ -229,14 +224,11 @@ TYPED: dict[str, Callable[[Turn, str], Awaitable[None]]] = {
 
 async def route(turn: Turn) -> None:
     """An event from someone not registered, or registered and still setting up."""
-    from bot.channels.zalo.conversation import Hint, command_of, numbers_of
 
     incoming = turn.incoming
     text = (incoming.text or "").strip() if incoming.kind == "text" else ""
     if not text:
         if turn.state.step is None and turn.user is None:
-            from bot.channels.zalo.screens import how_to_join
-
             turn.say(how_to_join())
             return
         raise Hint(_("Stickers, pictures and other messages are not read here. Please answer with text."))
@@ -286,7 +278,6 @@ async def route(turn: Turn) -> None:
 
 
 async def _pick(turn: Turn, number: int) -> None:
-    from bot.channels.zalo.conversation import Hint
 
     menu = turn.state.menu
     if not 1 <= number <= len(menu):

@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.channels.zalo.screens import hour_question, typed_time
+from bot.channels.zalo.turn import Turn, person_of
 from bot.domain import CheckInStatus
 from bot.i18n import _, ngettext, use_locale
 from bot.services.profile import parse_date
@@ -27,31 +28,22 @@ from bot.views.screen import Action, Document, Screen
 from bot.views.texts import role_name
 from storage.models import User
 
-if TYPE_CHECKING:
-    from bot.channels.zalo.conversation import Turn
-
 
 def _today(user: User, turn: Turn) -> date:
     return turn.services.clock.now().astimezone(ZoneInfo(user.timezone)).date()
-
-
-def _user(turn: Turn) -> User:
-    from bot.channels.zalo.conversation import _person
-
-    return _person(turn)
 
 
 # -- /settings: the same screens as on Telegram (bot/views/settings.py) ---------------------------
 
 
 async def settings(turn: Turn) -> None:
-    user = _user(turn)
+    user = person_of(turn)
     turn.show(settings_views.settings_screen(user, _today(user, turn)))
 
 
 async def _settings_again(turn: Turn, note: str) -> None:
     """The settings, with what just changed said above them (not kept with the question)."""
-    user = _user(turn)
+    user = person_of(turn)
     turn.show(settings_views.settings_screen(user, _today(user, turn)), above=note)
 
 
@@ -64,7 +56,7 @@ async def ask_language(turn: Turn) -> None:
 
 
 async def set_language(turn: Turn, action: Lang) -> None:
-    user = await turn.services.profile.set_locale(_user(turn), action.code)
+    user = await turn.services.profile.set_locale(person_of(turn), action.code)
     with use_locale(user.locale):
         await _settings_again(turn, _("Language changed."))
 
@@ -74,18 +66,18 @@ async def ask_weekday(turn: Turn) -> None:
 
 
 async def set_weekday(turn: Turn, action: Weekday) -> None:
-    await turn.services.profile.set_schedule(_user(turn), weekday=action.day)
+    await turn.services.profile.set_schedule(person_of(turn), weekday=action.day)
     turn.show(hour_question(settings_views.BACK), step="settings.hour")
 
 
 async def set_hour(turn: Turn, action: Hour) -> None:
     at = f"{action.minutes // 60:02d}:{action.minutes % 60:02d}"
-    await turn.services.profile.set_schedule(_user(turn), at=at)
+    await turn.services.profile.set_schedule(person_of(turn), at=at)
     await _settings_again(turn, _("Check-in time changed."))
 
 
 async def hour_typed(turn: Turn, text: str) -> None:
-    await turn.services.profile.set_schedule(_user(turn), at=typed_time(text))
+    await turn.services.profile.set_schedule(person_of(turn), at=typed_time(text))
     await _settings_again(turn, _("Check-in time changed."))
 
 
@@ -94,7 +86,7 @@ async def ask_pause(turn: Turn) -> None:
 
 
 async def pause(turn: Turn, action: Pause) -> None:
-    user = _user(turn)
+    user = person_of(turn)
     if action.days == 0:
         turn.show(settings_views.pause_date_question(), step="settings.pause_date")
         return
@@ -103,14 +95,14 @@ async def pause(turn: Turn, action: Pause) -> None:
 
 
 async def pause_date_typed(turn: Turn, text: str) -> None:
-    user = _user(turn)
+    user = person_of(turn)
     today = _today(user, turn)
     await turn.services.profile.pause_until(user, parse_date(text, today), today)
     await _settings_again(turn, _("Check-ins paused."))
 
 
 async def resume(turn: Turn) -> None:
-    user = _user(turn)
+    user = person_of(turn)
     await turn.services.profile.resume(user, _today(user, turn))
     await _settings_again(turn, _("Check-ins resumed."))
 
@@ -169,7 +161,7 @@ def mydata_summary(data: dict[str, Any], locale: str) -> str:
 
 
 async def mydata(turn: Turn) -> None:
-    user = _user(turn)
+    user = person_of(turn)
     privacy = turn.services.privacy
     files: tuple[Document, ...]
     if turn.conv.publish is not None:  # links that expire (PUBLIC_URL): worth drawing the files
@@ -200,7 +192,7 @@ async def forget_chosen(turn: Turn, action: Forget) -> None:
         turn.show(privacy_views.forget_cancelled())
         turn.state.shown = None
         return
-    result = await turn.services.privacy.forget(_user(turn), keep_examples=action.a == ForgetAct.anonymise)
+    result = await turn.services.privacy.forget(person_of(turn), keep_examples=action.a == ForgetAct.anonymise)
     turn.user = None  # gone; the chat's state went with them (PrivacyService.forget)
     turn.state.step, turn.state.data, turn.state.shown = None, {}, None
     turn.out.append(privacy_views.forgotten(result))

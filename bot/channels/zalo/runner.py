@@ -32,7 +32,7 @@ from bot.channels.zalo.client import (
 from bot.channels.zalo.types import Incoming
 from bot.config import ConfigError, Settings
 from bot.services.audit import person_ref
-from storage.updates import UpdateLedger
+from storage.updates import OwnTransaction
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class ZaloChannel:
     order); False handles one after the other, so the fake server knows when one is done."""
 
     def __init__(
-        self, client: ZaloClient, feed: Feed, ledger: UpdateLedger, *, concurrent: bool = True, poll_wait: int = 30
+        self, client: ZaloClient, feed: Feed, ledger: OwnTransaction, *, concurrent: bool = True, poll_wait: int = 30
     ) -> None:
         self.client = client
         self.feed = feed

@@ -12,17 +12,17 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from bot.channels.zalo.client import FileTooBig, ZaloError
+from bot.channels.zalo.turn import Turn, person_of
+from bot.domain import DraftStep
 from bot.i18n import _
 from bot.services.errors import InvalidInput
 from bot.services.examples import CATEGORIES, EDITABLE_STEPS, MAX_PHOTO_BYTES, SUBJECTS, Draft, ExampleStateError
 from bot.views import share as views
 from bot.views.actions import Share, ShareAct
 from bot.views.screen import Action, Screen
-
-if TYPE_CHECKING:
-    from bot.channels.zalo.conversation import Turn
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +45,9 @@ def _zalo(screen: Screen) -> Screen:
     return Screen(text, screen.rows, screen.attachments, screen.notice, screen.alert)
 
 
-def _user(turn: Turn) -> Any:
-    from bot.channels.zalo.conversation import _person
-
-    return _person(turn)
-
-
 def _step(turn: Turn, draft: Draft, *, above: str = "") -> None:
     """The draft's current step; text and pictures now go to the draft."""
-    turn.show(_zalo(views.step_screen(draft, _user(turn).full_name)), above=above, step="share")
+    turn.show(_zalo(views.step_screen(draft, person_of(turn).full_name)), above=above, step="share")
 
 
 def _index(value: int, size: int) -> int:
@@ -67,7 +61,7 @@ def _index(value: int, size: int) -> int:
 
 async def begin(turn: Turn) -> None:
     """/share, and the self-assessment's "Yes, a good example": a new draft, or the unfinished one."""
-    user = _user(turn)
+    user = person_of(turn)
     drafting = await turn.services.examples.begin(user)
     if drafting.resume:
         turn.show(views.resume_screen(drafting.draft, turn.services.settings.timezone))
@@ -76,7 +70,7 @@ async def begin(turn: Turn) -> None:
 
 
 async def myshares(turn: Turn) -> None:
-    found = await turn.services.examples.my_shares(_user(turn), MYSHARES_LIMIT)
+    found = await turn.services.examples.my_shares(person_of(turn), MYSHARES_LIMIT)
     turn.show(views.myshares_screen(found, turn.services.settings.timezone))
 
 
@@ -84,76 +78,76 @@ async def myshares(turn: Turn) -> None:
 
 
 async def resume(turn: Turn, action: Share) -> None:
-    _step(turn, await turn.services.examples.resume(_user(turn), action.d))
+    _step(turn, await turn.services.examples.resume(person_of(turn), action.d))
 
 
 async def restart(turn: Turn, action: Share) -> None:
-    _step(turn, await turn.services.examples.restart(_user(turn), action.d))
+    _step(turn, await turn.services.examples.restart(person_of(turn), action.d))
 
 
 async def category(turn: Turn, action: Share) -> None:
     svc = turn.services.examples
-    ex = await svc.choose_category(_user(turn), action.d, CATEGORIES[_index(action.v, len(CATEGORIES))])
+    ex = await svc.choose_category(person_of(turn), action.d, CATEGORIES[_index(action.v, len(CATEGORIES))])
     _step(turn, await svc.shown(ex))
 
 
 async def subject(turn: Turn, action: Share) -> None:
     svc = turn.services.examples
-    ex = await svc.choose_subject(_user(turn), action.d, SUBJECTS[_index(action.v, len(SUBJECTS))])
+    ex = await svc.choose_subject(person_of(turn), action.d, SUBJECTS[_index(action.v, len(SUBJECTS))])
     _step(turn, await svc.shown(ex))
 
 
 async def photos_done(turn: Turn, action: Share) -> None:
     svc = turn.services.examples
-    _step(turn, await svc.shown(await svc.photos_done(_user(turn), action.d)))
+    _step(turn, await svc.shown(await svc.photos_done(person_of(turn), action.d)))
 
 
 async def photos_clear(turn: Turn, action: Share) -> None:
     svc = turn.services.examples
-    _step(turn, await svc.shown(await svc.remove_photos(_user(turn), action.d)))
+    _step(turn, await svc.shown(await svc.remove_photos(person_of(turn), action.d)))
 
 
 async def consent(turn: Turn, action: Share) -> None:
     svc = turn.services.examples
-    _step(turn, await svc.shown(await svc.set_consent(_user(turn), action.d, action.v == 1)))
+    _step(turn, await svc.shown(await svc.set_consent(person_of(turn), action.d, action.v == 1)))
 
 
 async def edit(turn: Turn, action: Share) -> None:
-    draft = await turn.services.examples.resume(_user(turn), action.d)
+    draft = await turn.services.examples.resume(person_of(turn), action.d)
     turn.show(views.edit_menu_screen(draft.id))
 
 
 async def edit_field(turn: Turn, action: Share) -> None:
     svc = turn.services.examples
     step = EDITABLE_STEPS[_index(action.v, len(EDITABLE_STEPS))]
-    _step(turn, await svc.shown(await svc.edit(_user(turn), action.d, step)))
+    _step(turn, await svc.shown(await svc.edit(person_of(turn), action.d, step)))
 
 
 async def preview(turn: Turn, action: Share) -> None:
     svc = turn.services.examples
-    _step(turn, await svc.shown(await svc.back_to_preview(_user(turn), action.d)))
+    _step(turn, await svc.shown(await svc.back_to_preview(person_of(turn), action.d)))
 
 
 async def discard(turn: Turn, action: Share) -> None:
-    draft = await turn.services.examples.resume(_user(turn), action.d)
+    draft = await turn.services.examples.resume(person_of(turn), action.d)
     turn.show(views.discard_screen(draft.id))
 
 
 async def discard_yes(turn: Turn, action: Share) -> None:
-    await turn.services.examples.discard(_user(turn), action.d)
+    await turn.services.examples.discard(person_of(turn), action.d)
     turn.show(views.discarded_screen())
     turn.state.shown = None
 
 
 async def send(turn: Turn, action: Share) -> None:
-    ex = await turn.services.examples.submit(_user(turn), action.d)
+    ex = await turn.services.examples.submit(person_of(turn), action.d)
     turn.show(views.sent_screen(ex))
     turn.state.shown = None
 
 
 async def answer(turn: Turn, action: Share) -> None:
     """The reviewers' question: the text sent next is the answer."""
-    question = await turn.services.examples.open_question(_user(turn), action.d)
+    question = await turn.services.examples.open_question(person_of(turn), action.d)
     turn.show(views.answer_prompt_screen(question), step="share.answer", example=action.d)
 
 
@@ -183,7 +177,7 @@ async def share_action(turn: Turn, action: Share) -> None:
 
 
 async def typed(turn: Turn, text: str) -> None:
-    result = await turn.services.examples.type_text(_user(turn), text)
+    result = await turn.services.examples.type_text(person_of(turn), text)
     if result.draft is None:
         turn.show(views.no_draft_screen())
         turn.state.shown = None
@@ -194,7 +188,7 @@ async def typed(turn: Turn, text: str) -> None:
 
 
 async def answer_typed(turn: Turn, text: str) -> None:
-    ex = await turn.services.examples.answer_question(_user(turn), int(turn.state.data.get("example", 0)), text)
+    ex = await turn.services.examples.answer_question(person_of(turn), int(turn.state.data.get("example", 0)), text)
     turn.show(views.answered_screen(ex))
     turn.state.shown = None
 
@@ -202,10 +196,8 @@ async def answer_typed(turn: Turn, text: str) -> None:
 async def picture(turn: Turn) -> None:
     """A picture sent while the draft asks for photos: read from its address within the
     limit, kept stripped; the count, and what was left out, said after it."""
-    from bot.channels.zalo.client import FileTooBig, ZaloError
-    from bot.domain import DraftStep
 
-    svc, user = turn.services.examples, _user(turn)
+    svc, user = turn.services.examples, person_of(turn)
     draft = await svc.current(user)
     if draft is None:
         turn.show(views.no_draft_screen())
