@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import i18n
 from bot.campaign.schema import Campaign
 from bot.channels.telegram.render import payload
+from bot.channels.zalo.leaders import digest_on_zalo, reminder_on_zalo
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain import CheckInStatus, Role
@@ -238,6 +239,8 @@ async def run_leader_digests(ctx: JobContext, now: datetime, result: JobResult) 
             digest = await services.digest.for_leader(leader, week, local.date())
             with i18n.use_locale(leader.locale):
                 card = digest_screen(digest, ctx.campaign)
+                if leader.zalo_id is not None:  # answered with words and numbers on Zalo (issue 16.4)
+                    card = digest_on_zalo(card)
                 chart = digest_chart_screen(digest, ctx.campaign)
             chat = leader.telegram_id or 0
             out.append(Outgoing(f"digest:{leader.id}:{week}", "digest", chat, payload(card), leader.id))
@@ -274,7 +277,10 @@ async def run_deadline_reminders(ctx: JobContext, now: datetime, result: JobResu
         for occ, days, leaders in await services.deadlines.reminders_due(today):
             for leader in leaders:
                 with i18n.use_locale(leader.locale):
-                    body = payload(reminder_screen(occ, days))
+                    screen = reminder_screen(occ, days)
+                    if leader.zalo_id is not None:  # answered with "xong" on Zalo (issue 16.4)
+                        screen = reminder_on_zalo(screen)
+                    body = payload(screen)
                 out.append(
                     Outgoing(
                         f"remind:{occ.key}:{leader.id}:{days}", "reminder", leader.telegram_id or 0, body, leader.id

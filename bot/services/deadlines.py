@@ -267,6 +267,23 @@ class DeadlineService:
             await self.session.commit()
         return Marked(occ, new, self.today(leader))
 
+    async def awaiting_done(self, leader: Person) -> list[Occurrence]:
+        """The deadlines this leader has been reminded of that their unit has not marked
+        done yet, soonest first: what a reply "xong" on Zalo refers to (issue 16.4)."""
+        if leader.role != Role.leader or leader.unit_id is None:
+            raise InvalidInput("deadline_not_leader")
+        today = self.today(leader)
+        done_here = set()
+        if window := [o for o in await self.upcoming(today, days=max(REMIND_DAYS)) if not o.notice]:
+            res = await self.session.exec(
+                select(DeadlineDone.deadline_key).where(
+                    DeadlineDone.unit_id == leader.unit_id,
+                    col(DeadlineDone.deadline_key).in_([o.key for o in window]),
+                )
+            )
+            done_here = set(res.all())
+        return [o for o in window if o.key not in done_here and leader.id in await self.reminded_leaders(o.key)]
+
     async def status(self, key: str) -> UnitStatus:
         occ = await self.find(key)
         units = await self.reporting_units()

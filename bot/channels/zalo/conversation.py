@@ -27,7 +27,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
-from bot.channels.zalo import leader, onboarding, profile, screens, share
+from bot.channels.zalo import leaders, onboarding, profile, screens, share
 from bot.channels.zalo.render import Picture, Publish, Text, render
 from bot.channels.zalo.turn import (
     ALL_GOOD_WORDS,
@@ -119,9 +119,10 @@ class ChatStates:
         state.outbox = max(int(row_id or 0) for row_id, _ in rows)
         for _row_id, payload in rows:  # the newest first
             try:
-                screen = json.loads(payload).get("screen")
+                body = json.loads(payload)
             except ValueError:
                 continue
+            screen = body.get("screen")
             if isinstance(screen, dict) and screen.get("rows"):  # a picture after its card asks nothing
                 state.step, state.data, state.shown = None, {}, screen
                 break
@@ -429,7 +430,7 @@ ACTIONS: dict[type[Action], Handler] = {
     screens.AllGood: all_good,
     **profile.ACTIONS,
     **share.ACTIONS,
-    **leader.ACTIONS,
+    **leaders.ACTIONS,
 }
 
 #: Text a step expects: the step's name → what to do with it.
@@ -480,7 +481,7 @@ MEMBER_COMMANDS: dict[str, Callable[[Turn], Awaitable[None]]] = {
     "start": start,
     **profile.COMMANDS,
     **share.COMMANDS,
-    **leader.COMMANDS,
+    **leaders.COMMANDS,
 }
 
 

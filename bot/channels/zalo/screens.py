@@ -95,6 +95,8 @@ def help_text(user: Person, campaign: Campaign) -> str:
             _("“nhắc” — in reply to the Monday digest: remind everyone not yet done"),
             _("“xong” — in reply to a deadline reminder: done for your unit"),
         ]
+        if allowed(user.role, Permission.report):
+            lines.append(_("“báo cáo” or /report — the annual report, as a download link"))
     lines += [
         "",
         _("When a question lists numbered answers, reply with the number."),

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.campaign.schema import Campaign
+from bot.channels.zalo import leaders
 from bot.channels.zalo.types import Incoming
 from bot.services.checkin import CheckinService
 from bot.services.errors import DomainError
@@ -92,9 +93,7 @@ COMMAND_WORDS: dict[str, tuple[str, ...]] = {
     "forget": ("forget", "xoa du lieu"),
     "share": ("share", "chia se", "guong dien hinh"),
     "myshares": ("myshares", "guong dien hinh cua toi"),
-    "unit": ("unit", "don vi"),
-    "nudge": ("nhac", "nhac nho"),
-    "done": ("xong", "da xong", "hoan thanh"),
+    **leaders.ALL_WORDS,  # unit leaders (bot/channels/zalo/leaders.py)
 }
 COMMANDS_BY_WORD = {word: name for name, words in COMMAND_WORDS.items() for word in words}
 ALL_GOOD_WORDS = ("tot het", "tat ca tot", "all good")
