@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from pydantic import SecretStr
 from sqlmodel import select
 
 from bot.config import load_settings
 from bot.sandbox.clock import ClockError, SandboxClock, next_digest, next_weekly
-from bot.sandbox.runner import Sandbox, SandboxError, state_file
-from bot.sandbox.seed import HISTORY_WEEKS, PEOPLE
+from bot.sandbox.runner import ZALO_TOKEN, Sandbox, SandboxError, state_file
+from bot.sandbox.seed import HISTORY_WEEKS, PEOPLE, ZALO_PEOPLE
 from bot.services.checkin import current_week
 from bot.services.delivery import DeliveryService
 from bot.services.invites import InviteService
@@ -468,3 +469,56 @@ async def test_the_language_switch_changes_the_persons_bot_language_as_settings_
         assert not [u for u in await rows(sandbox, select(User)) if u.telegram_id == newcomer]
         async with http.post("/_sandbox/users/12345/language", json={"lang": "en"}) as r:
             assert r.status == 404
+
+
+# -- people on Zalo (issue 16, item 5) --------------------------------------------------------
+
+
+async def test_people_on_zalo_are_seeded_and_chat_through_the_fake_zalo_not_a_real_token(
+    seeded: Path, tmp_path: Path
+) -> None:
+    real = "1234567890:zalo-real-token-from-dotenv"
+    base = settings().model_copy(update={"zalo_bot_token": SecretStr(real), "zalo_api_url": "https://example.invalid"})
+    async with Sandbox(base, db_path=copy_of(seeded, tmp_path / "box"), port=0) as box:
+        assert box.zalo is not None
+        # Its own fake token and server: the one in .env is never used.
+        assert box.settings.zalo_bot_token is not None
+        assert box.settings.zalo_bot_token.get_secret_value() == ZALO_TOKEN != real
+        assert box.settings.zalo_api_url == box.zalo.url and box.zalo.token == ZALO_TOKEN
+
+        on_zalo = {p.zalo_id: p for p in ZALO_PEOPLE}
+        users = {u.zalo_id: u for u in await rows(box, select(User)) if u.zalo_id}
+        assert set(users) == set(on_zalo)
+        assert {Role(u.role) for u in users.values()} == {Role.employee, Role.leader}
+        assert all(u.telegram_id is None and u.onboarded_at for u in users.values())
+        personas = {p["id"]: p for p in await box.personas()}
+        assert {personas[z]["channel"] for z in on_zalo} == {"zalo"}
+        assert personas[880101]["channel"] == "telegram"
+        # Their past weeks are there, as everyone's; this week is theirs to do.
+        employee = next(u for u in users.values() if u.role == Role.employee)
+        weeks = {c.week for c in await rows(box, select(CheckIn).where(CheckIn.user_id == employee.id))}
+        assert len(weeks) >= HISTORY_WEEKS - 2 and 202648 not in weeks
+
+        async with aiohttp.ClientSession() as http:
+            zid = employee.zalo_id
+            async with http.post(f"{box.url}/_sandbox/zalo/{zid}/send", json={"text": "tự đánh giá"}) as r:
+                assert r.status == 200 and (await r.json())["message"]["text"] == "tự đánh giá"
+            for _ in range(100):
+                async with http.get(f"{box.url}/_sandbox/zalo/{zid}/messages?after=0") as r:
+                    messages = (await r.json())["messages"]
+                if any(m["from_bot"] and "Câu 1/7" in (m["text"] or "") for m in messages):
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                pytest.fail(f"the bot did not answer on Zalo: {messages}")
+            after = messages[-1]["seq"]
+            async with http.get(f"{box.url}/_sandbox/zalo/{zid}/messages?after={after}") as r:
+                assert (await r.json())["messages"] == []
+            async with http.post(f"{box.url}/_sandbox/zalo/{zid}/send", json={"text": "  "}) as r:
+                assert r.status == 400 and (await r.json())["error"]
+            async with http.post(f"{box.url}/_sandbox/zalo/nobody/send", json={"text": "1"}) as r:
+                assert r.status == 400
+            async with http.get(f"{box.url}/_sandbox/state?zalo_id={zid}") as r:
+                state = await r.json()
+            assert state["next"]["checkin"]  # the Friday 14:30 of her own settings
+            assert local(datetime.fromisoformat(state["next"]["checkin"])).strftime("%a %H:%M") == "Fri 14:30"
