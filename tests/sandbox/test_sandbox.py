@@ -93,8 +93,10 @@ def local(dt: datetime) -> datetime:
 
 async def test_seed_has_every_role_a_unit_tree_and_eight_weeks_of_history(sandbox: Sandbox) -> None:
     users = await rows(sandbox, select(User))
-    roles = Counter(Role(u.role).value for u in users)
+    roles = Counter(Role(u.role).value for u in users if u.telegram_id)
     assert roles == {"employee": 13, "leader": 2, "comms": 2, "admin": 1}
+    on_zalo = Counter(Role(u.role).value for u in users if u.zalo_id)
+    assert on_zalo == {"employee": 1, "leader": 1} and len(users) == 20  # and two on Zalo (issue 16)
     assert all(u.onboarded_at is not None and u.full_name and u.position for u in users)
 
     units = {u.code: u for u in await rows(sandbox, select(Unit))}
@@ -104,7 +106,7 @@ async def test_seed_has_every_role_a_unit_tree_and_eight_weeks_of_history(sandbo
         divisions = [u for u in units.values() if u.parent_id == units[dept].id]
         assert len(divisions) == 3 and all(UnitKind(d.kind) == UnitKind.division for d in divisions)
     code_of = {u.id: code for code, u in units.items()}
-    assert sorted(code_of[u.unit_id] for u in users if u.role == Role.leader) == ["SO-DN", "SO-HN"]
+    assert sorted(code_of[u.unit_id] for u in users if u.role == Role.leader) == ["SO-DN", "SO-HN", "SO-HN-MT"]
 
     checkins = await rows(sandbox, select(CheckIn))
     weeks = sorted({c.week for c in checkins})
@@ -172,10 +174,14 @@ async def test_the_monday_digest_jump_runs_the_job_and_drains_the_outbox(sandbox
     result = await sandbox.jump("digest")
     assert local(result.now).replace(second=0, microsecond=0) == datetime(2026, 11, 30, 8, 0, tzinfo=HN)
     digests = [j for j in result.jobs if j.job == "leader_digests"]
-    assert digests and digests[0].period == "202648" and digests[0].queued == 4  # text + chart, two leaders
-    assert result.sent >= 4
+    # Text + chart for each of three leaders: two on Telegram, one on Zalo.
+    assert digests and digests[0].period == "202648" and digests[0].queued == 6
+    assert result.sent >= 6
     async with sandbox.rt.sessionmaker() as s:  # type: ignore[union-attr]
         assert await DeliveryService(s, sandbox.clock).pending_count() == 0
+    zalo_leader = next(p.zalo_id for p in ZALO_PEOPLE if p.role == Role.leader)
+    assert zalo_leader is not None and sandbox.zalo is not None
+    assert any("Chi cục Bảo vệ môi trường" in m.shown for m in sandbox.zalo.messages(zalo_leader))
     assert current_week(lan, sandbox.rt.clock) == 202649  # type: ignore[union-attr]
 
     hung = sandbox.emulator.user(880021)  # type: ignore[union-attr]
