@@ -647,6 +647,17 @@ def test_on_a_phone_a_person_on_zalo_does_the_weekly_self_assessment_by_numbers(
     assert status == 200
     texts = [m["text"] or "" for m in json.loads(body)["messages"]]
     assert texts.count("1") == 7 and any("Đã hoàn tất tự đánh giá" in t for t in texts)
+
+    # A picture the bot sends by link (the sandbox is its PUBLIC_URL): /history's chart.
+    chat.send("lịch sử")
+    photo = page.locator(".msg.in img.photo").last
+    try:
+        photo.wait_for(state="visible")
+        wait_until(page, "[...document.querySelectorAll('.msg.in img.photo')].every((i) => i.naturalWidth > 0)")
+    except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError, with the page kept
+        raise chat.failed("the chart never showed on the Zalo chat") from exc
+    assert "/f/" in (photo.get_attribute("src") or "")
+    chat.shot("31-phone-zalo-history")
     assert not chat.errors, chat.errors
 
 
