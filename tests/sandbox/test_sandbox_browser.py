@@ -639,8 +639,8 @@ def test_on_a_phone_a_person_on_zalo_does_the_weekly_self_assessment_by_numbers(
     box = page.locator("#composer").bounding_box()
     assert box is not None and box["y"] + box["height"] <= 844 + 1
     chat.shot("30-phone-zalo-checkin")
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "sandbox-zalo.png"))
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS"):  # README's picture, retaken on request only
+        page.screenshot(path=str(DOCS / "sandbox-zalo.png"))
 
     # What the person sees is what the fake Zalo server recorded, and the check-in is stored.
     status, body = _get(f"{url}/_sandbox/zalo/{ZALO_EMPLOYEE}/messages")
