@@ -37,6 +37,7 @@ from bot.sandbox.seed import ADMIN_ID, NEWCOMER_UNIT, SeedReport, seed, simulate
 from bot.sandbox.web import add_routes
 from bot.services.invites import InviteService, deep_link
 from emulator import TelegramEmulator
+from emulator.zalo import ZaloEmulator, ZaloMessage, ZaloUser
 from scheduler.jobs import JobContext, JobResult, run_due_jobs
 from scheduler.outbox import OutboxSender
 from storage.models import Role, Unit, User
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TOKEN = "4242424242:sandbox-local-token-not-for-telegram"
+# The fake Zalo server's token: ZALO_BOT_TOKEN in .env is never used by the sandbox.
+ZALO_TOKEN = "4242424242:sandbox-local-token-not-for-zalo"
 BOT_USERNAME = "vanhoa_sandbox_bot"
 BOT_NAME = "Văn hóa công sở"
 NEWCOMER_IDS = 890001
@@ -100,12 +103,15 @@ class SandboxScheduler:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.sender: OutboxSender | None = None
+        self.zalo: Any = None  # build_runtime sets Zalo's side of the outbox (bot.app.ZaloSending)
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, bot: Bot | None) -> None:
         ctx = self.sandbox.ctx
         assert ctx is not None and bot is not None, "the sandbox always has its Telegram side"
-        self.sender = OutboxSender(bot, ctx.sessionmaker, ctx.clock, rate=ctx.settings.send_rate, idle_poll=0.5)
+        self.sender = OutboxSender(
+            bot, ctx.sessionmaker, ctx.clock, rate=ctx.settings.send_rate, idle_poll=0.5, zalo=self.zalo
+        )
         self._task = asyncio.create_task(self._tick(), name="sandbox-scheduler")
 
     async def stop(self) -> None:
@@ -158,6 +164,8 @@ class Sandbox:
         self.tick_seconds = tick_seconds
         self.clock = SandboxClock(state_file=state_file(self.db_path))
         self.emulator: TelegramEmulator | None = None
+        self.zalo: ZaloEmulator | None = None  # the fake Zalo server, for the people on Zalo
+        self.zalo_people: dict[str, ZaloUser] = {}
         self.rt: Runtime | None = None
         self.ctx: JobContext | None = None
         self.scheduler = SandboxScheduler(self)
@@ -231,7 +239,9 @@ class Sandbox:
             clock=self.clock.timestamp,
         )
         add_routes(self.emulator.app, self)
+        self.zalo = ZaloEmulator(ZALO_TOKEN, bot_name=BOT_NAME, update_timeout=10.0, clock=self.clock.timestamp)
         try:
+            await self.zalo.start()
             await self.emulator.start()
         except OSError as exc:
             await self.emulator.stop()
@@ -250,7 +260,7 @@ class Sandbox:
         return self
 
     async def _start_bot(self) -> None:
-        assert self.emulator is not None
+        assert self.emulator is not None and self.zalo is not None
         settings = self.base.model_copy(
             update={
                 "bot_token": SecretStr(TOKEN),
@@ -261,6 +271,13 @@ class Sandbox:
                 "webhook_secret": None,
                 "admin_ids": [ADMIN_ID],
                 "bot_username": BOT_USERNAME,
+                # Zalo's side talks to the fake Zalo server; pictures and files it sends are
+                # links to this very server (the page shows them).
+                "zalo_bot_token": SecretStr(ZALO_TOKEN),
+                "zalo_api_url": self.zalo.url,
+                "zalo_webhook_url": None,
+                "zalo_webhook_secret": None,
+                "public_url": self.emulator.url,
             }
         )
         # The dispatcher starts and stops the sandbox's scheduler, as it does the bot's own.
@@ -270,6 +287,9 @@ class Sandbox:
         self.seeded = await seed(rt.sessionmaker, self.clock, rt.campaign, settings)
         self._simulated_until = self.clock.now()
         await self._register_people()
+        assert rt.zalo is not None
+        rt.zalo.poll_wait = 10
+        rt.zalo.start_polling()
         polled = asyncio.Event()
         rt.dp.startup.register(lambda: polled.set())
         self._tasks.append(
@@ -289,9 +309,10 @@ class Sandbox:
         self.ready = True
 
     async def _register_people(self) -> None:
-        """The emulator keeps no state between runs: everyone in the database who has a
-        Telegram id becomes an emulated person who has already opened the bot."""
-        assert self.rt is not None and self.emulator is not None
+        """The emulators keep no state between runs: everyone in the database who has a
+        Telegram id becomes an emulated person who has already opened the bot, everyone who
+        has a Zalo id a person in the fake Zalo."""
+        assert self.rt is not None and self.emulator is not None and self.zalo is not None
         async with self.rt.sessionmaker() as session:
             res = await session.exec(select(User).where(col(User.telegram_id).is_not(None)))
             for user in res.all():
@@ -302,6 +323,10 @@ class Sandbox:
                     language_code=user.locale,
                     started=True,
                 )
+            res = await session.exec(select(User).where(col(User.zalo_id).is_not(None)))
+            for user in res.all():
+                assert user.zalo_id is not None
+                self.zalo_people[user.zalo_id] = self.zalo.user(user.zalo_id, user.full_name or _("Newcomer"))
 
     async def stop(self) -> None:
         self.ready = False
@@ -318,6 +343,8 @@ class Sandbox:
             await rt.close()
         if self.emulator is not None:
             await self.emulator.stop()
+        if self.zalo is not None:
+            await self.zalo.stop()
 
     async def __aenter__(self) -> Sandbox:
         return await self.start()
@@ -337,13 +364,16 @@ class Sandbox:
         if done:
             log.info("sandbox: %s demo colleague(s) did their check-in", done)
 
-    async def target_times(self, user_id: int | None = None) -> dict[str, Any]:
-        """When each clock jump would land, for the person the page shows."""
+    async def target_times(self, user_id: int | None = None, zalo_id: str | None = None) -> dict[str, Any]:
+        """When each clock jump would land, for the person the page shows (on Telegram or Zalo)."""
         assert self.rt is not None
         now = self.clock.now()
         zone = self.settings.zone
         async with self.rt.sessionmaker() as session:
-            user = await UserRepo(session).by_telegram_id(user_id) if user_id else None
+            repo = UserRepo(session)
+            user = (
+                await repo.by_telegram_id(user_id) if user_id else await repo.by_zalo_id(zalo_id) if zalo_id else None
+            )
             prompt = await next_prompt(session, now, user)
             reminder = await next_reminder(session, self.clock, self.rt.campaign, now, zone)
         return {
@@ -353,14 +383,14 @@ class Sandbox:
             "deadline_title": {"vi": reminder[1].title_vi, "en": reminder[1].title_en} if reminder else None,
         }
 
-    async def jump(self, target: str, user_id: int | None = None) -> JumpResult:
+    async def jump(self, target: str, user_id: int | None = None, zalo_id: str | None = None) -> JumpResult:
         """Move the sandbox clock to the next `target`, run the jobs due then, deliver."""
         if target not in TARGETS:
             raise SandboxError(_("Unknown clock jump: {target}.").format(target=target))
         sender = self.sender
         assert self.ctx is not None and sender is not None
         async with self.lock:
-            at = (await self.target_times(user_id)).get(target)
+            at = (await self.target_times(user_id, zalo_id)).get(target)
             if at is None:
                 raise SandboxError(_("Nothing of that kind is scheduled ahead."))
             self.clock.jump_to(at)
@@ -399,6 +429,23 @@ class Sandbox:
                         "onboarded": user.onboarded_at is not None,
                         "active": user.active,
                         "locale": user.locale,
+                        "channel": "telegram",
+                    }
+                )
+            res = await session.exec(select(User).where(col(User.zalo_id).is_not(None)).order_by(col(User.id)))
+            for user in res.all():
+                unit = units.get(user.unit_id) if user.unit_id else None
+                out.append(
+                    {
+                        "id": user.zalo_id,
+                        "name": user.full_name or str(user.zalo_id),
+                        "role": Role(user.role).value if user.onboarded_at else "newcomer",
+                        "position": user.position,
+                        "unit": unit.name if unit else None,
+                        "onboarded": user.onboarded_at is not None,
+                        "active": user.active,
+                        "locale": user.locale,
+                        "channel": "zalo",
                     }
                 )
         for person in self.emulator.users:
@@ -413,6 +460,7 @@ class Sandbox:
                         "onboarded": False,
                         "active": True,
                         "locale": person.language_code or "vi",
+                        "channel": "telegram",
                     }
                 )
         return out
@@ -493,6 +541,25 @@ class Sandbox:
         log.info("sandbox: %s now uses the bot in %s", telegram_id, lang)
         return {"locale": lang, "registered": True, "changed": changed}
 
+    # -- people on Zalo -----------------------------------------------------------------------
+
+    def zalo_messages(self, zalo_id: str, after: int = 0) -> list[dict[str, Any]]:
+        """The Zalo chat of one person, from the message after ``after`` (its seq) on."""
+        assert self.zalo is not None
+        return [zalo_message(m) for m in self.zalo.messages(zalo_id) if m.seq > after]
+
+    async def zalo_send(self, zalo_id: str, text: str) -> dict[str, Any]:
+        """What the person typed on the page, as Zalo's text event to the bot."""
+        assert self.zalo is not None
+        person = self.zalo_people.get(zalo_id)
+        if person is None:
+            raise SandboxError(_("There is no such person in the sandbox."))
+        text = text.strip()
+        if not text:
+            raise SandboxError(_("Type a message first."))
+        message = await person.send(text[:2000], wait=False)
+        return zalo_message(message)
+
     def commands(self, telegram_id: int) -> list[dict[str, str]]:
         """The command menu Telegram would show this person."""
         assert self.emulator is not None
@@ -500,6 +567,18 @@ class Sandbox:
             if person.id == telegram_id:
                 return [{"command": c, "description": d} for c, d in person.commands]
         return []
+
+
+def zalo_message(message: ZaloMessage) -> dict[str, Any]:
+    return {
+        "seq": message.seq,
+        "from_bot": message.from_bot,
+        "kind": message.kind,
+        "text": message.text,
+        "photo_url": message.photo_url,
+        "caption": message.caption,
+        "date_ms": message.date_ms,
+    }
 
 
 def time_line(sandbox: Sandbox) -> str:

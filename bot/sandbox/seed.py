@@ -69,6 +69,7 @@ class Person:
     diligence: float = 0.9  # how often the week's check-in gets done
     quality: float = 0.0  # shifts the answers towards Tốt (+) or Chưa đạt (-)
     locale: str = "vi"
+    zalo_id: str | None = None  # a person whose channel is Zalo (telegram_id then only keys the seed)
 
 
 PEOPLE: tuple[Person, ...] = (
@@ -90,6 +91,35 @@ PEOPLE: tuple[Person, ...] = (
     Person(880205, "Mai Thị Phương", "Chuyên viên", "SO-DN-BD", Role.employee, diligence=0.65, quality=-0.08),
     Person(880301, "Đinh Văn Long", "Chuyên viên", "BO-VTDKT", Role.employee, diligence=0.9),
     Person(880302, "Cao Thị Bích", "Chuyên viên", "BO-TTTT", Role.employee, 4, "11:00", 0.85, 0.03, "en"),
+)
+
+# People whose channel is Zalo (issue 16): no Telegram id, their chat on the page looks like
+# Zalo's. Their telegram_id above keys the seed's own tables only; it is never stored.
+ZALO_PEOPLE: tuple[Person, ...] = (
+    Person(
+        880401,
+        "Trịnh Thị Thu Hà",
+        "Chuyên viên",
+        "SO-HN-MT",
+        Role.employee,
+        4,
+        "14:30",
+        0.9,
+        0.05,
+        zalo_id="5a10c0de0000000000a1",
+    ),
+    Person(
+        880402,
+        "Lưu Quang Vinh",
+        "Chi cục trưởng",
+        "SO-HN-MT",
+        Role.leader,
+        0,
+        "09:00",
+        0.9,
+        0.08,
+        zalo_id="5a10c0de0000000000b2",
+    ),
 )
 
 # (Tốt, Đạt, Chưa đạt) before a person's own tendency; initiatives (c) are harder.
@@ -214,6 +244,29 @@ async def seed(
                 if status:
                     report.checkins[status] += 1
         report.weeks = len(closed)
+
+        # The Zalo people after everyone else, with a randomness of their own: the Telegram
+        # people's data stays what it was before Zalo came.
+        zalo_rng = random.Random(2498)
+        for p in ZALO_PEOPLE:
+            assert p.zalo_id is not None and p.unit is not None
+            past.set(joined + timedelta(minutes=len(users) * 7))
+            token = (await InviteService(session, past).create(p.unit, p.role, max_uses=1)).token
+            onboarding = OnboardingService(session, past, timezone=settings.timezone)
+            user = await onboarding.accept_zalo(p.zalo_id, token, locale=p.locale, notice_version=NOTICE_VERSION)
+            user.full_name, user.position = p.full_name, p.position
+            user.checkin_weekday, user.checkin_time = p.weekday, p.at
+            member = await onboarding.finish(user)
+            report.people[p.role.value] += 1
+            for index, week in enumerate(weeks):
+                slot = local_slot(p, week, zone)
+                if week == current:
+                    continue  # this week is theirs to do on the page
+                past.set(slot + timedelta(minutes=zalo_rng.randint(2, 150)))
+                svc = CheckinService(session, past, campaign)
+                status = await _one_week(svc, member, week, p, zalo_rng, quality=p.quality + 0.012 * index)
+                if status:
+                    report.checkins[status] += 1
 
         deadlines = DeadlineService(session, clock, campaign)
         for days, vi, en in (

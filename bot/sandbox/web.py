@@ -7,6 +7,8 @@
     POST /_sandbox/jump                 {"target": "checkin"|"digest"|"deadline", "user_id"?}
     GET  /_sandbox/users/{id}/commands  the command menu this person sees
     POST /_sandbox/users/{id}/language  {"lang"} -> the person's bot language, as /settings sets it
+    GET  /_sandbox/zalo/{id}/messages?after=  a Zalo person's chat (the fake Zalo server's record)
+    POST /_sandbox/zalo/{id}/send       {"text"} -> what they typed, as Zalo's text event to the bot
 
 Chatting itself goes through the emulator's control API (/_emu/: send, press, the long
 poll of a chat's messages), documented in the emulator package.
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.channels.zalo.files import ROUTE as FILE_ROUTE
 from bot.i18n import _, use_locale
 from bot.sandbox.clock import ClockError
 from bot.sandbox.errors import SandboxError
@@ -59,6 +62,9 @@ def add_routes(app: web.Application, sandbox: Sandbox) -> None:
     app.router.add_post("/_sandbox/jump", jump)
     app.router.add_get("/_sandbox/users/{user_id}/commands", commands)
     app.router.add_post("/_sandbox/users/{user_id}/language", language)
+    app.router.add_get(FILE_ROUTE, zalo_file)
+    app.router.add_get("/_sandbox/zalo/{zalo_id}/messages", zalo_messages)
+    app.router.add_post("/_sandbox/zalo/{zalo_id}/send", zalo_send)
 
 
 def _sandbox(request: web.Request) -> Sandbox:
@@ -129,6 +135,7 @@ async def asset(request: web.Request) -> web.Response:
 async def state(request: web.Request) -> web.Response:
     sandbox = _sandbox(request)
     user_id = _user_id(request.query.get("user_id"))
+    zalo_id = request.query.get("zalo_id") or None
     now = sandbox.clock.now()
     return _json(
         {
@@ -142,7 +149,7 @@ async def state(request: web.Request) -> web.Response:
                 "name": sandbox.emulator.me["first_name"] if sandbox.emulator else None,
             },
             "personas": await sandbox.personas(),
-            "next": await sandbox.target_times(user_id),
+            "next": await sandbox.target_times(user_id, zalo_id),
         }
     )
 
@@ -165,7 +172,8 @@ async def jump(request: web.Request) -> web.Response:
     body = await _body(request)
     with use_locale(_lang(body.get("lang"))):
         try:
-            result = await _sandbox(request).jump(str(body.get("target")), _user_id(body.get("user_id")))
+            zalo_id = str(body["zalo_id"]) if body.get("zalo_id") else None
+            result = await _sandbox(request).jump(str(body.get("target")), _user_id(body.get("user_id")), zalo_id)
         except (SandboxError, ClockError) as exc:
             return _fail(400, str(exc) or _("The clock cannot go there."))
     sandbox = _sandbox(request)
@@ -200,3 +208,26 @@ async def language(request: web.Request) -> web.Response:
         except DomainError as exc:
             return _fail(400, error_text(exc))
     return _json({"ok": True, **result})
+
+
+async def zalo_messages(request: web.Request) -> web.Response:
+    after = _user_id(request.query.get("after")) or 0
+    return _json({"ok": True, "messages": _sandbox(request).zalo_messages(request.match_info["zalo_id"], after)})
+
+
+async def zalo_send(request: web.Request) -> web.Response:
+    body = await _body(request)
+    with use_locale(_lang(body.get("lang"))):
+        try:
+            message = await _sandbox(request).zalo_send(request.match_info["zalo_id"], str(body.get("text") or ""))
+        except SandboxError as exc:
+            return _fail(400, str(exc))
+    return _json({"ok": True, "message": message})
+
+
+async def zalo_file(request: web.Request) -> web.Response:
+    """A picture or file the bot sent a Zalo person as a link (PUBLIC_URL is this server)."""
+    rt = _sandbox(request).rt
+    if rt is None or rt.zalo_files is None:
+        raise web.HTTPNotFound()
+    return await rt.zalo_files.handler(request)

@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from pydantic import SecretStr
 from sqlmodel import select
 
 from bot.config import load_settings
 from bot.sandbox.clock import ClockError, SandboxClock, next_digest, next_weekly
-from bot.sandbox.runner import Sandbox, SandboxError, state_file
-from bot.sandbox.seed import HISTORY_WEEKS, PEOPLE
+from bot.sandbox.runner import ZALO_TOKEN, Sandbox, SandboxError, state_file
+from bot.sandbox.seed import HISTORY_WEEKS, PEOPLE, ZALO_PEOPLE
 from bot.services.checkin import current_week
 from bot.services.delivery import DeliveryService
 from bot.services.invites import InviteService
@@ -92,8 +93,10 @@ def local(dt: datetime) -> datetime:
 
 async def test_seed_has_every_role_a_unit_tree_and_eight_weeks_of_history(sandbox: Sandbox) -> None:
     users = await rows(sandbox, select(User))
-    roles = Counter(Role(u.role).value for u in users)
+    roles = Counter(Role(u.role).value for u in users if u.telegram_id)
     assert roles == {"employee": 13, "leader": 2, "comms": 2, "admin": 1}
+    on_zalo = Counter(Role(u.role).value for u in users if u.zalo_id)
+    assert on_zalo == {"employee": 1, "leader": 1} and len(users) == 20  # and two on Zalo (issue 16)
     assert all(u.onboarded_at is not None and u.full_name and u.position for u in users)
 
     units = {u.code: u for u in await rows(sandbox, select(Unit))}
@@ -103,7 +106,7 @@ async def test_seed_has_every_role_a_unit_tree_and_eight_weeks_of_history(sandbo
         divisions = [u for u in units.values() if u.parent_id == units[dept].id]
         assert len(divisions) == 3 and all(UnitKind(d.kind) == UnitKind.division for d in divisions)
     code_of = {u.id: code for code, u in units.items()}
-    assert sorted(code_of[u.unit_id] for u in users if u.role == Role.leader) == ["SO-DN", "SO-HN"]
+    assert sorted(code_of[u.unit_id] for u in users if u.role == Role.leader) == ["SO-DN", "SO-HN", "SO-HN-MT"]
 
     checkins = await rows(sandbox, select(CheckIn))
     weeks = sorted({c.week for c in checkins})
@@ -171,10 +174,14 @@ async def test_the_monday_digest_jump_runs_the_job_and_drains_the_outbox(sandbox
     result = await sandbox.jump("digest")
     assert local(result.now).replace(second=0, microsecond=0) == datetime(2026, 11, 30, 8, 0, tzinfo=HN)
     digests = [j for j in result.jobs if j.job == "leader_digests"]
-    assert digests and digests[0].period == "202648" and digests[0].queued == 4  # text + chart, two leaders
-    assert result.sent >= 4
+    # Text + chart for each of three leaders: two on Telegram, one on Zalo.
+    assert digests and digests[0].period == "202648" and digests[0].queued == 6
+    assert result.sent >= 6
     async with sandbox.rt.sessionmaker() as s:  # type: ignore[union-attr]
         assert await DeliveryService(s, sandbox.clock).pending_count() == 0
+    zalo_leader = next(p.zalo_id for p in ZALO_PEOPLE if p.role == Role.leader)
+    assert zalo_leader is not None and sandbox.zalo is not None
+    assert any("Chi cục Bảo vệ môi trường" in m.shown for m in sandbox.zalo.messages(zalo_leader))
     assert current_week(lan, sandbox.rt.clock) == 202649  # type: ignore[union-attr]
 
     hung = sandbox.emulator.user(880021)  # type: ignore[union-attr]
@@ -468,3 +475,56 @@ async def test_the_language_switch_changes_the_persons_bot_language_as_settings_
         assert not [u for u in await rows(sandbox, select(User)) if u.telegram_id == newcomer]
         async with http.post("/_sandbox/users/12345/language", json={"lang": "en"}) as r:
             assert r.status == 404
+
+
+# -- people on Zalo (issue 16, item 5) --------------------------------------------------------
+
+
+async def test_people_on_zalo_are_seeded_and_chat_through_the_fake_zalo_not_a_real_token(
+    seeded: Path, tmp_path: Path
+) -> None:
+    real = "1234567890:zalo-real-token-from-dotenv"
+    base = settings().model_copy(update={"zalo_bot_token": SecretStr(real), "zalo_api_url": "https://example.invalid"})
+    async with Sandbox(base, db_path=copy_of(seeded, tmp_path / "box"), port=0) as box:
+        assert box.zalo is not None
+        # Its own fake token and server: the one in .env is never used.
+        assert box.settings.zalo_bot_token is not None
+        assert box.settings.zalo_bot_token.get_secret_value() == ZALO_TOKEN != real
+        assert box.settings.zalo_api_url == box.zalo.url and box.zalo.token == ZALO_TOKEN
+
+        on_zalo = {p.zalo_id: p for p in ZALO_PEOPLE}
+        users = {u.zalo_id: u for u in await rows(box, select(User)) if u.zalo_id}
+        assert set(users) == set(on_zalo)
+        assert {Role(u.role) for u in users.values()} == {Role.employee, Role.leader}
+        assert all(u.telegram_id is None and u.onboarded_at for u in users.values())
+        personas = {p["id"]: p for p in await box.personas()}
+        assert {personas[z]["channel"] for z in on_zalo} == {"zalo"}
+        assert personas[880101]["channel"] == "telegram"
+        # Their past weeks are there, as everyone's; this week is theirs to do.
+        employee = next(u for u in users.values() if u.role == Role.employee)
+        weeks = {c.week for c in await rows(box, select(CheckIn).where(CheckIn.user_id == employee.id))}
+        assert len(weeks) >= HISTORY_WEEKS - 2 and 202648 not in weeks
+
+        async with aiohttp.ClientSession() as http:
+            zid = employee.zalo_id
+            async with http.post(f"{box.url}/_sandbox/zalo/{zid}/send", json={"text": "tự đánh giá"}) as r:
+                assert r.status == 200 and (await r.json())["message"]["text"] == "tự đánh giá"
+            for _ in range(100):
+                async with http.get(f"{box.url}/_sandbox/zalo/{zid}/messages?after=0") as r:
+                    messages = (await r.json())["messages"]
+                if any(m["from_bot"] and "Câu 1/7" in (m["text"] or "") for m in messages):
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                pytest.fail(f"the bot did not answer on Zalo: {messages}")
+            after = messages[-1]["seq"]
+            async with http.get(f"{box.url}/_sandbox/zalo/{zid}/messages?after={after}") as r:
+                assert (await r.json())["messages"] == []
+            async with http.post(f"{box.url}/_sandbox/zalo/{zid}/send", json={"text": "  "}) as r:
+                assert r.status == 400 and (await r.json())["error"]
+            async with http.post(f"{box.url}/_sandbox/zalo/nobody/send", json={"text": "1"}) as r:
+                assert r.status == 400
+            async with http.get(f"{box.url}/_sandbox/state?zalo_id={zid}") as r:
+                state = await r.json()
+            assert state["next"]["checkin"]  # the Friday 14:30 of her own settings
+            assert local(datetime.fromisoformat(state["next"]["checkin"])).strftime("%a %H:%M") == "Fri 14:30"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import socket
@@ -210,7 +211,7 @@ class Chat:
         box.fill(text)
         box.press("Enter")
 
-    def be(self, telegram_id: int) -> None:
+    def be(self, telegram_id: int | str) -> None:
         self.page.locator(f".persona[data-id='{telegram_id}']").click()  # type: ignore[attr-defined]
         self.page.locator("#chat-title").wait_for(state="visible")  # type: ignore[attr-defined]
 
@@ -590,4 +591,88 @@ def test_many_open_tabs_do_not_starve_the_one_in_front(sandbox: tuple[str, Path]
         wait_until(page, LAST_BUTTONS_IN_VIEW)
     except AssertionError as exc:
         raise chat.failed("the tab in front was starved by the tabs behind it") from exc
+    assert not chat.errors, chat.errors
+
+
+# -- a person on Zalo (issue 16, item 5) ----------------------------------------------------------
+
+ZALO_EMPLOYEE = "5a10c0de0000000000a1"  # bot/sandbox/seed.py ZALO_PEOPLE
+DOCS = ROOT / "docs"
+
+
+def test_on_a_phone_a_person_on_zalo_does_the_weekly_self_assessment_by_numbers(
+    sandbox: tuple[str, Path], browser: object
+) -> None:
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    _phone(chat, url)
+    # The picker says each person's channel.
+    ha = page.locator(f".persona[data-id='{ZALO_EMPLOYEE}']")
+    ha.wait_for(state="visible")
+    assert ha.locator(".channel.zalo").inner_text() == "Zalo"
+    assert page.locator(".persona[data-id='880101'] .channel.telegram").inner_text() == "Telegram"
+    ha.click()
+    wait_until(page, "document.getElementById('side').getBoundingClientRect().right <= 0")
+    assert "Trịnh Thị Thu Hà" in page.locator("#chat-title").inner_text()
+    assert page.locator("#chat-sub").inner_text().startswith("Zalo")
+    # Zalo's look: its blue header; no Telegram command menu or photo button; a text box.
+    assert page.evaluate("getComputedStyle(document.querySelector('.chat-head')).backgroundColor") == "rgb(0, 104, 255)"
+    assert not page.locator("#menu-btn").is_visible() and not page.locator("#attach-label").is_visible()
+    assert page.locator("#input").is_visible()
+
+    chat.send("tự đánh giá")
+    page.locator(".msg.out .text", has_text="tự đánh giá").wait_for(state="visible")
+    first = chat.bot_says("Câu 1/7")
+    assert "1 Tốt · 2 Đạt · 3 Chưa đạt" in first.inner_text()  # the numbered choices, as text
+    assert page.locator(".msg.in .kb").count() == 0  # Zalo has no buttons under a message
+    for n in range(2, 8):
+        chat.send("1")
+        chat.bot_says(f"Câu {n}/7")
+    chat.send("1")
+    chat.bot_says("Đã trả lời đủ 7 nhóm tiêu chuẩn")
+    chat.send("2")  # 2 Hoàn tất
+    done = chat.bot_says("Đã hoàn tất tự đánh giá")
+    assert "Tốt 7 · Đạt 0 · Chưa đạt 0" in done.inner_text()
+    wait_until(page, AT_BOTTOM)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator("#composer").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844 + 1
+    chat.shot("30-phone-zalo-checkin")
+    if os.environ.get("UPDATE_DOCS_SCREENSHOTS"):  # README's picture, retaken on request only
+        page.screenshot(path=str(DOCS / "sandbox-zalo.png"))
+
+    # What the person sees is what the fake Zalo server recorded, and the check-in is stored.
+    status, body = _get(f"{url}/_sandbox/zalo/{ZALO_EMPLOYEE}/messages")
+    assert status == 200
+    texts = [m["text"] or "" for m in json.loads(body)["messages"]]
+    assert texts.count("1") == 7 and any("Đã hoàn tất tự đánh giá" in t for t in texts)
+
+    # A picture the bot sends by link (the sandbox is its PUBLIC_URL): /history's chart.
+    chat.send("lịch sử")
+    photo = page.locator(".msg.in img.photo").last
+    try:
+        photo.wait_for(state="visible")
+        wait_until(page, "[...document.querySelectorAll('.msg.in img.photo')].every((i) => i.naturalWidth > 0)")
+    except Exception as exc:  # noqa: BLE001 - Playwright's TimeoutError, with the page kept
+        raise chat.failed("the chart never showed on the Zalo chat") from exc
+    assert "/f/" in (photo.get_attribute("src") or "")
+    chat.shot("31-phone-zalo-history")
+    assert not chat.errors, chat.errors
+
+
+def test_a_telegram_person_after_a_zalo_one_gets_the_telegram_chat_back(
+    sandbox: tuple[str, Path], browser: object
+) -> None:
+    url, _ = sandbox
+    chat = Chat(browser.new_page(), url)  # type: ignore[attr-defined]
+    page = chat.page
+    chat.open()
+    chat.be(ZALO_EMPLOYEE)
+    wait_until(page, "document.getElementById('chat').classList.contains('zalo')")
+    chat.be(880101)
+    wait_until(page, "!document.getElementById('chat').classList.contains('zalo')")
+    assert page.locator("#menu-btn").is_visible() and page.locator("#attach-label").is_visible()
+    chat.send("/help")
+    chat.bot_says("/checkin")
     assert not chat.errors, chat.errors

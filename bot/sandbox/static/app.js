@@ -43,6 +43,9 @@
       offline: "Không kết nối được với môi trường dùng thử. Đề nghị kiểm tra môi trường dùng thử còn đang chạy.",
       no_commands: "Chưa có lệnh nào.",
       down: "Tin nhắn mới nhất",
+      zalo_placeholder: "Nhập tin nhắn (gõ số để chọn)…",
+      zalo_empty: "Chưa có tin nhắn. Gửi “trợ giúp” để xem các chức năng trên Zalo.",
+      channels: { telegram: "Telegram", zalo: "Zalo" },
       roles: {
         newcomer: "Người mới",
         employee: "Cán bộ, công chức, viên chức",
@@ -101,6 +104,9 @@
       offline: "Cannot reach the sandbox. Is it still running?",
       no_commands: "No commands yet.",
       down: "Latest messages",
+      zalo_placeholder: "Message (type a number to choose)…",
+      zalo_empty: "No messages yet. Send “help” to see what the bot does on Zalo.",
+      channels: { telegram: "Telegram", zalo: "Zalo" },
       roles: {
         newcomer: "Newcomers",
         employee: "Civil servants",
@@ -132,7 +138,7 @@
     lang: localStorage.getItem("sandbox.lang") === "en" ? "en" : "vi",
     state: null,
     skew: 0,
-    personaId: Number(localStorage.getItem("sandbox.persona")) || null,
+    personaId: storedPersona(localStorage.getItem("sandbox.persona")),
     poll: null,
     busy: 0,
     invites: JSON.parse(sessionStorage.getItem("sandbox.invites") || "{}"),
@@ -144,6 +150,33 @@
   };
 
   // -- small helpers ----------------------------------------------------------------------
+
+  // A person on Telegram is a number, one on Zalo a string of hex digits (their Zalo id).
+  function storedPersona(raw) {
+    if (!raw) return null;
+    return /^[0-9]+$/.test(raw) ? Number(raw) : raw;
+  }
+
+  function onZalo() {
+    const p = persona(S.personaId);
+    return Boolean(p && p.channel === "zalo");
+  }
+
+  // What the fake Zalo server recorded, as the chat draws a message: plain text (Zalo
+  // formats nothing), a picture when the bot sent a photo link.
+  function fromZalo(m) {
+    const out = { message_id: m.seq, from_bot: m.from_bot, date: Math.floor(m.date_ms / 1000) };
+    if (m.kind === "photo") {
+      out.photo = true;
+      out.file_url = safeUrl(m.photo_url || "");
+      out.caption = m.caption || "";
+      out.caption_entities = [];
+    } else {
+      out.text = m.text !== null && m.text !== undefined ? m.text : "[" + m.kind + "]";
+      out.entities = [];
+    }
+    return out;
+  }
 
   function t(key, params) {
     let text = T[S.lang][key];
@@ -490,7 +523,7 @@
 
   function refreshHint() {
     if (!S.personaId) showHint(t("pick"));
-    else if (S.nodes.size === 0 && !S.invites[S.personaId]) showHint(t("empty"));
+    else if (S.nodes.size === 0 && !S.invites[S.personaId]) showHint(t(onZalo() ? "zalo_empty" : "empty"));
     else showHint(null);
   }
 
@@ -520,6 +553,14 @@
     if (!text || !S.personaId) return;
     closeCommands();
     stickToBottom(true); // one's own message: back to the bottom, as Telegram does
+    if (onZalo()) {
+      // Zalo: what the person typed goes to the bot as Zalo's text event.
+      const data = await act("/_sandbox/zalo/" + encodeURIComponent(S.personaId) + "/send", { text: text, lang: S.lang });
+      if (data && data.message) upsert(fromZalo(data.message));
+      refreshHint();
+      afterAction();
+      return;
+    }
     await act("/_emu/users/" + S.personaId + "/messages", { text: text, timeout: 45 });
     afterAction();
   }
@@ -584,6 +625,7 @@
   }
 
   async function pollLoop(id, controller) {
+    if (onZalo()) return zaloPollLoop(id, controller);
     let cursor = S.cursor;
     while (!controller.signal.aborted && S.personaId === id) {
       try {
@@ -606,6 +648,30 @@
     }
   }
 
+  // The fake Zalo server keeps each chat's messages: the page asks for the new ones.
+  async function zaloPollLoop(id, controller) {
+    let after = 0;
+    while (!controller.signal.aborted && S.personaId === id) {
+      try {
+        const response = await fetch("/_sandbox/zalo/" + encodeURIComponent(id) + "/messages?after=" + after, {
+          signal: controller.signal,
+        });
+        if (response.ok) {
+          const data = await response.json();
+          if (controller.signal.aborted || S.personaId !== id) return;
+          for (const m of data.messages) {
+            upsert(fromZalo(m));
+            after = Math.max(after, m.seq);
+          }
+          refreshHint();
+        }
+      } catch (_error) {
+        if (controller.signal.aborted) return;
+      }
+      await sleep(700);
+    }
+  }
+
   // -- people ------------------------------------------------------------------------------------
 
   function persona(id) {
@@ -621,13 +687,16 @@
       avatar.textContent = "🤖";
       avatar.style.removeProperty("--hue");
       $("chat").classList.add("idle");
+      $("chat").classList.remove("zalo");
       return;
     }
     $("chat").classList.remove("idle");
+    $("chat").classList.toggle("zalo", p.channel === "zalo");
+    $("input").placeholder = t(p.channel === "zalo" ? "zalo_placeholder" : "placeholder");
     avatar.textContent = initials(p.name);
     avatar.style.setProperty("--hue", hue(p.id));
     $("chat-title").textContent = p.name;
-    const parts = [T[S.lang].role_one[p.role] || p.role];
+    const parts = [T[S.lang].channels[p.channel] || p.channel, T[S.lang].role_one[p.role] || p.role];
     if (p.position) parts.push(p.position);
     if (p.unit) parts.push(p.unit);
     parts.push(t("bot_lang", { lang: LANGUAGES[p.locale] || p.locale }));
@@ -655,7 +724,8 @@
         },
         avatarNode(p),
         el("span", { class: "persona-text" },
-          el("span", { class: "persona-name", text: p.name }),
+          el("span", { class: "persona-name" }, p.name + " ",
+            el("span", { class: "channel " + p.channel, text: T[S.lang].channels[p.channel] || p.channel })),
           el("span", { class: "persona-sub", text: [p.position, p.unit].filter(Boolean).join(" · ") })));
         item.addEventListener("click", () => selectPersona(p.id));
         list.append(item);
@@ -734,7 +804,8 @@
     for (const b of document.querySelectorAll(".jump")) b.disabled = true;
     button.classList.add("working");
     try {
-      const data = await api("/_sandbox/jump", { target: target, user_id: S.personaId, lang: S.lang });
+      const who = onZalo() ? { zalo_id: S.personaId } : { user_id: S.personaId };
+      const data = await api("/_sandbox/jump", Object.assign({ target: target, lang: S.lang }, who));
       S.skew = Date.parse(data.now) - Date.now();
       renderClock();
       const jobs = data.jobs.filter((j) => j.queued).map((j) => (T[S.lang].jobs[j.job] || j.job) + " (" + j.queued + ")");
@@ -751,7 +822,8 @@
 
   async function refreshState() {
     try {
-      const query = "?lang=" + S.lang + (S.personaId ? "&user_id=" + S.personaId : "");
+      const key = typeof S.personaId === "string" ? "&zalo_id=" : "&user_id=";
+      const query = "?lang=" + S.lang + (S.personaId ? key + encodeURIComponent(S.personaId) : "");
       const data = await api("/_sandbox/state" + query);
       S.state = data;
       S.skew = Date.parse(data.now) - Date.now();
@@ -778,7 +850,7 @@
   async function openCommands() {
     const box = $("commands");
     if (!box.hidden) return closeCommands();
-    if (!S.personaId) return;
+    if (!S.personaId || onZalo()) return;
     box.textContent = "";
     try {
       const data = await api("/_sandbox/users/" + S.personaId + "/commands");
@@ -841,7 +913,7 @@
     localStorage.setItem("sandbox.lang", S.lang);
     applyLanguage();
     const p = persona(S.personaId);
-    if (p && p.locale !== lang) {
+    if (p && p.locale !== lang && p.channel !== "zalo") {
       closeCommands();
       await act("/_sandbox/users/" + p.id + "/language", { lang: lang });
     }
