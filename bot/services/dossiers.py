@@ -19,14 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign
-from bot.clock import Clock
 from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
@@ -115,22 +114,17 @@ def summary(text: str, limit: int = SUMMARY_CHARS) -> str:
 
 
 class DossierService(DocumentService):
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        campaign: Campaign,
-        *,
-        timezone: str,
-        ministry_name: str,
-        standing_agency: str,
-    ) -> None:
-        super().__init__(
-            session, clock, campaign, timezone=timezone, ministry_name=ministry_name, standing_agency=standing_agency
-        )
-        self.nominations = NominationService(session, clock, campaign, timezone)
-        self.figures = FiguresService(session, clock, timezone)
-        self.audit = AuditService(session, clock)
+    @cached_property
+    def nominations(self) -> NominationService:
+        return NominationService(self.session, self.clock, self.campaign, self.timezone)
+
+    @cached_property
+    def figures(self) -> FiguresService:
+        return FiguresService(self.session, self.clock, self.timezone)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        return AuditService(self.session, self.clock)
 
     async def _viewer_unit(self, viewer: Person, unit: Unit, what: str) -> None:
         """Leaders: their own unit only; administrators: any; nobody else."""

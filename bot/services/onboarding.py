@@ -7,6 +7,7 @@ and the consent record keeps the notice's version and the time.
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -154,21 +155,28 @@ class OnboardingService:
 
     async def _check(self, telegram_id: int, token: str | None) -> Invitation:
         """The invitation, with failed codes counted per account (see InviteAttempts)."""
-        if self.attempts is None or not token:
-            return await self.invites.check(token)
-        ref, now = person_ref(telegram_id), self.clock.now()
+        return await self._throttled(person_ref(telegram_id), token, self.invites.check, "")
+
+    async def _throttled(
+        self, ref: str, given: str | None, check: Callable[[str | None], Awaitable[Invitation]], where: str
+    ) -> Invitation:
+        """`check(given)`, with wrong codes counted per account: after too many, a pause
+        (InviteAttempts), audited once per burst."""
+        if self.attempts is None or not given:
+            return await check(given)
+        now = self.clock.now()
         wait = self.attempts.retry_after(ref, now)
         if wait is not None:
             raise InviteRefused("invite_throttled", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
         try:
-            return await self.invites.check(token)
+            return await check(given)
         except InviteRefused as exc:
             if exc.code == "invite_unknown" and self.attempts.failed(ref, now):
                 self.audit.note(
                     None,
                     "invite.throttle",
                     "refused",
-                    detail=f"account={ref} wrong_codes={self.attempts.limit} "
+                    detail=f"account={ref}{where} wrong_codes={self.attempts.limit} "
                     f"within={int(self.attempts.window.total_seconds())}s",
                 )
                 await self.session.commit()
@@ -197,8 +205,24 @@ class OnboardingService:
             invitation_id=inv.id if inv else None,
             created_at=now,
         )
+        created = await self._create(user, inv, notice_version, lambda: self.users.by_telegram_id(telegram_id))
+        if created is user:
+            self.audit.note(telegram_id, "user.register", detail=f"role={role.value} invitation={user.invitation_id}")
+            await self.session.commit()
+        return created
+
+    async def _create(
+        self,
+        user: User,
+        inv: Invitation | None,
+        notice_version: str,
+        lookup: Callable[[], Awaitable[User | None]],
+    ) -> User:
+        """The new person and their consent record, with one use of the invitation: a
+        savepoint makes the use and the row go together, or neither. Two taps that raced (two
+        workers): only this one's savepoint is undone and the other's row is returned."""
+        now = user.created_at
         try:
-            # A savepoint: the invitation's use and the new row go together, or neither.
             async with self.session.begin_nested():
                 if inv is not None:
                     assert inv.id is not None
@@ -206,24 +230,14 @@ class OnboardingService:
                         raise InviteRefused("invite_used_up")
                 self.session.add(user)
         except IntegrityError:
-            # Two taps raced (two workers): the other one created the user. Only the
-            # savepoint (this tap's use of the invitation and its row) is undone; the
-            # other's row is read.
-            again = await self.users.by_telegram_id(telegram_id)
+            again = await lookup()
             if again is None:
                 raise
             return again
         assert user.id is not None
         self.session.add(
-            ConsentRecord(
-                user_id=user.id,
-                notice_version=notice_version,
-                locale=user.locale,
-                accepted_at=now,
-            )
+            ConsentRecord(user_id=user.id, notice_version=notice_version, locale=user.locale, accepted_at=now)
         )
-        self.audit.note(telegram_id, "user.register", detail=f"role={role.value} invitation={user.invitation_id}")
-        await self.session.commit()
         return user
 
     # -- Zalo (issue 16.2): the person types the invitation's short code ---------------------
@@ -239,28 +253,7 @@ class OnboardingService:
         return InvitePreview(token=inv.token, role=Role(inv.role), unit=unit)
 
     async def _check_code(self, zalo_id: str, code: str | None) -> Invitation:
-        if self.attempts is None or not code:
-            return await self.invites.check_code(code)
-        ref, now = person_ref(zalo_id), self.clock.now()
-        wait = self.attempts.retry_after(ref, now)
-        if wait is not None:
-            raise InviteRefused("invite_throttled", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
-        try:
-            return await self.invites.check_code(code)
-        except InviteRefused as exc:
-            if exc.code == "invite_unknown" and self.attempts.failed(ref, now):
-                self.audit.note(
-                    None,
-                    "invite.throttle",
-                    "refused",
-                    detail=f"account={ref} channel=zalo wrong_codes={self.attempts.limit} "
-                    f"within={int(self.attempts.window.total_seconds())}s",
-                )
-                await self.session.commit()
-                raise InviteRefused(
-                    "invite_throttled", minutes=max(1, math.ceil(self.attempts.pause.total_seconds() / 60))
-                ) from None
-            raise
+        return await self._throttled(person_ref(zalo_id), code, self.invites.check_code, " channel=zalo")
 
     async def accept_zalo(self, zalo_id: str, token: str, *, locale: str, notice_version: str) -> User:
         """Consent given on Zalo: create the person (their channel is Zalo), the consent record,
@@ -270,10 +263,6 @@ class OnboardingService:
             return existing  # a second "agree": nothing new
         now = self.clock.now()
         inv = await self.invites.check(token)
-        assert inv.id is not None
-        if not await self.invites.repo.take_one_use(inv.id, now):
-            await self.session.rollback()
-            raise InviteRefused("invite_used_up")
         user = User(
             zalo_id=zalo_id,
             unit_id=inv.unit_id,
@@ -283,26 +272,15 @@ class OnboardingService:
             invitation_id=inv.id,
             created_at=now,
         )
-        self.session.add(user)
-        try:
-            await self.session.flush()
-        except IntegrityError:
-            await self.session.rollback()
-            again = await self.users.by_zalo_id(zalo_id)
-            if again is None:
-                raise
-            return again
-        assert user.id is not None
-        self.session.add(
-            ConsentRecord(user_id=user.id, notice_version=notice_version, locale=user.locale, accepted_at=now)
-        )
-        self.audit.note(
-            None,
-            "user.register",
-            detail=f"person={person_ref(zalo_id)} channel=zalo role={user.role.value} invitation={inv.id}",
-        )
-        await self.session.commit()
-        return user
+        created = await self._create(user, inv, notice_version, lambda: self.users.by_zalo_id(zalo_id))
+        if created is user:
+            self.audit.note(
+                None,
+                "user.register",
+                detail=f"person={person_ref(zalo_id)} channel=zalo role={user.role.value} invitation={inv.id}",
+            )
+            await self.session.commit()
+        return created
 
     async def finish(self, user: Person) -> Person:
         if user.onboarded_at is None:

@@ -16,13 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlmodel import col, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.campaign.schema import Campaign, CriterionGroup
-from bot.clock import Clock
 from bot.domain import Person
 from bot.services.access import Action, deny
 from bot.services.audit import AuditService
@@ -141,20 +140,9 @@ def signer_for(requester: Person, leaders: list[User]) -> Signer:
 
 
 class ReportService(DocumentService):
-    def __init__(
-        self,
-        session: AsyncSession,
-        clock: Clock,
-        campaign: Campaign,
-        *,
-        timezone: str,
-        ministry_name: str,
-        standing_agency: str,
-    ) -> None:
-        super().__init__(
-            session, clock, campaign, timezone=timezone, ministry_name=ministry_name, standing_agency=standing_agency
-        )
-        self.figures = FiguresService(session, clock, timezone)
+    @cached_property
+    def figures(self) -> FiguresService:
+        return FiguresService(self.session, self.clock, self.timezone)
 
     async def _self_assessments(self, unit_id: int, year: int) -> dict[int, Any]:
         """The unit's and its sub-units' self-assessments (F's rollup), by unit id."""
