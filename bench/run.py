@@ -32,13 +32,15 @@ NOTE_P1 = (
 )
 NOTE_P1_PG = (
     "- On PostgreSQL a tap is one transaction on one pooled connection, and its cost is round trips to the "
-    "server: BEGIN and the pool's liveness check (storage/db.py), the updates ledger's INSERT … ON CONFLICT "
-    "(storage/updates.py `SessionLedger`: committed with the update), the conversation state's SELECT "
-    "(bot/fsm_storage.py, through the update's session), the person, the week's check-in with its answers, the "
-    "answer's INSERT, the check-in's UPDATE and COMMIT: 9 round trips, where there were about 19 in three "
-    "transactions, each with its own checkout, BEGIN and COMMIT or ROLLBACK (`BENCH_COUNT_SQL=/tmp/counts.json` "
-    "makes the bot process count them). On a loaded two-core machine each round trip waits for a core for the "
-    "server's process, so this ratio falls with the load far more than SQLite's (one in-process call per tap)."
+    "server and the bot's CPU per statement. The pool's liveness check is the transaction's BEGIN (storage/db.py); "
+    "the updates ledger's INSERT … ON CONFLICT (committed with the update), the conversation state's SELECT, the "
+    "person, the week's check-in with its answers, and the answer's write with the check-in's UPDATE (one "
+    "statement) run on the session's own asyncpg connection, compiled once from the models, in its transaction "
+    "(storage/pg.py: SQLAlchemy's execution layer and the ORM's load cost several times what asyncpg needs); then "
+    "COMMIT: 7 round trips, where there were about 19 in three transactions, each with its own checkout, BEGIN "
+    "and COMMIT or ROLLBACK (`BENCH_COUNT_SQL=/tmp/counts.json` makes the bot process count the statements that "
+    "go through SQLAlchemy). On a loaded two-core machine each round trip waits for a core for the server's "
+    "process, so this ratio falls with the load far more than SQLite's (one in-process call per tap)."
 )
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 

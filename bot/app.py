@@ -69,7 +69,7 @@ from storage.db import make_engine, make_sessionmaker, upgrade
 from storage.direct import SqliteDirect, SqliteUsers
 from storage.models import Role
 from storage.repositories import SessionUsers, UserLookup, UserRepo
-from storage.updates import OwnTransaction, SessionLedger, SqlLedger, UpdateLedger
+from storage.updates import OwnTransaction, SqlLedger, UpdateLedger
 
 if TYPE_CHECKING:
     from scheduler.runner import Scheduling
@@ -165,8 +165,17 @@ def create_dispatcher(
     dp.update.outer_middleware(dp.fsm)
     # The check-in's store and the person's lookup are chosen here, once: SQLite's direct path
     # on a SQLite file (storage/direct.py), else Core and ORM statements on the update's session.
-    users: UserLookup = SessionUsers() if direct is None else SqliteUsers(direct)
-    checkins: CheckinStores = SQL_CHECKINS if direct is None else direct
+    # On PostgreSQL, a tap's statements on the session's own asyncpg connection (storage/pg.py).
+    users: UserLookup
+    checkins: CheckinStores
+    if direct is not None:
+        users, checkins = SqliteUsers(direct), direct
+    elif settings.is_sqlite:
+        users, checkins = SessionUsers(), SQL_CHECKINS
+    else:
+        from storage.pg import PG_CHECKINS, PG_USERS
+
+        users, checkins = PG_USERS, PG_CHECKINS
     dp.update.outer_middleware(UserMiddleware(users))
     dp.callback_query.middleware(CallbackAnswerMiddleware())  # every tap gets an answer
     dp.callback_query.middleware(CallbackErrors())
@@ -385,9 +394,13 @@ async def build_runtime(
         # wait for a second connection that none gives back (a 30 s stall, then "QueuePool
         # limit reached"): the state has a pool of its own, whose connections wait for nothing.
         rt.fsm_engine = make_engine(settings.database_url)
-        storage = SqlStorage(make_sessionmaker(rt.fsm_engine), clock)
-        # The record of each update is the first statement of its own transaction.
-        ledger = SessionLedger(sessionmaker, clock)
+        # The state's read and the record of each update: statements of the update's own
+        # transaction, on its asyncpg connection (storage/pg.py).
+        from storage.pg import PgSessionLedger, fsm_state
+
+        storage = SqlStorage(make_sessionmaker(rt.fsm_engine), clock, read=fsm_state)
+
+        ledger = PgSessionLedger(sessionmaker, clock)
     if zalo_token is not None:
         rt.zalo_client = ZaloClient(zalo_token, settings.zalo_api_url)
         if settings.public_base:

@@ -17,7 +17,7 @@ update's unit of work.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -42,8 +42,12 @@ class SqlStorage(BaseStorage):
         key_builder: KeyBuilder | None = None,
         *,
         cache: bool = False,
+        read: Callable[[AsyncSession, str], Awaitable[tuple[str | None, str]]] | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
+        # How a state is read in a session: by default through the ORM; on PostgreSQL
+        # bot/app.py hands storage/pg.py's read on the session's asyncpg connection.
+        self._read = read or self._orm_read
         self.clock = clock
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
         self.cache = cache
@@ -64,7 +68,7 @@ class SqlStorage(BaseStorage):
         return value
 
     @staticmethod
-    async def _read(session: AsyncSession, key: str) -> tuple[str | None, str]:
+    async def _orm_read(session: AsyncSession, key: str) -> tuple[str | None, str]:
         """The state and data as stored now (never an object the session held before)."""
         res = await session.exec(select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key))
         row = res.first()

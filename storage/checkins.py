@@ -1,11 +1,13 @@
 """The check-in's tables behind one interface: `CheckinStore`, what the check-in service
 (bot/services/checkin.py) reads and writes, and nothing else.
 
-Two implementations, one chosen at start (bot/app.py) and handed to every unit of work:
+Three implementations, one chosen at start (bot/app.py) and handed to every unit of work:
 - `SqlCheckinStore`: SQLAlchemy Core statements on the update's session, for any database
   (PostgreSQL, SQLite in memory, the scheduler's jobs);
 - storage/direct.py `SqliteCheckinStore`: the same, except the tap (`record_answer`), which
-  runs as one plain sqlite3 transaction on a SQLite file (bench/RESULTS.md, P1).
+  runs as one plain sqlite3 transaction on a SQLite file (bench/RESULTS.md, P1);
+- storage/pg.py `PgCheckinStore`: the same, except the tap, whose statements run on the
+  session's own asyncpg connection, in its transaction (PostgreSQL).
 
 Rows come back as plain records, not ORM objects: nothing the session holds can go stale
 when a write took the other connection, so no read has to refresh what the session holds.

@@ -11,6 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.util import await_only
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -45,14 +46,21 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         trip: the ping opens the transaction the session then uses. pool_pre_ping pings
         in a transaction of its own (BEGIN, ping, ROLLBACK) and the session then sends
         its own BEGIN: four round trips per checkout, a third of a check-in tap's
-        (bench/RESULTS.md, P1 on PostgreSQL). A dead connection is replaced, as before."""
-        cursor = dbapi_conn.cursor()
+        (bench/RESULTS.md, P1 on PostgreSQL). On asyncpg the ping is the BEGIN itself.
+        A dead connection is replaced, as before."""
         try:
-            cursor.execute(";")
+            if getattr(dbapi_conn, "_transaction", True) is None and dbapi_conn.isolation_level != "autocommit":
+                # The asyncpg adapter's own BEGIN is the ping: one round trip, and the
+                # transaction it opens is the one the session (and storage/pg.py) then uses.
+                await_only(dbapi_conn._start_transaction())
+            else:
+                cursor = dbapi_conn.cursor()
+                try:
+                    cursor.execute(";")
+                finally:
+                    cursor.close()
         except Exception as exc:  # noqa: BLE001 - the pool tries a new connection
             raise DisconnectionError() from exc
-        finally:
-            cursor.close()
 
     return engine
 

@@ -13,8 +13,8 @@ is the session's). bot/app.py chooses these implementations once, at start, for 
 file; the service and the middleware never ask which they have. The
 statements are compiled once by SQLAlchemy from the models, and values are converted with
 the models' own column types, so the rows read and written here are the ones the ORM reads
-and writes (tests/storage/test_direct.py compares them). PostgreSQL (several workers) has
-no such path: the ORM's cost is spread over the workers there.
+and writes (tests/storage/test_direct.py compares them). PostgreSQL's counterpart is
+storage/pg.py (the same statements on the session's own asyncpg connection).
 """
 
 from __future__ import annotations

@@ -16,24 +16,38 @@ from bot.services.checkin import CheckinClosed, CheckinService, week_key
 from bot.services.errors import InvalidInput
 from bot.services.onboarding import OnboardingService
 from bot.services.units import UnitService
+from storage.checkins import CheckinStores
 from storage.direct import SqliteDirect
 from storage.models import CheckIn, CheckInAnswer, CheckInStatus, Level
+from storage.pg import PG_CHECKINS
 from tests.conftest import fresh_database
 
 CAMPAIGN = load_campaign()
 ORDER = ("a", "b", "c", "d", "đ", "e", "f")
 
 
-@pytest.fixture(params=["sqlite", "sqlite-direct", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        "sqlite-direct",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("postgres-direct", marks=pytest.mark.postgres),
+    ]
+)
 async def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     return await fresh_database(request.param.removesuffix("-direct"), tmp_path, sqlite_template)
 
 
 @pytest.fixture
-async def direct(request: pytest.FixtureRequest, db_url: str) -> AsyncIterator[SqliteDirect | None]:
-    """The direct path on "sqlite-direct", else None (everything through the session)."""
-    if not request.node.callspec.params["db_url"].endswith("-direct"):
+async def direct(request: pytest.FixtureRequest, db_url: str) -> AsyncIterator[CheckinStores | None]:
+    """The direct path on "sqlite-direct" (storage/direct.py) and "postgres-direct" (the
+    session's asyncpg connection, storage/pg.py), else None (everything through the session)."""
+    param = request.node.callspec.params["db_url"]
+    if not param.endswith("-direct"):
         yield None
+        return
+    if param.startswith("postgres"):
+        yield PG_CHECKINS
         return
     d = SqliteDirect.for_url(db_url)
     assert d is not None
