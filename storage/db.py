@@ -49,7 +49,11 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         (bench/RESULTS.md, P1 on PostgreSQL). On asyncpg the ping is the BEGIN itself.
         A dead connection is replaced, as before."""
         try:
-            if getattr(dbapi_conn, "_transaction", True) is None and dbapi_conn.isolation_level != "autocommit":
+            if (
+                getattr(dbapi_conn, "_transaction", True) is None
+                and hasattr(dbapi_conn, "_start_transaction")  # the adapter as of SQLAlchemy 2.0
+                and dbapi_conn.isolation_level != "autocommit"
+            ):
                 # The asyncpg adapter's own BEGIN is the ping: one round trip, and the
                 # transaction it opens is the one the session (and storage/pg.py) then uses.
                 await_only(dbapi_conn._start_transaction())
