@@ -18,7 +18,7 @@ catalogs: $(STAMP)
 
 install: $(STAMP) catalogs
 
-# Without BOT_TOKEN (in the environment or .env), `make run` starts the local sandbox:
+# Without BOT_TOKEN or ZALO_BOT_TOKEN (in the environment or .env), `make run` starts the local sandbox:
 # the whole bot on this machine with a browser chat page, no Telegram needed.
 # Its options: `make run PORT=9000` (default 8080), and any of `python -m bot sandbox --help`
 # in SANDBOX_ARGS, e.g. `make run SANDBOX_ARGS="--reset --at now"`. With BOT_TOKEN the bot
@@ -28,7 +28,7 @@ SANDBOX_ARGS ?=
 SANDBOX_OPTS = $(if $(strip $(PORT)),--port $(strip $(PORT)) )$(SANDBOX_ARGS)
 
 run: install
-	@if [ -n "$$BOT_TOKEN" ] || grep -Eqs '^[[:space:]]*(export[[:space:]]+)?BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; then $(PY) -m bot; else $(PY) -m bot sandbox $(SANDBOX_OPTS); fi
+	@if [ -n "$$BOT_TOKEN$$ZALO_BOT_TOKEN" ] || grep -Eqs '^[[:space:]]*(export[[:space:]]+)?(ZALO_)?BOT_TOKEN[[:space:]]*=[[:space:]]*[^[:space:]#]' .env; then $(PY) -m bot; else $(PY) -m bot sandbox $(SANDBOX_OPTS); fi
 
 sandbox: install
 	$(PY) -m bot sandbox $(SANDBOX_OPTS)

@@ -342,6 +342,9 @@ def test_make_run_starts_the_sandbox_without_a_token_on_the_port_given(tmp_path:
     assert _make_run(tmp_path, env={"BOT_TOKEN": "123:abc"}) == "-m bot"
     assert _make_run(tmp_path, dotenv="BOT_TOKEN=123:abc\n") == "-m bot"
     assert _make_run(tmp_path, dotenv="BOT_TOKEN=\n") == "-m bot sandbox"
+    # A bot on Zalo alone (issue 16) is a live bot too, not the sandbox.
+    assert _make_run(tmp_path, env={"ZALO_BOT_TOKEN": "123:zalo"}) == "-m bot"
+    assert _make_run(tmp_path, dotenv="ZALO_BOT_TOKEN=123:zalo\n") == "-m bot"
     # Issue 14, item 26: the port, and any other option, as the README says.
     assert _make_run(tmp_path, "PORT=9000") == "-m bot sandbox --port 9000"
     assert (
