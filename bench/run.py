@@ -127,9 +127,9 @@ async def run(which: list[str]) -> str:
                 f"| {median([x.p50_ms for x in runs['bare-pg']]):.1f} ms "
                 f"| {median([x.p99_ms for x in runs['bare-pg']]):.1f} ms | {bare_pg:.2f} | |",
                 "",
-                f"- This bot on PostgreSQL ÷ the bare bot on the same driver (asyncpg, one upsert a press), "
-                f"median of the runs' ratios: **{same_driver:.2f}** (goal ≥ 0.5: {ok(same_driver, 0.5, True)}); "
-                "÷ the bare bot with no database at all: the table's figure above.",
+                f"- For comparison, this bot on PostgreSQL ÷ the bare bot on the same driver (asyncpg, one upsert "
+                f"a press), median of the runs' ratios: **{same_driver:.2f}**. The goal (≥ 0.5) is read against the "
+                "bare bot with no database, the table's figure above.",
             ]
         p99 = median([x.p99_ms for x in runs["full"]])
         out += [
