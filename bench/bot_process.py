@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot, Dispatcher, F
 from aiogram.client.default import DefaultBotProperties
@@ -41,7 +42,8 @@ def keyboard(data: str) -> InlineKeyboardMarkup:
     )
 
 
-async def bare(api: str) -> None:
+async def bare(api: str, record: Callable[[CallbackQuery], Awaitable[None]] | None = None) -> None:
+    """The bare bot; `record`: what it does with a press before answering (bare-pg)."""
     bot = Bot(
         TOKEN,
         session=AiohttpSession(api=TelegramAPIServer.from_base(api)),
@@ -57,6 +59,8 @@ async def bare(api: str) -> None:
     @dp.callback_query()
     async def on_press(query: CallbackQuery) -> None:
         counter["n"] += 1
+        if record is not None:
+            await record(query)
         await query.answer()
         if isinstance(query.message, Message):
             await query.message.edit_text(CARD.format(n=counter["n"]), reply_markup=keyboard(query.data or ""))
@@ -78,29 +82,13 @@ async def bare_pg(api: str, db: str) -> None:
     async with pool.acquire() as conn:
         await conn.execute(PRESS_TABLE)
         await conn.execute("TRUNCATE bench_presses")
-    bot = Bot(
-        TOKEN,
-        session=AiohttpSession(api=TelegramAPIServer.from_base(api)),
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
-    )
-    dp = Dispatcher()
-    counter = {"n": 0}
 
-    @dp.message(F.text)
-    async def on_text(message: Message) -> None:
-        await message.answer(CARD.format(n=1), reply_markup=keyboard("ca:0:0"))
-
-    @dp.callback_query()
-    async def on_press(query: CallbackQuery) -> None:
-        counter["n"] += 1
+    async def record(query: CallbackQuery) -> None:
         _, week, criterion, level, _ = (query.data or "ca:0:0:g:0").split(":")
         await pool.execute(PRESS, query.from_user.id, int(week), int(criterion), level)
-        await query.answer()
-        if isinstance(query.message, Message):
-            await query.message.edit_text(CARD.format(n=counter["n"]), reply_markup=keyboard(query.data or ""))
 
     try:
-        await dp.start_polling(bot, handle_signals=True)
+        await bare(api, record)
     finally:
         await pool.close()
 

@@ -25,6 +25,7 @@ import aiohttp
 from aiohttp import web
 
 from . import rules
+from .loopback import LoopbackServer
 from .model import (
     DEFAULT_DESCRIPTIONS,
     SEND_METHODS,
@@ -241,7 +242,7 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         return None
 
 
-class TelegramEmulator:
+class TelegramEmulator(LoopbackServer):
     """A fake Telegram Bot API server for one bot, driven in-process or over ``/_emu/``."""
 
     def __init__(
@@ -261,6 +262,7 @@ class TelegramEmulator:
         callback_query_ttl: float | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__()
         self.token = token
         prefix = token.split(":", 1)[0]
         self.bot_id = int(prefix) if prefix.isdigit() else 123456
@@ -317,10 +319,6 @@ class TelegramEmulator:
         self._flood_chat_times: dict[int, deque[float]] = {}
         self._updates_signal = _Signal()
         self._changed_signal = _Signal()
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._client: aiohttp.ClientSession | None = None
-        self._webhook_task: asyncio.Task[None] | None = None
         self.url = ""
 
         self._methods: dict[str, tuple[str, Callable[[Params], Awaitable[Any]]]] = {}
@@ -339,38 +337,9 @@ class TelegramEmulator:
 
     # -- lifecycle ----------------------------------------------------------------------
 
-    async def start(self) -> TelegramEmulator:
-        self._closing = False
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        self.url = f"http://{self.host}:{self.port}"
-        self._client = aiohttp.ClientSession()
-        return self
-
-    async def stop(self) -> None:
-        self._closing = True
+    def _wake_waiters(self) -> None:
         self._updates_signal.notify()
         self._changed_signal.notify()
-        if self._webhook_task is not None:
-            self._webhook_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._webhook_task
-            self._webhook_task = None
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> TelegramEmulator:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     # -- users and chats ----------------------------------------------------------------
 

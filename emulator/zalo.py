@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
+from .loopback import LoopbackServer
 from .model import ApiError, CallRecord, Fault, max_in_window
 
 log = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ class ZaloUser:
         return [m.shown for m in self.messages]
 
 
-class ZaloEmulator:
+class ZaloEmulator(LoopbackServer):
     """A fake Zalo Bot API for one bot."""
 
     def __init__(
@@ -192,6 +193,7 @@ class ZaloEmulator:
         flood_per_chat: int | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        super().__init__()
         self.token = token
         self.bot_id = token.split(":", 1)[0]
         self.me = {"id": self.bot_id, "account_name": bot_name, "account_type": "BASIC", "can_join_groups": False}
@@ -217,10 +219,6 @@ class ZaloEmulator:
         self._last_activity = 0.0
         self._wake = asyncio.Event()
         self._send_times: list[tuple[float, str]] = []
-        self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._client: aiohttp.ClientSession | None = None
-        self._webhook_task: asyncio.Task[None] | None = None
 
         self._methods: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
@@ -240,37 +238,8 @@ class ZaloEmulator:
 
     # -- lifecycle ------------------------------------------------------------------------
 
-    async def start(self) -> ZaloEmulator:
-        self._closing = False
-        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        self.url = f"http://{self.host}:{self.port}"
-        self._client = aiohttp.ClientSession()
-        return self
-
-    async def stop(self) -> None:
-        self._closing = True
+    def _wake_waiters(self) -> None:
         self._wake.set()
-        if self._webhook_task is not None:
-            self._webhook_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._webhook_task
-            self._webhook_task = None
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> ZaloEmulator:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
 
     # -- people and chats -------------------------------------------------------------------
 
